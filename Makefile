@@ -1,0 +1,101 @@
+# govsim - agent-based simulator of public-service governance.
+#
+#   make            build build/govsim
+#   make check      build and run every test (installs missing packages first)
+#   make demo       run the default scenario and print its comparison
+#   make sanitize   run the test suite under AddressSanitizer + UBSan
+#   make docs       regenerate docs/parameters.md and docs/metrics.md
+#   make deps       install missing Debian packages (as root), or print the command
+#   make clean
+
+CC      ?= cc
+PKGS    := gsl hdf5-serial inih
+CSTD    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -fopenmp
+OPT     ?= -O2 -g
+CFLAGS  ?=
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhdf5_serial_hl
+ALL_CFLAGS  = $(CSTD) $(OPT) $(CFLAGS) -I. -Isim -Imodels $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L
+LDLIBS  = $(PKG_LIBS) -lm
+BUILD  ?= build
+
+GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+
+LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+HDRS    := $(wildcard sim/*.h sim/*.def models/*.h)
+TEST_SRC := $(wildcard tests/sim/test_*.c tests/models/test_*.c)
+TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
+TEST_COMMON := tests/testutil.c
+
+DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev \
+	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
+	python3-h5netcdf python3-matplotlib python3-pandas python3-pytest
+
+.PHONY: all check test-c test-py demo sanitize docs deps clean
+
+all: $(BUILD)/govsim
+
+$(BUILD)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# provenance.o records the build: rebuild it whenever the revision or flags change
+$(BUILD)/sim/provenance.o: sim/provenance.c sim/provenance.h $(BUILD)/.buildinfo
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DGS_GIT_REV='"$(GIT_REV)"' \
+		-DGS_BUILD_CFLAGS='"$(strip $(CSTD) $(OPT) $(CFLAGS))"' -c $< -o $@
+
+$(BUILD)/.buildinfo: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(GIT_REV) $(CC) $(CSTD) $(OPT) $(CFLAGS)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+FORCE:
+
+$(BUILD)/libgovsim.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/govsim: $(BUILD)/sim/main.o $(BUILD)/libgovsim.a
+	$(CC) $(CSTD) $(OPT) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(TEST_COMMON) tests/testutil.h $(BUILD)/libgovsim.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests $< $(TEST_COMMON) $(BUILD)/libgovsim.a -o $@ $(LDLIBS) -lcmocka
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "deps: installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: missing packages; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi
+
+# The test command of README.md and .ci/run.
+check: deps
+	$(MAKE) all $(TEST_BIN)
+	$(MAKE) test-c test-py
+
+test-c: $(BUILD)/govsim $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
+	@tests/cli/run.sh $(BUILD)/govsim
+	@echo "== all C tests passed"
+
+test-py: $(BUILD)/govsim
+	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/analysis
+
+demo: deps
+	$(MAKE) all
+	$(BUILD)/govsim run scenarios/default.ini -o out/default.h5 --force
+
+sanitize:
+	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-c
+
+docs: $(BUILD)/govsim
+	$(BUILD)/govsim params --markdown > docs/parameters.md
+	$(BUILD)/govsim metrics --markdown > docs/metrics.md
+
+clean:
+	rm -rf build out

@@ -1,0 +1,263 @@
+/*
+ * citizen.c - citizens and their needs: arrival, escalation, resolution
+ * without help, the decision to contact, chasing and coming back.
+ *
+ * A citizen's life is event-driven: each citizen sleeps until its next
+ * need arrival or until its open need's next action, computed in closed
+ * form when the need changes, so a tick touches only citizens with
+ * something to do.
+ *
+ * Need arrivals are a Poisson process per citizen whose k-th gap and the
+ * shape of the k-th need are drawn from streams addressed by (citizen, k):
+ * the same in every arm (common random numbers). A need arriving while one
+ * is open adds a component to it.
+ */
+#include "citizen.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "rng.h"
+
+static double clip01(double x)
+{
+	return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/* Ticks from now to the k-th need arrival after the previous one. */
+static int32_t arrival_gap(struct gs_world *w, int32_t c, uint32_t k)
+{
+	double rate = gs_per_tick(w->p, w->p->cls[w->cls[c]].need_rate);
+	if (rate <= 0)
+		return GS_NEVER;
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, k, GS_RNG_NEED_ARRIVAL);
+	double gap = gsl_ran_exponential(w->rng, 1.0 / rate);
+	return gap > 1e9 ? GS_NEVER : (int32_t)lround(gap);
+}
+
+static void schedule_arrival(struct gs_world *w, int32_t c, int32_t from)
+{
+	int32_t gap = arrival_gap(w, c, w->n_arrivals[c]);
+	w->next_arrival[c] = gap == GS_NEVER || (int64_t)from + gap >= GS_NEVER ? GS_NEVER
+										 : from + gap;
+}
+
+int gs_citizens_init(struct gs_world *w)
+{
+	const struct gs_params *p = w->p;
+	double total = 0, cum[GS_MAX_CLASSES];
+	for (int k = 0; k < p->n_classes; k++)
+		cum[k] = total += p->cls[k].share;
+	size_t per_team = (w->n_cit + w->n_teams - 1) / w->n_teams;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		int32_t c = (int32_t)i;
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, 0, GS_RNG_CITIZEN_INIT);
+		double u = gsl_rng_uniform(w->rng) * total;
+		int k = 0;
+		while (k + 1 < p->n_classes && u >= cum[k])
+			k++;
+		w->cls[c] = (uint8_t)k;
+		w->strength[c] = (float)clip01(p->population.strengths_mean +
+					       gsl_ran_gaussian(w->rng, p->population.strengths_sd));
+		w->trust[c] = (float)clip01(p->population.trust_initial +
+					    gsl_ran_gaussian(w->rng, p->population.trust_sd));
+		w->wb[c] = (float)p->population.wellbeing_initial;
+		w->wb_t[c] = 0;
+		w->team_of[c] = (int32_t)(i / per_team);
+		w->state[c] = GS_NEED_NONE;
+		w->case_of[c] = -1;
+		w->due[c] = GS_NEVER;
+		w->due_kind[c] = GS_DUE_NONE;
+		w->wake[c] = GS_NEVER;
+		w->first_contact[c] = -1;
+		schedule_arrival(w, c, 0);
+		if (gs_citizen_reschedule(w, c))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Plan a pending need: it is brought to the service when its severity
+ * crosses the citizen's threshold (later the lower their trust), unless it
+ * resolves on its own first (sooner the greater their strengths).
+ */
+static void plan_pending(struct gs_world *w, int32_t c, int32_t t)
+{
+	const struct gs_params *p = w->p;
+	const struct gs_class_params *cp = &p->cls[w->cls[c]];
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_NEED_CONTACT);
+	double thr = cp->contact_threshold;
+	double theta = thr + p->population.contact_distrust * (1 - w->trust[c]) * (1 - thr) +
+		       0.1 * (gsl_rng_uniform(w->rng) - 0.5);
+	theta = theta < 0 ? 0 : theta > 0.99 ? 0.99 : theta;
+	double s = gs_severity(w, c, t);
+	double dt_contact;
+	if (s >= theta)
+		dt_contact = 0;
+	else if (p->mechanism.escalation)
+		dt_contact = cp->escalation_time * log((1 - s) / (1 - theta));
+	else
+		dt_contact = INFINITY;
+	double dt_self = INFINITY;
+	if (p->mechanism.self_resolution && w->strength[c] > 0) {
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_NEED_SELF);
+		dt_self = gsl_ran_exponential(w->rng, cp->self_resolve_time / w->strength[c]);
+	}
+	double dt = dt_contact <= dt_self ? ceil(dt_contact) : floor(dt_self);
+	if (dt > 1e9) {
+		w->due[c] = GS_NEVER;
+		w->due_kind[c] = GS_DUE_NONE;
+		return;
+	}
+	w->due[c] = t + (int32_t)dt;
+	w->due_kind[c] = dt_contact <= dt_self ? GS_DUE_CONTACT : GS_DUE_SELF;
+}
+
+/* A need arrives: a new need, or one more component of the open one. */
+static void need_arrives(struct gs_world *w, int32_t c, int32_t t)
+{
+	const struct gs_class_params *cp = &w->p->cls[w->cls[c]];
+	uint32_t k = w->n_arrivals[c]++;
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, k, GS_RNG_NEED_SHAPE);
+	unsigned extra = gsl_ran_poisson(w->rng, cp->complexity_mean - 1);
+	int cx = 1 + (int)(extra > 7 ? 7 : extra);
+	double sev = clip01(cp->severity_initial * (0.5 + gsl_rng_uniform(w->rng)));
+
+	gs_wellbeing_update(w, c, t);
+	if (w->state[c] == GS_NEED_NONE) {
+		w->state[c] = GS_NEED_PENDING;
+		w->n_pending++;
+		w->sev0[c] = (float)sev;
+		w->sev_t0[c] = t;
+		w->cx[c] = w->left[c] = (uint8_t)cx;
+		w->first_contact[c] = -1;
+		w->need_contacts[c] = 0;
+		w->tally.needs_arising++;
+		w->total_arisen++;
+		plan_pending(w, c, t);
+	} else {
+		double now = gs_severity(w, c, t);
+		w->sev0[c] = (float)(now > sev ? now : sev);
+		w->sev_t0[c] = t;
+		if (w->cx[c] < 8) {
+			w->cx[c]++;
+			w->left[c]++;
+		}
+		if (w->state[c] == GS_NEED_PENDING && w->due_kind[c] != GS_DUE_RETURN)
+			plan_pending(w, c, t);
+	}
+	schedule_arrival(w, c, t);
+}
+
+static int propose_contact(struct gs_world *w, int32_t c, enum gs_due_kind kind)
+{
+	if (w->n_contacts == w->cap_contacts) {
+		size_t cap = w->cap_contacts ? 2 * w->cap_contacts : 256;
+		struct gs_contact *g = realloc(w->contacts, cap * sizeof(*g));
+		if (!g)
+			return -1;
+		w->contacts = g;
+		w->cap_contacts = cap;
+	}
+	w->contacts[w->n_contacts++] = (struct gs_contact){c, (uint8_t)kind};
+	return 0;
+}
+
+/* The open need's own action falls due. */
+static int need_due(struct gs_world *w, int32_t c, int32_t t)
+{
+	enum gs_due_kind kind = w->due_kind[c];
+	w->due[c] = GS_NEVER;
+	w->due_kind[c] = GS_DUE_NONE;
+	switch (kind) {
+	case GS_DUE_SELF:
+		gs_wellbeing_update(w, c, t);
+		w->state[c] = GS_NEED_NONE;
+		w->n_pending--;
+		w->tally.needs_met++;
+		w->tally.needs_met_self++;
+		w->total_met++;
+		return 0;
+	case GS_DUE_CONTACT:
+	case GS_DUE_RETURN:
+	case GS_DUE_CHASE:
+		return propose_contact(w, c, kind);
+	case GS_DUE_NONE:
+		break;
+	}
+	return 0;
+}
+
+/* Wake citizen c at tick t: everything due now happens, then it sleeps again. */
+static int wake_citizen(struct gs_world *w, int32_t c, int32_t t)
+{
+	if (w->wake[c] != t)
+		return 0; /* a stale node: the citizen was rescheduled */
+	w->wake[c] = GS_NEVER;
+	while (w->next_arrival[c] <= t)
+		need_arrives(w, c, t);
+	if (w->due[c] <= t && need_due(w, c, t))
+		return -1;
+	return gs_citizen_reschedule(w, c);
+}
+
+int gs_citizen_phase(struct gs_world *w)
+{
+	int32_t t = w->tick;
+	struct gs_sched *s = &w->sched;
+	/* take today's bucket; nodes go back to the pool */
+	int32_t node = s->head[t];
+	s->head[t] = -1;
+	size_t n = 0;
+	for (int32_t k = node; k >= 0; k = s->node_next[k])
+		n++;
+	if (!n)
+		return 0;
+	if (n > w->cap_woken) {
+		int32_t *g = realloc(w->woken, n * sizeof(*g));
+		if (!g)
+			return -1;
+		w->woken = g;
+		w->cap_woken = n;
+	}
+	int32_t *who = w->woken;
+	size_t m = 0;
+	while (node >= 0) {
+		int32_t next = s->node_next[node];
+		int32_t c = s->node_who[node];
+		if (w->wake[c] == t)
+			who[m++] = c;
+		s->node_next[node] = s->free;
+		s->free = node;
+		node = next;
+	}
+	/* visit in citizen order, whatever order they were scheduled in */
+	gs_sort_i32(who, m);
+	for (size_t i = 0; i < m; i++) {
+		if (i && who[i] == who[i - 1])
+			continue;
+		if (wake_citizen(w, who[i], t))
+			return -1;
+	}
+	return 0;
+}
+
+void gs_citizen_replan(struct gs_world *w, int32_t c, int32_t t)
+{
+	plan_pending(w, c, t);
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+void gs_sort_i32(int32_t *a, size_t n)
+{
+	qsort(a, n, sizeof(*a), cmp_i32);
+}

@@ -1,0 +1,25 @@
+/*
+ * citizen.h - citizens and their needs (MODEL.md §4.1, 4.2, 4.11).
+ */
+#ifndef GS_CITIZEN_H
+#define GS_CITIZEN_H
+
+#include "world.h"
+
+/* gs_citizens_init - draw every citizen's class, strengths and trust, and schedule its first need. */
+int gs_citizens_init(struct gs_world *w);
+
+/*
+ * gs_citizen_phase - wake the citizens due this tick, in citizen order:
+ * needs arrive, escalate, resolve on their own, and citizens decide to
+ * contact; contacts are proposed in w->contacts for the contact phase.
+ */
+int gs_citizen_phase(struct gs_world *w);
+
+/* gs_citizen_replan - plan c's pending need afresh from tick t (contact or self-resolution). */
+void gs_citizen_replan(struct gs_world *w, int32_t c, int32_t t);
+
+/* gs_sort_i32 - sort ascending. */
+void gs_sort_i32(int32_t *a, size_t n);
+
+#endif

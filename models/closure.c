@@ -1,0 +1,95 @@
+/*
+ * closure.c - closing cases: the two clocks, needs met or bounced.
+ */
+#include "closure.h"
+
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "citizen.h"
+#include "rng.h"
+
+static void hist_add(struct gs_world *w, double *hist, int32_t ticks)
+{
+	size_t b = (size_t)floor(ticks / w->p->output.hist_bin + 1e-9);
+	hist[b < w->n_bins ? b : w->n_bins - 1] += 1;
+}
+
+static void need_met(struct gs_world *w, int32_t c, int32_t t)
+{
+	int32_t ttc = t - w->first_contact[c];
+	w->tally.needs_met++;
+	w->tally.needs_met_service++;
+	w->tally.ttc_true_sum += ttc;
+	w->total_met++;
+	if (ttc <= w->p->service.time_target + 1e-9)
+		w->tally.closed_within_true++;
+	hist_add(w, w->hist_true, ttc);
+	gs_trust_update(w, c, w->need_contacts[c] <= 1 ? 1.0 : 0.6);
+	w->state[c] = GS_NEED_NONE;
+	w->due[c] = GS_NEVER;
+	w->due_kind[c] = GS_DUE_NONE;
+}
+
+static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
+{
+	const struct gs_params *p = w->p;
+	/* what was resolved no longer weighs on the citizen */
+	double s = gs_severity(w, c, t);
+	w->sev0[c] = (float)(s * (1.0 - (double)resolved / (w->left[c] + resolved)));
+	w->sev_t0[c] = t;
+	gs_trust_update(w, c, 0.2);
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
+	if (gsl_rng_uniform(w->rng) < p->population.abandon_probability * (1 - w->trust[c])) {
+		w->state[c] = GS_NEED_NONE;
+		w->due[c] = GS_NEVER;
+		w->due_kind[c] = GS_DUE_NONE;
+		w->tally.needs_abandoned++;
+		w->total_abandoned++;
+		return;
+	}
+	w->state[c] = GS_NEED_PENDING;
+	w->n_pending++;
+	if (p->mechanism.failure_demand) {
+		double dt = gsl_ran_exponential(w->rng, p->population.return_delay);
+		w->due[c] = t + (dt < 1 ? 1 : dt > 1e9 ? 1000000000 : (int32_t)lround(dt));
+		w->due_kind[c] = GS_DUE_RETURN;
+	} else {
+		gs_citizen_replan(w, c, t + 1);
+	}
+}
+
+int gs_closure_phase(struct gs_world *w)
+{
+	int32_t t = w->tick;
+	double target = w->p->service.time_target;
+	for (size_t i = 0; i < w->n_closures; i++) {
+		int32_t id = w->closures[i];
+		int32_t c = w->cases.citizen[id];
+		int resolved = w->cases.addressed[id];
+		int32_t rec = t - w->cases.rec_start[id];
+		w->tally.cases_closed++;
+		w->tally.ttc_rec_sum += rec;
+		w->tally.review_closed++;
+		if (rec <= target + 1e-9) {
+			w->tally.closed_within_rec++;
+			w->tally.review_within++;
+		}
+		hist_add(w, w->hist_rec, rec);
+
+		gs_wellbeing_update(w, c, t);
+		w->left[c] = (uint8_t)(w->left[c] - resolved);
+		w->case_of[c] = -1;
+		w->n_in_service--;
+		if (w->left[c] == 0)
+			need_met(w, c, t);
+		else
+			need_bounced(w, c, t, resolved);
+		gs_case_free(w, id);
+		if (gs_citizen_reschedule(w, c))
+			return -1;
+	}
+	w->n_closures = 0;
+	return 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * contact.c - contacts: value and failure demand, opening cases, triage,
+ * and chasing of waiting cases.
+ */
+#include "contact.h"
+
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "queue.h"
+#include "rng.h"
+
+/* The citizen will chase the open case if it is still open by then. */
+static void schedule_chase(struct gs_world *w, int32_t c, int32_t t)
+{
+	if (!w->p->mechanism.failure_demand) {
+		w->due[c] = GS_NEVER;
+		w->due_kind[c] = GS_DUE_NONE;
+		return;
+	}
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CHASE);
+	double dt = gsl_ran_exponential(w->rng, w->p->population.chase_interval);
+	w->due[c] = t + (dt < 1 ? 1 : dt > 1e9 ? 1000000000 : (int32_t)lround(dt));
+	w->due_kind[c] = GS_DUE_CHASE;
+}
+
+/* Triage: the case gets its recorded category and joins its team's queue. */
+static int triage(struct gs_world *w, int32_t id)
+{
+	return gs_queue_push(&w->queue[w->cases.team[id]], id);
+}
+
+static void count_contact(struct gs_world *w, int32_t c, int32_t t)
+{
+	if (w->need_contacts[c] < UINT16_MAX)
+		w->need_contacts[c]++;
+	if (w->first_contact[c] < 0) {
+		w->first_contact[c] = t;
+		w->tally.contacts_value++;
+	} else {
+		w->tally.contacts_failure++;
+	}
+	w->queue[w->team_of[c]].contact_hours += w->p->service.contact_hours;
+}
+
+int gs_contact_phase(struct gs_world *w)
+{
+	int32_t t = w->tick;
+	for (size_t i = 0; i < w->n_contacts; i++) {
+		int32_t c = w->contacts[i].citizen;
+		enum gs_due_kind kind = w->contacts[i].kind;
+		if (kind == GS_DUE_CHASE) {
+			if (w->state[c] != GS_NEED_IN_SERVICE)
+				continue;
+			count_contact(w, c, t);
+			gs_trust_update(w, c, 0.3);
+		} else {
+			if (w->state[c] != GS_NEED_PENDING)
+				continue;
+			count_contact(w, c, t);
+			int32_t id = gs_case_open(w, c, w->team_of[c]);
+			if (id < 0 || triage(w, id))
+				return -1;
+			gs_wellbeing_update(w, c, t);
+			w->case_of[c] = id;
+			w->state[c] = GS_NEED_IN_SERVICE;
+			w->n_pending--;
+			w->n_in_service++;
+			w->tally.cases_opened++;
+		}
+		schedule_chase(w, c, t);
+		if (gs_citizen_reschedule(w, c))
+			return -1;
+	}
+	w->n_contacts = 0;
+	return 0;
+}

@@ -1,0 +1,18 @@
+/*
+ * contact.h - contacts with the service and triage (MODEL.md §4.2, 4.3, 4.7).
+ */
+#ifndef GS_CONTACT_H
+#define GS_CONTACT_H
+
+#include "world.h"
+
+/*
+ * gs_contact_phase - apply this tick's proposed contacts in citizen order.
+ * The first contact about a need is value demand, every further one
+ * failure demand. A contact without an open case opens one, which triage
+ * classifies and queues at the citizen's team; every contact takes
+ * service.contact_hours of the team's time.
+ */
+int gs_contact_phase(struct gs_world *w);
+
+#endif

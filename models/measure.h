@@ -1,0 +1,21 @@
+/*
+ * measure.h - turning the world's tallies into the output metrics (MODEL.md §5).
+ */
+#ifndef GS_MEASURE_H
+#define GS_MEASURE_H
+
+#include <stddef.h>
+
+#include "world.h"
+
+/*
+ * gs_measure_interval - write every metric of the interval that ends now
+ * into column `col` of series ([GS_N_METRICS][n_time], metric-major), then
+ * start a new interval.
+ */
+void gs_measure_interval(struct gs_world *w, double *series, size_t n_time, size_t col);
+
+/* gs_quantile_f - the q-quantile of a[0..n) (reorders a). */
+double gs_quantile_f(float *a, size_t n, double q);
+
+#endif

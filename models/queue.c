@@ -1,0 +1,74 @@
+/*
+ * queue.c - priorities of waiting cases and the order in which workers
+ * take them.
+ */
+#include "queue.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+int gs_queue_push(struct gs_queue *q, int32_t id)
+{
+	if (q->len == q->cap) {
+		size_t cap = q->cap ? 2 * q->cap : 64;
+		int32_t *g = realloc(q->ids, cap * sizeof(*g));
+		if (!g)
+			return -1;
+		q->ids = g;
+		q->cap = cap;
+	}
+	q->ids[q->len++] = id;
+	return 0;
+}
+
+double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)
+{
+	const struct gs_params *p = w->p;
+	int32_t c = w->cases.citizen[id];
+	double target = p->service.time_target;
+	double wait = (double)(t - w->cases.rec_start[id]) / target;
+	double prio = 0;
+	if (p->regime.weight_need > 0)
+		prio += p->regime.weight_need * gs_severity(w, c, t) * w->left[c] / 8.0;
+	prio += p->regime.weight_wait * wait;
+	if (p->regime.weight_breach > 0)
+		prio += p->regime.weight_breach * (wait <= 1 ? wait * wait * wait : -1.0);
+	if (p->regime.weight_success > 0)
+		prio += p->regime.weight_success / w->left[c];
+	return prio;
+}
+
+struct keyed {
+	double prio;
+	int32_t opened;
+	int32_t id;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	if (x->prio != y->prio)
+		return x->prio > y->prio ? -1 : 1;
+	if (x->opened != y->opened)
+		return x->opened < y->opened ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+int gs_queue_order(struct gs_world *w, size_t team)
+{
+	struct gs_queue *q = &w->queue[team];
+	if (q->len < 2)
+		return 0;
+	struct keyed *k = malloc(q->len * sizeof(*k));
+	if (!k)
+		return -1;
+	for (size_t i = 0; i < q->len; i++) {
+		int32_t id = q->ids[i];
+		k[i] = (struct keyed){gs_queue_priority(w, id, w->tick), w->cases.opened[id], id};
+	}
+	qsort(k, q->len, sizeof(*k), cmp_keyed);
+	for (size_t i = 0; i < q->len; i++)
+		q->ids[i] = k[i].id;
+	free(k);
+	return 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * queue.h - queue discipline (MODEL.md §4.4).
+ *
+ * The priority of a waiting case is a weighted sum, the weights set by the
+ * regime (regime.weight_*):
+ *   need    severity x complexity / 8
+ *   wait    waiting time / time target (first come, first served)
+ *   breach  (wait / target)^3 while under the target, -1 once breached
+ *           (breach-chasing, then parking)
+ *   success 1 / components: countable closures per hour (creaming)
+ * Ties go to the earlier case, then the lower case id.
+ */
+#ifndef GS_QUEUE_H
+#define GS_QUEUE_H
+
+#include "world.h"
+
+/* gs_queue_push - append case id to queue q. Returns -1 if out of memory. */
+int gs_queue_push(struct gs_queue *q, int32_t id);
+
+/* gs_queue_priority - the priority of waiting case id at tick t. */
+double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t);
+
+/* gs_queue_order - sort team's queue by priority, highest first. Returns -1 if out of memory. */
+int gs_queue_order(struct gs_world *w, size_t team);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * world.c - allocation of a run's world, the event scheduler, the case
+ * pool, and the closed forms of severity and wellbeing.
+ */
+#include "world.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "citizen.h"
+#include "rng.h"
+#include "worker.h"
+
+#define ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof(*(ptr))))
+
+static int grow_pool(struct gs_sched *s)
+{
+	size_t cap = s->cap ? 2 * s->cap : 1024;
+	int32_t *next = realloc(s->node_next, cap * sizeof(*next));
+	if (!next)
+		return -1;
+	s->node_next = next;
+	int32_t *who = realloc(s->node_who, cap * sizeof(*who));
+	if (!who)
+		return -1;
+	s->node_who = who;
+	for (size_t i = s->cap; i < cap; i++)
+		s->node_next[i] = i + 1 < cap ? (int32_t)(i + 1) : s->free;
+	s->free = (int32_t)s->cap;
+	s->cap = cap;
+	return 0;
+}
+
+int gs_sched_at(struct gs_world *w, int32_t c, int32_t t)
+{
+	struct gs_sched *s = &w->sched;
+	if (t < 0 || (size_t)t >= s->n_ticks)
+		return 0;
+	if (s->free < 0 && grow_pool(s))
+		return -1;
+	int32_t node = s->free;
+	s->free = s->node_next[node];
+	s->node_who[node] = c;
+	s->node_next[node] = s->head[t];
+	s->head[t] = node;
+	return 0;
+}
+
+int gs_citizen_reschedule(struct gs_world *w, int32_t c)
+{
+	int32_t t = w->next_arrival[c];
+	if (w->due[c] < t)
+		t = w->due[c];
+	if (t == w->wake[c])
+		return 0;
+	w->wake[c] = t;
+	return t == GS_NEVER ? 0 : gs_sched_at(w, c, t);
+}
+
+double gs_severity(const struct gs_world *w, int32_t c, int32_t t)
+{
+	double s0 = w->sev0[c];
+	if (!w->p->mechanism.escalation)
+		return s0;
+	double tau = w->p->cls[w->cls[c]].escalation_time;
+	return 1.0 - (1.0 - s0) * exp(-(double)(t - w->sev_t0[c]) / tau);
+}
+
+/*
+ * Wellbeing relaxes towards 1 - severity while a need is open and towards
+ * 1 while none is, with time constant population.wellbeing_time; the
+ * target is taken at the later end of the interval.
+ */
+double gs_wellbeing(const struct gs_world *w, int32_t c, int32_t t)
+{
+	double target = w->state[c] == GS_NEED_NONE ? 1.0 : 1.0 - gs_severity(w, c, t);
+	double k = exp(-(double)(t - w->wb_t[c]) / w->p->population.wellbeing_time);
+	return target + (w->wb[c] - target) * k;
+}
+
+void gs_wellbeing_update(struct gs_world *w, int32_t c, int32_t t)
+{
+	w->wb[c] = (float)gs_wellbeing(w, c, t);
+	w->wb_t[c] = t;
+}
+
+void gs_trust_update(struct gs_world *w, int32_t c, double q)
+{
+	if (!w->p->mechanism.trust)
+		return;
+	double a = w->p->population.trust_learning;
+	w->trust[c] = (float)((1 - a) * w->trust[c] + a * q);
+}
+
+static int grow_cases(struct gs_cases *k)
+{
+	size_t cap = k->cap ? 2 * k->cap : 1024;
+#define GROW(f)                                                  \
+	do {                                                     \
+		void *g = realloc(k->f, cap * sizeof(*k->f));    \
+		if (!g)                                          \
+			return -1;                               \
+		k->f = g;                                        \
+	} while (0)
+	GROW(citizen);
+	GROW(team);
+	GROW(opened);
+	GROW(rec_start);
+	GROW(worker);
+	GROW(status);
+	GROW(addressed);
+	GROW(hours_left);
+#undef GROW
+	for (size_t i = k->cap; i < cap; i++) {
+		k->status[i] = GS_CASE_FREE;
+		k->worker[i] = i + 1 < cap ? (int32_t)(i + 1) : k->free;
+	}
+	k->free = (int32_t)k->cap;
+	k->cap = cap;
+	return 0;
+}
+
+int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
+{
+	struct gs_cases *k = &w->cases;
+	if (k->free < 0 && grow_cases(k))
+		return -1;
+	int32_t id = k->free;
+	k->free = k->worker[id];
+	k->citizen[id] = c;
+	k->team[id] = team;
+	k->opened[id] = w->tick;
+	k->rec_start[id] = w->tick;
+	k->worker[id] = -1;
+	k->status[id] = GS_CASE_QUEUED;
+	k->addressed[id] = 0;
+	k->hours_left[id] = 0;
+	return id;
+}
+
+void gs_case_free(struct gs_world *w, int32_t id)
+{
+	struct gs_cases *k = &w->cases;
+	k->status[id] = GS_CASE_FREE;
+	k->worker[id] = k->free;
+	k->free = id;
+}
+
+void gs_world_free(struct gs_world *w)
+{
+	if (!w)
+		return;
+	free(w->wake);
+	free(w->next_arrival);
+	free(w->due);
+	free(w->due_kind);
+	free(w->state);
+	free(w->case_of);
+	free(w->sev0);
+	free(w->sev_t0);
+	free(w->cx);
+	free(w->left);
+	free(w->first_contact);
+	free(w->need_contacts);
+	free(w->n_arrivals);
+	free(w->cls);
+	free(w->team_of);
+	free(w->strength);
+	free(w->trust);
+	free(w->wb);
+	free(w->wb_t);
+	free(w->sched.head);
+	free(w->sched.node_next);
+	free(w->sched.node_who);
+	struct gs_cases *k = &w->cases;
+	free(k->citizen);
+	free(k->team);
+	free(k->opened);
+	free(k->rec_start);
+	free(k->worker);
+	free(k->status);
+	free(k->addressed);
+	free(k->hours_left);
+	if (w->queue)
+		for (size_t t = 0; t < w->n_teams; t++)
+			free(w->queue[t].ids);
+	free(w->queue);
+	free(w->w_team);
+	free(w->w_skill);
+	free(w->w_case);
+	free(w->contacts);
+	free(w->closures);
+	free(w->woken);
+	free(w->hist_rec);
+	free(w->hist_true);
+	free(w->scratch);
+	if (w->rng)
+		gsl_rng_free(w->rng);
+	free(w);
+}
+
+struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
+{
+	struct gs_world *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->p = p;
+	w->seed = seed;
+	w->n_ticks = (int32_t)ceil(p->simulation.duration - 1e-9);
+	size_t n = (size_t)p->population.citizens;
+	w->n_cit = n;
+	w->n_teams = (size_t)p->workforce.teams;
+	w->n_workers = w->n_teams * (size_t)p->workforce.workers_per_team;
+	w->n_bins = (size_t)ceil(p->output.hist_max / p->output.hist_bin - 1e-9);
+	w->rng = gs_rng_alloc();
+	if (!w->rng || !ALLOC(w->wake, n) || !ALLOC(w->next_arrival, n) || !ALLOC(w->due, n) ||
+	    !ALLOC(w->due_kind, n) || !ALLOC(w->state, n) || !ALLOC(w->case_of, n) ||
+	    !ALLOC(w->sev0, n) || !ALLOC(w->sev_t0, n) || !ALLOC(w->cx, n) || !ALLOC(w->left, n) ||
+	    !ALLOC(w->first_contact, n) || !ALLOC(w->need_contacts, n) ||
+	    !ALLOC(w->n_arrivals, n) || !ALLOC(w->cls, n) || !ALLOC(w->team_of, n) ||
+	    !ALLOC(w->strength, n) || !ALLOC(w->trust, n) || !ALLOC(w->wb, n) ||
+	    !ALLOC(w->wb_t, n) || !ALLOC(w->scratch, n) ||
+	    !ALLOC(w->sched.head, (size_t)w->n_ticks) || !ALLOC(w->queue, w->n_teams) ||
+	    !ALLOC(w->w_team, w->n_workers) || !ALLOC(w->w_skill, w->n_workers) ||
+	    !ALLOC(w->w_case, w->n_workers) || !ALLOC(w->hist_rec, w->n_bins) ||
+	    !ALLOC(w->hist_true, w->n_bins))
+		goto fail;
+	w->sched.n_ticks = (size_t)w->n_ticks;
+	w->sched.free = -1;
+	w->cases.free = -1;
+	for (int32_t t = 0; t < w->n_ticks; t++)
+		w->sched.head[t] = -1;
+	w->target = w->target_base = p->regime.target_level;
+	if (gs_workers_init(w) || gs_citizens_init(w))
+		goto fail;
+	return w;
+fail:
+	gs_world_free(w);
+	return NULL;
+}

@@ -1,0 +1,194 @@
+/*
+ * world.h - the state of one run: citizens, cases, teams and workers,
+ * stored as struct-of-arrays (one allocation per field, indices between
+ * agents, no per-agent allocation), plus the event scheduler and the
+ * tallies that become the output metrics.
+ *
+ * Units: times are in ticks unless a name says otherwise; shares and
+ * states in [0..1]; hours in worker hours.
+ */
+#ifndef GS_WORLD_H
+#define GS_WORLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "params.h"
+
+#define GS_NEVER INT32_MAX
+
+/* What a citizen's need is doing. Every need arisen is in exactly one of
+ * pending, in service, met or abandoned (the last two are counted, not stored). */
+enum gs_need_state {
+	GS_NEED_NONE = 0,     /* no open need */
+	GS_NEED_PENDING,      /* open need, no open case */
+	GS_NEED_IN_SERVICE,   /* open need with an open case */
+};
+
+/* The next thing a citizen's open need will do by itself. */
+enum gs_due_kind {
+	GS_DUE_NONE = 0,
+	GS_DUE_CONTACT,       /* severity crosses the citizen's contact threshold */
+	GS_DUE_SELF,          /* the need resolves without help */
+	GS_DUE_RETURN,        /* comes back after a case closed with the need unmet */
+	GS_DUE_CHASE,         /* chases progress on a waiting case */
+};
+
+enum gs_case_status { GS_CASE_FREE = 0, GS_CASE_QUEUED, GS_CASE_ACTIVE };
+
+/* Per-tick event buckets with pooled nodes; stale nodes are skipped. */
+struct gs_sched {
+	int32_t *head;        /* [n_ticks] first node of each tick, -1 if none */
+	int32_t *node_next;   /* pool: next node in the same bucket */
+	int32_t *node_who;    /* pool: the citizen to wake */
+	int32_t free;         /* first free node, -1 if none */
+	size_t cap;           /* nodes allocated */
+	size_t n_ticks;
+};
+
+/* Open cases, a pool indexed by case id. */
+struct gs_cases {
+	size_t cap;
+	int32_t free;         /* first free id (chained through worker) */
+	int32_t *citizen;
+	int32_t *team;
+	int32_t *opened;      /* tick the case was opened (true case start) */
+	int32_t *rec_start;   /* recorded start tick */
+	int32_t *worker;      /* worker working it, -1 while queued; free-list link when free */
+	uint8_t *status;      /* enum gs_case_status */
+	uint8_t *addressed;   /* components the worker takes on */
+	float *hours_left;    /* [h] work still to do */
+};
+
+/* A team's queue of waiting cases. */
+struct gs_queue {
+	int32_t *ids;
+	size_t len, cap;
+	double contact_hours; /* [h] contact handling owed this tick */
+};
+
+/* Flow counters of the current output interval. */
+struct gs_tally {
+	double needs_arising, needs_met, needs_met_self, needs_met_service, needs_abandoned;
+	double contacts_value, contacts_failure;
+	double cases_opened, cases_closed, closed_within_rec, closed_within_true;
+	double ttc_rec_sum, ttc_true_sum; /* [ticks] */
+	double hours_casework, hours_contact, hours_reporting, hours_learning, hours_idle;
+	double cost;
+	double review_closed, review_within; /* for the manager's review period */
+};
+
+/* A contact proposed by the citizen phase, applied in citizen order. */
+struct gs_contact {
+	int32_t citizen;
+	uint8_t kind;         /* enum gs_due_kind that caused it */
+};
+
+struct gs_world {
+	struct gs_params *p;  /* the run's parameters (events change them) */
+	uint64_t seed;
+	int32_t tick;
+	int32_t n_ticks;
+	gsl_rng *rng;         /* this run's stream, repositioned before each use */
+
+	/* citizens: hot fields (touched when a citizen wakes) */
+	size_t n_cit;
+	int32_t *wake;        /* tick of the citizen's scheduled wake, GS_NEVER if none */
+	int32_t *next_arrival;/* tick of the next need arrival */
+	int32_t *due;         /* tick of the open need's next action */
+	uint8_t *due_kind;    /* enum gs_due_kind */
+	uint8_t *state;       /* enum gs_need_state */
+	int32_t *case_of;     /* open case id, -1 if none */
+	/* the open need */
+	float *sev0;          /* [0..1] severity at tick sev_t0 */
+	int32_t *sev_t0;
+	uint8_t *cx;          /* components of the need */
+	uint8_t *left;        /* components not yet resolved */
+	int32_t *first_contact; /* tick of the first contact about the need, -1 before */
+	uint16_t *need_contacts;/* contacts about the need so far */
+	uint32_t *n_arrivals; /* need arrivals so far: addresses the need's random streams */
+	/* citizens: cold fields */
+	uint8_t *cls;
+	int32_t *team_of;
+	float *strength;      /* [0..1] */
+	float *trust;         /* [0..1] */
+	float *wb;            /* [0..1] wellbeing at tick wb_t */
+	int32_t *wb_t;
+
+	struct gs_sched sched;
+	struct gs_cases cases;
+
+	/* teams and workers */
+	size_t n_teams, n_workers;
+	struct gs_queue *queue;   /* [n_teams] */
+	int32_t *w_team;
+	float *w_skill;           /* [0..1] */
+	int32_t *w_case;          /* case in hand, -1 if none */
+
+	/* managers */
+	double target;            /* current target level [0..1] */
+	double target_base;       /* regime.target_level it was last set from */
+
+	/* proposals of the current tick */
+	struct gs_contact *contacts;
+	size_t n_contacts, cap_contacts;
+	int32_t *closures;
+	size_t n_closures, cap_closures;
+	int32_t *woken;           /* citizens woken this tick, in citizen order */
+	size_t cap_woken;
+
+	/* stocks kept up to date */
+	size_t n_pending, n_in_service;
+	/* totals over the run, for the conservation check */
+	uint64_t total_arisen, total_met, total_abandoned;
+
+	struct gs_tally tally;
+	/* histograms of the run [counts]: bins of output.hist_bin ticks */
+	size_t n_bins;
+	double *hist_rec, *hist_true;
+	/* scratch for the census [n_cit] */
+	float *scratch;
+};
+
+/*
+ * gs_world_alloc - allocate and initialise a run's world for params p (which
+ * it keeps and may change), seed `seed`. Returns NULL if out of memory.
+ */
+struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed);
+
+void gs_world_free(struct gs_world *w);
+
+/* gs_sched_at - wake citizen c at tick t (ignored beyond the run). Returns -1 if out of memory. */
+int gs_sched_at(struct gs_world *w, int32_t c, int32_t t);
+
+/* gs_citizen_reschedule - set c's wake to the earlier of its arrival and due ticks. */
+int gs_citizen_reschedule(struct gs_world *w, int32_t c);
+
+/* gs_severity - severity of c's open need at tick t [0..1]. */
+double gs_severity(const struct gs_world *w, int32_t c, int32_t t);
+
+/* gs_wellbeing - wellbeing of c at tick t [0..1] (does not change c). */
+double gs_wellbeing(const struct gs_world *w, int32_t c, int32_t t);
+
+/* gs_wellbeing_update - bring c's wellbeing up to tick t before its need changes. */
+void gs_wellbeing_update(struct gs_world *w, int32_t c, int32_t t);
+
+/* gs_trust_update - move c's trust towards the quality q [0..1] of an experience. */
+void gs_trust_update(struct gs_world *w, int32_t c, double q);
+
+/* gs_case_open - a new case for citizen c at team `team`; returns its id or -1. */
+int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team);
+
+/* gs_case_free - return case id to the pool. */
+void gs_case_free(struct gs_world *w, int32_t id);
+
+/* gs_ticks_to_days - a number of ticks in days. */
+static inline double gs_ticks_to_days(const struct gs_world *w, double ticks)
+{
+	return ticks * w->p->simulation.tick / 1440.0;
+}
+
+#endif

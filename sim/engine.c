@@ -1,0 +1,222 @@
+/*
+ * engine.c - the time step of one run, and the ensemble of runs.
+ */
+#include "engine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "casework.h"
+#include "citizen.h"
+#include "closure.h"
+#include "contact.h"
+#include "manager.h"
+#include "measure.h"
+#include "output.h"
+#include "report.h"
+#include "rng.h"
+#include "worker.h"
+#include "world.h"
+
+volatile sig_atomic_t gs_stop;
+
+/*
+ * The time step. The order is part of the model: needs change and citizens
+ * decide before the service sees their contacts; workers work what was
+ * queued; closures then tell citizens how they fared.
+ */
+const struct gs_phase gs_phases[] = {
+	{"needs", gs_citizen_phase},      /* needs arise, escalate, self-resolve; citizens decide to contact */
+	{"contact", gs_contact_phase},    /* value and failure demand; cases opened, triaged, queued */
+	{"casework", gs_casework_phase},  /* workers spend their hours on contacts and cases */
+	{"closure", gs_closure_phase},    /* cases closed and recorded; needs met, or citizens bounced */
+	{"workers", gs_worker_phase},     /* reporting and learning hours; cost of the workforce */
+	{"managers", gs_manager_phase},   /* review periods: targets ratchet */
+	{NULL, NULL},
+};
+
+uint64_t gs_run_seed(uint64_t scenario_seed, int rep)
+{
+	return gs_rng_derive(scenario_seed, (uint64_t)rep);
+}
+
+static long interval_ticks(const struct gs_params *p)
+{
+	long iv = lround(p->output.interval);
+	return iv < 1 ? 1 : iv;
+}
+
+void gs_run_shape(const struct gs_params *p, size_t *n_time, size_t *n_bins)
+{
+	long n_ticks = (long)ceil(p->simulation.duration - 1e-9);
+	long iv = interval_ticks(p);
+	*n_time = (size_t)((n_ticks + iv - 1) / iv);
+	*n_bins = (size_t)ceil(p->output.hist_max / p->output.hist_bin - 1e-9);
+}
+
+static void apply_events(const struct gs_scenario *sc, size_t arm, struct gs_params *p, long t)
+{
+	for (size_t e = 0; e < sc->n_events; e++)
+		if (sc->events[e].at_tick == t)
+			gs_scenario_apply_event(sc, e, arm, p);
+}
+
+/* Ticks done across every run of the ensemble, for the progress bar. */
+static long progress_done, progress_total;
+static int progress_on;
+
+static void draw_progress(long done, long total);
+
+int gs_run(const struct gs_scenario *sc, size_t arm, uint64_t seed, struct gs_run_result *r,
+	   gs_tick_hook hook, void *ctx)
+{
+	struct gs_params p = sc->arm_params[arm];
+	size_t n_time, n_bins;
+	gs_run_shape(&p, &n_time, &n_bins);
+	apply_events(sc, arm, &p, 0);
+	struct gs_world *w = gs_world_alloc(&p, seed);
+	if (!w)
+		return -1;
+	int rc = 0;
+	long iv = interval_ticks(&p);
+	size_t col = 0;
+	for (int32_t t = 0; t < w->n_ticks; t++) {
+		if (gs_stop) {
+			rc = 1;
+			break;
+		}
+		w->tick = t;
+		if (t > 0)
+			apply_events(sc, arm, &p, t);
+		for (const struct gs_phase *ph = gs_phases; ph->run; ph++) {
+			if (ph->run(w)) {
+				rc = -1;
+				goto done;
+			}
+		}
+		if ((t + 1) % iv == 0 || t + 1 == w->n_ticks)
+			gs_measure_interval(w, r->series, n_time, col++);
+		if (hook && hook(w, ctx)) {
+			rc = -1;
+			goto done;
+		}
+		if ((t & 63) == 63) {
+#pragma omp atomic
+			progress_done += 64;
+			if (progress_on && omp_get_thread_num() == 0) {
+#pragma omp critical(gs_ensemble_collect)
+				draw_progress(progress_done, progress_total);
+			}
+		}
+	}
+	memcpy(r->hist_recorded, w->hist_rec, n_bins * sizeof(double));
+	memcpy(r->hist_true, w->hist_true, n_bins * sizeof(double));
+done:
+	gs_world_free(w);
+	return rc;
+}
+
+static void draw_progress(long done, long total)
+{
+	static int last = -1;
+	int pct = total ? (int)(100.0 * (double)done / (double)total) : 100;
+	if (pct > 100)
+		pct = 100;
+	if (pct == last)
+		return;
+	last = pct;
+	char bar[41];
+	int fill = pct * 40 / 100;
+	for (int i = 0; i < 40; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[40] = 0;
+	fprintf(stderr, "\r[%s] %3d%%", bar, pct);
+	fflush(stderr);
+}
+
+int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta *meta,
+		    const struct gs_ensemble_opts *opts, struct gs_output *out, double *summary,
+		    char *err, size_t errlen)
+{
+	size_t reps = meta->n_runs / meta->n_arms;
+	size_t n_time = meta->n_time, n_bins = meta->n_bins;
+	long total = 0;
+	for (size_t a = 0; a < meta->n_arms; a++)
+		total += (long)reps * (long)ceil(sc->arm_params[a].simulation.duration - 1e-9);
+	progress_done = 0;
+	progress_total = total;
+	progress_on = opts->progress;
+	int failed = 0, stopped = 0;
+	char first_err[256] = "";
+	long n_runs = (long)meta->n_runs;
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(opts->threads) default(none) \
+	shared(sc, meta, opts, out, summary, reps, n_time, n_bins, total, failed, stopped, \
+	       first_err, n_runs, gs_stop, progress_done)
+	for (long run = 0; run < n_runs; run++) {
+		int skip;
+#pragma omp atomic read
+		skip = failed;
+		if (skip || gs_stop)
+			continue;
+		struct gs_run_result r = {0};
+		r.arm = (int)((size_t)run / reps);
+		r.replication = (int)((size_t)run % reps);
+		r.seed = gs_run_seed(meta->seed, r.replication);
+		r.series = malloc(GS_N_METRICS * n_time * sizeof(double));
+		r.hist_recorded = calloc(n_bins ? n_bins : 1, sizeof(double));
+		r.hist_true = calloc(n_bins ? n_bins : 1, sizeof(double));
+		int rc = -1;
+		if (r.series && r.hist_recorded && r.hist_true) {
+			for (size_t i = 0; i < GS_N_METRICS * n_time; i++)
+				r.series[i] = NAN;
+			rc = gs_run(sc, (size_t)r.arm, r.seed, &r, NULL, NULL);
+		}
+#pragma omp critical(gs_ensemble_collect)
+		{
+			char msg[256] = "";
+			if (rc == 1) {
+				stopped = 1;
+			} else if (rc != 0) {
+				snprintf(msg, sizeof(msg), "run %ld (arm %s, replication %d): out of memory",
+					 run, meta->arm_names[r.arm], r.replication);
+			} else {
+				if (out && gs_output_write_run(out, (size_t)run, &r, msg, sizeof(msg)))
+					rc = -1;
+				if (summary)
+					gs_summarise(r.series, n_time, summary + (size_t)run * GS_N_SUMMARY);
+			}
+			if (rc < 0) {
+				if (!failed)
+					snprintf(first_err, sizeof(first_err), "%s", msg);
+#pragma omp atomic write
+				failed = 1;
+			}
+			if (opts->progress)
+				draw_progress(progress_done, total);
+		}
+		free(r.series);
+		free(r.hist_recorded);
+		free(r.hist_true);
+		if (opts->progress && omp_get_thread_num() == 0) {
+#pragma omp critical(gs_ensemble_collect)
+			draw_progress(progress_done, total);
+		}
+	}
+	progress_on = 0;
+	if (opts->progress) {
+		if (!failed && !stopped && !gs_stop)
+			draw_progress(total, total);
+		fputc('\n', stderr);
+	}
+	if (failed) {
+		snprintf(err, errlen, "%s", first_err);
+		return -1;
+	}
+	return stopped || gs_stop ? 1 : 0;
+}

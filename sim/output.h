@@ -1,0 +1,63 @@
+/*
+ * output.h - the HDF5 result file. This module is the only one that
+ * includes hdf5.h.
+ *
+ * Layout (see docs/output.md):
+ *   /time                 (time)      end of each output interval, units "days"
+ *   /run                  (run)       0..n_runs-1
+ *   /arm                  (run)       arm name (string)
+ *   /replication          (run)       0-based replication number
+ *   /seed                 (run)       the run's seed
+ *   /<metric>             (run, time) one per metric of metrics.def; attrs units, description
+ *   /bin, /bin_edges      histogram bins [days]
+ *   /time_to_close_recorded_hist, /time_to_close_true_hist   (run, bin)
+ *   /provenance           group: attributes, scenario text, parameters of every arm
+ * Root attributes repeat the key provenance (govsim_version, git_revision, seed, ...).
+ */
+#ifndef GS_OUTPUT_H
+#define GS_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "results.h"
+
+struct gs_output;
+
+/*
+ * gs_output_create - create the file at path (truncating it) with every
+ * dataset sized for meta, and write coordinates and provenance. Returns 0,
+ * or -1 with a message in err.
+ */
+int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
+		     struct gs_output **out, char *err, size_t errlen);
+
+/* gs_output_write_run - write run number `run` (its row of every dataset). */
+int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_result *r,
+			char *err, size_t errlen);
+
+/* gs_output_close - flush and close; frees out. Returns 0 or -1 with a message. */
+int gs_output_close(struct gs_output *out, char *err, size_t errlen);
+
+/* gs_output_abort - close without caring about errors (the caller deletes the file). */
+void gs_output_abort(struct gs_output *out);
+
+/*
+ * gs_output_info - print the provenance and a short summary (per arm: runs,
+ * mean over runs and time of a few key metrics) of a result file to f.
+ * Returns 0, or -1 with a message in err naming the file and what is wrong.
+ */
+int gs_output_info(const char *path, FILE *f, char *err, size_t errlen);
+
+/*
+ * gs_output_read_series - read metric `name` of run `run` (n_time values)
+ * into buf from a result file. Returns the number of values read, or -1
+ * with a message in err. Used by tests and by comparisons from a file.
+ */
+long gs_output_read_series(const char *path, const char *name, size_t run, double *buf,
+			   size_t n, char *err, size_t errlen);
+
+/* gs_output_library_version - "HDF5 x.y.z" of the library linked. */
+const char *gs_output_library_version(void);
+
+#endif

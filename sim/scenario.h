@@ -1,0 +1,87 @@
+/*
+ * scenario.h - scenario files: INI read with inih, includes, arms, events,
+ * and their resolution into one `struct gs_params` per arm.
+ *
+ * Precedence, most specific last: defaults < scenario sections < the arm's
+ * preset < the arm's own keys < --set on the command line.
+ */
+#ifndef GS_SCENARIO_H
+#define GS_SCENARIO_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "params.h"
+
+/* One `key = value` line. key is "section.name" or "class.NAME.name". */
+struct gs_assign {
+	const char *file; /* owned by the scenario's file list */
+	int line;         /* 0 for the command line */
+	char *key;
+	char *value;
+};
+
+struct gs_arm_spec {
+	char name[GS_NAME_MAX];
+	const char *file;
+	int line;
+	char *preset; /* NULL: none given */
+	struct gs_assign *set;
+	size_t n_set;
+};
+
+struct gs_event_spec {
+	char name[GS_NAME_MAX];
+	const char *file;
+	int line;
+	char *at;        /* as written */
+	long at_tick;    /* resolved: the tick at whose start it applies */
+	char **arms;     /* arms it applies to; none listed: every arm */
+	size_t n_arms;
+	struct gs_assign *set;
+	size_t n_set;
+};
+
+struct gs_scenario {
+	char *path;  /* as given */
+	char *name;  /* file name without directory and ".ini" */
+	char *text;  /* every file read, in order, after includes */
+	char **files;
+	size_t n_files;
+	struct gs_assign *base; /* plain sections, in reading order */
+	size_t n_base;
+	struct gs_arm_spec *arms;
+	size_t n_arms;
+	struct gs_event_spec *events;
+	size_t n_events;
+	/* filled by gs_scenario_resolve */
+	struct gs_params *arm_params; /* [n_arms] */
+};
+
+/*
+ * gs_scenario_read - read path and its includes. Every problem is added to
+ * diag; returns 0 if there were none, -1 otherwise (sc is usable either way
+ * and must be freed).
+ */
+int gs_scenario_read(const char *path, struct gs_scenario *sc, struct gs_diag *diag);
+
+/*
+ * gs_scenario_resolve - build the parameters of every arm (an arm named
+ * "base" if the scenario has none), applying `n_over` overrides
+ * "section.key=value" from the command line, and check events. Every
+ * problem is added to diag; returns 0 if there were none.
+ */
+int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over,
+			struct gs_diag *diag);
+
+/*
+ * gs_scenario_apply_event - apply event e to params p of arm `arm` if it
+ * targets that arm. Returns 1 if applied, 0 if not for this arm, -1 on
+ * error (which resolve has already ruled out).
+ */
+int gs_scenario_apply_event(const struct gs_scenario *sc, size_t e, size_t arm,
+			    struct gs_params *p);
+
+void gs_scenario_free(struct gs_scenario *sc);
+
+#endif

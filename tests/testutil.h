@@ -1,0 +1,30 @@
+/*
+ * testutil.h - helpers shared by govsim's cmocka tests.
+ */
+#ifndef GS_TESTUTIL_H
+#define GS_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* cmocka 1.1's assert_float_equal casts to float: compare doubles properly. */
+#define assert_double_close(a, b, tol) \
+	gs_test_double_close((a), (b), (tol), #a, #b, __FILE__, __LINE__)
+void gs_test_double_close(double a, double b, double tol, const char *sa, const char *sb,
+			  const char *file, int line);
+
+/* A fresh temporary directory (removed with its files by gs_test_rmtree). */
+char *gs_test_tmpdir(void);
+void gs_test_rmtree(char *dir);
+
+/* Write text to dir/name; returns the malloc'd full path. */
+char *gs_test_write(const char *dir, const char *name, const char *text);
+
+/* Read a whole file into a malloc'd string (NULL if missing). */
+char *gs_test_slurp(const char *path);
+
+#endif
