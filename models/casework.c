@@ -67,8 +67,11 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 	if (gs_queue_order(w, team))
 		return -1;
 	size_t next = 0;
-	double contact = q->contact_hours;
 	size_t per = (size_t)w->p->workforce.workers_per_team;
+	double contact = q->contact_hours;
+	double contact_max = w->p->service.contact_share_max * hours * (double)per;
+	if (contact > contact_max)
+		contact = contact_max; /* the rest go unanswered */
 	for (size_t k = 0; k < per; k++) {
 		int32_t i = (int32_t)(team * per + k);
 		double h = hours;
@@ -94,7 +97,7 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 				return -1;
 		}
 	}
-	q->contact_hours = contact; /* contacts not handled today wait for tomorrow */
+	q->contact_hours = 0;
 	memmove(q->ids, q->ids + next, (q->len - next) * sizeof(*q->ids));
 	q->len -= next;
 	return 0;

@@ -176,7 +176,7 @@ static int need_due(struct gs_world *w, int32_t c, int32_t t)
 	switch (kind) {
 	case GS_DUE_SELF:
 		gs_wellbeing_update(w, c, t);
-		w->state[c] = GS_NEED_NONE;
+		gs_need_end(w, c);
 		w->n_pending--;
 		w->tally.needs_met++;
 		w->tally.needs_met_self++;

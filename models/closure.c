@@ -27,7 +27,7 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 		w->tally.closed_within_true++;
 	hist_add(w, w->hist_true, ttc);
 	gs_trust_update(w, c, w->need_contacts[c] <= 1 ? 1.0 : 0.6);
-	w->state[c] = GS_NEED_NONE;
+	gs_need_end(w, c);
 	w->due[c] = GS_NEVER;
 	w->due_kind[c] = GS_DUE_NONE;
 }
@@ -42,7 +42,7 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 	gs_trust_update(w, c, 0.2);
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
 	if (gsl_rng_uniform(w->rng) < p->population.abandon_probability * (1 - w->trust[c])) {
-		w->state[c] = GS_NEED_NONE;
+		gs_need_end(w, c);
 		w->due[c] = GS_NEVER;
 		w->due_kind[c] = GS_DUE_NONE;
 		w->tally.needs_abandoned++;

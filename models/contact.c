@@ -5,6 +5,7 @@
 #include "contact.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -25,6 +26,31 @@ static void schedule_chase(struct gs_world *w, int32_t c, int32_t t)
 	w->due_kind[c] = GS_DUE_CHASE;
 }
 
+/* A citizen chasing a waiting case may give up on the service. */
+static bool gives_up(struct gs_world *w, int32_t c, int32_t t)
+{
+	int32_t id = w->case_of[c];
+	if (id < 0 || w->cases.status[id] != GS_CASE_QUEUED)
+		return false;
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
+	return gsl_rng_uniform(w->rng) < w->p->population.abandon_probability * (1 - w->trust[c]);
+}
+
+/* The need is abandoned; its case leaves the queue at the next ordering. */
+static int withdraw(struct gs_world *w, int32_t c, int32_t t)
+{
+	gs_wellbeing_update(w, c, t);
+	w->cases.status[w->case_of[c]] = GS_CASE_WITHDRAWN;
+	w->case_of[c] = -1;
+	gs_need_end(w, c);
+	w->n_in_service--;
+	w->due[c] = GS_NEVER;
+	w->due_kind[c] = GS_DUE_NONE;
+	w->tally.needs_abandoned++;
+	w->total_abandoned++;
+	return gs_citizen_reschedule(w, c);
+}
+
 /* Triage: the case gets its recorded category and joins its team's queue. */
 static int triage(struct gs_world *w, int32_t id)
 {
@@ -38,8 +64,10 @@ static void count_contact(struct gs_world *w, int32_t c, int32_t t)
 	if (w->first_contact[c] < 0) {
 		w->first_contact[c] = t;
 		w->tally.contacts_value++;
+		w->total_value++;
 	} else {
 		w->tally.contacts_failure++;
+		w->total_failure++;
 	}
 	w->queue[w->team_of[c]].contact_hours += w->p->service.contact_hours;
 }
@@ -55,6 +83,11 @@ int gs_contact_phase(struct gs_world *w)
 				continue;
 			count_contact(w, c, t);
 			gs_trust_update(w, c, 0.3);
+			if (gives_up(w, c, t)) {
+				if (withdraw(w, c, t))
+					return -1;
+				continue;
+			}
 		} else {
 			if (w->state[c] != GS_NEED_PENDING)
 				continue;

@@ -57,6 +57,15 @@ static int cmp_keyed(const void *a, const void *b)
 int gs_queue_order(struct gs_world *w, size_t team)
 {
 	struct gs_queue *q = &w->queue[team];
+	/* cases withdrawn by citizens who gave up leave the queue now */
+	size_t kept = 0;
+	for (size_t i = 0; i < q->len; i++) {
+		if (w->cases.status[q->ids[i]] == GS_CASE_WITHDRAWN)
+			gs_case_free(w, q->ids[i]);
+		else
+			q->ids[kept++] = q->ids[i];
+	}
+	q->len = kept;
 	if (q->len < 2)
 		return 0;
 	struct keyed *k = malloc(q->len * sizeof(*k));

@@ -5,6 +5,7 @@
 #include "world.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,86 @@ void gs_trust_update(struct gs_world *w, int32_t c, double q)
 		return;
 	double a = w->p->population.trust_learning;
 	w->trust[c] = (float)((1 - a) * w->trust[c] + a * q);
+}
+
+void gs_need_end(struct gs_world *w, int32_t c)
+{
+	if (w->first_contact[c] >= 0) {
+		w->ended_contacted++;
+		w->ended_contacts += w->need_contacts[c];
+	}
+	w->state[c] = GS_NEED_NONE;
+}
+
+int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
+{
+	size_t pending = 0, in_service = 0, queued = 0, active = 0;
+	uint64_t open_contacted = 0, open_contacts = 0;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		int32_t c = (int32_t)i, id = w->case_of[c];
+		if (w->state[c] == GS_NEED_PENDING)
+			pending++;
+		if (w->state[c] == GS_NEED_IN_SERVICE)
+			in_service++;
+		if ((w->state[c] == GS_NEED_IN_SERVICE) != (id >= 0)) {
+			snprintf(err, errlen, "tick %d: citizen %d: state %d but case %d", w->tick, c,
+				 w->state[c], id);
+			return -1;
+		}
+		if (id >= 0 && (w->cases.citizen[id] != c || (w->cases.status[id] != GS_CASE_QUEUED &&
+							       w->cases.status[id] != GS_CASE_ACTIVE))) {
+			snprintf(err, errlen, "tick %d: case %d of citizen %d is not open for it", w->tick,
+				 id, c);
+			return -1;
+		}
+		if (w->state[c] != GS_NEED_NONE) {
+			if ((w->first_contact[c] >= 0) != (w->need_contacts[c] > 0)) {
+				snprintf(err, errlen, "tick %d: citizen %d: first contact %d, %u contacts",
+					 w->tick, c, w->first_contact[c], w->need_contacts[c]);
+				return -1;
+			}
+			if (w->first_contact[c] >= 0) {
+				open_contacted++;
+				open_contacts += w->need_contacts[c];
+			}
+		}
+	}
+	if (pending != w->n_pending || in_service != w->n_in_service) {
+		snprintf(err, errlen, "tick %d: %zu pending, %zu in service counted; kept %zu, %zu",
+			 w->tick, pending, in_service, w->n_pending, w->n_in_service);
+		return -1;
+	}
+	if (w->total_arisen != pending + in_service + w->total_met + w->total_abandoned) {
+		snprintf(err, errlen,
+			 "tick %d: %llu needs arisen != %zu pending + %zu in service + %llu met + "
+			 "%llu abandoned",
+			 w->tick, (unsigned long long)w->total_arisen, pending, in_service,
+			 (unsigned long long)w->total_met, (unsigned long long)w->total_abandoned);
+		return -1;
+	}
+	for (size_t k = 0; k < w->cases.cap; k++) {
+		queued += w->cases.status[k] == GS_CASE_QUEUED;
+		active += w->cases.status[k] == GS_CASE_ACTIVE;
+	}
+	size_t in_queues = 0;
+	for (size_t t = 0; t < w->n_teams; t++)
+		for (size_t i = 0; i < w->queue[t].len; i++)
+			in_queues += w->cases.status[w->queue[t].ids[i]] == GS_CASE_QUEUED;
+	if (queued + active != in_service || in_queues != queued) {
+		snprintf(err, errlen, "tick %d: %zu queued + %zu active cases, %zu in queues, %zu in service",
+			 w->tick, queued, active, in_queues, in_service);
+		return -1;
+	}
+	if (w->total_value != w->ended_contacted + open_contacted ||
+	    w->total_value + w->total_failure != w->ended_contacts + open_contacts) {
+		snprintf(err, errlen,
+			 "tick %d: %llu value + %llu failure contacts, but %llu needs contacted with %llu contacts",
+			 w->tick, (unsigned long long)w->total_value, (unsigned long long)w->total_failure,
+			 (unsigned long long)(w->ended_contacted + open_contacted),
+			 (unsigned long long)(w->ended_contacts + open_contacts));
+		return -1;
+	}
+	return 0;
 }
 
 static int grow_cases(struct gs_cases *k)

@@ -37,7 +37,7 @@ enum gs_due_kind {
 	GS_DUE_CHASE,         /* chases progress on a waiting case */
 };
 
-enum gs_case_status { GS_CASE_FREE = 0, GS_CASE_QUEUED, GS_CASE_ACTIVE };
+enum gs_case_status { GS_CASE_FREE = 0, GS_CASE_QUEUED, GS_CASE_ACTIVE, GS_CASE_WITHDRAWN };
 
 /* Per-tick event buckets with pooled nodes; stale nodes are skipped. */
 struct gs_sched {
@@ -67,7 +67,7 @@ struct gs_cases {
 struct gs_queue {
 	int32_t *ids;
 	size_t len, cap;
-	double contact_hours; /* [h] contact handling owed this tick */
+	double contact_hours; /* [h] contact handling asked of the team this tick */
 };
 
 /* Flow counters of the current output interval. */
@@ -142,8 +142,10 @@ struct gs_world {
 
 	/* stocks kept up to date */
 	size_t n_pending, n_in_service;
-	/* totals over the run, for the conservation check */
+	/* totals over the run, for the conservation checks */
 	uint64_t total_arisen, total_met, total_abandoned;
+	uint64_t total_value, total_failure;     /* contacts as classified when made */
+	uint64_t ended_contacted, ended_contacts; /* needs ended after >= 1 contact, and their contacts */
 
 	struct gs_tally tally;
 	/* histograms of the run [counts]: bins of output.hist_bin ticks */
@@ -178,6 +180,17 @@ void gs_wellbeing_update(struct gs_world *w, int32_t c, int32_t t);
 
 /* gs_trust_update - move c's trust towards the quality q [0..1] of an experience. */
 void gs_trust_update(struct gs_world *w, int32_t c, double q);
+
+/* gs_need_end - c's need ends (met, self-resolved or abandoned): it has no open need now. */
+void gs_need_end(struct gs_world *w, int32_t c);
+
+/*
+ * gs_world_check - the conservation invariants: every need arisen is exactly
+ * one of pending, in service, met or abandoned; citizens, cases and queues
+ * agree; every contact is value demand (the first about a need) or failure
+ * demand (every further one). Returns 0, or -1 with a message in err.
+ */
+int gs_world_check(const struct gs_world *w, char *err, size_t errlen);
 
 /* gs_case_open - a new case for citizen c at team `team`; returns its id or -1. */
 int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team);

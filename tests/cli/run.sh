@@ -1,0 +1,123 @@
+#!/bin/sh
+# tests/cli/run.sh - the command line as users meet it: help, exit codes,
+# messages, scenario checks, output files, interruption.
+# usage: tests/cli/run.sh build/govsim
+set -u
+GOVSIM=${1:-build/govsim}
+T=$(mktemp -d /tmp/govsim-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+pass=0
+
+ok() { pass=$((pass + 1)); }
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# expect STATUS DESCRIPTION -- command...   (stdout+stderr saved in $T/out)
+expect() {
+	want=$1; what=$2; shift 3
+	"$@" >"$T/out" 2>&1
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else fail "$what: exit $got, expected $want"; sed 's/^/    /' "$T/out" | head -20; fi
+}
+# contains PATTERN DESCRIPTION   (grep -E on $T/out)
+contains() {
+	if grep -Eq -- "$1" "$T/out"; then ok; else fail "$2: output lacks /$1/"; sed 's/^/    /' "$T/out" | head -20; fi
+}
+
+echo "== CLI tests ($GOVSIM)"
+
+expect 0 "--version" -- "$GOVSIM" --version
+contains "govsim [0-9]+\.[0-9]+" "--version names the version"
+contains "GSL .*HDF5" "--version names the libraries"
+expect 0 "--help" -- "$GOVSIM" --help
+for c in run check params metrics info; do
+	expect 0 "$c --help" -- "$GOVSIM" "$c" --help
+	contains "usage: govsim $c" "$c --help"
+done
+expect 2 "no command" -- "$GOVSIM"
+expect 2 "unknown command" -- "$GOVSIM" frobnicate
+contains "unknown command 'frobnicate'" "unknown command message"
+expect 2 "unknown option" -- "$GOVSIM" run --bogus scenarios/default.ini
+contains "unknown option '--bogus'" "unknown option message"
+expect 2 "run without scenario" -- "$GOVSIM" run
+expect 2 "bad --threads" -- "$GOVSIM" run scenarios/default.ini --threads 0
+expect 2 "bad --seed" -- "$GOVSIM" run scenarios/default.ini --seed -4
+
+# every scenario shipped passes check
+for f in $(find scenarios -name '*.ini' | sort); do
+	expect 0 "check $f" -- "$GOVSIM" check "$f"
+done
+
+# a bad scenario: every problem, each with FILE:LINE: key:
+cat >"$T/bad.ini" <<'INI'
+[simulation]
+duration = 10
+[regime]
+discreton = 0.5
+target_pressure = 2
+[population]
+this line is malformed
+INI
+expect 2 "check bad scenario" -- "$GOVSIM" check "$T/bad.ini"
+contains "bad.ini:2: simulation.duration: .*no unit" "missing unit"
+contains "bad.ini:4: regime.discreton: unknown parameter; did you mean 'regime.discretion'" "did you mean"
+contains "bad.ini:5: regime.target_pressure: 2 is out of range \(allowed 0..1" "range"
+contains "bad.ini:7: malformed line" "malformed line"
+contains "4 problems" "every problem counted"
+expect 2 "check missing file" -- "$GOVSIM" check "$T/nope.ini"
+contains "nope.ini" "missing file named"
+expect 2 "run bad --set" -- "$GOVSIM" run scenarios/default.ini -o "$T/x.h5" --set regime.discretion=7
+contains "\-\-set: regime.discretion: 7 is out of range" "--set range error"
+[ ! -e "$T/x.h5" ] && ok || fail "bad input left a file"
+
+# params and metrics
+expect 0 "params" -- "$GOVSIM" params
+contains "learning_time" "params lists regime.learning_time"
+expect 0 "metrics" -- "$GOVSIM" metrics
+contains "failure_demand_share" "metrics lists failure_demand_share"
+
+# a small run, its file, no overwrite without --force, info
+cat >"$T/small.ini" <<'INI'
+include = SCEN/default.ini
+[simulation]
+duration = 60d
+[population]
+citizens = 2000
+INI
+sed -i "s|SCEN|$(pwd)/scenarios|" "$T/small.ini"
+expect 0 "run small" -- "$GOVSIM" run "$T/small.ini" -o "$T/small.h5" --quiet
+[ -s "$T/small.h5" ] && ok || fail "run wrote no file"
+[ ! -e "$T/small.h5.partial" ] && ok || fail "run left its .partial file"
+expect 2 "no overwrite" -- "$GOVSIM" run "$T/small.ini" -o "$T/small.h5"
+contains "exists; use --force" "overwrite refused"
+expect 0 "overwrite with --force" -- "$GOVSIM" run "$T/small.ini" -o "$T/small.h5" --force
+contains "npm.*hls.*none" "comparison table names the arms"
+contains "failure demand" "comparison table has failure demand"
+expect 0 "info" -- "$GOVSIM" info "$T/small.h5"
+contains "govsim_version" "info shows provenance"
+contains "npm" "info lists arms"
+echo "not hdf5" >"$T/fake.h5"
+expect 2 "info on a non-HDF5 file" -- "$GOVSIM" info "$T/fake.h5"
+contains "fake.h5" "info error names the file"
+
+# same seed, any threads: identical datasets (provenance records threads and time)
+expect 0 "run 1 thread" -- env OMP_NUM_THREADS=1 "$GOVSIM" run "$T/small.ini" -o "$T/t1.h5" -q
+expect 0 "run 3 threads" -- "$GOVSIM" run "$T/small.ini" -o "$T/t3.h5" -q --threads 3
+if command -v h5diff >/dev/null; then
+	expect 0 "h5diff 1 vs 3 threads" -- h5diff --exclude-path /provenance "$T/t1.h5" "$T/t3.h5"
+fi
+
+# interruption: no file under the requested name, exit 1
+"$GOVSIM" run scenarios/default.ini -o "$T/big.h5" -q --set population.citizens=400000 \
+	--set simulation.duration=20y >"$T/out" 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+st=$?
+[ "$st" -eq 1 ] && ok || { fail "interrupted run exit $st, expected 1"; cat "$T/out"; }
+[ ! -e "$T/big.h5" ] && [ ! -e "$T/big.h5.partial" ] && ok || fail "interrupted run left a file"
+contains "interrupted" "interruption reported"
+
+echo "== CLI: $pass passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,285 @@
+/*
+ * test_engine.c - the time step and ensembles: conservation at every tick,
+ * determinism whatever the number of threads, seeds that matter, events.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "metrics.h"
+#include "output.h"
+#include "report.h"
+#include "scenario.h"
+#include "world.h"
+
+static const char small_ini[] =
+	"[simulation]\nseed = 11\nduration = 200d\nreplications = 2\n"
+	"[population]\ncitizens = 1500\n"
+	"[class.easy]\nshare = 2\nneed_rate = 2\ncomplexity_mean = 1.3\n"
+	"[class.hard]\nshare = 1\nneed_rate = 1.5\ncomplexity_mean = 4\nhours_per_component = 3\n"
+	"[workforce]\nteams = 3\nworkers_per_team = 2\n"
+	"[output]\ninterval = 5d\nhist_bin = 2d\nhist_max = 40d\n"
+	"[arm.npm]\npreset = npm\n[arm.hls]\npreset = hls\n[arm.none]\npreset = none\n"
+	"[event.shock]\nat = 100d\nclass.easy.need_rate = 4\n";
+
+struct fixture {
+	char *dir;
+	struct gs_scenario sc;
+};
+
+static int load(struct fixture *fx, const char *text, char **sets, size_t n_sets)
+{
+	struct gs_diag d = {0};
+	char *path = gs_test_write(fx->dir, "s.ini", text);
+	int rc = gs_scenario_read(path, &fx->sc, &d);
+	if (!rc)
+		rc = gs_scenario_resolve(&fx->sc, sets, n_sets, &d);
+	gs_diag_print(&d, stderr);
+	gs_diag_free(&d);
+	free(path);
+	return rc;
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	fx->dir = gs_test_tmpdir();
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	gs_scenario_free(&fx->sc);
+	gs_test_rmtree(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static int check_hook(const struct gs_world *w, void *ctx)
+{
+	char err[512];
+	long *ticks = ctx;
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	(*ticks)++;
+	return 0;
+}
+
+static struct gs_run_result alloc_result(const struct gs_params *p, size_t *n_time, size_t *n_bins)
+{
+	gs_run_shape(p, n_time, n_bins);
+	struct gs_run_result r = {0};
+	r.series = calloc(GS_N_METRICS * *n_time, sizeof(double));
+	r.hist_recorded = calloc(*n_bins, sizeof(double));
+	r.hist_true = calloc(*n_bins, sizeof(double));
+	return r;
+}
+
+static void free_result(struct gs_run_result *r)
+{
+	free(r->series);
+	free(r->hist_recorded);
+	free(r->hist_true);
+}
+
+/* Every need is exactly one of pending, in service, met or abandoned, at every tick, in every arm. */
+static void run_conserving(struct fixture *fx)
+{
+	for (size_t a = 0; a < fx->sc.n_arms; a++) {
+		size_t n_time, n_bins;
+		struct gs_run_result r = alloc_result(&fx->sc.arm_params[a], &n_time, &n_bins);
+		long ticks = 0;
+		assert_int_equal(gs_run(&fx->sc, a, 99, &r, check_hook, &ticks), 0);
+		assert_int_equal(ticks, 200);
+		/* the run did something: needs arose, were met, contacts were made */
+		double arising = 0, met = 0, value = 0, failure = 0;
+		for (size_t t = 0; t < n_time; t++) {
+			arising += r.series[GS_M_needs_arising * n_time + t];
+			met += r.series[GS_M_needs_met * n_time + t];
+			value += r.series[GS_M_contacts_value * n_time + t];
+			failure += r.series[GS_M_contacts_failure * n_time + t];
+		}
+		assert_true(arising > 1000 && met > 100 && value > 100);
+		(void)failure;
+		free_result(&r);
+	}
+}
+
+static void test_conservation(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	run_conserving(fx);
+}
+
+static void test_conservation_mechanisms_off(void **state)
+{
+	struct fixture *fx = *state;
+	char *sets[] = {"mechanism.escalation=off", "mechanism.failure_demand=off",
+			"mechanism.trust=off", "population.contact_distrust=0"};
+	assert_int_equal(load(fx, small_ini, sets, 4), 0);
+	/* without escalation, needs below the threshold are never brought: lower it */
+	for (size_t a = 0; a < fx->sc.n_arms; a++)
+		for (int c = 0; c < fx->sc.arm_params[a].n_classes; c++)
+			fx->sc.arm_params[a].cls[c].contact_threshold = 0.1;
+	run_conserving(fx);
+}
+
+/* Write the whole ensemble with `threads` threads; return the file's path. */
+static char *ensemble_file(struct fixture *fx, int threads, const char *name, uint64_t seed)
+{
+	const struct gs_params *p = &fx->sc.arm_params[0];
+	size_t n_time, n_bins;
+	gs_run_shape(p, &n_time, &n_bins);
+	size_t reps = (size_t)p->simulation.replications;
+	double *time = calloc(n_time, sizeof(double)), *edges = calloc(n_bins + 1, sizeof(double));
+	const char *names[8];
+	for (size_t a = 0; a < fx->sc.n_arms; a++)
+		names[a] = fx->sc.arms[a].name;
+	for (size_t k = 0; k < n_time; k++)
+		time[k] = (double)(k + 1);
+	for (size_t b = 0; b <= n_bins; b++)
+		edges[b] = (double)b;
+	struct gs_ensemble_meta meta = {
+		.scenario_name = "s", .scenario_path = "s.ini", .scenario_text = "",
+		.command_line = "test", .seed = seed, .threads = threads,
+		.n_arms = fx->sc.n_arms, .arm_names = names, .arm_params = fx->sc.arm_params,
+		.n_runs = fx->sc.n_arms * reps, .n_time = n_time, .time = time,
+		.n_bins = n_bins, .bin_edges = edges,
+	};
+	size_t len = strlen(fx->dir) + strlen(name) + 2;
+	char *path = malloc(len), err[512];
+	snprintf(path, len, "%s/%s", fx->dir, name);
+	struct gs_output *out;
+	assert_int_equal(gs_output_create(path, &meta, &out, err, sizeof(err)), 0);
+	struct gs_ensemble_opts opts = {threads, false};
+	double *summary = calloc(meta.n_runs * GS_N_SUMMARY, sizeof(double));
+	assert_int_equal(gs_ensemble_run(&fx->sc, &meta, &opts, out, summary, err, sizeof(err)), 0);
+	assert_int_equal(gs_output_close(out, err, sizeof(err)), 0);
+	free(summary);
+	free(time);
+	free(edges);
+	return path;
+}
+
+/* Compare every metric and histogram of every run; returns how many differ. */
+static int count_differences(const char *a, const char *b, size_t n_runs, size_t n_time,
+			     size_t n_bins)
+{
+	static const char *hists[] = {"time_to_close_recorded_hist", "time_to_close_true_hist"};
+	int diff = 0;
+	double *x = malloc((n_time > n_bins ? n_time : n_bins) * sizeof(double));
+	double *y = malloc((n_time > n_bins ? n_time : n_bins) * sizeof(double));
+	char err[512];
+	for (int m = 0; m < GS_N_METRICS + 2; m++) {
+		const char *name = m < GS_N_METRICS ? gs_metric_table[m].name : hists[m - GS_N_METRICS];
+		size_t n = m < GS_N_METRICS ? n_time : n_bins;
+		for (size_t r = 0; r < n_runs; r++) {
+			assert_int_equal(gs_output_read_series(a, name, r, x, n, err, sizeof(err)), (long)n);
+			assert_int_equal(gs_output_read_series(b, name, r, y, n, err, sizeof(err)), (long)n);
+			diff += memcmp(x, y, n * sizeof(double)) != 0;
+		}
+	}
+	free(x);
+	free(y);
+	return diff;
+}
+
+static void test_threads_bit_identical(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	size_t n_time, n_bins, n_runs = fx->sc.n_arms * 2;
+	gs_run_shape(&fx->sc.arm_params[0], &n_time, &n_bins);
+	char *one = ensemble_file(fx, 1, "t1.h5", 11);
+	char *three = ensemble_file(fx, 3, "t3.h5", 11);
+	char *again = ensemble_file(fx, 2, "t2.h5", 11);
+	char *other = ensemble_file(fx, 2, "seed12.h5", 12);
+	assert_int_equal(count_differences(one, three, n_runs, n_time, n_bins), 0);
+	assert_int_equal(count_differences(one, again, n_runs, n_time, n_bins), 0);
+	/* another seed changes (nearly) everything */
+	assert_true(count_differences(one, other, n_runs, n_time, n_bins) > GS_N_METRICS);
+	free(one);
+	free(three);
+	free(again);
+	free(other);
+}
+
+/* Arms share the citizens' exogenous streams: the same needs arise at the start in every arm. */
+static void test_common_random_numbers(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	size_t n_time, n_bins;
+	struct gs_run_result r[3];
+	for (size_t a = 0; a < 3; a++) {
+		r[a] = alloc_result(&fx->sc.arm_params[a], &n_time, &n_bins);
+		assert_int_equal(gs_run(&fx->sc, a, 5, &r[a], NULL, NULL), 0);
+	}
+	/* in the first interval no need has yet been open long enough for regimes to differ */
+	double first = r[0].series[GS_M_needs_arising * n_time];
+	assert_true(first > 0);
+	for (size_t a = 1; a < 3; a++)
+		assert_double_close(r[a].series[GS_M_needs_arising * n_time], first, 0);
+	/* but the regimes do differ later */
+	int differ = 0;
+	for (size_t t = 0; t < n_time; t++)
+		differ += r[0].series[GS_M_cases_closed * n_time + t] !=
+			  r[1].series[GS_M_cases_closed * n_time + t];
+	assert_true(differ > 0);
+	for (size_t a = 0; a < 3; a++)
+		free_result(&r[a]);
+}
+
+/* The demand shock at day 100 raises needs arising in the easy class. */
+static void test_event_applies(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	assert_int_equal(fx->sc.n_events, 1);
+	assert_int_equal(fx->sc.events[0].at_tick, 100);
+	size_t n_time, n_bins;
+	struct gs_run_result r = alloc_result(&fx->sc.arm_params[2], &n_time, &n_bins);
+	assert_int_equal(gs_run(&fx->sc, 2, 5, &r, NULL, NULL), 0);
+	double before = 0, after = 0;
+	for (size_t t = 0; t < 20; t++)
+		before += r.series[GS_M_cases_opened * n_time + t];
+	for (size_t t = 20; t < 40; t++)
+		after += r.series[GS_M_cases_opened * n_time + t];
+	assert_true(after > 1.3 * before);
+	free_result(&r);
+}
+
+static void test_phase_list(void **state)
+{
+	(void)state;
+	static const char *expected[] = {"needs", "contact", "casework", "closure", "workers",
+					 "managers"};
+	size_t n = 0;
+	for (const struct gs_phase *p = gs_phases; p->run; p++, n++) {
+		assert_true(n < 6);
+		assert_string_equal(p->name, expected[n]);
+	}
+	assert_int_equal(n, 6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_conservation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conservation_mechanisms_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads_bit_identical, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_common_random_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_applies, setup, teardown),
+		cmocka_unit_test(test_phase_list),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
