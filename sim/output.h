@@ -2,17 +2,23 @@
  * output.h - the HDF5 result file. This module is the only one that
  * includes hdf5.h.
  *
- * Layout (see docs/output.md):
+ * Layout (docs/output.md has the full table):
  *   /time                 (time)      end of each output interval, units "days"
- *   /run                  (run)       0..n_runs-1
- *   /arm                  (run)       arm name (string)
+ *   /run                  (run)       0..n_runs-1; run = arm * replications + replication
+ *   /arm                  (run)       arm name (variable-length UTF-8 string)
  *   /replication          (run)       0-based replication number
  *   /seed                 (run)       the run's seed
  *   /<metric>             (run, time) one per metric of metrics.def; attrs units, description
- *   /bin, /bin_edges      histogram bins [days]
+ *   /bin                  (bin)       lower edge of each histogram bin [days]
+ *   /bin_edges            (bin_edge)  every bin edge [days]; /bin_edge is the bare dimension
  *   /time_to_close_recorded_hist, /time_to_close_true_hist   (run, bin)
- *   /provenance           group: attributes, scenario text, parameters of every arm
+ *   /provenance           group: attributes, /provenance/scenario (text),
+ *                         /provenance/parameters/<arm> (one attribute per parameter)
  * Root attributes repeat the key provenance (govsim_version, git_revision, seed, ...).
+ *
+ * HDF5 is used serially: call these functions from one thread at a time.
+ * gs_output_create rejects n_runs that are not a multiple of n_arms and arm
+ * names containing '/'.
  */
 #ifndef GS_OUTPUT_H
 #define GS_OUTPUT_H
@@ -50,8 +56,8 @@ void gs_output_abort(struct gs_output *out);
 int gs_output_info(const char *path, FILE *f, char *err, size_t errlen);
 
 /*
- * gs_output_read_series - read metric `name` of run `run` (n_time values)
- * into buf from a result file. Returns the number of values read, or -1
+ * gs_output_read_series - read row `run` of the 2-D dataset `name` (a
+ * metric: n_time values; a histogram: n_bins values) into buf. Returns the number of values read, or -1
  * with a message in err. Used by tests and by comparisons from a file.
  */
 long gs_output_read_series(const char *path, const char *name, size_t run, double *buf,

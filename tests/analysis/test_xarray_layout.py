@@ -1,0 +1,169 @@
+"""The HDF5 result file as xarray (h5netcdf), h5py and netCDF-C see it.
+
+The file is the small ensemble of tests/sim/test_output.c, written by
+`test_output --write PATH` (binary from $GOVSIM_TEST_OUTPUT, default
+build/tests/sim/test_output): arms "baseline" and "systems-thinking", two
+replications each, 5 output intervals ending at days 1..5, bin edges 0, 10,
+20, 30 days; metric m of run r at time index t is r*1000 + m*10 + t + 0.25,
+except failure_demand_share, which is NaN at t = 0.
+"""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+import xarray as xr
+
+ROOT = Path(__file__).resolve().parents[2]
+ARMS = ["baseline", "baseline", "systems-thinking", "systems-thinking"]
+SEED_BASE = 0xF000000000000001
+PROVENANCE_ATTRS = [
+    "govsim_version", "git_revision", "compiler", "cflags", "gsl_version", "hdf5_version",
+    "generator", "seed", "threads", "created", "command_line", "scenario_name",
+    "scenario_path",
+]
+
+
+def metric_table():
+    """(name, units) of every metric, in the order of sim/metrics.def."""
+    text = (ROOT / "sim" / "metrics.def").read_text()
+    return re.findall(r'^GS_METRIC\((\w+), "([^"]*)"', text, re.M)
+
+
+def expected(run, m, t):
+    return run * 1000 + m * 10 + t + 0.25
+
+
+@pytest.fixture(scope="module")
+def result_file(tmp_path_factory):
+    binary = Path(os.environ.get("GOVSIM_TEST_OUTPUT", ROOT / "build/tests/sim/test_output"))
+    if not binary.is_file():
+        pytest.skip(f"{binary} is missing: build it with `make build/tests/sim/test_output`")
+    path = tmp_path_factory.mktemp("output") / "x.h5"
+    run = subprocess.run([str(binary), "--write", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def ds(result_file):
+    with xr.open_dataset(result_file, engine="h5netcdf") as d:
+        yield d.load()
+
+
+def days(values):
+    """Values in days, whether xarray decoded "days" as timedelta64 or not."""
+    values = np.asarray(values)
+    if np.issubdtype(values.dtype, np.timedelta64):
+        return values / np.timedelta64(1, "D")
+    return values.astype(float)
+
+
+def test_dimensions(ds):
+    assert dict(ds.sizes) == {"run": 4, "time": 5, "bin": 3, "bin_edge": 4}
+
+
+def test_every_metric_is_run_by_time(ds):
+    table = metric_table()
+    assert len(table) > 20
+    for name, units in table:
+        var = ds[name]
+        assert var.dims == ("run", "time"), name
+        assert var.dtype == np.float64 or np.issubdtype(var.dtype, np.timedelta64), name
+        assert var.attrs.get("description"), name
+        # xarray moves the units of "days" metrics into the encoding when it decodes them
+        assert var.attrs.get("units", var.encoding.get("units")) == units, name
+
+
+def test_metric_values(ds):
+    names = [n for n, _ in metric_table()]
+    m = names.index("needs_met")
+    for run in range(4):
+        want = [expected(run, m, t) for t in range(5)]
+        assert ds["needs_met"].sel(run=run).values.tolist() == want
+    fd = ds["failure_demand_share"].values
+    assert np.isnan(fd[:, 0]).all()
+    assert fd[1, 1] == expected(1, names.index("failure_demand_share"), 1)
+
+
+def test_histograms(ds):
+    for name in ("time_to_close_recorded_hist", "time_to_close_true_hist"):
+        assert ds[name].dims == ("run", "bin")
+        assert ds[name].attrs["units"] in ("cases", "needs")
+        assert ds[name].attrs["description"]
+    assert ds["time_to_close_true_hist"].values[2].tolist() == [20.5, 21.5, 22.5]
+    assert ds["bin_edges"].dims == ("bin_edge",)
+    assert "bin_edge" not in ds.variables  # a dimension without a coordinate variable
+    assert days(ds["bin_edges"].values).tolist() == [0, 10, 20, 30]
+    assert days(ds["bin"].values).tolist() == [0, 10, 20]
+
+
+def test_time_coordinate(ds):
+    assert ds["time"].dims == ("time",)
+    assert days(ds["time"].values).tolist() == [1, 2, 3, 4, 5]
+    assert "time" in ds.indexes and "run" in ds.indexes
+    assert ds["run"].values.tolist() == [0, 1, 2, 3]
+
+
+def test_run_coordinates(ds):
+    for name in ("arm", "replication", "seed"):
+        assert name in ds.coords, name
+        assert ds[name].dims == ("run",), name
+    arms = ds["arm"].values.tolist()
+    assert arms == ARMS
+    assert all(type(a) is str for a in arms)
+    assert ds["replication"].values.tolist() == [0, 1, 0, 1]
+    assert ds["seed"].dtype == np.uint64
+    assert ds["seed"].values.tolist() == [SEED_BASE, SEED_BASE + 1, SEED_BASE, SEED_BASE + 1]
+    # the coordinates travel with every metric, so arms can be grouped
+    assert set(ds["needs_met"].coords) >= {"arm", "replication", "seed"}
+    by_arm = ds["needs_met"].groupby("arm").mean()
+    assert by_arm.sizes == {"arm": 2, "time": 5}
+
+
+def test_root_attributes(ds):
+    for name in ("govsim_version", "git_revision", "generator", "created", "scenario_name"):
+        assert isinstance(ds.attrs[name], str) and ds.attrs[name], name
+    assert ds.attrs["generator"] == "philox4x32-10"
+    assert ds.attrs["scenario_name"] == "test"
+    assert int(ds.attrs["seed"]) == 7
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", ds.attrs["created"])
+
+
+def test_provenance_group(result_file):
+    with h5py.File(result_file, "r") as f:
+        prov = f["provenance"]
+        assert set(PROVENANCE_ATTRS) <= set(prov.attrs)
+        for name in PROVENANCE_ATTRS:
+            if name not in ("seed", "threads"):
+                assert isinstance(prov.attrs[name], str), name
+        assert prov.attrs["seed"] == 7
+        assert prov.attrs["threads"] == 1
+        assert prov.attrs["hdf5_version"].startswith("HDF5 1.")
+        assert prov.attrs["scenario_path"] == "scenarios/test.ini"
+        assert prov["scenario"].asstr()[()] == "[simulation]\nseed = 7\n"
+        params = prov["parameters"]
+        assert sorted(params) == ["baseline", "systems-thinking"]
+        assert params["baseline"].attrs["regime.discretion"] == "0.2"
+        assert params["systems-thinking"].attrs["regime.discretion"] == "0.8"
+        for arm in params.values():
+            assert arm.attrs["class.all.need_rate"] == "1"
+            assert arm.attrs["simulation.tick"] == "1d"
+
+
+def test_netcdf_c_reads_it(result_file):
+    """netCDF-C (which crashes on arrays of fixed-length strings up to 4.9.0) reads every variable."""
+    pytest.importorskip("netCDF4")
+    code = (
+        "import sys, netCDF4\n"
+        "d = netCDF4.Dataset(sys.argv[1])\n"
+        "print(list(d['arm'][:]), float(d['needs_met'][2, 0]), sorted(d.dimensions))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code, str(result_file)], capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == f"{ARMS!r} 2010.25 ['bin', 'bin_edge', 'run', 'time']"
