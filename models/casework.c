@@ -98,8 +98,10 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 		}
 	}
 	q->contact_hours = 0;
-	memmove(q->ids, q->ids + next, (q->len - next) * sizeof(*q->ids));
-	q->len -= next;
+	if (next) {
+		memmove(q->ids, q->ids + next, (q->len - next) * sizeof(*q->ids));
+		q->len -= next;
+	}
 	return 0;
 }
 
