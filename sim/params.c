@@ -136,6 +136,8 @@ void gs_format_duration(double minutes, char *buf, size_t n)
 		}
 	}
 	snprintf(buf, n, "%.15gmin", minutes);
+	if (strtod(buf, NULL) != minutes)
+		snprintf(buf, n, "%.17gmin", minutes);
 }
 
 static void format_number(double v, char *buf, size_t n)
@@ -419,8 +421,21 @@ void gs_param_format(const struct gs_params *p, size_t i, int cls, char *buf, si
 		format_number(*(const double *)f, buf, n);
 		break;
 	case GS_DURATION: {
+		/* the text must parse back to the very same number of ticks */
 		double v = *(const double *)f;
-		gs_format_duration(is_tick_row(i) ? v : v * p->simulation.tick, buf, n);
+		double m = is_tick_row(i) ? v : v * p->simulation.tick;
+		gs_format_duration(m, buf, n);
+		char err[128];
+		double back;
+		if (!is_tick_row(i) && (gs_param_parse_duration(buf, &back, err, sizeof(err)) ||
+					back / p->simulation.tick != v)) {
+			for (int digits = 15; digits <= 17; digits++) {
+				snprintf(buf, n, "%.*gmin", digits, m);
+				if (!gs_param_parse_duration(buf, &back, err, sizeof(err)) &&
+				    back / p->simulation.tick == v)
+					break;
+			}
+		}
 		break;
 	}
 	case GS_BOOL:
@@ -470,9 +485,18 @@ void gs_params_print(FILE *f, bool markdown)
 				fprintf(f, "%s[%s]\n", i ? "\n" : "",
 					strcmp(section, "class") == 0 ? "class.NAME" : section);
 		}
-		if (markdown)
+		if (markdown) {
+			char esc[224];
+			size_t k = 0;
+			for (const char *c = range; *c && k + 3 < sizeof(esc); c++) {
+				if (*c == '|')
+					esc[k++] = '\\';
+				esc[k++] = *c;
+			}
+			esc[k] = 0;
 			fprintf(f, "| `%s` | %s | `%s` | %s | %s | %s | %s |\n", in->name, type_name(in->type),
-				in->def, range, choices ? "" : in->unit, scope, in->desc);
+				in->def, esc, choices ? "" : in->unit, scope, in->desc);
+		}
 		else
 			fprintf(f, "  %-22s %-8s %-8s %-22s %-12s %-8s %s\n", in->name, type_name(in->type),
 				in->def, range, choices ? "" : in->unit, scope, in->desc);

@@ -32,6 +32,7 @@ struct reader {
 	int line;           /* number of the line last handed to inih */
 	int depth;
 	char **stack;       /* real paths of the files being read, for cycles */
+	bool section_ok;    /* the current section header was valid (else reported) */
 };
 
 static int read_file(struct gs_scenario *sc, const char *path, const char *shown,
@@ -265,6 +266,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
 	struct gs_scenario *sc = r->sc;
 	char key[256];
 
+	if (*section && !r->section_ok)
+		return 1; /* the section header was reported */
 	if (!*section) {
 		if (strcmp(name, "include") == 0)
 			handle_include(r, value);
@@ -307,9 +310,10 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		if (strcmp(name, "at") == 0) {
 			free(e->at);
 			e->at = xstrdup(value);
-			e->line = r->line;
+			e->at_line = r->line;
 			e->file = r->file;
 		} else if (strcmp(name, "arms") == 0) {
+			e->arms_line = r->line;
 			parse_arm_list(r, e, value);
 		} else if (check_key(r->diag, r->file, r->line, name)) {
 			push_assign(&e->set, &e->n_set, r->file, r->line, name, value);
@@ -339,6 +343,46 @@ static int on_value(void *user, const char *section, const char *name, const cha
 	if (check_key(r->diag, r->file, r->line, key))
 		push_assign(&sc->base, &sc->n_base, r->file, r->line, key, value);
 	return 1;
+}
+
+/*
+ * A section header: arms and events exist from their header on (an arm
+ * may have no keys at all); an unknown section is reported once, here.
+ */
+static void open_section(struct reader *r, const char *name)
+{
+	r->section_ok = false;
+	const char *dot = strchr(name, '.');
+	if (dot && (strncmp(name, "arm.", 4) == 0 || strncmp(name, "event.", 6) == 0 ||
+		    strncmp(name, "class.", 6) == 0)) {
+		const char *kind = name[0] == 'a' ? "an arm" : name[0] == 'e' ? "an event" : "a class";
+		if (!valid_name(dot + 1)) {
+			gs_diag_add(r->diag, r->file, r->line, NULL,
+				    "[%s]: %s name is letters, digits, '_' or '-' (at most %d)", name,
+				    kind, GS_NAME_MAX - 1);
+			return;
+		}
+		if (name[0] == 'a' && !arm_spec(r, dot + 1))
+			return;
+		if (name[0] == 'e') {
+			struct gs_event_spec *e = event_spec(r, dot + 1);
+			if (!e)
+				return;
+		}
+		r->section_ok = true;
+		return;
+	}
+	if (known_section(name)) {
+		r->section_ok = true;
+		return;
+	}
+	size_t n;
+	const char **secs = param_sections(&n);
+	const char *best = gs_suggest(name, secs, n);
+	gs_diag_add(r->diag, r->file, r->line, NULL,
+		    "unknown section [%s]%s%s%s (sections: the parameter sections, class.NAME, "
+		    "arm.NAME, event.NAME)",
+		    name, best ? "; did you mean [" : "", best ? best : "", best ? "]" : "");
 }
 
 /*
@@ -373,8 +417,19 @@ static char *next_line(char *str, int num, void *stream)
 			problem = "malformed line: indented (continuation lines are not allowed)";
 		} else if (line[s] == '[') {
 			const char *close = memchr(line, ']', body);
-			if (!close)
+			if (!close) {
 				problem = "malformed line: section header without ']'";
+			} else {
+				char name[256];
+				const char *a = line + s + 1;
+				while (a < close && isspace((unsigned char)*a))
+					a++;
+				const char *b = close;
+				while (b > a && isspace((unsigned char)b[-1]))
+					b--;
+				snprintf(name, sizeof(name), "%.*s", (int)(b - a), a);
+				open_section(r, name);
+			}
 		} else if (!memchr(line, '=', body)) {
 			problem = "malformed line: expected `key = value`, `[section]` or a comment";
 		} else if (line[s] == '=') {
@@ -447,7 +502,7 @@ static int read_file(struct gs_scenario *sc, const char *path, const char *shown
 	append_text(sc, shown, text);
 
 	stack[depth] = real;
-	struct reader r = {sc, diag, name, text, 0, depth, stack};
+	struct reader r = {sc, diag, name, text, 0, depth, stack, false};
 	size_t before = diag->n;
 	int rc = ini_parse_stream(next_line, &r, on_value, &r);
 	if (rc > 0 && diag->n == before)
@@ -637,6 +692,7 @@ int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over
 	/* events */
 	for (size_t e = 0; e < sc->n_events; e++) {
 		struct gs_event_spec *ev = &sc->events[e];
+		int at_line = ev->at_line ? ev->at_line : ev->line;
 		if (!ev->at) {
 			gs_diag_add(diag, ev->file, ev->line, "at",
 				    "[event.%s] has no `at` (when it happens, e.g. at = 2y)", ev->name);
@@ -644,11 +700,11 @@ int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over
 			double m;
 			char err[256];
 			if (gs_param_parse_duration(ev->at, &m, err, sizeof(err))) {
-				gs_diag_add(diag, ev->file, ev->line, "at", "%s", err);
+				gs_diag_add(diag, ev->file, at_line, "at", "%s", err);
 			} else {
 				double t = m / tmpl.simulation.tick;
 				if (m < 0 || t > tmpl.simulation.duration + 1e-9)
-					gs_diag_add(diag, ev->file, ev->line, "at",
+					gs_diag_add(diag, ev->file, at_line, "at",
 						    "%s is outside the run (allowed 0 to simulation.duration)",
 						    ev->at);
 				else
@@ -661,8 +717,8 @@ int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over
 				if (strcmp(sc->arms[a].name, ev->arms[k]) == 0)
 					break;
 			if (a == sc->n_arms)
-				gs_diag_add(diag, ev->file, ev->line, "arms", "no arm '%s' in the scenario",
-					    ev->arms[k]);
+				gs_diag_add(diag, ev->file, ev->arms_line ? ev->arms_line : ev->line,
+					    "arms", "no arm '%s' in the scenario", ev->arms[k]);
 		}
 		/* each assignment checked once, against the first arm */
 		struct gs_params scratch = sc->arm_params[0];

@@ -33,7 +33,9 @@ struct gs_arm_spec {
 struct gs_event_spec {
 	char name[GS_NAME_MAX];
 	const char *file;
-	int line;
+	int line;        /* of the section header */
+	int at_line;     /* of `at` */
+	int arms_line;   /* of `arms` */
 	char *at;        /* as written */
 	long at_tick;    /* resolved: the tick at whose start it applies */
 	char **arms;     /* arms it applies to; none listed: every arm */
