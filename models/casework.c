@@ -1,15 +1,18 @@
 /*
- * casework.c - workers' hours, taking cases, doing the work, resolving
- * components.
+ * casework.c - workers' hours, taking cases, the offer made, doing the
+ * work, resolving components, premature closure, rationing under payment
+ * by outcome.
  */
 #include "casework.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
 
 #include "queue.h"
+#include "regime.h"
 #include "rng.h"
 #include "worker.h"
 
@@ -18,37 +21,110 @@ double gs_casework_hours(const struct gs_world *w, int32_t c, int n, double skil
 	const struct gs_params *p = w->p;
 	double h = n * p->cls[w->cls[c]].hours_per_component * (1.5 - skill);
 	h *= 1 - p->regime.standardisation * p->regime.standard_saving;
-	h *= 1 - p->service.coproduction * w->strength[c] * w->trust[c];
+	if (p->mechanism.coproduction)
+		h *= 1 - p->service.coproduction * w->strength[c] * w->trust[c];
 	return h;
+}
+
+double gs_resolve_probability(const struct gs_world *w, int32_t worker, bool known)
+{
+	const struct gs_params *p = w->p;
+	const struct gs_team *tm = &w->team[w->w_team[worker]];
+	double pr = p->service.resolve_base + p->service.resolve_skill * w->w_skill[worker] +
+		    p->service.resolve_knowhow * tm->knowhow;
+	if (known)
+		pr += p->service.continuity_resolve;
+	if (pr > 1)
+		pr = 1;
+	if (p->mechanism.barriers)
+		pr *= 1 - tm->barrier;
+	return pr;
+}
+
+/* Has the worker taking case id seen its citizen before? */
+static bool knows(const struct gs_world *w, int32_t worker, int32_t id)
+{
+	return w->p->mechanism.continuity && w->last_worker[w->cases.citizen[id]] == worker;
+}
+
+/*
+ * Under pressure a worker may close a case near its target without
+ * addressing the need: the closure counts, the need stays.
+ */
+static bool closes_prematurely(struct gs_world *w, int32_t worker, int32_t id)
+{
+	const struct gs_params *p = w->p;
+	if (!p->mechanism.premature_closure || p->regime.target_pressure <= 0)
+		return false;
+	double x = (double)(w->tick - w->cases.rec_start[id]) / p->service.time_target;
+	if (x > 1)
+		return false; /* breached already: closing it early gains nothing */
+	double near = 0.2 + 0.8 * (x > 0.5 ? (x - 0.5) / 0.5 : 0);
+	double pr = p->workforce.premature_base * near *
+		    w->rules->gaming(w, (size_t)w->w_team[worker], w->w_motivation[worker]);
+	gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.citizen[id], (uint32_t)w->tick,
+		  GS_RNG_PREMATURE);
+	return gsl_rng_uniform(w->rng) < pr;
+}
+
+/*
+ * Under payment by outcome a provider gives the whole offer only where the
+ * expected payment covers its cost: p(all components resolved) x payment
+ * >= hours x wage x (1 + overhead). Otherwise the presenting component only.
+ */
+static bool rationed(const struct gs_world *w, int32_t worker, int32_t id, int left, double hours)
+{
+	const struct gs_params *p = w->p;
+	if (!p->mechanism.payments || p->regime.payment_model != 2 /* outcome */ || left <= 1)
+		return false;
+	double pr = gs_resolve_probability(w, worker, knows(w, worker, id));
+	double expected = pow(pr, left) * p->cost.payment_per_outcome;
+	return expected < hours * p->cost.wage_per_hour * (1 + p->cost.overhead);
+}
+
+int gs_casework_offer(struct gs_world *w, int32_t worker, int32_t id, int left)
+{
+	(void)worker;
+	if (left <= 1)
+		return 1;
+	gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.citizen[id], (uint32_t)w->tick,
+		  GS_RNG_CASEWORK);
+	double d = w->p->mechanism.discretion ? w->p->regime.discretion : 0;
+	return 1 + (int)gsl_ran_binomial(w->rng, d, (unsigned)(left - 1));
 }
 
 static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 {
+	const struct gs_params *p = w->p;
 	int32_t c = w->cases.citizen[id];
 	int left = w->left[c];
-	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)w->tick, GS_RNG_CASEWORK);
-	int n = 1 + (left > 1 ? (int)gsl_ran_binomial(w->rng, w->p->regime.discretion,
-						       (unsigned)(left - 1))
-			      : 0);
+	double skill = w->w_skill[worker];
+	bool known = knows(w, worker, id);
+	int n;
+	double hours;
+	if (closes_prematurely(w, worker, id)) {
+		w->cases.flags[id] |= GS_CF_PREMATURE;
+		n = 1;
+		hours = 0.3 * gs_casework_hours(w, c, 1, skill);
+	} else {
+		n = w->rules->offer(w, worker, id, left);
+		hours = gs_casework_hours(w, c, n, skill);
+		if (n > 1 && rationed(w, worker, id, left, gs_casework_hours(w, c, left, skill))) {
+			n = 1;
+			hours = gs_casework_hours(w, c, 1, skill);
+		}
+	}
+	if (known)
+		hours *= 1 - p->service.continuity_saving;
 	w->cases.addressed[id] = (uint8_t)n;
-	w->cases.hours_left[id] = (float)gs_casework_hours(w, c, n, w->w_skill[worker]);
+	w->cases.hours_left[id] = (float)hours;
 	w->cases.status[id] = GS_CASE_ACTIVE;
 	w->cases.worker[id] = worker;
 	w->w_case[worker] = id;
 }
 
-/* The work on case id is done: draw what it resolved; propose the closure. */
-static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
+static int push_closure(struct gs_world *w, int32_t id)
 {
-	const struct gs_params *p = w->p;
-	int32_t c = w->cases.citizen[id];
-	double skill = w->w_skill[worker];
-	double pr = p->service.resolve_base + p->service.resolve_skill * skill;
-	pr = (pr > 1 ? 1 : pr) * (1 - p->service.barrier);
-	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)w->tick, GS_RNG_RESOLUTION);
-	w->cases.addressed[id] = (uint8_t)gsl_ran_binomial(w->rng, pr, w->cases.addressed[id]);
-	w->w_case[worker] = -1;
-	gs_worker_practice(w, worker);
 	if (w->n_closures == w->cap_closures) {
 		size_t cap = w->cap_closures ? 2 * w->cap_closures : 256;
 		int32_t *g = realloc(w->closures, cap * sizeof(*g));
@@ -58,50 +134,119 @@ static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
 		w->cap_closures = cap;
 	}
 	w->closures[w->n_closures++] = id;
+	w->cases.status[id] = GS_CASE_CLOSING;
 	return 0;
+}
+
+static int push_waiting(struct gs_world *w, int32_t id)
+{
+	if (w->n_res_wait == w->cap_res_wait) {
+		size_t cap = w->cap_res_wait ? 2 * w->cap_res_wait : 64;
+		int32_t *g = realloc(w->res_wait, cap * sizeof(*g));
+		if (!g)
+			return -1;
+		w->res_wait = g;
+		w->cap_res_wait = cap;
+	}
+	w->res_wait[w->n_res_wait++] = id;
+	w->cases.status[id] = GS_CASE_WAITING;
+	return 0;
+}
+
+/* The work on case id is done: draw what it resolved; on to closure or the resource. */
+static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
+{
+	int32_t c = w->cases.citizen[id];
+	int n = w->cases.addressed[id];
+	int resolved = 0;
+	if (!(w->cases.flags[id] & GS_CF_PREMATURE)) {
+		double pr = gs_resolve_probability(w, worker, knows(w, worker, id));
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)w->tick, GS_RNG_RESOLUTION);
+		resolved = (int)gsl_ran_binomial(w->rng, pr, (unsigned)n);
+	}
+	w->cases.addressed[id] = (uint8_t)resolved;
+	w->w_case[worker] = -1;
+	w->last_worker[c] = worker;
+	gs_worker_practice(w, worker, w->left[c]);
+	if (w->cases.flags[id] & GS_CF_RESOURCE)
+		return push_waiting(w, id);
+	return push_closure(w, id);
+}
+
+/* The first case in the queue, from position *from, that this worker may take. */
+static int32_t next_case(struct gs_world *w, struct gs_queue *q, size_t *from, int32_t worker)
+{
+	while (*from < q->len && w->cases.status[q->ids[*from]] != GS_CASE_QUEUED)
+		(*from)++;
+	for (size_t i = *from; i < q->len; i++) {
+		int32_t id = q->ids[i];
+		if (w->cases.status[id] != GS_CASE_QUEUED)
+			continue;
+		int32_t pref = w->cases.pref[id];
+		if (pref < 0 || pref == worker || w->w_status[pref] != GS_W_PRESENT)
+			return id;
+	}
+	return -1;
 }
 
 static int team_casework(struct gs_world *w, size_t team, double hours)
 {
+	const struct gs_params *p = w->p;
 	struct gs_queue *q = &w->queue[team];
 	if (gs_queue_order(w, team))
 		return -1;
-	size_t next = 0;
-	size_t per = (size_t)w->p->workforce.workers_per_team;
+	size_t from = 0;
+	size_t per = (size_t)p->workforce.workers_per_team;
+	size_t present = 0;
+	for (size_t k = 0; k < per; k++)
+		present += w->w_status[team * per + k] == GS_W_PRESENT;
 	double contact = q->contact_hours;
-	double contact_max = w->p->service.contact_share_max * hours * (double)per;
+	double contact_max = p->service.contact_share_max * hours * (double)present;
 	if (contact > contact_max)
 		contact = contact_max; /* the rest go unanswered */
 	for (size_t k = 0; k < per; k++) {
 		int32_t i = (int32_t)(team * per + k);
+		if (w->w_status[i] != GS_W_PRESENT)
+			continue;
 		double h = hours;
 		double take = contact < h ? contact : h;
 		contact -= take;
 		h -= take;
 		w->tally.hours_contact += take;
+		bool slack = false;
 		while (h > 1e-9) {
 			int32_t id = w->w_case[i];
 			if (id < 0) {
-				if (next >= q->len) {
+				id = next_case(w, q, &from, i);
+				if (id < 0) {
 					w->tally.hours_idle += h;
+					slack = true;
 					break;
 				}
-				id = q->ids[next++];
 				take_case(w, i, id);
 			}
 			double work = h < w->cases.hours_left[id] ? h : w->cases.hours_left[id];
 			w->cases.hours_left[id] -= (float)work;
 			h -= work;
 			w->tally.hours_casework += work;
+			w->tally.c_hours[w->cases.cls[id]] += work;
 			if (w->cases.hours_left[id] <= 1e-6 && finish_case(w, i, id))
 				return -1;
 		}
+		w->w_overloaded[i] = !slack;
 	}
 	q->contact_hours = 0;
-	if (next) {
-		memmove(q->ids, q->ids + next, (q->len - next) * sizeof(*q->ids));
-		q->len -= next;
-	}
+	/* keep only the cases still waiting, in order */
+	size_t kept = 0;
+	for (size_t i = 0; i < q->len; i++)
+		if (w->cases.status[q->ids[i]] == GS_CASE_QUEUED ||
+		    w->cases.status[q->ids[i]] == GS_CASE_WITHDRAWN)
+			q->ids[kept++] = q->ids[i];
+	q->len = kept;
+	/* a worker with slack is not overloaded; one without is only if cases still wait */
+	if (kept == 0)
+		for (size_t k = 0; k < per; k++)
+			w->w_overloaded[team * per + k] = 0;
 	return 0;
 }
 

@@ -1,27 +1,49 @@
 /*
- * casework.h - work and resolution (MODEL.md §4.5).
+ * casework.h - work and resolution (MODEL.md §4.5), premature closure
+ * (§4.6) and rationing under payment by results (§6 P5).
  */
 #ifndef GS_CASEWORK_H
 #define GS_CASEWORK_H
 
+#include <stdbool.h>
+
 #include "world.h"
 
 /*
- * gs_casework_phase - every team's workers spend this tick's hours:
- * contact handling first, then the case in hand, then the next cases in
- * queue order. A finished case is proposed for closure in w->closures.
+ * gs_casework_phase - every team's present workers spend this tick's hours:
+ * contact handling first (at most service.contact_share_max of the team's
+ * hours), then the case in hand, then the next cases in queue order (a
+ * case waiting for a particular worker, by continuity, is left to them).
  *
- * Taking a case, the worker addresses the presenting component and each
- * further one with probability regime.discretion; hours per component
- * rise as skill falls (x (1.5 - skill)), fall with standardisation
- * (x (1 - standardisation x standard_saving)) and with co-production
- * (x (1 - coproduction x strengths x trust)). Each addressed component is
- * resolved with probability min(1, resolve_base + resolve_skill x skill),
- * and undone by system barriers with probability service.barrier.
+ * Taking a case, the worker makes an offer: the presenting component and
+ * each further one with probability regime.discretion; under payment by
+ * outcome only the presenting one when the expected payment does not cover
+ * the whole offer; under pressure, near the target, possibly a premature
+ * closure (30% of one component's hours, nothing resolved). Finished cases
+ * go to closure, or first to the downstream resource if they need it.
  */
 int gs_casework_phase(struct gs_world *w);
 
-/* gs_casework_hours - hours a worker of skill `skill` needs for `n` components of c's need. */
+/*
+ * gs_casework_hours - hours a worker of skill `skill` needs for `n`
+ * components of c's need: n x hours_per_component x (1.5 - skill) x
+ * (1 - standardisation x standard_saving) x (1 - coproduction x strengths
+ * x trust). Seen by the worker who knows them: x (1 - continuity_saving).
+ */
 double gs_casework_hours(const struct gs_world *w, int32_t c, int n, double skill);
+
+/*
+ * gs_casework_offer - the general rule of the offer: the presenting
+ * component, and each further one of the `left` with probability
+ * regime.discretion (mechanism.discretion).
+ */
+int gs_casework_offer(struct gs_world *w, int32_t worker, int32_t id, int left);
+
+/*
+ * gs_resolve_probability - chance that the worker's work resolves an
+ * addressed component: min(1, resolve_base + resolve_skill x skill +
+ * resolve_knowhow x team know-how [+ continuity_resolve]) x (1 - barriers).
+ */
+double gs_resolve_probability(const struct gs_world *w, int32_t worker, bool known);
 
 #endif

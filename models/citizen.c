@@ -69,6 +69,7 @@ int gs_citizens_init(struct gs_world *w)
 		w->team_of[c] = (int32_t)(i / per_team);
 		w->state[c] = GS_NEED_NONE;
 		w->case_of[c] = -1;
+		w->last_worker[c] = -1;
 		w->due[c] = GS_NEVER;
 		w->due_kind[c] = GS_DUE_NONE;
 		w->wake[c] = GS_NEVER;
@@ -137,6 +138,7 @@ static void need_arrives(struct gs_world *w, int32_t c, int32_t t)
 		w->first_contact[c] = -1;
 		w->need_contacts[c] = 0;
 		w->tally.needs_arising++;
+		w->tally.c_arising[w->cls[c]]++;
 		w->total_arisen++;
 		plan_pending(w, c, t);
 	} else {
@@ -179,6 +181,7 @@ static int need_due(struct gs_world *w, int32_t c, int32_t t)
 		gs_need_end(w, c);
 		w->n_pending--;
 		w->tally.needs_met++;
+		w->tally.c_met[w->cls[c]]++;
 		w->tally.needs_met_self++;
 		w->total_met++;
 		return 0;
@@ -241,6 +244,29 @@ int gs_citizen_phase(struct gs_world *w)
 		if (i && who[i] == who[i - 1])
 			continue;
 		if (wake_citizen(w, who[i], t))
+			return -1;
+	}
+	return 0;
+}
+
+int gs_citizens_rate_changed(struct gs_world *w, int k, double old_rate, double new_rate)
+{
+	int32_t t = w->tick;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		int32_t c = (int32_t)i;
+		if (w->cls[c] != k)
+			continue;
+		int32_t next = w->next_arrival[c];
+		if (new_rate <= 0) {
+			w->next_arrival[c] = GS_NEVER;
+		} else if (next == GS_NEVER || old_rate <= 0) {
+			schedule_arrival(w, c, t);
+		} else if (next > t) {
+			/* the exponential budget left burns at the new rate */
+			double left = (double)(next - t) * old_rate / new_rate;
+			w->next_arrival[c] = left > 1e9 ? GS_NEVER : t + (int32_t)lround(left);
+		}
+		if (gs_citizen_reschedule(w, c))
 			return -1;
 	}
 	return 0;

@@ -19,6 +19,13 @@ int gs_citizen_phase(struct gs_world *w);
 /* gs_citizen_replan - plan c's pending need afresh from tick t (contact or self-resolution). */
 void gs_citizen_replan(struct gs_world *w, int32_t c, int32_t t);
 
+/*
+ * gs_citizens_rate_changed - class k's need rate changed (an event) from
+ * old_rate to new_rate [1/y]: every pending arrival of the class is moved
+ * so that its remaining exponential budget burns at the new rate.
+ */
+int gs_citizens_rate_changed(struct gs_world *w, int k, double old_rate, double new_rate);
+
 /* gs_sort_i32 - sort ascending. */
 void gs_sort_i32(int32_t *a, size_t n);
 

@@ -1,5 +1,6 @@
 /*
- * closure.c - closing cases: the two clocks, needs met or bounced.
+ * closure.c - closing cases: the two clocks, needs met or bounced,
+ * contacts brought by system barriers, payments.
  */
 #include "closure.h"
 
@@ -8,7 +9,10 @@
 #include <gsl/gsl_randist.h>
 
 #include "citizen.h"
+#include "contact.h"
+#include "recording.h"
 #include "rng.h"
+#include "worker.h"
 
 static void hist_add(struct gs_world *w, double *hist, int32_t ticks)
 {
@@ -18,14 +22,21 @@ static void hist_add(struct gs_world *w, double *hist, int32_t ticks)
 
 static void need_met(struct gs_world *w, int32_t c, int32_t t)
 {
+	const struct gs_params *p = w->p;
 	int32_t ttc = t - w->first_contact[c];
+	int k = w->cls[c];
 	w->tally.needs_met++;
 	w->tally.needs_met_service++;
+	w->tally.c_met[k]++;
+	w->tally.c_met_service[k]++;
 	w->tally.ttc_true_sum += ttc;
+	w->tally.c_ttc_true_sum[k] += ttc;
 	w->total_met++;
-	if (ttc <= w->p->service.time_target + 1e-9)
+	if (ttc <= p->service.time_target + 1e-9)
 		w->tally.closed_within_true++;
 	hist_add(w, w->hist_true, ttc);
+	if (p->regime.payment_model == 2 /* outcome */)
+		w->tally.payments += p->cost.payment_per_outcome;
 	gs_trust_update(w, c, w->need_contacts[c] <= 1 ? 1.0 : 0.6);
 	gs_need_end(w, c);
 	w->due[c] = GS_NEVER;
@@ -60,28 +71,58 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 	}
 }
 
+/* Hand-offs and rules bring the citizen back once more about the same need. */
+static void barrier_contact(struct gs_world *w, int32_t c, int32_t t)
+{
+	const struct gs_params *p = w->p;
+	if (!p->mechanism.barriers)
+		return;
+	double b = w->team[w->team_of[c]].barrier;
+	if (b <= 0)
+		return;
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_BARRIER);
+	if (gsl_rng_uniform(w->rng) < b)
+		gs_contact_count(w, c, t);
+}
+
 int gs_closure_phase(struct gs_world *w)
 {
+	const struct gs_params *p = w->p;
 	int32_t t = w->tick;
-	double target = w->p->service.time_target;
+	double target = p->service.time_target;
 	for (size_t i = 0; i < w->n_closures; i++) {
 		int32_t id = w->closures[i];
 		int32_t c = w->cases.citizen[id];
+		int32_t worker = w->cases.worker[id];
+		int k = w->cases.cls[id];
 		int resolved = w->cases.addressed[id];
-		int32_t rec = t - w->cases.rec_start[id];
+		int32_t rec = gs_record_closure(w, id, worker);
+		struct gs_team *tm = &w->team[w->cases.team[id]];
 		w->tally.cases_closed++;
+		w->tally.c_closed[k]++;
 		w->tally.ttc_rec_sum += rec;
-		w->tally.review_closed++;
-		if (rec <= target + 1e-9) {
-			w->tally.closed_within_rec++;
-			w->tally.review_within++;
+		if (w->cases.flags[id] & GS_CF_PREMATURE) {
+			w->tally.premature++;
+			w->tally.c_premature[k]++;
+		}
+		if (w->cases.flags[id] & GS_CF_MEASURED) {
+			w->tally.measured_closed++;
+			tm->review_closed++;
+			if (rec <= target + 1e-9) {
+				w->tally.closed_within_rec++;
+				tm->review_within++;
+			}
 		}
 		hist_add(w, w->hist_rec, rec);
+		if (p->regime.payment_model == 1 /* per case */)
+			w->tally.payments += p->cost.payment_per_case;
 
 		gs_wellbeing_update(w, c, t);
+		barrier_contact(w, c, t);
 		w->left[c] = (uint8_t)(w->left[c] - resolved);
 		w->case_of[c] = -1;
 		w->n_in_service--;
+		gs_worker_outcome(w, worker, w->left[c] == 0);
 		if (w->left[c] == 0)
 			need_met(w, c, t);
 		else

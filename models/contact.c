@@ -57,19 +57,44 @@ static int triage(struct gs_world *w, int32_t id)
 	return gs_queue_push(&w->queue[w->cases.team[id]], id);
 }
 
-static void count_contact(struct gs_world *w, int32_t c, int32_t t)
+void gs_contact_count(struct gs_world *w, int32_t c, int32_t t)
 {
 	if (w->need_contacts[c] < UINT16_MAX)
 		w->need_contacts[c]++;
 	if (w->first_contact[c] < 0) {
 		w->first_contact[c] = t;
 		w->tally.contacts_value++;
+		w->tally.c_value[w->cls[c]]++;
 		w->total_value++;
 	} else {
 		w->tally.contacts_failure++;
+		w->tally.c_failure[w->cls[c]]++;
 		w->total_failure++;
 	}
 	w->queue[w->team_of[c]].contact_hours += w->p->service.contact_hours;
+}
+
+/*
+ * A new case: with probability regime.continuity a returning citizen is to
+ * see the worker who worked their last case (if still in post), and the
+ * case may need a unit of the downstream resource.
+ */
+static void case_needs(struct gs_world *w, int32_t id, int32_t c, int32_t t)
+{
+	const struct gs_params *p = w->p;
+	int32_t last = w->last_worker[c];
+	if (p->mechanism.continuity && last >= 0 && w->w_team[last] == w->team_of[c] &&
+	    w->w_status[last] == GS_W_PRESENT && p->regime.continuity > 0) {
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CONTINUITY);
+		if (gsl_rng_uniform(w->rng) < p->regime.continuity)
+			w->cases.pref[id] = last;
+	}
+	double share = p->cls[w->cls[c]].resource_share;
+	if (p->mechanism.downstream && share > 0) {
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RESOURCE);
+		if (gsl_rng_uniform(w->rng) < share)
+			w->cases.flags[id] |= GS_CF_RESOURCE;
+	}
 }
 
 int gs_contact_phase(struct gs_world *w)
@@ -81,7 +106,7 @@ int gs_contact_phase(struct gs_world *w)
 		if (kind == GS_DUE_CHASE) {
 			if (w->state[c] != GS_NEED_IN_SERVICE)
 				continue;
-			count_contact(w, c, t);
+			gs_contact_count(w, c, t);
 			gs_trust_update(w, c, 0.3);
 			if (gives_up(w, c, t)) {
 				if (withdraw(w, c, t))
@@ -91,9 +116,12 @@ int gs_contact_phase(struct gs_world *w)
 		} else {
 			if (w->state[c] != GS_NEED_PENDING)
 				continue;
-			count_contact(w, c, t);
+			gs_contact_count(w, c, t);
 			int32_t id = gs_case_open(w, c, w->team_of[c]);
-			if (id < 0 || triage(w, id))
+			if (id < 0)
+				return -1;
+			case_needs(w, id, c, t);
+			if (triage(w, id))
 				return -1;
 			gs_wellbeing_update(w, c, t);
 			w->case_of[c] = id;

@@ -1,23 +1,49 @@
 /*
- * manager.c - managers' review periods and target ratchet.
+ * manager.c - review periods, pressure, target ratchet, stewardship.
  */
 #include "manager.h"
 
 #include <math.h>
 
+#include "regime.h"
+
 int gs_manager_phase(struct gs_world *w)
 {
 	const struct gs_params *p = w->p;
-	if (p->regime.target_level != w->target_base)
-		w->target = w->target_base = p->regime.target_level;
+	if (p->regime.target_level != w->target_base) {
+		w->target_base = p->regime.target_level;
+		for (size_t t = 0; t < w->n_teams; t++)
+			w->team[t].target = p->regime.target_level;
+	}
+	if (p->service.barrier != w->barrier_base) {
+		w->barrier_base = p->service.barrier;
+		for (size_t t = 0; t < w->n_teams; t++)
+			w->team[t].barrier = p->service.barrier;
+	}
+	if (p->mechanism.stewardship && p->regime.stewardship > 0) {
+		double keep = exp(-gs_per_tick(p, p->regime.stewardship));
+		for (size_t t = 0; t < w->n_teams; t++)
+			w->team[t].barrier *= keep;
+	}
 	long period = lround(p->regime.review_period);
 	if (period < 1)
 		period = 1;
 	if ((w->tick + 1) % period != 0)
 		return 0;
-	if (w->tally.review_closed > 0 &&
-	    w->tally.review_within / w->tally.review_closed >= w->target)
-		w->target = fmin(1.0, w->target + p->regime.target_ratchet);
-	w->tally.review_closed = w->tally.review_within = 0;
+	for (size_t t = 0; t < w->n_teams; t++)
+		w->rules->review(w, t);
 	return 0;
+}
+
+void gs_manager_review(struct gs_world *w, size_t t)
+{
+	const struct gs_params *p = w->p;
+	struct gs_team *tm = &w->team[t];
+	if (tm->review_closed > 0) {
+		double share = tm->review_within / tm->review_closed;
+		tm->shortfall = share < tm->target ? tm->target - share : 0;
+		if (share >= tm->target && p->mechanism.ratchet)
+			tm->target = fmin(1.0, tm->target + p->regime.target_ratchet);
+	}
+	tm->review_closed = tm->review_within = 0;
 }

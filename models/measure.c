@@ -55,7 +55,8 @@ double gs_quantile_f(float *a, size_t n, double q)
 	return select_k(a, n, k);
 }
 
-void gs_measure_interval(struct gs_world *w, double *series, size_t n_time, size_t col)
+void gs_measure_interval(struct gs_world *w, double *series, double *class_series, size_t n_time,
+			 size_t col)
 {
 	struct gs_tally *t = &w->tally;
 	double v[GS_N_METRICS];
@@ -71,9 +72,26 @@ void gs_measure_interval(struct gs_world *w, double *series, size_t n_time, size
 	size_t queued = 0;
 	for (size_t k = 0; k < w->n_teams; k++)
 		queued += w->queue[k].len;
-	double skill = 0;
-	for (size_t i = 0; i < w->n_workers; i++)
+	double skill = 0, motivation = 0, wtrust = 0, stress = 0;
+	size_t in_post = 0, sick = 0, vacant = 0;
+	for (size_t i = 0; i < w->n_workers; i++) {
+		if (w->w_status[i] == GS_W_VACANT) {
+			vacant++;
+			continue;
+		}
+		sick += w->w_status[i] == GS_W_SICK;
+		in_post++;
 		skill += w->w_skill[i];
+		motivation += w->w_motivation[i];
+		wtrust += w->w_trust[i];
+		stress += w->w_stress[i];
+	}
+	double knowhow = 0, barrier = 0, target = 0;
+	for (size_t k = 0; k < w->n_teams; k++) {
+		knowhow += w->team[k].knowhow;
+		barrier += w->team[k].barrier;
+		target += w->team[k].target;
+	}
 
 	v[GS_M_needs_arising] = t->needs_arising;
 	v[GS_M_needs_met] = t->needs_met;
@@ -89,7 +107,7 @@ void gs_measure_interval(struct gs_world *w, double *series, size_t n_time, size
 	v[GS_M_queue_length] = (double)queued;
 	v[GS_M_cases_opened] = t->cases_opened;
 	v[GS_M_cases_closed] = t->cases_closed;
-	v[GS_M_within_target_recorded] = ratio(t->closed_within_rec, t->cases_closed);
+	v[GS_M_within_target_recorded] = ratio(t->closed_within_rec, t->measured_closed);
 	v[GS_M_within_target_true] = ratio(t->closed_within_true, t->cases_closed);
 	v[GS_M_time_to_close_recorded_mean] = gs_ticks_to_days(w, ratio(t->ttc_rec_sum, t->cases_closed));
 	v[GS_M_time_to_close_true_mean] =
@@ -102,17 +120,46 @@ void gs_measure_interval(struct gs_world *w, double *series, size_t n_time, size
 	v[GS_M_hours_reporting] = t->hours_reporting;
 	v[GS_M_hours_learning] = t->hours_learning;
 	v[GS_M_hours_idle] = t->hours_idle;
-	v[GS_M_worker_skill_mean] = ratio(skill, (double)w->n_workers);
+	v[GS_M_worker_skill_mean] = ratio(skill, (double)in_post);
+	v[GS_M_worker_motivation_mean] = ratio(motivation, (double)in_post);
+	v[GS_M_worker_trust_mean] = ratio(wtrust, (double)in_post);
+	v[GS_M_worker_stress_mean] = ratio(stress, (double)in_post);
+	v[GS_M_workers_sick] = (double)sick;
+	v[GS_M_workers_vacant] = (double)vacant;
+	v[GS_M_leavers] = t->leavers;
+	v[GS_M_knowhow_mean] = knowhow / (double)w->n_teams;
+	v[GS_M_barrier_mean] = barrier / (double)w->n_teams;
+	v[GS_M_premature_closures] = t->premature;
+	v[GS_M_records_manipulated] = t->manipulated;
+	v[GS_M_reclassifications] = t->reclassified;
+	v[GS_M_audit_catches] = t->audit_catches;
+	v[GS_M_cases_measured] = t->measured_closed;
+	v[GS_M_resource_waiting] = (double)w->n_res_wait;
+	v[GS_M_payments] = t->payments;
 	v[GS_M_cost_total] = t->cost;
 	v[GS_M_cost_per_closure] = ratio(t->cost, t->cases_closed);
 	v[GS_M_cost_per_need_met] = ratio(t->cost, t->needs_met_service);
-	v[GS_M_target_value] = w->target;
+	v[GS_M_target_value] = target / (double)w->n_teams;
 
 	for (int m = 0; m < GS_N_METRICS; m++)
 		series[(size_t)m * n_time + col] = v[m];
 
-	double review_closed = t->review_closed, review_within = t->review_within;
+	size_t nc = (size_t)w->p->n_classes;
+	for (size_t k = 0; k < nc; k++) {
+		double cv[GS_N_CLASS_METRICS];
+		cv[GS_CM_needs_arising] = t->c_arising[k];
+		cv[GS_CM_needs_met] = t->c_met[k];
+		cv[GS_CM_needs_met_service] = t->c_met_service[k];
+		cv[GS_CM_contacts_value] = t->c_value[k];
+		cv[GS_CM_contacts_failure] = t->c_failure[k];
+		cv[GS_CM_cases_closed] = t->c_closed[k];
+		cv[GS_CM_hours_casework] = t->c_hours[k];
+		cv[GS_CM_premature_closures] = t->c_premature[k];
+		cv[GS_CM_time_to_close_true_mean] =
+			gs_ticks_to_days(w, ratio(t->c_ttc_true_sum[k], t->c_met_service[k]));
+		if (class_series)
+			for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+				class_series[((size_t)m * nc + k) * n_time + col] = cv[m];
+	}
 	memset(t, 0, sizeof(*t));
-	t->review_closed = review_closed;
-	t->review_within = review_within;
 }

@@ -10,10 +10,12 @@
 
 /*
  * gs_measure_interval - write every metric of the interval that ends now
- * into column `col` of series ([GS_N_METRICS][n_time], metric-major), then
- * start a new interval.
+ * into column `col` of series ([GS_N_METRICS][n_time], metric-major) and of
+ * class_series ([GS_N_CLASS_METRICS][n_classes][n_time]), then start a new
+ * interval.
  */
-void gs_measure_interval(struct gs_world *w, double *series, size_t n_time, size_t col);
+void gs_measure_interval(struct gs_world *w, double *series, double *class_series, size_t n_time,
+			 size_t col);
 
 /* gs_quantile_f - the q-quantile of a[0..n) (reorders a). */
 double gs_quantile_f(float *a, size_t n, double q);

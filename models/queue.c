@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "regime.h"
+
 int gs_queue_push(struct gs_queue *q, int32_t id)
 {
 	if (q->len == q->cap) {
@@ -27,6 +29,8 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)
 	int32_t c = w->cases.citizen[id];
 	double target = p->service.time_target;
 	double wait = (double)(t - w->cases.rec_start[id]) / target;
+	if (!p->mechanism.queue)
+		return wait; /* first come, first served */
 	double prio = 0;
 	if (p->regime.weight_need > 0)
 		prio += p->regime.weight_need * gs_severity(w, c, t) * w->left[c] / 8.0;
@@ -60,9 +64,10 @@ int gs_queue_order(struct gs_world *w, size_t team)
 	/* cases withdrawn by citizens who gave up leave the queue now */
 	size_t kept = 0;
 	for (size_t i = 0; i < q->len; i++) {
-		if (w->cases.status[q->ids[i]] == GS_CASE_WITHDRAWN)
+		uint8_t st = w->cases.status[q->ids[i]];
+		if (st == GS_CASE_WITHDRAWN)
 			gs_case_free(w, q->ids[i]);
-		else
+		else if (st == GS_CASE_QUEUED)
 			q->ids[kept++] = q->ids[i];
 	}
 	q->len = kept;
@@ -73,7 +78,7 @@ int gs_queue_order(struct gs_world *w, size_t team)
 		return -1;
 	for (size_t i = 0; i < q->len; i++) {
 		int32_t id = q->ids[i];
-		k[i] = (struct keyed){gs_queue_priority(w, id, w->tick), w->cases.opened[id], id};
+		k[i] = (struct keyed){w->rules->priority(w, id, w->tick), w->cases.opened[id], id};
 	}
 	qsort(k, q->len, sizeof(*k), cmp_keyed);
 	for (size_t i = 0; i < q->len; i++)

@@ -6,6 +6,15 @@
 
 #include <string.h>
 
+#include "casework.h"
+#include "manager.h"
+#include "queue.h"
+#include "worker.h"
+
+const struct gs_regime_rules gs_regime_general = {
+	"general", gs_queue_priority, gs_casework_offer, gs_gaming, gs_manager_review,
+};
+
 /*
  * New Public Management: standardised offer, targets pressed hard and
  * ratcheted, audit and sanctions, reporting, breach-chasing and creaming in

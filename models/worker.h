@@ -1,24 +1,50 @@
 /*
- * worker.h - front-line workers (MODEL.md §4.10): time, skill.
+ * worker.h - front-line workers (MODEL.md §4.10): time, skill, motivation,
+ * trust in management, stress, sick leave, leaving and recruitment.
  */
 #ifndef GS_WORKER_H
 #define GS_WORKER_H
 
 #include "world.h"
 
-/* gs_workers_init - place workers in teams and draw their skill. */
+/* gs_workers_init - place workers in teams and draw their skill; everyone starts present. */
 int gs_workers_init(struct gs_world *w);
 
 /* gs_worker_hours - paid hours of one worker in one tick [h]. */
 double gs_worker_hours(const struct gs_world *w);
 
-/* gs_worker_casework_hours - hours one worker has for contacts and cases in one tick [h]. */
+/* gs_worker_casework_hours - hours one present worker has for contacts and cases in one tick [h]. */
 double gs_worker_casework_hours(const struct gs_world *w);
 
-/* gs_worker_practice - a worker finished a case: skill grows by skill_from_practice x (1 - skill). */
-void gs_worker_practice(struct gs_world *w, int32_t worker);
+/* gs_worker_practice - a worker finished a case of `components`: skill grows by practice. */
+void gs_worker_practice(struct gs_world *w, int32_t worker, int components);
 
-/* gs_worker_phase - account this tick's reporting and learning hours and the cost of the workforce. */
+/* gs_worker_outcome - a case the worker closed met its need (1) or not (0): competence follows. */
+void gs_worker_outcome(struct gs_world *w, int32_t worker, double met);
+
+/*
+ * gs_team_pressure - the target pressure team t's workers feel [0..1]:
+ * regime.target_pressure x (0.5 + min(0.5, 5 x shortfall)); the second
+ * term only with mechanism.pressure.
+ */
+double gs_team_pressure(const struct gs_world *w, size_t t);
+
+/*
+ * gs_gaming - a worker's propensity to game the measures [0..1]: the pressure
+ * felt x (1 - motivation) x exp(-deterrence x audit_probability x audit_penalty).
+ * motivation < 0 means the team's mean.
+ */
+double gs_gaming(const struct gs_world *w, size_t team, double motivation);
+
+/* gs_worker_sanction - an audit caught the worker: stress up, trust in management down. */
+void gs_worker_sanction(struct gs_world *w, int32_t worker);
+
+/*
+ * gs_worker_phase - each worker's motivation and trust in management relax
+ * towards their levels (autonomy, competence, control), stress follows
+ * overload and pressure buffered by autonomy, and sick leave, leaving and
+ * recruitment happen.
+ */
 int gs_worker_phase(struct gs_world *w);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "citizen.h"
+#include "regime.h"
 #include "rng.h"
 #include "worker.h"
 
@@ -119,7 +120,8 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 			return -1;
 		}
 		if (id >= 0 && (w->cases.citizen[id] != c || (w->cases.status[id] != GS_CASE_QUEUED &&
-							       w->cases.status[id] != GS_CASE_ACTIVE))) {
+							       w->cases.status[id] != GS_CASE_ACTIVE &&
+							       w->cases.status[id] != GS_CASE_WAITING))) {
 			snprintf(err, errlen, "tick %d: case %d of citizen %d is not open for it", w->tick,
 				 id, c);
 			return -1;
@@ -151,7 +153,7 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 	}
 	for (size_t k = 0; k < w->cases.cap; k++) {
 		queued += w->cases.status[k] == GS_CASE_QUEUED;
-		active += w->cases.status[k] == GS_CASE_ACTIVE;
+		active += w->cases.status[k] == GS_CASE_ACTIVE || w->cases.status[k] == GS_CASE_WAITING;
 	}
 	size_t in_queues = 0;
 	for (size_t t = 0; t < w->n_teams; t++)
@@ -190,6 +192,9 @@ static int grow_cases(struct gs_cases *k)
 	GROW(rec_start);
 	GROW(worker);
 	GROW(status);
+	GROW(flags);
+	GROW(cls);
+	GROW(pref);
 	GROW(addressed);
 	GROW(hours_left);
 #undef GROW
@@ -215,6 +220,9 @@ int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 	k->rec_start[id] = w->tick;
 	k->worker[id] = -1;
 	k->status[id] = GS_CASE_QUEUED;
+	k->cls[id] = w->cls[c];
+	k->flags[id] = w->p->cls[w->cls[c]].measured ? GS_CF_MEASURED : 0;
+	k->pref[id] = -1;
 	k->addressed[id] = 0;
 	k->hours_left[id] = 0;
 	return id;
@@ -261,15 +269,30 @@ void gs_world_free(struct gs_world *w)
 	free(k->rec_start);
 	free(k->worker);
 	free(k->status);
+	free(k->flags);
+	free(k->cls);
+	free(k->pref);
 	free(k->addressed);
 	free(k->hours_left);
 	if (w->queue)
 		for (size_t t = 0; t < w->n_teams; t++)
 			free(w->queue[t].ids);
 	free(w->queue);
+	free(w->team);
 	free(w->w_team);
 	free(w->w_skill);
 	free(w->w_case);
+	free(w->w_status);
+	free(w->w_until);
+	free(w->w_motivation);
+	free(w->w_trust);
+	free(w->w_stress);
+	free(w->w_competence);
+	free(w->w_cx);
+	free(w->w_overloaded);
+	free(w->res_release);
+	free(w->res_wait);
+	free(w->last_worker);
 	free(w->contacts);
 	free(w->closures);
 	free(w->woken);
@@ -288,6 +311,7 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 		return NULL;
 	w->p = p;
 	w->seed = seed;
+	w->rules = &gs_regime_general;
 	w->n_ticks = (int32_t)ceil(p->simulation.duration - 1e-9);
 	size_t n = (size_t)p->population.citizens;
 	w->n_cit = n;
@@ -301,10 +325,15 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    !ALLOC(w->first_contact, n) || !ALLOC(w->need_contacts, n) ||
 	    !ALLOC(w->n_arrivals, n) || !ALLOC(w->cls, n) || !ALLOC(w->team_of, n) ||
 	    !ALLOC(w->strength, n) || !ALLOC(w->trust, n) || !ALLOC(w->wb, n) ||
-	    !ALLOC(w->wb_t, n) || !ALLOC(w->scratch, n) ||
+	    !ALLOC(w->wb_t, n) || !ALLOC(w->scratch, n) || !ALLOC(w->last_worker, n) ||
 	    !ALLOC(w->sched.head, (size_t)w->n_ticks) || !ALLOC(w->queue, w->n_teams) ||
 	    !ALLOC(w->w_team, w->n_workers) || !ALLOC(w->w_skill, w->n_workers) ||
-	    !ALLOC(w->w_case, w->n_workers) || !ALLOC(w->hist_rec, w->n_bins) ||
+	    !ALLOC(w->w_case, w->n_workers) || !ALLOC(w->w_status, w->n_workers) ||
+	    !ALLOC(w->w_until, w->n_workers) || !ALLOC(w->w_motivation, w->n_workers) ||
+	    !ALLOC(w->w_trust, w->n_workers) || !ALLOC(w->w_stress, w->n_workers) ||
+	    !ALLOC(w->w_competence, w->n_workers) || !ALLOC(w->w_cx, w->n_workers) ||
+	    !ALLOC(w->w_overloaded, w->n_workers) || !ALLOC(w->team, w->n_teams) ||
+	    !ALLOC(w->res_release, (size_t)w->n_ticks) || !ALLOC(w->hist_rec, w->n_bins) ||
 	    !ALLOC(w->hist_true, w->n_bins))
 		goto fail;
 	w->sched.n_ticks = (size_t)w->n_ticks;
@@ -312,7 +341,14 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	w->cases.free = -1;
 	for (int32_t t = 0; t < w->n_ticks; t++)
 		w->sched.head[t] = -1;
-	w->target = w->target_base = p->regime.target_level;
+	w->target_base = p->regime.target_level;
+	w->barrier_base = p->service.barrier;
+	for (size_t t = 0; t < w->n_teams; t++) {
+		w->team[t].target = p->regime.target_level;
+		w->team[t].barrier = p->service.barrier;
+		w->team[t].knowhow = p->workforce.knowhow_initial;
+	}
+	w->res_free = p->downstream.capacity;
 	if (gs_workers_init(w) || gs_citizens_init(w))
 		goto fail;
 	return w;

@@ -37,7 +37,26 @@ enum gs_due_kind {
 	GS_DUE_CHASE,         /* chases progress on a waiting case */
 };
 
-enum gs_case_status { GS_CASE_FREE = 0, GS_CASE_QUEUED, GS_CASE_ACTIVE, GS_CASE_WITHDRAWN };
+enum gs_case_status {
+	GS_CASE_FREE = 0,
+	GS_CASE_QUEUED,       /* waiting for a worker */
+	GS_CASE_ACTIVE,       /* in a worker's hands */
+	GS_CASE_WITHDRAWN,    /* its citizen gave up; leaves the queue at the next ordering */
+	GS_CASE_WAITING,      /* work done, waiting for a unit of the downstream resource */
+	GS_CASE_CLOSING,      /* proposed for closure this tick */
+};
+
+/* Flags of a case. */
+enum gs_case_flags {
+	GS_CF_MEASURED = 1,     /* in the measured category (counts towards the target) */
+	GS_CF_RECLASSIFIED = 2, /* moved out of the measured category to avoid a breach */
+	GS_CF_CONSIDERED = 4,   /* the reclassification decision has been taken */
+	GS_CF_PREMATURE = 8,    /* closed before its need was addressed */
+	GS_CF_RESOURCE = 16,    /* needs a unit of the downstream resource to close */
+	GS_CF_MANIPULATED = 32, /* its recorded time was corrected to meet the target */
+};
+
+enum gs_worker_status { GS_W_PRESENT = 0, GS_W_SICK, GS_W_VACANT };
 
 /* Per-tick event buckets with pooled nodes; stale nodes are skipped. */
 struct gs_sched {
@@ -59,7 +78,10 @@ struct gs_cases {
 	int32_t *rec_start;   /* recorded start tick */
 	int32_t *worker;      /* worker working it, -1 while queued; free-list link when free */
 	uint8_t *status;      /* enum gs_case_status */
-	uint8_t *addressed;   /* components the worker takes on */
+	uint8_t *flags;       /* enum gs_case_flags */
+	uint8_t *cls;         /* the citizen's class */
+	uint8_t *addressed;   /* components the worker takes on; after the work, those resolved */
+	int32_t *pref;        /* worker the citizen is to see again (continuity), -1 if any */
 	float *hours_left;    /* [h] work still to do */
 };
 
@@ -77,8 +99,24 @@ struct gs_tally {
 	double cases_opened, cases_closed, closed_within_rec, closed_within_true;
 	double ttc_rec_sum, ttc_true_sum; /* [ticks] */
 	double hours_casework, hours_contact, hours_reporting, hours_learning, hours_idle;
-	double cost;
-	double review_closed, review_within; /* for the manager's review period */
+	double cost, payments;
+	double premature, manipulated, reclassified, audit_catches, measured_closed, leavers;
+	/* per demand class */
+	double c_arising[GS_MAX_CLASSES], c_met[GS_MAX_CLASSES], c_value[GS_MAX_CLASSES];
+	double c_failure[GS_MAX_CLASSES], c_closed[GS_MAX_CLASSES], c_hours[GS_MAX_CLASSES];
+	double c_premature[GS_MAX_CLASSES], c_met_service[GS_MAX_CLASSES];
+	double c_ttc_true_sum[GS_MAX_CLASSES];
+};
+
+/* A team and its manager. */
+struct gs_team {
+	double target;          /* current target level [0..1] */
+	double shortfall;       /* target minus recorded share in the last review, >= 0 */
+	double review_closed;   /* measured cases closed this review period */
+	double review_within;   /* ... of which recorded within target */
+	double barrier;         /* system barriers [0..1] */
+	double knowhow;         /* shared know-how [0..1] */
+	double gaming_triage;   /* this tick's propensity of the team to reclassify */
 };
 
 /* A contact proposed by the citizen phase, applied in citizen order. */
@@ -93,6 +131,7 @@ struct gs_world {
 	int32_t tick;
 	int32_t n_ticks;
 	gsl_rng *rng;         /* this run's stream, repositioned before each use */
+	const struct gs_regime_rules *rules; /* the regime's decision rules */
 
 	/* citizens: hot fields (touched when a citizen wakes) */
 	size_t n_cit;
@@ -117,6 +156,7 @@ struct gs_world {
 	float *trust;         /* [0..1] */
 	float *wb;            /* [0..1] wellbeing at tick wb_t */
 	int32_t *wb_t;
+	int32_t *last_worker; /* worker who last worked the citizen's case, -1 if none */
 
 	struct gs_sched sched;
 	struct gs_cases cases;
@@ -124,13 +164,28 @@ struct gs_world {
 	/* teams and workers */
 	size_t n_teams, n_workers;
 	struct gs_queue *queue;   /* [n_teams] */
+	struct gs_team *team;     /* [n_teams] */
 	int32_t *w_team;
 	float *w_skill;           /* [0..1] */
 	int32_t *w_case;          /* case in hand, -1 if none */
+	uint8_t *w_status;        /* enum gs_worker_status */
+	int32_t *w_until;         /* tick a sick worker returns or a vacant post is filled */
+	float *w_motivation;      /* [0..1] intrinsic motivation */
+	float *w_trust;           /* [0..1] trust in management */
+	float *w_stress;          /* [0..1] */
+	float *w_competence;      /* [0..1] recent share of cases that met the need */
+	float *w_cx;              /* mean components of recent cases */
+	uint8_t *w_overloaded;    /* no slack this tick while cases waited */
 
-	/* managers */
-	double target;            /* current target level [0..1] */
-	double target_base;       /* regime.target_level it was last set from */
+	/* what events may change and the world keeps as state */
+	double target_base;       /* regime.target_level the targets were last set from */
+	double barrier_base;      /* service.barrier the barriers were last set from */
+
+	/* the downstream resource */
+	int64_t res_free;         /* free units */
+	int32_t *res_release;     /* [n_ticks] units released at each tick */
+	int32_t *res_wait;        /* cases waiting for a unit */
+	size_t n_res_wait, cap_res_wait;
 
 	/* proposals of the current tick */
 	struct gs_contact *contacts;
@@ -148,6 +203,8 @@ struct gs_world {
 	uint64_t ended_contacted, ended_contacts; /* needs ended after >= 1 contact, and their contacts */
 
 	struct gs_tally tally;
+	/* per-class series of the run, [GS_N_CLASS_METRICS][n_classes][n_time] (set by the engine) */
+	double *class_series;
 	/* histograms of the run [counts]: bins of output.hist_bin ticks */
 	size_t n_bins;
 	double *hist_rec, *hist_true;

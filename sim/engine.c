@@ -15,11 +15,15 @@
 #include "citizen.h"
 #include "closure.h"
 #include "contact.h"
+#include "costs.h"
+#include "downstream.h"
+#include "learning.h"
 #include "manager.h"
 #include "measure.h"
 #include "output.h"
 #include "report.h"
 #include "rng.h"
+#include "triage.h"
 #include "worker.h"
 #include "world.h"
 
@@ -31,12 +35,16 @@ volatile sig_atomic_t gs_stop;
  * queued; closures then tell citizens how they fared.
  */
 const struct gs_phase gs_phases[] = {
-	{"needs", gs_citizen_phase},      /* needs arise, escalate, self-resolve; citizens decide to contact */
-	{"contact", gs_contact_phase},    /* value and failure demand; cases opened, triaged, queued */
-	{"casework", gs_casework_phase},  /* workers spend their hours on contacts and cases */
-	{"closure", gs_closure_phase},    /* cases closed and recorded; needs met, or citizens bounced */
-	{"workers", gs_worker_phase},     /* reporting and learning hours; cost of the workforce */
-	{"managers", gs_manager_phase},   /* review periods: targets ratchet */
+	{"needs", gs_citizen_phase},           /* needs arise, escalate, self-resolve; citizens decide to contact */
+	{"contact", gs_contact_phase},         /* value and failure demand; cases opened and queued; chasing */
+	{"triage", gs_triage_phase},           /* measured cases about to breach may be reclassified */
+	{"casework", gs_casework_phase},       /* workers spend their hours on contacts and cases */
+	{"downstream", gs_downstream_phase},   /* finished cases needing the resource get a free unit */
+	{"closure", gs_closure_phase},         /* cases closed and recorded (gaming, audit); needs met or bounced */
+	{"workers", gs_worker_phase},          /* motivation, trust in management, stress; sick leave, leaving */
+	{"learning", gs_learning_phase},       /* protected learning hours raise skill and know-how */
+	{"managers", gs_manager_phase},        /* review periods: pressure and ratchet; stewardship */
+	{"costs", gs_cost_phase},              /* hours by use; cost of workers, managers, resource */
 	{NULL, NULL},
 };
 
@@ -66,6 +74,20 @@ static void apply_events(const struct gs_scenario *sc, size_t arm, struct gs_par
 			gs_scenario_apply_event(sc, e, arm, p);
 }
 
+/* Events during the run; a changed need rate moves the arrivals already drawn. */
+static int apply_events_running(const struct gs_scenario *sc, size_t arm, struct gs_world *w)
+{
+	double old[GS_MAX_CLASSES];
+	for (int k = 0; k < w->p->n_classes; k++)
+		old[k] = w->p->cls[k].need_rate;
+	apply_events(sc, arm, w->p, w->tick);
+	for (int k = 0; k < w->p->n_classes; k++)
+		if (w->p->cls[k].need_rate != old[k] &&
+		    gs_citizens_rate_changed(w, k, old[k], w->p->cls[k].need_rate))
+			return -1;
+	return 0;
+}
+
 /* Ticks done across every run of the ensemble, for the progress bar. */
 static long progress_done, progress_total;
 static int progress_on;
@@ -91,8 +113,10 @@ int gs_run(const struct gs_scenario *sc, size_t arm, uint64_t seed, struct gs_ru
 			break;
 		}
 		w->tick = t;
-		if (t > 0)
-			apply_events(sc, arm, &p, t);
+		if (t > 0 && apply_events_running(sc, arm, w)) {
+			rc = -1;
+			goto done;
+		}
 		for (const struct gs_phase *ph = gs_phases; ph->run; ph++) {
 			if (ph->run(w)) {
 				rc = -1;
@@ -100,7 +124,7 @@ int gs_run(const struct gs_scenario *sc, size_t arm, uint64_t seed, struct gs_ru
 			}
 		}
 		if ((t + 1) % iv == 0 || t + 1 == w->n_ticks)
-			gs_measure_interval(w, r->series, n_time, col++);
+			gs_measure_interval(w, r->series, r->class_series, n_time, col++);
 		if (hook && hook(w, ctx)) {
 			rc = -1;
 			goto done;
@@ -169,12 +193,15 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 		r.replication = (int)((size_t)run % reps);
 		r.seed = gs_run_seed(meta->seed, r.replication);
 		r.series = malloc(GS_N_METRICS * n_time * sizeof(double));
+		r.class_series = malloc(GS_N_CLASS_METRICS * meta->n_classes * n_time * sizeof(double));
 		r.hist_recorded = calloc(n_bins ? n_bins : 1, sizeof(double));
 		r.hist_true = calloc(n_bins ? n_bins : 1, sizeof(double));
 		int rc = -1;
-		if (r.series && r.hist_recorded && r.hist_true) {
+		if (r.series && r.class_series && r.hist_recorded && r.hist_true) {
 			for (size_t i = 0; i < GS_N_METRICS * n_time; i++)
 				r.series[i] = NAN;
+			for (size_t i = 0; i < GS_N_CLASS_METRICS * meta->n_classes * n_time; i++)
+				r.class_series[i] = NAN;
 			rc = gs_run(sc, (size_t)r.arm, r.seed, &r, NULL, NULL);
 		}
 #pragma omp critical(gs_ensemble_collect)
@@ -201,6 +228,7 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 				draw_progress(progress_done, total);
 		}
 		free(r.series);
+		free(r.class_series);
 		free(r.hist_recorded);
 		free(r.hist_true);
 		if (opts->progress && omp_get_thread_num() == 0) {

@@ -282,6 +282,9 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 		edges[b] = (double)b * p0->output.hist_bin * p0->simulation.tick / 1440.0;
 	for (size_t a = 0; a < sc.n_arms; a++)
 		arm_names[a] = sc.arms[a].name;
+	const char *class_names[GS_MAX_CLASSES];
+	for (int k = 0; k < p0->n_classes; k++)
+		class_names[k] = p0->class_name[k];
 	if (threads == 0)
 		threads = omp_get_max_threads();
 	struct gs_ensemble_meta meta = {
@@ -297,6 +300,8 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 		.n_runs = n_runs,
 		.n_time = n_time,
 		.time = time,
+		.n_classes = (size_t)p0->n_classes,
+		.class_names = class_names,
 		.n_bins = n_bins,
 		.bin_edges = edges,
 	};

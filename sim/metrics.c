@@ -7,8 +7,18 @@
 
 const struct gs_metric_info gs_metric_table[GS_N_METRICS] = {
 #define GS_METRIC(name, units, desc) {#name, units, desc},
+#define GS_CLASS_METRIC(name, units, desc)
 #include "metrics.def"
 #undef GS_METRIC
+#undef GS_CLASS_METRIC
+};
+
+const struct gs_metric_info gs_class_metric_table[GS_N_CLASS_METRICS] = {
+#define GS_METRIC(name, units, desc)
+#define GS_CLASS_METRIC(name, units, desc) {#name, units, desc},
+#include "metrics.def"
+#undef GS_METRIC
+#undef GS_CLASS_METRIC
 };
 
 int gs_metric_find(const char *name)
@@ -37,6 +47,21 @@ void gs_metrics_print(FILE *f, bool markdown)
 			fprintf(f, "| `%s` | %s | %s |\n", in->name, in->units, in->desc);
 		else
 			fprintf(f, "%-30s %-14s %s\n", in->name, in->units, in->desc);
+	}
+	if (markdown) {
+		fputs("\n## Per-class breakdowns\n\n"
+		      "Dataset `<name>_by_class`, dimensions (run, class, time); the `class` "
+		      "coordinate holds the class names in the order the scenario defines them.\n\n"
+		      "| metric | units | description |\n|---|---|---|\n",
+		      f);
+		for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+			fprintf(f, "| `%s_by_class` | %s | %s |\n", gs_class_metric_table[m].name,
+				gs_class_metric_table[m].units, gs_class_metric_table[m].desc);
+	} else {
+		fputs("\nper class (dataset <name>_by_class, dims run, class, time):\n", f);
+		for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+			fprintf(f, "%-30s %-14s %s\n", gs_class_metric_table[m].name,
+				gs_class_metric_table[m].units, gs_class_metric_table[m].desc);
 	}
 	if (markdown)
 		fputs("\n## Histograms\n\n"

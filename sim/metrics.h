@@ -11,9 +11,20 @@
 
 enum gs_metric {
 #define GS_METRIC(name, units, desc) GS_M_##name,
+#define GS_CLASS_METRIC(name, units, desc)
 #include "metrics.def"
 #undef GS_METRIC
+#undef GS_CLASS_METRIC
 	GS_N_METRICS
+};
+
+enum gs_class_metric {
+#define GS_METRIC(name, units, desc)
+#define GS_CLASS_METRIC(name, units, desc) GS_CM_##name,
+#include "metrics.def"
+#undef GS_METRIC
+#undef GS_CLASS_METRIC
+	GS_N_CLASS_METRICS
 };
 
 struct gs_metric_info {
@@ -23,6 +34,9 @@ struct gs_metric_info {
 };
 
 extern const struct gs_metric_info gs_metric_table[GS_N_METRICS];
+
+/* Per-class breakdowns: dataset "<name>_by_class", dimensions (run, class, time). */
+extern const struct gs_metric_info gs_class_metric_table[GS_N_CLASS_METRICS];
 
 /* gs_metric_find - the index of a metric by name, or -1. */
 int gs_metric_find(const char *name);

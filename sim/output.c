@@ -2,13 +2,14 @@
  * output.c - the HDF5 result file.
  *
  * The layout follows the netCDF-4 conventions that h5netcdf and xarray
- * read: every dimension is an HDF5 dimension scale (time, run, bin, and
- * bin_edge, a dimension without a coordinate variable), attached to every
- * dataset along it; the per-run variables arm, replication and seed are
- * named in each data variable's "coordinates" attribute. Every string (text
- * attributes, arm names, the scenario text) is variable-length UTF-8: h5py
- * and h5netcdf give python str, and netCDF-C reads it as NC_STRING (its
- * releases up to 4.9.0 crash on arrays of fixed-length HDF5 strings).
+ * read: every dimension is an HDF5 dimension scale (time, run, class, bin,
+ * and bin_edge, a dimension without a coordinate variable), attached to
+ * every dataset along it; the per-run variables arm, replication and seed
+ * are named in each data variable's "coordinates" attribute. Every string
+ * (text attributes, arm and class names, the scenario text) is
+ * variable-length UTF-8: h5py and h5netcdf give python str, and netCDF-C
+ * reads it as NC_STRING (its releases up to 4.9.0 crash on arrays of
+ * fixed-length HDF5 strings).
  *
  * HDF5 (serial) is not thread-safe: call these functions from one thread
  * at a time.
@@ -35,6 +36,7 @@
 #include "provenance.h"
 
 #define CHUNK_MAX 4096  /* longest chunk along time or bin [values] */
+#define MAX_RANK 3      /* (run, class, time) */
 #define DEFLATE_LEVEL 4
 #define ATTR_TEXT_MAX 4096 /* longest attribute value gs_output_info prints [bytes] */
 #define GENERATOR "philox4x32-10"
@@ -53,6 +55,15 @@ static const struct {
 	 "Needs met by the service, by true time to close (the last bin also counts longer times)"},
 };
 
+/* The dataset of each per-class metric: "<name>_by_class". */
+static const char *const class_dataset[GS_N_CLASS_METRICS] = {
+#define GS_METRIC(name, units, desc)
+#define GS_CLASS_METRIC(name, units, desc) #name "_by_class",
+#include "metrics.def"
+#undef GS_METRIC
+#undef GS_CLASS_METRIC
+};
+
 /* The metrics gs_output_info summarises per arm. */
 static const char *const info_metrics[] = {
 	"needs_met", "failure_demand_share", "within_target_recorded", "within_target_true",
@@ -64,17 +75,19 @@ struct gs_output {
 	char *path;
 	hid_t file;
 	hid_t metric[GS_N_METRICS];  /* (run, time) */
+	hid_t class_metric[GS_N_CLASS_METRICS]; /* (run, class, time) */
 	hid_t hist[N_HISTS];         /* (run, bin) */
 	hid_t arm, replication, seed; /* (run) */
 	hid_t arm_type;               /* variable-length UTF-8 string */
 	hid_t row_time, row_bin, one; /* memory dataspaces: n_time, n_bins, 1 value */
-	size_t n_runs, n_time, n_bins, n_arms;
+	hid_t slab_class;             /* memory dataspace: n_classes x n_time */
+	size_t n_runs, n_time, n_bins, n_arms, n_classes;
 	char **arm_names;             /* [n_arms] copies */
 };
 
 /* The dimension scales, open while the file is being laid out. */
 struct scales {
-	hid_t time, run, bin, bin_edge;
+	hid_t time, run, cls, bin, bin_edge;
 };
 
 /* Where to report an error: the file it concerns and the caller's buffer. */
@@ -146,6 +159,8 @@ static bool close_all(struct gs_output *out)
 	bool ok = true;
 	for (int m = 0; m < GS_N_METRICS; m++)
 		close_id(&out->metric[m], H5Dclose, &ok);
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		close_id(&out->class_metric[m], H5Dclose, &ok);
 	for (int h = 0; h < N_HISTS; h++)
 		close_id(&out->hist[h], H5Dclose, &ok);
 	close_id(&out->arm, H5Dclose, &ok);
@@ -155,6 +170,7 @@ static bool close_all(struct gs_output *out)
 	close_id(&out->row_time, H5Sclose, &ok);
 	close_id(&out->row_bin, H5Sclose, &ok);
 	close_id(&out->one, H5Sclose, &ok);
+	close_id(&out->slab_class, H5Sclose, &ok);
 	close_id(&out->file, H5Fclose, &ok);
 	return ok;
 }
@@ -348,7 +364,26 @@ static int attach(const struct report *rp, hid_t ds, const char *name, int rank,
 	return 0;
 }
 
-/* make_scales - the coordinates time, run, bin, bin_edges and their dimension scales. */
+/* make_class_scale - the coordinate class (the class names) and its dimension scale. */
+static hid_t make_class_scale(const struct report *rp, hid_t file,
+			      const struct gs_ensemble_meta *meta)
+{
+	hid_t t = vlen_string_type();
+	if (t < 0) {
+		fail(rp, "cannot make the string type of class");
+		return H5I_INVALID_HID;
+	}
+	hid_t ds = make_scale(rp, file, "class", "class", t, t, meta->n_classes,
+			      meta->class_names);
+	H5Tclose(t);
+	if (ds >= 0 && write_labels(rp, ds, NULL, "demand class", NULL)) {
+		H5Dclose(ds);
+		return H5I_INVALID_HID;
+	}
+	return ds;
+}
+
+/* make_scales - the coordinates time, run, class, bin, bin_edges and their dimension scales. */
 static int make_scales(const struct report *rp, hid_t file, const struct gs_ensemble_meta *meta,
 		       struct scales *sc)
 {
@@ -371,6 +406,9 @@ static int make_scales(const struct report *rp, hid_t file, const struct gs_ense
 			     meta->n_runs, runs);
 	if (sc->run < 0 ||
 	    write_labels(rp, sc->run, NULL, "run number (arm * replications + replication)", NULL))
+		goto free_runs;
+	sc->cls = make_class_scale(rp, file, meta);
+	if (sc->cls < 0)
 		goto free_runs;
 	sc->bin = make_scale(rp, file, "bin", "bin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
 			     meta->n_bins, meta->bin_edges);
@@ -459,16 +497,23 @@ free_bufs:
 }
 
 /*
- * make_table - a chunked, compressed (run, cols) double dataset filled
- * with NaN, with its labels and the per-run coordinates.
+ * make_table - a chunked, compressed double dataset of shape (run,
+ * cols[0], ..., cols[rank-2]) filled with NaN, with its labels and the
+ * per-run coordinates. A chunk holds one run: all of every middle
+ * dimension and up to CHUNK_MAX values of the last.
  */
 static hid_t make_table(const struct report *rp, struct gs_output *out, const char *name,
-			size_t cols, const char *units, const char *desc)
+			int rank, const hsize_t *cols, const char *units, const char *desc)
 {
-	hsize_t dims[2] = {out->n_runs, cols};
-	hsize_t chunk[2] = {1, cols < CHUNK_MAX ? cols : CHUNK_MAX};
+	hsize_t shape[MAX_RANK], chunk[MAX_RANK];
 	double nan = NAN;
-	hid_t ds = make_dataset(rp, out->file, name, H5T_IEEE_F64LE, 2, dims, chunk,
+	shape[0] = out->n_runs;
+	chunk[0] = 1;
+	for (int d = 1; d < rank; d++)
+		shape[d] = chunk[d] = cols[d - 1];
+	if (chunk[rank - 1] > CHUNK_MAX)
+		chunk[rank - 1] = CHUNK_MAX;
+	hid_t ds = make_dataset(rp, out->file, name, H5T_IEEE_F64LE, rank, shape, chunk,
 				H5T_NATIVE_DOUBLE, &nan);
 	if (ds < 0)
 		return H5I_INVALID_HID;
@@ -481,19 +526,34 @@ static hid_t make_table(const struct report *rp, struct gs_output *out, const ch
 	return ds;
 }
 
-/* make_tables - one (run, time) dataset per metric and the two (run, bin) histograms. */
+/*
+ * make_tables - one (run, time) dataset per metric, one (run, class, time)
+ * dataset per class metric and the two (run, bin) histograms.
+ */
 static int make_tables(const struct report *rp, struct gs_output *out, const struct scales *sc)
 {
 	hid_t run_time[2] = {sc->run, sc->time};
+	hid_t run_class_time[3] = {sc->run, sc->cls, sc->time};
 	hid_t run_bin[2] = {sc->run, sc->bin};
+	hsize_t by_time[1] = {out->n_time};
+	hsize_t by_class_time[2] = {out->n_classes, out->n_time};
+	hsize_t by_bin[1] = {out->n_bins};
 	for (int m = 0; m < GS_N_METRICS; m++) {
 		const struct gs_metric_info *in = &gs_metric_table[m];
-		out->metric[m] = make_table(rp, out, in->name, out->n_time, in->units, in->desc);
+		out->metric[m] = make_table(rp, out, in->name, 2, by_time, in->units, in->desc);
 		if (out->metric[m] < 0 || attach(rp, out->metric[m], in->name, 2, run_time))
 			return -1;
 	}
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++) {
+		const struct gs_metric_info *in = &gs_class_metric_table[m];
+		out->class_metric[m] = make_table(rp, out, class_dataset[m], 3, by_class_time,
+						  in->units, in->desc);
+		if (out->class_metric[m] < 0 ||
+		    attach(rp, out->class_metric[m], class_dataset[m], 3, run_class_time))
+			return -1;
+	}
 	for (int h = 0; h < N_HISTS; h++) {
-		out->hist[h] = make_table(rp, out, hist_info[h].name, out->n_bins, hist_info[h].units,
+		out->hist[h] = make_table(rp, out, hist_info[h].name, 2, by_bin, hist_info[h].units,
 					  hist_info[h].desc);
 		if (out->hist[h] < 0 || attach(rp, out->hist[h], hist_info[h].name, 2, run_bin))
 			return -1;
@@ -680,10 +740,20 @@ static int check_meta(const struct report *rp, const struct gs_ensemble_meta *me
 		why = "no output intervals";
 	else if (!meta->n_bins || !meta->bin_edges)
 		why = "no histogram bins";
+	else if (!meta->n_classes || !meta->class_names)
+		why = "no demand classes (every scenario has at least one)";
 	for (size_t a = 0; !why && a < meta->n_arms; a++) {
 		const char *s = meta->arm_names[a];
 		if (!s || !*s || strchr(s, '/') || strcmp(s, ".") == 0)
 			why = "an arm name is empty or not usable as an HDF5 group name";
+	}
+	for (size_t c = 0; !why && c < meta->n_classes; c++) {
+		const char *s = meta->class_names[c];
+		if (!s || !*s)
+			why = "a class name is empty";
+		for (size_t k = 0; !why && k < c; k++)
+			if (strcmp(meta->class_names[k], s) == 0)
+				why = "two classes have the same name";
 	}
 	if (why) {
 		snprintf(rp->err, rp->errlen, "%s: cannot create the result file: %s", rp->path,
@@ -718,14 +788,19 @@ static int make_arm_names(const struct report *rp, struct gs_output *out,
 	return 0;
 }
 
-/* The memory dataspaces of one row of a metric, of a histogram, and of one value. */
+/*
+ * The memory dataspaces of one run of a metric, of a class metric, of a
+ * histogram, and of one value.
+ */
 static int make_memory_spaces(const struct report *rp, struct gs_output *out)
 {
 	hsize_t n_time[1] = {out->n_time}, n_bins[1] = {out->n_bins}, one[1] = {1};
+	hsize_t class_time[2] = {out->n_classes, out->n_time};
 	out->row_time = H5Screate_simple(1, n_time, NULL);
+	out->slab_class = H5Screate_simple(2, class_time, NULL);
 	out->row_bin = H5Screate_simple(1, n_bins, NULL);
 	out->one = H5Screate_simple(1, one, NULL);
-	if (out->row_time < 0 || out->row_bin < 0 || out->one < 0) {
+	if (out->row_time < 0 || out->slab_class < 0 || out->row_bin < 0 || out->one < 0) {
 		fail(rp, "cannot make memory dataspaces");
 		return -1;
 	}
@@ -761,6 +836,7 @@ static bool close_scale_ids(struct scales *sc)
 	bool ok = true;
 	close_id(&sc->time, H5Dclose, &ok);
 	close_id(&sc->run, H5Dclose, &ok);
+	close_id(&sc->cls, H5Dclose, &ok);
 	close_id(&sc->bin, H5Dclose, &ok);
 	close_id(&sc->bin_edge, H5Dclose, &ok);
 	return ok;
@@ -770,7 +846,8 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 		     struct gs_output **out, char *err, size_t errlen)
 {
 	struct report rp = {path, err, errlen};
-	struct scales sc = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID};
+	struct scales sc = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID,
+			    H5I_INVALID_HID};
 
 	*out = NULL;
 	quiet();
@@ -784,15 +861,18 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 	}
 	strcpy(o->path, path);
 	o->file = o->arm = o->replication = o->seed = H5I_INVALID_HID;
-	o->arm_type = o->row_time = o->row_bin = o->one = H5I_INVALID_HID;
+	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
 	for (int m = 0; m < GS_N_METRICS; m++)
 		o->metric[m] = H5I_INVALID_HID;
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		o->class_metric[m] = H5I_INVALID_HID;
 	for (int h = 0; h < N_HISTS; h++)
 		o->hist[h] = H5I_INVALID_HID;
 	o->n_runs = meta->n_runs;
 	o->n_time = meta->n_time;
 	o->n_bins = meta->n_bins;
 	o->n_arms = meta->n_arms;
+	o->n_classes = meta->n_classes;
 
 	if (make_arm_names(&rp, o, meta) || make_memory_spaces(&rp, o))
 		goto free_out;
@@ -822,17 +902,28 @@ free_out:
 	return -1;
 }
 
-/* write_row - row `run` of the 2-D dataset ds from buf (memory space mem). */
+/*
+ * write_row - all of run `run` of the dataset ds (a row of a (run, time)
+ * or (run, bin) table, a class x time slab of a (run, class, time) one)
+ * from buf, described by the memory space mem.
+ */
 static int write_row(const struct report *rp, hid_t ds, const char *name, size_t run,
-		     hid_t mem, size_t n, const double *buf)
+		     hid_t mem, const double *buf)
 {
 	int rc = -1;
+	hsize_t start[MAX_RANK] = {0}, count[MAX_RANK];
 	hid_t space = H5Dget_space(ds);
 	if (space < 0) {
 		fail(rp, "cannot write run %zu of %s", run, name);
 		return -1;
 	}
-	hsize_t start[2] = {run, 0}, count[2] = {1, n};
+	int rank = H5Sget_simple_extent_ndims(space);
+	if (rank < 1 || rank > MAX_RANK || H5Sget_simple_extent_dims(space, count, NULL) < 0) {
+		fail(rp, "cannot write run %zu of %s", run, name);
+		goto close_space;
+	}
+	start[0] = run;
+	count[0] = 1;
 	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
 	    H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) < 0) {
 		fail(rp, "cannot write run %zu of %s", run, name);
@@ -881,18 +972,22 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 			 out->path, run, r->arm, r->replication);
 		return -1;
 	}
-	if (!r->series || !r->hist_recorded || !r->hist_true) {
+	if (!r->series || !r->class_series || !r->hist_recorded || !r->hist_true) {
 		snprintf(err, errlen, "%s: run %zu has no results", out->path, run);
 		return -1;
 	}
 	for (int m = 0; m < GS_N_METRICS; m++)
 		if (write_row(&rp, out->metric[m], gs_metric_table[m].name, run, out->row_time,
-			      out->n_time, r->series + (size_t)m * out->n_time))
+			      r->series + (size_t)m * out->n_time))
+			return -1;
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		if (write_row(&rp, out->class_metric[m], class_dataset[m], run, out->slab_class,
+			      r->class_series + (size_t)m * out->n_classes * out->n_time))
 			return -1;
 	if (write_row(&rp, out->hist[HIST_RECORDED], hist_info[HIST_RECORDED].name, run,
-		      out->row_bin, out->n_bins, r->hist_recorded) ||
+		      out->row_bin, r->hist_recorded) ||
 	    write_row(&rp, out->hist[HIST_TRUE], hist_info[HIST_TRUE].name, run, out->row_bin,
-		      out->n_bins, r->hist_true))
+		      r->hist_true))
 		return -1;
 	const char *arm = out->arm_names[r->arm];
 	if (write_element(&rp, out->arm, "arm", run, out->one, out->arm_type, &arm) ||
@@ -954,12 +1049,20 @@ static hid_t open_result(const struct report *rp)
 	return file;
 }
 
-long gs_output_read_series(const char *path, const char *name, size_t run, double *buf,
-			   size_t n, char *err, size_t errlen)
+/*
+ * read_values - the values of run `run` (and class cls, if rank is 3) of
+ * the dataset name of rank 2 (run, time or bin) or 3 (run, class, time)
+ * into buf of n values. Returns their number, or -1 with a message.
+ */
+static long read_values(const char *path, const char *name, int rank_want, size_t run,
+			size_t cls, double *buf, size_t n, char *err, size_t errlen)
 {
 	struct report rp = {path, err, errlen};
 	long rc = -1;
-	hsize_t dims[2];
+	hsize_t dims[MAX_RANK];
+	int last = rank_want - 1;
+	const char *shape = rank_want == 3 ? "(run, class, time)" : "(run, time)";
+	const char *per = rank_want == 3 ? "run and class" : "run";
 
 	quiet();
 	hid_t file = open_result(&rp);
@@ -985,15 +1088,15 @@ long gs_output_read_series(const char *path, const char *name, size_t run, doubl
 		fail(&rp, "cannot read the type of '%s'", name);
 		goto close_space;
 	}
-	H5T_class_t cls = H5Tget_class(type);
+	H5T_class_t type_class = H5Tget_class(type);
 	int rank = H5Sget_simple_extent_ndims(space);
-	if (cls != H5T_FLOAT && cls != H5T_INTEGER) {
+	if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) {
 		snprintf(err, errlen, "%s: dataset '%s' is not numeric", path, name);
 		goto close_type;
 	}
-	if (rank != 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
-		snprintf(err, errlen, "%s: dataset '%s' has %d dimensions, not 2 (run, time)", path,
-			 name, rank);
+	if (rank != rank_want || H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
+		snprintf(err, errlen, "%s: dataset '%s' has %d dimensions, not %d %s", path, name,
+			 rank, rank_want, shape);
 		goto close_type;
 	}
 	if (run >= dims[0]) {
@@ -1001,23 +1104,33 @@ long gs_output_read_series(const char *path, const char *name, size_t run, doubl
 			 name, run, (unsigned long long)dims[0]);
 		goto close_type;
 	}
-	if (dims[1] > n) {
-		snprintf(err, errlen, "%s: dataset '%s' has %llu values per run, more than %zu",
-			 path, name, (unsigned long long)dims[1], n);
+	if (rank == 3 && cls >= dims[1]) {
+		snprintf(err, errlen, "%s: dataset '%s': class %zu out of range (%llu classes)",
+			 path, name, cls, (unsigned long long)dims[1]);
 		goto close_type;
 	}
-	hsize_t start[2] = {run, 0}, count[2] = {1, dims[1]};
-	hid_t mem = H5Screate_simple(1, &dims[1], NULL);
+	if (dims[last] > n) {
+		snprintf(err, errlen, "%s: dataset '%s' has %llu values per %s, more than %zu",
+			 path, name, (unsigned long long)dims[last], per, n);
+		goto close_type;
+	}
+	hsize_t start[MAX_RANK] = {run, cls, 0}, count[MAX_RANK] = {1, 1, 1};
+	start[last] = 0;
+	count[last] = dims[last];
+	hid_t mem = H5Screate_simple(1, &dims[last], NULL);
 	if (mem < 0) {
 		fail(&rp, "cannot read '%s'", name);
 		goto close_type;
 	}
 	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
 	    H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) < 0) {
-		fail(&rp, "cannot read run %zu of '%s'", run, name);
+		if (rank == 3)
+			fail(&rp, "cannot read run %zu, class %zu of '%s'", run, cls, name);
+		else
+			fail(&rp, "cannot read run %zu of '%s'", run, name);
 		goto close_mem;
 	}
-	rc = (long)dims[1];
+	rc = (long)dims[last];
 close_mem:
 	H5Sclose(mem);
 close_type:
@@ -1029,6 +1142,18 @@ close_ds:
 close_file:
 	H5Fclose(file);
 	return rc;
+}
+
+long gs_output_read_series(const char *path, const char *name, size_t run, double *buf,
+			   size_t n, char *err, size_t errlen)
+{
+	return read_values(path, name, 2, run, 0, buf, n, err, errlen);
+}
+
+long gs_output_read_class_series(const char *path, const char *name, size_t run, size_t cls,
+				 double *buf, size_t n, char *err, size_t errlen)
+{
+	return read_values(path, name, 3, run, cls, buf, n, err, errlen);
 }
 
 /* attr_text - a scalar attribute's value as text (strings, integers, floats). */

@@ -8,7 +8,9 @@
  *   /arm                  (run)       arm name (variable-length UTF-8 string)
  *   /replication          (run)       0-based replication number
  *   /seed                 (run)       the run's seed
+ *   /class                (class)     demand class name (variable-length UTF-8 string)
  *   /<metric>             (run, time) one per metric of metrics.def; attrs units, description
+ *   /<metric>_by_class    (run, class, time) one per class metric of metrics.def; same attrs
  *   /bin                  (bin)       lower edge of each histogram bin [days]
  *   /bin_edges            (bin_edge)  every bin edge [days]; /bin_edge is the bare dimension
  *   /time_to_close_recorded_hist, /time_to_close_true_hist   (run, bin)
@@ -17,8 +19,8 @@
  * Root attributes repeat the key provenance (govsim_version, git_revision, seed, ...).
  *
  * HDF5 is used serially: call these functions from one thread at a time.
- * gs_output_create rejects n_runs that are not a multiple of n_arms and arm
- * names containing '/'.
+ * gs_output_create rejects n_runs that are not a multiple of n_arms, arm
+ * names containing '/', and an ensemble without classes (n_classes == 0).
  */
 #ifndef GS_OUTPUT_H
 #define GS_OUTPUT_H
@@ -62,6 +64,15 @@ int gs_output_info(const char *path, FILE *f, char *err, size_t errlen);
  */
 long gs_output_read_series(const char *path, const char *name, size_t run, double *buf,
 			   size_t n, char *err, size_t errlen);
+
+/*
+ * gs_output_read_class_series - read the n_time values of run `run`, class
+ * index cls of the 3-D dataset `name` (a class metric, "<metric>_by_class")
+ * into buf. Returns the number of values read, or -1 with a message in err
+ * (no such dataset, not 3-D, run or class out of range, n too small).
+ */
+long gs_output_read_class_series(const char *path, const char *name, size_t run, size_t cls,
+				 double *buf, size_t n, char *err, size_t errlen);
 
 /* gs_output_library_version - "HDF5 x.y.z" of the library linked. */
 const char *gs_output_library_version(void);

@@ -17,6 +17,7 @@
 #define GS_OFFSET_regime(name) offsetof(struct gs_params, regime.name)
 #define GS_OFFSET_mechanism(name) offsetof(struct gs_params, mechanism.name)
 #define GS_OFFSET_cost(name) offsetof(struct gs_params, cost.name)
+#define GS_OFFSET_downstream(name) offsetof(struct gs_params, downstream.name)
 #define GS_OFFSET_output(name) offsetof(struct gs_params, output.name)
 
 const struct gs_param_info gs_param_table[] = {

@@ -45,6 +45,7 @@ struct gs_class_params {
 #define GS_CLASS_FIELD_regime GS_CLASS_FIELD_simulation
 #define GS_CLASS_FIELD_mechanism GS_CLASS_FIELD_simulation
 #define GS_CLASS_FIELD_cost GS_CLASS_FIELD_simulation
+#define GS_CLASS_FIELD_downstream GS_CLASS_FIELD_simulation
 #define GS_CLASS_FIELD_output GS_CLASS_FIELD_simulation
 #include "params.def"
 #undef GS_PARAM
@@ -70,6 +71,7 @@ struct gs_params {
 #define GS_FIELD_regime GS_FIELD_simulation
 #define GS_FIELD_mechanism GS_FIELD_simulation
 #define GS_FIELD_cost GS_FIELD_simulation
+#define GS_FIELD_downstream GS_FIELD_simulation
 #define GS_FIELD_output GS_FIELD_simulation
 #include "params.def"
 #undef GS_PARAM

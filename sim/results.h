@@ -25,6 +25,8 @@ struct gs_ensemble_meta {
 	size_t n_runs;              /* n_arms * replications, run = arm * replications + rep */
 	size_t n_time;              /* output intervals */
 	const double *time;         /* [n_time] end of each interval [days] */
+	size_t n_classes;           /* demand classes (the same in every arm) */
+	const char *const *class_names; /* [n_classes] */
 	size_t n_bins;              /* histogram bins */
 	const double *bin_edges;    /* [n_bins + 1] [days] */
 };
@@ -35,6 +37,7 @@ struct gs_run_result {
 	int replication;          /* 0-based */
 	uint64_t seed;            /* the run's seed (shared by the arms of one replication) */
 	double *series;           /* [GS_N_METRICS * n_time], metric-major */
+	double *class_series;     /* [GS_N_CLASS_METRICS * n_classes * n_time]: metric, class, time */
 	double *hist_recorded;    /* [n_bins] cases closed by recorded time to close */
 	double *hist_true;        /* [n_bins] needs met by true time to close */
 };

@@ -34,7 +34,16 @@
 	X(GS_RNG_WORKER_INIT, 9)      /* worker skill */                      \
 	X(GS_RNG_CASEWORK, 10)        /* components a worker takes on */      \
 	X(GS_RNG_ALLOCATION, 11)      /* which worker a case goes to */       \
-	X(GS_RNG_RESOLUTION, 12)      /* components the work resolves */
+	X(GS_RNG_RESOLUTION, 12)      /* components the work resolves */      \
+	X(GS_RNG_WORKER_HAZARD, 13)   /* sick leave and leaving */            \
+	X(GS_RNG_RECLASSIFY, 14)      /* reclassification of a case */        \
+	X(GS_RNG_PREMATURE, 15)       /* premature closure */                 \
+	X(GS_RNG_RECORDING, 16)       /* record correction */                 \
+	X(GS_RNG_AUDIT, 17)           /* audit of a closed case */            \
+	X(GS_RNG_CONTINUITY, 18)      /* seeing the same worker again */      \
+	X(GS_RNG_RESOURCE, 19)        /* need for, and stay in, the resource */ \
+	X(GS_RNG_BARRIER, 20)         /* contacts brought by system barriers */ \
+	X(GS_RNG_STAY, 21)            /* time a case holds the resource */
 
 enum gs_rng_purpose {
 #define GS_RNG_ENUM(name, value) name = value,

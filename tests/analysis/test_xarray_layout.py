@@ -4,8 +4,11 @@ The file is the small ensemble of tests/sim/test_output.c, written by
 `test_output --write PATH` (binary from $GOVSIM_TEST_OUTPUT, default
 build/tests/sim/test_output): arms "baseline" and "systems-thinking", two
 replications each, 5 output intervals ending at days 1..5, bin edges 0, 10,
-20, 30 days; metric m of run r at time index t is r*1000 + m*10 + t + 0.25,
-except failure_demand_share, which is NaN at t = 0.
+20, 30 days, demand classes "easy" and "hard"; metric m of run r at time
+index t is r*1000 + m*10 + t + 0.25, except failure_demand_share, which is
+NaN at t = 0; class metric m of run r, class c at time index t is
+r*10000 + c*1000 + m*10 + t + 0.5, except time_to_close_true_mean, which is
+NaN for class "hard" at t = 0.
 """
 import os
 import re
@@ -20,6 +23,7 @@ import xarray as xr
 
 ROOT = Path(__file__).resolve().parents[2]
 ARMS = ["baseline", "baseline", "systems-thinking", "systems-thinking"]
+CLASSES = ["easy", "hard"]
 SEED_BASE = 0xF000000000000001
 PROVENANCE_ATTRS = [
     "govsim_version", "git_revision", "compiler", "cflags", "gsl_version", "hdf5_version",
@@ -34,8 +38,18 @@ def metric_table():
     return re.findall(r'^GS_METRIC\((\w+), "([^"]*)"', text, re.M)
 
 
+def class_metric_table():
+    """(name, units) of every per-class metric, in the order of sim/metrics.def."""
+    text = (ROOT / "sim" / "metrics.def").read_text()
+    return re.findall(r'^GS_CLASS_METRIC\((\w+), "([^"]*)"', text, re.M)
+
+
 def expected(run, m, t):
     return run * 1000 + m * 10 + t + 0.25
+
+
+def expected_by_class(run, m, c, t):
+    return run * 10000 + c * 1000 + m * 10 + t + 0.5
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +78,7 @@ def days(values):
 
 
 def test_dimensions(ds):
-    assert dict(ds.sizes) == {"run": 4, "time": 5, "bin": 3, "bin_edge": 4}
+    assert dict(ds.sizes) == {"run": 4, "time": 5, "class": 2, "bin": 3, "bin_edge": 4}
 
 
 def test_every_metric_is_run_by_time(ds):
@@ -88,6 +102,44 @@ def test_metric_values(ds):
     fd = ds["failure_demand_share"].values
     assert np.isnan(fd[:, 0]).all()
     assert fd[1, 1] == expected(1, names.index("failure_demand_share"), 1)
+
+
+def test_every_class_metric_is_run_by_class_by_time(ds):
+    table = class_metric_table()
+    assert table
+    for name, units in table:
+        var = ds[f"{name}_by_class"]
+        assert var.dims == ("run", "class", "time"), name
+        assert var.dtype == np.float64 or np.issubdtype(var.dtype, np.timedelta64), name
+        assert var.attrs.get("description"), name
+        assert var.attrs.get("units", var.encoding.get("units")) == units, name
+        assert set(var.coords) >= {"class", "arm", "replication", "seed"}, name
+
+
+def test_class_coordinate(ds):
+    assert "class" in ds.coords and "class" in ds.indexes
+    assert ds["class"].dims == ("class",)
+    names = ds["class"].values.tolist()
+    assert names == CLASSES
+    assert all(type(c) is str for c in names)
+
+
+def test_class_metric_values(ds):
+    names = [n for n, _ in class_metric_table()]
+    m = names.index("needs_met")
+    var = ds["needs_met_by_class"]
+    for run in range(4):
+        for c, cls in enumerate(CLASSES):
+            want = [expected_by_class(run, m, c, t) for t in range(5)]
+            assert var.sel({"run": run, "class": cls}).values.tolist() == want
+    by_arm = var.sel({"class": "hard"}).groupby("arm").mean()
+    assert by_arm.sizes == {"arm": 2, "time": 5}
+    # a mean over no events is NaN (NaT if xarray decoded the "days" as timedelta64)
+    tt = days(ds["time_to_close_true_mean_by_class"].values)
+    assert np.isnan(tt[:, 1, 0]).all()
+    assert not np.isnan(tt[:, 0, 0]).any()
+    want = expected_by_class(3, names.index("time_to_close_true_mean"), 1, 1)
+    assert tt[3, 1, 1] == pytest.approx(want, rel=1e-12)
 
 
 def test_histograms(ds):
@@ -162,8 +214,15 @@ def test_netcdf_c_reads_it(result_file):
         "import sys, netCDF4\n"
         "d = netCDF4.Dataset(sys.argv[1])\n"
         "print(list(d['arm'][:]), float(d['needs_met'][2, 0]), sorted(d.dimensions))\n"
+        "print(list(d['class'][:]), float(d['needs_met_by_class'][2, 1, 0]),\n"
+        "      d['needs_met_by_class'].dimensions)\n"
     )
     run = subprocess.run([sys.executable, "-c", code, str(result_file)], capture_output=True,
                          text=True)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == f"{ARMS!r} 2010.25 ['bin', 'bin_edge', 'run', 'time']"
+    names = [n for n, _ in class_metric_table()]
+    by_class = expected_by_class(2, names.index("needs_met"), 1, 0)
+    assert run.stdout.splitlines() == [
+        f"{ARMS!r} 2010.25 ['bin', 'bin_edge', 'class', 'run', 'time']",
+        f"{CLASSES!r} {by_class} ('run', 'class', 'time')",
+    ]

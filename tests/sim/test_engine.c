@@ -78,6 +78,7 @@ static struct gs_run_result alloc_result(const struct gs_params *p, size_t *n_ti
 	gs_run_shape(p, n_time, n_bins);
 	struct gs_run_result r = {0};
 	r.series = calloc(GS_N_METRICS * *n_time, sizeof(double));
+	r.class_series = calloc(GS_N_CLASS_METRICS * (size_t)p->n_classes * *n_time, sizeof(double));
 	r.hist_recorded = calloc(*n_bins, sizeof(double));
 	r.hist_true = calloc(*n_bins, sizeof(double));
 	return r;
@@ -86,6 +87,7 @@ static struct gs_run_result alloc_result(const struct gs_params *p, size_t *n_ti
 static void free_result(struct gs_run_result *r)
 {
 	free(r->series);
+	free(r->class_series);
 	free(r->hist_recorded);
 	free(r->hist_true);
 }
@@ -141,9 +143,11 @@ static char *ensemble_file(struct fixture *fx, int threads, const char *name, ui
 	gs_run_shape(p, &n_time, &n_bins);
 	size_t reps = (size_t)p->simulation.replications;
 	double *time = calloc(n_time, sizeof(double)), *edges = calloc(n_bins + 1, sizeof(double));
-	const char *names[8];
+	const char *names[8], *classes[GS_MAX_CLASSES];
 	for (size_t a = 0; a < fx->sc.n_arms; a++)
 		names[a] = fx->sc.arms[a].name;
+	for (int k = 0; k < p->n_classes; k++)
+		classes[k] = p->class_name[k];
 	for (size_t k = 0; k < n_time; k++)
 		time[k] = (double)(k + 1);
 	for (size_t b = 0; b <= n_bins; b++)
@@ -153,6 +157,7 @@ static char *ensemble_file(struct fixture *fx, int threads, const char *name, ui
 		.command_line = "test", .seed = seed, .threads = threads,
 		.n_arms = fx->sc.n_arms, .arm_names = names, .arm_params = fx->sc.arm_params,
 		.n_runs = fx->sc.n_arms * reps, .n_time = n_time, .time = time,
+		.n_classes = (size_t)p->n_classes, .class_names = classes,
 		.n_bins = n_bins, .bin_edges = edges,
 	};
 	size_t len = strlen(fx->dir) + strlen(name) + 2;
@@ -239,7 +244,11 @@ static void test_common_random_numbers(void **state)
 		free_result(&r[a]);
 }
 
-/* The demand shock at day 100 raises needs arising in the easy class. */
+/*
+ * The demand shock at day 100 doubles the easy class's need rate: the same
+ * run without the event is identical before day 100 and sees far fewer
+ * easy needs arise after it (paired on the same random streams).
+ */
 static void test_event_applies(void **state)
 {
 	struct fixture *fx = *state;
@@ -247,28 +256,38 @@ static void test_event_applies(void **state)
 	assert_int_equal(fx->sc.n_events, 1);
 	assert_int_equal(fx->sc.events[0].at_tick, 100);
 	size_t n_time, n_bins;
-	struct gs_run_result r = alloc_result(&fx->sc.arm_params[2], &n_time, &n_bins);
-	assert_int_equal(gs_run(&fx->sc, 2, 5, &r, NULL, NULL), 0);
-	double before = 0, after = 0;
+	struct gs_run_result with = alloc_result(&fx->sc.arm_params[2], &n_time, &n_bins);
+	struct gs_run_result without = alloc_result(&fx->sc.arm_params[2], &n_time, &n_bins);
+	assert_int_equal(gs_run(&fx->sc, 2, 5, &with, NULL, NULL), 0);
+	fx->sc.n_events = 0;
+	assert_int_equal(gs_run(&fx->sc, 2, 5, &without, NULL, NULL), 0);
+	fx->sc.n_events = 1;
+	/* class 0 (easy) of needs_arising_by_class; intervals of 5 days */
+	const double *a = with.class_series + (size_t)GS_CM_needs_arising * 2 * n_time;
+	const double *b = without.class_series + (size_t)GS_CM_needs_arising * 2 * n_time;
 	for (size_t t = 0; t < 20; t++)
-		before += r.series[GS_M_cases_opened * n_time + t];
-	for (size_t t = 20; t < 40; t++)
-		after += r.series[GS_M_cases_opened * n_time + t];
-	assert_true(after > 1.3 * before);
-	free_result(&r);
+		assert_double_close(a[t], b[t], 0);
+	double after_with = 0, after_without = 0;
+	for (size_t t = 20; t < n_time; t++) {
+		after_with += a[t];
+		after_without += b[t];
+	}
+	assert_true(after_with > 1.3 * after_without);
+	free_result(&with);
+	free_result(&without);
 }
 
 static void test_phase_list(void **state)
 {
 	(void)state;
-	static const char *expected[] = {"needs", "contact", "casework", "closure", "workers",
-					 "managers"};
-	size_t n = 0;
+	static const char *expected[] = {"needs",   "contact", "triage",   "casework", "downstream",
+					 "closure", "workers", "learning", "managers", "costs"};
+	size_t n = 0, want = sizeof(expected) / sizeof(expected[0]);
 	for (const struct gs_phase *p = gs_phases; p->run; p++, n++) {
-		assert_true(n < 6);
+		assert_true(n < want);
 		assert_string_equal(p->name, expected[n]);
 	}
-	assert_int_equal(n, 6);
+	assert_int_equal(n, want);
 }
 
 int main(void)

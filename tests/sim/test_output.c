@@ -1,6 +1,7 @@
 /*
- * test_output.c - the HDF5 result file: round trip, out-of-order runs,
- * gs_output_info and error messages.
+ * test_output.c - the HDF5 result file: round trip (metrics, per-class
+ * breakdowns, histograms), out-of-order runs, gs_output_info and error
+ * messages.
  *
  * Run with `--write PATH` it writes the test ensemble's file to PATH and
  * exits (tests/analysis/test_xarray_layout.py reads it with xarray).
@@ -23,9 +24,14 @@
 #define N_RUNS (N_ARMS * N_REPS)
 #define N_TIME 5
 #define N_BINS 3
+#define N_CLASSES 2
+#define N_CLASS_VALUES (GS_N_CLASS_METRICS * N_CLASSES * N_TIME)
 #define SEED_BASE 0xF000000000000001ull /* above 2^63: checks unsigned storage */
 
 static const char *const arm_names[N_ARMS] = {"baseline", "systems-thinking"};
+static const char *const class_names[N_CLASSES] = {"easy", "hard"};
+/* The class metric that is NaN for class "hard" at t = 0 (a mean without events). */
+static const char nan_class_metric[] = "time_to_close_true_mean";
 static const double times[N_TIME] = {1, 2, 3, 4, 5};          /* [days] */
 static const double bin_edges[N_BINS + 1] = {0, 10, 20, 30};  /* [days] */
 
@@ -34,6 +40,7 @@ struct ensemble {
 	struct gs_params params[N_ARMS];
 	struct gs_ensemble_meta meta;
 	double series[N_RUNS][GS_N_METRICS * N_TIME];
+	double class_series[N_RUNS][N_CLASS_VALUES];
 	double hist_recorded[N_RUNS][N_BINS];
 	double hist_true[N_RUNS][N_BINS];
 	struct gs_run_result result[N_RUNS];
@@ -45,6 +52,30 @@ static double value(size_t run, int m, size_t t)
 	if (m == gs_metric_find("failure_demand_share") && t == 0)
 		return NAN;
 	return (double)run * 1000 + m * 10 + (double)t + 0.25;
+}
+
+/* class_metric_find - the index of a class metric by name, or -1. */
+static int class_metric_find(const char *name)
+{
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		if (strcmp(gs_class_metric_table[m].name, name) == 0)
+			return m;
+	return -1;
+}
+
+/* class_value - class metric m of run, class c at time index t; see nan_class_metric. */
+static double class_value(size_t run, int m, size_t c, size_t t)
+{
+	if (m == class_metric_find(nan_class_metric) && c == 1 && t == 0)
+		return NAN;
+	return (double)run * 10000 + (double)c * 1000 + m * 10 + (double)t + 0.5;
+}
+
+/* The dataset of class metric m: "<name>_by_class". */
+static const char *class_dataset(int m, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s_by_class", gs_class_metric_table[m].name);
+	return buf;
 }
 
 static struct ensemble *make_ensemble(void)
@@ -69,6 +100,8 @@ static struct ensemble *make_ensemble(void)
 		.n_runs = N_RUNS,
 		.n_time = N_TIME,
 		.time = times,
+		.n_classes = N_CLASSES,
+		.class_names = class_names,
 		.n_bins = N_BINS,
 		.bin_edges = bin_edges,
 	};
@@ -76,6 +109,11 @@ static struct ensemble *make_ensemble(void)
 		for (int m = 0; m < GS_N_METRICS; m++)
 			for (size_t t = 0; t < N_TIME; t++)
 				e->series[r][(size_t)m * N_TIME + t] = value(r, m, t);
+		for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+			for (size_t c = 0; c < N_CLASSES; c++)
+				for (size_t t = 0; t < N_TIME; t++)
+					e->class_series[r][((size_t)m * N_CLASSES + c) * N_TIME + t] =
+						class_value(r, m, c, t);
 		for (size_t b = 0; b < N_BINS; b++) {
 			e->hist_recorded[r][b] = (double)(r * 10 + b);
 			e->hist_true[r][b] = (double)(r * 10 + b) + 0.5;
@@ -85,6 +123,7 @@ static struct ensemble *make_ensemble(void)
 			.replication = (int)(r % N_REPS),
 			.seed = SEED_BASE + r % N_REPS,
 			.series = e->series[r],
+			.class_series = e->class_series[r],
 			.hist_recorded = e->hist_recorded[r],
 			.hist_true = e->hist_true[r],
 		};
@@ -134,11 +173,44 @@ static char *path_in(const char *dir, const char *name)
 	return p;
 }
 
-/* Every metric and histogram of every run reads back exactly as written. */
+/* Every class metric of every run and class reads back exactly as written, NaN included. */
+static void check_class_contents(const char *path, const struct ensemble *e)
+{
+	char err[512], name[128];
+	double buf[N_TIME + 4];
+	size_t nans = 0;
+	assert_true(class_metric_find(nan_class_metric) >= 0);
+	for (size_t r = 0; r < N_RUNS; r++) {
+		for (int m = 0; m < GS_N_CLASS_METRICS; m++) {
+			class_dataset(m, name, sizeof(name));
+			for (size_t c = 0; c < N_CLASSES; c++) {
+				long n = gs_output_read_class_series(path, name, r, c, buf,
+								     N_TIME + 4, err, sizeof(err));
+				if (n < 0)
+					fail_msg("%s", err);
+				assert_int_equal(n, N_TIME);
+				const double *want =
+					&e->class_series[r][((size_t)m * N_CLASSES + c) * N_TIME];
+				for (size_t t = 0; t < N_TIME; t++) {
+					if (isnan(want[t])) {
+						assert_true(isnan(buf[t]));
+						nans++;
+					} else {
+						assert_true(buf[t] == want[t]);
+					}
+				}
+			}
+		}
+	}
+	assert_int_equal(nans, N_RUNS);
+}
+
+/* Every metric, class metric and histogram of every run reads back exactly as written. */
 static void check_contents(const char *path, const struct ensemble *e)
 {
 	char err[512];
 	double buf[N_TIME + 4];
+	check_class_contents(path, e);
 	for (size_t r = 0; r < N_RUNS; r++) {
 		for (int m = 0; m < GS_N_METRICS; m++) {
 			long n = gs_output_read_series(path, gs_metric_table[m].name, r, buf,
@@ -217,6 +289,13 @@ static void test_unwritten_run_is_nan(void **state)
 	assert_true(buf[0] == value(0, gs_metric_find("needs_met"), 0));
 	assert_int_equal(gs_output_read_series(path, "needs_met", 2, buf, N_TIME, err,
 					       sizeof(err)), N_TIME);
+	for (size_t t = 0; t < N_TIME; t++)
+		assert_true(isnan(buf[t]));
+	assert_int_equal(gs_output_read_class_series(path, "needs_met_by_class", 0, 1, buf,
+						     N_TIME, err, sizeof(err)), N_TIME);
+	assert_true(buf[0] == class_value(0, class_metric_find("needs_met"), 1, 0));
+	assert_int_equal(gs_output_read_class_series(path, "needs_met_by_class", 2, 1, buf,
+						     N_TIME, err, sizeof(err)), N_TIME);
 	for (size_t t = 0; t < N_TIME; t++)
 		assert_true(isnan(buf[t]));
 	free(e);
@@ -325,6 +404,36 @@ static void test_read_errors(void **state)
 					       sizeof(err)), -1);
 	assert_names(err, path, "needs_met");
 
+	/* per-class datasets: (run, class, time), read with gs_output_read_class_series */
+	err[0] = 0;
+	assert_int_equal(gs_output_read_class_series(path, "needs_met_by_class", 0, N_CLASSES,
+						     buf, N_TIME, err, sizeof(err)), -1);
+	assert_names(err, path, "class 2 out of range");
+	err[0] = 0;
+	assert_int_equal(gs_output_read_class_series(path, "needs_met_by_class", N_RUNS, 0, buf,
+						     N_TIME, err, sizeof(err)), -1);
+	assert_names(err, path, "run 4 out of range");
+	err[0] = 0;
+	assert_int_equal(gs_output_read_class_series(path, "needs_met_by_class", 0, 0, buf,
+						     N_TIME - 1, err, sizeof(err)), -1);
+	assert_names(err, path, "needs_met_by_class");
+	err[0] = 0;
+	assert_int_equal(gs_output_read_class_series(path, "needs_met", 0, 0, buf, N_TIME, err,
+						     sizeof(err)), -1);
+	assert_names(err, "needs_met", "has 2 dimensions, not 3");
+	err[0] = 0;
+	assert_int_equal(gs_output_read_class_series(path, "class", 0, 0, buf, N_TIME, err,
+						     sizeof(err)), -1);
+	assert_names(err, path, "'class' is not numeric");
+	err[0] = 0;
+	assert_int_equal(gs_output_read_class_series(path, "no_such_by_class", 0, 0, buf, N_TIME,
+						     err, sizeof(err)), -1);
+	assert_names(err, path, "no_such_by_class");
+	err[0] = 0;
+	assert_int_equal(gs_output_read_series(path, "needs_met_by_class", 0, buf, N_TIME, err,
+					       sizeof(err)), -1);
+	assert_names(err, "needs_met_by_class", "has 3 dimensions, not 2");
+
 	char *text = gs_test_write(dir, "not.h5", "this is not HDF5\n");
 	err[0] = 0;
 	assert_int_equal(gs_output_read_series(text, "needs_met", 0, buf, N_TIME, err,
@@ -370,6 +479,11 @@ static void test_write_errors(void **state)
 	err[0] = 0;
 	assert_int_equal(gs_output_write_run(out, 0, &bad, err, sizeof(err)), -1);
 	assert_names(err, path, "arm");
+	bad = e->result[0];
+	bad.class_series = NULL;
+	err[0] = 0;
+	assert_int_equal(gs_output_write_run(out, 0, &bad, err, sizeof(err)), -1);
+	assert_names(err, path, "no results");
 	gs_output_abort(out);
 	assert_int_equal(open_fds(), fds);
 
@@ -384,6 +498,21 @@ static void test_write_errors(void **state)
 	err[0] = 0;
 	assert_int_equal(gs_output_create(path, &meta, &out, err, sizeof(err)), -1);
 	assert_names(err, path, "output intervals");
+
+	/* every scenario has at least one demand class */
+	meta = e->meta;
+	meta.n_classes = 0;
+	err[0] = 0;
+	assert_int_equal(gs_output_create(path, &meta, &out, err, sizeof(err)), -1);
+	assert_null(out);
+	assert_names(err, path, "no demand classes");
+	static const char *const same[N_CLASSES] = {"easy", "easy"};
+	meta = e->meta;
+	meta.class_names = same;
+	err[0] = 0;
+	assert_int_equal(gs_output_create(path, &meta, &out, err, sizeof(err)), -1);
+	assert_names(err, path, "same name");
+	assert_int_equal(open_fds(), fds);
 
 	free(nodir);
 	free(e);

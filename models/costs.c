@@ -1,0 +1,28 @@
+/*
+ * costs.c - hours by use and costs.
+ */
+#include "costs.h"
+
+#include "worker.h"
+
+int gs_cost_phase(struct gs_world *w)
+{
+	const struct gs_params *p = w->p;
+	size_t present = 0, paid = 0;
+	for (size_t i = 0; i < w->n_workers; i++) {
+		present += w->w_status[i] == GS_W_PRESENT;
+		paid += w->w_status[i] != GS_W_VACANT;
+	}
+	double h = gs_worker_hours(w);
+	double share = p->regime.reporting_burden + p->regime.learning_time;
+	double scale = share > 1 ? 1 / share : 1;
+	w->tally.hours_reporting += h * (double)present * p->regime.reporting_burden * scale;
+	w->tally.hours_learning += h * (double)present * p->regime.learning_time * scale;
+	double days = p->simulation.tick / 1440.0;
+	double wages = h * (double)paid * p->cost.wage_per_hour;
+	double managers = (double)w->n_teams * p->cost.manager_per_day * days;
+	double occupied = (double)(p->downstream.capacity - w->res_free);
+	w->tally.cost += (wages + managers) * (1 + p->cost.overhead) +
+			 occupied * p->downstream.cost_per_day * days;
+	return 0;
+}

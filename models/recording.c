@@ -1,0 +1,54 @@
+/*
+ * recording.c - record correction and audit.
+ */
+#include "recording.h"
+
+#include <math.h>
+
+#include "regime.h"
+#include "rng.h"
+#include "worker.h"
+
+int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
+{
+	const struct gs_params *p = w->p;
+	int32_t t = w->tick, c = w->cases.citizen[id];
+	int32_t rec = t - w->cases.rec_start[id];
+	double target = p->service.time_target;
+	uint8_t *f = &w->cases.flags[id];
+
+	if (p->mechanism.recording && (*f & GS_CF_MEASURED) && rec > target &&
+	    rec <= target * (1 + p->workforce.gaming_window) && p->regime.target_pressure > 0) {
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RECORDING);
+		double pm = p->workforce.manipulation_base *
+			    w->rules->gaming(w, (size_t)w->w_team[worker], w->w_motivation[worker]);
+		if (gsl_rng_uniform(w->rng) < pm) {
+			/* just under the target: within the last 5% of it, at least one tick under */
+			int32_t top = (int32_t)ceil(target - 1e-9) - 1;
+			int32_t spread = (int32_t)fmax(1, floor(0.05 * target));
+			int32_t fixed = top - (int32_t)floor(gsl_rng_uniform(w->rng) * spread);
+			if (fixed < 0)
+				fixed = 0;
+			w->cases.rec_start[id] = t - fixed;
+			rec = fixed;
+			*f |= GS_CF_MANIPULATED;
+			w->tally.manipulated++;
+		}
+	}
+	if (p->mechanism.audit && p->regime.audit_probability > 0) {
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_AUDIT);
+		if (gsl_rng_uniform(w->rng) < p->regime.audit_probability &&
+		    (*f & (GS_CF_MANIPULATED | GS_CF_RECLASSIFIED))) {
+			if (*f & GS_CF_MANIPULATED) {
+				w->cases.rec_start[id] = w->cases.opened[id];
+				rec = t - w->cases.opened[id];
+			}
+			if (*f & GS_CF_RECLASSIFIED)
+				*f |= GS_CF_MEASURED;
+			*f &= (uint8_t)~(GS_CF_MANIPULATED | GS_CF_RECLASSIFIED);
+			w->tally.audit_catches++;
+			gs_worker_sanction(w, worker);
+		}
+	}
+	return rec;
+}

@@ -1,0 +1,42 @@
+/*
+ * triage.c - reclassification of measured cases about to breach.
+ */
+#include "triage.h"
+
+#include "regime.h"
+#include "rng.h"
+#include "worker.h"
+
+int gs_triage_phase(struct gs_world *w)
+{
+	const struct gs_params *p = w->p;
+	if (!p->mechanism.triage || p->regime.target_pressure <= 0)
+		return 0;
+	int32_t t = w->tick;
+	double target = p->service.time_target;
+	for (size_t team = 0; team < w->n_teams; team++) {
+		struct gs_queue *q = &w->queue[team];
+		double g = -1;
+		for (size_t i = 0; i < q->len; i++) {
+			int32_t id = q->ids[i];
+			uint8_t f = w->cases.flags[id];
+			if (w->cases.status[id] != GS_CASE_QUEUED || !(f & GS_CF_MEASURED) ||
+			    (f & GS_CF_CONSIDERED))
+				continue;
+			double wait = (double)(t - w->cases.rec_start[id]);
+			if (wait < 0.75 * target || wait > target)
+				continue;
+			w->cases.flags[id] |= GS_CF_CONSIDERED;
+			if (g < 0)
+				g = p->workforce.reclassify_base * w->rules->gaming(w, team, -1);
+			gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.citizen[id], (uint32_t)t,
+				  GS_RNG_RECLASSIFY);
+			if (gsl_rng_uniform(w->rng) < g) {
+				w->cases.flags[id] = (uint8_t)((f & ~GS_CF_MEASURED) | GS_CF_CONSIDERED |
+							      GS_CF_RECLASSIFIED);
+				w->tally.reclassified++;
+			}
+		}
+	}
+	return 0;
+}

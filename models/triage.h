@@ -1,0 +1,17 @@
+/*
+ * triage.h - classification and reclassification gaming (MODEL.md §4.3).
+ */
+#ifndef GS_TRIAGE_H
+#define GS_TRIAGE_H
+
+#include "world.h"
+
+/*
+ * gs_triage_phase - a measured case still waiting when three quarters of
+ * the time target have passed is likely to breach: once, the team may move
+ * it out of the measured category, with probability
+ * workforce.reclassify_base x gs_gaming(team) (mechanism.triage).
+ */
+int gs_triage_phase(struct gs_world *w);
+
+#endif
