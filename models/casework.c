@@ -183,7 +183,8 @@ static int32_t next_case(struct gs_world *w, struct gs_queue *q, size_t *from, i
 		if (w->cases.status[id] != GS_CASE_QUEUED)
 			continue;
 		int32_t pref = w->cases.pref[id];
-		if (pref < 0 || pref == worker || w->w_status[pref] != GS_W_PRESENT)
+		if (pref < 0 || pref == worker || w->w_status[pref] != GS_W_PRESENT ||
+		    w->tick - w->cases.opened[id] >= w->p->service.continuity_wait)
 			return id;
 	}
 	return -1;

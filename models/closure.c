@@ -81,8 +81,10 @@ static void barrier_contact(struct gs_world *w, int32_t c, int32_t t)
 	if (b <= 0)
 		return;
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_BARRIER);
-	if (gsl_rng_uniform(w->rng) < b)
+	if (gsl_rng_uniform(w->rng) < b) {
 		gs_contact_count(w, c, t);
+		w->tally.contacts_handoff++;
+	}
 }
 
 int gs_closure_phase(struct gs_world *w)

@@ -32,7 +32,7 @@ static bool gives_up(struct gs_world *w, int32_t c, int32_t t)
 	int32_t id = w->case_of[c];
 	if (id < 0 || w->cases.status[id] != GS_CASE_QUEUED)
 		return false;
-	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_GIVE_UP);
 	return gsl_rng_uniform(w->rng) < w->p->population.abandon_probability * (1 - w->trust[c]);
 }
 
@@ -107,6 +107,7 @@ int gs_contact_phase(struct gs_world *w)
 			if (w->state[c] != GS_NEED_IN_SERVICE)
 				continue;
 			gs_contact_count(w, c, t);
+			w->tally.contacts_chasing++;
 			gs_trust_update(w, c, 0.3);
 			if (gives_up(w, c, t)) {
 				if (withdraw(w, c, t))
@@ -116,6 +117,8 @@ int gs_contact_phase(struct gs_world *w)
 		} else {
 			if (w->state[c] != GS_NEED_PENDING)
 				continue;
+			if (w->first_contact[c] >= 0)
+				w->tally.contacts_repeat++;
 			gs_contact_count(w, c, t);
 			int32_t id = gs_case_open(w, c, w->team_of[c]);
 			if (id < 0)

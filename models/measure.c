@@ -102,6 +102,9 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 	v[GS_M_needs_unmet] = (double)(w->n_pending + w->n_in_service);
 	v[GS_M_contacts_value] = t->contacts_value;
 	v[GS_M_contacts_failure] = t->contacts_failure;
+	v[GS_M_contacts_chasing] = t->contacts_chasing;
+	v[GS_M_contacts_repeat] = t->contacts_repeat;
+	v[GS_M_contacts_handoff] = t->contacts_handoff;
 	v[GS_M_failure_demand_share] = ratio(t->contacts_failure,
 					     t->contacts_value + t->contacts_failure);
 	v[GS_M_queue_length] = (double)queued;

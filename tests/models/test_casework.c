@@ -1,0 +1,378 @@
+/*
+ * test_casework.c - work and resolution: hours by skill, standardisation
+ * and co-production; discretion; the cap on contact hours; idle hours;
+ * system barriers.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "casework.h"
+#include "closure.h"
+#include "queue.h"
+#include "worker.h"
+#include "world.h"
+
+/* One team of two workers with 7 h a day, ticks of a day, no needs of their own. */
+static void work_params(struct gs_params *p, int64_t citizens)
+{
+	assert_int_equal(gs_params_init(p), 0);
+	p->population.citizens = citizens;
+	p->workforce.teams = 1;
+	p->workforce.workers_per_team = 2;
+	p->workforce.hours_per_day = 7;
+	p->regime.reporting_burden = 0;
+	p->regime.learning_time = 0;
+	p->cls[0].need_rate = 0;
+	p->simulation.duration = 100;
+}
+
+/* Citizen c has a need of cx components, contacted about now; its case is queued. */
+static int32_t queue_case(struct gs_world *w, int32_t c, int cx)
+{
+	w->state[c] = GS_NEED_IN_SERVICE;
+	w->sev0[c] = 0.5f;
+	w->sev_t0[c] = w->tick;
+	w->cx[c] = w->left[c] = (uint8_t)cx;
+	w->first_contact[c] = w->tick;
+	w->need_contacts[c] = 1;
+	w->n_in_service++;
+	w->total_arisen++;
+	w->total_value++;
+	int32_t id = gs_case_open(w, c, 0);
+	assert_true(id >= 0);
+	w->case_of[c] = id;
+	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
+	return id;
+}
+
+static void assert_check_ok(const struct gs_world *w)
+{
+	char err[256] = "";
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		fail();
+	}
+}
+
+/* Hours fall as skill rises, in proportion to 1.5 - skill and to the components. */
+static void test_hours_skill(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	work_params(&p, 10);
+	p.cls[0].hours_per_component = 2;
+	p.service.coproduction = 0;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	double prev = INFINITY;
+	for (double skill = 0; skill <= 1.0001; skill += 0.1) {
+		double h = gs_casework_hours(w, 0, 1, skill);
+		assert_true(h < prev);
+		prev = h;
+	}
+	assert_double_close(gs_casework_hours(w, 0, 1, 0.5), 2, 1e-12);
+	assert_double_close(gs_casework_hours(w, 0, 1, 1), 1, 1e-12);
+	assert_double_close(gs_casework_hours(w, 0, 3, 0.2), 3 * gs_casework_hours(w, 0, 1, 0.2),
+			    1e-12);
+	gs_world_free(w);
+}
+
+/*
+ * The phase uses those hours: a big case stays in hand across ticks until
+ * its hours are done, and a more skilled worker finishes it sooner.
+ */
+static void test_case_in_hand(void **state)
+{
+	(void)state;
+	int32_t done_at[2];
+	for (int k = 0; k < 2; k++) {
+		struct gs_params p;
+		work_params(&p, 10);
+		p.workforce.workers_per_team = 1;
+		p.cls[0].hours_per_component = 10;
+		p.regime.discretion = 0;
+		p.service.coproduction = 0;
+		struct gs_world *w = gs_world_alloc(&p, 2);
+		assert_non_null(w);
+		w->w_skill[0] = k ? 0.9f : 0.1f;
+		int32_t id = queue_case(w, 3, 2);
+		double need = gs_casework_hours(w, 3, 1, w->w_skill[0]);
+		done_at[k] = -1;
+		for (int32_t t = 0; t < 10 && done_at[k] < 0; t++) {
+			w->tick = t;
+			assert_int_equal(gs_casework_phase(w), 0);
+			if (w->n_closures) {
+				assert_int_equal(w->closures[0], id);
+				done_at[k] = t;
+			} else {
+				/* in hand, out of the queue, its hours going down by 7 a tick */
+				assert_int_equal(w->w_case[0], id);
+				assert_int_equal(w->cases.status[id], GS_CASE_ACTIVE);
+				assert_int_equal(w->queue[0].len, 0);
+				assert_double_close(w->cases.hours_left[id], need - 7.0 * (t + 1),
+						    1e-4);
+			}
+		}
+		/* discretion 0: the presenting component only */
+		assert_double_close(w->tally.hours_casework, need, 1e-4);
+		assert_int_equal(done_at[k], (int32_t)ceil(need / 7.0) - 1);
+		assert_double_close(w->tally.hours_idle, 7.0 * (done_at[k] + 1) - need, 1e-4);
+		assert_int_equal(gs_closure_phase(w), 0);
+		assert_check_ok(w);
+		gs_world_free(w);
+	}
+	/* 10 x 1.4 = 14 h: 2 ticks; 10 x 0.6 = 6 h: 1 tick */
+	assert_true(done_at[1] < done_at[0]);
+}
+
+/* Standardisation saves standardisation x standard_saving of the hours, in the phase too. */
+static void test_standardisation(void **state)
+{
+	(void)state;
+	double hours[2];
+	for (int k = 0; k < 2; k++) {
+		struct gs_params p;
+		work_params(&p, 60);
+		p.cls[0].hours_per_component = 0.05;
+		p.regime.standardisation = k ? 0.8 : 0;
+		p.regime.standard_saving = 0.3;
+		p.workforce.skill_sd = 0;
+		p.workforce.skill_from_practice = 0;
+		struct gs_world *w = gs_world_alloc(&p, 3);
+		assert_non_null(w);
+		if (k)
+			assert_double_close(gs_casework_hours(w, 0, 2, 0.5),
+					    0.76 * 2 * 0.05 * (1 - p.service.coproduction *
+								   w->strength[0] * w->trust[0]),
+					    1e-9);
+		for (int32_t c = 0; c < 60; c++)
+			queue_case(w, c, 3);
+		assert_int_equal(gs_casework_phase(w), 0);
+		assert_int_equal(w->n_closures, 60);
+		hours[k] = w->tally.hours_casework;
+		gs_world_free(w);
+	}
+	/* same seed: the same components taken on, each 24% quicker */
+	assert_true(hours[1] < hours[0]);
+	assert_double_close(hours[1] / hours[0], 0.76, 1e-4);
+}
+
+/* Co-production: hours fall with the citizen's strengths and trust together. */
+static void test_coproduction(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	work_params(&p, 10);
+	p.service.coproduction = 0.3;
+	struct gs_world *w = gs_world_alloc(&p, 4);
+	assert_non_null(w);
+	w->strength[0] = 0;
+	w->trust[0] = 0.9f;
+	double base = gs_casework_hours(w, 0, 2, 0.5);
+	assert_double_close(base, 2 * p.cls[0].hours_per_component, 1e-9);
+	/* no strengths, no saving; then more strengths, fewer hours */
+	double prev = base;
+	for (int i = 1; i <= 10; i++) {
+		w->strength[0] = (float)(0.1 * i);
+		double h = gs_casework_hours(w, 0, 2, 0.5);
+		assert_true(h < prev);
+		prev = h;
+	}
+	/* strengths 1, trust 0.9: 27% saved */
+	assert_double_close(prev, base * (1 - 0.3 * 0.9), 1e-6);
+	/* the same strengths, less trust: more hours */
+	w->trust[0] = 0.3f;
+	assert_true(gs_casework_hours(w, 0, 2, 0.5) > prev);
+	w->trust[0] = 0;
+	assert_double_close(gs_casework_hours(w, 0, 2, 0.5), base, 1e-9);
+	/* no co-production: strengths and trust do not matter */
+	p.service.coproduction = 0;
+	w->trust[0] = 1;
+	assert_double_close(gs_casework_hours(w, 0, 2, 0.5), base, 1e-9);
+	gs_world_free(w);
+}
+
+/*
+ * Discretion: each further component is taken on with probability
+ * regime.discretion. With every addressed component resolved (resolve_base
+ * 1, no barrier), what a case resolves is what it took on.
+ */
+static void run_discretion(double discretion, double *mean_taken, double *met)
+{
+	struct gs_params p;
+	work_params(&p, 300);
+	p.cls[0].hours_per_component = 0.001;
+	p.regime.discretion = discretion;
+	p.service.resolve_base = 1;
+	p.service.barrier = 0;
+	struct gs_world *w = gs_world_alloc(&p, 5);
+	assert_non_null(w);
+	for (int32_t c = 0; c < 300; c++)
+		queue_case(w, c, 4);
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_int_equal(w->n_closures, 300);
+	double sum = 0;
+	for (size_t i = 0; i < w->n_closures; i++) {
+		int n = w->cases.addressed[w->closures[i]];
+		assert_true(n >= 1 && n <= 4);
+		sum += n;
+	}
+	*mean_taken = sum / 300;
+	assert_int_equal(gs_closure_phase(w), 0);
+	assert_check_ok(w);
+	*met = w->tally.needs_met_service;
+	gs_world_free(w);
+}
+
+static void test_discretion(void **state)
+{
+	(void)state;
+	double lo, hi, met_lo, met_hi, m;
+	run_discretion(0.2, &lo, &met_lo);
+	run_discretion(0.8, &hi, &met_hi);
+	/*
+	 * 1 + Binomial(3, d): means 1.6 and 3.4, standard error of a mean of
+	 * 300 at most sqrt(3 x 0.25 / 300) = 0.05; 0.2 is 4 of them
+	 */
+	assert_double_close(lo, 1.6, 0.2);
+	assert_double_close(hi, 3.4, 0.2);
+	assert_true(hi > lo + 1.2);
+	/* fully met at first closure: d^3 of needs, 2.4 vs 154 of 300 */
+	assert_true(met_hi > met_lo + 100);
+	/* the extremes */
+	run_discretion(0, &m, &met_lo);
+	assert_double_close(m, 1, 0);
+	assert_double_close(met_lo, 0, 0);
+	run_discretion(1, &m, &met_hi);
+	assert_double_close(m, 4, 0);
+	assert_double_close(met_hi, 300, 0);
+}
+
+/* Contacts take at most service.contact_share_max of the team's hours; the rest go unanswered. */
+static void test_contact_cap(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	work_params(&p, 10);
+	p.service.contact_share_max = 0.5;
+	struct gs_world *w = gs_world_alloc(&p, 6);
+	assert_non_null(w);
+	/* 2 workers x 7 h, half of it at most on contacts */
+	w->queue[0].contact_hours = 100;
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_double_close(w->tally.hours_contact, 7, 1e-9);
+	assert_double_close(w->tally.hours_idle, 7, 1e-9);
+	assert_double_close(w->queue[0].contact_hours, 0, 0);
+	/* under the cap every contact is answered */
+	w->tally.hours_contact = w->tally.hours_idle = 0;
+	w->tick = 1;
+	w->queue[0].contact_hours = 3;
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_double_close(w->tally.hours_contact, 3, 1e-9);
+	assert_double_close(w->tally.hours_idle, 11, 1e-9);
+	/* a higher cap, and less time after reporting */
+	p.service.contact_share_max = 0.8;
+	p.regime.reporting_burden = 0.2;
+	w->tally.hours_contact = w->tally.hours_idle = 0;
+	w->tick = 2;
+	w->queue[0].contact_hours = 100;
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_double_close(w->tally.hours_contact, 0.8 * 2 * 5.6, 1e-9);
+	assert_double_close(w->tally.hours_idle, 0.2 * 2 * 5.6, 1e-9);
+	/* contacts come before casework */
+	w->tally.hours_contact = w->tally.hours_idle = 0;
+	w->tally.hours_casework = 0;
+	w->tick = 3;
+	p.cls[0].hours_per_component = 1000;
+	queue_case(w, 0, 1);
+	w->queue[0].contact_hours = 100;
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_double_close(w->tally.hours_contact, 0.8 * 2 * 5.6, 1e-9);
+	assert_double_close(w->tally.hours_casework, 0.2 * 2 * 5.6, 1e-6);
+	assert_double_close(w->tally.hours_idle, 0, 1e-9);
+	gs_world_free(w);
+}
+
+/* A worker with nothing queued is idle all its casework hours. */
+static void test_idle(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	work_params(&p, 10);
+	struct gs_world *w = gs_world_alloc(&p, 7);
+	assert_non_null(w);
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_double_close(w->tally.hours_idle, 14, 1e-9);
+	assert_double_close(w->tally.hours_casework, 0, 0);
+	assert_double_close(w->tally.hours_contact, 0, 0);
+	assert_int_equal(w->w_case[0], -1);
+	assert_int_equal(w->w_case[1], -1);
+	/* one small case: the rest is idle */
+	w->tick = 1;
+	p.cls[0].hours_per_component = 0.5;
+	p.regime.discretion = 0;
+	queue_case(w, 2, 1);
+	double need = gs_casework_hours(w, 2, 1, w->w_skill[0]);
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_double_close(w->tally.hours_casework, need, 1e-6);
+	assert_double_close(w->tally.hours_idle, 14 + 14 - need, 1e-6);
+	assert_int_equal(w->n_closures, 1);
+	gs_world_free(w);
+}
+
+/* Barriers undo every resolution at service.barrier = 1: nothing is resolved, no need met. */
+static void test_barrier(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct gs_params p;
+		work_params(&p, 100);
+		p.cls[0].hours_per_component = 0.01;
+		p.service.resolve_base = 1;
+		p.service.barrier = k ? 1 : 0;
+		p.population.abandon_probability = 0;
+		struct gs_world *w = gs_world_alloc(&p, 8);
+		assert_non_null(w);
+		for (int32_t c = 0; c < 100; c++)
+			queue_case(w, c, 1 + c % 3);
+		assert_int_equal(gs_casework_phase(w), 0);
+		assert_int_equal(w->n_closures, 100);
+		size_t resolved = 0;
+		for (size_t i = 0; i < w->n_closures; i++)
+			resolved += w->cases.addressed[w->closures[i]];
+		assert_int_equal(gs_closure_phase(w), 0);
+		assert_check_ok(w);
+		size_t left = 0;
+		for (int32_t c = 0; c < 100; c++)
+			left += w->left[c];
+		if (k) {
+			assert_int_equal(resolved, 0);
+			assert_int_equal(left, 34 + 2 * 33 + 3 * 33);
+			assert_double_close(w->tally.needs_met, 0, 0);
+			assert_int_equal(w->n_pending, 100);
+		} else {
+			/* the control: every case resolves at least its presenting component */
+			assert_true(resolved >= 100);
+			assert_true(w->tally.needs_met >= 34);
+		}
+		gs_world_free(w);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hours_skill),
+		cmocka_unit_test(test_case_in_hand),
+		cmocka_unit_test(test_standardisation),
+		cmocka_unit_test(test_coproduction),
+		cmocka_unit_test(test_discretion),
+		cmocka_unit_test(test_contact_cap),
+		cmocka_unit_test(test_idle),
+		cmocka_unit_test(test_barrier),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,496 @@
+/*
+ * test_citizen.c - citizens and their needs: the contact threshold and
+ * trust, self-resolution and strengths, common random numbers of need
+ * arrivals, components added to an open need, and value and failure
+ * demand in the contact phase.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casework.h"
+#include "citizen.h"
+#include "closure.h"
+#include "contact.h"
+#include "manager.h"
+#include "queue.h"
+#include "regime.h"
+#include "worker.h"
+#include "world.h"
+
+static void small_params(struct gs_params *p, int64_t citizens)
+{
+	assert_int_equal(gs_params_init(p), 0);
+	p->population.citizens = citizens;
+	p->workforce.teams = 1;
+	p->workforce.workers_per_team = 2;
+	p->cls[0].need_rate = 0;
+	p->cls[0].escalation_time = 60;
+	p->simulation.duration = 300;
+}
+
+/* Give citizen c an open pending need of severity sev and cx components now, and plan it. */
+static void give_need(struct gs_world *w, int32_t c, double sev, int cx)
+{
+	gs_wellbeing_update(w, c, w->tick);
+	w->state[c] = GS_NEED_PENDING;
+	w->sev0[c] = (float)sev;
+	w->sev_t0[c] = w->tick;
+	w->cx[c] = w->left[c] = (uint8_t)cx;
+	w->first_contact[c] = -1;
+	w->need_contacts[c] = 0;
+	w->n_pending++;
+	w->total_arisen++;
+	gs_citizen_replan(w, c, w->tick);
+	assert_int_equal(gs_citizen_reschedule(w, c), 0);
+}
+
+static void assert_check_ok(const struct gs_world *w)
+{
+	char err[256] = "";
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		fail();
+	}
+}
+
+/* Run the needs and contact phases of tick t. */
+static void needs_and_contacts(struct gs_world *w, int32_t t)
+{
+	w->tick = t;
+	assert_int_equal(gs_citizen_phase(w), 0);
+	assert_int_equal(gs_contact_phase(w), 0);
+}
+
+/*
+ * The same need, the same random draws: planned with low trust, the
+ * contact comes later and at a higher severity, for every citizen.
+ */
+static void test_trust_delays_contact_paired(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p, 200);
+	p.mechanism.self_resolution = false;
+	p.cls[0].contact_threshold = 0.35;
+	p.population.contact_distrust = 0.6;
+	struct gs_world *w = gs_world_alloc(&p, 5);
+	assert_non_null(w);
+	double sum_hi = 0, sum_lo = 0;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		int32_t c = (int32_t)i;
+		w->trust[c] = 0.9f;
+		give_need(w, c, 0.2, 1);
+		assert_int_equal(w->due_kind[c], GS_DUE_CONTACT);
+		int32_t due_hi = w->due[c];
+		double s_hi = gs_severity(w, c, due_hi);
+		w->trust[c] = 0.2f;
+		gs_citizen_replan(w, c, 0);
+		assert_int_equal(w->due_kind[c], GS_DUE_CONTACT);
+		int32_t due_lo = w->due[c];
+		double s_lo = gs_severity(w, c, due_lo);
+		assert_true(due_lo > due_hi);
+		/*
+		 * theta = 0.35 + 0.6 (1 - trust) 0.65 +- 0.05; the contact tick is
+		 * rounded up, and severity rises by less than 0.8 / 60 a tick
+		 */
+		assert_true(s_hi >= 0.389 - 0.05 && s_hi <= 0.389 + 0.05 + 0.014);
+		assert_true(s_lo >= 0.662 - 0.05 && s_lo <= 0.662 + 0.05 + 0.014);
+		sum_hi += s_hi;
+		sum_lo += s_lo;
+	}
+	assert_true(sum_lo / 200 > sum_hi / 200 + 0.25);
+
+	/* fully trusting: the class threshold itself */
+	w->trust[0] = 1;
+	gs_citizen_replan(w, 0, 0);
+	double s1 = gs_severity(w, 0, w->due[0]);
+	assert_true(s1 >= 0.30 && s1 <= 0.40 + 0.014);
+	/* without distrust trust does not matter */
+	p.population.contact_distrust = 0;
+	w->trust[0] = 0.1f;
+	gs_citizen_replan(w, 0, 0);
+	assert_double_close(gs_severity(w, 0, w->due[0]), s1, 1e-12);
+	gs_world_free(w);
+}
+
+/* Run tick by tick: low-trust citizens contact later, at higher severity. */
+static void test_trust_delays_contact_phase(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p, 200);
+	p.mechanism.self_resolution = false;
+	p.population.abandon_probability = 0;
+	struct gs_world *w = gs_world_alloc(&p, 6);
+	assert_non_null(w);
+	for (size_t i = 0; i < w->n_cit; i++) {
+		w->trust[i] = i % 2 ? 0.2f : 0.9f;
+		give_need(w, (int32_t)i, 0.2, 1);
+	}
+	double sev_at[200];
+	for (size_t i = 0; i < 200; i++)
+		sev_at[i] = NAN;
+	for (int32_t t = 0; t < 150; t++) {
+		needs_and_contacts(w, t);
+		for (size_t i = 0; i < w->n_cit; i++)
+			if (w->first_contact[i] == t)
+				sev_at[i] = gs_severity(w, (int32_t)i, t);
+	}
+	assert_check_ok(w);
+	double max_hi = 0, min_lo = 1, t_hi = 0, t_lo = 0;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		assert_true(w->first_contact[i] >= 0);
+		assert_int_equal(w->state[i], GS_NEED_IN_SERVICE);
+		if (i % 2) {
+			min_lo = fmin(min_lo, sev_at[i]);
+			t_lo += w->first_contact[i];
+		} else {
+			max_hi = fmax(max_hi, sev_at[i]);
+			t_hi += w->first_contact[i];
+		}
+	}
+	/* the thresholds (0.39 and 0.66, +- 0.05) do not overlap */
+	assert_true(max_hi < min_lo);
+	assert_true(t_lo / 100 > t_hi / 100 + 20);
+	assert_double_close(w->tally.contacts_value, 200, 0);
+	gs_world_free(w);
+}
+
+/*
+ * Strengths: the same draws, scaled by 1 / strengths. A need that resolves
+ * on its own with low strengths does so with high strengths too, and more
+ * needs do.
+ */
+static void test_strengths_self_resolution(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p, 400);
+	p.cls[0].escalation_time = 120;
+	p.cls[0].self_resolve_time = 180;
+	p.population.abandon_probability = 0;
+	struct gs_world *w = gs_world_alloc(&p, 7);
+	assert_non_null(w);
+	int n_lo = 0, n_hi = 0;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		int32_t c = (int32_t)i;
+		w->trust[c] = 0.6f;
+		/* no strengths, or no self-resolution: never on its own */
+		w->strength[c] = 0;
+		give_need(w, c, 0.2, 1);
+		assert_int_equal(w->due_kind[c], GS_DUE_CONTACT);
+		int32_t due_contact = w->due[c];
+		w->strength[c] = 0.9f;
+		p.mechanism.self_resolution = false;
+		gs_citizen_replan(w, c, 0);
+		assert_int_equal(w->due_kind[c], GS_DUE_CONTACT);
+		assert_int_equal(w->due[c], due_contact);
+		p.mechanism.self_resolution = true;
+
+		w->strength[c] = 0.1f;
+		gs_citizen_replan(w, c, 0);
+		bool self_lo = w->due_kind[c] == GS_DUE_SELF;
+		int32_t due_lo = w->due[c];
+		w->strength[c] = 0.9f;
+		gs_citizen_replan(w, c, 0);
+		bool self_hi = w->due_kind[c] == GS_DUE_SELF;
+		if (self_lo)
+			assert_true(self_hi && w->due[c] <= due_lo);
+		if (!self_hi)
+			assert_int_equal(w->due[c], due_contact);
+		n_lo += self_lo;
+		n_hi += self_hi;
+		assert_int_equal(gs_citizen_reschedule(w, c), 0);
+	}
+	/*
+	 * contact after ~58 ticks: P(self first) = 1 - exp(-58 / 200) = 0.25
+	 * with strengths 0.9 and 0.03 with 0.1, i.e. ~100 vs ~13 of 400: a
+	 * difference of 40 is over 4 standard deviations (~9) below ~87
+	 */
+	assert_true(n_hi > n_lo + 40);
+
+	/* run: exactly the needs planned to resolve on their own do, and only those */
+	for (int32_t t = 0; t < 300; t++)
+		needs_and_contacts(w, t);
+	assert_check_ok(w);
+	assert_double_close(w->tally.needs_met_self, n_hi, 0);
+	assert_double_close(w->tally.contacts_value, 400 - n_hi, 0);
+	assert_int_equal(w->total_met, (uint64_t)n_hi);
+	size_t none = 0;
+	for (size_t i = 0; i < w->n_cit; i++)
+		none += w->state[i] == GS_NEED_NONE;
+	assert_int_equal(none, n_hi);
+	gs_world_free(w);
+}
+
+/* Set every regime.* parameter of a preset. */
+static void apply_preset(struct gs_params *p, const char *name)
+{
+	const struct gs_regime_type *r = gs_regime_find(name);
+	assert_non_null(r);
+	char err[256];
+	for (size_t i = 0; r->settings[i]; i++) {
+		char key[128];
+		const char *eq = strchr(r->settings[i], '=');
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - r->settings[i]), r->settings[i]);
+		assert_int_equal(gs_param_set(p, key, eq + 1, err, sizeof(err)), 0);
+	}
+}
+
+static void run_tick(struct gs_world *w, int32_t t)
+{
+	w->tick = t;
+	assert_int_equal(gs_citizen_phase(w), 0);
+	assert_int_equal(gs_contact_phase(w), 0);
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_int_equal(gs_closure_phase(w), 0);
+	assert_int_equal(gs_worker_phase(w), 0);
+	assert_int_equal(gs_manager_phase(w), 0);
+}
+
+/*
+ * Common random numbers: with the same seed, two regimes see every need
+ * arrive at the same tick for every citizen: in the first interval, before
+ * the service has acted, and after, while the regimes diverge.
+ */
+static void test_arrivals_common(void **state)
+{
+	(void)state;
+	struct gs_params pa, pb;
+	small_params(&pa, 300);
+	pa.cls[0].need_rate = 6;
+	pa.simulation.duration = 150;
+	pb = pa;
+	apply_preset(&pa, "npm");
+	apply_preset(&pb, "hls");
+	pb.service.barrier = 0.5;
+	struct gs_world *a = gs_world_alloc(&pa, 42), *b = gs_world_alloc(&pb, 42);
+	assert_non_null(a);
+	assert_non_null(b);
+	size_t n = a->n_cit;
+	assert_memory_equal(a->next_arrival, b->next_arrival, n * sizeof(int32_t));
+	size_t changed = 0;
+	for (int32_t t = 0; t < a->n_ticks; t++) {
+		run_tick(a, t);
+		run_tick(b, t);
+		/* every arrival due so far has happened, in both */
+		for (size_t c = 0; c < n; c++)
+			assert_true(a->next_arrival[c] > t);
+		assert_memory_equal(a->n_arrivals, b->n_arrivals, n * sizeof(uint32_t));
+		assert_memory_equal(a->next_arrival, b->next_arrival, n * sizeof(int32_t));
+		for (size_t c = 0; c < n; c++)
+			changed += a->state[c] != b->state[c];
+	}
+	/* needs did arrive, and the regimes did treat them differently */
+	uint64_t arrivals = 0;
+	for (size_t c = 0; c < n; c++)
+		arrivals += a->n_arrivals[c];
+	assert_true(arrivals > 200);
+	assert_true(changed > 0);
+	assert_true(a->total_met != b->total_met || a->total_abandoned != b->total_abandoned);
+	gs_world_free(a);
+	gs_world_free(b);
+}
+
+/* Let citizen c's next need arrive at tick t, and run the needs phase up to it. */
+static void arrive_at(struct gs_world *w, int32_t c, int32_t from, int32_t t)
+{
+	w->next_arrival[c] = t;
+	assert_int_equal(gs_citizen_reschedule(w, c), 0);
+	for (int32_t k = from; k <= t; k++) {
+		w->tick = k;
+		assert_int_equal(gs_citizen_phase(w), 0);
+	}
+}
+
+/* A need arriving while one is open adds a component to it. */
+static void test_arrival_adds_component(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p, 10);
+	p.mechanism.self_resolution = false;
+	p.mechanism.escalation = false;
+	struct gs_world *w = gs_world_alloc(&p, 8);
+	assert_non_null(w);
+
+	/* no open need: a new need */
+	arrive_at(w, 1, 0, 3);
+	assert_int_equal(w->state[1], GS_NEED_PENDING);
+	assert_int_equal(w->n_arrivals[1], 1);
+	assert_double_close(w->tally.needs_arising, 1, 0);
+	assert_int_equal(w->total_arisen, 1);
+	assert_int_equal(w->sev_t0[1], 3);
+	assert_true(w->cx[1] >= 1 && w->left[1] == w->cx[1]);
+
+	/* citizen 0 has a mild need of two components; a second one arrives */
+	w->tick = 0;
+	give_need(w, 0, 0.01, 2);
+	arrive_at(w, 0, 4, 10);
+	assert_int_equal(w->state[0], GS_NEED_PENDING);
+	assert_int_equal(w->n_arrivals[0], 1);
+	assert_int_equal(w->cx[0], 3);
+	assert_int_equal(w->left[0], 3);
+	assert_double_close(w->tally.needs_arising, 1, 0);
+	assert_int_equal(w->n_pending, 2);
+	/* severity is the larger: the new need's (0.3 x U(0.5, 1.5) > 0.01) */
+	assert_true(w->sev0[0] >= 0.15 - 1e-6 && w->sev0[0] <= 0.45 + 1e-6);
+	assert_int_equal(w->sev_t0[0], 10);
+	assert_check_ok(w);
+
+	/* a severe need keeps its severity; in service, it keeps its case */
+	w->tick = 11;
+	give_need(w, 2, 0.95, 8);
+	w->first_contact[2] = 11;
+	w->need_contacts[2] = 1;
+	w->total_value++;
+	w->case_of[2] = gs_case_open(w, 2, 0);
+	w->state[2] = GS_NEED_IN_SERVICE;
+	w->n_pending--;
+	w->n_in_service++;
+	assert_int_equal(gs_queue_push(&w->queue[0], w->case_of[2]), 0);
+	w->due[2] = GS_NEVER;
+	w->due_kind[2] = GS_DUE_NONE;
+	w->left[2] = 5;
+	arrive_at(w, 2, 11, 20);
+	assert_int_equal(w->state[2], GS_NEED_IN_SERVICE);
+	assert_int_equal(w->cx[2], 8); /* at most 8 */
+	assert_int_equal(w->left[2], 5);
+	assert_double_close(w->sev0[2], 0.95, 1e-6);
+	assert_double_close(w->tally.needs_arising, 1, 0);
+	assert_int_equal(w->total_arisen, 3);
+	assert_check_ok(w);
+	gs_world_free(w);
+}
+
+/* The first contact about a need is value demand; chasing and coming back are failure demand. */
+static void test_value_and_failure_demand(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p, 10);
+	p.mechanism.self_resolution = false;
+	p.population.chase_interval = 5;
+	p.population.abandon_probability = 0;
+	p.service.contact_hours = 0.25;
+	struct gs_world *w = gs_world_alloc(&p, 9);
+	assert_non_null(w);
+	/* severe enough to contact at once */
+	give_need(w, 0, 0.99, 2);
+	assert_int_equal(w->due[0], 0);
+	needs_and_contacts(w, 0);
+	assert_double_close(w->tally.contacts_value, 1, 0);
+	assert_double_close(w->tally.contacts_failure, 0, 0);
+	assert_double_close(w->tally.cases_opened, 1, 0);
+	assert_int_equal(w->state[0], GS_NEED_IN_SERVICE);
+	assert_int_equal(w->first_contact[0], 0);
+	assert_int_equal(w->queue[0].len, 1);
+	assert_double_close(w->queue[0].contact_hours, 0.25, 1e-12);
+	assert_int_equal(w->due_kind[0], GS_DUE_CHASE);
+	assert_true(w->due[0] >= 1);
+
+	/* waiting: the citizen chases, failure demand, and no new case */
+	int32_t t = 0;
+	while (w->tally.contacts_failure < 3 && t < 200)
+		needs_and_contacts(w, ++t);
+	assert_double_close(w->tally.contacts_failure, 3, 0);
+	assert_double_close(w->tally.contacts_value, 1, 0);
+	assert_double_close(w->tally.cases_opened, 1, 0);
+	assert_int_equal(w->need_contacts[0], 4);
+	assert_int_equal(w->first_contact[0], 0);
+	assert_int_equal(w->queue[0].len, 1);
+	assert_check_ok(w);
+
+	/* coming back after a bounce: failure demand that opens a new case */
+	w->tick = ++t;
+	give_need(w, 1, 0.5, 2);
+	w->first_contact[1] = 0;
+	w->need_contacts[1] = 1;
+	w->total_value++;
+	w->due[1] = t + 2;
+	w->due_kind[1] = GS_DUE_RETURN;
+	assert_int_equal(gs_citizen_reschedule(w, 1), 0);
+	double fail0 = w->tally.contacts_failure;
+	needs_and_contacts(w, t + 1);
+	needs_and_contacts(w, t + 2);
+	assert_int_equal(w->state[1], GS_NEED_IN_SERVICE);
+	assert_double_close(w->tally.cases_opened, 2, 0);
+	assert_double_close(w->tally.contacts_value, 1, 0);
+	assert_true(w->tally.contacts_failure >= fail0 + 1);
+	assert_int_equal(w->first_contact[1], 0);
+	assert_int_equal(w->need_contacts[1], 2);
+	assert_check_ok(w);
+
+	/* without failure demand nobody chases */
+	p.mechanism.failure_demand = false;
+	w->tick = t + 3;
+	give_need(w, 2, 0.99, 1);
+	needs_and_contacts(w, t + 3);
+	assert_int_equal(w->state[2], GS_NEED_IN_SERVICE);
+	assert_int_equal(w->due[2], GS_NEVER);
+	gs_world_free(w);
+}
+
+/* Chasing a waiting case, a citizen gives up with probability abandon_probability x (1 - trust). */
+static void test_chase_gives_up(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p, 400);
+	p.mechanism.self_resolution = false;
+	p.mechanism.trust = false;
+	p.population.abandon_probability = 0.5;
+	p.population.chase_interval = 1;
+	struct gs_world *w = gs_world_alloc(&p, 10);
+	assert_non_null(w);
+	for (size_t i = 0; i < w->n_cit; i++) {
+		w->trust[i] = i % 2 ? 0.0f : 1.0f;
+		give_need(w, (int32_t)i, 0.99, 1);
+	}
+	needs_and_contacts(w, 0);
+	assert_int_equal(w->n_in_service, 400);
+	/* everyone chases at least once in 10 ticks (chase interval 1) */
+	for (int32_t t = 1; t <= 10; t++)
+		needs_and_contacts(w, t);
+	size_t gone_trusting = 0, gone_distrusting = 0;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		if (w->state[i] != GS_NEED_NONE)
+			continue;
+		if (i % 2)
+			gone_distrusting++;
+		else
+			gone_trusting++;
+	}
+	assert_int_equal(gone_trusting, 0);
+	/*
+	 * chases come every tick or so and each gives up with probability
+	 * 0.5: nearly all of 200 give up in 10 ticks, 160 is a wide margin
+	 */
+	assert_true(gone_distrusting > 160);
+	assert_double_close(w->tally.needs_abandoned, (double)gone_distrusting, 0);
+	assert_check_ok(w);
+	/* their cases leave the queue at the next ordering */
+	assert_int_equal(w->queue[0].len, 400);
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(w->queue[0].len, 400 - gone_distrusting);
+	assert_check_ok(w);
+	gs_world_free(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_trust_delays_contact_paired),
+		cmocka_unit_test(test_trust_delays_contact_phase),
+		cmocka_unit_test(test_strengths_self_resolution),
+		cmocka_unit_test(test_arrivals_common),
+		cmocka_unit_test(test_arrival_adds_component),
+		cmocka_unit_test(test_value_and_failure_demand),
+		cmocka_unit_test(test_chase_gives_up),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,151 @@
+/*
+ * test_manager.c - managers' review periods: the target ratchets only when
+ * met, never above 1, and resets when regime.target_level changes.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "manager.h"
+#include "world.h"
+
+static struct gs_world *manager_world(struct gs_params *p, double level, double ratchet)
+{
+	assert_int_equal(gs_params_init(p), 0);
+	p->population.citizens = 10;
+	p->workforce.teams = 1;
+	p->workforce.workers_per_team = 1;
+	p->cls[0].need_rate = 0;
+	p->simulation.duration = 200;
+	p->regime.review_period = 30;
+	p->regime.target_level = level;
+	p->regime.target_ratchet = ratchet;
+	struct gs_world *w = gs_world_alloc(p, 1);
+	assert_non_null(w);
+	assert_double_close(w->team[0].target, level, 0);
+	return w;
+}
+
+/* Run the manager phase at tick t after `closed` closures, `within` of them within target. */
+static void review(struct gs_world *w, int32_t t, double closed, double within)
+{
+	w->tick = t;
+	w->team[0].review_closed += closed;
+	w->team[0].review_within += within;
+	assert_int_equal(gs_manager_phase(w), 0);
+}
+
+/* Met at the end of a period: up by the ratchet; not met: unchanged. */
+static void test_ratchet_when_met(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	struct gs_world *w = manager_world(&p, 0.5, 0.125);
+	/* mid-period: nothing happens, the tallies carry on */
+	review(w, 10, 10, 9);
+	assert_double_close(w->team[0].target, 0.5, 0);
+	assert_double_close(w->team[0].review_closed, 10, 0);
+	/* end of the first period (ticks 0..29): 18 of 20, met */
+	review(w, 29, 10, 9);
+	assert_double_close(w->team[0].target, 0.625, 0);
+	assert_double_close(w->team[0].review_closed, 0, 0);
+	assert_double_close(w->team[0].review_within, 0, 0);
+	/* 6 of 10 < 0.625: not met */
+	review(w, 59, 10, 6);
+	assert_double_close(w->team[0].target, 0.625, 0);
+	assert_double_close(w->team[0].review_closed, 0, 0);
+	/* exactly at the target counts as met */
+	review(w, 89, 8, 5);
+	assert_double_close(w->team[0].target, 0.75, 0);
+	/* no closures in the period: nothing to meet */
+	review(w, 119, 0, 0);
+	assert_double_close(w->team[0].target, 0.75, 0);
+	/* a bad period, then a good one: only the period's own closures count */
+	review(w, 140, 6, 0);
+	review(w, 149, 0, 0);
+	assert_double_close(w->team[0].target, 0.75, 0);
+	review(w, 179, 4, 3);
+	assert_double_close(w->team[0].target, 0.875, 0);
+	gs_world_free(w);
+}
+
+/* The target never exceeds 1. */
+static void test_ratchet_capped(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	struct gs_world *w = manager_world(&p, 0.75, 0.5);
+	review(w, 29, 4, 3);
+	assert_double_close(w->team[0].target, 1, 0);
+	review(w, 59, 4, 4);
+	assert_double_close(w->team[0].target, 1, 0);
+	gs_world_free(w);
+}
+
+/* No ratchet: the target stays put even when met. */
+static void test_no_ratchet(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	struct gs_world *w = manager_world(&p, 0.8, 0);
+	for (int32_t t = 0; t < 200; t++)
+		review(w, t, 1, 1);
+	assert_double_close(w->team[0].target, 0.8, 0);
+	gs_world_free(w);
+}
+
+/* A new regime.target_level resets the target at once, ratchets and all. */
+static void test_reset(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	struct gs_world *w = manager_world(&p, 0.5, 0.25);
+	review(w, 29, 1, 1);
+	assert_double_close(w->team[0].target, 0.75, 0);
+	p.regime.target_level = 0.25;
+	review(w, 40, 0, 0);
+	assert_double_close(w->team[0].target, 0.25, 0);
+	assert_double_close(w->target_base, 0.25, 0);
+	/* and ratchets from there */
+	review(w, 59, 2, 1);
+	assert_double_close(w->team[0].target, 0.5, 0);
+	/* an unchanged level does not reset the ratcheted target */
+	review(w, 70, 0, 0);
+	assert_double_close(w->team[0].target, 0.5, 0);
+	gs_world_free(w);
+}
+
+/* The review period follows regime.review_period. */
+static void test_period(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	struct gs_world *w = manager_world(&p, 0.5, 0.0625);
+	p.regime.review_period = 7;
+	int ups = 0;
+	for (int32_t t = 0; t < 70; t++) {
+		double before = w->team[0].target;
+		review(w, t, 1, 1);
+		if (w->team[0].target > before) {
+			assert_int_equal((t + 1) % 7, 0);
+			ups++;
+		}
+	}
+	assert_int_equal(ups, 8); /* from 0.5 to 1 */
+	assert_double_close(w->team[0].target, 1, 0);
+	gs_world_free(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ratchet_when_met),
+		cmocka_unit_test(test_ratchet_capped),
+		cmocka_unit_test(test_no_ratchet),
+		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_period),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,270 @@
+/*
+ * test_queue.c - queue discipline: first come first served, need,
+ * breach-chasing and parking, creaming, deterministic ties, and
+ * withdrawn cases leaving the queue.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "queue.h"
+#include "world.h"
+
+/* One team, no spontaneous needs, every queue weight off unless a test sets it. */
+static void queue_params(struct gs_params *p)
+{
+	assert_int_equal(gs_params_init(p), 0);
+	p->population.citizens = 20;
+	p->workforce.teams = 1;
+	p->workforce.workers_per_team = 1;
+	p->cls[0].need_rate = 0;
+	p->simulation.duration = 200;
+	p->service.time_target = 10;
+	p->mechanism.escalation = false;
+	p->regime.weight_need = 0;
+	p->regime.weight_wait = 0;
+	p->regime.weight_breach = 0;
+	p->regime.weight_success = 0;
+}
+
+/* Citizen c's need (severity sev, `left` components) gets a case opened at `opened`, queued. */
+static int32_t queue_case(struct gs_world *w, int32_t c, int32_t opened, double sev, int left)
+{
+	int32_t now = w->tick;
+	w->tick = opened;
+	w->state[c] = GS_NEED_IN_SERVICE;
+	w->sev0[c] = (float)sev;
+	w->sev_t0[c] = opened;
+	w->cx[c] = w->left[c] = (uint8_t)left;
+	w->first_contact[c] = opened;
+	w->need_contacts[c] = 1;
+	w->n_in_service++;
+	w->total_arisen++;
+	w->total_value++;
+	int32_t id = gs_case_open(w, c, 0);
+	assert_true(id >= 0);
+	w->case_of[c] = id;
+	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
+	w->tick = now;
+	return id;
+}
+
+/* The queue holds exactly the ids `want`, in that order. */
+static void assert_order(const struct gs_world *w, const int32_t *want, size_t n)
+{
+	const struct gs_queue *q = &w->queue[0];
+	assert_int_equal(q->len, n);
+	for (size_t i = 0; i < n; i++) {
+		if (q->ids[i] != want[i]) {
+			print_error("position %zu: case %d, want %d\n", i, q->ids[i], want[i]);
+			fail();
+		}
+	}
+}
+
+/* Waiting time only: first come, first served, whatever the need. */
+static void test_fifo(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	queue_params(&p);
+	p.regime.weight_wait = 1;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	int32_t a = queue_case(w, 0, 8, 0.9, 5);
+	int32_t b = queue_case(w, 1, 2, 0.1, 1);
+	int32_t c = queue_case(w, 2, 5, 0.5, 3);
+	int32_t d = queue_case(w, 3, 30, 0.5, 3);
+	w->tick = 40; /* every case is past its target: still by age */
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	int32_t want[] = {b, c, a, d};
+	assert_order(w, want, 4);
+	assert_true(gs_queue_priority(w, b, 40) > gs_queue_priority(w, a, 40));
+	/* waiting counts from the recorded start */
+	w->cases.rec_start[b] = 39;
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	int32_t want2[] = {c, a, d, b};
+	assert_order(w, want2, 4);
+	gs_world_free(w);
+}
+
+/* Need: the more severe, then the more complex case first, whatever its age. */
+static void test_need(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	queue_params(&p);
+	p.regime.weight_need = 2;
+	p.regime.weight_wait = 0.01;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	int32_t mild = queue_case(w, 0, 0, 0.2, 2);
+	int32_t severe = queue_case(w, 1, 6, 0.8, 2);
+	int32_t complex = queue_case(w, 2, 6, 0.2, 6);
+	w->tick = 7;
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	int32_t want[] = {severe, complex, mild};
+	assert_order(w, want, 3);
+	/* only components still left count */
+	w->left[2] = 1;
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	int32_t want2[] = {severe, mild, complex};
+	assert_order(w, want2, 3);
+	/*
+	 * severity escalating while waiting raises priority: from 0.2 to
+	 * nearly 1 after 6 time constants, the need term from 0.1 to ~0.5
+	 */
+	double before = gs_queue_priority(w, mild, 7);
+	p.mechanism.escalation = true;
+	p.cls[0].escalation_time = 5;
+	assert_true(gs_queue_priority(w, mild, 37) > before + 0.35);
+	gs_world_free(w);
+}
+
+/* Breach-chasing: a case near its target outranks a new one; once breached it is parked. */
+static void test_breach(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	queue_params(&p);
+	p.regime.weight_breach = 3;
+	p.regime.weight_wait = 0;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	w->tick = 20;
+	int32_t fresh = queue_case(w, 0, 20, 0.5, 2);
+	int32_t breached = queue_case(w, 1, 9, 0.5, 2);  /* waited 11 > 10 */
+	int32_t nearly = queue_case(w, 2, 11, 0.5, 2);   /* waited 9 */
+	int32_t at = queue_case(w, 3, 10, 0.5, 2);       /* waited exactly 10 */
+	int32_t half = queue_case(w, 4, 15, 0.5, 2);     /* waited 5 */
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	int32_t want[] = {at, nearly, half, fresh, breached};
+	assert_order(w, want, 5);
+	assert_true(gs_queue_priority(w, breached, 20) < gs_queue_priority(w, fresh, 20));
+	/* pressure grows ever faster towards the target */
+	double p5 = gs_queue_priority(w, half, 20), p9 = gs_queue_priority(w, nearly, 20);
+	assert_true(p9 - p5 > 4 * (p5 - gs_queue_priority(w, fresh, 20)));
+	/* a parked case stays behind new ones however long it waits */
+	w->tick = 100;
+	int32_t newer = queue_case(w, 5, 100, 0.5, 2);
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(w->queue[0].ids[0], newer);
+	gs_world_free(w);
+}
+
+/* Creaming: fewer components left first. */
+static void test_success(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	queue_params(&p);
+	p.regime.weight_success = 1;
+	p.regime.weight_wait = 0.1;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	int32_t four = queue_case(w, 0, 0, 0.9, 4);
+	int32_t two = queue_case(w, 1, 1, 0.2, 2);
+	int32_t one = queue_case(w, 2, 2, 0.2, 1);
+	w->tick = 3;
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	int32_t want[] = {one, two, four};
+	assert_order(w, want, 3);
+	gs_world_free(w);
+}
+
+/* Equal priorities: the earlier opened case first, then the lower id, whatever the queue order. */
+static void test_ties(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	queue_params(&p);
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	/* all weights 0: every priority is 0 */
+	int32_t id[6];
+	for (int i = 0; i < 6; i++)
+		id[i] = queue_case(w, i, 4, 0.1 * i, 1 + i);
+	/* reverse the queue */
+	struct gs_queue *q = &w->queue[0];
+	for (size_t i = 0; i < q->len / 2; i++) {
+		int32_t tmp = q->ids[i];
+		q->ids[i] = q->ids[q->len - 1 - i];
+		q->ids[q->len - 1 - i] = tmp;
+	}
+	w->cases.opened[id[4]] = 2;
+	w->cases.opened[id[1]] = 3;
+	w->tick = 9;
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	int32_t want[] = {id[4], id[1], id[0], id[2], id[3], id[5]};
+	assert_order(w, want, 6);
+	/* the same again from another starting order */
+	q->ids[0] = id[5];
+	q->ids[5] = id[4];
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_order(w, want, 6);
+
+	/* equal waiting time by the recorded clock: the earlier true start wins */
+	p.regime.weight_wait = 1;
+	for (int i = 0; i < 6; i++)
+		w->cases.rec_start[id[i]] = 6;
+	w->cases.opened[id[5]] = 1;
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(q->ids[0], id[5]);
+	gs_world_free(w);
+}
+
+/* Withdrawn cases leave the queue at the next ordering and go back to the pool. */
+static void test_withdrawn(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	queue_params(&p);
+	p.regime.weight_wait = 1;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	int32_t a = queue_case(w, 0, 1, 0.5, 2);
+	int32_t b = queue_case(w, 1, 2, 0.5, 2);
+	int32_t c = queue_case(w, 2, 3, 0.5, 2);
+	/* citizen 1 gives up, as the contact phase does it */
+	w->cases.status[b] = GS_CASE_WITHDRAWN;
+	w->case_of[1] = -1;
+	gs_need_end(w, 1);
+	w->n_in_service--;
+	w->total_abandoned++;
+	w->tick = 5;
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	int32_t want[] = {a, c};
+	assert_order(w, want, 2);
+	assert_int_equal(w->cases.status[b], GS_CASE_FREE);
+	char err[256] = "";
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		fail();
+	}
+	/* its id is free for the next case */
+	assert_int_equal(gs_case_open(w, 7, 0), b);
+
+	/* a queue left with a single withdrawn case is emptied too */
+	w->cases.status[a] = GS_CASE_WITHDRAWN;
+	w->cases.status[c] = GS_CASE_WITHDRAWN;
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(w->queue[0].len, 0);
+	assert_int_equal(w->cases.status[a], GS_CASE_FREE);
+	assert_int_equal(w->cases.status[c], GS_CASE_FREE);
+	gs_world_free(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fifo),
+		cmocka_unit_test(test_need),
+		cmocka_unit_test(test_breach),
+		cmocka_unit_test(test_success),
+		cmocka_unit_test(test_ties),
+		cmocka_unit_test(test_withdrawn),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,477 @@
+/*
+ * test_world.c - the run's state: severity and wellbeing in closed form,
+ * trust learning, the event scheduler, the case pool and the
+ * conservation check.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casework.h"
+#include "citizen.h"
+#include "closure.h"
+#include "contact.h"
+#include "manager.h"
+#include "queue.h"
+#include "worker.h"
+#include "world.h"
+
+/* A small world's parameters: one team, no needs unless a test asks. */
+static void small_params(struct gs_params *p)
+{
+	assert_int_equal(gs_params_init(p), 0);
+	p->population.citizens = 20;
+	p->workforce.teams = 1;
+	p->workforce.workers_per_team = 2;
+	p->cls[0].need_rate = 0;
+	p->simulation.duration = 100;
+}
+
+/* Give citizen c an open pending need of severity sev and cx components now. */
+static void give_need(struct gs_world *w, int32_t c, double sev, int cx)
+{
+	gs_wellbeing_update(w, c, w->tick);
+	w->state[c] = GS_NEED_PENDING;
+	w->sev0[c] = (float)sev;
+	w->sev_t0[c] = w->tick;
+	w->cx[c] = w->left[c] = (uint8_t)cx;
+	w->first_contact[c] = -1;
+	w->need_contacts[c] = 0;
+	w->n_pending++;
+	w->total_arisen++;
+}
+
+static void assert_check_ok(const struct gs_world *w)
+{
+	char err[256] = "";
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		fail();
+	}
+}
+
+/* Severity follows 1 - (1 - s0) exp(-(t - t0) / escalation_time), rising towards 1. */
+static void test_severity_closed_form(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	p.cls[0].escalation_time = 60;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	w->tick = 10;
+	give_need(w, 3, 0.3, 1);
+	double s0 = w->sev0[3];
+	assert_double_close(gs_severity(w, 3, 10), s0, 1e-12);
+	assert_double_close(gs_severity(w, 3, 70), 1 - (1 - s0) * exp(-1.0), 1e-9);
+	assert_double_close(gs_severity(w, 3, 40), 1 - (1 - s0) * exp(-0.5), 1e-9);
+	double prev = s0;
+	for (int32_t t = 11; t < 2000; t += 7) {
+		double s = gs_severity(w, 3, t);
+		assert_true(s > prev && s < 1);
+		prev = s;
+	}
+	assert_true(gs_severity(w, 3, 2000) > 0.999);
+	/* a slower escalation: lower severity at the same tick */
+	double fast = gs_severity(w, 3, 50);
+	p.cls[0].escalation_time = 120;
+	assert_true(gs_severity(w, 3, 50) < fast);
+
+	p.mechanism.escalation = false;
+	for (int32_t t = 10; t < 2000; t += 97)
+		assert_double_close(gs_severity(w, 3, t), s0, 1e-12);
+	gs_world_free(w);
+}
+
+/* Wellbeing relaxes towards 1 with no need, with time constant population.wellbeing_time. */
+static void test_wellbeing_no_need(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	p.population.wellbeing_time = 30;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	w->wb[0] = 0.4f;
+	w->wb_t[0] = 5;
+	double wb0 = w->wb[0];
+	assert_double_close(gs_wellbeing(w, 0, 5), wb0, 1e-12);
+	/* one time constant closes the gap to 1 by a factor e */
+	assert_double_close(1 - gs_wellbeing(w, 0, 35), (1 - wb0) * exp(-1.0), 1e-9);
+	assert_double_close(1 - gs_wellbeing(w, 0, 65), (1 - wb0) * exp(-2.0), 1e-9);
+	assert_true(gs_wellbeing(w, 0, 1000) > 0.9999);
+	/* reading it does not change the citizen */
+	assert_double_close(w->wb[0], wb0, 0);
+	assert_int_equal(w->wb_t[0], 5);
+	/* updating in two steps gives the same as one */
+	gs_wellbeing_update(w, 0, 20);
+	assert_double_close(gs_wellbeing(w, 0, 35), 1 - (1 - wb0) * exp(-1.0), 1e-6);
+	gs_world_free(w);
+}
+
+/* With an open need wellbeing relaxes towards 1 - severity. */
+static void test_wellbeing_open_need(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	p.population.wellbeing_time = 30;
+	p.mechanism.escalation = false;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	w->tick = 0;
+	w->wb[1] = 0.9f;
+	w->wb_t[1] = 0;
+	give_need(w, 1, 0.6, 2);
+	double wb0 = w->wb[1], target = 1 - (double)w->sev0[1];
+	assert_double_close(gs_wellbeing(w, 1, 30), target + (wb0 - target) * exp(-1.0), 1e-6);
+	assert_double_close(gs_wellbeing(w, 1, 1000), target, 1e-6);
+	/* falls below where it would be without the need */
+	w->state[1] = GS_NEED_NONE;
+	double none = gs_wellbeing(w, 1, 30);
+	w->state[1] = GS_NEED_PENDING;
+	assert_true(gs_wellbeing(w, 1, 30) < none);
+
+	/* with escalation the target keeps falling: wellbeing ends near 0 */
+	p.mechanism.escalation = true;
+	p.cls[0].escalation_time = 20;
+	double a = gs_wellbeing(w, 1, 60), b = gs_wellbeing(w, 1, 400);
+	assert_true(b < a);
+	assert_true(b < 0.05);
+	gs_world_free(w);
+}
+
+/* Trust moves towards q by population.trust_learning, not at all with mechanism.trust off. */
+static void test_trust_update(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	p.population.trust_learning = 0.2;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	w->trust[0] = 0.5f;
+	gs_trust_update(w, 0, 1.0);
+	assert_double_close(w->trust[0], 0.6, 1e-6);
+	gs_trust_update(w, 0, 0.0);
+	assert_double_close(w->trust[0], 0.48, 1e-6);
+	w->trust[1] = 0.3f;
+	gs_trust_update(w, 1, 0.3);
+	assert_double_close(w->trust[1], 0.3, 1e-6);
+
+	/* repeated experiences converge on their quality */
+	for (int i = 0; i < 200; i++)
+		gs_trust_update(w, 0, 0.7);
+	assert_double_close(w->trust[0], 0.7, 1e-4);
+
+	p.population.trust_learning = 0.5;
+	w->trust[2] = 0.2f;
+	gs_trust_update(w, 2, 1.0);
+	assert_double_close(w->trust[2], 0.6, 1e-6);
+
+	p.mechanism.trust = false;
+	w->trust[3] = 0.4f;
+	gs_trust_update(w, 3, 1.0);
+	gs_trust_update(w, 3, 0.0);
+	assert_double_close(w->trust[3], 0.4f, 0);
+	gs_world_free(w);
+}
+
+/* Count the nodes of the bucket of tick t. */
+static size_t bucket_len(const struct gs_world *w, int32_t t)
+{
+	size_t n = 0;
+	for (int32_t k = w->sched.head[t]; k >= 0; k = w->sched.node_next[k])
+		n++;
+	return n;
+}
+
+/* Ticks outside the run are ignored and take no node. */
+static void test_sched_outside_run(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	assert_int_equal(w->n_ticks, 100);
+	assert_int_equal(gs_sched_at(w, 0, 5), 0);
+	int32_t free_before = w->sched.free;
+	size_t cap = w->sched.cap;
+	assert_int_equal(gs_sched_at(w, 0, 100), 0);
+	assert_int_equal(gs_sched_at(w, 1, 1000), 0);
+	assert_int_equal(gs_sched_at(w, 2, -1), 0);
+	assert_int_equal(gs_sched_at(w, 3, GS_NEVER), 0);
+	assert_int_equal(w->sched.free, free_before);
+	assert_int_equal(w->sched.cap, cap);
+	size_t total = 0;
+	for (int32_t t = 0; t < w->n_ticks; t++)
+		total += bucket_len(w, t);
+	assert_int_equal(total, 1);
+	assert_int_equal(bucket_len(w, 5), 1);
+	assert_int_equal(w->sched.node_who[w->sched.head[5]], 0);
+	/* the last tick of the run is inside it */
+	assert_int_equal(gs_sched_at(w, 4, 99), 0);
+	assert_int_equal(bucket_len(w, 99), 1);
+	gs_world_free(w);
+}
+
+/* A citizen rescheduled many times wakes once; spent nodes go back to the pool. */
+static void test_sched_reuse(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	p.simulation.duration = 400;
+	p.mechanism.self_resolution = false;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	/* every tick, every citizen is rescheduled 50 times, between the next two ticks */
+	for (int32_t t = 0; t + 1 < w->n_ticks; t++) {
+		w->tick = t;
+		assert_int_equal(gs_citizen_phase(w), 0);
+		for (size_t c = 0; c < w->n_cit; c++) {
+			for (int k = 0; k < 50; k++) {
+				w->due[c] = t + 1 + (k & 1);
+				w->due_kind[c] = GS_DUE_NONE;
+				assert_int_equal(gs_citizen_reschedule(w, (int32_t)c), 0);
+			}
+		}
+		assert_int_equal(w->n_contacts, 0);
+	}
+	/*
+	 * at most 3 x 25 nodes per citizen are live (the next two buckets);
+	 * without reuse the run would have taken 400 x 20 x 50 nodes
+	 */
+	assert_true(w->sched.cap <= 2048);
+	/* the pool is intact: every node is either free or in a bucket */
+	size_t n_free = 0, n_used = 0;
+	for (int32_t k = w->sched.free; k >= 0; k = w->sched.node_next[k])
+		n_free++;
+	for (int32_t t = 0; t < w->n_ticks; t++)
+		n_used += bucket_len(w, t);
+	assert_int_equal(n_free + n_used, w->sched.cap);
+	gs_world_free(w);
+}
+
+/* Scheduling without ever running the phase does grow the pool: it is not capped. */
+static void test_sched_grows(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	for (int i = 0; i < 5000; i++)
+		assert_int_equal(gs_sched_at(w, i % 20, 10 + i % 50), 0);
+	assert_true(w->sched.cap >= 5000);
+	size_t n = 0;
+	for (int32_t t = 0; t < w->n_ticks; t++)
+		n += bucket_len(w, t);
+	assert_int_equal(n, 5000);
+	assert_int_equal(bucket_len(w, 10), 100);
+	gs_world_free(w);
+}
+
+/* The case pool hands out distinct ids, frees them and reuses them. */
+static void test_case_pool(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	w->tick = 7;
+	int32_t a = gs_case_open(w, 3, 0);
+	w->tick = 9;
+	int32_t b = gs_case_open(w, 4, 0);
+	assert_true(a >= 0 && b >= 0 && a != b);
+	assert_int_equal(w->cases.citizen[a], 3);
+	assert_int_equal(w->cases.citizen[b], 4);
+	assert_int_equal(w->cases.team[a], 0);
+	assert_int_equal(w->cases.opened[a], 7);
+	assert_int_equal(w->cases.rec_start[a], 7);
+	assert_int_equal(w->cases.opened[b], 9);
+	assert_int_equal(w->cases.status[a], GS_CASE_QUEUED);
+	assert_int_equal(w->cases.worker[a], -1);
+	gs_case_free(w, a);
+	assert_int_equal(w->cases.status[a], GS_CASE_FREE);
+	assert_int_equal(w->cases.status[b], GS_CASE_QUEUED);
+	/* the freed id comes back, initialised afresh */
+	w->cases.addressed[a] = 5;
+	w->cases.hours_left[a] = 3;
+	w->tick = 12;
+	int32_t c = gs_case_open(w, 5, 0);
+	assert_int_equal(c, a);
+	assert_int_equal(w->cases.citizen[c], 5);
+	assert_int_equal(w->cases.opened[c], 12);
+	assert_int_equal(w->cases.addressed[c], 0);
+	assert_double_close(w->cases.hours_left[c], 0, 0);
+
+	/* many open cases: the pool grows, all ids distinct */
+	size_t n = 3000;
+	int32_t *ids = malloc(n * sizeof(*ids));
+	char *seen = calloc(8192, 1);
+	seen[b] = seen[c] = 1;
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = gs_case_open(w, (int32_t)(i % 20), 0);
+		assert_true(ids[i] >= 0 && ids[i] < 8192);
+		assert_int_equal(seen[ids[i]], 0);
+		seen[ids[i]] = 1;
+	}
+	assert_true(w->cases.cap >= n + 2);
+	size_t cap = w->cases.cap;
+	/* freeing and reopening them all reuses the pool */
+	for (size_t i = 0; i < n; i++)
+		gs_case_free(w, ids[i]);
+	for (size_t i = 0; i < n; i++) {
+		int32_t id = gs_case_open(w, 0, 0);
+		assert_true(id >= 0 && id != b && id != c);
+		assert_int_equal(seen[id], 1);
+	}
+	assert_int_equal(w->cases.cap, cap);
+	free(seen);
+	free(ids);
+	gs_world_free(w);
+}
+
+/* A fresh world, and one run for a while by every phase, pass the check. */
+static void test_check_passes(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	p.population.citizens = 300;
+	p.cls[0].need_rate = 6;
+	struct gs_world *w = gs_world_alloc(&p, 3);
+	assert_non_null(w);
+	assert_check_ok(w);
+	for (int32_t t = 0; t < w->n_ticks; t++) {
+		w->tick = t;
+		assert_int_equal(gs_citizen_phase(w), 0);
+		assert_int_equal(gs_contact_phase(w), 0);
+		assert_int_equal(gs_casework_phase(w), 0);
+		assert_int_equal(gs_closure_phase(w), 0);
+		assert_int_equal(gs_worker_phase(w), 0);
+		assert_int_equal(gs_manager_phase(w), 0);
+		assert_check_ok(w);
+	}
+	/* it was not idle */
+	assert_true(w->total_arisen > 50 && w->total_value > 20);
+	gs_world_free(w);
+}
+
+/* Build a world with one pending need, one need in service (queued) and one met. */
+static struct gs_world *busy_world(struct gs_params *p)
+{
+	small_params(p);
+	struct gs_world *w = gs_world_alloc(p, 1);
+	assert_non_null(w);
+	w->tick = 3;
+	give_need(w, 0, 0.4, 2);
+	give_need(w, 1, 0.5, 1);
+	/* citizen 1 contacted: value demand, a case opened and queued */
+	w->first_contact[1] = 3;
+	w->need_contacts[1] = 1;
+	w->total_value++;
+	int32_t id = gs_case_open(w, 1, 0);
+	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
+	w->case_of[1] = id;
+	w->state[1] = GS_NEED_IN_SERVICE;
+	w->n_pending--;
+	w->n_in_service++;
+	/* citizen 2's need was met after two contacts */
+	give_need(w, 2, 0.5, 1);
+	w->first_contact[2] = 3;
+	w->need_contacts[2] = 2;
+	w->total_value++;
+	w->total_failure++;
+	gs_need_end(w, 2);
+	w->n_pending--;
+	w->total_met++;
+	assert_check_ok(w);
+	return w;
+}
+
+static void assert_check_fails(const struct gs_world *w, const char *want)
+{
+	char err[256] = "";
+	assert_int_equal(gs_world_check(w, err, sizeof(err)), -1);
+	if (!strstr(err, want)) {
+		print_error("message '%s' lacks '%s'\n", err, want);
+		fail();
+	}
+}
+
+/* Each kind of corruption is caught. */
+static void test_check_detects(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	struct gs_world *w = busy_world(&p);
+
+	w->n_pending++;
+	assert_check_fails(w, "pending");
+	w->n_pending--;
+	w->n_in_service--;
+	assert_check_fails(w, "in service");
+	w->n_in_service++;
+	assert_check_ok(w);
+
+	/* a need that vanished: arisen is no longer the sum of the four */
+	w->total_met++;
+	assert_check_fails(w, "arisen");
+	w->total_met--;
+	w->total_abandoned++;
+	assert_check_fails(w, "arisen");
+	w->total_abandoned--;
+
+	/* in service without a case */
+	int32_t id = w->case_of[1];
+	w->case_of[1] = -1;
+	assert_check_fails(w, "citizen 1");
+	w->case_of[1] = id;
+	/* a case that belongs to someone else */
+	w->cases.citizen[id] = 5;
+	assert_check_fails(w, "not open");
+	w->cases.citizen[id] = 1;
+	/* an open case missing from its queue */
+	w->queue[0].len = 0;
+	assert_check_fails(w, "in queues");
+	w->queue[0].len = 1;
+
+	/* contacts: a contact that is neither value nor failure demand */
+	w->total_failure--;
+	assert_check_fails(w, "contacts");
+	w->total_failure++;
+	w->total_value++;
+	assert_check_fails(w, "contacts");
+	w->total_value--;
+	/* contacted, but no first contact recorded */
+	w->first_contact[0] = -1;
+	w->need_contacts[0] = 1;
+	assert_check_fails(w, "citizen 0");
+	w->need_contacts[0] = 0;
+	assert_check_ok(w);
+	gs_world_free(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_severity_closed_form),
+		cmocka_unit_test(test_wellbeing_no_need),
+		cmocka_unit_test(test_wellbeing_open_need),
+		cmocka_unit_test(test_trust_update),
+		cmocka_unit_test(test_sched_outside_run),
+		cmocka_unit_test(test_sched_reuse),
+		cmocka_unit_test(test_sched_grows),
+		cmocka_unit_test(test_case_pool),
+		cmocka_unit_test(test_check_passes),
+		cmocka_unit_test(test_check_detects),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
