@@ -33,7 +33,7 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	w->tally.c_ttc_true_sum[k] += ttc;
 	w->total_met++;
 	if (ttc <= p->service.time_target + 1e-9)
-		w->tally.closed_within_true++;
+		w->tally.met_within_true++;
 	hist_add(w, w->hist_true, ttc);
 	if (p->regime.payment_model == 2 /* outcome */)
 		w->tally.payments += p->cost.payment_per_outcome;
@@ -57,6 +57,7 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 		w->due[c] = GS_NEVER;
 		w->due_kind[c] = GS_DUE_NONE;
 		w->tally.needs_abandoned++;
+		w->tally.abandoned_contacted++;
 		w->total_abandoned++;
 		return;
 	}

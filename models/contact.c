@@ -47,6 +47,7 @@ static int withdraw(struct gs_world *w, int32_t c, int32_t t)
 	w->due[c] = GS_NEVER;
 	w->due_kind[c] = GS_DUE_NONE;
 	w->tally.needs_abandoned++;
+	w->tally.abandoned_contacted++;
 	w->total_abandoned++;
 	return gs_citizen_reschedule(w, c);
 }

@@ -111,7 +111,8 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 	v[GS_M_cases_opened] = t->cases_opened;
 	v[GS_M_cases_closed] = t->cases_closed;
 	v[GS_M_within_target_recorded] = ratio(t->closed_within_rec, t->measured_closed);
-	v[GS_M_within_target_true] = ratio(t->closed_within_true, t->cases_closed);
+	v[GS_M_within_target_true] =
+		ratio(t->met_within_true, t->needs_met_service + t->abandoned_contacted);
 	v[GS_M_time_to_close_recorded_mean] = gs_ticks_to_days(w, ratio(t->ttc_rec_sum, t->cases_closed));
 	v[GS_M_time_to_close_true_mean] =
 		gs_ticks_to_days(w, ratio(t->ttc_true_sum, t->needs_met_service));

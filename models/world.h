@@ -96,7 +96,8 @@ struct gs_queue {
 struct gs_tally {
 	double needs_arising, needs_met, needs_met_self, needs_met_service, needs_abandoned;
 	double contacts_value, contacts_failure, contacts_chasing, contacts_repeat, contacts_handoff;
-	double cases_opened, cases_closed, closed_within_rec, closed_within_true;
+	double cases_opened, cases_closed, closed_within_rec, met_within_true;
+	double abandoned_contacted; /* needs given up after contacting the service */
 	double ttc_rec_sum, ttc_true_sum; /* [ticks] */
 	double hours_casework, hours_contact, hours_reporting, hours_learning, hours_idle;
 	double cost, payments;

@@ -42,14 +42,24 @@ void gs_summarise(const double *series, size_t n_time, double out[GS_N_SUMMARY])
 	double met_self = col_sum(series, n_time, GS_M_needs_met_self);
 	double value = col_sum(series, n_time, GS_M_contacts_value);
 	double failure = col_sum(series, n_time, GS_M_contacts_failure);
-	double closed = col_sum(series, n_time, GS_M_cases_closed);
 	double cost = col_sum(series, n_time, GS_M_cost_total);
 	out[GS_S_needs_met] = met;
 	out[GS_S_failure_demand_share] = div0(failure, value + failure);
+	double measured = col_sum(series, n_time, GS_M_cases_measured);
 	out[GS_S_within_target_recorded] =
-		div0(col_wsum(series, n_time, GS_M_within_target_recorded, GS_M_cases_closed), closed);
-	out[GS_S_within_target_true] =
-		div0(col_wsum(series, n_time, GS_M_within_target_true, GS_M_cases_closed), closed);
+		div0(col_wsum(series, n_time, GS_M_within_target_recorded, GS_M_cases_measured), measured);
+	/* needs that ended after reaching the service: met by it, or given up */
+	double ended = 0, within = 0;
+	for (size_t t = 0; t < n_time; t++) {
+		double n = series[GS_M_needs_met * n_time + t] - series[GS_M_needs_met_self * n_time + t] +
+			   series[GS_M_needs_abandoned * n_time + t];
+		double v = series[GS_M_within_target_true * n_time + t];
+		if (n > 0 && !isnan(v)) {
+			within += v * n;
+			ended += n;
+		}
+	}
+	out[GS_S_within_target_true] = div0(within, ended);
 	/* needs met by the service in each interval = needs_met - needs_met_self */
 	double ttc = 0, n_service = 0;
 	for (size_t t = 0; t < n_time; t++) {

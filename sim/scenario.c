@@ -315,6 +315,10 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		} else if (strcmp(name, "arms") == 0) {
 			e->arms_line = r->line;
 			parse_arm_list(r, e, value);
+		} else if (strcmp(name, "preset") == 0) {
+			free(e->preset);
+			e->preset = xstrdup(value);
+			e->preset_line = r->line;
 		} else if (check_key(r->diag, r->file, r->line, name)) {
 			push_assign(&e->set, &e->n_set, r->file, r->line, name, value);
 		}
@@ -611,6 +615,20 @@ static void check_consistency(const struct gs_scenario *sc, const struct gs_para
 		gs_diag_add(diag, f, 0, "class.share", "every class has share 0: no citizens");
 }
 
+/* Apply every setting of a preset to p. */
+static int apply_preset(struct gs_params *p, const struct gs_regime_type *rt, char *err,
+			size_t errlen)
+{
+	for (const char *const *s = rt->settings; *s; s++) {
+		char key[128];
+		const char *eq = strchr(*s, '=');
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - *s), *s);
+		if (gs_param_set(p, key, eq + 1, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
 int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over,
 			struct gs_diag *diag)
 {
@@ -673,14 +691,9 @@ int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over
 					    "unknown preset '%s' (presets: %s)", arm->preset,
 					    gs_regime_names());
 			} else {
-				for (const char *const *s = rt->settings; *s; s++) {
-					char err[512], key[128];
-					const char *eq = strchr(*s, '=');
-					snprintf(key, sizeof(key), "%.*s", (int)(eq - *s), *s);
-					if (gs_param_set(p, key, eq + 1, err, sizeof(err)))
-						gs_diag_add(diag, NULL, 0, key, "preset %s: %s", rt->name,
-							    err);
-				}
+				char err[512];
+				if (apply_preset(p, rt, err, sizeof(err)))
+					gs_diag_add(diag, NULL, 0, "preset", "preset %s: %s", rt->name, err);
 			}
 		}
 		for (size_t i = 0; i < arm->n_set; i++)
@@ -720,6 +733,9 @@ int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over
 				gs_diag_add(diag, ev->file, ev->arms_line ? ev->arms_line : ev->line,
 					    "arms", "no arm '%s' in the scenario", ev->arms[k]);
 		}
+		if (ev->preset && !gs_regime_find(ev->preset))
+			gs_diag_add(diag, ev->file, ev->preset_line, "preset",
+				    "unknown preset '%s' (presets: %s)", ev->preset, gs_regime_names());
 		/* each assignment checked once, against the first arm */
 		struct gs_params scratch = sc->arm_params[0];
 		for (size_t i = 0; i < ev->n_set; i++)
@@ -747,6 +763,9 @@ int gs_scenario_apply_event(const struct gs_scenario *sc, size_t e, size_t arm,
 			return 0;
 	}
 	char err[512];
+	const struct gs_regime_type *rt = ev->preset ? gs_regime_find(ev->preset) : NULL;
+	if (rt && apply_preset(p, rt, err, sizeof(err)))
+		return -1;
 	for (size_t i = 0; i < ev->n_set; i++)
 		if (gs_param_set(p, ev->set[i].key, ev->set[i].value, err, sizeof(err)))
 			return -1;
@@ -772,6 +791,7 @@ void gs_scenario_free(struct gs_scenario *sc)
 	free(sc->arms);
 	for (size_t i = 0; i < sc->n_events; i++) {
 		free(sc->events[i].at);
+		free(sc->events[i].preset);
 		for (size_t k = 0; k < sc->events[i].n_arms; k++)
 			free(sc->events[i].arms[k]);
 		free(sc->events[i].arms);

@@ -37,6 +37,8 @@ struct gs_event_spec {
 	int at_line;     /* of `at` */
 	int arms_line;   /* of `arms` */
 	char *at;        /* as written */
+	char *preset;    /* a regime preset it switches to (before its own keys), or NULL */
+	int preset_line;
 	long at_tick;    /* resolved: the tick at whose start it applies */
 	char **arms;     /* arms it applies to; none listed: every arm */
 	size_t n_arms;

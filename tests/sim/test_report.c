@@ -30,6 +30,8 @@ static void fill(double *s)
 	set(s, GS_M_contacts_value, 5, 5, 5, 5);
 	set(s, GS_M_contacts_failure, 15, 5, 0, 0);
 	set(s, GS_M_cases_closed, 10, 0, 30, 0);
+	set(s, GS_M_cases_measured, 10, 0, 20, 0);
+	set(s, GS_M_needs_abandoned, 0, 5, 10, 0);
 	set(s, GS_M_within_target_recorded, 1.0, NAN, 0.5, NAN);
 	set(s, GS_M_within_target_true, 0.5, NAN, 0.0, NAN);
 	set(s, GS_M_time_to_close_true_mean, 2.0, 4.0, NAN, 1.0);
@@ -47,8 +49,9 @@ static void test_summarise(void **state)
 	assert_double_close(out[GS_S_needs_met], 100, 0);
 	/* shares are ratios of totals, not means of shares */
 	assert_double_close(out[GS_S_failure_demand_share], 20.0 / 40.0, 1e-15);
-	assert_double_close(out[GS_S_within_target_recorded], (10 * 1.0 + 30 * 0.5) / 40.0, 1e-15);
-	assert_double_close(out[GS_S_within_target_true], 5.0 / 40.0, 1e-15);
+	/* recorded: over measured cases; true: over needs ended after contact (met by the service + given up) */
+	assert_double_close(out[GS_S_within_target_recorded], (10 * 1.0 + 20 * 0.5) / 30.0, 1e-15);
+	assert_double_close(out[GS_S_within_target_true], (0.5 * 10 + 0.0 * 40) / 50.0, 1e-15);
 	/* true time to close weighted by needs met by the service (met - self) */
 	assert_double_close(out[GS_S_time_to_close_true_mean],
 			    (2.0 * 10 + 4.0 * 10 + 1.0 * 40) / 60.0, 1e-12);
