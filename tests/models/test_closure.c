@@ -154,7 +154,7 @@ static void test_two_clocks(void **state)
 	/* within target by the record (5 <= 10), not by the citizen (16 > 10) */
 	assert_double_close(w->tally.closed_within_rec, 1, 0);
 	assert_double_close(w->team[0].review_within, 1, 0);
-	assert_double_close(w->tally.closed_within_true, 0, 0);
+	assert_double_close(w->tally.met_within_true, 0, 0);
 	/* a bounced case is recorded closed too, with no true time */
 	finished_case(w, 1, 3, 18, 18, 1);
 	assert_int_equal(gs_closure_phase(w), 0);
@@ -182,14 +182,14 @@ static void test_within_target(void **state)
 	assert_int_equal(gs_closure_phase(w), 0);
 	assert_double_close(w->tally.cases_closed, 3, 0);
 	assert_double_close(w->tally.closed_within_rec, 2, 0);
-	assert_double_close(w->tally.closed_within_true, 2, 0);
+	assert_double_close(w->tally.met_within_true, 2, 0);
 	/* a longer target takes in the third */
 	p.service.time_target = 11;
 	w->tick = 41;
 	finished_case(w, 3, 1, 30, 30, 1); /* 11 */
 	assert_int_equal(gs_closure_phase(w), 0);
 	assert_double_close(w->tally.closed_within_rec, 3, 0);
-	assert_double_close(w->tally.closed_within_true, 3, 0);
+	assert_double_close(w->tally.met_within_true, 3, 0);
 	gs_world_free(w);
 }
 
