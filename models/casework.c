@@ -68,14 +68,15 @@ static bool closes_prematurely(struct gs_world *w, int32_t worker, int32_t id)
 }
 
 /*
- * Under payment by outcome a provider gives the whole offer only where the
- * expected payment covers its cost: p(all components resolved) x payment
- * >= hours x wage x (1 + overhead). Otherwise the presenting component only.
+ * Under payment by outcome a provider works a case only where the expected
+ * payment covers the cost of the whole offer: p(every component left
+ * resolved) x payment >= hours x wage x (1 + overhead). Otherwise the
+ * client is parked: a holding appointment that addresses nothing.
  */
-static bool rationed(const struct gs_world *w, int32_t worker, int32_t id, int left, double hours)
+static bool parked(const struct gs_world *w, int32_t worker, int32_t id, int left, double hours)
 {
 	const struct gs_params *p = w->p;
-	if (!p->mechanism.payments || p->regime.payment_model != 2 /* outcome */ || left <= 1)
+	if (!p->mechanism.payments || p->regime.payment_model != 2 /* outcome */)
 		return false;
 	double pr = gs_resolve_probability(w, worker, knows(w, worker, id));
 	double expected = pow(pr, left) * p->cost.payment_per_outcome;
@@ -106,13 +107,13 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 		w->cases.flags[id] |= GS_CF_PREMATURE;
 		n = 1;
 		hours = 0.3 * gs_casework_hours(w, c, 1, skill);
+	} else if (parked(w, worker, id, left, gs_casework_hours(w, c, left, skill))) {
+		w->cases.flags[id] |= GS_CF_PARKED;
+		n = 1;
+		hours = 0.3 * gs_casework_hours(w, c, 1, skill);
 	} else {
 		n = w->rules->offer(w, worker, id, left);
 		hours = gs_casework_hours(w, c, n, skill);
-		if (n > 1 && rationed(w, worker, id, left, gs_casework_hours(w, c, left, skill))) {
-			n = 1;
-			hours = gs_casework_hours(w, c, 1, skill);
-		}
 	}
 	if (known)
 		hours *= 1 - p->service.continuity_saving;
@@ -159,7 +160,7 @@ static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
 	int32_t c = w->cases.citizen[id];
 	int n = w->cases.addressed[id];
 	int resolved = 0;
-	if (!(w->cases.flags[id] & GS_CF_PREMATURE)) {
+	if (!(w->cases.flags[id] & (GS_CF_PREMATURE | GS_CF_PARKED))) {
 		double pr = gs_resolve_probability(w, worker, knows(w, worker, id));
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)w->tick, GS_RNG_RESOLUTION);
 		resolved = (int)gsl_ran_binomial(w->rng, pr, (unsigned)n);

@@ -16,10 +16,11 @@
  * case waiting for a particular worker, by continuity, is left to them).
  *
  * Taking a case, the worker makes an offer: the presenting component and
- * each further one with probability regime.discretion; under payment by
- * outcome only the presenting one when the expected payment does not cover
- * the whole offer; under pressure, near the target, possibly a premature
- * closure (30% of one component's hours, nothing resolved). Finished cases
+ * each further one with probability regime.discretion; under pressure, near
+ * the target, possibly a premature closure (30% of one component's hours,
+ * nothing resolved); under payment by outcome, when the expected payment
+ * does not cover the whole offer, a holding appointment that parks the
+ * client (the same 30%, nothing resolved). Finished cases
  * go to closure, or first to the downstream resource if they need it.
  */
 int gs_casework_phase(struct gs_world *w);

@@ -14,9 +14,15 @@
 #include "rng.h"
 #include "worker.h"
 
+/*
+ * Bins are closed on the right, (k w, (k + 1) w] (bin 0 also holds 0), so a
+ * time exactly at a target on a bin edge counts below it, as it counts
+ * within the target.
+ */
 static void hist_add(struct gs_world *w, double *hist, int32_t ticks)
 {
-	size_t b = (size_t)floor(ticks / w->p->output.hist_bin + 1e-9);
+	double x = ceil(ticks / w->p->output.hist_bin - 1e-9) - 1;
+	size_t b = x < 0 ? 0 : (size_t)x;
 	hist[b < w->n_bins ? b : w->n_bins - 1] += 1;
 }
 
@@ -104,6 +110,8 @@ int gs_closure_phase(struct gs_world *w)
 		w->tally.cases_closed++;
 		w->tally.c_closed[k]++;
 		w->tally.ttc_rec_sum += rec;
+		if (w->cases.flags[id] & GS_CF_PARKED)
+			w->tally.parked++;
 		if (w->cases.flags[id] & GS_CF_PREMATURE) {
 			w->tally.premature++;
 			w->tally.c_premature[k]++;

@@ -134,6 +134,7 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 	v[GS_M_knowhow_mean] = knowhow / (double)w->n_teams;
 	v[GS_M_barrier_mean] = barrier / (double)w->n_teams;
 	v[GS_M_premature_closures] = t->premature;
+	v[GS_M_cases_parked] = t->parked;
 	v[GS_M_records_manipulated] = t->manipulated;
 	v[GS_M_reclassifications] = t->reclassified;
 	v[GS_M_audit_catches] = t->audit_catches;

@@ -54,6 +54,7 @@ enum gs_case_flags {
 	GS_CF_PREMATURE = 8,    /* closed before its need was addressed */
 	GS_CF_RESOURCE = 16,    /* needs a unit of the downstream resource to close */
 	GS_CF_MANIPULATED = 32, /* its recorded time was corrected to meet the target */
+	GS_CF_PARKED = 64,      /* given a holding appointment: not worth working under payment by outcome */
 };
 
 enum gs_worker_status { GS_W_PRESENT = 0, GS_W_SICK, GS_W_VACANT };
@@ -101,7 +102,7 @@ struct gs_tally {
 	double ttc_rec_sum, ttc_true_sum; /* [ticks] */
 	double hours_casework, hours_contact, hours_reporting, hours_learning, hours_idle;
 	double cost, payments;
-	double premature, manipulated, reclassified, audit_catches, measured_closed, leavers;
+	double premature, parked, manipulated, reclassified, audit_catches, measured_closed, leavers;
 	/* per demand class */
 	double c_arising[GS_MAX_CLASSES], c_met[GS_MAX_CLASSES], c_value[GS_MAX_CLASSES];
 	double c_failure[GS_MAX_CLASSES], c_closed[GS_MAX_CLASSES], c_hours[GS_MAX_CLASSES];

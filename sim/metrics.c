@@ -68,7 +68,9 @@ void gs_metrics_print(FILE *f, bool markdown)
 		      "| dataset | dimensions | description |\n|---|---|---|\n"
 		      "| `time_to_close_recorded_hist` | (run, bin) | Cases closed, by recorded time to close |\n"
 		      "| `time_to_close_true_hist` | (run, bin) | Needs met by the service, by true time to close |\n"
-		      "| `bin` | (bin) | Lower edge of each bin [days]; the last bin also counts longer times |\n"
+		      "| `bin` | (bin) | Lower edge of each bin [days]; bins are closed on the right, "
+		      "(lower, upper], so a time exactly at a target counts in the bin below it (bin 0 also "
+		      "holds 0); the last bin also counts longer times |\n"
 		      "| `bin_edges` | (bin_edge) | All bin edges [days], one more than bins |\n",
 		      f);
 }
