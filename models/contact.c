@@ -21,7 +21,8 @@ static void schedule_chase(struct gs_world *w, int32_t c, int32_t t)
 		return;
 	}
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CHASE);
-	double dt = gsl_ran_exponential(w->rng, w->p->population.chase_interval);
+	/* people chase when a wait runs longer than they expected: after half to one and a half intervals */
+	double dt = w->p->population.chase_interval * (0.5 + gsl_rng_uniform(w->rng));
 	w->due[c] = t + (dt < 1 ? 1 : dt > 1e9 ? 1000000000 : (int32_t)lround(dt));
 	w->due_kind[c] = GS_DUE_CHASE;
 }
