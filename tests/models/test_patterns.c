@@ -1,0 +1,372 @@
+/*
+ * test_patterns.c - the published patterns of MODEL.md §6 emerge from the
+ * mechanisms: statistical tests over replications with common random
+ * numbers, on small versions of the shipped scenarios. The thresholds and
+ * why they are what they are: docs/patterns.md.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "metrics.h"
+#include "scenario.h"
+
+/* Every run of a scenario's arms x replications. */
+struct ens {
+	struct gs_scenario sc;
+	size_t n_arms, reps, n_time, n_bins, n_classes;
+	struct gs_run_result *run; /* [arm * reps + rep] */
+};
+
+static int arm_index(const struct ens *e, const char *name)
+{
+	for (size_t a = 0; a < e->n_arms; a++)
+		if (strcmp(e->sc.arms[a].name, name) == 0)
+			return (int)a;
+	fail_msg("no arm %s", name);
+	return -1;
+}
+
+/* Read a shipped scenario (path from the source root), with overrides, and run it all. */
+static void run_all(struct ens *e, const char *rel, const char *const *sets, size_t n_sets)
+{
+	const char *root = getenv("GOVSIM_SRCDIR") ? getenv("GOVSIM_SRCDIR") : ".";
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	struct gs_diag d = {0};
+	memset(e, 0, sizeof(*e));
+	int rc = gs_scenario_read(path, &e->sc, &d);
+	if (!rc)
+		rc = gs_scenario_resolve(&e->sc, (char *const *)sets, n_sets, &d);
+	gs_diag_print(&d, stderr);
+	gs_diag_free(&d);
+	assert_int_equal(rc, 0);
+	const struct gs_params *p = &e->sc.arm_params[0];
+	e->n_arms = e->sc.n_arms;
+	e->reps = (size_t)p->simulation.replications;
+	e->n_classes = (size_t)p->n_classes;
+	gs_run_shape(p, &e->n_time, &e->n_bins);
+	size_t n = e->n_arms * e->reps;
+	e->run = calloc(n, sizeof(*e->run));
+	int failed = 0;
+#pragma omp parallel for schedule(dynamic, 1) default(none) shared(e, n, p, failed)
+	for (size_t i = 0; i < n; i++) {
+		struct gs_run_result *r = &e->run[i];
+		r->arm = (int)(i / e->reps);
+		r->replication = (int)(i % e->reps);
+		r->seed = gs_run_seed((uint64_t)p->simulation.seed, r->replication);
+		r->series = calloc(GS_N_METRICS * e->n_time, sizeof(double));
+		r->class_series = calloc(GS_N_CLASS_METRICS * e->n_classes * e->n_time, sizeof(double));
+		r->hist_recorded = calloc(e->n_bins, sizeof(double));
+		r->hist_true = calloc(e->n_bins, sizeof(double));
+		if (gs_run(&e->sc, (size_t)r->arm, r->seed, r, NULL, NULL)) {
+#pragma omp atomic write
+			failed = 1;
+		}
+	}
+	assert_int_equal(failed, 0);
+}
+
+static void free_all(struct ens *e)
+{
+	for (size_t i = 0; i < e->n_arms * e->reps; i++) {
+		free(e->run[i].series);
+		free(e->run[i].class_series);
+		free(e->run[i].hist_recorded);
+		free(e->run[i].hist_true);
+	}
+	free(e->run);
+	gs_scenario_free(&e->sc);
+}
+
+static const double *series(const struct ens *e, int arm, size_t rep, int m)
+{
+	return e->run[(size_t)arm * e->reps + rep].series + (size_t)m * e->n_time;
+}
+
+/* Sum of metric m over intervals [t0, t1) of every replication of an arm. */
+static double total(const struct ens *e, int arm, int m, size_t t0, size_t t1)
+{
+	double s = 0;
+	for (size_t r = 0; r < e->reps; r++)
+		for (size_t t = t0; t < t1; t++) {
+			double v = series(e, arm, r, m)[t];
+			if (!isnan(v))
+				s += v;
+		}
+	return s;
+}
+
+/* A share metric over [t0, t1) of one replication, weighted by its denominator metric. */
+static double share(const struct ens *e, int arm, size_t rep, int m, int weight, size_t t0,
+		    size_t t1)
+{
+	double num = 0, den = 0;
+	for (size_t t = t0; t < t1; t++) {
+		double v = series(e, arm, rep, m)[t], wt = series(e, arm, rep, weight)[t];
+		if (!isnan(v) && !isnan(wt)) {
+			num += v * wt;
+			den += wt;
+		}
+	}
+	return den > 0 ? num / den : NAN;
+}
+
+/* Needs that ended after reaching the service, per interval (the denominator of the true share). */
+static double true_share(const struct ens *e, int arm, size_t rep, size_t t0, size_t t1)
+{
+	double num = 0, den = 0;
+	for (size_t t = t0; t < t1; t++) {
+		double n = series(e, arm, rep, GS_M_needs_met)[t] -
+			   series(e, arm, rep, GS_M_needs_met_self)[t] +
+			   series(e, arm, rep, GS_M_needs_abandoned)[t];
+		double v = series(e, arm, rep, GS_M_within_target_true)[t];
+		if (n > 0 && !isnan(v)) {
+			num += v * n;
+			den += n;
+		}
+	}
+	return den > 0 ? num / den : NAN;
+}
+
+static double recorded_share(const struct ens *e, int arm, size_t rep, size_t t0, size_t t1)
+{
+	return share(e, arm, rep, GS_M_within_target_recorded, GS_M_cases_measured, t0, t1);
+}
+
+static double failure_share(const struct ens *e, int arm, size_t t0, size_t t1)
+{
+	double f = total(e, arm, GS_M_contacts_failure, t0, t1);
+	double v = total(e, arm, GS_M_contacts_value, t0, t1);
+	return f / (f + v);
+}
+
+/* The default casework scenario at 2/5 scale (same load per team), two years, four replications. */
+static const char *const casework_small[] = {
+	"population.citizens=4000", "workforce.teams=2", "simulation.replications=4",
+	"output.interval=7d"};
+
+static int setup_casework(void **state)
+{
+	struct ens *e = calloc(1, sizeof(*e));
+	run_all(e, "scenarios/default.ini", casework_small, 4);
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	free_all(*state);
+	free(*state);
+	return 0;
+}
+
+/* P7: with the same resources, targets move the measured indicator: npm beats none, every replication. */
+static void test_p7_targets_move_the_measure(void **state)
+{
+	struct ens *e = *state;
+	int npm = arm_index(e, "npm"), none = arm_index(e, "none");
+	for (size_t r = 0; r < e->reps; r++) {
+		double a = recorded_share(e, npm, r, 0, e->n_time);
+		double b = recorded_share(e, none, r, 0, e->n_time);
+		print_message("P7 replication %zu: recorded within target npm %.3f, none %.3f\n", r, a, b);
+		assert_true(a > b);
+	}
+}
+
+/*
+ * P2 (casework): under npm the recorded share within target far exceeds the
+ * true share; under hls, after its learning period (the last quarter), the
+ * gap is at most a quarter of npm's.
+ */
+static void test_p2_recorded_vs_true_casework(void **state)
+{
+	struct ens *e = *state;
+	int npm = arm_index(e, "npm"), hls = arm_index(e, "hls");
+	size_t q = 3 * e->n_time / 4;
+	double gap_npm = 0, gap_hls = 0;
+	for (size_t r = 0; r < e->reps; r++) {
+		double rec = recorded_share(e, npm, r, 0, e->n_time);
+		double tru = true_share(e, npm, r, 0, e->n_time);
+		assert_true(rec - tru > 0.3);
+		gap_npm += recorded_share(e, npm, r, q, e->n_time) - true_share(e, npm, r, q, e->n_time);
+		gap_hls += recorded_share(e, hls, r, q, e->n_time) - true_share(e, hls, r, q, e->n_time);
+	}
+	print_message("P2 last quarter: gap npm %.3f, hls %.3f\n", gap_npm / (double)e->reps,
+		      gap_hls / (double)e->reps);
+	assert_true(gap_hls <= 0.25 * gap_npm);
+}
+
+/*
+ * P3: failure demand under npm lies in 0.40-0.75 of contacts; under hls,
+ * after its learning period (the last quarter), at most half of npm's.
+ */
+static void test_p3_failure_demand(void **state)
+{
+	struct ens *e = *state;
+	int npm = arm_index(e, "npm"), hls = arm_index(e, "hls");
+	double f_npm = failure_share(e, npm, 0, e->n_time);
+	size_t q = 3 * e->n_time / 4;
+	double late_npm = failure_share(e, npm, q, e->n_time), late_hls = failure_share(e, hls, q, e->n_time);
+	print_message("P3: npm %.3f over the run, last quarter npm %.3f hls %.3f\n", f_npm, late_npm,
+		      late_hls);
+	assert_true(f_npm >= 0.40 && f_npm <= 0.75);
+	assert_true(late_hls <= 0.5 * late_npm);
+}
+
+/* P6: leavers over the run under npm at least 1.5 times those under hls. */
+static void test_p6_turnover(void **state)
+{
+	struct ens *e = *state;
+	double npm = total(e, arm_index(e, "npm"), GS_M_leavers, 0, e->n_time);
+	double hls = total(e, arm_index(e, "hls"), GS_M_leavers, 0, e->n_time);
+	print_message("P6: leavers npm %.0f, hls %.0f\n", npm, hls);
+	assert_true(npm >= 1.5 * hls);
+}
+
+/* The bins just below and just above a target [ticks] in a histogram of bin width w [ticks]. */
+static void around_target(const double *hist, size_t n_bins, double target, double w, double *below,
+			  double *above)
+{
+	size_t k = (size_t)nearbyint(target / w); /* bins are (k w, (k + 1) w] */
+	*below = k >= 1 && k - 1 < n_bins ? hist[k - 1] : 0;
+	*above = k < n_bins ? hist[k] : 0;
+}
+
+/*
+ * P1: in the emergency department, npm's recorded times to close spike
+ * just under the four-hour target (the last bin before it holds at least
+ * twice the first after it); without the target, no spike.
+ */
+static void test_p1_threshold_spike(void **state)
+{
+	(void)state;
+	static const char *const sets[] = {"simulation.duration=60d", "simulation.replications=2"};
+	struct ens e;
+	run_all(&e, "scenarios/examples/emergency.ini", sets, 2);
+	const struct gs_params *p = &e.sc.arm_params[0];
+	for (size_t a = 0; a < e.n_arms; a++) {
+		double below = 0, above = 0;
+		for (size_t r = 0; r < e.reps; r++) {
+			double b, c;
+			around_target(e.run[a * e.reps + r].hist_recorded, e.n_bins,
+				      p->service.time_target, p->output.hist_bin, &b, &c);
+			below += b;
+			above += c;
+		}
+		print_message("P1 %s: last bin before the target %.0f, first after %.0f\n",
+			      e.sc.arms[a].name, below, above);
+		if (strcmp(e.sc.arms[a].name, "npm") == 0)
+			assert_true(below >= 2 * above);
+		else
+			assert_true(below < 2 * above);
+	}
+	free_all(&e);
+}
+
+/*
+ * P2 (ambulance): gaming is the whole gap between the two clocks: under npm
+ * recorded compliance exceeds true compliance, heavy audit shrinks the gap,
+ * and under hls there is none.
+ */
+static void test_p2_audit_shrinks_the_gap(void **state)
+{
+	(void)state;
+	static const char *const sets[] = {"simulation.duration=20d", "simulation.replications=3"};
+	struct ens e;
+	run_all(&e, "scenarios/examples/ambulance.ini", sets, 2);
+	int npm = arm_index(&e, "npm"), aud = arm_index(&e, "npm-audited"), hls = arm_index(&e, "hls");
+	double gap[3] = {0, 0, 0};
+	int arms[3] = {npm, aud, hls};
+	for (int k = 0; k < 3; k++)
+		for (size_t r = 0; r < e.reps; r++)
+			gap[k] += (recorded_share(&e, arms[k], r, 0, e.n_time) -
+				   true_share(&e, arms[k], r, 0, e.n_time)) /
+				  (double)e.reps;
+	print_message("P2 ambulance gaps: npm %.4f, audited %.4f, hls %.4f\n", gap[0], gap[1], gap[2]);
+	assert_true(gap[0] > 0);
+	assert_true(gap[1] < 0.5 * gap[0]);
+	assert_true(fabs(gap[2]) < 0.005);
+	free_all(&e);
+}
+
+/* Hours per case of a class over a run, summed over replications. */
+static double hours_per_case(const struct ens *e, int arm, size_t k)
+{
+	double h = 0, n = 0;
+	for (size_t r = 0; r < e->reps; r++) {
+		const double *cs = e->run[(size_t)arm * e->reps + r].class_series;
+		for (size_t t = 0; t < e->n_time; t++) {
+			h += cs[((size_t)GS_CM_hours_casework * e->n_classes + k) * e->n_time + t];
+			n += cs[((size_t)GS_CM_cases_closed * e->n_classes + k) * e->n_time + t];
+		}
+	}
+	return h / n;
+}
+
+/*
+ * P5: paid by outcome, npm spends fewer hours per hard client than per
+ * easy one (creaming and parking); under hls effort follows need.
+ */
+static void test_p5_creaming_and_parking(void **state)
+{
+	(void)state;
+	static const char *const sets[] = {"population.citizens=4000", "workforce.teams=2",
+					   "simulation.duration=1y", "simulation.replications=2"};
+	struct ens e;
+	run_all(&e, "scenarios/examples/payment_by_results.ini", sets, 4);
+	int npm = arm_index(&e, "npm"), hls = arm_index(&e, "hls");
+	const struct gs_params *p = &e.sc.arm_params[0];
+	size_t easy = strcmp(p->class_name[0], "easy") == 0 ? 0 : 1, hard = 1 - easy;
+	double ne = hours_per_case(&e, npm, easy), nh = hours_per_case(&e, npm, hard);
+	double he = hours_per_case(&e, hls, easy), hh = hours_per_case(&e, hls, hard);
+	print_message("P5 hours per case: npm easy %.2f hard %.2f; hls easy %.2f hard %.2f\n", ne, nh, he,
+		      hh);
+	assert_true(nh < ne);
+	assert_true(hh >= he);
+	free_all(&e);
+}
+
+/* P7: in simple, standard transactions npm is within 5% of hls on cost per need met, or better. */
+static void test_p7_simple_transactions(void **state)
+{
+	(void)state;
+	static const char *const sets[] = {"population.citizens=4000", "workforce.teams=2",
+					   "simulation.duration=1y", "simulation.replications=3"};
+	struct ens e;
+	run_all(&e, "scenarios/examples/simple_transactions.ini", sets, 4);
+	int npm = arm_index(&e, "npm"), hls = arm_index(&e, "hls");
+	double c[2];
+	int arms[2] = {npm, hls};
+	for (int k = 0; k < 2; k++) {
+		double met = total(&e, arms[k], GS_M_needs_met, 0, e.n_time) -
+			     total(&e, arms[k], GS_M_needs_met_self, 0, e.n_time);
+		c[k] = total(&e, arms[k], GS_M_cost_total, 0, e.n_time) / met;
+	}
+	print_message("P7 simple transactions: cost per need met npm %.1f, hls %.1f\n", c[0], c[1]);
+	assert_true(c[0] <= 1.05 * c[1]);
+	free_all(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest casework[] = {
+		cmocka_unit_test(test_p7_targets_move_the_measure),
+		cmocka_unit_test(test_p2_recorded_vs_true_casework),
+		cmocka_unit_test(test_p3_failure_demand),
+		cmocka_unit_test(test_p6_turnover),
+	};
+	const struct CMUnitTest others[] = {
+		cmocka_unit_test(test_p1_threshold_spike),
+		cmocka_unit_test(test_p2_audit_shrinks_the_gap),
+		cmocka_unit_test(test_p5_creaming_and_parking),
+		cmocka_unit_test(test_p7_simple_transactions),
+	};
+	int failed = cmocka_run_group_tests_name("casework default", casework, setup_casework, teardown);
+	failed += cmocka_run_group_tests_name("other scenarios", others, NULL, NULL);
+	return failed;
+}
