@@ -5,6 +5,7 @@
 #   make demo       run the default scenario and print its comparison
 #   make sanitize   run the test suite under AddressSanitizer + UBSan
 #   make docs       regenerate docs/parameters.md and docs/metrics.md
+#   make ablation   rerun the ablation of the default scenario (docs/mechanisms.md)
 #   make deps       install missing Debian packages (as root), or print the command
 #   make clean
 
@@ -32,7 +33,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-matplotlib python3-pandas python3-pytest
 
-.PHONY: all check test-c test-py demo sanitize docs deps clean
+.PHONY: all check test-c test-py demo sanitize docs deps clean ablation
 
 all: $(BUILD)/govsim
 
@@ -99,3 +100,8 @@ docs: $(BUILD)/govsim
 
 clean:
 	rm -rf build out
+
+# The ablation of the default scenario in docs/mechanisms.md.
+ablation: $(BUILD)/govsim
+	/usr/bin/python3 -m analysis.ablation scenarios/default.ini --govsim $(BUILD)/govsim \
+		--replications 3 --markdown docs/mechanisms.md

@@ -147,13 +147,13 @@ static double failure_share(const struct ens *e, int arm, size_t t0, size_t t1)
 
 /* The default casework scenario at 2/5 scale (same load per team), two years, four replications. */
 static const char *const casework_small[] = {
-	"population.citizens=4000", "workforce.teams=2", "simulation.replications=4",
-	"output.interval=7d"};
+	"population.citizens=4000", "workforce.teams=2", "downstream.capacity=16",
+	"simulation.replications=4", "output.interval=7d"};
 
 static int setup_casework(void **state)
 {
 	struct ens *e = calloc(1, sizeof(*e));
-	run_all(e, "scenarios/default.ini", casework_small, 4);
+	run_all(e, "scenarios/default.ini", casework_small, 5);
 	*state = e;
 	return 0;
 }
