@@ -690,7 +690,6 @@ static int write_provenance(const struct report *rp, hid_t file,
 	    write_attr_string(rp, file, "git_revision", gs_git_revision()) ||
 	    write_attr_uint64(rp, file, "seed", meta->seed) ||
 	    write_attr_string(rp, file, "generator", GENERATOR) ||
-	    write_attr_string(rp, file, "created", when) ||
 	    write_attr_string(rp, file, "scenario_name", meta->scenario_name))
 		return -1;
 
