@@ -124,21 +124,6 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 	w->w_case[worker] = id;
 }
 
-static int push_closure(struct gs_world *w, int32_t id)
-{
-	if (w->n_closures == w->cap_closures) {
-		size_t cap = w->cap_closures ? 2 * w->cap_closures : 256;
-		int32_t *g = realloc(w->closures, cap * sizeof(*g));
-		if (!g)
-			return -1;
-		w->closures = g;
-		w->cap_closures = cap;
-	}
-	w->closures[w->n_closures++] = id;
-	w->cases.status[id] = GS_CASE_CLOSING;
-	return 0;
-}
-
 static int push_waiting(struct gs_world *w, int32_t id)
 {
 	if (w->n_res_wait == w->cap_res_wait) {
@@ -171,7 +156,7 @@ static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
 	gs_worker_practice(w, worker, w->left[c]);
 	if (w->cases.flags[id] & GS_CF_RESOURCE)
 		return push_waiting(w, id);
-	return push_closure(w, id);
+	return gs_closure_propose(w, id);
 }
 
 /* The first case in the queue, from position *from, that this worker may take. */

@@ -58,6 +58,22 @@ static int cmp_keyed(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n)
+{
+	if (n < 2)
+		return 0;
+	struct keyed *k = malloc(n * sizeof(*k));
+	if (!k)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct keyed){w->rules->priority(w, ids[i], w->tick), w->cases.opened[ids[i]], ids[i]};
+	qsort(k, n, sizeof(*k), cmp_keyed);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = k[i].id;
+	free(k);
+	return 0;
+}
+
 int gs_queue_order(struct gs_world *w, size_t team)
 {
 	struct gs_queue *q = &w->queue[team];
@@ -71,18 +87,5 @@ int gs_queue_order(struct gs_world *w, size_t team)
 			q->ids[kept++] = q->ids[i];
 	}
 	q->len = kept;
-	if (q->len < 2)
-		return 0;
-	struct keyed *k = malloc(q->len * sizeof(*k));
-	if (!k)
-		return -1;
-	for (size_t i = 0; i < q->len; i++) {
-		int32_t id = q->ids[i];
-		k[i] = (struct keyed){w->rules->priority(w, id, w->tick), w->cases.opened[id], id};
-	}
-	qsort(k, q->len, sizeof(*k), cmp_keyed);
-	for (size_t i = 0; i < q->len; i++)
-		q->ids[i] = k[i].id;
-	free(k);
-	return 0;
+	return gs_order_by_priority(w, q->ids, q->len);
 }

@@ -21,7 +21,17 @@ int gs_queue_push(struct gs_queue *q, int32_t id);
 /* gs_queue_priority - the priority of waiting case id at tick t. */
 double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t);
 
-/* gs_queue_order - sort team's queue by priority, highest first. Returns -1 if out of memory. */
+/*
+ * gs_order_by_priority - sort case ids by the regime's priority at this
+ * tick, highest first (ties: earlier case, lower id). Returns -1 if out of
+ * memory.
+ */
+int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n);
+
+/*
+ * gs_queue_order - drop withdrawn cases from team's queue and sort the rest
+ * by priority, highest first. Returns -1 if out of memory.
+ */
 int gs_queue_order(struct gs_world *w, size_t team);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "queue.h"
 #include "rng.h"
 
 static double clip01(double x)
@@ -121,17 +122,7 @@ static int drop_case(struct gs_world *w, int32_t i)
 		return 0;
 	w->cases.status[id] = GS_CASE_QUEUED;
 	w->cases.worker[id] = -1;
-	struct gs_queue *q = &w->queue[w->w_team[i]];
-	if (q->len == q->cap) {
-		size_t cap = q->cap ? 2 * q->cap : 64;
-		int32_t *g = realloc(q->ids, cap * sizeof(*g));
-		if (!g)
-			return -1;
-		q->ids = g;
-		q->cap = cap;
-	}
-	q->ids[q->len++] = id;
-	return 0;
+	return gs_queue_push(&w->queue[w->w_team[i]], id);
 }
 
 static double hazard_p(double per_year, const struct gs_params *p)

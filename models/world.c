@@ -228,6 +228,21 @@ int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 	return id;
 }
 
+int gs_closure_propose(struct gs_world *w, int32_t id)
+{
+	if (w->n_closures == w->cap_closures) {
+		size_t cap = w->cap_closures ? 2 * w->cap_closures : 256;
+		int32_t *g = realloc(w->closures, cap * sizeof(*g));
+		if (!g)
+			return -1;
+		w->closures = g;
+		w->cap_closures = cap;
+	}
+	w->closures[w->n_closures++] = id;
+	w->cases.status[id] = GS_CASE_CLOSING;
+	return 0;
+}
+
 void gs_case_free(struct gs_world *w, int32_t id)
 {
 	struct gs_cases *k = &w->cases;

@@ -254,6 +254,9 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen);
 /* gs_case_open - a new case for citizen c at team `team`; returns its id or -1. */
 int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team);
 
+/* gs_closure_propose - case id is to close this tick (closure phase). Returns -1 if out of memory. */
+int gs_closure_propose(struct gs_world *w, int32_t id);
+
 /* gs_case_free - return case id to the pool. */
 void gs_case_free(struct gs_world *w, int32_t id);
 
