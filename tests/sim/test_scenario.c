@@ -828,6 +828,40 @@ static void test_event_unknown_arm(void **state)
 	expect_count(r, 2);
 }
 
+/* An event may switch to a whole preset, then apply its own keys; an unknown preset is an error. */
+static void test_event_preset(void **state)
+{
+	struct run *r = *state;
+	load_text(r,
+		  /* 1 */ "[arm.a]\n"
+		  /* 2 */ "preset = npm\n"
+		  /* 3 */ "[event.e]\n"
+		  /* 4 */ "at = 10d\n"
+		  /* 5 */ "preset = hls\n"
+		  /* 6 */ "regime.learning_time = 0.2\n",
+		  NULL, 0);
+	assert_int_equal(r->resolve_rc, 0);
+	struct gs_params p = r->sc.arm_params[0];
+	assert_double_close(p.regime.discretion, 0.05, 0);
+	assert_int_equal(gs_scenario_apply_event(&r->sc, 0, 0, &p), 1);
+	assert_double_close(p.regime.discretion, 0.9, 0);      /* from the preset */
+	assert_double_close(p.regime.target_pressure, 0, 0);   /* from the preset */
+	assert_double_close(p.regime.learning_time, 0.2, 0);   /* the event's own key wins */
+}
+
+static void test_event_unknown_preset(void **state)
+{
+	struct run *r = *state;
+	load_text(r,
+		  /* 1 */ "[event.e]\n"
+		  /* 2 */ "at = 10d\n"
+		  /* 3 */ "preset = hsl\n",
+		  NULL, 0);
+	assert_int_equal(r->resolve_rc, -1);
+	expect_diag(r, "x.ini", 3, "preset", "unknown preset 'hsl' (presets: npm, hls, none)");
+	expect_count(r, 1);
+}
+
 static void test_set_problems(void **state)
 {
 	struct run *r = *state;
@@ -914,6 +948,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_arm_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_unknown_arm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_preset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_unknown_preset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_unknown_section, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_arms, setup, teardown),
