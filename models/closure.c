@@ -10,6 +10,7 @@
 
 #include "citizen.h"
 #include "contact.h"
+#include "failure.h"
 #include "recording.h"
 #include "rng.h"
 #include "worker.h"
@@ -69,29 +70,7 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 	}
 	w->state[c] = GS_NEED_PENDING;
 	w->n_pending++;
-	if (p->mechanism.failure_demand) {
-		double dt = gsl_ran_exponential(w->rng, p->population.return_delay);
-		w->due[c] = t + (dt < 1 ? 1 : dt > 1e9 ? 1000000000 : (int32_t)lround(dt));
-		w->due_kind[c] = GS_DUE_RETURN;
-	} else {
-		gs_citizen_replan(w, c, t + 1);
-	}
-}
-
-/* Hand-offs and rules bring the citizen back once more about the same need. */
-static void barrier_contact(struct gs_world *w, int32_t c, int32_t t)
-{
-	const struct gs_params *p = w->p;
-	if (!p->mechanism.barriers)
-		return;
-	double b = w->team[w->team_of[c]].barrier;
-	if (b <= 0)
-		return;
-	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_BARRIER);
-	if (gsl_rng_uniform(w->rng) < b) {
-		gs_contact_count(w, c, t);
-		w->tally.contacts_handoff++;
-	}
+	gs_failure_return_due(w, c, t);
 }
 
 int gs_closure_phase(struct gs_world *w)
@@ -129,7 +108,7 @@ int gs_closure_phase(struct gs_world *w)
 			w->tally.payments += p->cost.payment_per_case;
 
 		gs_wellbeing_update(w, c, t);
-		barrier_contact(w, c, t);
+		gs_failure_handoff(w, c, t);
 		w->left[c] = (uint8_t)(w->left[c] - resolved);
 		w->case_of[c] = -1;
 		w->n_in_service--;

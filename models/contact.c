@@ -9,23 +9,9 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "failure.h"
 #include "queue.h"
 #include "rng.h"
-
-/* The citizen will chase the open case if it is still open by then. */
-static void schedule_chase(struct gs_world *w, int32_t c, int32_t t)
-{
-	if (!w->p->mechanism.failure_demand) {
-		w->due[c] = GS_NEVER;
-		w->due_kind[c] = GS_DUE_NONE;
-		return;
-	}
-	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CHASE);
-	/* people chase when a wait runs longer than they expected: after half to one and a half intervals */
-	double dt = w->p->population.chase_interval * (0.5 + gsl_rng_uniform(w->rng));
-	w->due[c] = t + (dt < 1 ? 1 : dt > 1e9 ? 1000000000 : (int32_t)lround(dt));
-	w->due_kind[c] = GS_DUE_CHASE;
-}
 
 /* A citizen chasing a waiting case may give up on the service. */
 static bool gives_up(struct gs_world *w, int32_t c, int32_t t)
@@ -135,7 +121,7 @@ int gs_contact_phase(struct gs_world *w)
 			w->n_in_service++;
 			w->tally.cases_opened++;
 		}
-		schedule_chase(w, c, t);
+		gs_failure_chase_due(w, c, t);
 		if (gs_citizen_reschedule(w, c))
 			return -1;
 	}

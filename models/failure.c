@@ -1,0 +1,54 @@
+/*
+ * failure.c - chasing, coming back, hand-offs: the contacts that failure causes.
+ */
+#include "failure.h"
+
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "citizen.h"
+#include "contact.h"
+#include "rng.h"
+
+static int32_t later(int32_t t, double dt)
+{
+	return t + (dt < 1 ? 1 : dt > 1e9 ? 1000000000 : (int32_t)lround(dt));
+}
+
+void gs_failure_chase_due(struct gs_world *w, int32_t c, int32_t t)
+{
+	if (!w->p->mechanism.failure_demand) {
+		w->due[c] = GS_NEVER;
+		w->due_kind[c] = GS_DUE_NONE;
+		return;
+	}
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CHASE);
+	w->due[c] = later(t, w->p->population.chase_interval * (0.5 + gsl_rng_uniform(w->rng)));
+	w->due_kind[c] = GS_DUE_CHASE;
+}
+
+void gs_failure_return_due(struct gs_world *w, int32_t c, int32_t t)
+{
+	if (!w->p->mechanism.failure_demand) {
+		gs_citizen_replan(w, c, t + 1);
+		return;
+	}
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN_DELAY);
+	w->due[c] = later(t, gsl_ran_exponential(w->rng, w->p->population.return_delay));
+	w->due_kind[c] = GS_DUE_RETURN;
+}
+
+void gs_failure_handoff(struct gs_world *w, int32_t c, int32_t t)
+{
+	if (!w->p->mechanism.barriers)
+		return;
+	double b = w->team[w->team_of[c]].barrier;
+	if (b <= 0)
+		return;
+	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_BARRIER);
+	if (gsl_rng_uniform(w->rng) < b) {
+		gs_contact_count(w, c, t);
+		w->tally.contacts_handoff++;
+	}
+}
