@@ -108,7 +108,8 @@ double gs_gaming(const struct gs_world *w, size_t team, double motivation)
 void gs_worker_sanction(struct gs_world *w, int32_t worker)
 {
 	double pen = w->p->regime.audit_penalty;
-	w->w_stress[worker] = (float)clip01(w->w_stress[worker] + 0.05 * pen);
+	if (w->p->mechanism.stress)
+		w->w_stress[worker] = (float)clip01(w->w_stress[worker] + 0.05 * pen);
 	if (w->p->mechanism.motivation)
 		w->w_trust[worker] = (float)clip01(w->w_trust[worker] - 0.05 * pen);
 }

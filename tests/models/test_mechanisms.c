@@ -1,0 +1,1196 @@
+/*
+ * test_mechanisms.c - the direction of each mechanism's effect, on tiny
+ * hand-built worlds or small paired runs (the same seed, one parameter
+ * changed): target pressure and premature closure, audit and record
+ * correction, discretion and resolution at the first case, distrust and
+ * late contact, learning time, overload and pressure on stress, sick leave
+ * and leaving, recruitment of novices, reclassification, stewardship,
+ * continuity, the downstream resource and payment by outcome.
+ *
+ * Statistical checks either hold for every paired draw, or use margins
+ * worked out in the comment next to them, and hold for two seeds.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casework.h"
+#include "citizen.h"
+#include "closure.h"
+#include "contact.h"
+#include "downstream.h"
+#include "engine.h"
+#include "metrics.h"
+#include "queue.h"
+#include "recording.h"
+#include "scenario.h"
+#include "triage.h"
+#include "worker.h"
+#include "world.h"
+
+static const uint64_t seeds[] = {3, 4};
+#define N_SEEDS (sizeof(seeds) / sizeof(seeds[0]))
+
+static void set(struct gs_params *p, const char *key, const char *value)
+{
+	char err[256] = "";
+	if (gs_param_set(p, key, value, err, sizeof(err))) {
+		print_error("%s = %s: %s\n", key, value, err);
+		fail();
+	}
+}
+
+/* Daily ticks, one year, one class, `teams` teams of `per` workers. */
+static void run_base(struct gs_params *p, int64_t citizens, double need_rate, int64_t teams,
+		     int64_t per)
+{
+	assert_int_equal(gs_params_init(p), 0);
+	p->simulation.duration = 365;
+	p->population.citizens = citizens;
+	p->cls[0].need_rate = need_rate;
+	p->workforce.teams = teams;
+	p->workforce.workers_per_team = per;
+}
+
+static void assert_check_ok(const struct gs_world *w)
+{
+	char err[256] = "";
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		fail();
+	}
+}
+
+/* The hook of every run: conservation at every tick. */
+static int check_hook(const struct gs_world *w, void *ctx)
+{
+	char err[256];
+	(void)ctx;
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* One run's parameters and results. */
+struct run {
+	struct gs_params p;
+	size_t n_time, n_bins;
+	struct gs_run_result r;
+};
+
+/* Run params p with seed `seed` (no scenario file: one arm, no events). */
+static void run(struct run *x, const struct gs_params *p, uint64_t seed, gs_tick_hook hook,
+		void *ctx)
+{
+	x->p = *p;
+	gs_run_shape(&x->p, &x->n_time, &x->n_bins);
+	x->r = (struct gs_run_result){0};
+	x->r.series = calloc(GS_N_METRICS * x->n_time, sizeof(double));
+	x->r.class_series =
+	    calloc(GS_N_CLASS_METRICS * (size_t)x->p.n_classes * x->n_time, sizeof(double));
+	x->r.hist_recorded = calloc(x->n_bins, sizeof(double));
+	x->r.hist_true = calloc(x->n_bins, sizeof(double));
+	struct gs_scenario sc = {0};
+	sc.n_arms = 1;
+	sc.arm_params = &x->p;
+	assert_int_equal(gs_run(&sc, 0, seed, &x->r, hook ? hook : check_hook, ctx), 0);
+}
+
+static void run_free(struct run *x)
+{
+	free(x->r.series);
+	free(x->r.class_series);
+	free(x->r.hist_recorded);
+	free(x->r.hist_true);
+}
+
+static double value(const struct run *x, int m, size_t t)
+{
+	return x->r.series[(size_t)m * x->n_time + t];
+}
+
+/* Sum of metric m over the run (intervals with NaN left out). */
+static double total(const struct run *x, int m)
+{
+	double s = 0;
+	for (size_t t = 0; t < x->n_time; t++)
+		if (!isnan(value(x, m, t)))
+			s += value(x, m, t);
+	return s;
+}
+
+static double last(const struct run *x, int m)
+{
+	return value(x, m, x->n_time - 1);
+}
+
+/* Sum of class metric m of class k over the run. */
+static double class_total(const struct run *x, int m, int k)
+{
+	size_t nc = (size_t)x->p.n_classes;
+	double s = 0;
+	for (size_t t = 0; t < x->n_time; t++) {
+		double v = x->r.class_series[((size_t)m * nc + (size_t)k) * x->n_time + t];
+		if (!isnan(v))
+			s += v;
+	}
+	return s;
+}
+
+/* Citizen c has a need of cx components, contacted about now; its case is queued at team 0. */
+static int32_t queue_case(struct gs_world *w, int32_t c, int cx)
+{
+	w->state[c] = GS_NEED_IN_SERVICE;
+	w->sev0[c] = 0.5f;
+	w->sev_t0[c] = w->tick;
+	w->cx[c] = w->left[c] = (uint8_t)cx;
+	w->first_contact[c] = w->tick;
+	w->need_contacts[c] = 1;
+	w->n_in_service++;
+	w->total_arisen++;
+	w->total_value++;
+	int32_t id = gs_case_open(w, c, 0);
+	assert_true(id >= 0);
+	w->case_of[c] = id;
+	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
+	return id;
+}
+
+/* Casework, the downstream resource and closure of tick t. */
+static void work_tick(struct gs_world *w, int32_t t)
+{
+	w->tick = t;
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_int_equal(gs_downstream_phase(w), 0);
+	assert_int_equal(gs_closure_phase(w), 0);
+}
+
+/* ---- target pressure and premature closure ---- */
+
+/*
+ * The chance of closing a case prematurely is premature_base x nearness x
+ * pressure felt x (1 - motivation) x deterrence: none without pressure,
+ * more the harder managers press, none from fully motivated workers.
+ * Motivation is held at 0.6 (mechanism.motivation off) so that only the
+ * pressure changes between the paired runs.
+ */
+static void test_pressure_premature_closures(void **state)
+{
+	(void)state;
+	static const double levels[] = {0, 0.3, 0.9};
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		double premature[3];
+		for (size_t k = 0; k < 3; k++) {
+			struct gs_params p;
+			run_base(&p, 3000, 2, 4, 4);
+			p.mechanism.motivation = false;
+			p.workforce.motivation_initial = 0.6;
+			p.regime.target_pressure = levels[k];
+			struct run x;
+			run(&x, &p, seeds[s], NULL, NULL);
+			premature[k] = total(&x, GS_M_premature_closures);
+			assert_true(total(&x, GS_M_cases_closed) > 2000);
+			run_free(&x);
+		}
+		assert_double_close(premature[0], 0, 0);
+		assert_true(premature[1] > 10);
+		/*
+		 * the propensity is proportional to target_pressure (x 3 here, ~50
+		 * against ~170 closures); with more closures bounced the load
+		 * shifts a little, so ask for twice as many, over 3 Poisson
+		 * standard deviations away
+		 */
+		assert_true(premature[2] > 2 * premature[1]);
+
+		/* fully motivated workers do not game, however hard they are pressed */
+		struct gs_params p;
+		run_base(&p, 3000, 2, 4, 4);
+		p.mechanism.motivation = false;
+		p.workforce.motivation_initial = 1;
+		p.regime.target_pressure = 0.9;
+		struct run x;
+		run(&x, &p, seeds[s], NULL, NULL);
+		assert_double_close(total(&x, GS_M_premature_closures), 0, 0);
+		run_free(&x);
+	}
+}
+
+/* ---- audit and record correction ---- */
+
+/*
+ * 2000 measured cases close at tick 100, 12 ticks after their recorded
+ * start: just over the target of 10, within the window of 10 x 1.5 where
+ * a record is worth correcting. Workers of motivation 0.5 under pressure
+ * 0.7 (0.35 felt with no shortfall) correct a record with probability
+ * 0.8 x 0.35 x 0.5 x exp(-deterrence x audit_probability x audit_penalty):
+ * 0.14 unaudited, x 0.61, 0.14 and 0.0025 at expected sanctions of 0.05,
+ * 0.2 and 0.6. The draws are paired (the same stream for each case in
+ * every arm), so a record corrected under stronger sanctions is also
+ * corrected under weaker ones.
+ */
+static void test_audit_deters_manipulation(void **state)
+{
+	(void)state;
+	static const double prob[] = {0, 0.05, 0.2, 0.3}, pen[] = {0, 1, 1, 2};
+	double manipulated[4], catches[4];
+	uint8_t corrected[4][2000];
+	for (size_t k = 0; k < 4; k++) {
+		struct gs_params p;
+		run_base(&p, 2000, 0, 1, 4);
+		p.service.time_target = 10;
+		p.workforce.gaming_window = 0.5;
+		p.workforce.manipulation_base = 0.8;
+		p.workforce.deterrence = 10;
+		p.regime.target_pressure = 0.7;
+		p.regime.audit_probability = prob[k];
+		p.regime.audit_penalty = pen[k];
+		struct gs_world *w = gs_world_alloc(&p, 12);
+		assert_non_null(w);
+		for (size_t i = 0; i < w->n_workers; i++)
+			w->w_motivation[i] = 0.5f;
+		for (int32_t c = 0; c < 2000; c++) {
+			w->tick = 88;
+			int32_t id = queue_case(w, c, 1);
+			w->tick = 100;
+			double before = w->tally.manipulated;
+			int32_t rec = gs_record_closure(w, id, c % 4);
+			corrected[k][c] = w->tally.manipulated > before;
+			/* a corrected record stands unless the audit found it */
+			assert_int_equal(rec <= 10, !!(w->cases.flags[id] & GS_CF_MANIPULATED));
+		}
+		manipulated[k] = w->tally.manipulated;
+		catches[k] = w->tally.audit_catches;
+		gs_world_free(w);
+		double expect = 2000 * 0.8 * 0.35 * 0.5 * exp(-10 * prob[k] * pen[k]);
+		/* binomial counts within 5 standard deviations of the expectation */
+		assert_true(fabs(manipulated[k] - expect) <= 5 * sqrt(expect) + 1);
+		/* every record caught was corrected */
+		assert_true(catches[k] <= manipulated[k]);
+	}
+	for (size_t k = 1; k < 4; k++) {
+		assert_true(manipulated[k] < manipulated[k - 1]);
+		for (int32_t c = 0; c < 2000; c++)
+			assert_true(corrected[k][c] <= corrected[k - 1][c]);
+	}
+	assert_double_close(catches[0], 0, 0);
+	/* ~170 x 0.05 and ~38 x 0.2 expected: none caught has probability below e^-7 */
+	assert_true(catches[1] > 0 && catches[2] > 0);
+}
+
+/*
+ * The same in runs, where the load decides how many recorded times land
+ * just over a short target (2 days): strong expected sanctions (0.3 x 2)
+ * all but stop correction, and audits catch some where they happen.
+ */
+static void test_audit_in_runs(void **state)
+{
+	(void)state;
+	static const double prob[] = {0, 0.05, 0.2, 0.3}, pen[] = {0, 1, 1, 2};
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		double manipulated[4], catches[4];
+		for (size_t k = 0; k < 4; k++) {
+			struct gs_params p;
+			run_base(&p, 2000, 2, 2, 4);
+			p.regime.target_pressure = 0.7;
+			p.service.time_target = 2;
+			p.workforce.gaming_window = 1;
+			p.workforce.deterrence = 10;
+			p.regime.audit_probability = prob[k];
+			p.regime.audit_penalty = pen[k];
+			struct run x;
+			run(&x, &p, seeds[s], NULL, NULL);
+			manipulated[k] = total(&x, GS_M_records_manipulated);
+			catches[k] = total(&x, GS_M_audit_catches);
+			run_free(&x);
+		}
+		assert_double_close(catches[0], 0, 0);
+		assert_true(manipulated[0] >= 20);
+		assert_true(manipulated[3] < 0.25 * manipulated[0]);
+		assert_true(manipulated[1] + manipulated[2] > 0);
+		assert_true(catches[1] + catches[2] > 0);
+	}
+}
+
+/* The audit alone: a record corrected just under the target is found and restored. */
+static void test_audit_restores_record(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	run_base(&p, 400, 0, 1, 2);
+	p.service.time_target = 10;
+	p.workforce.gaming_window = 0.5;
+	p.regime.target_pressure = 1;
+	p.workforce.manipulation_base = 1;
+	p.workforce.motivation_initial = 0;
+	p.regime.audit_probability = 1;
+	p.regime.audit_penalty = 0.5;
+	p.workforce.deterrence = 0; /* sanctions that do not deter: every record is corrected */
+	struct gs_world *w = gs_world_alloc(&p, 8);
+	assert_non_null(w);
+	w->team[0].shortfall = 0.2; /* full pressure felt */
+	assert_double_close(gs_gaming(w, 0, 0), 1, 1e-12);
+	for (int32_t c = 0; c < 400; c++) {
+		w->tick = 88; /* recorded start: 12 ticks before closure, within 10 x 1.5 */
+		int32_t id = queue_case(w, c, 1);
+		w->tick = 100;
+		int32_t rec = gs_record_closure(w, id, 0);
+		/* corrected to just under the target, then found: back to the true time */
+		assert_int_equal(rec, 12);
+		assert_int_equal(w->cases.rec_start[id], 88);
+		assert_int_equal(w->cases.flags[id] & GS_CF_MANIPULATED, 0);
+	}
+	assert_double_close(w->tally.manipulated, 400, 0);
+	assert_double_close(w->tally.audit_catches, 400, 0);
+	/* caught workers are stressed */
+	assert_true(w->w_stress[0] > 0);
+	gs_world_free(w);
+}
+
+/* ---- discretion and resolution at the first case ---- */
+
+/*
+ * 600 needs of 1..6 components are queued at once; each is worked once
+ * (citizens do not come back in this world). A need is met at its first
+ * case only if every component is taken on and resolved: with discretion
+ * d a need of k components is wholly taken on with probability d^(k-1).
+ */
+static double first_case_met_share(double discretion, uint64_t seed, double *simple)
+{
+	struct gs_params p;
+	run_base(&p, 600, 0, 1, 8);
+	p.regime.discretion = discretion;
+	p.population.abandon_probability = 0;
+	p.service.resolve_base = 0.6; /* most components resolved: the offer is what matters */
+	p.cls[0].hours_per_component = 0.5;
+	struct gs_world *w = gs_world_alloc(&p, seed);
+	assert_non_null(w);
+	for (int32_t c = 0; c < 600; c++)
+		queue_case(w, c, 1 + c % 6);
+	for (int32_t t = 0; t < 200 && w->n_in_service > 0; t++)
+		work_tick(w, t);
+	assert_int_equal(w->n_in_service, 0);
+	assert_check_ok(w);
+	int met = 0, n_complex = 0, met1 = 0;
+	for (int32_t c = 0; c < 600; c++) {
+		if (1 + c % 6 >= 3) {
+			n_complex++;
+			met += w->state[c] == GS_NEED_NONE;
+		} else if (1 + c % 6 == 1) {
+			met1 += w->state[c] == GS_NEED_NONE;
+		}
+	}
+	assert_int_equal(n_complex, 400);
+	*simple = met1 / 100.0;
+	gs_world_free(w);
+	return met / 400.0;
+}
+
+static void test_discretion_first_case(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		double simple_lo, simple_hi;
+		double lo = first_case_met_share(0.1, seeds[s], &simple_lo);
+		double hi = first_case_met_share(0.9, seeds[s], &simple_hi);
+		/*
+		 * resolving 0.82 of components (0.6 + 0.5 x 0.5 + 0.2 x 0.3, less
+		 * 10% barriers), a need of k >= 3 components is met at its
+		 * first case with probability ~d^(k-1) 0.82^k: ~0.30 on average with
+		 * d = 0.9 (120 of 400) and under 0.01 with d = 0.1
+		 */
+		assert_true(hi > 0.15);
+		assert_true(lo < 0.03);
+		assert_true(hi > lo + 0.12);
+		/* single components are taken on whatever the discretion */
+		assert_true(simple_lo > 0.6 && simple_hi > 0.6);
+	}
+}
+
+/* ---- distrust and late contact ---- */
+
+/* Severity and delay at value contacts, seen from the hook at the end of each tick. */
+struct contact_obs {
+	int32_t *arose;	 /* tick the citizen's open need arose, -1 if none seen */
+	uint8_t *before; /* need state at the end of the previous tick */
+	double sev_sum, sev_min, delay_sum;
+	long n;
+};
+
+static int contact_hook(const struct gs_world *w, void *ctx)
+{
+	struct contact_obs *o = ctx;
+	if (check_hook(w, NULL))
+		return -1;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		int32_t c = (int32_t)i;
+		if (o->before[i] == GS_NEED_NONE && w->state[c] != GS_NEED_NONE)
+			o->arose[i] = w->tick;
+		if (w->first_contact[c] == w->tick && w->need_contacts[c] == 1 &&
+		    o->arose[i] >= 0) {
+			double s = gs_severity(w, c, w->tick);
+			o->sev_sum += s;
+			o->sev_min = fmin(o->sev_min, s);
+			o->delay_sum += w->tick - o->arose[i];
+			o->n++;
+		}
+		o->before[i] = w->state[c];
+	}
+	return 0;
+}
+
+/*
+ * theta = contact_threshold + contact_distrust x (1 - trust) x (1 -
+ * contact_threshold) +- 0.05: 0.35 + 0.6 x 0.15 x 0.65 = 0.41 with trust
+ * 0.85 and 0.64 with trust 0.25. Needs arise at 0.15..0.45 and escalate
+ * with a time constant of 60 days: from 0.3 that is ~10 days to 0.41 and
+ * ~40 days to 0.64. Trust is held fixed (mechanism.trust off) and nobody
+ * works the cases, so that a value contact's severity is exactly where the
+ * citizen decided to come.
+ */
+static void test_distrust_delays_contact(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		struct contact_obs obs[2];
+		static const double trust[2] = {0.85, 0.25};
+		for (int k = 0; k < 2; k++) {
+			struct gs_params p;
+			run_base(&p, 2000, 1, 2, 2);
+			p.population.trust_initial = trust[k];
+			p.population.trust_sd = 0;
+			p.population.contact_distrust = 0.6;
+			p.cls[0].contact_threshold = 0.35;
+			p.cls[0].escalation_time = 60;
+			p.mechanism.trust = false;
+			p.workforce.hours_per_day = 0;
+			struct contact_obs *o = &obs[k];
+			*o = (struct contact_obs){0};
+			o->arose = malloc(2000 * sizeof(int32_t));
+			o->before = calloc(2000, 1);
+			for (size_t i = 0; i < 2000; i++)
+				o->arose[i] = -1;
+			o->sev_min = 1;
+			struct run x;
+			run(&x, &p, seeds[s], contact_hook, o);
+			run_free(&x);
+			free(o->arose);
+			free(o->before);
+			assert_true(o->n > 500);
+		}
+		double sev_hi = obs[0].sev_sum / obs[0].n, sev_lo = obs[1].sev_sum / obs[1].n;
+		double delay_hi = obs[0].delay_sum / obs[0].n,
+		       delay_lo = obs[1].delay_sum / obs[1].n;
+		/* nobody comes below their threshold: 0.41 - 0.05 and 0.64 - 0.05 */
+		assert_true(obs[0].sev_min >= 0.3585 - 1e-4);
+		assert_true(obs[1].sev_min >= 0.5925 - 1e-4);
+		assert_true(sev_lo > sev_hi + 0.15);
+		/* about 30 days later on average; half of that is a wide margin */
+		assert_true(delay_lo > delay_hi + 15);
+	}
+}
+
+/* ---- learning time ---- */
+
+/*
+ * Protected learning raises skill by learning_rate x hours x (1 - skill)
+ * (x the complexity factor) a day, and team know-how by knowhow_rate x the
+ * team's learning hours x (1 - know-how): with 0.1 of 7 hours, the gaps
+ * of skill and know-how to 1 shrink by ~exp(-1) a year, well beyond what
+ * practice alone gives. Turnover is off so that the same workers are
+ * followed in every run.
+ */
+static void test_learning_time(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		struct run x[3];
+		for (int k = 0; k < 3; k++) {
+			struct gs_params p;
+			run_base(&p, 1500, 1.5, 2, 4);
+			p.mechanism.turnover = false;
+			p.workforce.learning_rate = 0.004;
+			p.workforce.knowhow_rate = 0.001;
+			p.regime.learning_time = k == 0 ? 0 : 0.1;
+			/* the third: hours protected, mechanism off */
+			p.mechanism.learning = k != 2;
+			run(&x[k], &p, seeds[s], NULL, NULL);
+		}
+		double s0 = value(&x[0], GS_M_worker_skill_mean, 0);
+		/* without learning, know-how stays where it was (no turnover) */
+		assert_double_close(last(&x[0], GS_M_knowhow_mean), 0.3, 1e-12);
+		assert_double_close(last(&x[2], GS_M_knowhow_mean), 0.3, 1e-12);
+		/* with it, 4 x 0.7 h x 0.001 a day: 1 - 0.7 exp(-1.02) = 0.75 (less sick days) */
+		assert_true(last(&x[1], GS_M_knowhow_mean) > 0.65);
+		/* skill grows faster, already after a quarter */
+		double g_none = last(&x[0], GS_M_worker_skill_mean) - s0;
+		double g_learn = last(&x[1], GS_M_worker_skill_mean) - s0;
+		double g_off = last(&x[2], GS_M_worker_skill_mean) - s0;
+		assert_true(g_learn > g_none + 0.1);
+		assert_true(g_learn > g_off + 0.1);
+		assert_true(value(&x[1], GS_M_worker_skill_mean, 90) >
+			    value(&x[0], GS_M_worker_skill_mean, 90) + 0.02);
+		assert_true(g_none >= 0); /* practice never lowers skill */
+		for (int k = 0; k < 3; k++)
+			run_free(&x[k]);
+	}
+}
+
+/* ---- stress, sick leave and leaving ---- */
+
+/* Workers of the worker phase's tiny world: no citizens' needs, `n` workers in one team. */
+static struct gs_world *worker_world(struct gs_params *p, int64_t n, uint64_t seed)
+{
+	run_base(p, 10, 0, 1, n);
+	p->regime.discretion = 0.2;
+	p->workforce.stress_rate = 0.02;
+	p->workforce.stress_recovery = 0.03;
+	p->workforce.autonomy_buffer = 0.5;
+	struct gs_world *w = gs_world_alloc(p, seed);
+	assert_non_null(w);
+	return w;
+}
+
+/*
+ * Stress gains stress_rate x (overload + pressure felt) x (1 - buffer x
+ * discretion) a day and, with slack, loses stress_recovery x stress: over
+ * 30 days, overloaded under pressure (0.7 x 0.5 felt with no shortfall) it
+ * rises by 0.02 x 1.35 x 0.9 a day with no recovery.
+ */
+static void test_stress_overload_pressure(void **state)
+{
+	(void)state;
+	double stress[2][2];
+	for (int over = 0; over < 2; over++) {
+		for (int press = 0; press < 2; press++) {
+			struct gs_params p;
+			struct gs_world *w = worker_world(&p, 50, 1);
+			p.mechanism.turnover = false;
+			p.regime.target_pressure = press ? 0.7 : 0;
+			for (int32_t t = 0; t < 30; t++) {
+				w->tick = t;
+				for (size_t i = 0; i < w->n_workers; i++)
+					w->w_overloaded[i] = (uint8_t)over;
+				assert_int_equal(gs_worker_phase(w), 0);
+			}
+			for (size_t i = 1; i < w->n_workers; i++)
+				assert_double_close(w->w_stress[i], w->w_stress[0], 1e-6);
+			stress[over][press] = w->w_stress[0];
+			gs_world_free(w);
+		}
+	}
+	assert_double_close(stress[0][0], 0, 0);
+	assert_double_close(stress[1][1], 30 * 0.02 * 1.35 * 0.9, 1e-4);
+	assert_double_close(stress[1][0], 30 * 0.02 * 0.9, 1e-4);
+	/* pressure alone: towards 0.02 x 0.35 x 0.9 / 0.03 = 0.21, with recovery */
+	double eq = 0.02 * 0.35 * 0.9 / 0.03;
+	assert_double_close(stress[0][1], eq * (1 - pow(1 - 0.03, 30)), 1e-5);
+	assert_true(stress[1][1] > stress[1][0] && stress[1][0] > stress[0][1] &&
+		    stress[0][1] > stress[0][0]);
+}
+
+/*
+ * With stress held (mechanism.stress off), 400 workers at stress 0.8 and
+ * 400 at 0: the sick-leave hazard is 2 x (1 + 4 x 0.8) = 8.4 against 2 a
+ * year, leaving 0.5 x (1 + 4 x 0.8) = 2.1 against 0.5. Over 90 days, with
+ * fewer workers at risk as they leave (for good here) or are off sick,
+ * that is ~570 against ~180 sick-leave episodes and ~140 against ~50
+ * leavers: a factor 2 is over 3 standard deviations away for the leavers
+ * and far more for sick leave.
+ */
+static void test_stress_sick_leave_leaving(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		double sick[2], leavers[2];
+		for (int k = 0; k < 2; k++) {
+			struct gs_params p;
+			struct gs_world *w = worker_world(&p, 400, seeds[s]);
+			p.mechanism.stress = false;
+			p.mechanism.motivation = false;
+			p.workforce.motivation_initial = 1;
+			p.workforce.sick_rate = 2;
+			p.workforce.sick_stress = 4;
+			p.workforce.sick_duration = 7;
+			p.workforce.leave_rate = 0.5;
+			p.workforce.leave_stress = 4;
+			p.workforce.leave_motivation = 0;
+			p.workforce.recruitment_delay = 1000;
+			for (size_t i = 0; i < w->n_workers; i++) {
+				w->w_motivation[i] = 1;
+				w->w_stress[i] = k ? 0.8f : 0.0f;
+			}
+			sick[k] = 0;
+			for (int32_t t = 0; t < 90; t++) {
+				w->tick = t;
+				uint8_t was[400];
+				memcpy(was, w->w_status, sizeof(was));
+				assert_int_equal(gs_worker_phase(w), 0);
+				for (size_t i = 0; i < 400; i++)
+					sick[k] +=
+					    was[i] == GS_W_PRESENT && w->w_status[i] == GS_W_SICK;
+			}
+			leavers[k] = w->tally.leavers;
+			gs_world_free(w);
+		}
+		assert_true(sick[0] > 100 && leavers[0] > 20);
+		assert_true(sick[1] > 2 * sick[0]);
+		assert_true(leavers[1] > 2 * leavers[0]);
+	}
+}
+
+/*
+ * An audit's sanction raises the caught worker's stress and lowers their
+ * trust in management by 0.05 x audit_penalty, each only while its
+ * mechanism is on: with mechanism.stress off nothing raises stress (and
+ * nothing would lower it again).
+ */
+static void test_sanction_switches(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	struct gs_world *w = worker_world(&p, 2, 1);
+	p.regime.audit_penalty = 2;
+	gs_worker_sanction(w, 0);
+	assert_double_close(w->w_stress[0], 0.1, 1e-6);
+	assert_double_close(w->w_trust[0], p.workforce.trust_initial - 0.1, 1e-6);
+	p.mechanism.stress = false;
+	p.mechanism.motivation = false;
+	gs_worker_sanction(w, 1);
+	double trust = w->w_trust[1], stress = w->w_stress[1];
+	gs_world_free(w);
+	assert_double_close(trust, p.workforce.trust_initial, 1e-6);
+	assert_double_close(stress, 0, 0);
+}
+
+/*
+ * Paired runs: a light load without pressure against a heavy one under
+ * pressure. Stress and the sick leave it brings are higher in the second.
+ */
+static void test_stress_in_runs(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		struct run x[2];
+		for (int k = 0; k < 2; k++) {
+			struct gs_params p;
+			run_base(&p, 2000, k ? 3 : 0.8, 4, 5);
+			p.regime.target_pressure = k ? 0.7 : 0;
+			p.workforce.sick_rate = 2;
+			p.workforce.sick_stress = 4;
+			run(&x[k], &p, seeds[s], NULL, NULL);
+		}
+		double st0 = total(&x[0], GS_M_worker_stress_mean) / (double)x[0].n_time;
+		double st1 = total(&x[1], GS_M_worker_stress_mean) / (double)x[1].n_time;
+		assert_true(st0 < 0.05);
+		assert_true(st1 > st0 + 0.1);
+		/*
+		 * worker-days sick: ~20 workers x 2/y x 7 d ~ 280 a year at no
+		 * stress, (1 + 4 s) times that under stress s; ask for 1.3 times
+		 */
+		assert_true(total(&x[1], GS_M_workers_sick) >
+			    1.3 * total(&x[0], GS_M_workers_sick));
+		for (int k = 0; k < 2; k++)
+			run_free(&x[k]);
+	}
+}
+
+/* ---- recruitment of novices ---- */
+
+/*
+ * A leaver's case goes back to the queue and a share of the team's
+ * know-how leaves with them; the post stays vacant for exactly
+ * ceil(recruitment_delay) ticks, then a novice starts in it.
+ */
+static void test_novice_replaces_leaver(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	struct gs_world *w = worker_world(&p, 1, 5);
+	p.cls[0].hours_per_component = 1000; /* the case stays in hand */
+	p.workforce.sick_rate = 0;
+	p.workforce.leave_rate = 100;
+	p.workforce.leave_stress = 5;
+	p.workforce.novice_skill = 0.25;
+	p.workforce.motivation_initial = 0.7;
+	p.workforce.trust_initial = 0.65;
+	p.workforce.knowhow_loss = 0.5;
+	set(&p, "workforce.recruitment_delay", "300h"); /* 12.5 days: 13 ticks */
+	w->w_skill[0] = 0.9f;
+	w->w_stress[0] = 1;
+	w->w_motivation[0] = 0.2f;
+	int32_t id = queue_case(w, 0, 2);
+	w->tick = 0;
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_int_equal(w->w_case[0], id);
+	assert_int_equal(w->queue[0].len, 0);
+	/* a hazard of over 0.8 a tick: the worker leaves within a few */
+	int32_t left_at = -1;
+	for (int32_t t = 1; t < 50 && left_at < 0; t++) {
+		w->tick = t;
+		assert_int_equal(gs_worker_phase(w), 0);
+		if (w->w_status[0] == GS_W_VACANT)
+			left_at = t;
+	}
+	assert_true(left_at > 0);
+	assert_double_close(w->tally.leavers, 1, 0);
+	assert_int_equal(w->w_case[0], -1);
+	assert_int_equal(w->cases.status[id], GS_CASE_QUEUED);
+	assert_int_equal(w->cases.worker[id], -1);
+	assert_int_equal(w->queue[0].len, 1);
+	assert_double_close(w->team[0].knowhow, 0.3 * (1 - 0.5), 1e-12);
+	assert_check_ok(w);
+	p.workforce.leave_rate = 0;
+	for (int32_t t = left_at + 1; t < left_at + 13; t++) {
+		w->tick = t;
+		assert_int_equal(gs_casework_phase(w), 0);
+		assert_int_equal(gs_worker_phase(w), 0);
+		assert_int_equal(w->w_status[0], GS_W_VACANT);
+		/* nobody works the case meanwhile */
+		assert_int_equal(w->cases.status[id], GS_CASE_QUEUED);
+	}
+	w->tick = left_at + 13;
+	assert_int_equal(gs_worker_phase(w), 0);
+	assert_int_equal(w->w_status[0], GS_W_PRESENT);
+	assert_double_close(w->w_skill[0], (float)0.25, 0);
+	assert_double_close(w->w_motivation[0], (float)0.7, 0);
+	assert_double_close(w->w_trust[0], (float)0.65, 0);
+	assert_double_close(w->w_stress[0], 0, 0);
+	assert_int_equal(w->w_case[0], -1);
+	/* the novice takes the case up again */
+	w->tick++;
+	assert_int_equal(gs_casework_phase(w), 0);
+	assert_int_equal(w->w_case[0], id);
+	assert_check_ok(w);
+	gs_world_free(w);
+}
+
+/* Vacancies seen from the hook of a run with many leavers. */
+struct vacancy_obs {
+	int32_t left_at[64];
+	uint8_t before[64];
+	double novice;
+	double motivation;
+	int32_t delay;
+	long refilled, bad;
+};
+
+static int vacancy_hook(const struct gs_world *w, void *ctx)
+{
+	struct vacancy_obs *o = ctx;
+	if (check_hook(w, NULL))
+		return -1;
+	for (size_t i = 0; i < w->n_workers; i++) {
+		uint8_t now = w->w_status[i];
+		if (now == GS_W_VACANT && o->before[i] != GS_W_VACANT)
+			o->left_at[i] = w->tick;
+		if (now == GS_W_VACANT && w->tick - o->left_at[i] >= o->delay) {
+			print_error("tick %d: worker %zu vacant since %d\n", w->tick, i,
+				    o->left_at[i]);
+			o->bad++;
+		}
+		if (now != GS_W_VACANT && o->before[i] == GS_W_VACANT) {
+			o->refilled++;
+			if (now != GS_W_PRESENT || w->tick - o->left_at[i] != o->delay ||
+			    w->w_skill[i] != (float)o->novice || w->w_stress[i] != 0 ||
+			    w->w_motivation[i] != (float)o->motivation || w->w_case[i] != -1) {
+				print_error("tick %d: worker %zu back after %d ticks, skill %g\n",
+					    w->tick, i, w->tick - o->left_at[i],
+					    (double)w->w_skill[i]);
+				o->bad++;
+			}
+		}
+		o->before[i] = now;
+	}
+	return 0;
+}
+
+static void test_novices_in_run(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		struct gs_params p;
+		run_base(&p, 1500, 2, 4, 6);
+		p.regime.target_pressure = 0.5;
+		p.workforce.leave_rate = 3;
+		p.workforce.recruitment_delay = 30;
+		p.workforce.novice_skill = 0.2;
+		p.regime.learning_time = 0; /* nothing changes a novice's skill in its first tick */
+		struct vacancy_obs o = {0};
+		o.novice = 0.2;
+		o.motivation = p.workforce.motivation_initial;
+		o.delay = 30;
+		struct run x;
+		run(&x, &p, seeds[s], vacancy_hook, &o);
+		assert_int_equal(o.bad, 0);
+		/* 24 workers leaving at 3+ a year each: dozens of posts refilled */
+		assert_true(o.refilled > 20);
+		assert_true(total(&x, GS_M_leavers) >= (double)o.refilled);
+		run_free(&x);
+	}
+}
+
+/* ---- reclassification ---- */
+
+/*
+ * Triage looks once at each measured case waiting between 3/4 of the
+ * target and the target. Under full pressure, with unmotivated workers and
+ * no deterrence, every case it looks at leaves the measured category.
+ */
+static void test_reclassification_window(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	run_base(&p, 10, 0, 1, 2);
+	p.service.time_target = 10;
+	p.regime.target_pressure = 1;
+	p.workforce.reclassify_base = 1;
+	p.workforce.motivation_initial = 0;
+	struct gs_world *w = gs_world_alloc(&p, 2);
+	assert_non_null(w);
+	w->team[0].shortfall = 0.2;
+	static const int32_t waits[] = {5, 7, 8, 10, 11, 9};
+	int32_t id[6];
+	for (int i = 0; i < 6; i++) {
+		w->tick = 20 - waits[i];
+		id[i] = queue_case(w, i, 1);
+	}
+	/* the last one is of a class outside the measured category */
+	w->cases.flags[id[5]] = 0;
+	w->tick = 20;
+	assert_int_equal(gs_triage_phase(w), 0);
+	for (int i = 0; i < 5; i++) {
+		bool in_window = waits[i] >= 7.5 && waits[i] <= 10;
+		uint8_t f = w->cases.flags[id[i]];
+		assert_int_equal(!(f & GS_CF_MEASURED), in_window);
+		assert_int_equal(!!(f & GS_CF_RECLASSIFIED), in_window);
+	}
+	assert_int_equal(w->cases.flags[id[5]], 0);
+	assert_double_close(w->tally.reclassified, 2, 0);
+	/* a tick later the one waiting 7 is in the window; the others are not looked at again */
+	w->tick = 21;
+	assert_int_equal(gs_triage_phase(w), 0);
+	assert_double_close(w->tally.reclassified, 3, 0);
+	assert_int_equal(w->cases.flags[id[1]] & GS_CF_MEASURED, 0);
+	assert_true(w->cases.flags[id[0]] & GS_CF_MEASURED);
+
+	/* no pressure: nothing is looked at */
+	p.regime.target_pressure = 0;
+	w->tick = 14;
+	int32_t fresh = queue_case(w, 6, 1);
+	w->tick = 22;
+	assert_int_equal(gs_triage_phase(w), 0);
+	assert_int_equal(w->cases.flags[fresh], GS_CF_MEASURED);
+	assert_double_close(w->tally.reclassified, 3, 0);
+	gs_world_free(w);
+}
+
+/*
+ * Runs with a short target (2 days): under pressure, measured cases about
+ * to breach are reclassified and fewer closures count towards the target;
+ * without pressure, or with triage off, none are. Premature closure and
+ * record correction are off so that they do not change the load, and
+ * there is no audit to undo reclassifications.
+ */
+static void test_reclassification_runs(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		/* pressure and triage, pressure without triage, triage without pressure */
+		struct run x[3];
+		for (int k = 0; k < 3; k++) {
+			struct gs_params p;
+			run_base(&p, 2000, 2.5, 2, 4);
+			p.service.time_target = 2;
+			p.regime.audit_probability = 0;
+			p.mechanism.premature_closure = false;
+			p.mechanism.recording = false;
+			p.regime.target_pressure = k == 2 ? 0 : 0.7;
+			p.mechanism.triage = k != 1;
+			run(&x[k], &p, seeds[s], NULL, NULL);
+		}
+		double re = total(&x[0], GS_M_reclassifications);
+		assert_true(re > 50);
+		assert_double_close(total(&x[1], GS_M_reclassifications), 0, 0);
+		assert_double_close(total(&x[2], GS_M_reclassifications), 0, 0);
+		/* every closure is measured unless reclassified */
+		for (int k = 1; k < 3; k++)
+			assert_double_close(total(&x[k], GS_M_cases_measured),
+					    total(&x[k], GS_M_cases_closed), 0);
+		double unmeasured =
+		    total(&x[0], GS_M_cases_closed) - total(&x[0], GS_M_cases_measured);
+		assert_true(unmeasured <= re);
+		/* the others are still open at the end, or their citizens gave up waiting */
+		assert_true(unmeasured >= re - last(&x[0], GS_M_needs_in_service) -
+					      total(&x[0], GS_M_needs_abandoned));
+		assert_true(total(&x[0], GS_M_cases_measured) < total(&x[1], GS_M_cases_measured));
+		for (int k = 0; k < 3; k++)
+			run_free(&x[k]);
+	}
+}
+
+/* ---- stewardship ---- */
+
+/* Barriers fall by regime.stewardship per year, compounded every tick; none without it. */
+static void test_stewardship_barriers(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		struct run x[2];
+		for (int k = 0; k < 2; k++) {
+			struct gs_params p;
+			run_base(&p, 1500, 2, 2, 4);
+			p.service.barrier = 0.2;
+			p.regime.stewardship = k ? 1 : 0;
+			run(&x[k], &p, seeds[s], NULL, NULL);
+		}
+		double keep = exp(-1.0 / 365);
+		for (size_t t = 0; t < x[0].n_time; t++) {
+			assert_double_close(value(&x[0], GS_M_barrier_mean, t), 0.2, 1e-12);
+			/* the interval of tick t ends after t + 1 ticks of stewardship */
+			assert_double_close(value(&x[1], GS_M_barrier_mean, t),
+					    0.2 * pow(keep, (double)(t + 1)), 1e-9);
+		}
+		/*
+		 * fewer hand-off contacts per closure: the mean barrier over the
+		 * year is 0.2 x (1 - e^-1) = 0.126 against 0.2, ~37% fewer; ask
+		 * for 15% on ~600 hand-offs
+		 */
+		double h0 = total(&x[0], GS_M_contacts_handoff) / total(&x[0], GS_M_cases_closed);
+		double h1 = total(&x[1], GS_M_contacts_handoff) / total(&x[1], GS_M_cases_closed);
+		assert_true(h1 < 0.85 * h0);
+		for (int k = 0; k < 2; k++)
+			run_free(&x[k]);
+	}
+}
+
+/* ---- continuity ---- */
+
+/*
+ * 40 citizens come back about needs of 2 components, each having last
+ * seen worker c % 4 of the team. All workers have the same skill, which
+ * practice does not change, and take on every component, so that a case
+ * needs exactly 2 x 0.5 h x (1.5 - 0.5) = 1 h, or 0.7 h when seen by the
+ * worker who knows the citizen.
+ */
+static void continuity_world(double continuity, uint64_t seed, double *known_share,
+			     double *hours_per_case)
+{
+	struct gs_params p;
+	run_base(&p, 40, 0, 1, 4);
+	p.workforce.skill_initial = 0.5;
+	p.workforce.skill_sd = 0;
+	p.workforce.skill_from_practice = 0;
+	p.mechanism.coproduction = false;
+	p.regime.discretion = 1;
+	p.cls[0].hours_per_component = 0.5;
+	p.population.abandon_probability = 0;
+	p.service.continuity_saving = 0.3;
+	p.service.continuity_wait = 3;
+	p.service.contact_hours = 0; /* every hour goes to the cases */
+	p.regime.continuity = continuity;
+	struct gs_world *w = gs_world_alloc(&p, seed);
+	assert_non_null(w);
+	int32_t last[40];
+	for (int32_t c = 0; c < 40; c++) {
+		last[c] = c % 4;
+		w->last_worker[c] = last[c];
+		/* a need first brought at tick 0, back at tick 1 */
+		w->state[c] = GS_NEED_PENDING;
+		w->sev0[c] = 0.5f;
+		w->sev_t0[c] = 0;
+		w->cx[c] = w->left[c] = 2;
+		w->first_contact[c] = 0;
+		w->need_contacts[c] = 1;
+		w->n_pending++;
+		w->total_arisen++;
+		w->total_value++;
+		w->due[c] = 1;
+		w->due_kind[c] = GS_DUE_RETURN;
+		assert_int_equal(gs_citizen_reschedule(w, c), 0);
+	}
+	w->tick = 1;
+	assert_int_equal(gs_citizen_phase(w), 0);
+	assert_int_equal(gs_contact_phase(w), 0);
+	assert_int_equal(w->n_in_service, 40);
+	assert_check_ok(w);
+	int known = 0, taken = 0;
+	for (int32_t t = 1; t < 30 && w->n_in_service > 0; t++) {
+		w->tick = t;
+		int32_t id_of[40];
+		for (int32_t c = 0; c < 40; c++) {
+			int32_t id = w->case_of[c];
+			id_of[c] = id >= 0 && w->cases.status[id] == GS_CASE_QUEUED ? id : -1;
+		}
+		assert_int_equal(gs_casework_phase(w), 0);
+		for (int32_t c = 0; c < 40; c++) {
+			if (id_of[c] < 0 || w->cases.status[id_of[c]] == GS_CASE_QUEUED)
+				continue;
+			taken++;
+			known += w->cases.worker[id_of[c]] == last[c];
+		}
+		assert_int_equal(gs_downstream_phase(w), 0);
+		assert_int_equal(gs_closure_phase(w), 0);
+	}
+	assert_int_equal(taken, 40);
+	assert_int_equal(w->n_in_service, 0);
+	*known_share = known / 40.0;
+	*hours_per_case = w->tally.hours_casework / 40;
+	gs_world_free(w);
+}
+
+static void test_continuity(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		double known1, hours1, known0, hours0;
+		continuity_world(1, seeds[s], &known1, &hours1);
+		continuity_world(0, seeds[s], &known0, &hours0);
+		/* every returning citizen is seen by their worker, who needs 30% fewer hours */
+		assert_double_close(known1, 1, 0);
+		assert_double_close(hours1, 0.7, 1e-4);
+		/* without continuity, whoever is free: mostly someone else */
+		assert_true(known0 < 0.6);
+		assert_double_close(hours0, 1 - 0.3 * known0, 1e-4);
+		assert_true(hours1 < hours0);
+	}
+}
+
+/* ---- the downstream resource ---- */
+
+/* Units of the resource are conserved; waiting cases are what the world says. */
+static int resource_hook(const struct gs_world *w, void *ctx)
+{
+	(void)ctx;
+	if (check_hook(w, NULL))
+		return -1;
+	int64_t cap = w->p->downstream.capacity;
+	size_t waiting = 0;
+	for (size_t k = 0; k < w->cases.cap; k++)
+		waiting += w->cases.status[k] == GS_CASE_WAITING;
+	int64_t held = 0;
+	for (int32_t t = w->tick + 1; t < w->n_ticks; t++)
+		held += w->res_release[t];
+	if (w->res_free < 0 || w->res_free > cap || waiting != w->n_res_wait ||
+	    w->res_free + held > cap) {
+		print_error("tick %d: %lld free, %lld held of %lld; %zu waiting, %zu listed\n",
+			    w->tick, (long long)w->res_free, (long long)held, (long long)cap,
+			    waiting, w->n_res_wait);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Every case needs a unit (resource_share 1) and there is one unit, held
+ * for at least a tick: at most one case closes a day, the rest wait. With
+ * mechanism.downstream off nobody waits.
+ */
+static void test_downstream(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		struct run x[2];
+		for (int k = 0; k < 2; k++) {
+			struct gs_params p;
+			run_base(&p, 800, 1.5, 2, 4);
+			p.cls[0].resource_share = 1;
+			p.downstream.capacity = 1;
+			p.downstream.stay = 3;
+			p.mechanism.downstream = k == 0;
+			run(&x[k], &p, seeds[s], resource_hook, NULL);
+		}
+		double max_wait = 0, max_closed_off = 0;
+		for (size_t t = 0; t < x[0].n_time; t++) {
+			assert_true(value(&x[0], GS_M_cases_closed, t) <= 1);
+			max_wait = fmax(max_wait, value(&x[0], GS_M_resource_waiting, t));
+			assert_double_close(value(&x[1], GS_M_resource_waiting, t), 0, 0);
+			max_closed_off = fmax(max_closed_off, value(&x[1], GS_M_cases_closed, t));
+		}
+		assert_true(max_wait > 10);
+		assert_true(max_closed_off > 1);
+		/* ~1 closure per mean stay of 3 days, against ~3 a day without the resource */
+		assert_true(total(&x[0], GS_M_cases_closed) <
+			    0.5 * total(&x[1], GS_M_cases_closed));
+		for (int k = 0; k < 2; k++)
+			run_free(&x[k]);
+	}
+}
+
+/* ---- payment by outcome ---- */
+
+/*
+ * Paid only per need met (1000 a need), a provider parks a case whose
+ * chance of every component left being resolved, times the payment, does
+ * not cover the hours of the whole offer: the presenting component of a
+ * hard need (6 components) pays 0.64^6 x 1000 = 70 against ~10 h x 36 an
+ * hour, an easy one (2) 410 against ~4 h x 36. A parked case gets a
+ * holding appointment (0.3 of one component's hours), so hard cases get
+ * fewer hours than easy ones; without the mechanism, many more.
+ */
+static void test_payment_by_outcome(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		double easy[2], hard[2], parked[2];
+		for (int k = 0; k < 2; k++) {
+			struct gs_params p;
+			run_base(&p, 2000, 1, 2, 5);
+			set(&p, "class.easy.complexity_mean", "2");
+			set(&p, "class.hard.complexity_mean", "6");
+			p.cls[1].need_rate = 1;
+			set(&p, "regime.payment_model", "outcome");
+			p.cost.payment_per_outcome = 1000;
+			p.cost.wage_per_hour = 30;
+			p.cost.overhead = 0.2;
+			p.regime.discretion = 0.9;
+			p.mechanism.payments = k == 0;
+			struct run x;
+			run(&x, &p, seeds[s], NULL, NULL);
+			assert_string_equal(x.p.class_name[1], "hard");
+			easy[k] = class_total(&x, GS_CM_hours_casework, 0) /
+				  class_total(&x, GS_CM_cases_closed, 0);
+			hard[k] = class_total(&x, GS_CM_hours_casework, 1) /
+				  class_total(&x, GS_CM_cases_closed, 1);
+			parked[k] = total(&x, GS_M_cases_parked);
+			assert_true(total(&x, GS_M_payments) > 0);
+			run_free(&x);
+		}
+		/* parked: hard cases get under half the hours of easy ones; not parked, more */
+		assert_true(hard[0] < 0.5 * easy[0]);
+		assert_true(hard[1] > 1.5 * easy[1]);
+		assert_true(hard[0] < 0.5 * hard[1]);
+		assert_true(parked[0] > 500);
+		assert_double_close(parked[1], 0, 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pressure_premature_closures),
+		cmocka_unit_test(test_audit_deters_manipulation),
+		cmocka_unit_test(test_audit_in_runs),
+		cmocka_unit_test(test_audit_restores_record),
+		cmocka_unit_test(test_discretion_first_case),
+		cmocka_unit_test(test_distrust_delays_contact),
+		cmocka_unit_test(test_learning_time),
+		cmocka_unit_test(test_stress_overload_pressure),
+		cmocka_unit_test(test_stress_sick_leave_leaving),
+		cmocka_unit_test(test_sanction_switches),
+		cmocka_unit_test(test_stress_in_runs),
+		cmocka_unit_test(test_novice_replaces_leaver),
+		cmocka_unit_test(test_novices_in_run),
+		cmocka_unit_test(test_reclassification_window),
+		cmocka_unit_test(test_reclassification_runs),
+		cmocka_unit_test(test_stewardship_barriers),
+		cmocka_unit_test(test_continuity),
+		cmocka_unit_test(test_downstream),
+		cmocka_unit_test(test_payment_by_outcome),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
