@@ -226,8 +226,7 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 	/* keep only the cases still waiting, in order */
 	size_t kept = 0;
 	for (size_t i = 0; i < q->len; i++)
-		if (w->cases.status[q->ids[i]] == GS_CASE_QUEUED ||
-		    w->cases.status[q->ids[i]] == GS_CASE_WITHDRAWN)
+		if (w->cases.status[q->ids[i]] == GS_CASE_QUEUED)
 			q->ids[kept++] = q->ids[i];
 	q->len = kept;
 	/* a worker with slack is not overloaded; one without is only if cases still wait */
@@ -237,11 +236,39 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 	return 0;
 }
 
+/*
+ * Teams work in parallel: a team's queue, cases, workers and citizens are
+ * its own. Each team works in its own view; views merge in team order.
+ */
 int gs_casework_phase(struct gs_world *w)
 {
 	double hours = gs_worker_casework_hours(w);
-	for (size_t team = 0; team < w->n_teams; team++)
-		if (team_casework(w, team, hours))
-			return -1;
-	return 0;
+	size_t n = w->n_teams;
+	gs_queue_purge(w);
+	struct gs_world *views = malloc(n * sizeof(*views));
+	struct gs_pushes *defer = calloc(n, sizeof(*defer));
+	int failed = 0;
+	if (!views || !defer) {
+		free(views);
+		free(defer);
+		return -1;
+	}
+#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n > 1) default(none) \
+	shared(w, n, views, defer, hours, failed)
+	for (size_t team = 0; team < n; team++) {
+		gs_view_begin(w, &views[team], &defer[team]);
+		if (team_casework(&views[team], team, hours)) {
+#pragma omp atomic write
+			failed = 1;
+		}
+	}
+	for (size_t team = 0; team < n; team++) {
+		if (gs_view_merge(w, &views[team]))
+			failed = 1;
+		free(defer[team].who);
+		free(defer[team].when);
+	}
+	free(views);
+	free(defer);
+	return failed ? -1 : 0;
 }

@@ -208,45 +208,76 @@ static int wake_citizen(struct gs_world *w, int32_t c, int32_t t)
 	return gs_citizen_reschedule(w, c);
 }
 
+/* Citizens woken per block of the parallel phase: a constant, not the thread count. */
+#define WAKE_BLOCK 4096
+
 int gs_citizen_phase(struct gs_world *w)
 {
 	int32_t t = w->tick;
 	struct gs_sched *s = &w->sched;
-	/* take today's bucket; nodes go back to the pool */
-	int32_t node = s->head[t];
-	s->head[t] = -1;
-	size_t n = 0;
-	for (int32_t k = node; k >= 0; k = s->node_next[k])
-		n++;
-	if (!n)
+	/* take today's bucket: the citizens still due today, in citizen order */
+	uint32_t n = s->len[t];
+	int32_t *bucket = s->ids[t];
+	s->ids[t] = NULL;
+	s->len[t] = s->cap[t] = 0;
+	if (!n) {
+		free(bucket);
 		return 0;
-	if (n > w->cap_woken) {
-		int32_t *g = realloc(w->woken, n * sizeof(*g));
-		if (!g)
+	}
+	if (2 * (size_t)n > w->cap_woken) {
+		int32_t *g = realloc(w->woken, 2 * (size_t)n * sizeof(*g));
+		if (!g) {
+			free(bucket);
 			return -1;
+		}
 		w->woken = g;
-		w->cap_woken = n;
+		w->cap_woken = 2 * (size_t)n;
 	}
 	int32_t *who = w->woken;
 	size_t m = 0;
-	while (node >= 0) {
-		int32_t next = s->node_next[node];
-		int32_t c = s->node_who[node];
-		if (w->wake[c] == t)
-			who[m++] = c;
-		s->node_next[node] = s->free;
-		s->free = node;
-		node = next;
+	for (uint32_t i = 0; i < n; i++)
+		if (w->wake[bucket[i]] == t)
+			who[m++] = bucket[i];
+	free(bucket);
+	gs_sort_i32(who, who + n, m);
+	size_t u = 0;
+	for (size_t i = 0; i < m; i++)
+		if (!i || who[i] != who[i - 1])
+			who[u++] = who[i];
+
+	/* wake them in fixed blocks, in parallel; merge the blocks in order */
+	size_t n_blocks = (u + WAKE_BLOCK - 1) / WAKE_BLOCK;
+	struct gs_world *views = malloc(n_blocks * sizeof(*views));
+	struct gs_pushes *defer = calloc(n_blocks, sizeof(*defer));
+	int failed = 0;
+	if (!views || !defer) {
+		free(views);
+		free(defer);
+		return -1;
 	}
-	/* visit in citizen order, whatever order they were scheduled in */
-	gs_sort_i32(who, m);
-	for (size_t i = 0; i < m; i++) {
-		if (i && who[i] == who[i - 1])
-			continue;
-		if (wake_citizen(w, who[i], t))
-			return -1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n_blocks > 1) \
+	default(none) shared(w, who, u, n_blocks, views, defer, failed, t)
+	for (size_t b = 0; b < n_blocks; b++) {
+		struct gs_world *v = &views[b];
+		gs_view_begin(w, v, &defer[b]);
+		size_t end = (b + 1) * WAKE_BLOCK < u ? (b + 1) * WAKE_BLOCK : u;
+		for (size_t i = b * WAKE_BLOCK; i < end; i++) {
+			if (wake_citizen(v, who[i], t)) {
+#pragma omp atomic write
+				failed = 1;
+				break;
+			}
+		}
 	}
-	return 0;
+	for (size_t b = 0; b < n_blocks; b++) {
+		if (gs_view_merge(w, &views[b]))
+			failed = 1;
+		free(defer[b].who);
+		free(defer[b].when);
+	}
+	free(views);
+	free(defer);
+	return failed ? -1 : 0;
 }
 
 int gs_citizens_rate_changed(struct gs_world *w, int k, double old_rate, double new_rate)
@@ -275,15 +306,4 @@ int gs_citizens_rate_changed(struct gs_world *w, int k, double old_rate, double 
 void gs_citizen_replan(struct gs_world *w, int32_t c, int32_t t)
 {
 	plan_pending(w, c, t);
-}
-
-static int cmp_i32(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
-}
-
-void gs_sort_i32(int32_t *a, size_t n)
-{
-	qsort(a, n, sizeof(*a), cmp_i32);
 }

@@ -26,7 +26,4 @@ void gs_citizen_replan(struct gs_world *w, int32_t c, int32_t t);
  */
 int gs_citizens_rate_changed(struct gs_world *w, int k, double old_rate, double new_rate);
 
-/* gs_sort_i32 - sort ascending. */
-void gs_sort_i32(int32_t *a, size_t n);
-
 #endif

@@ -15,18 +15,6 @@
 #include "rng.h"
 #include "worker.h"
 
-/*
- * Bins are closed on the right, (k w, (k + 1) w] (bin 0 also holds 0), so a
- * time exactly at a target on a bin edge counts below it, as it counts
- * within the target.
- */
-static void hist_add(struct gs_world *w, double *hist, int32_t ticks)
-{
-	double x = ceil(ticks / w->p->output.hist_bin - 1e-9) - 1;
-	size_t b = x < 0 ? 0 : (size_t)x;
-	hist[b < w->n_bins ? b : w->n_bins - 1] += 1;
-}
-
 static void need_met(struct gs_world *w, int32_t c, int32_t t)
 {
 	const struct gs_params *p = w->p;
@@ -41,7 +29,7 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	w->total_met++;
 	if (ttc <= p->service.time_target + 1e-9)
 		w->tally.met_within_true++;
-	hist_add(w, w->hist_true, ttc);
+	gs_hist_add(w, 1, ttc);
 	if (p->regime.payment_model == 2 /* outcome */)
 		w->tally.payments += p->cost.payment_per_outcome;
 	gs_trust_update(w, c, w->need_contacts[c] <= 1 ? 1.0 : 0.6);
@@ -73,13 +61,16 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 	gs_failure_return_due(w, c, t);
 }
 
-int gs_closure_phase(struct gs_world *w)
+/* One team's closures (a block of the parallel phase): the pool is freed after. */
+static int team_closures(struct gs_world *w, size_t team, const size_t *idx, size_t n, void *ctx)
 {
+	const int32_t *closures = ctx;
 	const struct gs_params *p = w->p;
 	int32_t t = w->tick;
 	double target = p->service.time_target;
-	for (size_t i = 0; i < w->n_closures; i++) {
-		int32_t id = w->closures[i];
+	(void)team;
+	for (size_t j = 0; j < n; j++) {
+		int32_t id = closures[idx[j]];
 		int32_t c = w->cases.citizen[id];
 		int32_t worker = w->cases.worker[id];
 		int k = w->cases.cls[id];
@@ -103,7 +94,7 @@ int gs_closure_phase(struct gs_world *w)
 				tm->review_within++;
 			}
 		}
-		hist_add(w, w->hist_rec, rec);
+		gs_hist_add(w, 0, rec);
 		if (p->regime.payment_model == 1 /* per case */)
 			w->tally.payments += p->cost.payment_per_case;
 
@@ -117,10 +108,38 @@ int gs_closure_phase(struct gs_world *w)
 			need_met(w, c, t);
 		else
 			need_bounced(w, c, t, resolved);
-		gs_case_free(w, id);
 		if (gs_citizen_reschedule(w, c))
 			return -1;
 	}
-	w->n_closures = 0;
 	return 0;
+}
+
+/*
+ * Teams close their cases in parallel (a case, its citizen and its worker
+ * belong to one team); the cases then return to the shared pool in the
+ * order they were proposed.
+ */
+int gs_closure_phase(struct gs_world *w)
+{
+	size_t n = w->n_closures;
+	if (!n)
+		return 0;
+	int32_t *closures = w->closures, *team = malloc(n * sizeof(*team));
+	if (!team)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		team[i] = w->cases.team[closures[i]];
+	/* the views add their own proposals: keep this tick's list apart */
+	size_t cap = w->cap_closures;
+	w->closures = NULL;
+	w->n_closures = w->cap_closures = 0;
+	int rc = gs_by_team(w, n, team, team_closures, closures);
+	for (size_t i = 0; i < n; i++)
+		gs_case_free(w, closures[i]);
+	free(team);
+	free(w->closures);
+	w->closures = closures;
+	w->cap_closures = cap;
+	w->n_closures = 0;
+	return rc;
 }

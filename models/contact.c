@@ -85,12 +85,20 @@ static void case_needs(struct gs_world *w, int32_t id, int32_t c, int32_t t)
 	}
 }
 
-int gs_contact_phase(struct gs_world *w)
+struct contact_ctx {
+	const struct gs_contact *contacts;
+	const int32_t *ids; /* the case each opening contact opens, -1 for none */
+};
+
+/* One team's contacts (a block of the parallel phase), in their order. */
+static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, size_t n, void *ctx)
 {
+	const struct contact_ctx *cc = ctx;
 	int32_t t = w->tick;
-	for (size_t i = 0; i < w->n_contacts; i++) {
-		int32_t c = w->contacts[i].citizen;
-		enum gs_due_kind kind = w->contacts[i].kind;
+	(void)team;
+	for (size_t j = 0; j < n; j++) {
+		int32_t c = cc->contacts[idx[j]].citizen;
+		enum gs_due_kind kind = cc->contacts[idx[j]].kind;
 		if (kind == GS_DUE_CHASE) {
 			if (w->state[c] != GS_NEED_IN_SERVICE)
 				continue;
@@ -103,14 +111,12 @@ int gs_contact_phase(struct gs_world *w)
 				continue;
 			}
 		} else {
-			if (w->state[c] != GS_NEED_PENDING)
+			int32_t id = cc->ids[idx[j]];
+			if (id < 0)
 				continue;
 			if (w->first_contact[c] >= 0)
 				w->tally.contacts_repeat++;
 			gs_contact_count(w, c, t);
-			int32_t id = gs_case_open(w, c, w->team_of[c]);
-			if (id < 0)
-				return -1;
 			case_needs(w, id, c, t);
 			if (triage(w, id))
 				return -1;
@@ -125,6 +131,44 @@ int gs_contact_phase(struct gs_world *w)
 		if (gs_citizen_reschedule(w, c))
 			return -1;
 	}
-	w->n_contacts = 0;
 	return 0;
+}
+
+/*
+ * Cases are opened from the shared pool in contact order first; then teams
+ * handle their contacts in parallel (a citizen and its case belong to one
+ * team), merged in team order.
+ */
+int gs_contact_phase(struct gs_world *w)
+{
+	size_t n = w->n_contacts;
+	if (!n)
+		return 0;
+	struct gs_contact *contacts = w->contacts;
+	int32_t *ids = malloc(n * sizeof(*ids)), *team = malloc(n * sizeof(*team));
+	int rc = -1;
+	if (!ids || !team)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		int32_t c = contacts[i].citizen;
+		team[i] = w->team_of[c];
+		ids[i] = -1;
+		if (contacts[i].kind != GS_DUE_CHASE && w->state[c] == GS_NEED_PENDING &&
+		    (ids[i] = gs_case_open(w, c, w->team_of[c])) < 0)
+			goto out;
+	}
+	/* the views may propose no contacts of their own: keep this tick's list apart */
+	size_t cap = w->cap_contacts;
+	w->contacts = NULL;
+	w->n_contacts = w->cap_contacts = 0;
+	struct contact_ctx cc = {contacts, ids};
+	rc = gs_by_team(w, n, team, team_contacts, &cc);
+	free(w->contacts);
+	w->contacts = contacts;
+	w->cap_contacts = cap;
+out:
+	w->n_contacts = 0;
+	free(ids);
+	free(team);
+	return rc;
 }

@@ -17,7 +17,10 @@
 void gs_measure_interval(struct gs_world *w, double *series, double *class_series, size_t n_time,
 			 size_t col);
 
-/* gs_quantile_f - the q-quantile of a[0..n) (reorders a). */
+/* gs_quantile_rank - the k-th smallest of a[0..n), 0-based (reorders a). */
+double gs_quantile_rank(float *a, size_t n, size_t k);
+
+/* gs_quantile_f - the q-quantile of a[0..n): its floor(q (n - 1))-th smallest (reorders a). */
 double gs_quantile_f(float *a, size_t n, double q);
 
 #endif

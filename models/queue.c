@@ -74,18 +74,29 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n)
 	return 0;
 }
 
+void gs_queue_purge(struct gs_world *w)
+{
+	for (size_t team = 0; team < w->n_teams; team++) {
+		struct gs_queue *q = &w->queue[team];
+		size_t kept = 0;
+		for (size_t i = 0; i < q->len; i++) {
+			uint8_t st = w->cases.status[q->ids[i]];
+			if (st == GS_CASE_WITHDRAWN)
+				gs_case_free(w, q->ids[i]);
+			else if (st == GS_CASE_QUEUED)
+				q->ids[kept++] = q->ids[i];
+		}
+		q->len = kept;
+	}
+}
+
 int gs_queue_order(struct gs_world *w, size_t team)
 {
 	struct gs_queue *q = &w->queue[team];
-	/* cases withdrawn by citizens who gave up leave the queue now */
 	size_t kept = 0;
-	for (size_t i = 0; i < q->len; i++) {
-		uint8_t st = w->cases.status[q->ids[i]];
-		if (st == GS_CASE_WITHDRAWN)
-			gs_case_free(w, q->ids[i]);
-		else if (st == GS_CASE_QUEUED)
+	for (size_t i = 0; i < q->len; i++)
+		if (w->cases.status[q->ids[i]] == GS_CASE_QUEUED)
 			q->ids[kept++] = q->ids[i];
-	}
 	q->len = kept;
 	return gs_order_by_priority(w, q->ids, q->len);
 }

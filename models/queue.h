@@ -29,8 +29,14 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t);
 int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n);
 
 /*
- * gs_queue_order - drop withdrawn cases from team's queue and sort the rest
- * by priority, highest first. Returns -1 if out of memory.
+ * gs_queue_purge - cases withdrawn by citizens who gave up leave every
+ * queue and return to the pool (serial: the pool is shared).
+ */
+void gs_queue_purge(struct gs_world *w);
+
+/*
+ * gs_queue_order - keep only the waiting cases in team's queue and sort
+ * them by priority, highest first. Returns -1 if out of memory.
  */
 int gs_queue_order(struct gs_world *w, size_t team);
 

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "citizen.h"
 #include "regime.h"
 #include "rng.h"
@@ -16,21 +20,22 @@
 
 #define ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof(*(ptr))))
 
-static int grow_pool(struct gs_sched *s)
+static int push_defer(struct gs_pushes *d, int32_t c, int32_t t)
 {
-	size_t cap = s->cap ? 2 * s->cap : 1024;
-	int32_t *next = realloc(s->node_next, cap * sizeof(*next));
-	if (!next)
-		return -1;
-	s->node_next = next;
-	int32_t *who = realloc(s->node_who, cap * sizeof(*who));
-	if (!who)
-		return -1;
-	s->node_who = who;
-	for (size_t i = s->cap; i < cap; i++)
-		s->node_next[i] = i + 1 < cap ? (int32_t)(i + 1) : s->free;
-	s->free = (int32_t)s->cap;
-	s->cap = cap;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 256;
+		int32_t *who = realloc(d->who, cap * sizeof(*who));
+		if (!who)
+			return -1;
+		d->who = who;
+		int32_t *when = realloc(d->when, cap * sizeof(*when));
+		if (!when)
+			return -1;
+		d->when = when;
+		d->cap = cap;
+	}
+	d->who[d->n] = c;
+	d->when[d->n++] = t;
 	return 0;
 }
 
@@ -39,14 +44,214 @@ int gs_sched_at(struct gs_world *w, int32_t c, int32_t t)
 	struct gs_sched *s = &w->sched;
 	if (t < 0 || (size_t)t >= s->n_ticks)
 		return 0;
-	if (s->free < 0 && grow_pool(s))
-		return -1;
-	int32_t node = s->free;
-	s->free = s->node_next[node];
-	s->node_who[node] = c;
-	s->node_next[node] = s->head[t];
-	s->head[t] = node;
+	if (w->defer)
+		return push_defer(w->defer, c, t);
+	if (s->len[t] == s->cap[t]) {
+		uint32_t cap = s->cap[t] ? 2 * s->cap[t] : 16;
+		int32_t *g = realloc(s->ids[t], cap * sizeof(*g));
+		if (!g)
+			return -1;
+		s->ids[t] = g;
+		s->cap[t] = cap;
+	}
+	s->ids[t][s->len[t]++] = c;
 	return 0;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+void gs_sort_i32(int32_t *a, int32_t *scratch, size_t n)
+{
+	if (n < 512) {
+		qsort(a, n, sizeof(*a), cmp_i32);
+		return;
+	}
+	/* least significant digit first, 11 bits at a time, over the bits in use */
+	uint32_t top = 0;
+	for (size_t i = 0; i < n; i++)
+		top |= (uint32_t)a[i];
+	int32_t *from = a, *to = scratch;
+	for (int shift = 0; shift < 32 && (top >> shift); shift += 11) {
+		size_t count[2049] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(((uint32_t)from[i] >> shift) & 2047) + 1]++;
+		for (int b = 0; b < 2048; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			to[count[((uint32_t)from[i] >> shift) & 2047]++] = from[i];
+		int32_t *tmp = from;
+		from = to;
+		to = tmp;
+	}
+	if (from != a)
+		memcpy(a, from, n * sizeof(*a));
+}
+
+void gs_view_begin(const struct gs_world *w, struct gs_world *view, struct gs_pushes *defer)
+{
+	*view = *w;
+	memset(&view->tally, 0, sizeof(view->tally));
+	view->n_pending = view->n_in_service = 0;
+	view->total_arisen = view->total_met = view->total_abandoned = 0;
+	view->total_value = view->total_failure = 0;
+	view->ended_contacted = view->ended_contacts = 0;
+	view->contacts = NULL;
+	view->n_contacts = view->cap_contacts = 0;
+	view->closures = NULL;
+	view->n_closures = view->cap_closures = 0;
+	view->res_wait = NULL;
+	view->n_res_wait = view->cap_res_wait = 0;
+	view->defer = defer;
+	view->hist_defer = NULL;
+	defer->n = 0;
+#ifdef _OPENMP
+	int k = omp_get_thread_num();
+	view->rng = w->rngs[k < w->n_rngs ? k : 0];
+#endif
+}
+
+static int append_i32(int32_t **arr, size_t *n, size_t *cap, const int32_t *src, size_t k)
+{
+	if (*n + k > *cap) {
+		size_t c = *cap ? *cap : 256;
+		while (c < *n + k)
+			c *= 2;
+		int32_t *g = realloc(*arr, c * sizeof(*g));
+		if (!g)
+			return -1;
+		*arr = g;
+		*cap = c;
+	}
+	memcpy(*arr + *n, src, k * sizeof(*src));
+	*n += k;
+	return 0;
+}
+
+int gs_hist_add(struct gs_world *w, int which, int32_t ticks)
+{
+	double x = ceil(ticks / w->p->output.hist_bin - 1e-9) - 1;
+	size_t b = x < 0 ? 0 : (size_t)x;
+	if (b >= w->n_bins)
+		b = w->n_bins - 1;
+	if (w->hist_defer)
+		return push_defer(w->hist_defer, (int32_t)b, which);
+	(which ? w->hist_true : w->hist_rec)[b] += 1;
+	return 0;
+}
+
+int gs_by_team(struct gs_world *w, size_t n_items, const int32_t *team_of, gs_team_fn fn,
+	       void *ctx)
+{
+	size_t n = w->n_teams;
+	size_t *start = calloc(n + 1, sizeof(*start));
+	size_t *idx = malloc((n_items ? n_items : 1) * sizeof(*idx));
+	struct gs_world *views = malloc(n * sizeof(*views));
+	struct gs_pushes *defer = calloc(2 * n, sizeof(*defer));
+	int failed = 0;
+	if (!start || !idx || !views || !defer) {
+		failed = 1;
+		goto out;
+	}
+	/* each team's items, in their order (a stable counting sort) */
+	for (size_t i = 0; i < n_items; i++)
+		start[team_of[i] + 1]++;
+	for (size_t k = 0; k < n; k++)
+		start[k + 1] += start[k];
+	size_t *fill = calloc(n, sizeof(*fill));
+	if (!fill) {
+		failed = 1;
+		goto out;
+	}
+	for (size_t i = 0; i < n_items; i++) {
+		size_t k = (size_t)team_of[i];
+		idx[start[k] + fill[k]++] = i;
+	}
+	free(fill);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n > 1) default(none) \
+	shared(w, n, start, idx, views, defer, fn, ctx, failed)
+	for (size_t k = 0; k < n; k++) {
+		gs_view_begin(w, &views[k], &defer[2 * k]);
+		views[k].hist_defer = &defer[2 * k + 1];
+		defer[2 * k + 1].n = 0;
+		if (start[k + 1] > start[k] &&
+		    fn(&views[k], k, idx + start[k], start[k + 1] - start[k], ctx)) {
+#pragma omp atomic write
+			failed = 1;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct gs_pushes *h = &defer[2 * k + 1];
+		for (size_t i = 0; i < h->n; i++)
+			(h->when[i] ? w->hist_true : w->hist_rec)[h->who[i]] += 1;
+		if (gs_view_merge(w, &views[k]))
+			failed = 1;
+	}
+out:
+	if (defer)
+		for (size_t k = 0; k < 2 * n; k++) {
+			free(defer[k].who);
+			free(defer[k].when);
+		}
+	free(defer);
+	free(views);
+	free(idx);
+	free(start);
+	return failed ? -1 : 0;
+}
+
+int gs_view_merge(struct gs_world *w, struct gs_world *view)
+{
+	int rc = 0;
+	double *a = (double *)&w->tally;
+	const double *b = (const double *)&view->tally;
+	for (size_t i = 0; i < sizeof(w->tally) / sizeof(double); i++)
+		a[i] += b[i];
+	/* counters are deltas (unsigned arithmetic wraps back) */
+	w->n_pending += view->n_pending;
+	w->n_in_service += view->n_in_service;
+	w->total_arisen += view->total_arisen;
+	w->total_met += view->total_met;
+	w->total_abandoned += view->total_abandoned;
+	w->total_value += view->total_value;
+	w->total_failure += view->total_failure;
+	w->ended_contacted += view->ended_contacted;
+	w->ended_contacts += view->ended_contacts;
+	for (size_t i = 0; i < view->n_contacts && !rc; i++) {
+		if (w->n_contacts == w->cap_contacts) {
+			size_t cap = w->cap_contacts ? 2 * w->cap_contacts : 256;
+			struct gs_contact *g = realloc(w->contacts, cap * sizeof(*g));
+			if (!g) {
+				rc = -1;
+				break;
+			}
+			w->contacts = g;
+			w->cap_contacts = cap;
+		}
+		w->contacts[w->n_contacts++] = view->contacts[i];
+	}
+	if (!rc && view->n_closures)
+		rc = append_i32(&w->closures, &w->n_closures, &w->cap_closures, view->closures,
+				view->n_closures);
+	if (!rc && view->n_res_wait)
+		rc = append_i32(&w->res_wait, &w->n_res_wait, &w->cap_res_wait, view->res_wait,
+				view->n_res_wait);
+	struct gs_pushes *d = view->defer;
+	struct gs_pushes *saved = w->defer;
+	w->defer = NULL;
+	for (size_t i = 0; i < d->n && !rc; i++)
+		rc = gs_sched_at(w, d->who[i], d->when[i]);
+	w->defer = saved;
+	free(view->contacts);
+	free(view->closures);
+	free(view->res_wait);
+	view->contacts = NULL;
+	view->closures = NULL;
+	view->res_wait = NULL;
+	return rc;
 }
 
 int gs_citizen_reschedule(struct gs_world *w, int32_t c)
@@ -274,9 +479,12 @@ void gs_world_free(struct gs_world *w)
 	free(w->trust);
 	free(w->wb);
 	free(w->wb_t);
-	free(w->sched.head);
-	free(w->sched.node_next);
-	free(w->sched.node_who);
+	if (w->sched.ids)
+		for (size_t t = 0; t < w->sched.n_ticks; t++)
+			free(w->sched.ids[t]);
+	free(w->sched.ids);
+	free(w->sched.len);
+	free(w->sched.cap);
 	struct gs_cases *k = &w->cases;
 	free(k->citizen);
 	free(k->team);
@@ -314,8 +522,11 @@ void gs_world_free(struct gs_world *w)
 	free(w->hist_rec);
 	free(w->hist_true);
 	free(w->scratch);
-	if (w->rng)
-		gsl_rng_free(w->rng);
+	if (w->rngs)
+		for (int r = 0; r < w->n_rngs; r++)
+			if (w->rngs[r])
+				gsl_rng_free(w->rngs[r]);
+	free(w->rngs);
 	free(w);
 }
 
@@ -333,15 +544,27 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	w->n_teams = (size_t)p->workforce.teams;
 	w->n_workers = w->n_teams * (size_t)p->workforce.workers_per_team;
 	w->n_bins = (size_t)ceil(p->output.hist_max / p->output.hist_bin - 1e-9);
-	w->rng = gs_rng_alloc();
-	if (!w->rng || !ALLOC(w->wake, n) || !ALLOC(w->next_arrival, n) || !ALLOC(w->due, n) ||
+	w->threads = 1;
+	w->n_rngs = 1;
+#ifdef _OPENMP
+	w->threads = omp_get_max_threads();
+	w->n_rngs = w->threads > omp_get_num_procs() ? w->threads : omp_get_num_procs();
+#endif
+	if (!ALLOC(w->rngs, (size_t)w->n_rngs))
+		goto fail;
+	for (int k = 0; k < w->n_rngs; k++)
+		if (!(w->rngs[k] = gs_rng_alloc()))
+			goto fail;
+	w->rng = w->rngs[0];
+	if (!ALLOC(w->wake, n) || !ALLOC(w->next_arrival, n) || !ALLOC(w->due, n) ||
 	    !ALLOC(w->due_kind, n) || !ALLOC(w->state, n) || !ALLOC(w->case_of, n) ||
 	    !ALLOC(w->sev0, n) || !ALLOC(w->sev_t0, n) || !ALLOC(w->cx, n) || !ALLOC(w->left, n) ||
 	    !ALLOC(w->first_contact, n) || !ALLOC(w->need_contacts, n) ||
 	    !ALLOC(w->n_arrivals, n) || !ALLOC(w->cls, n) || !ALLOC(w->team_of, n) ||
 	    !ALLOC(w->strength, n) || !ALLOC(w->trust, n) || !ALLOC(w->wb, n) ||
 	    !ALLOC(w->wb_t, n) || !ALLOC(w->scratch, n) || !ALLOC(w->last_worker, n) ||
-	    !ALLOC(w->sched.head, (size_t)w->n_ticks) || !ALLOC(w->queue, w->n_teams) ||
+	    !ALLOC(w->sched.ids, (size_t)w->n_ticks) || !ALLOC(w->sched.len, (size_t)w->n_ticks) ||
+	    !ALLOC(w->sched.cap, (size_t)w->n_ticks) || !ALLOC(w->queue, w->n_teams) ||
 	    !ALLOC(w->w_team, w->n_workers) || !ALLOC(w->w_skill, w->n_workers) ||
 	    !ALLOC(w->w_case, w->n_workers) || !ALLOC(w->w_status, w->n_workers) ||
 	    !ALLOC(w->w_until, w->n_workers) || !ALLOC(w->w_motivation, w->n_workers) ||
@@ -352,10 +575,7 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    !ALLOC(w->hist_true, w->n_bins))
 		goto fail;
 	w->sched.n_ticks = (size_t)w->n_ticks;
-	w->sched.free = -1;
 	w->cases.free = -1;
-	for (int32_t t = 0; t < w->n_ticks; t++)
-		w->sched.head[t] = -1;
 	w->target_base = p->regime.target_level;
 	w->barrier_base = p->service.barrier;
 	for (size_t t = 0; t < w->n_teams; t++) {

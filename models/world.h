@@ -59,14 +59,22 @@ enum gs_case_flags {
 
 enum gs_worker_status { GS_W_PRESENT = 0, GS_W_SICK, GS_W_VACANT };
 
-/* Per-tick event buckets with pooled nodes; stale nodes are skipped. */
+/*
+ * Per-tick event buckets: the citizens to wake at each tick, appended in any
+ * order (contiguous, so filling and emptying a bucket streams through
+ * memory); a citizen rescheduled leaves a stale entry, skipped when its tick
+ * comes.
+ */
 struct gs_sched {
-	int32_t *head;        /* [n_ticks] first node of each tick, -1 if none */
-	int32_t *node_next;   /* pool: next node in the same bucket */
-	int32_t *node_who;    /* pool: the citizen to wake */
-	int32_t free;         /* first free node, -1 if none */
-	size_t cap;           /* nodes allocated */
+	int32_t **ids;        /* [n_ticks] the bucket of each tick */
+	uint32_t *len, *cap;  /* [n_ticks] */
 	size_t n_ticks;
+};
+
+/* Wakes scheduled by a block of a parallel phase, applied after it in block order. */
+struct gs_pushes {
+	int32_t *who, *when;
+	size_t n, cap;
 };
 
 /* Open cases, a pool indexed by case id. */
@@ -132,7 +140,12 @@ struct gs_world {
 	uint64_t seed;
 	int32_t tick;
 	int32_t n_ticks;
-	gsl_rng *rng;         /* this run's stream, repositioned before each use */
+	gsl_rng *rng;         /* this thread's stream, repositioned before each use */
+	gsl_rng **rngs;       /* one per thread of a parallel phase */
+	int n_rngs;
+	int threads;          /* threads for the phases inside a run */
+	struct gs_pushes *defer; /* set in a parallel phase: wakes are collected, not scheduled */
+	struct gs_pushes *hist_defer; /* set in a parallel phase: histogram counts (bin, which) collected */
 	const struct gs_regime_rules *rules; /* the regime's decision rules */
 
 	/* citizens: hot fields (touched when a citizen wakes) */
@@ -222,8 +235,40 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed);
 
 void gs_world_free(struct gs_world *w);
 
-/* gs_sched_at - wake citizen c at tick t (ignored beyond the run). Returns -1 if out of memory. */
+/*
+ * gs_sched_at - wake citizen c at tick t (ignored beyond the run); in a
+ * parallel phase (w->defer set) the wake is collected instead. Returns -1 if
+ * out of memory.
+ */
 int gs_sched_at(struct gs_world *w, int32_t c, int32_t t);
+
+/*
+ * gs_view_begin - a thread's view of w for one block of a parallel phase:
+ * shared agent arrays, its own random stream, and its own tallies, counters
+ * and lists (contacts, closures, cases waiting for the resource, wakes),
+ * starting empty. A block may change only its own agents. gs_view_merge adds a view's results
+ * to w (call for each block, in block order, so results do not depend on
+ * the number of threads) and frees what the view allocated.
+ */
+void gs_view_begin(const struct gs_world *w, struct gs_world *view, struct gs_pushes *defer);
+int gs_view_merge(struct gs_world *w, struct gs_world *view);
+
+/*
+ * gs_by_team - run fn on the items of each team (items[i] belongs to team
+ * team_of[i]; each team's items in their order), teams in parallel, each in
+ * its own view, views merged in team order. Returns -1 if fn or the merge
+ * failed.
+ */
+typedef int (*gs_team_fn)(struct gs_world *view, size_t team, const size_t *idx, size_t n,
+			  void *ctx);
+int gs_by_team(struct gs_world *w, size_t n_items, const int32_t *team_of, gs_team_fn fn,
+	       void *ctx);
+
+/* gs_hist_add - count ticks in histogram `which` (0 recorded, 1 true); bins closed on the right. */
+int gs_hist_add(struct gs_world *w, int which, int32_t ticks);
+
+/* gs_sort_i32 - sort ascending (a radix sort for large arrays); scratch holds n. */
+void gs_sort_i32(int32_t *a, int32_t *scratch, size_t n);
 
 /* gs_citizen_reschedule - set c's wake to the earlier of its arrival and due ticks. */
 int gs_citizen_reschedule(struct gs_world *w, int32_t c);

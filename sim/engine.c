@@ -4,6 +4,7 @@
 #include "engine.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,24 +108,36 @@ int gs_run(const struct gs_scenario *sc, size_t arm, uint64_t seed, struct gs_ru
 	int rc = 0;
 	long iv = interval_ticks(&p);
 	size_t col = 0;
+	/* GOVSIM_PROFILE=1: wall time per phase on stderr at the end of the run */
+	bool profile = getenv("GOVSIM_PROFILE") != NULL;
+	double phase_time[16] = {0}, t_measure = 0, t_events = 0;
 	for (int32_t t = 0; t < w->n_ticks; t++) {
 		if (gs_stop) {
 			rc = 1;
 			break;
 		}
 		w->tick = t;
+		double t0 = profile ? omp_get_wtime() : 0;
 		if (t > 0 && apply_events_running(sc, arm, w)) {
 			rc = -1;
 			goto done;
 		}
+		if (profile)
+			t_events += omp_get_wtime() - t0;
 		for (const struct gs_phase *ph = gs_phases; ph->run; ph++) {
+			double t1 = profile ? omp_get_wtime() : 0;
 			if (ph->run(w)) {
 				rc = -1;
 				goto done;
 			}
+			if (profile)
+				phase_time[ph - gs_phases] += omp_get_wtime() - t1;
 		}
+		double t2 = profile ? omp_get_wtime() : 0;
 		if ((t + 1) % iv == 0 || t + 1 == w->n_ticks)
 			gs_measure_interval(w, r->series, r->class_series, n_time, col++);
+		if (profile)
+			t_measure += omp_get_wtime() - t2;
 		if (hook && hook(w, ctx)) {
 			rc = -1;
 			goto done;
@@ -140,6 +153,17 @@ int gs_run(const struct gs_scenario *sc, size_t arm, uint64_t seed, struct gs_ru
 	}
 	memcpy(r->hist_recorded, w->hist_rec, n_bins * sizeof(double));
 	memcpy(r->hist_true, w->hist_true, n_bins * sizeof(double));
+	if (profile) {
+#pragma omp critical(gs_profile)
+		{
+			fprintf(stderr, "profile: arm %zu seed %llu (%d threads in the run)\n", arm,
+				(unsigned long long)seed, w->threads);
+			fprintf(stderr, "  %-12s %8.3f s\n", "events", t_events);
+			for (const struct gs_phase *ph = gs_phases; ph->run; ph++)
+				fprintf(stderr, "  %-12s %8.3f s\n", ph->name, phase_time[ph - gs_phases]);
+			fprintf(stderr, "  %-12s %8.3f s\n", "measure", t_measure);
+		}
+	}
 done:
 	gs_world_free(w);
 	return rc;
@@ -178,8 +202,19 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 	int failed = 0, stopped = 0;
 	char first_err[256] = "";
 	long n_runs = (long)meta->n_runs;
+	/*
+	 * Runs in parallel across arms x replications; a thread running a run
+	 * alone (fewer runs than threads) uses the rest inside it. Each phase's
+	 * parallel work is cut into fixed blocks merged in order, so results do
+	 * not depend on how the threads are shared out.
+	 */
+	omp_set_num_threads(opts->threads);
+	int outer = n_runs < opts->threads ? (int)n_runs : opts->threads;
+	omp_set_max_active_levels(outer > 1 ? 1 : 2);
+	if (outer > 1)
+		omp_set_num_threads(1);
 
-#pragma omp parallel for schedule(dynamic, 1) num_threads(opts->threads) default(none) \
+#pragma omp parallel for schedule(dynamic, 1) num_threads(outer) default(none) \
 	shared(sc, meta, opts, out, summary, reps, n_time, n_bins, total, failed, stopped, \
 	       first_err, n_runs, gs_stop, progress_done)
 	for (long run = 0; run < n_runs; run++) {
