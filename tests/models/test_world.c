@@ -180,16 +180,13 @@ static void test_trust_update(void **state)
 	gs_world_free(w);
 }
 
-/* Count the nodes of the bucket of tick t. */
+/* The number of entries in the bucket of tick t. */
 static size_t bucket_len(const struct gs_world *w, int32_t t)
 {
-	size_t n = 0;
-	for (int32_t k = w->sched.head[t]; k >= 0; k = w->sched.node_next[k])
-		n++;
-	return n;
+	return w->sched.len[t];
 }
 
-/* Ticks outside the run are ignored and take no node. */
+/* Ticks outside the run are ignored. */
 static void test_sched_outside_run(void **state)
 {
 	(void)state;
@@ -198,28 +195,30 @@ static void test_sched_outside_run(void **state)
 	struct gs_world *w = gs_world_alloc(&p, 1);
 	assert_non_null(w);
 	assert_int_equal(w->n_ticks, 100);
+	size_t before = 0;
+	for (int32_t t = 0; t < w->n_ticks; t++)
+		before += bucket_len(w, t);
 	assert_int_equal(gs_sched_at(w, 0, 5), 0);
-	int32_t free_before = w->sched.free;
-	size_t cap = w->sched.cap;
 	assert_int_equal(gs_sched_at(w, 0, 100), 0);
 	assert_int_equal(gs_sched_at(w, 1, 1000), 0);
 	assert_int_equal(gs_sched_at(w, 2, -1), 0);
 	assert_int_equal(gs_sched_at(w, 3, GS_NEVER), 0);
-	assert_int_equal(w->sched.free, free_before);
-	assert_int_equal(w->sched.cap, cap);
 	size_t total = 0;
 	for (int32_t t = 0; t < w->n_ticks; t++)
 		total += bucket_len(w, t);
-	assert_int_equal(total, 1);
-	assert_int_equal(bucket_len(w, 5), 1);
-	assert_int_equal(w->sched.node_who[w->sched.head[5]], 0);
+	assert_int_equal(total, before + 1);
+	assert_int_equal(w->sched.ids[5][bucket_len(w, 5) - 1], 0);
 	/* the last tick of the run is inside it */
+	size_t last = bucket_len(w, 99);
 	assert_int_equal(gs_sched_at(w, 4, 99), 0);
-	assert_int_equal(bucket_len(w, 99), 1);
+	assert_int_equal(bucket_len(w, 99), last + 1);
 	gs_world_free(w);
 }
 
-/* A citizen rescheduled many times wakes once; spent nodes go back to the pool. */
+/*
+ * A citizen rescheduled many times wakes once: its stale entries are
+ * skipped; a bucket is released when its tick has passed.
+ */
 static void test_sched_reuse(void **state)
 {
 	(void)state;
@@ -233,6 +232,8 @@ static void test_sched_reuse(void **state)
 	for (int32_t t = 0; t + 1 < w->n_ticks; t++) {
 		w->tick = t;
 		assert_int_equal(gs_citizen_phase(w), 0);
+		assert_null(w->sched.ids[t]);
+		assert_int_equal(w->sched.len[t], 0);
 		for (size_t c = 0; c < w->n_cit; c++) {
 			for (int k = 0; k < 50; k++) {
 				w->due[c] = t + 1 + (k & 1);
@@ -242,22 +243,10 @@ static void test_sched_reuse(void **state)
 		}
 		assert_int_equal(w->n_contacts, 0);
 	}
-	/*
-	 * at most 3 x 25 nodes per citizen are live (the next two buckets);
-	 * without reuse the run would have taken 400 x 20 x 50 nodes
-	 */
-	assert_true(w->sched.cap <= 2048);
-	/* the pool is intact: every node is either free or in a bucket */
-	size_t n_free = 0, n_used = 0;
-	for (int32_t k = w->sched.free; k >= 0; k = w->sched.node_next[k])
-		n_free++;
-	for (int32_t t = 0; t < w->n_ticks; t++)
-		n_used += bucket_len(w, t);
-	assert_int_equal(n_free + n_used, w->sched.cap);
 	gs_world_free(w);
 }
 
-/* Scheduling without ever running the phase does grow the pool: it is not capped. */
+/* Scheduling without ever running the phase keeps every entry. */
 static void test_sched_grows(void **state)
 {
 	(void)state;
@@ -265,14 +254,86 @@ static void test_sched_grows(void **state)
 	small_params(&p);
 	struct gs_world *w = gs_world_alloc(&p, 1);
 	assert_non_null(w);
+	size_t before = 0, before10 = bucket_len(w, 10);
+	for (int32_t t = 0; t < w->n_ticks; t++)
+		before += bucket_len(w, t);
 	for (int i = 0; i < 5000; i++)
 		assert_int_equal(gs_sched_at(w, i % 20, 10 + i % 50), 0);
-	assert_true(w->sched.cap >= 5000);
 	size_t n = 0;
 	for (int32_t t = 0; t < w->n_ticks; t++)
 		n += bucket_len(w, t);
-	assert_int_equal(n, 5000);
-	assert_int_equal(bucket_len(w, 10), 100);
+	assert_int_equal(n, before + 5000);
+	assert_int_equal(bucket_len(w, 10), before10 + 100);
+	gs_world_free(w);
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The radix sort agrees with qsort, for small and large arrays and large values. */
+static void test_sort(void **state)
+{
+	(void)state;
+	size_t sizes[] = {0, 1, 7, 511, 512, 5000, 100000};
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t n = sizes[s];
+		int32_t *a = malloc((n + 1) * sizeof(*a)), *b = malloc((n + 1) * sizeof(*b));
+		int32_t *scratch = malloc((n + 1) * sizeof(*scratch));
+		uint32_t x = 12345;
+		for (size_t i = 0; i < n; i++) {
+			x = x * 1664525u + 1013904223u;
+			a[i] = b[i] = (int32_t)(x >> (s % 2 ? 1 : 12));
+		}
+		gs_sort_i32(a, scratch, n);
+		qsort(b, n, sizeof(*b), cmp_i32);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(a[i], b[i]);
+		free(a);
+		free(b);
+		free(scratch);
+	}
+}
+
+struct seen {
+	size_t order[64];
+	size_t n;
+};
+
+static int record_team(struct gs_world *view, size_t team, const size_t *idx, size_t n, void *ctx)
+{
+	struct seen *s = ctx;
+	view->tally.cases_opened += (double)n;
+	for (size_t i = 0; i < n; i++) {
+#pragma omp critical(test_seen)
+		s[team].order[s[team].n++] = idx[i];
+	}
+	return 0;
+}
+
+/* gs_by_team hands each team its items in order, and merges every view. */
+static void test_by_team(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	p.workforce.teams = 4;
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	int32_t team_of[12] = {2, 0, 2, 3, 0, 0, 1, 3, 2, 2, 0, 1};
+	struct seen seen[4] = {0};
+	assert_int_equal(gs_by_team(w, 12, team_of, record_team, seen), 0);
+	assert_double_close(w->tally.cases_opened, 12, 0);
+	size_t want0[] = {1, 4, 5, 10}, want2[] = {0, 2, 8, 9};
+	assert_int_equal(seen[0].n, 4);
+	assert_int_equal(seen[2].n, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(seen[0].order[i], want0[i]);
+		assert_int_equal(seen[2].order[i], want2[i]);
+	}
+	assert_int_equal(seen[1].n + seen[3].n, 4);
 	gs_world_free(w);
 }
 
@@ -469,6 +530,8 @@ int main(void)
 		cmocka_unit_test(test_sched_outside_run),
 		cmocka_unit_test(test_sched_reuse),
 		cmocka_unit_test(test_sched_grows),
+		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_by_team),
 		cmocka_unit_test(test_case_pool),
 		cmocka_unit_test(test_check_passes),
 		cmocka_unit_test(test_check_detects),

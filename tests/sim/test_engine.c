@@ -193,6 +193,19 @@ static int count_differences(const char *a, const char *b, size_t n_runs, size_t
 			diff += memcmp(x, y, n * sizeof(double)) != 0;
 		}
 	}
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++) {
+		char name[96];
+		snprintf(name, sizeof(name), "%s_by_class", gs_class_metric_table[m].name);
+		for (size_t r = 0; r < n_runs; r++) {
+			assert_int_equal(gs_output_read_class_series(a, name, r, 0, x, n_time, err,
+								     sizeof(err)),
+					 (long)n_time);
+			assert_int_equal(gs_output_read_class_series(b, name, r, 0, y, n_time, err,
+								     sizeof(err)),
+					 (long)n_time);
+			diff += memcmp(x, y, n_time * sizeof(double)) != 0;
+		}
+	}
 	free(x);
 	free(y);
 	return diff;
@@ -216,6 +229,38 @@ static void test_threads_bit_identical(void **state)
 	free(three);
 	free(again);
 	free(other);
+}
+
+/*
+ * One run alone uses every thread inside it (citizens woken in several
+ * blocks, teams in parallel, the census in several blocks): every dataset is
+ * bit-identical with 1, 2, 3 and 8 threads.
+ */
+static const char big_ini[] =
+	"[simulation]\nseed = 5\nduration = 40d\n"
+	"[population]\ncitizens = 140000\n"
+	"[class.all]\nneed_rate = 30\ncomplexity_mean = 2\nresource_share = 0.1\n"
+	"[workforce]\nteams = 7\nworkers_per_team = 30\n"
+	"[downstream]\ncapacity = 200\n"
+	"[output]\ninterval = 5d\n"
+	"[arm.npm]\npreset = npm\nregime.payment_model = outcome\ncost.payment_per_outcome = 500\n";
+
+static void test_threads_inside_a_run(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, big_ini, NULL, 0), 0);
+	size_t n_time, n_bins;
+	gs_run_shape(&fx->sc.arm_params[0], &n_time, &n_bins);
+	char *one = ensemble_file(fx, 1, "i1.h5", 5);
+	int threads[] = {2, 3, 8};
+	for (int k = 0; k < 3; k++) {
+		char name[32];
+		snprintf(name, sizeof(name), "i%d.h5", threads[k]);
+		char *other = ensemble_file(fx, threads[k], name, 5);
+		assert_int_equal(count_differences(one, other, 1, n_time, n_bins), 0);
+		free(other);
+	}
+	free(one);
 }
 
 /* Arms share the citizens' exogenous streams: the same needs arise at the start in every arm. */
@@ -296,6 +341,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_conservation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conservation_mechanisms_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads_bit_identical, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads_inside_a_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_common_random_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_applies, setup, teardown),
 		cmocka_unit_test(test_phase_list),
