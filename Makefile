@@ -6,6 +6,7 @@
 #   make sanitize   run the test suite under AddressSanitizer + UBSan
 #   make docs       regenerate docs/parameters.md and docs/metrics.md
 #   make ablation   rerun the ablation of the default scenario (docs/mechanisms.md)
+#   make bench      speed and memory of scenarios/bench/*.ini with 1 and 2 threads
 #   make deps       install missing Debian packages (as root), or print the command
 #   make clean
 
@@ -26,6 +27,7 @@ LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HDRS    := $(wildcard sim/*.h sim/*.def models/*.h)
 TEST_SRC := $(wildcard tests/sim/test_*.c tests/models/test_*.c)
+BENCH   := scenarios/bench/small.ini scenarios/bench/medium.ini scenarios/bench/large.ini
 TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
 TEST_COMMON := tests/testutil.c
 
@@ -33,7 +35,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-matplotlib python3-pandas python3-pytest
 
-.PHONY: all check test-c test-py demo sanitize docs deps clean ablation
+.PHONY: all check test-c test-py demo sanitize docs deps clean ablation bench
 
 all: $(BUILD)/govsim
 
@@ -105,3 +107,10 @@ clean:
 ablation: $(BUILD)/govsim
 	/usr/bin/python3 -m analysis.ablation scenarios/default.ini --govsim $(BUILD)/govsim \
 		--replications 3 --markdown docs/mechanisms.md
+
+# Speed and memory against this machine's limits (figures, never asserted).
+$(BUILD)/govsim-bench: tests/bench/bench.c $(BUILD)/libgovsim.a $(HDRS)
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libgovsim.a -o $@ $(LDLIBS)
+
+bench: $(BUILD)/govsim-bench
+	$(BUILD)/govsim-bench --threads 1,2 $(BENCH)

@@ -199,8 +199,9 @@ static int need_due(struct gs_world *w, int32_t c, int32_t t)
 static int wake_citizen(struct gs_world *w, int32_t c, int32_t t)
 {
 	if (w->wake[c] != t)
-		return 0; /* a stale node: the citizen was rescheduled */
+		return 0; /* a stale entry: the citizen was rescheduled */
 	w->wake[c] = GS_NEVER;
+	w->n_events++;
 	while (w->next_arrival[c] <= t)
 		need_arrives(w, c, t);
 	if (w->due[c] <= t && need_due(w, c, t))

@@ -71,6 +71,7 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 	(void)team;
 	for (size_t j = 0; j < n; j++) {
 		int32_t id = closures[idx[j]];
+		w->n_events++;
 		int32_t c = w->cases.citizen[id];
 		int32_t worker = w->cases.worker[id];
 		int k = w->cases.cls[id];

@@ -99,6 +99,7 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 	for (size_t j = 0; j < n; j++) {
 		int32_t c = cc->contacts[idx[j]].citizen;
 		enum gs_due_kind kind = cc->contacts[idx[j]].kind;
+		w->n_events++;
 		if (kind == GS_DUE_CHASE) {
 			if (w->state[c] != GS_NEED_IN_SERVICE)
 				continue;

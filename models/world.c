@@ -99,6 +99,7 @@ void gs_view_begin(const struct gs_world *w, struct gs_world *view, struct gs_pu
 	view->total_arisen = view->total_met = view->total_abandoned = 0;
 	view->total_value = view->total_failure = 0;
 	view->ended_contacted = view->ended_contacts = 0;
+	view->n_events = 0;
 	view->contacts = NULL;
 	view->n_contacts = view->cap_contacts = 0;
 	view->closures = NULL;
@@ -220,6 +221,7 @@ int gs_view_merge(struct gs_world *w, struct gs_world *view)
 	w->total_failure += view->total_failure;
 	w->ended_contacted += view->ended_contacted;
 	w->ended_contacts += view->ended_contacts;
+	w->n_events += view->n_events;
 	for (size_t i = 0; i < view->n_contacts && !rc; i++) {
 		if (w->n_contacts == w->cap_contacts) {
 			size_t cap = w->cap_contacts ? 2 * w->cap_contacts : 256;
@@ -454,6 +456,17 @@ void gs_case_free(struct gs_world *w, int32_t id)
 	k->status[id] = GS_CASE_FREE;
 	k->worker[id] = k->free;
 	k->free = id;
+}
+
+size_t gs_world_citizen_bytes(void)
+{
+	const struct gs_world *w = NULL;
+	return sizeof(*w->wake) + sizeof(*w->next_arrival) + sizeof(*w->due) +
+	       sizeof(*w->due_kind) + sizeof(*w->state) + sizeof(*w->case_of) + sizeof(*w->sev0) +
+	       sizeof(*w->sev_t0) + sizeof(*w->cx) + sizeof(*w->left) + sizeof(*w->first_contact) +
+	       sizeof(*w->need_contacts) + sizeof(*w->n_arrivals) + sizeof(*w->cls) +
+	       sizeof(*w->team_of) + sizeof(*w->strength) + sizeof(*w->trust) + sizeof(*w->wb) +
+	       sizeof(*w->wb_t) + sizeof(*w->last_worker) + sizeof(*w->scratch);
 }
 
 void gs_world_free(struct gs_world *w)

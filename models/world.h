@@ -212,6 +212,7 @@ struct gs_world {
 
 	/* stocks kept up to date */
 	size_t n_pending, n_in_service;
+	uint64_t n_events;        /* citizens woken, contacts and closures handled (for benchmarks) */
 	/* totals over the run, for the conservation checks */
 	uint64_t total_arisen, total_met, total_abandoned;
 	uint64_t total_value, total_failure;     /* contacts as classified when made */
@@ -269,6 +270,13 @@ int gs_hist_add(struct gs_world *w, int which, int32_t ticks);
 
 /* gs_sort_i32 - sort ascending (a radix sort for large arrays); scratch holds n. */
 void gs_sort_i32(int32_t *a, int32_t *scratch, size_t n);
+
+/*
+ * gs_world_citizen_bytes - bytes of the per-citizen arrays for one citizen
+ * (the fixed part of the memory a citizen costs; scheduled wakes, cases,
+ * workers and teams come on top).
+ */
+size_t gs_world_citizen_bytes(void);
 
 /* gs_citizen_reschedule - set c's wake to the earlier of its arrival and due ticks. */
 int gs_citizen_reschedule(struct gs_world *w, int32_t c);

@@ -151,6 +151,7 @@ int gs_run(const struct gs_scenario *sc, size_t arm, uint64_t seed, struct gs_ru
 			}
 		}
 	}
+	r->events = w->n_events;
 	memcpy(r->hist_recorded, w->hist_rec, n_bins * sizeof(double));
 	memcpy(r->hist_true, w->hist_true, n_bins * sizeof(double));
 	if (profile) {
@@ -252,6 +253,8 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 					rc = -1;
 				if (summary)
 					gs_summarise(r.series, n_time, summary + (size_t)run * GS_N_SUMMARY);
+				if (opts->events)
+					*opts->events += r.events;
 			}
 			if (rc < 0) {
 				if (!failed)

@@ -44,8 +44,9 @@ int gs_run(const struct gs_scenario *sc, size_t arm, uint64_t seed, struct gs_ru
 
 /* What an ensemble prints and returns. */
 struct gs_ensemble_opts {
-	int threads;        /* OpenMP threads across runs (>= 1) */
+	int threads;        /* OpenMP threads, across runs and inside them (>= 1) */
 	bool progress;      /* progress bar on stderr */
+	uint64_t *events;   /* if not NULL, the events handled by every run are added here */
 };
 
 /*

@@ -40,6 +40,7 @@ struct gs_run_result {
 	double *class_series;     /* [GS_N_CLASS_METRICS * n_classes * n_time]: metric, class, time */
 	double *hist_recorded;    /* [n_bins] cases closed by recorded time to close */
 	double *hist_true;        /* [n_bins] needs met by true time to close */
+	uint64_t events;          /* citizens woken, contacts and closures handled (benchmarks) */
 };
 
 #endif
