@@ -54,6 +54,25 @@ uint64_t gs_run_seed(uint64_t scenario_seed, int rep)
 	return gs_rng_derive(scenario_seed, (uint64_t)rep);
 }
 
+uint64_t gs_run_seed_point(const struct gs_scenario *sc, uint64_t scenario_seed, int rep,
+			   size_t point)
+{
+	uint64_t seed = gs_run_seed(scenario_seed, rep);
+	const struct gs_sweep *sw = &sc->sweep;
+	if (!sw->n_keys || point >= sw->n_points)
+		return seed;
+	/* FNV-1a of the point's coordinates as text: key=value; ... */
+	uint64_t h = UINT64_C(14695981039346656037);
+	for (size_t k = 0; k < sw->n_keys; k++) {
+		const char *parts[3] = {sw->keys[k], "=", sw->text[point * sw->n_keys + k]};
+		for (int j = 0; j < 3; j++)
+			for (const char *c = parts[j]; *c; c++)
+				h = (h ^ (unsigned char)*c) * UINT64_C(1099511628211);
+		h = (h ^ ';') * UINT64_C(1099511628211);
+	}
+	return gs_rng_derive(seed, h);
+}
+
 static long interval_ticks(const struct gs_params *p)
 {
 	long iv = lround(p->output.interval);
@@ -98,7 +117,15 @@ static void draw_progress(long done, long total);
 int gs_run(const struct gs_scenario *sc, size_t arm, uint64_t seed, struct gs_run_result *r,
 	   gs_tick_hook hook, void *ctx)
 {
-	struct gs_params p = sc->arm_params[arm];
+	return gs_run_point(sc, arm, 0, seed, r, hook, ctx);
+}
+
+int gs_run_point(const struct gs_scenario *sc, size_t arm, size_t point, uint64_t seed,
+		 struct gs_run_result *r, gs_tick_hook hook, void *ctx)
+{
+	struct gs_params p;
+	if (gs_scenario_point(sc, arm, point, &p))
+		return -1;
 	size_t n_time, n_bins;
 	gs_run_shape(&p, &n_time, &n_bins);
 	apply_events(sc, arm, &p, 0);
@@ -192,11 +219,13 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 		    const struct gs_ensemble_opts *opts, struct gs_output *out, double *summary,
 		    char *err, size_t errlen)
 {
-	size_t reps = meta->n_runs / meta->n_arms;
+	size_t points = sc->sweep.n_points ? sc->sweep.n_points : 1;
+	size_t reps = meta->n_runs / meta->n_arms / points;
 	size_t n_time = meta->n_time, n_bins = meta->n_bins;
 	long total = 0;
 	for (size_t a = 0; a < meta->n_arms; a++)
-		total += (long)reps * (long)ceil(sc->arm_params[a].simulation.duration - 1e-9);
+		total += (long)(reps * points) *
+			 (long)ceil(sc->arm_params[a].simulation.duration - 1e-9);
 	progress_done = 0;
 	progress_total = total;
 	progress_on = opts->progress;
@@ -216,7 +245,7 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 		omp_set_num_threads(1);
 
 #pragma omp parallel for schedule(dynamic, 1) num_threads(outer) default(none) \
-	shared(sc, meta, opts, out, summary, reps, n_time, n_bins, total, failed, stopped, \
+	shared(sc, meta, opts, out, summary, reps, points, n_time, n_bins, total, failed, stopped, \
 	       first_err, n_runs, gs_stop, progress_done)
 	for (long run = 0; run < n_runs; run++) {
 		int skip;
@@ -225,9 +254,10 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 		if (skip || gs_stop)
 			continue;
 		struct gs_run_result r = {0};
-		r.arm = (int)((size_t)run / reps);
+		r.arm = (int)((size_t)run / (reps * points));
+		size_t point = ((size_t)run / reps) % points;
 		r.replication = (int)((size_t)run % reps);
-		r.seed = gs_run_seed(meta->seed, r.replication);
+		r.seed = gs_run_seed_point(sc, meta->seed, r.replication, point);
 		r.series = malloc(GS_N_METRICS * n_time * sizeof(double));
 		r.class_series = malloc(GS_N_CLASS_METRICS * meta->n_classes * n_time * sizeof(double));
 		r.hist_recorded = calloc(n_bins ? n_bins : 1, sizeof(double));
@@ -238,7 +268,7 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 				r.series[i] = NAN;
 			for (size_t i = 0; i < GS_N_CLASS_METRICS * meta->n_classes * n_time; i++)
 				r.class_series[i] = NAN;
-			rc = gs_run(sc, (size_t)r.arm, r.seed, &r, NULL, NULL);
+			rc = gs_run_point(sc, (size_t)r.arm, point, r.seed, &r, NULL, NULL);
 		}
 #pragma omp critical(gs_ensemble_collect)
 		{

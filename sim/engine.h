@@ -27,6 +27,22 @@ extern const struct gs_phase gs_phases[];
 /* Called after every tick of a run when given (tests check invariants with it). */
 typedef int (*gs_tick_hook)(const struct gs_world *w, void *ctx);
 
+/*
+ * gs_run_point - the run of arm `arm` at sweep point `point` (gs_run is
+ * point 0, or no sweep).
+ */
+int gs_run_point(const struct gs_scenario *sc, size_t arm, size_t point, uint64_t seed,
+		 struct gs_run_result *r, gs_tick_hook hook, void *ctx);
+
+/*
+ * gs_run_seed_point - the seed of replication rep at sweep point `point`:
+ * derived from the scenario seed, the replication and the point's values,
+ * so that adding points or replications never changes existing runs; every
+ * arm shares it (common random numbers).
+ */
+uint64_t gs_run_seed_point(const struct gs_scenario *sc, uint64_t scenario_seed, int rep,
+			   size_t point);
+
 /* Set by the signal handler of `govsim run`: every run stops at its next tick. */
 extern volatile sig_atomic_t gs_stop;
 

@@ -149,6 +149,78 @@ static int load_scenario(const char *path, char **sets, size_t n_sets, struct gs
 	return rc || diag.n ? -1 : 0;
 }
 
+/* Per-run variables beyond arm, replication and seed: sweep coordinates and design. */
+struct run_vars {
+	size_t n;
+	char **names, **desc;
+	double *values; /* [n_runs * n] */
+};
+
+static void free_run_vars(struct run_vars *rv)
+{
+	for (size_t v = 0; v < rv->n; v++) {
+		free(rv->names[v]);
+		free(rv->desc[v]);
+	}
+	free(rv->names);
+	free(rv->desc);
+	free(rv->values);
+	memset(rv, 0, sizeof(*rv));
+}
+
+static int add_var(struct run_vars *rv, const char *name, const char *desc)
+{
+	char **n = realloc(rv->names, (rv->n + 1) * sizeof(*n));
+	if (!n)
+		return -1;
+	rv->names = n;
+	char **d = realloc(rv->desc, (rv->n + 1) * sizeof(*d));
+	if (!d)
+		return -1;
+	rv->desc = d;
+	rv->names[rv->n] = strdup(name);
+	rv->desc[rv->n] = strdup(desc);
+	return rv->names[rv->n] && rv->desc[rv->n++] ? 0 : -1;
+}
+
+static int make_run_vars(const struct gs_scenario *sc, size_t n_runs, size_t reps,
+			 struct run_vars *rv)
+{
+	const struct gs_sweep *sw = &sc->sweep;
+	if (!sw->n_keys)
+		return 0;
+	char name[160], desc[256];
+	for (size_t k = 0; k < sw->n_keys; k++) {
+		snprintf(name, sizeof(name), "sweep.%s", sw->keys[k]);
+		snprintf(desc, sizeof(desc), "swept value of %s (durations in days)", sw->keys[k]);
+		if (add_var(rv, name, desc))
+			return -1;
+	}
+	if (add_var(rv, "sweep_point", "sweep point of the run (0-based)"))
+		return -1;
+	bool saltelli = sw->design == GS_DESIGN_SALTELLI;
+	if (saltelli && (add_var(rv, "design_matrix", "Saltelli design: 0 A, 1 B, 2 A with column design_param from B") ||
+			 add_var(rv, "design_row", "Saltelli design: base sample (row of A and B)") ||
+			 add_var(rv, "design_param", "Saltelli design: the column taken from B (-1 for A and B)")))
+		return -1;
+	rv->values = malloc(n_runs * rv->n * sizeof(*rv->values));
+	if (!rv->values)
+		return -1;
+	for (size_t r = 0; r < n_runs; r++) {
+		size_t pt = (r / reps) % sw->n_points;
+		double *row = rv->values + r * rv->n;
+		for (size_t k = 0; k < sw->n_keys; k++)
+			row[k] = sw->coord[pt * sw->n_keys + k];
+		row[sw->n_keys] = (double)pt;
+		if (saltelli) {
+			row[sw->n_keys + 1] = sw->matrix[pt];
+			row[sw->n_keys + 2] = sw->row[pt];
+			row[sw->n_keys + 3] = sw->param[pt];
+		}
+	}
+	return 0;
+}
+
 static char *join_args(int argc, char **argv)
 {
 	size_t n = 1;
@@ -180,6 +252,7 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 	double *time = NULL, *edges = NULL, *summary = NULL;
 	const char **arm_names = NULL;
 	struct gs_output *out = NULL;
+	struct run_vars rv = {0};
 
 	if (!sets)
 		return EXIT_RUNTIME;
@@ -265,7 +338,8 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 	size_t n_time, n_bins;
 	gs_run_shape(p0, &n_time, &n_bins);
 	size_t reps = (size_t)p0->simulation.replications;
-	size_t n_runs = sc.n_arms * reps;
+	size_t points = sc.sweep.n_points ? sc.sweep.n_points : 1;
+	size_t n_runs = sc.n_arms * points * reps;
 	time = malloc(n_time * sizeof(*time));
 	edges = malloc((n_bins + 1) * sizeof(*edges));
 	summary = malloc(n_runs * GS_N_SUMMARY * sizeof(*summary));
@@ -287,6 +361,8 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 		class_names[k] = p0->class_name[k];
 	if (threads == 0)
 		threads = omp_get_max_threads();
+	if (make_run_vars(&sc, n_runs, reps, &rv))
+		goto fail;
 	struct gs_ensemble_meta meta = {
 		.scenario_name = sc.name,
 		.scenario_path = scenario,
@@ -302,6 +378,10 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 		.time = time,
 		.n_classes = (size_t)p0->n_classes,
 		.class_names = class_names,
+		.n_run_vars = rv.n,
+		.run_var_names = (const char *const *)rv.names,
+		.run_var_desc = (const char *const *)rv.desc,
+		.run_vars = rv.values,
 		.n_bins = n_bins,
 		.bin_edges = edges,
 	};
@@ -312,7 +392,7 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 		fprintf(stderr, "govsim run: %s\n", err);
 		goto fail;
 	}
-	struct gs_ensemble_opts opts = {(int)threads, !quiet && isatty(STDERR_FILENO)};
+	struct gs_ensemble_opts opts = {(int)threads, !quiet && isatty(STDERR_FILENO), NULL};
 	int rc = gs_ensemble_run(&sc, &meta, &opts, out, summary, err, sizeof(err));
 	if (rc != 0) {
 		gs_output_abort(out);
@@ -338,9 +418,14 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 		goto fail;
 	}
 	if (!quiet) {
-		printf("%s: %zu arm%s x %zu replication%s, %g days, %lld citizens -> %s\n\n", sc.name,
+		printf("%s: %zu arm%s x %zu replication%s, %g days, %lld citizens -> %s\n", sc.name,
 		       sc.n_arms, sc.n_arms == 1 ? "" : "s", reps, reps == 1 ? "" : "s",
 		       time[n_time - 1], (long long)p0->population.citizens, out_path);
+		if (points > 1)
+			printf("sweep: %zu points x %zu arms x %zu replications = %zu runs; the table "
+			       "pools every point (per-point results: govsim compare)\n",
+			       points, sc.n_arms, reps, n_runs);
+		putchar('\n');
 		gs_report_table(stdout, &meta, summary);
 	}
 	status = 0;
@@ -361,6 +446,7 @@ out:
 	free(edges);
 	free(summary);
 	free(arm_names);
+	free_run_vars(&rv);
 	return status;
 }
 
@@ -402,13 +488,15 @@ static int cmd_check(int argc, char **argv)
 			status = EXIT_USAGE;
 		} else {
 			const struct gs_params *p = &sc.arm_params[0];
-			printf("%s: ok (%zu arm%s, %lld replication%s, %zu event%s, %d class%s, "
-			       "%lld citizens)\n",
+			size_t points = sc.sweep.n_points ? sc.sweep.n_points : 1;
+			printf("%s: ok (%zu arm%s, %lld replication%s, %zu sweep point%s, %zu event%s, "
+			       "%d class%s, %lld citizens; %zu runs)\n",
 			       files[f], sc.n_arms, sc.n_arms == 1 ? "" : "s",
 			       (long long)p->simulation.replications,
-			       p->simulation.replications == 1 ? "" : "s", sc.n_events,
-			       sc.n_events == 1 ? "" : "s", p->n_classes, p->n_classes == 1 ? "" : "es",
-			       (long long)p->population.citizens);
+			       p->simulation.replications == 1 ? "" : "s", points, points == 1 ? "" : "s",
+			       sc.n_events, sc.n_events == 1 ? "" : "s", p->n_classes,
+			       p->n_classes == 1 ? "" : "es", (long long)p->population.citizens,
+			       sc.n_arms * points * (size_t)p->simulation.replications);
 		}
 		gs_scenario_free(&sc);
 	}

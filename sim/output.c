@@ -83,6 +83,7 @@ struct gs_output {
 	hid_t slab_class;             /* memory dataspace: n_classes x n_time */
 	size_t n_runs, n_time, n_bins, n_arms, n_classes;
 	char **arm_names;             /* [n_arms] copies */
+	char *coordinates;            /* the per-run coordinates' names, for every table */
 };
 
 /* The dimension scales, open while the file is being laid out. */
@@ -180,6 +181,7 @@ static void free_output(struct gs_output *out)
 	for (size_t a = 0; out->arm_names && a < out->n_arms; a++)
 		free(out->arm_names[a]);
 	free(out->arm_names);
+	free(out->coordinates);
 	free(out->path);
 	free(out);
 }
@@ -497,6 +499,53 @@ free_bufs:
 }
 
 /*
+ * make_extra_run_vars - further per-run variables (sweep coordinates, the
+ * design of a sensitivity analysis), known before any run; they join the
+ * per-run coordinates of every table.
+ */
+static int make_extra_run_vars(const struct report *rp, struct gs_output *out,
+			       const struct scales *sc, const struct gs_ensemble_meta *meta)
+{
+	size_t len = strlen(RUN_COORDINATES) + 1;
+	for (size_t v = 0; v < meta->n_run_vars; v++)
+		len += strlen(meta->run_var_names[v]) + 1;
+	out->coordinates = malloc(len);
+	double *col = malloc((out->n_runs ? out->n_runs : 1) * sizeof(*col));
+	if (!out->coordinates || !col) {
+		free(col);
+		fail(rp, "out of memory");
+		return -1;
+	}
+	strcpy(out->coordinates, RUN_COORDINATES);
+	hsize_t dims[1] = {out->n_runs};
+	int rc = 0;
+	for (size_t v = 0; v < meta->n_run_vars && !rc; v++) {
+		const char *name = meta->run_var_names[v];
+		strcat(out->coordinates, " ");
+		strcat(out->coordinates, name);
+		for (size_t r = 0; r < out->n_runs; r++)
+			col[r] = meta->run_vars[r * meta->n_run_vars + v];
+		hid_t ds = make_dataset(rp, out->file, name, H5T_IEEE_F64LE, 1, dims, NULL,
+					H5T_NATIVE_DOUBLE, NULL);
+		if (ds < 0) {
+			rc = -1;
+			break;
+		}
+		if (attach(rp, ds, name, 1, &sc->run) ||
+		    write_labels(rp, ds, NULL, meta->run_var_desc ? meta->run_var_desc[v] : name,
+				 NULL) ||
+		    H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, col) < 0) {
+			if (rc == 0)
+				fail(rp, "cannot write a per-run variable");
+			rc = -1;
+		}
+		H5Dclose(ds);
+	}
+	free(col);
+	return rc;
+}
+
+/*
  * make_table - a chunked, compressed double dataset of shape (run,
  * cols[0], ..., cols[rank-2]) filled with NaN, with its labels and the
  * per-run coordinates. A chunk holds one run: all of every middle
@@ -518,7 +567,7 @@ static hid_t make_table(const struct report *rp, struct gs_output *out, const ch
 	if (ds < 0)
 		return H5I_INVALID_HID;
 	if (write_labels(rp, ds, units, NULL, desc) ||
-	    write_attr_string(rp, ds, "coordinates", RUN_COORDINATES) ||
+	    write_attr_string(rp, ds, "coordinates", out->coordinates) ||
 	    write_attr_double(rp, ds, "_FillValue", nan)) {
 		H5Dclose(ds);
 		return H5I_INVALID_HID;
@@ -879,7 +928,8 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 	if (o->file < 0)
 		goto free_out;
 	if (make_scales(&rp, o->file, meta, &sc) || make_run_vars(&rp, o, &sc) ||
-	    make_tables(&rp, o, &sc) || write_provenance(&rp, o->file, meta))
+	    make_extra_run_vars(&rp, o, &sc, meta) || make_tables(&rp, o, &sc) ||
+	    write_provenance(&rp, o->file, meta))
 		goto close_scales;
 	if (!close_scale_ids(&sc)) {
 		fail(&rp, "cannot close the dimension scales");

@@ -448,6 +448,25 @@ void gs_param_format(const struct gs_params *p, size_t i, int cls, char *buf, si
 	}
 }
 
+double gs_param_number(const struct gs_params *p, size_t i, int cls)
+{
+	const void *f = cfield(p, i, cls);
+	switch (gs_param_table[i].type) {
+	case GS_INT:
+		return (double)*(const int64_t *)f;
+	case GS_REAL:
+		return *(const double *)f;
+	case GS_DURATION:
+		return is_tick_row(i) ? *(const double *)f / GS_MIN_PER_DAY
+				      : *(const double *)f * p->simulation.tick / GS_MIN_PER_DAY;
+	case GS_BOOL:
+		return *(const bool *)f ? 1 : 0;
+	case GS_ENUM:
+		return *(const int *)f;
+	}
+	return NAN;
+}
+
 static const char *type_name(enum gs_type t)
 {
 	static const char *names[] = {"int", "real", "duration", "bool", "enum"};

@@ -145,6 +145,13 @@ void gs_format_duration(double minutes, char *buf, size_t n);
  */
 void gs_param_format(const struct gs_params *p, size_t i, int cls, char *buf, size_t n);
 
+/*
+ * gs_param_number - the value of row i (class cls) as a number: ints and
+ * reals as they are, durations in days (simulation.tick too), on/off as 1/0,
+ * choices by their index.
+ */
+double gs_param_number(const struct gs_params *p, size_t i, int cls);
+
 /* gs_param_range - the allowed range of row i as text, e.g. "0..1" or "1min..7d". */
 void gs_param_range(size_t i, char *buf, size_t n);
 

@@ -22,11 +22,16 @@ struct gs_ensemble_meta {
 	size_t n_arms;
 	const char *const *arm_names;       /* [n_arms] */
 	const struct gs_params *arm_params; /* [n_arms], resolved, before events */
-	size_t n_runs;              /* n_arms * replications, run = arm * replications + rep */
+	size_t n_runs;              /* n_arms * points * replications:
+				     * run = (arm * points + point) * replications + rep */
 	size_t n_time;              /* output intervals */
 	const double *time;         /* [n_time] end of each interval [days] */
 	size_t n_classes;           /* demand classes (the same in every arm) */
 	const char *const *class_names; /* [n_classes] */
+	size_t n_run_vars;          /* further per-run variables (sweep coordinates, design) */
+	const char *const *run_var_names; /* [n_run_vars] */
+	const char *const *run_var_desc;  /* [n_run_vars] */
+	const double *run_vars;     /* [n_runs * n_run_vars] */
 	size_t n_bins;              /* histogram bins */
 	const double *bin_edges;    /* [n_bins + 1] [days] */
 };

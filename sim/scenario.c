@@ -324,6 +324,13 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		}
 		return 1;
 	}
+	if (strcmp(section, "sweep") == 0) {
+		if (strcmp(name, "design") != 0 && strcmp(name, "samples") != 0 &&
+		    !check_key(r->diag, r->file, r->line, name))
+			return 1;
+		push_assign(&sc->sweep.raw, &sc->sweep.n_raw, r->file, r->line, name, value);
+		return 1;
+	}
 	if (dot && strncmp(section, "class.", 6) == 0) {
 		if (!valid_name(dot + 1)) {
 			gs_diag_add(r->diag, r->file, r->line, NULL,
@@ -376,7 +383,7 @@ static void open_section(struct reader *r, const char *name)
 		r->section_ok = true;
 		return;
 	}
-	if (known_section(name)) {
+	if (known_section(name) || strcmp(name, "sweep") == 0) {
 		r->section_ok = true;
 		return;
 	}
@@ -741,6 +748,7 @@ int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over
 		for (size_t i = 0; i < ev->n_set; i++)
 			apply(&scratch, &ev->set[i], "event", diag);
 	}
+	gs_sweep_resolve(sc, diag);
 out:
 	for (size_t i = 0; i < n_ov; i++) {
 		free(ov[i].key);
@@ -748,6 +756,19 @@ out:
 	}
 	free(ov);
 	return diag->n == before ? 0 : -1;
+}
+
+int gs_scenario_point(const struct gs_scenario *sc, size_t arm, size_t point, struct gs_params *p)
+{
+	char err[512];
+	*p = sc->arm_params[arm];
+	const struct gs_sweep *sw = &sc->sweep;
+	if (point >= sw->n_points || !sw->text)
+		return 0;
+	for (size_t k = 0; k < sw->n_keys; k++)
+		if (gs_param_set(p, sw->keys[k], sw->text[point * sw->n_keys + k], err, sizeof(err)))
+			return -1;
+	return 0;
 }
 
 int gs_scenario_apply_event(const struct gs_scenario *sc, size_t e, size_t arm,
@@ -801,6 +822,7 @@ void gs_scenario_free(struct gs_scenario *sc)
 	for (size_t i = 0; i < sc->n_files; i++)
 		free(sc->files[i]);
 	free(sc->files);
+	gs_sweep_free(&sc->sweep);
 	free(sc->arm_params);
 	free(sc->text);
 	free(sc->path);

@@ -46,6 +46,22 @@ struct gs_event_spec {
 	size_t n_set;
 };
 
+/* The [sweep] section: parameter values that vary between runs. */
+enum gs_design { GS_DESIGN_GRID = 0, GS_DESIGN_LHS, GS_DESIGN_SALTELLI };
+
+struct gs_sweep {
+	struct gs_assign *raw;  /* the section's lines */
+	size_t n_raw;
+	enum gs_design design;
+	long samples;           /* lhs, saltelli: base samples N */
+	size_t n_keys;
+	char **keys;            /* [n_keys] swept parameters */
+	size_t n_points;        /* 1 (no sweep), grid size, N (lhs) or N (k + 2) (saltelli) */
+	char **text;            /* [n_points * n_keys] values as scenario-file text */
+	double *coord;          /* [n_points * n_keys] the values as numbers (durations in days) */
+	int *matrix, *row, *param; /* saltelli: A=0 B=1 AB=2, base sample, column from B (-1) */
+};
+
 struct gs_scenario {
 	char *path;  /* as given */
 	char *name;  /* file name without directory and ".ini" */
@@ -58,6 +74,7 @@ struct gs_scenario {
 	size_t n_arms;
 	struct gs_event_spec *events;
 	size_t n_events;
+	struct gs_sweep sweep;
 	/* filled by gs_scenario_resolve */
 	struct gs_params *arm_params; /* [n_arms] */
 };
@@ -85,6 +102,18 @@ int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over
  */
 int gs_scenario_apply_event(const struct gs_scenario *sc, size_t e, size_t arm,
 			    struct gs_params *p);
+
+/*
+ * gs_scenario_point - the parameters of arm `arm` at sweep point `point`:
+ * the arm's, then the point's values. Returns 0 (resolve checked them).
+ */
+int gs_scenario_point(const struct gs_scenario *sc, size_t arm, size_t point, struct gs_params *p);
+
+/* gs_sweep_resolve - build the sweep's points (sim/sweep.c); problems go to diag. */
+int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag);
+
+/* gs_sweep_free - free what gs_sweep_resolve and the reader allocated. */
+void gs_sweep_free(struct gs_sweep *sw);
 
 void gs_scenario_free(struct gs_scenario *sc);
 
