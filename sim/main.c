@@ -19,6 +19,7 @@
 #include <gsl/gsl_errno.h>
 #include <omp.h>
 
+#include "compare.h"
 #include "diag.h"
 #include "engine.h"
 #include "metrics.h"
@@ -43,6 +44,7 @@ static const char usage_main[] =
 	"  params            list every parameter (section, name, type, default, range, unit)\n"
 	"  metrics           list every output metric\n"
 	"  info FILE.h5      show the provenance and a summary of a result file\n"
+	"  compare FILE.h5   compare the arms of a result file: means, CIs, paired differences\n"
 	"\n"
 	"options:\n"
 	"  -h, --help        this help (also after a command: govsim run --help)\n"
@@ -88,6 +90,20 @@ static const char usage_metrics[] =
 	"\n"
 	"Lists every output metric with its units and description. --markdown\n"
 	"writes docs/metrics.md.\n";
+
+static const char usage_compare[] =
+	"usage: govsim compare FILE.h5 [--metric NAME] [--at DAYS] [--points N]\n"
+	"\n"
+	"Per arm, the mean and 95% confidence interval across replications of the\n"
+	"key whole-run outcomes (the table `govsim run` prints), and the paired\n"
+	"differences of each arm from the first: runs of the same replication share\n"
+	"their random streams, so the pairs cancel the luck of the draw.\n"
+	"\n"
+	"  --metric NAME   one metric: its whole-run value if it is an outcome of the\n"
+	"                  table, else its mean and its total over time\n"
+	"  --at DAYS       values at that time (the interval ending then) instead\n"
+	"  --points N      with a sweep, one table per point if there are at most N\n"
+	"                  points (default 12); else every point pooled\n";
 
 static const char usage_info[] =
 	"usage: govsim info FILE.h5\n"
@@ -427,6 +443,10 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 			       points, sc.n_arms, reps, n_runs);
 		putchar('\n');
 		gs_report_table(stdout, &meta, summary);
+		if (sc.n_arms > 1) {
+			putchar('\n');
+			gs_report_paired(stdout, &meta, summary);
+		}
 	}
 	status = 0;
 	goto out;
@@ -549,6 +569,44 @@ static int cmd_info(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_compare(int argc, char **argv)
+{
+	const char *path = NULL, *metric = NULL;
+	double at = -1;
+	long points = 12;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage_compare, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--metric") == 0) {
+			if (++i == argc)
+				return bad_usage("compare", "--metric needs a name%s", "");
+			metric = argv[i];
+		} else if (strcmp(argv[i], "--at") == 0) {
+			char *end;
+			if (++i == argc || (at = strtod(argv[i], &end), end == argv[i] || *end || at < 0))
+				return bad_usage("compare", "--at needs a time in days (>= 0)%s", "");
+		} else if (strcmp(argv[i], "--points") == 0) {
+			if (++i == argc || !parse_count(argv[i], 0, 1000000, &points))
+				return bad_usage("compare", "--points needs a count%s", "");
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return bad_usage("compare", "unknown option '%s'", argv[i]);
+		} else if (path) {
+			return bad_usage("compare", "one file at a time (got '%s' too)", argv[i]);
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path)
+		return bad_usage("compare", "no file given%s", "");
+	char err[512];
+	if (gs_compare(path, metric, at, (size_t)points, stdout, err, sizeof(err))) {
+		fprintf(stderr, "govsim compare: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 static void print_version(void)
 {
 	printf("govsim %s (revision %s)\n", GS_VERSION, gs_git_revision());
@@ -583,6 +641,8 @@ int main(int argc, char **argv)
 		return cmd_table(argc - 1, argv + 1, "metrics", usage_metrics, gs_metrics_print);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(argc - 1, argv + 1);
+	if (strcmp(cmd, "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
 	fprintf(stderr, "govsim: unknown command '%s'\n\n%s", cmd, usage_main);
 	return EXIT_USAGE;
 }

@@ -1599,3 +1599,182 @@ const char *gs_output_library_version(void)
 	snprintf(text, sizeof(text), "HDF5 %u.%u.%u", maj, min, rel);
 	return text;
 }
+
+/* A result file open for reading whole blocks of runs. */
+struct gs_output_reader {
+	char *path;
+	hid_t file;
+	size_t n_runs, n_time;
+};
+
+/* The length of a 1-D dataset, or -1 with a message. */
+static long dataset_length(const struct report *rp, hid_t file, const char *name)
+{
+	if (H5Lexists(file, name, H5P_DEFAULT) <= 0) {
+		H5Eclear2(H5E_DEFAULT);
+		snprintf(rp->err, rp->errlen, "%s: no dataset '%s' (not a govsim result file?)",
+			 rp->path, name);
+		return -1;
+	}
+	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
+	hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
+	hsize_t dims[MAX_RANK];
+	long n = -1;
+	if (space >= 0 && H5Sget_simple_extent_ndims(space) == 1 &&
+	    H5Sget_simple_extent_dims(space, dims, NULL) == 1)
+		n = (long)dims[0];
+	else
+		fail(rp, "'%s' is not a 1-D dataset", name);
+	if (space >= 0)
+		H5Sclose(space);
+	if (ds >= 0)
+		H5Dclose(ds);
+	return n;
+}
+
+int gs_output_reader_open(const char *path, struct gs_output_reader **out, char *err,
+			  size_t errlen)
+{
+	struct report rp = {path, err, errlen};
+	quiet();
+	struct gs_output_reader *rd = calloc(1, sizeof(*rd));
+	if (!rd) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	rd->path = strdup(path);
+	rd->file = open_result(&rp);
+	if (!rd->path || rd->file < 0)
+		goto fail;
+	long runs = dataset_length(&rp, rd->file, "run"), times = dataset_length(&rp, rd->file, "time");
+	if (runs < 0 || times < 0)
+		goto fail;
+	rd->n_runs = (size_t)runs;
+	rd->n_time = (size_t)times;
+	*out = rd;
+	return 0;
+fail:
+	gs_output_reader_close(rd);
+	return -1;
+}
+
+void gs_output_reader_close(struct gs_output_reader *rd)
+{
+	if (!rd)
+		return;
+	quiet();
+	if (rd->file >= 0)
+		H5Fclose(rd->file);
+	free(rd->path);
+	free(rd);
+}
+
+size_t gs_output_reader_runs(const struct gs_output_reader *rd)
+{
+	return rd->n_runs;
+}
+
+size_t gs_output_reader_times(const struct gs_output_reader *rd)
+{
+	return rd->n_time;
+}
+
+int gs_output_reader_vector(struct gs_output_reader *rd, const char *name, double *buf,
+			    size_t n, char *err, size_t errlen)
+{
+	struct report rp = {rd->path, err, errlen};
+	quiet();
+	long len = dataset_length(&rp, rd->file, name);
+	if (len < 0)
+		return -1;
+	if ((size_t)len != n) {
+		snprintf(err, errlen, "%s: '%s' has %ld values, not %zu", rd->path, name, len, n);
+		return -1;
+	}
+	hid_t ds = H5Dopen2(rd->file, name, H5P_DEFAULT);
+	int rc = ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0
+			 ? 0
+			 : -1;
+	if (rc)
+		fail(&rp, "cannot read '%s'", name);
+	if (ds >= 0)
+		H5Dclose(ds);
+	return rc;
+}
+
+int gs_output_reader_strings(struct gs_output_reader *rd, const char *name, char **out,
+			     size_t n, char *err, size_t errlen)
+{
+	struct report rp = {rd->path, err, errlen};
+	quiet();
+	long len = dataset_length(&rp, rd->file, name);
+	if (len < 0)
+		return -1;
+	if ((size_t)len != n) {
+		snprintf(err, errlen, "%s: '%s' has %ld values, not %zu", rd->path, name, len, n);
+		return -1;
+	}
+	hid_t ds = H5Dopen2(rd->file, name, H5P_DEFAULT);
+	hid_t mtype = vlen_string_type();
+	char **tmp = calloc(n ? n : 1, sizeof(*tmp));
+	int rc = -1;
+	if (ds >= 0 && mtype >= 0 && tmp &&
+	    H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp) >= 0) {
+		rc = 0;
+		for (size_t i = 0; i < n; i++) {
+			out[i] = strdup(tmp[i] ? tmp[i] : "");
+			if (!out[i])
+				rc = -1;
+		}
+		hid_t space = H5Dget_space(ds);
+		H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, tmp);
+		H5Sclose(space);
+	} else {
+		fail(&rp, "cannot read the strings of '%s'", name);
+	}
+	free(tmp);
+	if (mtype >= 0)
+		H5Tclose(mtype);
+	if (ds >= 0)
+		H5Dclose(ds);
+	return rc;
+}
+
+int gs_output_reader_block(struct gs_output_reader *rd, const char *name, size_t r0, size_t nr,
+			   double *buf, char *err, size_t errlen)
+{
+	struct report rp = {rd->path, err, errlen};
+	quiet();
+	if (H5Lexists(rd->file, name, H5P_DEFAULT) <= 0) {
+		H5Eclear2(H5E_DEFAULT);
+		snprintf(err, errlen, "%s: no dataset '%s'", rd->path, name);
+		return -1;
+	}
+	hid_t ds = H5Dopen2(rd->file, name, H5P_DEFAULT);
+	hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
+	hsize_t dims[MAX_RANK];
+	int rc = -1;
+	if (space < 0 || H5Sget_simple_extent_ndims(space) != 2 ||
+	    H5Sget_simple_extent_dims(space, dims, NULL) != 2 || dims[0] != rd->n_runs ||
+	    dims[1] != rd->n_time || r0 + nr > rd->n_runs) {
+		H5Eclear2(H5E_DEFAULT);
+		snprintf(err, errlen, "%s: '%s' is not a (run, time) dataset of this file's shape",
+			 rd->path, name);
+		goto out;
+	}
+	hsize_t start[2] = {r0, 0}, count[2] = {nr, rd->n_time};
+	hid_t mem = H5Screate_simple(2, count, NULL);
+	if (mem >= 0 && H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+	    H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) >= 0)
+		rc = 0;
+	else
+		fail(&rp, "cannot read runs %zu..%zu of '%s'", r0, r0 + nr, name);
+	if (mem >= 0)
+		H5Sclose(mem);
+out:
+	if (space >= 0)
+		H5Sclose(space);
+	if (ds >= 0)
+		H5Dclose(ds);
+	return rc;
+}

@@ -74,6 +74,26 @@ long gs_output_read_series(const char *path, const char *name, size_t run, doubl
 long gs_output_read_class_series(const char *path, const char *name, size_t run, size_t cls,
 				 double *buf, size_t n, char *err, size_t errlen);
 
+/*
+ * A result file open for reading blocks of runs (govsim compare):
+ * gs_output_reader_open checks that it is a govsim file and reads its shape;
+ * _vector reads a per-run (or other 1-D) numeric dataset of n values;
+ * _strings a per-run string dataset (each string malloc'd); _block runs
+ * r0..r0+nr-1 of a (run, time) dataset into buf (nr x n_time). All return
+ * 0, or -1 with a message naming the file and dataset.
+ */
+struct gs_output_reader;
+int gs_output_reader_open(const char *path, struct gs_output_reader **rd, char *err, size_t errlen);
+size_t gs_output_reader_runs(const struct gs_output_reader *rd);
+size_t gs_output_reader_times(const struct gs_output_reader *rd);
+int gs_output_reader_vector(struct gs_output_reader *rd, const char *name, double *buf, size_t n,
+			    char *err, size_t errlen);
+int gs_output_reader_strings(struct gs_output_reader *rd, const char *name, char **out, size_t n,
+			     char *err, size_t errlen);
+int gs_output_reader_block(struct gs_output_reader *rd, const char *name, size_t r0, size_t nr,
+			   double *buf, char *err, size_t errlen);
+void gs_output_reader_close(struct gs_output_reader *rd);
+
 /* gs_output_library_version - "HDF5 x.y.z" of the library linked. */
 const char *gs_output_library_version(void);
 

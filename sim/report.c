@@ -4,6 +4,8 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
@@ -76,58 +78,115 @@ void gs_summarise(const double *series, size_t n_time, double out[GS_N_SUMMARY])
 	out[GS_S_cost_per_need_met] = div0(cost, met - met_self);
 }
 
-void gs_report_table(FILE *f, const struct gs_ensemble_meta *meta, const double *summary)
+/* "mean" or "mean +- half-width of the 95% CI" of the non-NaN values, in fmt. */
+static void cell_text(const double *v, size_t n_all, size_t stride, const char *fmt, char *cell,
+		      size_t len)
 {
-	static const char *labels[] = {
-#define GS_SUMMARY_LABEL(name, label, fmt) label,
-		GS_SUMMARIES(GS_SUMMARY_LABEL)
-#undef GS_SUMMARY_LABEL
-	};
-	static const char *fmts[] = {
-#define GS_SUMMARY_FMT(name, label, fmt) fmt,
-		GS_SUMMARIES(GS_SUMMARY_FMT)
-#undef GS_SUMMARY_FMT
-	};
-	size_t reps = meta->n_arms ? meta->n_runs / meta->n_arms : 0;
-	size_t width = 22;
-	fprintf(f, "%-*s", (int)width, reps > 1 ? "outcome (mean +- 95% CI)" : "outcome");
-	for (size_t a = 0; a < meta->n_arms; a++)
-		fprintf(f, " %18s", meta->arm_names[a]);
+	double sum = 0, sq = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < n_all; i++) {
+		double x = v[i * stride];
+		if (!isnan(x)) {
+			sum += x;
+			sq += x * x;
+			n++;
+		}
+	}
+	char num[40];
+	snprintf(num, sizeof(num), fmt, n ? sum / (double)n : NAN);
+	char *p = num;
+	while (*p == ' ')
+		p++;
+	if (n > 1) {
+		double var = (sq - sum * sum / (double)n) / (double)(n - 1);
+		double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sqrt(var > 0 ? var : 0) /
+			      sqrt((double)n);
+		char h[40], hfmt[16];
+		/* the half-width carries no sign */
+		snprintf(hfmt, sizeof(hfmt), "%s", fmt);
+		if (hfmt[1] == '+')
+			memmove(hfmt + 1, hfmt + 2, strlen(hfmt + 1));
+		snprintf(h, sizeof(h), hfmt, half);
+		char *q = h;
+		while (*q == ' ')
+			q++;
+		snprintf(cell, len, "%s +- %s", p, q);
+	} else {
+		snprintf(cell, len, "%s", p);
+	}
+}
+
+void gs_report_columns(FILE *f, size_t n_arms, const char *const *arm_names, size_t per_arm,
+		       const double *values, size_t n_cols, const char *const *labels,
+		       const char *const *fmts, bool paired)
+{
+	size_t width = 24;
+	double *diff = paired ? malloc((per_arm ? per_arm : 1) * sizeof(*diff)) : NULL;
+	if (paired && (!diff || n_arms < 2)) {
+		free(diff);
+		return;
+	}
+	if (paired)
+		fprintf(f, "%-*s", (int)width, per_arm > 1 ? "paired: arm - first arm" : "arm - first arm");
+	else
+		fprintf(f, "%-*s", (int)width, per_arm > 1 ? "outcome (mean +- 95% CI)" : "outcome");
+	for (size_t a = paired ? 1 : 0; a < n_arms; a++)
+		fprintf(f, " %20s", arm_names[a]);
 	fputc('\n', f);
-	for (int s = 0; s < GS_N_SUMMARY; s++) {
-		fprintf(f, "%-*s", (int)width, labels[s]);
-		for (size_t a = 0; a < meta->n_arms; a++) {
-			double sum = 0, sq = 0;
-			size_t n = 0;
-			for (size_t r = 0; r < reps; r++) {
-				double v = summary[(a * reps + r) * GS_N_SUMMARY + (size_t)s];
-				if (!isnan(v)) {
-					sum += v;
-					sq += v * v;
-					n++;
-				}
-			}
-			char cell[80], num[32];
-			double mean = n ? sum / (double)n : NAN;
-			snprintf(num, sizeof(num), fmts[s], mean);
-			char *p = num;
-			while (*p == ' ')
-				p++;
-			if (n > 1) {
-				double var = (sq - sum * sum / (double)n) / (double)(n - 1);
-				double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) *
-					      sqrt(var > 0 ? var : 0) / sqrt((double)n);
-				char h[32];
-				snprintf(h, sizeof(h), fmts[s], half);
-				char *q = h;
-				while (*q == ' ')
-					q++;
-				snprintf(cell, sizeof(cell), "%s +- %s", p, q);
+	for (size_t c = 0; c < n_cols; c++) {
+		fprintf(f, "%-*s", (int)width, labels[c]);
+		for (size_t a = paired ? 1 : 0; a < n_arms; a++) {
+			char cell[96];
+			if (paired) {
+				/* pairs: the same replication (and sweep point) in both arms */
+				for (size_t i = 0; i < per_arm; i++)
+					diff[i] = values[(a * per_arm + i) * n_cols + c] -
+						  values[i * n_cols + c];
+				char fmt[16];
+				snprintf(fmt, sizeof(fmt), "%%+%s", fmts[c] + 1);
+				cell_text(diff, per_arm, 1, fmt, cell, sizeof(cell));
 			} else {
-				snprintf(cell, sizeof(cell), "%s", p);
+				cell_text(values + a * per_arm * n_cols + c, per_arm, n_cols, fmts[c], cell,
+					  sizeof(cell));
 			}
-			fprintf(f, " %18s", cell);
+			fprintf(f, " %20s", cell);
 		}
 		fputc('\n', f);
 	}
+	free(diff);
+}
+
+static const char *const summary_labels[] = {
+#define GS_SUMMARY_LABEL(name, label, fmt) label,
+	GS_SUMMARIES(GS_SUMMARY_LABEL)
+#undef GS_SUMMARY_LABEL
+};
+static const char *const summary_fmts[] = {
+#define GS_SUMMARY_FMT(name, label, fmt) fmt,
+	GS_SUMMARIES(GS_SUMMARY_FMT)
+#undef GS_SUMMARY_FMT
+};
+static const char *const summary_names[] = {
+#define GS_SUMMARY_NAME(name, label, fmt) #name,
+	GS_SUMMARIES(GS_SUMMARY_NAME)
+#undef GS_SUMMARY_NAME
+};
+
+const char *gs_summary_name(int s)
+{
+	return summary_names[s];
+}
+
+void gs_report_table(FILE *f, const struct gs_ensemble_meta *meta, const double *summary)
+{
+	size_t per_arm = meta->n_arms ? meta->n_runs / meta->n_arms : 0;
+	gs_report_columns(f, meta->n_arms, meta->arm_names, per_arm, summary, GS_N_SUMMARY,
+			  summary_labels, summary_fmts, false);
+}
+
+void gs_report_paired(FILE *f, const struct gs_ensemble_meta *meta, const double *summary)
+{
+	size_t per_arm = meta->n_arms ? meta->n_runs / meta->n_arms : 0;
+	gs_report_columns(f, meta->n_arms, meta->arm_names, per_arm, summary, GS_N_SUMMARY,
+			  summary_labels, summary_fmts, true);
 }

@@ -4,6 +4,7 @@
 #ifndef GS_REPORT_H
 #define GS_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -29,6 +30,25 @@ enum gs_summary {
 
 /* gs_summarise - the whole-run outcomes of one run's series ([GS_N_METRICS][n_time]). */
 void gs_summarise(const double *series, size_t n_time, double out[GS_N_SUMMARY]);
+
+/*
+ * gs_report_columns - a table of n_cols outcomes (rows) by arm (columns):
+ * values is [n_arms * per_arm][n_cols], arm-major; each cell is the mean
+ * over the arm's runs (with the half-width of its 95% confidence interval,
+ * t quantile, when there are several). With `paired`, each arm but the
+ * first shows its paired differences from the first arm: run i of one arm
+ * against run i of the first (the same replication, sharing its random
+ * streams, and the same sweep point).
+ */
+void gs_report_columns(FILE *f, size_t n_arms, const char *const *arm_names, size_t per_arm,
+		       const double *values, size_t n_cols, const char *const *labels,
+		       const char *const *fmts, bool paired);
+
+/* gs_report_paired - paired differences of every summary from the first arm. */
+void gs_report_paired(FILE *f, const struct gs_ensemble_meta *meta, const double *summary);
+
+/* gs_summary_name - the name of summary s, e.g. "failure_demand_share". */
+const char *gs_summary_name(int s);
 
 /*
  * gs_report_table - per arm, the mean over replications of every summary
