@@ -30,7 +30,7 @@ expect 0 "--version" -- "$GOVSIM" --version
 contains "govsim [0-9]+\.[0-9]+" "--version names the version"
 contains "GSL .*HDF5" "--version names the libraries"
 expect 0 "--help" -- "$GOVSIM" --help
-for c in run check params metrics info; do
+for c in run check params metrics info compare; do
 	expect 0 "$c --help" -- "$GOVSIM" "$c" --help
 	contains "usage: govsim $c" "$c --help"
 done
@@ -96,9 +96,32 @@ contains "failure demand" "comparison table has failure demand"
 expect 0 "info" -- "$GOVSIM" info "$T/small.h5"
 contains "govsim_version" "info shows provenance"
 contains "npm" "info lists arms"
+expect 0 "compare" -- "$GOVSIM" compare "$T/small.h5"
+contains "arm - first arm" "compare shows paired differences"
+contains "failure demand" "compare shows the outcomes"
+expect 0 "compare one metric at a time" -- "$GOVSIM" compare "$T/small.h5" --metric queue_length --at 30
+contains "values at 30 days" "compare --at"
+expect 2 "compare unknown metric" -- "$GOVSIM" compare "$T/small.h5" --metric nosuch
+contains "no metric 'nosuch'" "compare names the unknown metric"
+expect 2 "compare after the end" -- "$GOVSIM" compare "$T/small.h5" --at 1000
+contains "after the end of the runs" "compare --at beyond the runs"
 echo "not hdf5" >"$T/fake.h5"
 expect 2 "info on a non-HDF5 file" -- "$GOVSIM" info "$T/fake.h5"
 contains "fake.h5" "info error names the file"
+expect 2 "compare on a non-HDF5 file" -- "$GOVSIM" compare "$T/fake.h5"
+contains "fake.h5: not an HDF5 file" "compare error names the file"
+
+# a sweep: points x arms x replications runs, coordinates in the file
+cat >"$T/sweep.ini" <<INI
+include = $T/small.ini
+[sweep]
+regime.learning_time = 0, 0.2
+INI
+expect 0 "run a sweep" -- "$GOVSIM" run "$T/sweep.ini" -o "$T/sweep.h5" -q
+expect 0 "check a sweep" -- "$GOVSIM" check "$T/sweep.ini"
+contains "2 sweep points" "check counts sweep points"
+expect 0 "compare a sweep" -- "$GOVSIM" compare "$T/sweep.h5"
+contains "sweep point 1" "compare by sweep point"
 
 # same seed, any threads: identical datasets (provenance records threads and time)
 expect 0 "run 1 thread" -- env OMP_NUM_THREADS=1 "$GOVSIM" run "$T/small.ini" -o "$T/t1.h5" -q
