@@ -231,6 +231,9 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 	progress_on = opts->progress;
 	int failed = 0, stopped = 0;
 	char first_err[256] = "";
+	/* GOVSIM_STOP_AFTER_RUNS=N: stop as if interrupted once N runs are written (tests) */
+	const char *stop_env = getenv("GOVSIM_STOP_AFTER_RUNS");
+	long stop_after = stop_env ? strtol(stop_env, NULL, 10) : -1, written = 0;
 	long n_runs = (long)meta->n_runs;
 	/*
 	 * Runs in parallel across arms x replications; a thread running a run
@@ -246,12 +249,12 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 
 #pragma omp parallel for schedule(dynamic, 1) num_threads(outer) default(none) \
 	shared(sc, meta, opts, out, summary, reps, points, n_time, n_bins, total, failed, stopped, \
-	       first_err, n_runs, gs_stop, progress_done)
+	       first_err, n_runs, gs_stop, progress_done, stop_after, written)
 	for (long run = 0; run < n_runs; run++) {
 		int skip;
 #pragma omp atomic read
 		skip = failed;
-		if (skip || gs_stop)
+		if (skip || gs_stop || (opts->skip && opts->skip[run]))
 			continue;
 		struct gs_run_result r = {0};
 		r.arm = (int)((size_t)run / (reps * points));
@@ -281,6 +284,8 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 			} else {
 				if (out && gs_output_write_run(out, (size_t)run, &r, msg, sizeof(msg)))
 					rc = -1;
+				if (stop_after >= 0 && ++written >= stop_after)
+					gs_stop = 1;
 				if (summary)
 					gs_summarise(r.series, n_time, summary + (size_t)run * GS_N_SUMMARY);
 				if (opts->events)

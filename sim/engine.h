@@ -63,6 +63,7 @@ struct gs_ensemble_opts {
 	int threads;        /* OpenMP threads, across runs and inside them (>= 1) */
 	bool progress;      /* progress bar on stderr */
 	uint64_t *events;   /* if not NULL, the events handled by every run are added here */
+	const unsigned char *skip; /* if not NULL, runs with skip[run] set are not run (resuming) */
 };
 
 /*

@@ -54,7 +54,7 @@ static const char usage_main[] =
 
 static const char usage_run[] =
 	"usage: govsim run SCENARIO [-o OUT.h5] [--seed N] [--threads N]\n"
-	"                  [--set section.key=value]... [--force] [--quiet]\n"
+	"                  [--set section.key=value]... [--force] [--resume] [--quiet]\n"
 	"\n"
 	"Runs every arm x replication of SCENARIO, writes OUT.h5 and prints a table\n"
 	"comparing the arms' key outcomes.\n"
@@ -66,11 +66,14 @@ static const char usage_run[] =
 	"  --set KEY=VALUE       override a parameter for every arm, e.g.\n"
 	"                        --set regime.learning_time=0.2 (repeatable)\n"
 	"  --force               overwrite OUT.h5 if it exists\n"
+	"  --resume              complete OUT.h5.partial, left by an interrupted run of\n"
+	"                        the same scenario: only the missing runs are run\n"
 	"  -q, --quiet           no progress bar and no table\n"
 	"  -h, --help            this help\n"
 	"\n"
 	"The file is written as OUT.h5.partial and renamed when complete; an\n"
-	"interrupted run (Ctrl-C, SIGTERM) leaves no OUT.h5 and exits with 1.\n";
+	"interrupted run (Ctrl-C, SIGTERM) leaves no OUT.h5, keeps the runs it\n"
+	"finished in OUT.h5.partial for --resume, and exits with 1.\n";
 
 static const char usage_check[] =
 	"usage: govsim check SCENARIO... [--set section.key=value]...\n"
@@ -261,7 +264,8 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 	size_t n_sets = 0;
 	char seed_set[64];
 	long threads = 0;
-	bool force = false, quiet = false;
+	bool force = false, quiet = false, resume = false;
+	unsigned char *done = NULL;
 	int status = EXIT_USAGE;
 	struct gs_scenario sc = {0};
 	char *tmp_path = NULL, *cmdline = NULL, *default_out = NULL;
@@ -307,6 +311,8 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 			sets[n_sets++] = argv[i] + 6;
 		} else if (strcmp(a, "--force") == 0) {
 			force = true;
+		} else if (strcmp(a, "--resume") == 0) {
+			resume = true;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			quiet = true;
 		} else if (a[0] == '-' && a[1]) {
@@ -339,7 +345,7 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 		out_path = default_out;
 	}
 	struct stat st;
-	if (stat(out_path, &st) == 0 && !force) {
+	if (stat(out_path, &st) == 0 && !force && !resume) {
 		fprintf(stderr, "govsim run: %s exists; use --force to overwrite it\n", out_path);
 		goto out;
 	}
@@ -402,22 +408,50 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 		.bin_edges = edges,
 	};
 
-	char err[512];
+	char err[1024];
 	install_signals();
-	if (gs_output_create(tmp_path, &meta, &out, err, sizeof(err))) {
-		fprintf(stderr, "govsim run: %s\n", err);
+	size_t n_done = 0;
+	done = calloc(n_runs, 1);
+	if (!done)
 		goto fail;
+	if (resume && stat(tmp_path, &st) == 0) {
+		if (gs_output_resume(tmp_path, &meta, &out, done, err, sizeof(err))) {
+			fprintf(stderr, "govsim run: --resume: %s\n", err);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		for (size_t r = 0; r < n_runs; r++)
+			n_done += done[r] != 0;
+		if (!quiet)
+			fprintf(stderr, "govsim run: resuming %s: %zu of %zu runs done\n", tmp_path,
+				n_done, n_runs);
+	} else {
+		if (resume && !quiet)
+			fprintf(stderr, "govsim run: nothing to resume (no %s): running every run\n",
+				tmp_path);
+		if (gs_output_create(tmp_path, &meta, &out, err, sizeof(err))) {
+			fprintf(stderr, "govsim run: %s\n", err);
+			goto fail;
+		}
 	}
-	struct gs_ensemble_opts opts = {(int)threads, !quiet && isatty(STDERR_FILENO), NULL};
+	struct gs_ensemble_opts opts = {(int)threads, !quiet && isatty(STDERR_FILENO), NULL, done};
 	int rc = gs_ensemble_run(&sc, &meta, &opts, out, summary, err, sizeof(err));
 	if (rc != 0) {
-		gs_output_abort(out);
+		/* what is written stays in the partial file, for --resume */
+		char cerr[512];
+		int closed = gs_output_close(out, cerr, sizeof(cerr));
 		out = NULL;
-		remove(tmp_path);
 		if (rc > 0)
-			fprintf(stderr, "govsim run: interrupted; no output written to %s\n", out_path);
+			fprintf(stderr, "govsim run: interrupted; no %s written%s%s\n", out_path,
+				closed ? "" : "; finished runs kept in ", closed ? "" : tmp_path);
 		else
 			fprintf(stderr, "govsim run: %s\n", err);
+		if (closed) {
+			remove(tmp_path);
+		} else if (rc > 0) {
+			fprintf(stderr, "govsim run: complete it with: govsim run %s -o %s --resume\n",
+				scenario, out_path);
+		}
 		goto fail;
 	}
 	rc = gs_output_close(out, err, sizeof(err));
@@ -442,10 +476,16 @@ static int cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 			       "pools every point (per-point results: govsim compare)\n",
 			       points, sc.n_arms, reps, n_runs);
 		putchar('\n');
-		gs_report_table(stdout, &meta, summary);
-		if (sc.n_arms > 1) {
-			putchar('\n');
-			gs_report_paired(stdout, &meta, summary);
+		if (n_done) {
+			/* some runs were done before: the tables come from the whole file */
+			if (gs_compare(out_path, NULL, -1, 0, stdout, err, sizeof(err)))
+				fprintf(stderr, "govsim run: %s\n", err);
+		} else {
+			gs_report_table(stdout, &meta, summary);
+			if (sc.n_arms > 1) {
+				putchar('\n');
+				gs_report_paired(stdout, &meta, summary);
+			}
 		}
 	}
 	status = 0;
@@ -455,7 +495,8 @@ fail:
 out:
 	if (out) {
 		gs_output_abort(out);
-		remove(tmp_path);
+		if (!resume)
+			remove(tmp_path);
 	}
 	gs_scenario_free(&sc);
 	free(sets);
@@ -466,6 +507,7 @@ out:
 	free(edges);
 	free(summary);
 	free(arm_names);
+	free(done);
 	free_run_vars(&rv);
 	return status;
 }

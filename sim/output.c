@@ -78,6 +78,8 @@ struct gs_output {
 	hid_t class_metric[GS_N_CLASS_METRICS]; /* (run, class, time) */
 	hid_t hist[N_HISTS];         /* (run, bin) */
 	hid_t arm, replication, seed; /* (run) */
+	hid_t done;                   /* (run) 1 once the run is written */
+	time_t flushed;               /* when the file was last flushed to disk */
 	hid_t arm_type;               /* variable-length UTF-8 string */
 	hid_t row_time, row_bin, one; /* memory dataspaces: n_time, n_bins, 1 value */
 	hid_t slab_class;             /* memory dataspace: n_classes x n_time */
@@ -167,6 +169,7 @@ static bool close_all(struct gs_output *out)
 	close_id(&out->arm, H5Dclose, &ok);
 	close_id(&out->replication, H5Dclose, &ok);
 	close_id(&out->seed, H5Dclose, &ok);
+	close_id(&out->done, H5Dclose, &ok);
 	close_id(&out->arm_type, H5Tclose, &ok);
 	close_id(&out->row_time, H5Sclose, &ok);
 	close_id(&out->row_bin, H5Sclose, &ok);
@@ -470,6 +473,12 @@ static int make_run_vars(const struct report *rp, struct gs_output *out, const s
 				 H5T_NATIVE_UINT64, &no_seed);
 	if (out->seed < 0 || attach(rp, out->seed, "seed", 1, &sc->run) ||
 	    write_labels(rp, out->seed, NULL, "seed of the run (0 until the run is written)", NULL))
+		return -1;
+	unsigned char not_done = 0;
+	out->done = make_dataset(rp, out->file, "done", H5T_STD_U8LE, 1, dims, NULL,
+				 H5T_NATIVE_UCHAR, &not_done);
+	if (out->done < 0 || attach(rp, out->done, "done", 1, &sc->run) ||
+	    write_labels(rp, out->done, NULL, "1 once the run is written (resuming skips it)", NULL))
 		return -1;
 
 	int rc = -1;
@@ -908,7 +917,7 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 		return -1;
 	}
 	strcpy(o->path, path);
-	o->file = o->arm = o->replication = o->seed = H5I_INVALID_HID;
+	o->file = o->arm = o->replication = o->seed = o->done = H5I_INVALID_HID;
 	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
 	for (int m = 0; m < GS_N_METRICS; m++)
 		o->metric[m] = H5I_INVALID_HID;
@@ -1044,6 +1053,18 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 			  &r->replication) ||
 	    write_element(&rp, out->seed, "seed", run, out->one, H5T_NATIVE_UINT64, &r->seed))
 		return -1;
+	unsigned char one = 1;
+	if (write_element(&rp, out->done, "done", run, out->one, H5T_NATIVE_UCHAR, &one))
+		return -1;
+	/* runs written reach the disk at least every second (and at close) */
+	time_t now = time(NULL);
+	if (now != out->flushed) {
+		out->flushed = now;
+		if (H5Fflush(out->file, H5F_SCOPE_LOCAL) < 0) {
+			fail(&rp, "cannot write to disk");
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -1777,4 +1798,193 @@ out:
 	if (ds >= 0)
 		H5Dclose(ds);
 	return rc;
+}
+
+/* The text of the scalar string dataset `name` (malloc'd), or NULL. */
+static char *read_text(hid_t file, const char *name)
+{
+	if (H5Lexists(file, "provenance", H5P_DEFAULT) <= 0 || H5Lexists(file, name, H5P_DEFAULT) <= 0) {
+		H5Eclear2(H5E_DEFAULT);
+		return NULL;
+	}
+	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
+	hid_t mtype = vlen_string_type();
+	char *s = NULL, *copy = NULL;
+	if (ds >= 0 && mtype >= 0 && H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) >= 0 && s) {
+		copy = strdup(s);
+		hid_t space = H5Dget_space(ds);
+		H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, &s);
+		H5Sclose(space);
+	}
+	if (mtype >= 0)
+		H5Tclose(mtype);
+	if (ds >= 0)
+		H5Dclose(ds);
+	return copy;
+}
+
+/* Is dataset name of exactly these dimensions? */
+static bool has_shape(hid_t file, const char *name, int rank, const hsize_t *want)
+{
+	if (H5Lexists(file, name, H5P_DEFAULT) <= 0) {
+		H5Eclear2(H5E_DEFAULT);
+		return false;
+	}
+	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
+	hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
+	hsize_t dims[MAX_RANK];
+	bool ok = space >= 0 && H5Sget_simple_extent_ndims(space) == rank &&
+		  H5Sget_simple_extent_dims(space, dims, NULL) == rank;
+	for (int d = 0; ok && d < rank; d++)
+		ok = dims[d] == want[d];
+	if (space >= 0)
+		H5Sclose(space);
+	if (ds >= 0)
+		H5Dclose(ds);
+	return ok;
+}
+
+/* Do the stored parameters of every arm match meta's? Names the first that does not. */
+static bool same_parameters(hid_t file, const struct gs_ensemble_meta *meta, char *what, size_t n)
+{
+	char path[256], key[2 * GS_NAME_MAX + 64], value[128], stored[128];
+	for (size_t a = 0; a < meta->n_arms; a++) {
+		snprintf(path, sizeof(path), "provenance/parameters/%s", meta->arm_names[a]);
+		if (H5Lexists(file, "provenance", H5P_DEFAULT) <= 0 ||
+		    H5Lexists(file, "provenance/parameters", H5P_DEFAULT) <= 0 ||
+		    H5Lexists(file, path, H5P_DEFAULT) <= 0) {
+			H5Eclear2(H5E_DEFAULT);
+			snprintf(what, n, "arm %s", meta->arm_names[a]);
+			return false;
+		}
+		hid_t g = H5Gopen2(file, path, H5P_DEFAULT);
+		const struct gs_params *p = &meta->arm_params[a];
+		for (size_t i = 0; g >= 0 && i < gs_param_count; i++) {
+			const struct gs_param_info *in = &gs_param_table[i];
+			bool per_class = strcmp(in->section, "class") == 0;
+			for (int c = 0; c < (per_class ? p->n_classes : 1); c++) {
+				if (per_class)
+					snprintf(key, sizeof(key), "class.%s.%s", p->class_name[c], in->name);
+				else
+					snprintf(key, sizeof(key), "%s.%s", in->section, in->name);
+				gs_param_format(p, i, c, value, sizeof(value));
+				hid_t at = H5Aexists(g, key) > 0 ? H5Aopen(g, key, H5P_DEFAULT) : -1;
+				H5Eclear2(H5E_DEFAULT);
+				if (at >= 0) {
+					attr_text(at, stored, sizeof(stored));
+					H5Aclose(at);
+				}
+				if (at < 0 || strcmp(stored, value) != 0) {
+					snprintf(what, n, "%s of arm %s (%s now, %s in the file)", key,
+						 meta->arm_names[a], value, at < 0 ? "nothing" : stored);
+					H5Gclose(g);
+					return false;
+				}
+			}
+		}
+		if (g >= 0)
+			H5Gclose(g);
+	}
+	return true;
+}
+
+int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
+		     struct gs_output **out, unsigned char *done, char *err, size_t errlen)
+{
+	struct report rp = {path, err, errlen};
+	*out = NULL;
+	quiet();
+	if (check_meta(&rp, meta))
+		return -1;
+	struct gs_output *o = calloc(1, sizeof(*o));
+	if (!o || !(o->path = strdup(path))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		free(o);
+		return -1;
+	}
+	o->file = o->arm = o->replication = o->seed = o->done = H5I_INVALID_HID;
+	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
+	for (int m = 0; m < GS_N_METRICS; m++)
+		o->metric[m] = H5I_INVALID_HID;
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		o->class_metric[m] = H5I_INVALID_HID;
+	for (int h = 0; h < N_HISTS; h++)
+		o->hist[h] = H5I_INVALID_HID;
+	o->n_runs = meta->n_runs;
+	o->n_time = meta->n_time;
+	o->n_bins = meta->n_bins;
+	o->n_arms = meta->n_arms;
+	o->n_classes = meta->n_classes;
+	char what[1024];
+	if (make_arm_names(&rp, o, meta) || make_memory_spaces(&rp, o))
+		goto fail;
+	o->file = open_result(&rp);
+	if (o->file < 0)
+		goto fail;
+	H5Fclose(o->file);
+	o->file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+	if (o->file < 0) {
+		fail(&rp, "cannot open for writing");
+		goto fail;
+	}
+	/* the same scenario, the same parameters, the same shape */
+	char *text = read_text(o->file, "provenance/scenario");
+	bool same_text = text && strcmp(text, meta->scenario_text) == 0;
+	free(text);
+	if (!same_text) {
+		snprintf(err, errlen, "%s: written for another scenario (its scenario text differs); "
+			 "run without --resume to start afresh", path);
+		goto fail;
+	}
+	hsize_t rt[2] = {meta->n_runs, meta->n_time}, rb[2] = {meta->n_runs, meta->n_bins};
+	hsize_t rct[3] = {meta->n_runs, meta->n_classes, meta->n_time}, r1[1] = {meta->n_runs};
+	if (!has_shape(o->file, "done", 1, r1) || !has_shape(o->file, "time_to_close_true_hist", 2, rb)) {
+		snprintf(err, errlen, "%s: not a partial result of this scenario (other runs or bins)",
+			 path);
+		goto fail;
+	}
+	for (int m = 0; m < GS_N_METRICS; m++)
+		if (!has_shape(o->file, gs_metric_table[m].name, 2, rt)) {
+			snprintf(err, errlen, "%s: '%s' is missing or of another shape", path,
+				 gs_metric_table[m].name);
+			goto fail;
+		}
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		if (!has_shape(o->file, class_dataset[m], 3, rct)) {
+			snprintf(err, errlen, "%s: '%s' is missing or of another shape", path,
+				 class_dataset[m]);
+			goto fail;
+		}
+	if (!same_parameters(o->file, meta, what, sizeof(what))) {
+		snprintf(err, errlen, "%s: written with other parameters: %s; run without --resume "
+			 "to start afresh", path, what);
+		goto fail;
+	}
+	for (int m = 0; m < GS_N_METRICS; m++)
+		o->metric[m] = H5Dopen2(o->file, gs_metric_table[m].name, H5P_DEFAULT);
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		o->class_metric[m] = H5Dopen2(o->file, class_dataset[m], H5P_DEFAULT);
+	for (int h = 0; h < N_HISTS; h++)
+		o->hist[h] = H5Dopen2(o->file, hist_info[h].name, H5P_DEFAULT);
+	o->arm = H5Dopen2(o->file, "arm", H5P_DEFAULT);
+	o->replication = H5Dopen2(o->file, "replication", H5P_DEFAULT);
+	o->seed = H5Dopen2(o->file, "seed", H5P_DEFAULT);
+	o->done = H5Dopen2(o->file, "done", H5P_DEFAULT);
+	bool opened = o->arm >= 0 && o->replication >= 0 && o->seed >= 0 && o->done >= 0;
+	for (int m = 0; m < GS_N_METRICS; m++)
+		opened = opened && o->metric[m] >= 0;
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		opened = opened && o->class_metric[m] >= 0;
+	for (int h = 0; h < N_HISTS; h++)
+		opened = opened && o->hist[h] >= 0;
+	if (!opened || H5Dread(o->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0) {
+		fail(&rp, "cannot open its datasets");
+		goto fail;
+	}
+	*out = o;
+	return 0;
+fail:
+	close_all(o);
+	free_output(o);
+	return -1;
 }

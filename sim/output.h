@@ -40,7 +40,16 @@ struct gs_output;
 int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 		     struct gs_output **out, char *err, size_t errlen);
 
-/* gs_output_write_run - write run number `run` (its row of every dataset). */
+/*
+ * gs_output_resume - reopen the partial file at path, written for the same
+ * scenario text, parameters and shape as meta, to complete it: done[run]
+ * (n_runs entries) tells which runs it already holds. Returns 0, or -1 with
+ * a message saying what differs.
+ */
+int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
+		     struct gs_output **out, unsigned char *done, char *err, size_t errlen);
+
+/* gs_output_write_run - write run number `run` (its row of every dataset), marked done. */
 int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_result *r,
 			char *err, size_t errlen);
 

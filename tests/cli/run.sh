@@ -139,8 +139,28 @@ kill -INT $pid
 wait $pid
 st=$?
 [ "$st" -eq 1 ] && ok || { fail "interrupted run exit $st, expected 1"; cat "$T/out"; }
-[ ! -e "$T/big.h5" ] && [ ! -e "$T/big.h5.partial" ] && ok || fail "interrupted run left a file"
+[ ! -e "$T/big.h5" ] && ok || fail "interrupted run left a file under the requested name"
 contains "interrupted" "interruption reported"
+rm -f "$T/big.h5.partial"
+
+# resume: stopped after 4 of 9 runs, then completed: the same results as an uninterrupted run
+cat >"$T/ens.ini" <<INI
+include = $T/small.ini
+[simulation]
+replications = 3
+INI
+expect 1 "stopped ensemble" -- env GOVSIM_STOP_AFTER_RUNS=4 "$GOVSIM" run "$T/ens.ini" -o "$T/ens.h5" -q
+[ ! -e "$T/ens.h5" ] && [ -s "$T/ens.h5.partial" ] && ok || fail "a stopped ensemble keeps OUT.h5.partial only"
+contains "--resume" "the stop says how to resume"
+expect 2 "resume with other parameters" -- "$GOVSIM" run "$T/ens.ini" -o "$T/ens.h5" --resume --set regime.discretion=0.5
+contains "other parameters: regime.discretion" "resume refuses other parameters"
+expect 0 "resume" -- "$GOVSIM" run "$T/ens.ini" -o "$T/ens.h5" --resume
+contains "4 of 9 runs done" "resume counts the runs done"
+[ -s "$T/ens.h5" ] && [ ! -e "$T/ens.h5.partial" ] && ok || fail "resume leaves OUT.h5 only"
+expect 0 "uninterrupted ensemble" -- "$GOVSIM" run "$T/ens.ini" -o "$T/ens_full.h5" -q
+if command -v h5diff >/dev/null; then
+	expect 0 "resumed = uninterrupted" -- h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/ens.h5" "$T/ens_full.h5"
+fi
 
 echo "== CLI: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]
