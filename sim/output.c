@@ -899,24 +899,15 @@ static bool close_scale_ids(struct scales *sc)
 	return ok;
 }
 
-int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
-		     struct gs_output **out, char *err, size_t errlen)
+/* A new output for meta, its identifiers invalid, its names and memory spaces made; NULL on failure. */
+static struct gs_output *new_output(const struct report *rp, const struct gs_ensemble_meta *meta)
 {
-	struct report rp = {path, err, errlen};
-	struct scales sc = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID,
-			    H5I_INVALID_HID};
-
-	*out = NULL;
-	quiet();
-	if (check_meta(&rp, meta))
-		return -1;
 	struct gs_output *o = calloc(1, sizeof(*o));
-	if (!o || !(o->path = malloc(strlen(path) + 1))) {
-		snprintf(err, errlen, "%s: out of memory", path);
+	if (!o || !(o->path = strdup(rp->path))) {
+		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
 		free(o);
-		return -1;
+		return NULL;
 	}
-	strcpy(o->path, path);
 	o->file = o->arm = o->replication = o->seed = o->done = H5I_INVALID_HID;
 	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
 	for (int m = 0; m < GS_N_METRICS; m++)
@@ -930,9 +921,28 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 	o->n_bins = meta->n_bins;
 	o->n_arms = meta->n_arms;
 	o->n_classes = meta->n_classes;
+	if (make_arm_names(rp, o, meta) || make_memory_spaces(rp, o)) {
+		close_all(o);
+		free_output(o);
+		return NULL;
+	}
+	return o;
+}
 
-	if (make_arm_names(&rp, o, meta) || make_memory_spaces(&rp, o))
-		goto free_out;
+int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
+		     struct gs_output **out, char *err, size_t errlen)
+{
+	struct report rp = {path, err, errlen};
+	struct scales sc = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID,
+			    H5I_INVALID_HID};
+
+	*out = NULL;
+	quiet();
+	if (check_meta(&rp, meta))
+		return -1;
+	struct gs_output *o = new_output(&rp, meta);
+	if (!o)
+		return -1;
 	o->file = create_file(&rp);
 	if (o->file < 0)
 		goto free_out;
@@ -1896,28 +1906,10 @@ int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
 	quiet();
 	if (check_meta(&rp, meta))
 		return -1;
-	struct gs_output *o = calloc(1, sizeof(*o));
-	if (!o || !(o->path = strdup(path))) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		free(o);
-		return -1;
-	}
-	o->file = o->arm = o->replication = o->seed = o->done = H5I_INVALID_HID;
-	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
-	for (int m = 0; m < GS_N_METRICS; m++)
-		o->metric[m] = H5I_INVALID_HID;
-	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
-		o->class_metric[m] = H5I_INVALID_HID;
-	for (int h = 0; h < N_HISTS; h++)
-		o->hist[h] = H5I_INVALID_HID;
-	o->n_runs = meta->n_runs;
-	o->n_time = meta->n_time;
-	o->n_bins = meta->n_bins;
-	o->n_arms = meta->n_arms;
-	o->n_classes = meta->n_classes;
 	char what[1024];
-	if (make_arm_names(&rp, o, meta) || make_memory_spaces(&rp, o))
-		goto fail;
+	struct gs_output *o = new_output(&rp, meta);
+	if (!o)
+		return -1;
 	o->file = open_result(&rp);
 	if (o->file < 0)
 		goto fail;
