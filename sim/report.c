@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
 
 static double col_sum(const double *series, size_t n_time, int m)
 {
@@ -82,24 +83,18 @@ void gs_summarise(const double *series, size_t n_time, double out[GS_N_SUMMARY])
 static void cell_text(const double *v, size_t n_all, size_t stride, const char *fmt, char *cell,
 		      size_t len)
 {
-	double sum = 0, sq = 0;
+	double *x = malloc((n_all ? n_all : 1) * sizeof(*x));
 	size_t n = 0;
-	for (size_t i = 0; i < n_all; i++) {
-		double x = v[i * stride];
-		if (!isnan(x)) {
-			sum += x;
-			sq += x * x;
-			n++;
-		}
-	}
+	for (size_t i = 0; x && i < n_all; i++)
+		if (!isnan(v[i * stride]))
+			x[n++] = v[i * stride];
 	char num[40];
-	snprintf(num, sizeof(num), fmt, n ? sum / (double)n : NAN);
+	snprintf(num, sizeof(num), fmt, n ? gsl_stats_mean(x, 1, n) : NAN);
 	char *p = num;
 	while (*p == ' ')
 		p++;
 	if (n > 1) {
-		double var = (sq - sum * sum / (double)n) / (double)(n - 1);
-		double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sqrt(var > 0 ? var : 0) /
+		double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * gsl_stats_sd(x, 1, n) /
 			      sqrt((double)n);
 		char h[40], hfmt[16];
 		/* the half-width carries no sign */
@@ -114,6 +109,7 @@ static void cell_text(const double *v, size_t n_all, size_t stride, const char *
 	} else {
 		snprintf(cell, len, "%s", p);
 	}
+	free(x);
 }
 
 void gs_report_columns(FILE *f, size_t n_arms, const char *const *arm_names, size_t per_arm,
