@@ -29,7 +29,7 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	w->total_met++;
 	if (ttc <= p->service.time_target + 1e-9)
 		w->tally.met_within_true++;
-	gs_hist_add(w, 1, ttc);
+	gs_hist_add(w, 1, w->cls[c], ttc);
 	if (p->regime.payment_model == 2 /* outcome */)
 		w->tally.payments += p->cost.payment_per_outcome;
 	gs_trust_update(w, c, w->need_contacts[c] <= 1 ? 1.0 : 0.6);
@@ -95,7 +95,7 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 				tm->review_within++;
 			}
 		}
-		gs_hist_add(w, 0, rec);
+		gs_hist_add(w, 0, k, rec);
 		if (p->regime.payment_model == 1 /* per case */)
 			w->tally.payments += p->cost.payment_per_case;
 

@@ -132,15 +132,21 @@ static int append_i32(int32_t **arr, size_t *n, size_t *cap, const int32_t *src,
 	return 0;
 }
 
-int gs_hist_add(struct gs_world *w, int which, int32_t ticks)
+static void hist_count(struct gs_world *w, int which, int cls, size_t b)
+{
+	(which ? w->hist_true : w->hist_rec)[b] += 1;
+	(which ? w->hist_true_cls : w->hist_rec_cls)[(size_t)cls * w->n_bins + b] += 1;
+}
+
+int gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks)
 {
 	double x = ceil(ticks / w->p->output.hist_bin - 1e-9) - 1;
 	size_t b = x < 0 ? 0 : (size_t)x;
 	if (b >= w->n_bins)
 		b = w->n_bins - 1;
 	if (w->hist_defer)
-		return push_defer(w->hist_defer, (int32_t)b, which);
-	(which ? w->hist_true : w->hist_rec)[b] += 1;
+		return push_defer(w->hist_defer, (int32_t)b, which + 2 * cls);
+	hist_count(w, which, cls, b);
 	return 0;
 }
 
@@ -187,7 +193,7 @@ int gs_by_team(struct gs_world *w, size_t n_items, const int32_t *team_of, gs_te
 	for (size_t k = 0; k < n; k++) {
 		struct gs_pushes *h = &defer[2 * k + 1];
 		for (size_t i = 0; i < h->n; i++)
-			(h->when[i] ? w->hist_true : w->hist_rec)[h->who[i]] += 1;
+			hist_count(w, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
 		if (gs_view_merge(w, &views[k]))
 			failed = 1;
 	}
@@ -534,6 +540,8 @@ void gs_world_free(struct gs_world *w)
 	free(w->woken);
 	free(w->hist_rec);
 	free(w->hist_true);
+	free(w->hist_rec_cls);
+	free(w->hist_true_cls);
 	free(w->scratch);
 	if (w->rngs)
 		for (int r = 0; r < w->n_rngs; r++)
@@ -557,6 +565,7 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	w->n_teams = (size_t)p->workforce.teams;
 	w->n_workers = w->n_teams * (size_t)p->workforce.workers_per_team;
 	w->n_bins = (size_t)ceil(p->output.hist_max / p->output.hist_bin - 1e-9);
+	size_t n_class_bins = (size_t)p->n_classes * w->n_bins;
 	w->threads = 1;
 	w->n_rngs = 1;
 #ifdef _OPENMP
@@ -585,7 +594,8 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    !ALLOC(w->w_competence, w->n_workers) || !ALLOC(w->w_cx, w->n_workers) ||
 	    !ALLOC(w->w_overloaded, w->n_workers) || !ALLOC(w->team, w->n_teams) ||
 	    !ALLOC(w->res_release, (size_t)w->n_ticks) || !ALLOC(w->hist_rec, w->n_bins) ||
-	    !ALLOC(w->hist_true, w->n_bins))
+	    !ALLOC(w->hist_true, w->n_bins) ||
+	    !ALLOC(w->hist_rec_cls, n_class_bins) || !ALLOC(w->hist_true_cls, n_class_bins))
 		goto fail;
 	w->sched.n_ticks = (size_t)w->n_ticks;
 	w->cases.free = -1;

@@ -224,6 +224,7 @@ struct gs_world {
 	/* histograms of the run [counts]: bins of output.hist_bin ticks */
 	size_t n_bins;
 	double *hist_rec, *hist_true;
+	double *hist_rec_cls, *hist_true_cls; /* [n_classes * n_bins] by demand class */
 	/* scratch for the census [n_cit] */
 	float *scratch;
 };
@@ -265,8 +266,11 @@ typedef int (*gs_team_fn)(struct gs_world *view, size_t team, const size_t *idx,
 int gs_by_team(struct gs_world *w, size_t n_items, const int32_t *team_of, gs_team_fn fn,
 	       void *ctx);
 
-/* gs_hist_add - count ticks in histogram `which` (0 recorded, 1 true); bins closed on the right. */
-int gs_hist_add(struct gs_world *w, int which, int32_t ticks);
+/*
+ * gs_hist_add - count ticks in histogram `which` (0 recorded, 1 true), in
+ * total and for demand class cls; bins closed on the right.
+ */
+int gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks);
 
 /* gs_sort_i32 - sort ascending (a radix sort for large arrays); scratch holds n. */
 void gs_sort_i32(int32_t *a, int32_t *scratch, size_t n);

@@ -181,6 +181,11 @@ int gs_run_point(const struct gs_scenario *sc, size_t arm, size_t point, uint64_
 	r->events = w->n_events;
 	memcpy(r->hist_recorded, w->hist_rec, n_bins * sizeof(double));
 	memcpy(r->hist_true, w->hist_true, n_bins * sizeof(double));
+	if (r->hist_recorded_class && r->hist_true_class) {
+		size_t nc = (size_t)p.n_classes * n_bins;
+		memcpy(r->hist_recorded_class, w->hist_rec_cls, nc * sizeof(double));
+		memcpy(r->hist_true_class, w->hist_true_cls, nc * sizeof(double));
+	}
 	if (profile) {
 #pragma omp critical(gs_profile)
 		{
@@ -265,8 +270,11 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 		r.class_series = malloc(GS_N_CLASS_METRICS * meta->n_classes * n_time * sizeof(double));
 		r.hist_recorded = calloc(n_bins ? n_bins : 1, sizeof(double));
 		r.hist_true = calloc(n_bins ? n_bins : 1, sizeof(double));
+		r.hist_recorded_class = calloc(meta->n_classes * n_bins + 1, sizeof(double));
+		r.hist_true_class = calloc(meta->n_classes * n_bins + 1, sizeof(double));
 		int rc = -1;
-		if (r.series && r.class_series && r.hist_recorded && r.hist_true) {
+		if (r.series && r.class_series && r.hist_recorded && r.hist_true &&
+		    r.hist_recorded_class && r.hist_true_class) {
 			for (size_t i = 0; i < GS_N_METRICS * n_time; i++)
 				r.series[i] = NAN;
 			for (size_t i = 0; i < GS_N_CLASS_METRICS * meta->n_classes * n_time; i++)
@@ -304,6 +312,8 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 		free(r.class_series);
 		free(r.hist_recorded);
 		free(r.hist_true);
+		free(r.hist_recorded_class);
+		free(r.hist_true_class);
 		if (opts->progress && omp_get_thread_num() == 0) {
 #pragma omp critical(gs_ensemble_collect)
 			draw_progress(progress_done, total);

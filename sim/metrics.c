@@ -71,6 +71,8 @@ void gs_metrics_print(FILE *f, bool markdown)
 		      "| `bin` | (bin) | Lower edge of each bin [days]; bins are closed on the right, "
 		      "(lower, upper], so a time exactly at a target counts in the bin below it (bin 0 also "
 		      "holds 0); the last bin also counts longer times |\n"
-		      "| `bin_edges` | (bin_edge) | All bin edges [days], one more than bins |\n",
+		      "| `bin_edges` | (bin_edge) | All bin edges [days], one more than bins |\n"
+		      "| `time_to_close_recorded_hist_by_class`, `time_to_close_true_hist_by_class` | "
+		      "(run, class, bin) | The same histograms by demand class |\n",
 		      f);
 }

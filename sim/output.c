@@ -55,6 +55,10 @@ static const struct {
 	 "Needs met by the service, by true time to close (the last bin also counts longer times)"},
 };
 
+/* The same histograms by demand class: (run, class, bin). */
+static const char *const hist_class_name[N_HISTS] = {
+	"time_to_close_recorded_hist_by_class", "time_to_close_true_hist_by_class"};
+
 /* The dataset of each per-class metric: "<name>_by_class". */
 static const char *const class_dataset[GS_N_CLASS_METRICS] = {
 #define GS_METRIC(name, units, desc)
@@ -77,12 +81,14 @@ struct gs_output {
 	hid_t metric[GS_N_METRICS];  /* (run, time) */
 	hid_t class_metric[GS_N_CLASS_METRICS]; /* (run, class, time) */
 	hid_t hist[N_HISTS];         /* (run, bin) */
+	hid_t hist_class[N_HISTS];   /* (run, class, bin) */
 	hid_t arm, replication, seed; /* (run) */
 	hid_t done;                   /* (run) 1 once the run is written */
 	time_t flushed;               /* when the file was last flushed to disk */
 	hid_t arm_type;               /* variable-length UTF-8 string */
 	hid_t row_time, row_bin, one; /* memory dataspaces: n_time, n_bins, 1 value */
 	hid_t slab_class;             /* memory dataspace: n_classes x n_time */
+	hid_t slab_class_bin;         /* memory dataspace: n_classes x n_bins */
 	size_t n_runs, n_time, n_bins, n_arms, n_classes;
 	char **arm_names;             /* [n_arms] copies */
 	char *coordinates;            /* the per-run coordinates' names, for every table */
@@ -175,6 +181,9 @@ static bool close_all(struct gs_output *out)
 	close_id(&out->row_bin, H5Sclose, &ok);
 	close_id(&out->one, H5Sclose, &ok);
 	close_id(&out->slab_class, H5Sclose, &ok);
+	close_id(&out->slab_class_bin, H5Sclose, &ok);
+	for (int h = 0; h < N_HISTS; h++)
+		close_id(&out->hist_class[h], H5Dclose, &ok);
 	close_id(&out->file, H5Fclose, &ok);
 	return ok;
 }
@@ -593,6 +602,8 @@ static int make_tables(const struct report *rp, struct gs_output *out, const str
 	hid_t run_time[2] = {sc->run, sc->time};
 	hid_t run_class_time[3] = {sc->run, sc->cls, sc->time};
 	hid_t run_bin[2] = {sc->run, sc->bin};
+	hid_t run_class_bin[3] = {sc->run, sc->cls, sc->bin};
+	hsize_t by_class_bin[2] = {out->n_classes, out->n_bins};
 	hsize_t by_time[1] = {out->n_time};
 	hsize_t by_class_time[2] = {out->n_classes, out->n_time};
 	hsize_t by_bin[1] = {out->n_bins};
@@ -614,6 +625,13 @@ static int make_tables(const struct report *rp, struct gs_output *out, const str
 		out->hist[h] = make_table(rp, out, hist_info[h].name, 2, by_bin, hist_info[h].units,
 					  hist_info[h].desc);
 		if (out->hist[h] < 0 || attach(rp, out->hist[h], hist_info[h].name, 2, run_bin))
+			return -1;
+		char desc[256];
+		snprintf(desc, sizeof(desc), "%s, by demand class", hist_info[h].desc);
+		out->hist_class[h] = make_table(rp, out, hist_class_name[h], 3, by_class_bin,
+						hist_info[h].units, desc);
+		if (out->hist_class[h] < 0 ||
+		    attach(rp, out->hist_class[h], hist_class_name[h], 3, run_class_bin))
 			return -1;
 	}
 	return 0;
@@ -855,9 +873,12 @@ static int make_memory_spaces(const struct report *rp, struct gs_output *out)
 	hsize_t class_time[2] = {out->n_classes, out->n_time};
 	out->row_time = H5Screate_simple(1, n_time, NULL);
 	out->slab_class = H5Screate_simple(2, class_time, NULL);
+	hsize_t class_bin[2] = {out->n_classes, out->n_bins};
+	out->slab_class_bin = H5Screate_simple(2, class_bin, NULL);
 	out->row_bin = H5Screate_simple(1, n_bins, NULL);
 	out->one = H5Screate_simple(1, one, NULL);
-	if (out->row_time < 0 || out->slab_class < 0 || out->row_bin < 0 || out->one < 0) {
+	if (out->row_time < 0 || out->slab_class < 0 || out->slab_class_bin < 0 || out->row_bin < 0 ||
+	    out->one < 0) {
 		fail(rp, "cannot make memory dataspaces");
 		return -1;
 	}
@@ -910,6 +931,9 @@ static struct gs_output *new_output(const struct report *rp, const struct gs_ens
 	}
 	o->file = o->arm = o->replication = o->seed = o->done = H5I_INVALID_HID;
 	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
+	o->slab_class_bin = H5I_INVALID_HID;
+	for (int h = 0; h < N_HISTS; h++)
+		o->hist_class[h] = H5I_INVALID_HID;
 	for (int m = 0; m < GS_N_METRICS; m++)
 		o->metric[m] = H5I_INVALID_HID;
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
@@ -1057,6 +1081,12 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 	    write_row(&rp, out->hist[HIST_TRUE], hist_info[HIST_TRUE].name, run, out->row_bin,
 		      r->hist_true))
 		return -1;
+	/* by class: optional (NaN until written) */
+	const double *by_class[N_HISTS] = {r->hist_recorded_class, r->hist_true_class};
+	for (int h = 0; h < N_HISTS; h++)
+		if (by_class[h] && write_row(&rp, out->hist_class[h], hist_class_name[h], run,
+					     out->slab_class_bin, by_class[h]))
+			return -1;
 	const char *arm = out->arm_names[r->arm];
 	if (write_element(&rp, out->arm, "arm", run, out->one, out->arm_type, &arm) ||
 	    write_element(&rp, out->replication, "replication", run, out->one, H5T_NATIVE_INT,
@@ -1956,8 +1986,10 @@ int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
 		o->metric[m] = H5Dopen2(o->file, gs_metric_table[m].name, H5P_DEFAULT);
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
 		o->class_metric[m] = H5Dopen2(o->file, class_dataset[m], H5P_DEFAULT);
-	for (int h = 0; h < N_HISTS; h++)
+	for (int h = 0; h < N_HISTS; h++) {
 		o->hist[h] = H5Dopen2(o->file, hist_info[h].name, H5P_DEFAULT);
+		o->hist_class[h] = H5Dopen2(o->file, hist_class_name[h], H5P_DEFAULT);
+	}
 	o->arm = H5Dopen2(o->file, "arm", H5P_DEFAULT);
 	o->replication = H5Dopen2(o->file, "replication", H5P_DEFAULT);
 	o->seed = H5Dopen2(o->file, "seed", H5P_DEFAULT);
@@ -1968,7 +2000,7 @@ int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
 		opened = opened && o->class_metric[m] >= 0;
 	for (int h = 0; h < N_HISTS; h++)
-		opened = opened && o->hist[h] >= 0;
+		opened = opened && o->hist[h] >= 0 && o->hist_class[h] >= 0;
 	if (!opened || H5Dread(o->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0) {
 		fail(&rp, "cannot open its datasets");
 		goto fail;

@@ -45,6 +45,8 @@ struct gs_run_result {
 	double *class_series;     /* [GS_N_CLASS_METRICS * n_classes * n_time]: metric, class, time */
 	double *hist_recorded;    /* [n_bins] cases closed by recorded time to close */
 	double *hist_true;        /* [n_bins] needs met by true time to close */
+	double *hist_recorded_class; /* [n_classes * n_bins] the same by class (optional) */
+	double *hist_true_class;     /* [n_classes * n_bins] */
 	uint64_t events;          /* citizens woken, contacts and closures handled (benchmarks) */
 };
 
