@@ -117,6 +117,12 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 	}
 	if (known)
 		hours *= 1 - p->service.continuity_saving;
+	if (p->service.work_cv > 0) {
+		/* cases differ in the work they turn out to need: gamma, mean 1 */
+		double cv2 = p->service.work_cv * p->service.work_cv;
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)w->tick, GS_RNG_WORK_SIZE);
+		hours *= gsl_ran_gamma(w->rng, 1 / cv2, cv2);
+	}
 	w->cases.addressed[id] = (uint8_t)n;
 	w->cases.hours_left[id] = (float)hours;
 	w->cases.status[id] = GS_CASE_ACTIVE;

@@ -160,6 +160,45 @@ static void test_standardisation(void **state)
 	assert_double_close(hours[1] / hours[0], 0.76, 1e-4);
 }
 
+/*
+ * service.work_cv: cases differ in the work they need, with the same mean:
+ * over 400 one-component cases taken at once, the hours given vary with
+ * about the coefficient of variation asked for, and their mean stays within
+ * a few standard errors (0.5 / sqrt(400) = 2.5%) of the fixed hours.
+ */
+static void test_work_variability(void **state)
+{
+	(void)state;
+	double mean[2], cv[2];
+	for (int k = 0; k < 2; k++) {
+		struct gs_params p;
+		work_params(&p, 400);
+		p.workforce.workers_per_team = 400;
+		p.cls[0].hours_per_component = 1000; /* nobody finishes today: hours stay in hand */
+		p.workforce.skill_sd = 0;
+		p.service.coproduction = 0;
+		p.service.work_cv = k ? 0.5 : 0;
+		struct gs_world *w = gs_world_alloc(&p, 8);
+		assert_non_null(w);
+		for (int32_t c = 0; c < 400; c++)
+			queue_case(w, c, 1);
+		assert_int_equal(gs_casework_phase(w), 0);
+		double sum = 0, sq = 0, worked = gs_worker_casework_hours(w);
+		for (int32_t id = 0; id < 400; id++) {
+			double h = w->cases.hours_left[id] + worked;
+			sum += h;
+			sq += h * h;
+		}
+		mean[k] = sum / 400;
+		cv[k] = sqrt(sq / 400 - mean[k] * mean[k]) / mean[k];
+		assert_check_ok(w);
+		gs_world_free(w);
+	}
+	assert_double_close(cv[0], 0, 1e-6);
+	assert_true(cv[1] > 0.4 && cv[1] < 0.6);
+	assert_double_close(mean[1] / mean[0], 1, 0.075);
+}
+
 /* Co-production: hours fall with the citizen's strengths and trust together. */
 static void test_coproduction(void **state)
 {
@@ -368,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_hours_skill),
 		cmocka_unit_test(test_case_in_hand),
 		cmocka_unit_test(test_standardisation),
+		cmocka_unit_test(test_work_variability),
 		cmocka_unit_test(test_coproduction),
 		cmocka_unit_test(test_discretion),
 		cmocka_unit_test(test_contact_cap),
