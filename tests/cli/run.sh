@@ -155,7 +155,7 @@ contains "--resume" "the stop says how to resume"
 expect 2 "resume with other parameters" -- "$GOVSIM" run "$T/ens.ini" -o "$T/ens.h5" --resume --set regime.discretion=0.5
 contains "other parameters: regime.discretion" "resume refuses other parameters"
 expect 0 "resume" -- "$GOVSIM" run "$T/ens.ini" -o "$T/ens.h5" --resume
-contains "4 of 9 runs done" "resume counts the runs done"
+contains "[4-5] of 9 runs done" "resume counts the runs done (a run in flight may finish too)"
 [ -s "$T/ens.h5" ] && [ ! -e "$T/ens.h5.partial" ] && ok || fail "resume leaves OUT.h5 only"
 expect 0 "uninterrupted ensemble" -- "$GOVSIM" run "$T/ens.ini" -o "$T/ens_full.h5" -q
 if command -v h5diff >/dev/null; then
