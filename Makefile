@@ -7,6 +7,7 @@
 #   make docs       regenerate docs/parameters.md and docs/metrics.md
 #   make ablation   rerun the ablation of the default scenario (docs/mechanisms.md)
 #   make bench      speed and memory of scenarios/bench/*.ini with 1 and 2 threads
+#   make reproduce  published experiments against their published figures
 #   make deps       install missing Debian packages (as root), or print the command
 #   make clean
 
@@ -35,7 +36,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-matplotlib python3-pandas python3-pytest
 
-.PHONY: all check test-c test-py demo sanitize docs deps clean ablation bench
+.PHONY: all check test-c test-py demo sanitize docs deps clean ablation bench reproduce
 
 all: $(BUILD)/govsim
 
@@ -114,3 +115,7 @@ $(BUILD)/govsim-bench: tests/bench/bench.c $(BUILD)/libgovsim.a $(HDRS)
 
 bench: $(BUILD)/govsim-bench
 	$(BUILD)/govsim-bench --threads 1,2 $(BENCH)
+
+# Published experiments: govsim's figures against the published ones (scenarios/published/).
+reproduce: $(BUILD)/govsim
+	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m analysis.reproduce

@@ -1,0 +1,200 @@
+"""Reproduce published experiments: run each scenario of scenarios/published/
+and compare govsim's figures with the published ones.
+
+    /usr/bin/python3 -m analysis.reproduce [--fast] [--only NAME] [--govsim build/govsim]
+
+For every published figure it prints the published value, govsim's mean with
+its 95% confidence interval across replications, the tolerance band stated
+in docs/experiments/<name>.md, and PASS (the mean lies in the band) or FAIL.
+`--fast` runs small populations and fewer replications with wider bands (the
+subset `make check` runs). Figures the model does not reproduce are reported
+as such, never forced.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional, Tuple
+
+import h5py
+import numpy as np
+
+T975 = {1: 12.7062047, 2: 4.30265273, 3: 3.18244631, 4: 2.77644511, 5: 2.57058184,
+        6: 2.44691185, 7: 2.36462425, 8: 2.30600414, 9: 2.26215716, 10: 2.22813885,
+        11: 2.20098516, 12: 2.17881283, 14: 2.14478669, 19: 2.09302405, 29: 2.04522964}
+
+
+def t975(df):
+    """The 0.975 quantile of Student's t with df degrees of freedom."""
+    if df in T975:
+        return T975[df]
+    keys = sorted(T975)
+    if df > keys[-1]:
+        return 1.959964 + 2.4 / df  # within 1e-3 of the quantile beyond 29
+    below = max(k for k in keys if k < df)
+    above = min(k for k in keys if k > df)
+    return T975[below] + (T975[above] - T975[below]) * (df - below) / (above - below)
+
+
+@dataclass
+class Figure:
+    label: str
+    published: float
+    band: Tuple[float, float]
+    unit: str
+    compute: Callable[["Result"], np.ndarray]   # one value per replication
+    source: str = ""
+    reproduced: bool = False  # within its band in the last full `make reproduce` (docs page)
+
+
+@dataclass
+class Experiment:
+    name: str
+    scenario: str
+    figures: List[Figure]
+    full: List[str] = field(default_factory=list)   # --set overrides for `make reproduce`
+    fast: List[str] = field(default_factory=list)   # ... for --fast
+
+
+class Result:
+    """A result file: helpers to pick an arm's replications."""
+
+    def __init__(self, path):
+        self.f = h5py.File(path, "r")
+        self.arm = self.f["arm"].asstr()[()]
+        self.classes = list(self.f["class"].asstr()[()])
+        self.bin_minutes = self.f["bin"][()] * 1440.0
+
+    def runs(self, arm):
+        rows = np.where(self.arm == arm)[0]
+        if not len(rows):
+            raise KeyError(f"no arm {arm!r} in the result file")
+        return rows
+
+    def hist_by_class(self, arm, kind="recorded"):
+        """[replication, class, bin] counts of the recorded or true time to close."""
+        return self.f[f"time_to_close_{kind}_hist_by_class"][self.runs(arm)]
+
+    def series(self, arm, metric):
+        return self.f[metric][self.runs(arm)]
+
+
+def _bin_index(res, minutes):
+    """Bins are (lower, upper]: the index of the first bin above `minutes`."""
+    return int(np.searchsorted(res.bin_minutes, minutes - 1e-9))
+
+
+def share_before(res, arm, cls=None, lo=220.0, hi=240.0):
+    """Per replication, the % of closures with a recorded time in (lo, hi] minutes."""
+    h = res.hist_by_class(arm)
+    if cls is not None:
+        h = h[:, [res.classes.index(cls)], :]
+    h = h.sum(axis=1)
+    i, j = _bin_index(res, lo), _bin_index(res, hi)
+    return 100.0 * h[:, i:j].sum(axis=1) / h.sum(axis=1)
+
+
+def share_within(res, arm, minutes=240.0, cls=None):
+    """Per replication, the % of closures with a recorded time of at most `minutes`."""
+    h = res.hist_by_class(arm)
+    if cls is not None:
+        h = h[:, [res.classes.index(cls)], :]
+    h = h.sum(axis=1)
+    j = _bin_index(res, minutes)
+    return 100.0 * h[:, :j].sum(axis=1) / h.sum(axis=1)
+
+
+def mean_minutes(res, arm, cls):
+    """Per replication, the mean recorded time to close of a class (bin midpoints) [min]."""
+    h = res.hist_by_class(arm)[:, res.classes.index(cls), :]
+    width = res.bin_minutes[1] - res.bin_minutes[0]
+    mid = res.bin_minutes + width / 2
+    return (h * mid).sum(axis=1) / h.sum(axis=1)
+
+
+EXPERIMENTS = [
+    Experiment(
+        name="ae_four_hours",
+        scenario="scenarios/published/ae_four_hours.ini",
+        full=["simulation.replications=8"],
+        fast=["simulation.replications=3", "simulation.duration=60d"],
+        figures=[
+            Figure("leaving in the last 20 min before 4 h, no target", 4.7, (3.5, 6.0), "%",
+                   lambda r: share_before(r, "no_target"), "Locker & Mason 2005"),
+            Figure("leaving in the last 20 min before 4 h, target", 8.4, (6.5, 10.5), "%",
+                   lambda r: share_before(r, "target"), "Locker & Mason 2005"),
+            Figure("within 4 h, no target", 83.9, (80.0, 88.0), "%",
+                   lambda r: share_within(r, "no_target"), "Locker & Mason 2005", True),
+            Figure("within 4 h, target", 96.3, (93.0, 99.0), "%",
+                   lambda r: share_within(r, "target"), "Locker & Mason 2005"),
+            Figure("admitted: last 20 min before 4 h, target", 12.3, (9.0, 16.0), "%",
+                   lambda r: share_before(r, "target", "admitted"), "Mason et al. 2012", True),
+            Figure("discharged: last 20 min before 4 h, target", 3.6, (2.0, 6.0), "%",
+                   lambda r: share_before(r, "target", "discharged"), "Mason et al. 2012", True),
+            Figure("admitted: rise in mean stay with the target", 30.0, (10.0, 50.0), "min",
+                   lambda r: mean_minutes(r, "target", "admitted")
+                   - mean_minutes(r, "no_target", "admitted"), "Mason et al. 2012"),
+        ],
+    ),
+]
+
+
+def run_experiment(exp, govsim, fast, workdir):
+    out = os.path.join(workdir, exp.name + ".h5")
+    cmd = [govsim, "run", exp.scenario, "-o", out, "--force", "--quiet"]
+    for s in (exp.fast if fast else exp.full):
+        cmd += ["--set", s]
+    subprocess.run(cmd, check=True)
+    return Result(out)
+
+
+def evaluate(exp, res, fast):
+    """Rows: (figure, published, mean, half-width, band, passed)."""
+    rows = []
+    for fig in exp.figures:
+        v = np.asarray(fig.compute(res), dtype=float)
+        v = v[~np.isnan(v)]
+        mean = float(v.mean()) if len(v) else float("nan")
+        half = float(t975(len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else float("nan")
+        lo, hi = fig.band
+        if fast:
+            width = hi - lo
+            lo, hi = lo - width / 2, hi + width / 2
+        rows.append((fig, mean, half, (lo, hi), lo <= mean <= hi))
+    return rows
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--fast", action="store_true", help="small runs, wider bands (make check)")
+    ap.add_argument("--only", help="run one experiment by name")
+    ap.add_argument("--govsim", default=os.environ.get("GOVSIM", "build/govsim"))
+    args = ap.parse_args(argv)
+    exps = [e for e in EXPERIMENTS if not args.only or e.name == args.only]
+    if not exps:
+        print(f"reproduce: no experiment {args.only!r}", file=sys.stderr)
+        return 2
+    total = passed = 0
+    print(f"{'experiment / figure':58s} {'published':>10s} {'govsim (95% CI)':>22s} "
+          f"{'band':>16s}  result")
+    with tempfile.TemporaryDirectory() as tmp:
+        for exp in exps:
+            res = run_experiment(exp, args.govsim, args.fast, tmp)
+            print(exp.name)
+            for fig, mean, half, (lo, hi), ok in evaluate(exp, res, args.fast):
+                total += 1
+                passed += ok
+                ci = f"{mean:.1f} +- {half:.1f}"
+                note = "" if fig.reproduced else "  (not reproduced: see the page)"
+                print(f"  {fig.label:56s} {fig.published:9.1f}{fig.unit:1s} {ci:>22s} "
+                      f"{f'{lo:.1f}..{hi:.1f}':>16s}  {'PASS' if ok else 'FAIL'}{note}")
+    print(f"\n{passed} of {total} published figures within their bands"
+          f"{' (fast: wider bands)' if args.fast else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
