@@ -149,7 +149,9 @@ static int turnover(struct gs_world *w, int32_t i, int32_t t)
 	if (!p->mechanism.turnover)
 		return 0;
 	double s = w->w_stress[i], m = w->w_motivation[i];
-	double p_sick = hazard_p(p->workforce.sick_rate * (1 + p->workforce.sick_stress * s), p);
+	double p_sick = hazard_p(p->workforce.sick_rate * (1 + p->workforce.sick_stress * s +
+							   p->workforce.sick_motivation * (1 - m)),
+				 p);
 	double p_leave = hazard_p(p->workforce.leave_rate * (1 + p->workforce.leave_stress * s +
 							     p->workforce.leave_motivation * (1 - m)),
 				  p);
