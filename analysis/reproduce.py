@@ -131,6 +131,27 @@ def hours_per_need(res, arm):
     return _per_run(res, arm, "hours_casework", "sum") / met
 
 
+def recorded_share(res, arm):
+    """Per replication, % of measured cases recorded within the target."""
+    w = res.series(arm, "within_target_recorded")
+    n = res.series(arm, "cases_measured")
+    ok = ~np.isnan(w) & ~np.isnan(n)
+    return 100.0 * np.where(ok, w * n, 0).sum(axis=1) / np.where(ok, n, 0).sum(axis=1)
+
+
+def true_share_class(res, arm, cls, minutes):
+    """Per replication, % of a class's needs met within `minutes` of the first contact."""
+    h = res.hist_by_class(arm, "true")[:, res.classes.index(cls), :]
+    j = _bin_index(res, minutes)
+    return 100.0 * h[:, :j].sum(axis=1) / h.sum(axis=1)
+
+
+def measured_share(res, arm):
+    """Per replication, % of closed cases in the measured category."""
+    return 100.0 * (res.series(arm, "cases_measured").sum(axis=1)
+                    / res.series(arm, "cases_closed").sum(axis=1))
+
+
 EXPERIMENTS = [
     Experiment(
         name="ae_four_hours",
@@ -153,6 +174,25 @@ EXPERIMENTS = [
             Figure("admitted: rise in mean stay with the target", 30.0, (10.0, 50.0), "min",
                    lambda r: mean_minutes(r, "target", "admitted")
                    - mean_minutes(r, "no_target", "admitted"), "Mason et al. 2012"),
+        ],
+    ),
+    Experiment(
+        name="ambulance_8min",
+        scenario="scenarios/published/ambulance_8min.ini",
+        full=["simulation.replications=6"],
+        fast=["simulation.replications=3", "simulation.duration=20d"],
+        figures=[
+            Figure("recorded compliance with 8 min, before pressure", 59.0, (54.0, 64.0), "%",
+                   lambda r: recorded_share(r, "no_pressure"), "Bevan & Hamblin 2009"),
+            Figure("recorded compliance with 8 min, under pressure", 77.0, (72.0, 82.0), "%",
+                   lambda r: recorded_share(r, "pressure"), "Bevan & Hamblin 2009"),
+            Figure("true compliance (urgent calls), under pressure", 60.0, (55.0, 65.0), "%",
+                   lambda r: true_share_class(r, "pressure", "cat_a", 8.0), "Bevan & Hood 2006"),
+            Figure("recorded minus true compliance, under pressure", 17.0, (12.0, 22.0), "pp",
+                   lambda r: recorded_share(r, "pressure") - true_share_class(r, "pressure", "cat_a", 8.0),
+                   "Bevan & Hood 2006", True),
+            Figure("calls in the measured category, under pressure", 25.0, (20.0, 30.0), "%",
+                   lambda r: measured_share(r, "pressure"), "Bevan & Hamblin 2009"),
         ],
     ),
     Experiment(

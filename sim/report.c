@@ -74,7 +74,13 @@ void gs_summarise(const double *series, size_t n_time, double out[GS_N_SUMMARY])
 		}
 	}
 	out[GS_S_time_to_close_true_mean] = div0(ttc, n_service);
-	out[GS_S_wellbeing_mean] = div0(col_sum(series, n_time, GS_M_wellbeing_mean), (double)n_time);
+	double wb = 0, n_wb = 0;
+	for (size_t t = 0; t < n_time; t++)
+		if (!isnan(series[GS_M_wellbeing_mean * n_time + t])) {
+			wb += series[GS_M_wellbeing_mean * n_time + t];
+			n_wb++;
+		}
+	out[GS_S_wellbeing_mean] = div0(wb, n_wb);
 	out[GS_S_trust_end] = n_time ? series[GS_M_trust_mean * n_time + n_time - 1] : NAN;
 	out[GS_S_cost_per_need_met] = div0(cost, met - met_self);
 }

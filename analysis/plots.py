@@ -1,0 +1,304 @@
+"""Figures of a govsim result file (matplotlib, drawn with the Agg canvas).
+
+    >>> import analysis
+    >>> from analysis import plots
+    >>> ds = analysis.load("out/default.h5")
+    >>> plots.timeseries(ds, "trust_mean", path="trust.png")
+    >>> plots.time_to_close(ds, target=analysis.time_target("out/default.h5"), path="ttc.png")
+    >>> plots.failure_demand(ds, path="failure.png")
+    >>> plots.cost_per_need_met(ds, path="cost.png")
+    >>> from analysis.sobol import sobol_from_file
+    >>> plots.sensitivity(sobol_from_file("out/design.h5", "needs_met"), path="s.png")
+
+Every function returns the matplotlib Figure and, given ``path``, saves it
+as a PNG. They draw on their own Figure (no pyplot state, nothing shown on
+screen), or into ``ax`` when one is given. Bands and error bars are 95%
+t confidence intervals over replications.
+"""
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from . import data
+from .stats import t_ppf
+
+__all__ = ["timeseries", "time_to_close", "failure_demand", "cost_per_need_met", "outcome_bars",
+           "sensitivity", "save"]
+
+_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def _figure(ax=None, nrows=1, ncols=1, size=(7.0, 4.0), **kw):
+    if ax is not None:
+        return ax.figure, np.array([[ax]])
+    fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
+    return fig, axes
+
+
+def save(fig, path, dpi=100):
+    """Save a figure as a PNG (or any format matplotlib knows from the suffix)."""
+    fig.savefig(path, dpi=dpi)
+    return path
+
+
+def _done(fig, path):
+    if path is not None:
+        save(fig, path)
+    return fig
+
+
+def _color(names, name):
+    return _COLORS[names.index(name) % len(_COLORS)] if name in names else "#333333"
+
+
+def _band(values, level=0.95):
+    """Mean and CI half-width over the first axis (NaN left out)."""
+    v = np.asarray(values, dtype=float)
+    n = np.sum(~np.isnan(v), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nansum(v, axis=0) / np.where(n > 0, n, np.nan)
+        dev = np.where(np.isnan(v), 0.0, v - mean) ** 2
+        sd = np.sqrt(np.sum(dev, axis=0) / np.where(n > 1, n - 1, np.nan))
+        q = np.full(n.shape, np.nan)
+        for k in np.unique(n[n > 1]):
+            q[n == k] = t_ppf(0.5 + level / 2, k - 1)
+        half = q * sd / np.sqrt(n)
+    return mean, half
+
+
+def _rolling(v, window, how="mean"):
+    """Rolling mean (or sum) over the last axis, `window` intervals ending at each time."""
+    if window <= 1:
+        return v
+    v = np.asarray(v, dtype=float)
+    filled = np.where(np.isnan(v), 0.0, v)
+    ok = (~np.isnan(v)).astype(float)
+    c = np.cumsum(filled, axis=-1)
+    k = np.cumsum(ok, axis=-1)
+    c = np.concatenate([np.zeros(c.shape[:-1] + (1,)), c], axis=-1)
+    k = np.concatenate([np.zeros(k.shape[:-1] + (1,)), k], axis=-1)
+    idx = np.arange(v.shape[-1]) + 1
+    lo = np.maximum(idx - window, 0)
+    s, cnt = c[..., idx] - c[..., lo], k[..., idx] - k[..., lo]
+    if how == "sum":
+        return np.where(cnt > 0, s, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return s / np.where(cnt > 0, cnt, np.nan)
+
+
+def _series(ds, metric, cls):
+    var = ds[metric]
+    if "class" in var.dims:
+        if cls is None:
+            raise ValueError(f"{metric} is per class: pass cls= one of "
+                             f"{', '.join(map(str, ds['class'].values.tolist()))}")
+        var = var.sel({"class": cls})
+    return var.transpose("run", "time")
+
+
+def _plot_bands(ax, ds, series, arm_names, level, label_suffix=""):
+    t = np.asarray(ds["time"].values, dtype=float)
+    arm_of_run = np.asarray(ds["arm"].values)
+    for arm in arm_names:
+        rows = series[arm_of_run == arm]
+        mean, half = _band(rows, level)
+        c = _color(arm_names, arm)
+        ax.plot(t, mean, color=c, lw=1.5, label=f"{arm}{label_suffix}")
+        if np.isfinite(half).any():
+            ax.fill_between(t, mean - half, mean + half, color=c, alpha=0.2, lw=0)
+
+
+def timeseries(ds, metric, cls=None, window=1, level=0.95, ax=None, path=None, title=None):
+    """A metric over time: per arm, the mean over replications and its 95% band.
+
+    ``window`` > 1 smooths each run with a rolling mean over that many
+    output intervals first. ``cls`` picks the class of a per-class metric.
+    """
+    ds = data._as_dataset(ds)
+    fig, axes = _figure(ax)
+    a = axes[0, 0]
+    var = _series(ds, metric, cls)
+    _plot_bands(a, ds, _rolling(var.values, int(window)), data.arms(ds), level)
+    units = ds[metric].attrs.get("units", "")
+    a.set_xlabel("day")
+    a.set_ylabel(f"{metric} [{units}]" if units else metric)
+    extra = f", {window}-interval rolling mean" if window > 1 else ""
+    a.set_title(title or f"{metric}{' (' + str(cls) + ')' if cls is not None else ''}"
+                f": mean and 95% CI over replications{extra}", fontsize=10)
+    a.legend(frameon=False)
+    a.grid(alpha=0.3)
+    return _done(fig, path)
+
+
+def failure_demand(ds, window=None, level=0.95, ax=None, path=None):
+    """Failure-demand share of contacts over time, per arm with its 95% band.
+
+    Each run's share is sum(failure) / sum(value + failure) over a rolling
+    window of ``window`` output intervals (default: about a fiftieth of the
+    run, at least one interval), which steadies daily noise.
+    """
+    ds = data._as_dataset(ds)
+    n_time = ds.sizes["time"]
+    window = max(1, n_time // 50) if window is None else max(1, int(window))
+    fail = _rolling(ds["contacts_failure"].transpose("run", "time").values, window, "sum")
+    value = _rolling(ds["contacts_value"].transpose("run", "time").values, window, "sum")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(fail + value > 0, fail / (fail + value), np.nan)
+    fig, axes = _figure(ax)
+    a = axes[0, 0]
+    _plot_bands(a, ds, share, data.arms(ds), level)
+    a.set_xlabel("day")
+    a.set_ylabel("failure demand / all contacts")
+    span = float(ds["time"].values[min(window, n_time) - 1]) if window > 1 else None
+    a.set_title("Failure-demand share of contacts" +
+                (f" (rolling {span:g} days)" if span else "") + ": mean and 95% CI", fontsize=10)
+    a.set_ylim(0, 1)
+    a.legend(frameon=False)
+    a.grid(alpha=0.3)
+    return _done(fig, path)
+
+
+def _series_hist(ds, var, cls):
+    name = f"{var}_by_class"
+    if name not in ds:
+        raise ValueError(f"this file has no {name}: no histograms by class")
+    return ds[name].sel({"class": cls})
+
+
+def _target_of(target, arm):
+    if isinstance(target, dict):
+        return target.get(arm)
+    return target
+
+
+def time_to_close(ds, target=None, cls=None, ax=None, path=None):
+    """Recorded and true time to close, per arm: the share of cases (needs) in each bin.
+
+    Recorded: the cases closed, from the recorded start to closure (what
+    managers see); true: the needs the service met, from the first contact
+    to the need met (what citizens live). Means over replications of each
+    run's share per bin. ``target``: the time target in days (a number, or
+    {arm: days} as analysis.time_target() gives), drawn as a dashed line.
+    ``cls`` draws one demand class (from the ``*_hist_by_class`` datasets).
+    The last bin also counts longer times.
+    """
+    ds = data._as_dataset(ds)
+    names = data.arms(ds)
+    edges = np.asarray(ds["bin_edges"].values, dtype=float)
+    if ax is not None:
+        fig, axes = _figure(ax)
+        axes = np.array([[ax] * len(names)])
+    else:
+        fig, axes = _figure(None, 1, len(names), size=(3.6 * len(names) + 0.8, 3.6),
+                            sharey=True)
+    arm_of_run = np.asarray(ds["arm"].values)
+    for j, arm in enumerate(names):
+        a = axes[0, j]
+        for var, style, label in (("time_to_close_recorded_hist", "-", "recorded"),
+                                  ("time_to_close_true_hist", "-", "true")):
+            h = (ds[var] if cls is None else _series_hist(ds, var, cls))
+            h = h.transpose("run", "bin").values[arm_of_run == arm]
+            tot = h.sum(axis=1, keepdims=True)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = np.where(tot > 0, h / tot, np.nan)
+            mean = np.nanmean(share, axis=0) if np.isfinite(share).any() else share[0]
+            color = "#7f7f7f" if label == "recorded" else _color(names, arm)
+            a.stairs(np.nan_to_num(mean), edges, color=color, lw=1.6 if label == "true" else 1.2,
+                     fill=label == "recorded", alpha=0.45 if label == "recorded" else 1.0,
+                     label=label)
+        tgt = _target_of(target, arm)
+        if tgt is not None and np.isfinite(tgt):
+            a.axvline(tgt, color="black", ls="--", lw=1)
+            a.text(tgt, 0.97, f" target {tgt:g} d", transform=a.get_xaxis_transform(),
+                   va="top", ha="left", fontsize=8)
+        a.set_title(arm, fontsize=10)
+        a.set_xlabel(f"days to close (last bin: {edges[-2]:g} d and over)", fontsize=8)
+        a.set_xlim(edges[0], edges[-1])
+        a.grid(alpha=0.3)
+        if j == 0:
+            a.set_ylabel("share per bin")
+            a.legend(frameon=False, fontsize=8, loc="center right")
+    if ax is None:
+        fig.suptitle("Time to close" + (f" ({cls})" if cls is not None else "")
+                     + ": recorded (what managers see) vs true (what citizens live)",
+                     fontsize=10)
+    return _done(fig, path)
+
+
+def outcome_bars(ds, metric, label=None, level=0.95, ax=None, path=None):
+    """A whole-run outcome per arm as bars with 95% CI error bars (see analysis.summary)."""
+    ds = data._as_dataset(ds)
+    s = data.summary(ds, metric, by="arm", level=level)
+    names = list(s.index)
+    fig, axes = _figure(ax, size=(1.3 * len(names) + 2.5, 3.6))
+    a = axes[0, 0]
+    err = np.nan_to_num(s["ci_half"].to_numpy(dtype=float))
+    x = np.arange(len(names))
+    a.bar(x, s["mean"], yerr=err, capsize=5, color=[_color(names, n) for n in names],
+          alpha=0.85)
+    a.set_xticks(x, names)
+    units = s.attrs.get("units", "")
+    a.set_ylabel(f"{label or metric}" + (f" [{units}]" if units else ""))
+    n = s["n"].min()
+    a.set_title(f"{label or metric}: mean" + (" and 95% CI" if n > 1 else "")
+                + f" over {n} replication{'s' if n != 1 else ''}", fontsize=10)
+    a.grid(axis="y", alpha=0.3)
+    return _done(fig, path)
+
+
+def cost_per_need_met(ds, level=0.95, ax=None, path=None):
+    """Cost per need met by the service, whole run, per arm: bars with 95% CI."""
+    return outcome_bars(ds, "cost_per_need_met", label="cost per need met", level=level,
+                        ax=ax, path=path)
+
+
+def sensitivity(indices, title=None, ax=None, path=None):
+    """Sobol indices as bars: first-order S1 and total ST per parameter, with their CIs.
+
+    ``indices`` is the DataFrame of analysis.sobol.sobol_indices() (indexed
+    by parameter) or of sobol_from_file() (indexed by arm and parameter: one
+    panel per arm).
+    """
+    if indices.index.nlevels > 1:
+        groups = list(dict.fromkeys(indices.index.get_level_values(0)))
+        panels = [(g, indices.xs(g, level=0)) for g in groups]
+    else:
+        panels = [(None, indices)]
+    if ax is not None:
+        fig, _ = _figure(ax)
+        axes = np.array([[ax] * len(panels)])
+    else:
+        k = len(panels[0][1])
+        fig, axes = _figure(None, 1, len(panels),
+                            size=(max(4.0, 0.9 * k + 2.5) * len(panels), 3.8), sharey=True)
+    for j, (group, df) in enumerate(panels):
+        a = axes[0, j]
+        x = np.arange(len(df))
+        w = 0.38
+        for off, col, color in ((-w / 2, "S1", "#1f77b4"), (w / 2, "ST", "#ff7f0e")):
+            v = df[col].to_numpy(dtype=float)
+            lo = df.get(f"{col}_low", df[col]).to_numpy(dtype=float)
+            hi = df.get(f"{col}_high", df[col]).to_numpy(dtype=float)
+            err = np.clip(np.nan_to_num(np.vstack([v - lo, hi - v])), 0, None)
+            a.bar(x + off, v, w, yerr=err, capsize=3, color=color, label=col)
+        a.set_xticks(x, [str(p) for p in df.index], rotation=30 if len(df) > 3 else 0,
+                     ha="right" if len(df) > 3 else "center", fontsize=8)
+        a.axhline(0, color="black", lw=0.8)
+        a.grid(axis="y", alpha=0.3)
+        if group is not None:
+            a.set_title(str(group), fontsize=10)
+        if j == 0:
+            a.set_ylabel("Sobol index")
+            a.legend(frameon=False, fontsize=8)
+    metric = indices.attrs.get("metric")
+    head = title or ("Sobol indices" + (f" of {metric}" if metric else "")
+                     + ": first order (S1) and total (ST), 95% bootstrap CI")
+    if ax is None:
+        fig.suptitle(head, fontsize=10)
+    else:
+        ax.set_title(head, fontsize=10)
+    return _done(fig, path)
