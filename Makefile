@@ -92,7 +92,8 @@ test-py: $(BUILD)/govsim
 
 demo: deps
 	$(MAKE) all
-	$(BUILD)/govsim run scenarios/default.ini -o out/default.h5 --force
+	$(BUILD)/govsim run scenarios/default.ini --force
+	/usr/bin/python3 -m analysis.report out/default.h5 -o out/default-report
 
 sanitize:
 	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-c
