@@ -35,6 +35,17 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 			w->tally.manipulated++;
 		}
 	}
+	/* a measured case that breached anyway may be recorded in another category */
+	if (p->mechanism.triage && (*f & GS_CF_MEASURED) && rec > target &&
+	    p->regime.target_pressure > 0) {
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RECATEGORISE);
+		double pr = p->workforce.reclassify_base *
+			    w->rules->gaming(w, (size_t)w->w_team[worker], w->w_motivation[worker]);
+		if (gsl_rng_uniform(w->rng) < pr) {
+			*f = (uint8_t)((*f & ~GS_CF_MEASURED) | GS_CF_RECLASSIFIED);
+			w->tally.reclassified++;
+		}
+	}
 	if (p->mechanism.audit && p->regime.audit_probability > 0) {
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_AUDIT);
 		if (gsl_rng_uniform(w->rng) < p->regime.audit_probability &&

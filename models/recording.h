@@ -14,6 +14,9 @@
  *   workforce.gaming_window of it) is "corrected" to just under the target
  *   with probability workforce.manipulation_base x gs_gaming(worker)
  *   (mechanism.recording);
+ * - a measured case that breached anyway may be recorded in another
+ *   category, out of the measured one, with probability
+ *   workforce.reclassify_base x gs_gaming(worker) (mechanism.triage);
  * - with probability regime.audit_probability the record is audited
  *   (mechanism.audit): a corrected time or a reclassification found is
  *   undone, counted, and sanctioned.

@@ -48,7 +48,8 @@
 	X(GS_RNG_RETURN_DELAY, 23)    /* when a bounced citizen comes back */ \
 	X(GS_RNG_DESIGN, 24)          /* Latin hypercube of a sweep */      \
 	X(GS_RNG_RUN_SEED, 25)        /* a run's seed from its sweep point */ \
-	X(GS_RNG_WORK_SIZE, 26)       /* how much work a case turns out to need */
+	X(GS_RNG_WORK_SIZE, 26)       /* how much work a case turns out to need */ \
+	X(GS_RNG_RECATEGORISE, 27)    /* a breached case recorded in another category */
 
 enum gs_rng_purpose {
 #define GS_RNG_ENUM(name, value) name = value,
