@@ -152,6 +152,22 @@ def measured_share(res, arm):
                     / res.series(arm, "cases_closed").sum(axis=1))
 
 
+def class_total(res, arm, metric, cls):
+    """Per replication, a per-class metric summed over time."""
+    x = res.f[f"{metric}_by_class"][res.runs(arm)][:, res.classes.index(cls), :]
+    return np.nansum(x, axis=1)
+
+
+def hours_per_case_class(res, arm, cls):
+    return class_total(res, arm, "hours_casework", cls) / class_total(res, arm, "cases_closed", cls)
+
+
+def met_share_class(res, arm, cls):
+    """Per replication, % of a class's needs that the service met."""
+    return 100.0 * class_total(res, arm, "needs_met_service", cls) / class_total(
+        res, arm, "needs_arising", cls)
+
+
 EXPERIMENTS = [
     Experiment(
         name="ae_four_hours",
@@ -193,6 +209,25 @@ EXPERIMENTS = [
                    "Bevan & Hood 2006", True),
             Figure("calls in the measured category, under pressure", 25.0, (20.0, 30.0), "%",
                    lambda r: measured_share(r, "pressure"), "Bevan & Hamblin 2009"),
+        ],
+    ),
+    Experiment(
+        name="work_programme",
+        scenario="scenarios/published/work_programme.ini",
+        full=["simulation.replications=4"],
+        fast=["simulation.replications=2", "population.citizens=4000", "workforce.teams=2",
+              "simulation.duration=1y"],
+        figures=[
+            Figure("hours per hard client, paid by results / needs-based", 0.5, (0.0, 0.5), "",
+                   lambda r: hours_per_case_class(r, "payment_by_results", "hard")
+                   / hours_per_case_class(r, "needs_based", "hard"),
+                   "Rees, Whitworth & Carter 2014", True),
+            Figure("hard clients helped into work, paid by results", 10.0, (5.0, 20.0), "%",
+                   lambda r: met_share_class(r, "payment_by_results", "hard"), "NAO 2014", True),
+            Figure("needs-based: hours per hard client / per easy client", 1.0, (1.0, 10.0), "",
+                   lambda r: hours_per_case_class(r, "needs_based", "hard")
+                   / hours_per_case_class(r, "needs_based", "easy"),
+                   "Rees, Whitworth & Carter 2014", True),
         ],
     ),
     Experiment(
