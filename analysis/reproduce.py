@@ -152,6 +152,43 @@ def measured_share(res, arm):
                     / res.series(arm, "cases_closed").sum(axis=1))
 
 
+def failure_share(res, arm):
+    """Per replication, % of contacts that are failure demand."""
+    f = _per_run(res, arm, "contacts_failure", "sum")
+    v = _per_run(res, arm, "contacts_value", "sum")
+    return 100.0 * f / (f + v)
+
+
+def true_days(res, arm):
+    """Per replication, mean true days to close of needs met by the service."""
+    t = res.series(arm, "time_to_close_true_mean")
+    n = res.series(arm, "needs_met") - res.series(arm, "needs_met_self")
+    ok = ~np.isnan(t) & (n > 0)
+    return np.where(ok, t * n, 0).sum(axis=1) / np.where(ok, n, 0).sum(axis=1)
+
+
+def cost_per_need(res, arm):
+    met = _per_run(res, arm, "needs_met", "sum") - _per_run(res, arm, "needs_met_self", "sum")
+    return _per_run(res, arm, "cost_total", "sum") / met
+
+
+def window_sum(res, arm, metric, d0, d1):
+    """Per replication, a metric summed over the intervals ending in (d0, d1] days."""
+    t = res.f["time"][()]
+    sel = (t > d0) & (t <= d1)
+    return np.nansum(res.series(arm, metric)[:, sel], axis=1)
+
+
+def window_recorded(res, arm, d0, d1):
+    """Per replication, recorded share within target over the intervals ending in (d0, d1]."""
+    t = res.f["time"][()]
+    sel = (t > d0) & (t <= d1)
+    w = res.series(arm, "within_target_recorded")[:, sel]
+    n = res.series(arm, "cases_measured")[:, sel]
+    ok = ~np.isnan(w) & ~np.isnan(n)
+    return np.where(ok, w * n, 0).sum(axis=1) / np.where(ok, n, 0).sum(axis=1)
+
+
 def class_total(res, arm, metric, cls):
     """Per replication, a per-class metric summed over time."""
     x = res.f[f"{metric}_by_class"][res.runs(arm)][:, res.classes.index(cls), :]
@@ -231,6 +268,50 @@ EXPERIMENTS = [
         ],
     ),
     Experiment(
+        name="portsmouth_repairs",
+        scenario="scenarios/published/portsmouth_repairs.ini",
+        full=["simulation.replications=4"],
+        fast=["simulation.replications=2", "population.citizens=5000", "workforce.teams=2",
+              "simulation.duration=1y"],
+        figures=[
+            Figure("failure demand, before redesign (range 40-75%)", 57.5, (40.0, 75.0), "%",
+                   lambda r: failure_share(r, "before"), "Seddon 2008", True),
+            Figure("days end to end, before redesign", 24.0, (18.0, 30.0), "d",
+                   lambda r: true_days(r, "before"), "Seddon 2008", True),
+            Figure("repairs done within 48 h, after redesign", 75.0, (65.0, 85.0), "%",
+                   lambda r: true_share_class(r, "after", "repair", 2 * 1440.0), "Seddon 2008",
+                   True),
+            Figure("cost per repair, after / before", 0.5, (0.4, 0.6), "",
+                   lambda r: cost_per_need(r, "after") / cost_per_need(r, "before"), "Seddon 2008"),
+            Figure("failure demand, after / before (at most half)", 0.5, (0.0, 0.5), "",
+                   lambda r: failure_share(r, "after") / failure_share(r, "before"),
+                   "Seddon 2008", True),
+        ],
+    ),
+    Experiment(
+        name="capability_trap",
+        scenario="scenarios/published/capability_trap.ini",
+        full=["simulation.replications=4"],
+        fast=["simulation.replications=2", "population.citizens=4000", "workforce.teams=2",
+              "downstream.capacity=16"],
+        figures=[
+            Figure("leavers, stretch targets / learning", 1.5, (1.5, 4.0), "",
+                   lambda r: ratio(r, "stretch", "learning", "leavers", "sum"),
+                   "Repenning & Sterman 2002; KPMG 2015", True),
+            Figure("the dip: recorded in-target after the switch / stretch", 0.9,
+                   (0.0, 0.95), "",
+                   lambda r: window_recorded(r, "transition", 730, 913)
+                   / window_recorded(r, "stretch", 730, 913), "Repenning & Sterman 2002", True),
+            Figure("the long run: needs met in year 4, transition / stretch", 1.2, (1.05, 3.0), "",
+                   lambda r: window_sum(r, "transition", "needs_met", 1095, 1460)
+                   / window_sum(r, "stretch", "needs_met", 1095, 1460),
+                   "Repenning & Sterman 2002", True),
+            Figure("the trap: stretch throughput, year 4 / year 1", 0.9, (0.5, 0.97), "",
+                   lambda r: window_sum(r, "stretch", "cases_closed", 1095, 1460)
+                   / window_sum(r, "stretch", "cases_closed", 0, 365), "Repenning & Sterman 2002"),
+        ],
+    ),
+    Experiment(
         name="buurtzorg",
         scenario="scenarios/published/buurtzorg.ini",
         full=["simulation.replications=6"],
@@ -251,6 +332,12 @@ EXPERIMENTS = [
         ],
     ),
 ]
+
+
+# In the order of MODEL.md §6: P1 to P6.
+_ORDER = ["ae_four_hours", "ambulance_8min", "portsmouth_repairs", "buurtzorg", "work_programme",
+          "capability_trap"]
+EXPERIMENTS.sort(key=lambda e: _ORDER.index(e.name) if e.name in _ORDER else len(_ORDER))
 
 
 def run_experiment(exp, govsim, fast, workdir):

@@ -283,6 +283,51 @@ static void test_audit_deters_manipulation(void **state)
 }
 
 /*
+ * A measured case that breached beyond the correction window may be
+ * recorded in another category: 2000 cases closing 25 ticks after their
+ * start (target 10, window to 15) are recategorised with probability
+ * reclassify_base x gaming = 0.3 x 0.35 x 0.5 = 0.0525 (no audit): ~105,
+ * within 5 standard deviations; none with mechanism.triage off or without
+ * target pressure, and never one that was within target.
+ */
+static void test_breached_recategorised(void **state)
+{
+	(void)state;
+	for (int v = 0; v < 4; v++) {
+		struct gs_params p;
+		run_base(&p, 2000, 0, 1, 4);
+		p.service.time_target = 10;
+		p.workforce.gaming_window = 0.5;
+		p.workforce.reclassify_base = 0.3;
+		p.regime.target_pressure = v == 2 ? 0 : 0.7;
+		p.regime.audit_probability = 0;
+		p.mechanism.triage = v != 1;
+		struct gs_world *w = gs_world_alloc(&p, 21);
+		assert_non_null(w);
+		for (size_t i = 0; i < w->n_workers; i++)
+			w->w_motivation[i] = 0.5f;
+		int32_t age = v == 3 ? 8 : 25; /* v 3: within target */
+		size_t out = 0;
+		for (int32_t c = 0; c < 2000; c++) {
+			w->tick = 100 - age;
+			int32_t id = queue_case(w, c, 1);
+			w->tick = 100;
+			int32_t rec = gs_record_closure(w, id, c % 4);
+			assert_int_equal(rec, age);
+			bool moved = !(w->cases.flags[id] & GS_CF_MEASURED);
+			assert_int_equal(moved, !!(w->cases.flags[id] & GS_CF_RECLASSIFIED));
+			out += moved;
+		}
+		assert_double_close(w->tally.reclassified, (double)out, 0);
+		if (v == 0)
+			assert_true(fabs((double)out - 105) <= 5 * sqrt(105));
+		else
+			assert_int_equal(out, 0);
+		gs_world_free(w);
+	}
+}
+
+/*
  * The same in runs, where the load decides how many recorded times land
  * just over a short target (2 days): strong expected sanctions (0.3 x 2)
  * all but stop correction, and audits catch some where they happen.
@@ -640,6 +685,53 @@ static void test_stress_sick_leave_leaving(void **state)
 		assert_true(sick[0] > 100 && leavers[0] > 20);
 		assert_true(sick[1] > 2 * sick[0]);
 		assert_true(leavers[1] > 2 * leavers[0]);
+	}
+}
+
+/*
+ * workforce.sick_motivation: disengaged workers take more sick leave. 400
+ * workers at motivation 0.2 against 400 at 1, stress 0, leaving off: the
+ * hazard is 2 x (1 + 3 x 0.8) = 6.8 against 2 a year, ~3 times the episodes
+ * over 90 days (with fewer at risk while off sick); a factor 2 is many
+ * standard deviations away. With sick_motivation 0, motivation changes
+ * nothing: the same draws give the same episodes.
+ */
+static void test_sick_motivation(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		double sick[2][2];
+		for (int f = 0; f < 2; f++) {
+			for (int k = 0; k < 2; k++) {
+				struct gs_params p;
+				struct gs_world *w = worker_world(&p, 400, seeds[s]);
+				p.mechanism.stress = false;
+				p.mechanism.motivation = false;
+				p.workforce.sick_rate = 2;
+				p.workforce.sick_stress = 4;
+				p.workforce.sick_motivation = f ? 3 : 0;
+				p.workforce.sick_duration = 7;
+				p.workforce.leave_rate = 0;
+				for (size_t i = 0; i < w->n_workers; i++) {
+					w->w_motivation[i] = k ? 0.2f : 1.0f;
+					w->w_stress[i] = 0;
+				}
+				sick[f][k] = 0;
+				for (int32_t t = 0; t < 90; t++) {
+					w->tick = t;
+					uint8_t was[400];
+					memcpy(was, w->w_status, sizeof(was));
+					assert_int_equal(gs_worker_phase(w), 0);
+					for (size_t i = 0; i < 400; i++)
+						sick[f][k] += was[i] == GS_W_PRESENT &&
+							      w->w_status[i] == GS_W_SICK;
+				}
+				gs_world_free(w);
+			}
+		}
+		assert_double_close(sick[0][1], sick[0][0], 0);
+		assert_true(sick[1][0] > 100);
+		assert_true(sick[1][1] > 2 * sick[1][0]);
 	}
 }
 
@@ -1182,6 +1274,8 @@ int main(void)
 		cmocka_unit_test(test_stress_overload_pressure),
 		cmocka_unit_test(test_stress_sick_leave_leaving),
 		cmocka_unit_test(test_sanction_switches),
+		cmocka_unit_test(test_sick_motivation),
+		cmocka_unit_test(test_breached_recategorised),
 		cmocka_unit_test(test_stress_in_runs),
 		cmocka_unit_test(test_novice_replaces_leaver),
 		cmocka_unit_test(test_novices_in_run),
