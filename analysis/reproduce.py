@@ -329,6 +329,13 @@ EXPERIMENTS = [
             Figure("time to recovery (need met), buurtzorg / task-based", 0.5, (0.35, 0.7), "",
                    lambda r: ratio(r, "buurtzorg", "task_based", "time_to_close_true_mean"),
                    "KPMG 2015"),
+            Figure("self-reliance: families' unpaid hours / buurtzorg's", 2.0,
+                   (1.5, 10.0), "",
+                   lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_coproduced", "sum"),
+                   "MODEL.md P4", True),
+            Figure("self-reliance: paid hours / buurtzorg's", 0.8, (0.0, 0.95), "",
+                   lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_casework", "sum"),
+                   "MODEL.md P4", True),
         ],
     ),
 ]

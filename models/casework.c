@@ -123,6 +123,10 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)w->tick, GS_RNG_WORK_SIZE);
 		hours *= gsl_ran_gamma(w->rng, 1 / cv2, cv2);
 	}
+	/* the share of the work citizens and families do themselves */
+	double cp = p->mechanism.coproduction ? p->service.coproduction * w->strength[c] * w->trust[c] : 0;
+	if (cp > 0 && cp < 1)
+		w->tally.hours_coproduced += hours * cp / (1 - cp);
 	w->cases.addressed[id] = (uint8_t)n;
 	w->cases.hours_left[id] = (float)hours;
 	w->cases.status[id] = GS_CASE_ACTIVE;

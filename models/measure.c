@@ -204,6 +204,7 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 	v[GS_M_hours_reporting] = t->hours_reporting;
 	v[GS_M_hours_learning] = t->hours_learning;
 	v[GS_M_hours_idle] = t->hours_idle;
+	v[GS_M_hours_coproduced] = t->hours_coproduced;
 	v[GS_M_worker_skill_mean] = ratio(skill, (double)in_post);
 	v[GS_M_worker_motivation_mean] = ratio(motivation, (double)in_post);
 	v[GS_M_worker_trust_mean] = ratio(wtrust, (double)in_post);

@@ -109,6 +109,7 @@ struct gs_tally {
 	double abandoned_contacted; /* needs given up after contacting the service */
 	double ttc_rec_sum, ttc_true_sum; /* [ticks] */
 	double hours_casework, hours_contact, hours_reporting, hours_learning, hours_idle;
+	double hours_coproduced; /* [h] work citizens and families do themselves */
 	double cost, payments;
 	double premature, parked, manipulated, reclassified, audit_catches, measured_closed, leavers;
 	/* per demand class */
