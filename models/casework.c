@@ -19,10 +19,10 @@
 double gs_casework_hours(const struct gs_world *w, int32_t c, int n, double skill)
 {
 	const struct gs_params *p = w->p;
-	double h = n * p->cls[w->cls[c]].hours_per_component * (1.5 - skill);
+	double h = n * p->cls[w->cit[c].cls].hours_per_component * (1.5 - skill);
 	h *= 1 - p->regime.standardisation * p->regime.standard_saving;
 	if (p->mechanism.coproduction)
-		h *= 1 - p->service.coproduction * w->strength[c] * w->trust[c];
+		h *= 1 - p->service.coproduction * w->cit[c].strength * w->cit[c].trust;
 	return h;
 }
 
@@ -98,7 +98,7 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 {
 	const struct gs_params *p = w->p;
 	int32_t c = w->cases.citizen[id];
-	int left = w->left[c];
+	int left = w->cit[c].left;
 	double skill = w->w_skill[worker];
 	bool known = knows(w, worker, id);
 	int n;
@@ -124,7 +124,7 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 		hours *= gsl_ran_gamma(w->rng, 1 / cv2, cv2);
 	}
 	/* the share of the work citizens and families do themselves */
-	double cp = p->mechanism.coproduction ? p->service.coproduction * w->strength[c] * w->trust[c] : 0;
+	double cp = p->mechanism.coproduction ? p->service.coproduction * w->cit[c].strength * w->cit[c].trust : 0;
 	if (cp > 0 && cp < 1)
 		w->tally.hours_coproduced += hours * cp / (1 - cp);
 	w->cases.addressed[id] = (uint8_t)n;
@@ -163,7 +163,7 @@ static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
 	w->cases.addressed[id] = (uint8_t)resolved;
 	w->w_case[worker] = -1;
 	w->last_worker[c] = worker;
-	gs_worker_practice(w, worker, w->left[c]);
+	gs_worker_practice(w, worker, w->cit[c].left);
 	if (w->cases.flags[id] & GS_CF_RESOURCE)
 		return push_waiting(w, id);
 	return gs_closure_propose(w, id);

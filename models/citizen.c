@@ -30,7 +30,7 @@ static double clip01(double x)
 /* Ticks from now to the k-th need arrival after the previous one. */
 static int32_t arrival_gap(struct gs_world *w, int32_t c, uint32_t k)
 {
-	double rate = gs_per_tick(w->p, w->p->cls[w->cls[c]].need_rate);
+	double rate = gs_per_tick(w->p, w->p->cls[w->cit[c].cls].need_rate);
 	if (rate <= 0)
 		return GS_NEVER;
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, k, GS_RNG_NEED_ARRIVAL);
@@ -40,8 +40,8 @@ static int32_t arrival_gap(struct gs_world *w, int32_t c, uint32_t k)
 
 static void schedule_arrival(struct gs_world *w, int32_t c, int32_t from)
 {
-	int32_t gap = arrival_gap(w, c, w->n_arrivals[c]);
-	w->next_arrival[c] = gap == GS_NEVER || (int64_t)from + gap >= GS_NEVER ? GS_NEVER
+	int32_t gap = arrival_gap(w, c, w->cit[c].n_arrivals);
+	w->cit[c].next_arrival = gap == GS_NEVER || (int64_t)from + gap >= GS_NEVER ? GS_NEVER
 										 : from + gap;
 }
 
@@ -59,21 +59,21 @@ int gs_citizens_init(struct gs_world *w)
 		int k = 0;
 		while (k + 1 < p->n_classes && u >= cum[k])
 			k++;
-		w->cls[c] = (uint8_t)k;
-		w->strength[c] = (float)clip01(p->population.strengths_mean +
+		w->cit[c].cls = (uint8_t)k;
+		w->cit[c].strength = (float)clip01(p->population.strengths_mean +
 					       gsl_ran_gaussian(w->rng, p->population.strengths_sd));
-		w->trust[c] = (float)clip01(p->population.trust_initial +
+		w->cit[c].trust = (float)clip01(p->population.trust_initial +
 					    gsl_ran_gaussian(w->rng, p->population.trust_sd));
-		w->wb[c] = (float)p->population.wellbeing_initial;
-		w->wb_t[c] = 0;
+		w->cit[c].wb = (float)p->population.wellbeing_initial;
+		w->cit[c].wb_t = 0;
 		w->team_of[c] = (int32_t)(i / per_team);
-		w->state[c] = GS_NEED_NONE;
-		w->case_of[c] = -1;
+		w->cit[c].state = GS_NEED_NONE;
+		w->cit[c].case_of = -1;
 		w->last_worker[c] = -1;
-		w->due[c] = GS_NEVER;
-		w->due_kind[c] = GS_DUE_NONE;
-		w->wake[c] = GS_NEVER;
-		w->first_contact[c] = -1;
+		w->cit[c].due = GS_NEVER;
+		w->cit[c].due_kind = GS_DUE_NONE;
+		w->cit[c].wake = GS_NEVER;
+		w->cit[c].first_contact = -1;
 		schedule_arrival(w, c, 0);
 		if (gs_citizen_reschedule(w, c))
 			return -1;
@@ -89,10 +89,10 @@ int gs_citizens_init(struct gs_world *w)
 static void plan_pending(struct gs_world *w, int32_t c, int32_t t)
 {
 	const struct gs_params *p = w->p;
-	const struct gs_class_params *cp = &p->cls[w->cls[c]];
+	const struct gs_class_params *cp = &p->cls[w->cit[c].cls];
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_NEED_CONTACT);
 	double thr = cp->contact_threshold;
-	double theta = thr + p->population.contact_distrust * (1 - w->trust[c]) * (1 - thr) +
+	double theta = thr + p->population.contact_distrust * (1 - w->cit[c].trust) * (1 - thr) +
 		       0.1 * (gsl_rng_uniform(w->rng) - 0.5);
 	theta = theta < 0 ? 0 : theta > 0.99 ? 0.99 : theta;
 	double s = gs_severity(w, c, t);
@@ -104,52 +104,52 @@ static void plan_pending(struct gs_world *w, int32_t c, int32_t t)
 	else
 		dt_contact = INFINITY;
 	double dt_self = INFINITY;
-	if (p->mechanism.self_resolution && w->strength[c] > 0) {
+	if (p->mechanism.self_resolution && w->cit[c].strength > 0) {
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_NEED_SELF);
-		dt_self = gsl_ran_exponential(w->rng, cp->self_resolve_time / w->strength[c]);
+		dt_self = gsl_ran_exponential(w->rng, cp->self_resolve_time / w->cit[c].strength);
 	}
 	double dt = dt_contact <= dt_self ? ceil(dt_contact) : floor(dt_self);
 	if (dt > 1e9) {
-		w->due[c] = GS_NEVER;
-		w->due_kind[c] = GS_DUE_NONE;
+		w->cit[c].due = GS_NEVER;
+		w->cit[c].due_kind = GS_DUE_NONE;
 		return;
 	}
-	w->due[c] = t + (int32_t)dt;
-	w->due_kind[c] = dt_contact <= dt_self ? GS_DUE_CONTACT : GS_DUE_SELF;
+	w->cit[c].due = t + (int32_t)dt;
+	w->cit[c].due_kind = dt_contact <= dt_self ? GS_DUE_CONTACT : GS_DUE_SELF;
 }
 
 /* A need arrives: a new need, or one more component of the open one. */
 static void need_arrives(struct gs_world *w, int32_t c, int32_t t)
 {
-	const struct gs_class_params *cp = &w->p->cls[w->cls[c]];
-	uint32_t k = w->n_arrivals[c]++;
+	const struct gs_class_params *cp = &w->p->cls[w->cit[c].cls];
+	uint32_t k = w->cit[c].n_arrivals++;
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, k, GS_RNG_NEED_SHAPE);
 	unsigned extra = gsl_ran_poisson(w->rng, cp->complexity_mean - 1);
 	int cx = 1 + (int)(extra > 7 ? 7 : extra);
 	double sev = clip01(cp->severity_initial * (0.5 + gsl_rng_uniform(w->rng)));
 
 	gs_wellbeing_update(w, c, t);
-	if (w->state[c] == GS_NEED_NONE) {
-		w->state[c] = GS_NEED_PENDING;
+	if (w->cit[c].state == GS_NEED_NONE) {
+		w->cit[c].state = GS_NEED_PENDING;
 		w->n_pending++;
-		w->sev0[c] = (float)sev;
-		w->sev_t0[c] = t;
-		w->cx[c] = w->left[c] = (uint8_t)cx;
-		w->first_contact[c] = -1;
-		w->need_contacts[c] = 0;
+		w->cit[c].sev0 = (float)sev;
+		w->cit[c].sev_t0 = t;
+		w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
+		w->cit[c].first_contact = -1;
+		w->cit[c].need_contacts = 0;
 		w->tally.needs_arising++;
-		w->tally.c_arising[w->cls[c]]++;
+		w->tally.c_arising[w->cit[c].cls]++;
 		w->total_arisen++;
 		plan_pending(w, c, t);
 	} else {
 		double now = gs_severity(w, c, t);
-		w->sev0[c] = (float)(now > sev ? now : sev);
-		w->sev_t0[c] = t;
-		if (w->cx[c] < 8) {
-			w->cx[c]++;
-			w->left[c]++;
+		w->cit[c].sev0 = (float)(now > sev ? now : sev);
+		w->cit[c].sev_t0 = t;
+		if (w->cit[c].cx < 8) {
+			w->cit[c].cx++;
+			w->cit[c].left++;
 		}
-		if (w->state[c] == GS_NEED_PENDING && w->due_kind[c] != GS_DUE_RETURN)
+		if (w->cit[c].state == GS_NEED_PENDING && w->cit[c].due_kind != GS_DUE_RETURN)
 			plan_pending(w, c, t);
 	}
 	schedule_arrival(w, c, t);
@@ -172,16 +172,16 @@ static int propose_contact(struct gs_world *w, int32_t c, enum gs_due_kind kind)
 /* The open need's own action falls due. */
 static int need_due(struct gs_world *w, int32_t c, int32_t t)
 {
-	enum gs_due_kind kind = w->due_kind[c];
-	w->due[c] = GS_NEVER;
-	w->due_kind[c] = GS_DUE_NONE;
+	enum gs_due_kind kind = w->cit[c].due_kind;
+	w->cit[c].due = GS_NEVER;
+	w->cit[c].due_kind = GS_DUE_NONE;
 	switch (kind) {
 	case GS_DUE_SELF:
 		gs_wellbeing_update(w, c, t);
 		gs_need_end(w, c);
 		w->n_pending--;
 		w->tally.needs_met++;
-		w->tally.c_met[w->cls[c]]++;
+		w->tally.c_met[w->cit[c].cls]++;
 		w->tally.needs_met_self++;
 		w->total_met++;
 		return 0;
@@ -198,13 +198,13 @@ static int need_due(struct gs_world *w, int32_t c, int32_t t)
 /* Wake citizen c at tick t: everything due now happens, then it sleeps again. */
 static int wake_citizen(struct gs_world *w, int32_t c, int32_t t)
 {
-	if (w->wake[c] != t)
+	if (w->cit[c].wake != t)
 		return 0; /* a stale entry: the citizen was rescheduled */
-	w->wake[c] = GS_NEVER;
+	w->cit[c].wake = GS_NEVER;
 	w->n_events++;
-	while (w->next_arrival[c] <= t)
+	while (w->cit[c].next_arrival <= t)
 		need_arrives(w, c, t);
-	if (w->due[c] <= t && need_due(w, c, t))
+	if (w->cit[c].due <= t && need_due(w, c, t))
 		return -1;
 	return gs_citizen_reschedule(w, c);
 }
@@ -237,7 +237,7 @@ int gs_citizen_phase(struct gs_world *w)
 	int32_t *who = w->woken;
 	size_t m = 0;
 	for (uint32_t i = 0; i < n; i++)
-		if (w->wake[bucket[i]] == t)
+		if (w->cit[bucket[i]].wake == t)
 			who[m++] = bucket[i];
 	free(bucket);
 	gs_sort_i32(who, who + n, m);
@@ -286,17 +286,17 @@ int gs_citizens_rate_changed(struct gs_world *w, int k, double old_rate, double 
 	int32_t t = w->tick;
 	for (size_t i = 0; i < w->n_cit; i++) {
 		int32_t c = (int32_t)i;
-		if (w->cls[c] != k)
+		if (w->cit[c].cls != k)
 			continue;
-		int32_t next = w->next_arrival[c];
+		int32_t next = w->cit[c].next_arrival;
 		if (new_rate <= 0) {
-			w->next_arrival[c] = GS_NEVER;
+			w->cit[c].next_arrival = GS_NEVER;
 		} else if (next == GS_NEVER || old_rate <= 0) {
 			schedule_arrival(w, c, t);
 		} else if (next > t) {
 			/* the exponential budget left burns at the new rate */
 			double left = (double)(next - t) * old_rate / new_rate;
-			w->next_arrival[c] = left > 1e9 ? GS_NEVER : t + (int32_t)lround(left);
+			w->cit[c].next_arrival = left > 1e9 ? GS_NEVER : t + (int32_t)lround(left);
 		}
 		if (gs_citizen_reschedule(w, c))
 			return -1;

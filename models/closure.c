@@ -18,8 +18,8 @@
 static void need_met(struct gs_world *w, int32_t c, int32_t t)
 {
 	const struct gs_params *p = w->p;
-	int32_t ttc = t - w->first_contact[c];
-	int k = w->cls[c];
+	int32_t ttc = t - w->cit[c].first_contact;
+	int k = w->cit[c].cls;
 	w->tally.needs_met++;
 	w->tally.needs_met_service++;
 	w->tally.c_met[k]++;
@@ -29,13 +29,13 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	w->total_met++;
 	if (ttc <= p->service.time_target + 1e-9)
 		w->tally.met_within_true++;
-	gs_hist_add(w, 1, w->cls[c], ttc);
+	gs_hist_add(w, 1, w->cit[c].cls, ttc);
 	if (p->regime.payment_model == 2 /* outcome */)
 		w->tally.payments += p->cost.payment_per_outcome;
-	gs_trust_update(w, c, w->need_contacts[c] <= 1 ? 1.0 : 0.6);
+	gs_trust_update(w, c, w->cit[c].need_contacts <= 1 ? 1.0 : 0.6);
 	gs_need_end(w, c);
-	w->due[c] = GS_NEVER;
-	w->due_kind[c] = GS_DUE_NONE;
+	w->cit[c].due = GS_NEVER;
+	w->cit[c].due_kind = GS_DUE_NONE;
 }
 
 static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
@@ -43,20 +43,20 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 	const struct gs_params *p = w->p;
 	/* what was resolved no longer weighs on the citizen */
 	double s = gs_severity(w, c, t);
-	w->sev0[c] = (float)(s * (1.0 - (double)resolved / (w->left[c] + resolved)));
-	w->sev_t0[c] = t;
+	w->cit[c].sev0 = (float)(s * (1.0 - (double)resolved / (w->cit[c].left + resolved)));
+	w->cit[c].sev_t0 = t;
 	gs_trust_update(w, c, 0.2);
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
-	if (gsl_rng_uniform(w->rng) < p->population.abandon_probability * (1 - w->trust[c])) {
+	if (gsl_rng_uniform(w->rng) < p->population.abandon_probability * (1 - w->cit[c].trust)) {
 		gs_need_end(w, c);
-		w->due[c] = GS_NEVER;
-		w->due_kind[c] = GS_DUE_NONE;
+		w->cit[c].due = GS_NEVER;
+		w->cit[c].due_kind = GS_DUE_NONE;
 		w->tally.needs_abandoned++;
 		w->tally.abandoned_contacted++;
 		w->total_abandoned++;
 		return;
 	}
-	w->state[c] = GS_NEED_PENDING;
+	w->cit[c].state = GS_NEED_PENDING;
 	w->n_pending++;
 	gs_failure_return_due(w, c, t);
 }
@@ -101,11 +101,11 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 
 		gs_wellbeing_update(w, c, t);
 		gs_failure_handoff(w, c, t);
-		w->left[c] = (uint8_t)(w->left[c] - resolved);
-		w->case_of[c] = -1;
+		w->cit[c].left = (uint8_t)(w->cit[c].left - resolved);
+		w->cit[c].case_of = -1;
 		w->n_in_service--;
-		gs_worker_outcome(w, worker, w->left[c] == 0);
-		if (w->left[c] == 0)
+		gs_worker_outcome(w, worker, w->cit[c].left == 0);
+		if (w->cit[c].left == 0)
 			need_met(w, c, t);
 		else
 			need_bounced(w, c, t, resolved);

@@ -16,23 +16,23 @@
 /* A citizen chasing a waiting case may give up on the service. */
 static bool gives_up(struct gs_world *w, int32_t c, int32_t t)
 {
-	int32_t id = w->case_of[c];
+	int32_t id = w->cit[c].case_of;
 	if (id < 0 || w->cases.status[id] != GS_CASE_QUEUED)
 		return false;
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_GIVE_UP);
-	return gsl_rng_uniform(w->rng) < w->p->population.abandon_probability * (1 - w->trust[c]);
+	return gsl_rng_uniform(w->rng) < w->p->population.abandon_probability * (1 - w->cit[c].trust);
 }
 
 /* The need is abandoned; its case leaves the queue at the next ordering. */
 static int withdraw(struct gs_world *w, int32_t c, int32_t t)
 {
 	gs_wellbeing_update(w, c, t);
-	w->cases.status[w->case_of[c]] = GS_CASE_WITHDRAWN;
-	w->case_of[c] = -1;
+	w->cases.status[w->cit[c].case_of] = GS_CASE_WITHDRAWN;
+	w->cit[c].case_of = -1;
 	gs_need_end(w, c);
 	w->n_in_service--;
-	w->due[c] = GS_NEVER;
-	w->due_kind[c] = GS_DUE_NONE;
+	w->cit[c].due = GS_NEVER;
+	w->cit[c].due_kind = GS_DUE_NONE;
 	w->tally.needs_abandoned++;
 	w->tally.abandoned_contacted++;
 	w->total_abandoned++;
@@ -47,16 +47,16 @@ static int triage(struct gs_world *w, int32_t id)
 
 void gs_contact_count(struct gs_world *w, int32_t c, int32_t t)
 {
-	if (w->need_contacts[c] < UINT16_MAX)
-		w->need_contacts[c]++;
-	if (w->first_contact[c] < 0) {
-		w->first_contact[c] = t;
+	if (w->cit[c].need_contacts < UINT16_MAX)
+		w->cit[c].need_contacts++;
+	if (w->cit[c].first_contact < 0) {
+		w->cit[c].first_contact = t;
 		w->tally.contacts_value++;
-		w->tally.c_value[w->cls[c]]++;
+		w->tally.c_value[w->cit[c].cls]++;
 		w->total_value++;
 	} else {
 		w->tally.contacts_failure++;
-		w->tally.c_failure[w->cls[c]]++;
+		w->tally.c_failure[w->cit[c].cls]++;
 		w->total_failure++;
 	}
 	w->queue[w->team_of[c]].contact_hours += w->p->service.contact_hours;
@@ -77,7 +77,7 @@ static void case_needs(struct gs_world *w, int32_t id, int32_t c, int32_t t)
 		if (gsl_rng_uniform(w->rng) < p->regime.continuity)
 			w->cases.pref[id] = last;
 	}
-	double share = p->cls[w->cls[c]].resource_share;
+	double share = p->cls[w->cit[c].cls].resource_share;
 	if (p->mechanism.downstream && share > 0) {
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RESOURCE);
 		if (gsl_rng_uniform(w->rng) < share)
@@ -101,7 +101,7 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 		enum gs_due_kind kind = cc->contacts[idx[j]].kind;
 		w->n_events++;
 		if (kind == GS_DUE_CHASE) {
-			if (w->state[c] != GS_NEED_IN_SERVICE)
+			if (w->cit[c].state != GS_NEED_IN_SERVICE)
 				continue;
 			gs_contact_count(w, c, t);
 			w->tally.contacts_chasing++;
@@ -115,15 +115,15 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 			int32_t id = cc->ids[idx[j]];
 			if (id < 0)
 				continue;
-			if (w->first_contact[c] >= 0)
+			if (w->cit[c].first_contact >= 0)
 				w->tally.contacts_repeat++;
 			gs_contact_count(w, c, t);
 			case_needs(w, id, c, t);
 			if (triage(w, id))
 				return -1;
 			gs_wellbeing_update(w, c, t);
-			w->case_of[c] = id;
-			w->state[c] = GS_NEED_IN_SERVICE;
+			w->cit[c].case_of = id;
+			w->cit[c].state = GS_NEED_IN_SERVICE;
 			w->n_pending--;
 			w->n_in_service++;
 			w->tally.cases_opened++;
@@ -154,7 +154,7 @@ int gs_contact_phase(struct gs_world *w)
 		int32_t c = contacts[i].citizen;
 		team[i] = w->team_of[c];
 		ids[i] = -1;
-		if (contacts[i].kind != GS_DUE_CHASE && w->state[c] == GS_NEED_PENDING &&
+		if (contacts[i].kind != GS_DUE_CHASE && w->cit[c].state == GS_NEED_PENDING &&
 		    (ids[i] = gs_case_open(w, c, w->team_of[c])) < 0)
 			goto out;
 	}

@@ -19,13 +19,13 @@ static int32_t later(int32_t t, double dt)
 void gs_failure_chase_due(struct gs_world *w, int32_t c, int32_t t)
 {
 	if (!w->p->mechanism.failure_demand) {
-		w->due[c] = GS_NEVER;
-		w->due_kind[c] = GS_DUE_NONE;
+		w->cit[c].due = GS_NEVER;
+		w->cit[c].due_kind = GS_DUE_NONE;
 		return;
 	}
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CHASE);
-	w->due[c] = later(t, w->p->population.chase_interval * (0.5 + gsl_rng_uniform(w->rng)));
-	w->due_kind[c] = GS_DUE_CHASE;
+	w->cit[c].due = later(t, w->p->population.chase_interval * (0.5 + gsl_rng_uniform(w->rng)));
+	w->cit[c].due_kind = GS_DUE_CHASE;
 }
 
 void gs_failure_return_due(struct gs_world *w, int32_t c, int32_t t)
@@ -35,8 +35,8 @@ void gs_failure_return_due(struct gs_world *w, int32_t c, int32_t t)
 		return;
 	}
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN_DELAY);
-	w->due[c] = later(t, gsl_ran_exponential(w->rng, w->p->population.return_delay));
-	w->due_kind[c] = GS_DUE_RETURN;
+	w->cit[c].due = later(t, gsl_ran_exponential(w->rng, w->p->population.return_delay));
+	w->cit[c].due_kind = GS_DUE_RETURN;
 }
 
 void gs_failure_handoff(struct gs_world *w, int32_t c, int32_t t)

@@ -95,7 +95,7 @@ static void census(struct gs_world *w, int32_t now, double *wb_sum, double *trus
 			float wb = (float)gs_wellbeing(w, (int32_t)c, now);
 			w->scratch[c] = wb;
 			ws += wb;
-			ts += w->trust[c];
+			ts += w->cit[c].trust;
 			int bin = (int)(wb * CENSUS_BINS);
 			h[bin < 0 ? 0 : bin >= CENSUS_BINS ? CENSUS_BINS - 1 : bin]++;
 		}

@@ -33,12 +33,12 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)
 		return wait; /* first come, first served */
 	double prio = 0;
 	if (p->regime.weight_need > 0)
-		prio += p->regime.weight_need * gs_severity(w, c, t) * w->left[c] / 8.0;
+		prio += p->regime.weight_need * gs_severity(w, c, t) * w->cit[c].left / 8.0;
 	prio += p->regime.weight_wait * wait;
 	if (p->regime.weight_breach > 0)
 		prio += p->regime.weight_breach * (wait <= 1 ? wait * wait * wait : -1.0);
 	if (p->regime.weight_success > 0)
-		prio += p->regime.weight_success / w->left[c];
+		prio += p->regime.weight_success / w->cit[c].left;
 	return prio;
 }
 

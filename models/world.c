@@ -264,22 +264,22 @@ int gs_view_merge(struct gs_world *w, struct gs_world *view)
 
 int gs_citizen_reschedule(struct gs_world *w, int32_t c)
 {
-	int32_t t = w->next_arrival[c];
-	if (w->due[c] < t)
-		t = w->due[c];
-	if (t == w->wake[c])
+	int32_t t = w->cit[c].next_arrival;
+	if (w->cit[c].due < t)
+		t = w->cit[c].due;
+	if (t == w->cit[c].wake)
 		return 0;
-	w->wake[c] = t;
+	w->cit[c].wake = t;
 	return t == GS_NEVER ? 0 : gs_sched_at(w, c, t);
 }
 
 double gs_severity(const struct gs_world *w, int32_t c, int32_t t)
 {
-	double s0 = w->sev0[c];
+	double s0 = w->cit[c].sev0;
 	if (!w->p->mechanism.escalation)
 		return s0;
-	double tau = w->p->cls[w->cls[c]].escalation_time;
-	return 1.0 - (1.0 - s0) * exp(-(double)(t - w->sev_t0[c]) / tau);
+	double tau = w->p->cls[w->cit[c].cls].escalation_time;
+	return 1.0 - (1.0 - s0) * exp(-(double)(t - w->cit[c].sev_t0) / tau);
 }
 
 /*
@@ -289,15 +289,15 @@ double gs_severity(const struct gs_world *w, int32_t c, int32_t t)
  */
 double gs_wellbeing(const struct gs_world *w, int32_t c, int32_t t)
 {
-	double target = w->state[c] == GS_NEED_NONE ? 1.0 : 1.0 - gs_severity(w, c, t);
-	double k = exp(-(double)(t - w->wb_t[c]) / w->p->population.wellbeing_time);
-	return target + (w->wb[c] - target) * k;
+	double target = w->cit[c].state == GS_NEED_NONE ? 1.0 : 1.0 - gs_severity(w, c, t);
+	double k = exp(-(double)(t - w->cit[c].wb_t) / w->p->population.wellbeing_time);
+	return target + (w->cit[c].wb - target) * k;
 }
 
 void gs_wellbeing_update(struct gs_world *w, int32_t c, int32_t t)
 {
-	w->wb[c] = (float)gs_wellbeing(w, c, t);
-	w->wb_t[c] = t;
+	w->cit[c].wb = (float)gs_wellbeing(w, c, t);
+	w->cit[c].wb_t = t;
 }
 
 void gs_trust_update(struct gs_world *w, int32_t c, double q)
@@ -305,16 +305,16 @@ void gs_trust_update(struct gs_world *w, int32_t c, double q)
 	if (!w->p->mechanism.trust)
 		return;
 	double a = w->p->population.trust_learning;
-	w->trust[c] = (float)((1 - a) * w->trust[c] + a * q);
+	w->cit[c].trust = (float)((1 - a) * w->cit[c].trust + a * q);
 }
 
 void gs_need_end(struct gs_world *w, int32_t c)
 {
-	if (w->first_contact[c] >= 0) {
+	if (w->cit[c].first_contact >= 0) {
 		w->ended_contacted++;
-		w->ended_contacts += w->need_contacts[c];
+		w->ended_contacts += w->cit[c].need_contacts;
 	}
-	w->state[c] = GS_NEED_NONE;
+	w->cit[c].state = GS_NEED_NONE;
 }
 
 int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
@@ -322,14 +322,14 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 	size_t pending = 0, in_service = 0, queued = 0, active = 0;
 	uint64_t open_contacted = 0, open_contacts = 0;
 	for (size_t i = 0; i < w->n_cit; i++) {
-		int32_t c = (int32_t)i, id = w->case_of[c];
-		if (w->state[c] == GS_NEED_PENDING)
+		int32_t c = (int32_t)i, id = w->cit[c].case_of;
+		if (w->cit[c].state == GS_NEED_PENDING)
 			pending++;
-		if (w->state[c] == GS_NEED_IN_SERVICE)
+		if (w->cit[c].state == GS_NEED_IN_SERVICE)
 			in_service++;
-		if ((w->state[c] == GS_NEED_IN_SERVICE) != (id >= 0)) {
+		if ((w->cit[c].state == GS_NEED_IN_SERVICE) != (id >= 0)) {
 			snprintf(err, errlen, "tick %d: citizen %d: state %d but case %d", w->tick, c,
-				 w->state[c], id);
+				 w->cit[c].state, id);
 			return -1;
 		}
 		if (id >= 0 && (w->cases.citizen[id] != c || (w->cases.status[id] != GS_CASE_QUEUED &&
@@ -339,15 +339,15 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 				 id, c);
 			return -1;
 		}
-		if (w->state[c] != GS_NEED_NONE) {
-			if ((w->first_contact[c] >= 0) != (w->need_contacts[c] > 0)) {
+		if (w->cit[c].state != GS_NEED_NONE) {
+			if ((w->cit[c].first_contact >= 0) != (w->cit[c].need_contacts > 0)) {
 				snprintf(err, errlen, "tick %d: citizen %d: first contact %d, %u contacts",
-					 w->tick, c, w->first_contact[c], w->need_contacts[c]);
+					 w->tick, c, w->cit[c].first_contact, w->cit[c].need_contacts);
 				return -1;
 			}
-			if (w->first_contact[c] >= 0) {
+			if (w->cit[c].first_contact >= 0) {
 				open_contacted++;
-				open_contacts += w->need_contacts[c];
+				open_contacts += w->cit[c].need_contacts;
 			}
 		}
 	}
@@ -433,8 +433,8 @@ int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 	k->rec_start[id] = w->tick;
 	k->worker[id] = -1;
 	k->status[id] = GS_CASE_QUEUED;
-	k->cls[id] = w->cls[c];
-	k->flags[id] = w->p->cls[w->cls[c]].measured ? GS_CF_MEASURED : 0;
+	k->cls[id] = w->cit[c].cls;
+	k->flags[id] = w->p->cls[w->cit[c].cls].measured ? GS_CF_MEASURED : 0;
 	k->pref[id] = -1;
 	k->addressed[id] = 0;
 	k->hours_left[id] = 0;
@@ -467,37 +467,15 @@ void gs_case_free(struct gs_world *w, int32_t id)
 size_t gs_world_citizen_bytes(void)
 {
 	const struct gs_world *w = NULL;
-	return sizeof(*w->wake) + sizeof(*w->next_arrival) + sizeof(*w->due) +
-	       sizeof(*w->due_kind) + sizeof(*w->state) + sizeof(*w->case_of) + sizeof(*w->sev0) +
-	       sizeof(*w->sev_t0) + sizeof(*w->cx) + sizeof(*w->left) + sizeof(*w->first_contact) +
-	       sizeof(*w->need_contacts) + sizeof(*w->n_arrivals) + sizeof(*w->cls) +
-	       sizeof(*w->team_of) + sizeof(*w->strength) + sizeof(*w->trust) + sizeof(*w->wb) +
-	       sizeof(*w->wb_t) + sizeof(*w->last_worker) + sizeof(*w->scratch);
+	return sizeof(*w->cit) + sizeof(*w->team_of) + sizeof(*w->last_worker) + sizeof(*w->scratch);
 }
 
 void gs_world_free(struct gs_world *w)
 {
 	if (!w)
 		return;
-	free(w->wake);
-	free(w->next_arrival);
-	free(w->due);
-	free(w->due_kind);
-	free(w->state);
-	free(w->case_of);
-	free(w->sev0);
-	free(w->sev_t0);
-	free(w->cx);
-	free(w->left);
-	free(w->first_contact);
-	free(w->need_contacts);
-	free(w->n_arrivals);
-	free(w->cls);
+	free(w->cit);
 	free(w->team_of);
-	free(w->strength);
-	free(w->trust);
-	free(w->wb);
-	free(w->wb_t);
 	if (w->sched.ids)
 		for (size_t t = 0; t < w->sched.n_ticks; t++)
 			free(w->sched.ids[t]);
@@ -578,13 +556,8 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 		if (!(w->rngs[k] = gs_rng_alloc()))
 			goto fail;
 	w->rng = w->rngs[0];
-	if (!ALLOC(w->wake, n) || !ALLOC(w->next_arrival, n) || !ALLOC(w->due, n) ||
-	    !ALLOC(w->due_kind, n) || !ALLOC(w->state, n) || !ALLOC(w->case_of, n) ||
-	    !ALLOC(w->sev0, n) || !ALLOC(w->sev_t0, n) || !ALLOC(w->cx, n) || !ALLOC(w->left, n) ||
-	    !ALLOC(w->first_contact, n) || !ALLOC(w->need_contacts, n) ||
-	    !ALLOC(w->n_arrivals, n) || !ALLOC(w->cls, n) || !ALLOC(w->team_of, n) ||
-	    !ALLOC(w->strength, n) || !ALLOC(w->trust, n) || !ALLOC(w->wb, n) ||
-	    !ALLOC(w->wb_t, n) || !ALLOC(w->scratch, n) || !ALLOC(w->last_worker, n) ||
+	if (!ALLOC(w->cit, n) || !ALLOC(w->team_of, n) ||
+	    !ALLOC(w->scratch, n) || !ALLOC(w->last_worker, n) ||
 	    !ALLOC(w->sched.ids, (size_t)w->n_ticks) || !ALLOC(w->sched.len, (size_t)w->n_ticks) ||
 	    !ALLOC(w->sched.cap, (size_t)w->n_ticks) || !ALLOC(w->queue, w->n_teams) ||
 	    !ALLOC(w->w_team, w->n_workers) || !ALLOC(w->w_skill, w->n_workers) ||

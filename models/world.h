@@ -60,6 +60,32 @@ enum gs_case_flags {
 enum gs_worker_status { GS_W_PRESENT = 0, GS_W_SICK, GS_W_VACANT };
 
 /*
+ * The fields of a citizen that its events read and write, kept together:
+ * an event costs a cache line or two instead of a miss per field. Fields
+ * only a few phases read (team, last worker) stay in their own arrays.
+ */
+struct gs_citizen {
+	int32_t wake;          /* tick of the citizen's scheduled wake, GS_NEVER if none */
+	int32_t next_arrival;  /* tick of the next need arrival */
+	int32_t due;           /* tick of the open need's next action */
+	int32_t case_of;       /* open case id, -1 if none */
+	int32_t sev_t0;        /* tick of the severity anchor */
+	int32_t first_contact; /* tick of the first contact about the need, -1 before */
+	int32_t wb_t;          /* tick of the wellbeing anchor */
+	uint32_t n_arrivals;   /* need arrivals so far: addresses the need's random streams */
+	float sev0;            /* [0..1] severity at tick sev_t0 */
+	float wb;              /* [0..1] wellbeing at tick wb_t */
+	float trust;           /* [0..1] */
+	float strength;        /* [0..1] */
+	uint16_t need_contacts;/* contacts about the need so far */
+	uint8_t due_kind;      /* enum gs_due_kind */
+	uint8_t state;         /* enum gs_need_state */
+	uint8_t cx;            /* components of the need */
+	uint8_t left;          /* components not yet resolved */
+	uint8_t cls;           /* demand class */
+};
+
+/*
  * Per-tick event buckets: the citizens to wake at each tick, appended in any
  * order (contiguous, so filling and emptying a bucket streams through
  * memory); a citizen rescheduled leaves a stale entry, skipped when its tick
@@ -149,29 +175,11 @@ struct gs_world {
 	struct gs_pushes *hist_defer; /* set in a parallel phase: histogram counts (bin, which) collected */
 	const struct gs_regime_rules *rules; /* the regime's decision rules */
 
-	/* citizens: hot fields (touched when a citizen wakes) */
+	/* citizens: what an event touches, one record each (one or two cache lines) */
 	size_t n_cit;
-	int32_t *wake;        /* tick of the citizen's scheduled wake, GS_NEVER if none */
-	int32_t *next_arrival;/* tick of the next need arrival */
-	int32_t *due;         /* tick of the open need's next action */
-	uint8_t *due_kind;    /* enum gs_due_kind */
-	uint8_t *state;       /* enum gs_need_state */
-	int32_t *case_of;     /* open case id, -1 if none */
-	/* the open need */
-	float *sev0;          /* [0..1] severity at tick sev_t0 */
-	int32_t *sev_t0;
-	uint8_t *cx;          /* components of the need */
-	uint8_t *left;        /* components not yet resolved */
-	int32_t *first_contact; /* tick of the first contact about the need, -1 before */
-	uint16_t *need_contacts;/* contacts about the need so far */
-	uint32_t *n_arrivals; /* need arrivals so far: addresses the need's random streams */
+	struct gs_citizen *cit;   /* [n_cit] */
 	/* citizens: cold fields */
-	uint8_t *cls;
 	int32_t *team_of;
-	float *strength;      /* [0..1] */
-	float *trust;         /* [0..1] */
-	float *wb;            /* [0..1] wellbeing at tick wb_t */
-	int32_t *wb_t;
 	int32_t *last_worker; /* worker who last worked the citizen's case, -1 if none */
 
 	struct gs_sched sched;

@@ -32,18 +32,18 @@ static void work_params(struct gs_params *p, int64_t citizens)
 /* Citizen c has a need of cx components, contacted about now; its case is queued. */
 static int32_t queue_case(struct gs_world *w, int32_t c, int cx)
 {
-	w->state[c] = GS_NEED_IN_SERVICE;
-	w->sev0[c] = 0.5f;
-	w->sev_t0[c] = w->tick;
-	w->cx[c] = w->left[c] = (uint8_t)cx;
-	w->first_contact[c] = w->tick;
-	w->need_contacts[c] = 1;
+	w->cit[c].state = GS_NEED_IN_SERVICE;
+	w->cit[c].sev0 = 0.5f;
+	w->cit[c].sev_t0 = w->tick;
+	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
+	w->cit[c].first_contact = w->tick;
+	w->cit[c].need_contacts = 1;
 	w->n_in_service++;
 	w->total_arisen++;
 	w->total_value++;
 	int32_t id = gs_case_open(w, c, 0);
 	assert_true(id >= 0);
-	w->case_of[c] = id;
+	w->cit[c].case_of = id;
 	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
 	return id;
 }
@@ -146,7 +146,7 @@ static void test_standardisation(void **state)
 		if (k)
 			assert_double_close(gs_casework_hours(w, 0, 2, 0.5),
 					    0.76 * 2 * 0.05 * (1 - p.service.coproduction *
-								   w->strength[0] * w->trust[0]),
+								   w->cit[0].strength * w->cit[0].trust),
 					    1e-9);
 		for (int32_t c = 0; c < 60; c++)
 			queue_case(w, c, 3);
@@ -208,14 +208,14 @@ static void test_coproduction(void **state)
 	p.service.coproduction = 0.3;
 	struct gs_world *w = gs_world_alloc(&p, 4);
 	assert_non_null(w);
-	w->strength[0] = 0;
-	w->trust[0] = 0.9f;
+	w->cit[0].strength = 0;
+	w->cit[0].trust = 0.9f;
 	double base = gs_casework_hours(w, 0, 2, 0.5);
 	assert_double_close(base, 2 * p.cls[0].hours_per_component, 1e-9);
 	/* no strengths, no saving; then more strengths, fewer hours */
 	double prev = base;
 	for (int i = 1; i <= 10; i++) {
-		w->strength[0] = (float)(0.1 * i);
+		w->cit[0].strength = (float)(0.1 * i);
 		double h = gs_casework_hours(w, 0, 2, 0.5);
 		assert_true(h < prev);
 		prev = h;
@@ -223,13 +223,13 @@ static void test_coproduction(void **state)
 	/* strengths 1, trust 0.9: 27% saved */
 	assert_double_close(prev, base * (1 - 0.3 * 0.9), 1e-6);
 	/* the same strengths, less trust: more hours */
-	w->trust[0] = 0.3f;
+	w->cit[0].trust = 0.3f;
 	assert_true(gs_casework_hours(w, 0, 2, 0.5) > prev);
-	w->trust[0] = 0;
+	w->cit[0].trust = 0;
 	assert_double_close(gs_casework_hours(w, 0, 2, 0.5), base, 1e-9);
 	/* no co-production: strengths and trust do not matter */
 	p.service.coproduction = 0;
-	w->trust[0] = 1;
+	w->cit[0].trust = 1;
 	assert_double_close(gs_casework_hours(w, 0, 2, 0.5), base, 1e-9);
 	gs_world_free(w);
 }
@@ -386,7 +386,7 @@ static void test_barrier(void **state)
 		assert_check_ok(w);
 		size_t left = 0;
 		for (int32_t c = 0; c < 100; c++)
-			left += w->left[c];
+			left += w->cit[c].left;
 		if (k) {
 			assert_int_equal(resolved, 0);
 			assert_int_equal(left, 34 + 2 * 33 + 3 * 33);

@@ -36,12 +36,12 @@ static void small_params(struct gs_params *p, int64_t citizens)
 static void give_need(struct gs_world *w, int32_t c, double sev, int cx)
 {
 	gs_wellbeing_update(w, c, w->tick);
-	w->state[c] = GS_NEED_PENDING;
-	w->sev0[c] = (float)sev;
-	w->sev_t0[c] = w->tick;
-	w->cx[c] = w->left[c] = (uint8_t)cx;
-	w->first_contact[c] = -1;
-	w->need_contacts[c] = 0;
+	w->cit[c].state = GS_NEED_PENDING;
+	w->cit[c].sev0 = (float)sev;
+	w->cit[c].sev_t0 = w->tick;
+	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
+	w->cit[c].first_contact = -1;
+	w->cit[c].need_contacts = 0;
 	w->n_pending++;
 	w->total_arisen++;
 	gs_citizen_replan(w, c, w->tick);
@@ -82,15 +82,15 @@ static void test_trust_delays_contact_paired(void **state)
 	double sum_hi = 0, sum_lo = 0;
 	for (size_t i = 0; i < w->n_cit; i++) {
 		int32_t c = (int32_t)i;
-		w->trust[c] = 0.9f;
+		w->cit[c].trust = 0.9f;
 		give_need(w, c, 0.2, 1);
-		assert_int_equal(w->due_kind[c], GS_DUE_CONTACT);
-		int32_t due_hi = w->due[c];
+		assert_int_equal(w->cit[c].due_kind, GS_DUE_CONTACT);
+		int32_t due_hi = w->cit[c].due;
 		double s_hi = gs_severity(w, c, due_hi);
-		w->trust[c] = 0.2f;
+		w->cit[c].trust = 0.2f;
 		gs_citizen_replan(w, c, 0);
-		assert_int_equal(w->due_kind[c], GS_DUE_CONTACT);
-		int32_t due_lo = w->due[c];
+		assert_int_equal(w->cit[c].due_kind, GS_DUE_CONTACT);
+		int32_t due_lo = w->cit[c].due;
 		double s_lo = gs_severity(w, c, due_lo);
 		assert_true(due_lo > due_hi);
 		/*
@@ -105,15 +105,15 @@ static void test_trust_delays_contact_paired(void **state)
 	assert_true(sum_lo / 200 > sum_hi / 200 + 0.25);
 
 	/* fully trusting: the class threshold itself */
-	w->trust[0] = 1;
+	w->cit[0].trust = 1;
 	gs_citizen_replan(w, 0, 0);
-	double s1 = gs_severity(w, 0, w->due[0]);
+	double s1 = gs_severity(w, 0, w->cit[0].due);
 	assert_true(s1 >= 0.30 && s1 <= 0.40 + 0.014);
 	/* without distrust trust does not matter */
 	p.population.contact_distrust = 0;
-	w->trust[0] = 0.1f;
+	w->cit[0].trust = 0.1f;
 	gs_citizen_replan(w, 0, 0);
-	assert_double_close(gs_severity(w, 0, w->due[0]), s1, 1e-12);
+	assert_double_close(gs_severity(w, 0, w->cit[0].due), s1, 1e-12);
 	gs_world_free(w);
 }
 
@@ -128,7 +128,7 @@ static void test_trust_delays_contact_phase(void **state)
 	struct gs_world *w = gs_world_alloc(&p, 6);
 	assert_non_null(w);
 	for (size_t i = 0; i < w->n_cit; i++) {
-		w->trust[i] = i % 2 ? 0.2f : 0.9f;
+		w->cit[i].trust = i % 2 ? 0.2f : 0.9f;
 		give_need(w, (int32_t)i, 0.2, 1);
 	}
 	double sev_at[200];
@@ -137,20 +137,20 @@ static void test_trust_delays_contact_phase(void **state)
 	for (int32_t t = 0; t < 150; t++) {
 		needs_and_contacts(w, t);
 		for (size_t i = 0; i < w->n_cit; i++)
-			if (w->first_contact[i] == t)
+			if (w->cit[i].first_contact == t)
 				sev_at[i] = gs_severity(w, (int32_t)i, t);
 	}
 	assert_check_ok(w);
 	double max_hi = 0, min_lo = 1, t_hi = 0, t_lo = 0;
 	for (size_t i = 0; i < w->n_cit; i++) {
-		assert_true(w->first_contact[i] >= 0);
-		assert_int_equal(w->state[i], GS_NEED_IN_SERVICE);
+		assert_true(w->cit[i].first_contact >= 0);
+		assert_int_equal(w->cit[i].state, GS_NEED_IN_SERVICE);
 		if (i % 2) {
 			min_lo = fmin(min_lo, sev_at[i]);
-			t_lo += w->first_contact[i];
+			t_lo += w->cit[i].first_contact;
 		} else {
 			max_hi = fmax(max_hi, sev_at[i]);
-			t_hi += w->first_contact[i];
+			t_hi += w->cit[i].first_contact;
 		}
 	}
 	/* the thresholds (0.39 and 0.66, +- 0.05) do not overlap */
@@ -178,30 +178,30 @@ static void test_strengths_self_resolution(void **state)
 	int n_lo = 0, n_hi = 0;
 	for (size_t i = 0; i < w->n_cit; i++) {
 		int32_t c = (int32_t)i;
-		w->trust[c] = 0.6f;
+		w->cit[c].trust = 0.6f;
 		/* no strengths, or no self-resolution: never on its own */
-		w->strength[c] = 0;
+		w->cit[c].strength = 0;
 		give_need(w, c, 0.2, 1);
-		assert_int_equal(w->due_kind[c], GS_DUE_CONTACT);
-		int32_t due_contact = w->due[c];
-		w->strength[c] = 0.9f;
+		assert_int_equal(w->cit[c].due_kind, GS_DUE_CONTACT);
+		int32_t due_contact = w->cit[c].due;
+		w->cit[c].strength = 0.9f;
 		p.mechanism.self_resolution = false;
 		gs_citizen_replan(w, c, 0);
-		assert_int_equal(w->due_kind[c], GS_DUE_CONTACT);
-		assert_int_equal(w->due[c], due_contact);
+		assert_int_equal(w->cit[c].due_kind, GS_DUE_CONTACT);
+		assert_int_equal(w->cit[c].due, due_contact);
 		p.mechanism.self_resolution = true;
 
-		w->strength[c] = 0.1f;
+		w->cit[c].strength = 0.1f;
 		gs_citizen_replan(w, c, 0);
-		bool self_lo = w->due_kind[c] == GS_DUE_SELF;
-		int32_t due_lo = w->due[c];
-		w->strength[c] = 0.9f;
+		bool self_lo = w->cit[c].due_kind == GS_DUE_SELF;
+		int32_t due_lo = w->cit[c].due;
+		w->cit[c].strength = 0.9f;
 		gs_citizen_replan(w, c, 0);
-		bool self_hi = w->due_kind[c] == GS_DUE_SELF;
+		bool self_hi = w->cit[c].due_kind == GS_DUE_SELF;
 		if (self_lo)
-			assert_true(self_hi && w->due[c] <= due_lo);
+			assert_true(self_hi && w->cit[c].due <= due_lo);
 		if (!self_hi)
-			assert_int_equal(w->due[c], due_contact);
+			assert_int_equal(w->cit[c].due, due_contact);
 		n_lo += self_lo;
 		n_hi += self_hi;
 		assert_int_equal(gs_citizen_reschedule(w, c), 0);
@@ -222,7 +222,7 @@ static void test_strengths_self_resolution(void **state)
 	assert_int_equal(w->total_met, (uint64_t)n_hi);
 	size_t none = 0;
 	for (size_t i = 0; i < w->n_cit; i++)
-		none += w->state[i] == GS_NEED_NONE;
+		none += w->cit[i].state == GS_NEED_NONE;
 	assert_int_equal(none, n_hi);
 	gs_world_free(w);
 }
@@ -272,23 +272,24 @@ static void test_arrivals_common(void **state)
 	assert_non_null(a);
 	assert_non_null(b);
 	size_t n = a->n_cit;
-	assert_memory_equal(a->next_arrival, b->next_arrival, n * sizeof(int32_t));
+	for (size_t c = 0; c < n; c++)
+		assert_int_equal(a->cit[c].next_arrival, b->cit[c].next_arrival);
 	size_t changed = 0;
 	for (int32_t t = 0; t < a->n_ticks; t++) {
 		run_tick(a, t);
 		run_tick(b, t);
 		/* every arrival due so far has happened, in both */
-		for (size_t c = 0; c < n; c++)
-			assert_true(a->next_arrival[c] > t);
-		assert_memory_equal(a->n_arrivals, b->n_arrivals, n * sizeof(uint32_t));
-		assert_memory_equal(a->next_arrival, b->next_arrival, n * sizeof(int32_t));
-		for (size_t c = 0; c < n; c++)
-			changed += a->state[c] != b->state[c];
+		for (size_t c = 0; c < n; c++) {
+			assert_true(a->cit[c].next_arrival > t);
+			assert_int_equal(a->cit[c].n_arrivals, b->cit[c].n_arrivals);
+			assert_int_equal(a->cit[c].next_arrival, b->cit[c].next_arrival);
+			changed += a->cit[c].state != b->cit[c].state;
+		}
 	}
 	/* needs did arrive, and the regimes did treat them differently */
 	uint64_t arrivals = 0;
 	for (size_t c = 0; c < n; c++)
-		arrivals += a->n_arrivals[c];
+		arrivals += a->cit[c].n_arrivals;
 	assert_true(arrivals > 200);
 	assert_true(changed > 0);
 	assert_true(a->total_met != b->total_met || a->total_abandoned != b->total_abandoned);
@@ -299,7 +300,7 @@ static void test_arrivals_common(void **state)
 /* Let citizen c's next need arrive at tick t, and run the needs phase up to it. */
 static void arrive_at(struct gs_world *w, int32_t c, int32_t from, int32_t t)
 {
-	w->next_arrival[c] = t;
+	w->cit[c].next_arrival = t;
 	assert_int_equal(gs_citizen_reschedule(w, c), 0);
 	for (int32_t k = from; k <= t; k++) {
 		w->tick = k;
@@ -320,47 +321,47 @@ static void test_arrival_adds_component(void **state)
 
 	/* no open need: a new need */
 	arrive_at(w, 1, 0, 3);
-	assert_int_equal(w->state[1], GS_NEED_PENDING);
-	assert_int_equal(w->n_arrivals[1], 1);
+	assert_int_equal(w->cit[1].state, GS_NEED_PENDING);
+	assert_int_equal(w->cit[1].n_arrivals, 1);
 	assert_double_close(w->tally.needs_arising, 1, 0);
 	assert_int_equal(w->total_arisen, 1);
-	assert_int_equal(w->sev_t0[1], 3);
-	assert_true(w->cx[1] >= 1 && w->left[1] == w->cx[1]);
+	assert_int_equal(w->cit[1].sev_t0, 3);
+	assert_true(w->cit[1].cx >= 1 && w->cit[1].left == w->cit[1].cx);
 
 	/* citizen 0 has a mild need of two components; a second one arrives */
 	w->tick = 0;
 	give_need(w, 0, 0.01, 2);
 	arrive_at(w, 0, 4, 10);
-	assert_int_equal(w->state[0], GS_NEED_PENDING);
-	assert_int_equal(w->n_arrivals[0], 1);
-	assert_int_equal(w->cx[0], 3);
-	assert_int_equal(w->left[0], 3);
+	assert_int_equal(w->cit[0].state, GS_NEED_PENDING);
+	assert_int_equal(w->cit[0].n_arrivals, 1);
+	assert_int_equal(w->cit[0].cx, 3);
+	assert_int_equal(w->cit[0].left, 3);
 	assert_double_close(w->tally.needs_arising, 1, 0);
 	assert_int_equal(w->n_pending, 2);
 	/* severity is the larger: the new need's (0.3 x U(0.5, 1.5) > 0.01) */
-	assert_true(w->sev0[0] >= 0.15 - 1e-6 && w->sev0[0] <= 0.45 + 1e-6);
-	assert_int_equal(w->sev_t0[0], 10);
+	assert_true(w->cit[0].sev0 >= 0.15 - 1e-6 && w->cit[0].sev0 <= 0.45 + 1e-6);
+	assert_int_equal(w->cit[0].sev_t0, 10);
 	assert_check_ok(w);
 
 	/* a severe need keeps its severity; in service, it keeps its case */
 	w->tick = 11;
 	give_need(w, 2, 0.95, 8);
-	w->first_contact[2] = 11;
-	w->need_contacts[2] = 1;
+	w->cit[2].first_contact = 11;
+	w->cit[2].need_contacts = 1;
 	w->total_value++;
-	w->case_of[2] = gs_case_open(w, 2, 0);
-	w->state[2] = GS_NEED_IN_SERVICE;
+	w->cit[2].case_of = gs_case_open(w, 2, 0);
+	w->cit[2].state = GS_NEED_IN_SERVICE;
 	w->n_pending--;
 	w->n_in_service++;
-	assert_int_equal(gs_queue_push(&w->queue[0], w->case_of[2]), 0);
-	w->due[2] = GS_NEVER;
-	w->due_kind[2] = GS_DUE_NONE;
-	w->left[2] = 5;
+	assert_int_equal(gs_queue_push(&w->queue[0], w->cit[2].case_of), 0);
+	w->cit[2].due = GS_NEVER;
+	w->cit[2].due_kind = GS_DUE_NONE;
+	w->cit[2].left = 5;
 	arrive_at(w, 2, 11, 20);
-	assert_int_equal(w->state[2], GS_NEED_IN_SERVICE);
-	assert_int_equal(w->cx[2], 8); /* at most 8 */
-	assert_int_equal(w->left[2], 5);
-	assert_double_close(w->sev0[2], 0.95, 1e-6);
+	assert_int_equal(w->cit[2].state, GS_NEED_IN_SERVICE);
+	assert_int_equal(w->cit[2].cx, 8); /* at most 8 */
+	assert_int_equal(w->cit[2].left, 5);
+	assert_double_close(w->cit[2].sev0, 0.95, 1e-6);
 	assert_double_close(w->tally.needs_arising, 1, 0);
 	assert_int_equal(w->total_arisen, 3);
 	assert_check_ok(w);
@@ -381,17 +382,17 @@ static void test_value_and_failure_demand(void **state)
 	assert_non_null(w);
 	/* severe enough to contact at once */
 	give_need(w, 0, 0.99, 2);
-	assert_int_equal(w->due[0], 0);
+	assert_int_equal(w->cit[0].due, 0);
 	needs_and_contacts(w, 0);
 	assert_double_close(w->tally.contacts_value, 1, 0);
 	assert_double_close(w->tally.contacts_failure, 0, 0);
 	assert_double_close(w->tally.cases_opened, 1, 0);
-	assert_int_equal(w->state[0], GS_NEED_IN_SERVICE);
-	assert_int_equal(w->first_contact[0], 0);
+	assert_int_equal(w->cit[0].state, GS_NEED_IN_SERVICE);
+	assert_int_equal(w->cit[0].first_contact, 0);
 	assert_int_equal(w->queue[0].len, 1);
 	assert_double_close(w->queue[0].contact_hours, 0.25, 1e-12);
-	assert_int_equal(w->due_kind[0], GS_DUE_CHASE);
-	assert_true(w->due[0] >= 1);
+	assert_int_equal(w->cit[0].due_kind, GS_DUE_CHASE);
+	assert_true(w->cit[0].due >= 1);
 
 	/* waiting: the citizen chases, failure demand, and no new case */
 	int32_t t = 0;
@@ -400,29 +401,29 @@ static void test_value_and_failure_demand(void **state)
 	assert_double_close(w->tally.contacts_failure, 3, 0);
 	assert_double_close(w->tally.contacts_value, 1, 0);
 	assert_double_close(w->tally.cases_opened, 1, 0);
-	assert_int_equal(w->need_contacts[0], 4);
-	assert_int_equal(w->first_contact[0], 0);
+	assert_int_equal(w->cit[0].need_contacts, 4);
+	assert_int_equal(w->cit[0].first_contact, 0);
 	assert_int_equal(w->queue[0].len, 1);
 	assert_check_ok(w);
 
 	/* coming back after a bounce: failure demand that opens a new case */
 	w->tick = ++t;
 	give_need(w, 1, 0.5, 2);
-	w->first_contact[1] = 0;
-	w->need_contacts[1] = 1;
+	w->cit[1].first_contact = 0;
+	w->cit[1].need_contacts = 1;
 	w->total_value++;
-	w->due[1] = t + 2;
-	w->due_kind[1] = GS_DUE_RETURN;
+	w->cit[1].due = t + 2;
+	w->cit[1].due_kind = GS_DUE_RETURN;
 	assert_int_equal(gs_citizen_reschedule(w, 1), 0);
 	double fail0 = w->tally.contacts_failure;
 	needs_and_contacts(w, t + 1);
 	needs_and_contacts(w, t + 2);
-	assert_int_equal(w->state[1], GS_NEED_IN_SERVICE);
+	assert_int_equal(w->cit[1].state, GS_NEED_IN_SERVICE);
 	assert_double_close(w->tally.cases_opened, 2, 0);
 	assert_double_close(w->tally.contacts_value, 1, 0);
 	assert_true(w->tally.contacts_failure >= fail0 + 1);
-	assert_int_equal(w->first_contact[1], 0);
-	assert_int_equal(w->need_contacts[1], 2);
+	assert_int_equal(w->cit[1].first_contact, 0);
+	assert_int_equal(w->cit[1].need_contacts, 2);
 	assert_check_ok(w);
 
 	/* without failure demand nobody chases */
@@ -430,8 +431,8 @@ static void test_value_and_failure_demand(void **state)
 	w->tick = t + 3;
 	give_need(w, 2, 0.99, 1);
 	needs_and_contacts(w, t + 3);
-	assert_int_equal(w->state[2], GS_NEED_IN_SERVICE);
-	assert_int_equal(w->due[2], GS_NEVER);
+	assert_int_equal(w->cit[2].state, GS_NEED_IN_SERVICE);
+	assert_int_equal(w->cit[2].due, GS_NEVER);
 	gs_world_free(w);
 }
 
@@ -448,7 +449,7 @@ static void test_chase_gives_up(void **state)
 	struct gs_world *w = gs_world_alloc(&p, 10);
 	assert_non_null(w);
 	for (size_t i = 0; i < w->n_cit; i++) {
-		w->trust[i] = i % 2 ? 0.0f : 1.0f;
+		w->cit[i].trust = i % 2 ? 0.0f : 1.0f;
 		give_need(w, (int32_t)i, 0.99, 1);
 	}
 	needs_and_contacts(w, 0);
@@ -458,7 +459,7 @@ static void test_chase_gives_up(void **state)
 		needs_and_contacts(w, t);
 	size_t gone_trusting = 0, gone_distrusting = 0;
 	for (size_t i = 0; i < w->n_cit; i++) {
-		if (w->state[i] != GS_NEED_NONE)
+		if (w->cit[i].state != GS_NEED_NONE)
 			continue;
 		if (i % 2)
 			gone_distrusting++;

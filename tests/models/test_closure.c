@@ -41,12 +41,12 @@ static int32_t finished_case(struct gs_world *w, int32_t c, int cx, int32_t fc, 
 			     int resolved)
 {
 	int32_t now = w->tick;
-	w->state[c] = GS_NEED_IN_SERVICE;
-	w->sev0[c] = 0.6f;
-	w->sev_t0[c] = fc;
-	w->cx[c] = w->left[c] = (uint8_t)cx;
-	w->first_contact[c] = fc;
-	w->need_contacts[c] = 1;
+	w->cit[c].state = GS_NEED_IN_SERVICE;
+	w->cit[c].sev0 = 0.6f;
+	w->cit[c].sev_t0 = fc;
+	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
+	w->cit[c].first_contact = fc;
+	w->cit[c].need_contacts = 1;
 	w->n_in_service++;
 	w->total_arisen++;
 	w->total_value++;
@@ -54,7 +54,7 @@ static int32_t finished_case(struct gs_world *w, int32_t c, int cx, int32_t fc, 
 	int32_t id = gs_case_open(w, c, 0);
 	w->tick = now;
 	assert_true(id >= 0);
-	w->case_of[c] = id;
+	w->cit[c].case_of = id;
 	w->cases.status[id] = GS_CASE_ACTIVE;
 	w->cases.worker[id] = 0;
 	w->cases.addressed[id] = (uint8_t)resolved;
@@ -72,8 +72,8 @@ static int32_t finished_case(struct gs_world *w, int32_t c, int cx, int32_t fc, 
 /* A pending citizen's need is dropped from the books, and a fresh one finished now. */
 static void reopen(struct gs_world *w, int32_t c)
 {
-	assert_int_equal(w->state[c], GS_NEED_PENDING);
-	w->state[c] = GS_NEED_NONE;
+	assert_int_equal(w->cit[c].state, GS_NEED_PENDING);
+	w->cit[c].state = GS_NEED_NONE;
 	w->n_pending--;
 	w->total_arisen--;
 	w->total_value--;
@@ -98,12 +98,12 @@ static void test_need_met(void **state)
 	struct gs_world *w = gs_world_alloc(&p, 1);
 	assert_non_null(w);
 	w->tick = 12;
-	w->trust[0] = 0.5f;
+	w->cit[0].trust = 0.5f;
 	int32_t id = finished_case(w, 0, 2, 3, 3, 2);
 	assert_int_equal(gs_closure_phase(w), 0);
-	assert_int_equal(w->state[0], GS_NEED_NONE);
-	assert_int_equal(w->case_of[0], -1);
-	assert_int_equal(w->left[0], 0);
+	assert_int_equal(w->cit[0].state, GS_NEED_NONE);
+	assert_int_equal(w->cit[0].case_of, -1);
+	assert_int_equal(w->cit[0].left, 0);
 	assert_int_equal(w->cases.status[id], GS_CASE_FREE);
 	assert_int_equal(w->n_closures, 0);
 	assert_int_equal(w->n_in_service, 0);
@@ -115,20 +115,20 @@ static void test_need_met(void **state)
 	assert_double_close(w->tally.ttc_true_sum, 9, 0);
 	assert_double_close(w->tally.ttc_rec_sum, 9, 0);
 	/* met at the first contact: trust moves a fifth of the way to 1 */
-	assert_double_close(w->trust[0], 0.6, 1e-6);
-	assert_int_equal(w->due[0], GS_NEVER);
-	assert_int_equal(w->due_kind[0], GS_DUE_NONE);
-	assert_int_equal(w->wake[0], GS_NEVER);
+	assert_double_close(w->cit[0].trust, 0.6, 1e-6);
+	assert_int_equal(w->cit[0].due, GS_NEVER);
+	assert_int_equal(w->cit[0].due_kind, GS_DUE_NONE);
+	assert_int_equal(w->cit[0].wake, GS_NEVER);
 	assert_check_ok(w);
 
 	/* met after chasing: trust still rises, by less (towards 0.6) */
-	w->trust[1] = 0.5f;
+	w->cit[1].trust = 0.5f;
 	finished_case(w, 1, 1, 5, 5, 1);
-	w->need_contacts[1] = 3;
+	w->cit[1].need_contacts = 3;
 	w->total_failure += 2;
 	assert_int_equal(gs_closure_phase(w), 0);
-	assert_int_equal(w->state[1], GS_NEED_NONE);
-	assert_double_close(w->trust[1], 0.52, 1e-6);
+	assert_int_equal(w->cit[1].state, GS_NEED_NONE);
+	assert_double_close(w->cit[1].trust, 0.52, 1e-6);
 	assert_double_close(w->tally.ttc_true_sum, 9 + 7, 0);
 	/* wellbeing now heads for 1 */
 	assert_true(gs_wellbeing(w, 1, 100) > gs_wellbeing(w, 1, 13));
@@ -232,44 +232,44 @@ static void test_bounce(void **state)
 	struct gs_world *w = gs_world_alloc(&p, 5);
 	assert_non_null(w);
 	w->tick = 30;
-	w->trust[0] = 0.6f;
+	w->cit[0].trust = 0.6f;
 	int32_t id = finished_case(w, 0, 3, 22, 22, 1);
 	assert_int_equal(gs_closure_phase(w), 0);
-	assert_int_equal(w->state[0], GS_NEED_PENDING);
-	assert_int_equal(w->case_of[0], -1);
+	assert_int_equal(w->cit[0].state, GS_NEED_PENDING);
+	assert_int_equal(w->cit[0].case_of, -1);
 	assert_int_equal(w->cases.status[id], GS_CASE_FREE);
-	assert_int_equal(w->left[0], 2);
-	assert_int_equal(w->cx[0], 3);
+	assert_int_equal(w->cit[0].left, 2);
+	assert_int_equal(w->cit[0].cx, 3);
 	assert_int_equal(w->n_pending, 1);
 	assert_int_equal(w->n_in_service, 0);
 	assert_double_close(w->tally.needs_met, 0, 0);
 	/* trust moves a fifth of the way towards 0.2 */
-	assert_double_close(w->trust[0], 0.52, 1e-6);
+	assert_double_close(w->cit[0].trust, 0.52, 1e-6);
 	/* one of three components resolved: a third of the severity gone */
-	assert_double_close(w->sev0[0], 0.4, 1e-6);
-	assert_int_equal(w->sev_t0[0], 30);
+	assert_double_close(w->cit[0].sev0, 0.4, 1e-6);
+	assert_int_equal(w->cit[0].sev_t0, 30);
 	/* coming back, about the same need (so failure demand) */
-	assert_int_equal(w->due_kind[0], GS_DUE_RETURN);
-	assert_true(w->due[0] >= 31);
-	assert_int_equal(w->wake[0], w->due[0]);
-	assert_int_equal(w->first_contact[0], 22);
-	assert_int_equal(w->need_contacts[0], 1);
+	assert_int_equal(w->cit[0].due_kind, GS_DUE_RETURN);
+	assert_true(w->cit[0].due >= 31);
+	assert_int_equal(w->cit[0].wake, w->cit[0].due);
+	assert_int_equal(w->cit[0].first_contact, 22);
+	assert_int_equal(w->cit[0].need_contacts, 1);
 	assert_check_ok(w);
 
 	/* nothing resolved: severity as it was */
 	finished_case(w, 1, 2, 25, 25, 0);
 	assert_int_equal(gs_closure_phase(w), 0);
-	assert_int_equal(w->left[1], 2);
-	assert_double_close(w->sev0[1], 0.6, 1e-6);
+	assert_int_equal(w->cit[1].left, 2);
+	assert_double_close(w->cit[1].sev0, 0.6, 1e-6);
 
 	/* without failure demand the need is planned afresh from the next tick */
 	p.mechanism.failure_demand = false;
 	p.mechanism.escalation = true;
 	finished_case(w, 2, 2, 25, 25, 1);
 	assert_int_equal(gs_closure_phase(w), 0);
-	assert_int_equal(w->state[2], GS_NEED_PENDING);
-	assert_true(w->due_kind[2] == GS_DUE_CONTACT || w->due_kind[2] == GS_DUE_SELF);
-	assert_true(w->due[2] >= 31);
+	assert_int_equal(w->cit[2].state, GS_NEED_PENDING);
+	assert_true(w->cit[2].due_kind == GS_DUE_CONTACT || w->cit[2].due_kind == GS_DUE_SELF);
+	assert_true(w->cit[2].due >= 31);
 	assert_check_ok(w);
 	gs_world_free(w);
 }
@@ -286,7 +286,7 @@ static void test_bounce_give_up(void **state)
 	assert_non_null(w);
 	w->tick = 40;
 	for (int32_t c = 0; c < 400; c++) {
-		w->trust[c] = 0.5f;
+		w->cit[c].trust = 0.5f;
 		finished_case(w, c, 2, 30, 30, 1);
 	}
 	assert_int_equal(gs_closure_phase(w), 0);
@@ -294,15 +294,15 @@ static void test_bounce_give_up(void **state)
 	size_t gone = 0, back = 0;
 	double delay = 0;
 	for (int32_t c = 0; c < 400; c++) {
-		if (w->state[c] == GS_NEED_NONE) {
+		if (w->cit[c].state == GS_NEED_NONE) {
 			gone++;
-			assert_int_equal(w->due[c], GS_NEVER);
+			assert_int_equal(w->cit[c].due, GS_NEVER);
 			continue;
 		}
-		assert_int_equal(w->due_kind[c], GS_DUE_RETURN);
-		assert_true(w->due[c] >= 41);
+		assert_int_equal(w->cit[c].due_kind, GS_DUE_RETURN);
+		assert_true(w->cit[c].due >= 41);
 		back++;
-		delay += w->due[c] - 40;
+		delay += w->cit[c].due - 40;
 	}
 	assert_double_close(w->tally.needs_abandoned, (double)gone, 0);
 	assert_int_equal(w->total_abandoned, gone);
@@ -319,9 +319,9 @@ static void test_bounce_give_up(void **state)
 	p.mechanism.trust = false;
 	w->tick = 41;
 	for (int32_t c = 0; c < 400; c++) {
-		if (w->state[c] != GS_NEED_PENDING)
+		if (w->cit[c].state != GS_NEED_PENDING)
 			continue;
-		w->trust[c] = 1;
+		w->cit[c].trust = 1;
 		reopen(w, c);
 	}
 	assert_int_equal(gs_closure_phase(w), 0);
@@ -331,9 +331,9 @@ static void test_bounce_give_up(void **state)
 	p.population.abandon_probability = 1;
 	w->tick = 42;
 	for (int32_t c = 0; c < 400; c++) {
-		if (w->state[c] != GS_NEED_PENDING)
+		if (w->cit[c].state != GS_NEED_PENDING)
 			continue;
-		w->trust[c] = 0;
+		w->cit[c].trust = 0;
 		reopen(w, c);
 	}
 	assert_int_equal(gs_closure_phase(w), 0);
@@ -361,19 +361,19 @@ static double bounce_give_up_share(bool chase, double *want)
 	struct gs_world *w = gs_world_alloc(&p, 9);
 	assert_non_null(w);
 	for (int32_t c = 0; c < 1000; c++) {
-		w->trust[c] = 0.5f;
-		w->state[c] = GS_NEED_IN_SERVICE;
-		w->sev0[c] = 0.5f;
-		w->cx[c] = w->left[c] = 2;
-		w->first_contact[c] = 0;
-		w->need_contacts[c] = 1;
+		w->cit[c].trust = 0.5f;
+		w->cit[c].state = GS_NEED_IN_SERVICE;
+		w->cit[c].sev0 = 0.5f;
+		w->cit[c].cx = w->cit[c].left = 2;
+		w->cit[c].first_contact = 0;
+		w->cit[c].need_contacts = 1;
 		w->n_in_service++;
 		w->total_arisen++;
 		w->total_value++;
-		w->case_of[c] = gs_case_open(w, c, 0);
-		assert_int_equal(gs_queue_push(&w->queue[0], w->case_of[c]), 0);
-		w->due[c] = chase ? 5 : 50;
-		w->due_kind[c] = GS_DUE_CHASE;
+		w->cit[c].case_of = gs_case_open(w, c, 0);
+		assert_int_equal(gs_queue_push(&w->queue[0], w->cit[c].case_of), 0);
+		w->cit[c].due = chase ? 5 : 50;
+		w->cit[c].due_kind = GS_DUE_CHASE;
 		assert_int_equal(gs_citizen_reschedule(w, c), 0);
 	}
 	w->tick = 5;

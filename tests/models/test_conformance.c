@@ -137,8 +137,8 @@ static int probe_hook(const struct gs_world *w, void *ctx)
 			pr->priorities++;
 			if (!isfinite(prio))
 				bad(pr, w, "priority", prio);
-			int left = w->left[c];
-			if (left < 1 || left > w->cx[c] || w->cx[c] > 8) {
+			int left = w->cit[c].left;
+			if (left < 1 || left > w->cit[c].cx || w->cit[c].cx > 8) {
 				bad(pr, w, "components left", left);
 				continue;
 			}
@@ -185,9 +185,9 @@ static int probe_hook(const struct gs_world *w, void *ctx)
 	}
 	for (size_t i = 0; i < w->n_cit; i++) {
 		int32_t c = (int32_t)i;
-		if (!in01(w->trust[c]) || !in01(w->strength[c]) || !in01(gs_wellbeing(w, c, t)))
+		if (!in01(w->cit[c].trust) || !in01(w->cit[c].strength) || !in01(gs_wellbeing(w, c, t)))
 			bad(pr, w, "citizen state", (double)c);
-		if (w->state[c] != GS_NEED_NONE && !in01(gs_severity(w, c, t)))
+		if (w->cit[c].state != GS_NEED_NONE && !in01(gs_severity(w, c, t)))
 			bad(pr, w, "severity", gs_severity(w, c, t));
 	}
 	if (pr->bad)

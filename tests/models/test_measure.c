@@ -186,9 +186,9 @@ static void test_stocks_and_flows(void **state)
 		size_t pending = 0, in_service = 0, queued = 0;
 		double trust = 0, wb_sum = 0;
 		for (size_t c = 0; c < w->n_cit; c++) {
-			pending += w->state[c] == GS_NEED_PENDING;
-			in_service += w->state[c] == GS_NEED_IN_SERVICE;
-			trust += w->trust[c];
+			pending += w->cit[c].state == GS_NEED_PENDING;
+			in_service += w->cit[c].state == GS_NEED_IN_SERVICE;
+			trust += w->cit[c].trust;
 			wb[c] = (float)gs_wellbeing(w, (int32_t)c, t + 1);
 			wb_sum += wb[c];
 		}

@@ -145,18 +145,18 @@ static double class_total(const struct run *x, int m, int k)
 /* Citizen c has a need of cx components, contacted about now; its case is queued at team 0. */
 static int32_t queue_case(struct gs_world *w, int32_t c, int cx)
 {
-	w->state[c] = GS_NEED_IN_SERVICE;
-	w->sev0[c] = 0.5f;
-	w->sev_t0[c] = w->tick;
-	w->cx[c] = w->left[c] = (uint8_t)cx;
-	w->first_contact[c] = w->tick;
-	w->need_contacts[c] = 1;
+	w->cit[c].state = GS_NEED_IN_SERVICE;
+	w->cit[c].sev0 = 0.5f;
+	w->cit[c].sev_t0 = w->tick;
+	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
+	w->cit[c].first_contact = w->tick;
+	w->cit[c].need_contacts = 1;
 	w->n_in_service++;
 	w->total_arisen++;
 	w->total_value++;
 	int32_t id = gs_case_open(w, c, 0);
 	assert_true(id >= 0);
-	w->case_of[c] = id;
+	w->cit[c].case_of = id;
 	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
 	return id;
 }
@@ -424,9 +424,9 @@ static double first_case_met_share(double discretion, uint64_t seed, double *sim
 	for (int32_t c = 0; c < 600; c++) {
 		if (1 + c % 6 >= 3) {
 			n_complex++;
-			met += w->state[c] == GS_NEED_NONE;
+			met += w->cit[c].state == GS_NEED_NONE;
 		} else if (1 + c % 6 == 1) {
-			met1 += w->state[c] == GS_NEED_NONE;
+			met1 += w->cit[c].state == GS_NEED_NONE;
 		}
 	}
 	assert_int_equal(n_complex, 400);
@@ -473,9 +473,9 @@ static int contact_hook(const struct gs_world *w, void *ctx)
 		return -1;
 	for (size_t i = 0; i < w->n_cit; i++) {
 		int32_t c = (int32_t)i;
-		if (o->before[i] == GS_NEED_NONE && w->state[c] != GS_NEED_NONE)
+		if (o->before[i] == GS_NEED_NONE && w->cit[c].state != GS_NEED_NONE)
 			o->arose[i] = w->tick;
-		if (w->first_contact[c] == w->tick && w->need_contacts[c] == 1 &&
+		if (w->cit[c].first_contact == w->tick && w->cit[c].need_contacts == 1 &&
 		    o->arose[i] >= 0) {
 			double s = gs_severity(w, c, w->tick);
 			o->sev_sum += s;
@@ -483,7 +483,7 @@ static int contact_hook(const struct gs_world *w, void *ctx)
 			o->delay_sum += w->tick - o->arose[i];
 			o->n++;
 		}
-		o->before[i] = w->state[c];
+		o->before[i] = w->cit[c].state;
 	}
 	return 0;
 }
@@ -1092,17 +1092,17 @@ static void continuity_world(double continuity, uint64_t seed, double *known_sha
 		last[c] = c % 4;
 		w->last_worker[c] = last[c];
 		/* a need first brought at tick 0, back at tick 1 */
-		w->state[c] = GS_NEED_PENDING;
-		w->sev0[c] = 0.5f;
-		w->sev_t0[c] = 0;
-		w->cx[c] = w->left[c] = 2;
-		w->first_contact[c] = 0;
-		w->need_contacts[c] = 1;
+		w->cit[c].state = GS_NEED_PENDING;
+		w->cit[c].sev0 = 0.5f;
+		w->cit[c].sev_t0 = 0;
+		w->cit[c].cx = w->cit[c].left = 2;
+		w->cit[c].first_contact = 0;
+		w->cit[c].need_contacts = 1;
 		w->n_pending++;
 		w->total_arisen++;
 		w->total_value++;
-		w->due[c] = 1;
-		w->due_kind[c] = GS_DUE_RETURN;
+		w->cit[c].due = 1;
+		w->cit[c].due_kind = GS_DUE_RETURN;
 		assert_int_equal(gs_citizen_reschedule(w, c), 0);
 	}
 	w->tick = 1;
@@ -1115,7 +1115,7 @@ static void continuity_world(double continuity, uint64_t seed, double *known_sha
 		w->tick = t;
 		int32_t id_of[40];
 		for (int32_t c = 0; c < 40; c++) {
-			int32_t id = w->case_of[c];
+			int32_t id = w->cit[c].case_of;
 			id_of[c] = id >= 0 && w->cases.status[id] == GS_CASE_QUEUED ? id : -1;
 		}
 		assert_int_equal(gs_casework_phase(w), 0);

@@ -34,18 +34,18 @@ static int32_t queue_case(struct gs_world *w, int32_t c, int32_t opened, double 
 {
 	int32_t now = w->tick;
 	w->tick = opened;
-	w->state[c] = GS_NEED_IN_SERVICE;
-	w->sev0[c] = (float)sev;
-	w->sev_t0[c] = opened;
-	w->cx[c] = w->left[c] = (uint8_t)left;
-	w->first_contact[c] = opened;
-	w->need_contacts[c] = 1;
+	w->cit[c].state = GS_NEED_IN_SERVICE;
+	w->cit[c].sev0 = (float)sev;
+	w->cit[c].sev_t0 = opened;
+	w->cit[c].cx = w->cit[c].left = (uint8_t)left;
+	w->cit[c].first_contact = opened;
+	w->cit[c].need_contacts = 1;
 	w->n_in_service++;
 	w->total_arisen++;
 	w->total_value++;
 	int32_t id = gs_case_open(w, c, 0);
 	assert_true(id >= 0);
-	w->case_of[c] = id;
+	w->cit[c].case_of = id;
 	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
 	w->tick = now;
 	return id;
@@ -108,7 +108,7 @@ static void test_need(void **state)
 	int32_t want[] = {severe, complex, mild};
 	assert_order(w, want, 3);
 	/* only components still left count */
-	w->left[2] = 1;
+	w->cit[2].left = 1;
 	assert_int_equal(gs_queue_order(w, 0), 0);
 	int32_t want2[] = {severe, mild, complex};
 	assert_order(w, want2, 3);
@@ -229,7 +229,7 @@ static void test_withdrawn(void **state)
 	int32_t c = queue_case(w, 2, 3, 0.5, 2);
 	/* citizen 1 gives up, as the contact phase does it */
 	w->cases.status[b] = GS_CASE_WITHDRAWN;
-	w->case_of[1] = -1;
+	w->cit[1].case_of = -1;
 	gs_need_end(w, 1);
 	w->n_in_service--;
 	w->total_abandoned++;

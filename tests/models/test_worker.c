@@ -194,12 +194,12 @@ static void test_practice_in_casework(void **state)
 	assert_non_null(w);
 	w->w_skill[0] = 0.2f;
 	for (int32_t c = 0; c < 10; c++) {
-		w->state[c] = GS_NEED_IN_SERVICE;
-		w->cx[c] = w->left[c] = 1;
-		w->first_contact[c] = 0;
-		w->need_contacts[c] = 1;
-		w->case_of[c] = gs_case_open(w, c, 0);
-		assert_int_equal(gs_queue_push(&w->queue[0], w->case_of[c]), 0);
+		w->cit[c].state = GS_NEED_IN_SERVICE;
+		w->cit[c].cx = w->cit[c].left = 1;
+		w->cit[c].first_contact = 0;
+		w->cit[c].need_contacts = 1;
+		w->cit[c].case_of = gs_case_open(w, c, 0);
+		assert_int_equal(gs_queue_push(&w->queue[0], w->cit[c].case_of), 0);
 	}
 	assert_int_equal(gs_casework_phase(w), 0);
 	assert_int_equal(w->n_closures, 10);

@@ -34,12 +34,12 @@ static void small_params(struct gs_params *p)
 static void give_need(struct gs_world *w, int32_t c, double sev, int cx)
 {
 	gs_wellbeing_update(w, c, w->tick);
-	w->state[c] = GS_NEED_PENDING;
-	w->sev0[c] = (float)sev;
-	w->sev_t0[c] = w->tick;
-	w->cx[c] = w->left[c] = (uint8_t)cx;
-	w->first_contact[c] = -1;
-	w->need_contacts[c] = 0;
+	w->cit[c].state = GS_NEED_PENDING;
+	w->cit[c].sev0 = (float)sev;
+	w->cit[c].sev_t0 = w->tick;
+	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
+	w->cit[c].first_contact = -1;
+	w->cit[c].need_contacts = 0;
 	w->n_pending++;
 	w->total_arisen++;
 }
@@ -64,7 +64,7 @@ static void test_severity_closed_form(void **state)
 	assert_non_null(w);
 	w->tick = 10;
 	give_need(w, 3, 0.3, 1);
-	double s0 = w->sev0[3];
+	double s0 = w->cit[3].sev0;
 	assert_double_close(gs_severity(w, 3, 10), s0, 1e-12);
 	assert_double_close(gs_severity(w, 3, 70), 1 - (1 - s0) * exp(-1.0), 1e-9);
 	assert_double_close(gs_severity(w, 3, 40), 1 - (1 - s0) * exp(-0.5), 1e-9);
@@ -95,17 +95,17 @@ static void test_wellbeing_no_need(void **state)
 	p.population.wellbeing_time = 30;
 	struct gs_world *w = gs_world_alloc(&p, 1);
 	assert_non_null(w);
-	w->wb[0] = 0.4f;
-	w->wb_t[0] = 5;
-	double wb0 = w->wb[0];
+	w->cit[0].wb = 0.4f;
+	w->cit[0].wb_t = 5;
+	double wb0 = w->cit[0].wb;
 	assert_double_close(gs_wellbeing(w, 0, 5), wb0, 1e-12);
 	/* one time constant closes the gap to 1 by a factor e */
 	assert_double_close(1 - gs_wellbeing(w, 0, 35), (1 - wb0) * exp(-1.0), 1e-9);
 	assert_double_close(1 - gs_wellbeing(w, 0, 65), (1 - wb0) * exp(-2.0), 1e-9);
 	assert_true(gs_wellbeing(w, 0, 1000) > 0.9999);
 	/* reading it does not change the citizen */
-	assert_double_close(w->wb[0], wb0, 0);
-	assert_int_equal(w->wb_t[0], 5);
+	assert_double_close(w->cit[0].wb, wb0, 0);
+	assert_int_equal(w->cit[0].wb_t, 5);
 	/* updating in two steps gives the same as one */
 	gs_wellbeing_update(w, 0, 20);
 	assert_double_close(gs_wellbeing(w, 0, 35), 1 - (1 - wb0) * exp(-1.0), 1e-6);
@@ -123,16 +123,16 @@ static void test_wellbeing_open_need(void **state)
 	struct gs_world *w = gs_world_alloc(&p, 1);
 	assert_non_null(w);
 	w->tick = 0;
-	w->wb[1] = 0.9f;
-	w->wb_t[1] = 0;
+	w->cit[1].wb = 0.9f;
+	w->cit[1].wb_t = 0;
 	give_need(w, 1, 0.6, 2);
-	double wb0 = w->wb[1], target = 1 - (double)w->sev0[1];
+	double wb0 = w->cit[1].wb, target = 1 - (double)w->cit[1].sev0;
 	assert_double_close(gs_wellbeing(w, 1, 30), target + (wb0 - target) * exp(-1.0), 1e-6);
 	assert_double_close(gs_wellbeing(w, 1, 1000), target, 1e-6);
 	/* falls below where it would be without the need */
-	w->state[1] = GS_NEED_NONE;
+	w->cit[1].state = GS_NEED_NONE;
 	double none = gs_wellbeing(w, 1, 30);
-	w->state[1] = GS_NEED_PENDING;
+	w->cit[1].state = GS_NEED_PENDING;
 	assert_true(gs_wellbeing(w, 1, 30) < none);
 
 	/* with escalation the target keeps falling: wellbeing ends near 0 */
@@ -153,30 +153,30 @@ static void test_trust_update(void **state)
 	p.population.trust_learning = 0.2;
 	struct gs_world *w = gs_world_alloc(&p, 1);
 	assert_non_null(w);
-	w->trust[0] = 0.5f;
+	w->cit[0].trust = 0.5f;
 	gs_trust_update(w, 0, 1.0);
-	assert_double_close(w->trust[0], 0.6, 1e-6);
+	assert_double_close(w->cit[0].trust, 0.6, 1e-6);
 	gs_trust_update(w, 0, 0.0);
-	assert_double_close(w->trust[0], 0.48, 1e-6);
-	w->trust[1] = 0.3f;
+	assert_double_close(w->cit[0].trust, 0.48, 1e-6);
+	w->cit[1].trust = 0.3f;
 	gs_trust_update(w, 1, 0.3);
-	assert_double_close(w->trust[1], 0.3, 1e-6);
+	assert_double_close(w->cit[1].trust, 0.3, 1e-6);
 
 	/* repeated experiences converge on their quality */
 	for (int i = 0; i < 200; i++)
 		gs_trust_update(w, 0, 0.7);
-	assert_double_close(w->trust[0], 0.7, 1e-4);
+	assert_double_close(w->cit[0].trust, 0.7, 1e-4);
 
 	p.population.trust_learning = 0.5;
-	w->trust[2] = 0.2f;
+	w->cit[2].trust = 0.2f;
 	gs_trust_update(w, 2, 1.0);
-	assert_double_close(w->trust[2], 0.6, 1e-6);
+	assert_double_close(w->cit[2].trust, 0.6, 1e-6);
 
 	p.mechanism.trust = false;
-	w->trust[3] = 0.4f;
+	w->cit[3].trust = 0.4f;
 	gs_trust_update(w, 3, 1.0);
 	gs_trust_update(w, 3, 0.0);
-	assert_double_close(w->trust[3], 0.4f, 0);
+	assert_double_close(w->cit[3].trust, 0.4f, 0);
 	gs_world_free(w);
 }
 
@@ -236,8 +236,8 @@ static void test_sched_reuse(void **state)
 		assert_int_equal(w->sched.len[t], 0);
 		for (size_t c = 0; c < w->n_cit; c++) {
 			for (int k = 0; k < 50; k++) {
-				w->due[c] = t + 1 + (k & 1);
-				w->due_kind[c] = GS_DUE_NONE;
+				w->cit[c].due = t + 1 + (k & 1);
+				w->cit[c].due_kind = GS_DUE_NONE;
 				assert_int_equal(gs_citizen_reschedule(w, (int32_t)c), 0);
 			}
 		}
@@ -435,19 +435,19 @@ static struct gs_world *busy_world(struct gs_params *p)
 	give_need(w, 0, 0.4, 2);
 	give_need(w, 1, 0.5, 1);
 	/* citizen 1 contacted: value demand, a case opened and queued */
-	w->first_contact[1] = 3;
-	w->need_contacts[1] = 1;
+	w->cit[1].first_contact = 3;
+	w->cit[1].need_contacts = 1;
 	w->total_value++;
 	int32_t id = gs_case_open(w, 1, 0);
 	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
-	w->case_of[1] = id;
-	w->state[1] = GS_NEED_IN_SERVICE;
+	w->cit[1].case_of = id;
+	w->cit[1].state = GS_NEED_IN_SERVICE;
 	w->n_pending--;
 	w->n_in_service++;
 	/* citizen 2's need was met after two contacts */
 	give_need(w, 2, 0.5, 1);
-	w->first_contact[2] = 3;
-	w->need_contacts[2] = 2;
+	w->cit[2].first_contact = 3;
+	w->cit[2].need_contacts = 2;
 	w->total_value++;
 	w->total_failure++;
 	gs_need_end(w, 2);
@@ -491,10 +491,10 @@ static void test_check_detects(void **state)
 	w->total_abandoned--;
 
 	/* in service without a case */
-	int32_t id = w->case_of[1];
-	w->case_of[1] = -1;
+	int32_t id = w->cit[1].case_of;
+	w->cit[1].case_of = -1;
 	assert_check_fails(w, "citizen 1");
-	w->case_of[1] = id;
+	w->cit[1].case_of = id;
 	/* a case that belongs to someone else */
 	w->cases.citizen[id] = 5;
 	assert_check_fails(w, "not open");
@@ -512,10 +512,10 @@ static void test_check_detects(void **state)
 	assert_check_fails(w, "contacts");
 	w->total_value--;
 	/* contacted, but no first contact recorded */
-	w->first_contact[0] = -1;
-	w->need_contacts[0] = 1;
+	w->cit[0].first_contact = -1;
+	w->cit[0].need_contacts = 1;
 	assert_check_fails(w, "citizen 0");
-	w->need_contacts[0] = 0;
+	w->cit[0].need_contacts = 0;
 	assert_check_ok(w);
 	gs_world_free(w);
 }
