@@ -44,7 +44,7 @@ double gs_resolve_probability(const struct gs_world *w, int32_t worker, bool kno
 /* Has the worker taking case id seen its citizen before? */
 static bool knows(const struct gs_world *w, int32_t worker, int32_t id)
 {
-	return w->p->mechanism.continuity && w->last_worker[w->cases.citizen[id]] == worker;
+	return w->p->mechanism.continuity && w->last_worker[w->cases.rec[id].citizen] == worker;
 }
 
 /*
@@ -56,13 +56,13 @@ static bool closes_prematurely(struct gs_world *w, int32_t worker, int32_t id)
 	const struct gs_params *p = w->p;
 	if (!p->mechanism.premature_closure || p->regime.target_pressure <= 0)
 		return false;
-	double x = (double)(w->tick - w->cases.rec_start[id]) / p->service.time_target;
+	double x = (double)(w->tick - w->cases.rec[id].rec_start) / p->service.time_target;
 	if (x > 1)
 		return false; /* breached already: closing it early gains nothing */
 	double near = 0.2 + 0.8 * (x > 0.5 ? (x - 0.5) / 0.5 : 0);
 	double pr = p->workforce.premature_base * near *
 		    w->rules->gaming(w, (size_t)w->w_team[worker], w->w_motivation[worker]);
-	gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.citizen[id], (uint32_t)w->tick,
+	gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)w->tick,
 		  GS_RNG_PREMATURE);
 	return gsl_rng_uniform(w->rng) < pr;
 }
@@ -88,7 +88,7 @@ int gs_casework_offer(struct gs_world *w, int32_t worker, int32_t id, int left)
 	(void)worker;
 	if (left <= 1)
 		return 1;
-	gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.citizen[id], (uint32_t)w->tick,
+	gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)w->tick,
 		  GS_RNG_CASEWORK);
 	double d = w->p->mechanism.discretion ? w->p->regime.discretion : 0;
 	return 1 + (int)gsl_ran_binomial(w->rng, d, (unsigned)(left - 1));
@@ -97,18 +97,18 @@ int gs_casework_offer(struct gs_world *w, int32_t worker, int32_t id, int left)
 static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 {
 	const struct gs_params *p = w->p;
-	int32_t c = w->cases.citizen[id];
+	int32_t c = w->cases.rec[id].citizen;
 	int left = w->cit[c].left;
 	double skill = w->w_skill[worker];
 	bool known = knows(w, worker, id);
 	int n;
 	double hours;
 	if (closes_prematurely(w, worker, id)) {
-		w->cases.flags[id] |= GS_CF_PREMATURE;
+		w->cases.rec[id].flags |= GS_CF_PREMATURE;
 		n = 1;
 		hours = 0.3 * gs_casework_hours(w, c, 1, skill);
 	} else if (parked(w, worker, id, left, gs_casework_hours(w, c, left, skill))) {
-		w->cases.flags[id] |= GS_CF_PARKED;
+		w->cases.rec[id].flags |= GS_CF_PARKED;
 		n = 1;
 		hours = 0.3 * gs_casework_hours(w, c, 1, skill);
 	} else {
@@ -127,10 +127,10 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 	double cp = p->mechanism.coproduction ? p->service.coproduction * w->cit[c].strength * w->cit[c].trust : 0;
 	if (cp > 0 && cp < 1)
 		w->tally.hours_coproduced += hours * cp / (1 - cp);
-	w->cases.addressed[id] = (uint8_t)n;
-	w->cases.hours_left[id] = (float)hours;
-	w->cases.status[id] = GS_CASE_ACTIVE;
-	w->cases.worker[id] = worker;
+	w->cases.rec[id].addressed = (uint8_t)n;
+	w->cases.rec[id].hours_left = (float)hours;
+	w->cases.rec[id].status = GS_CASE_ACTIVE;
+	w->cases.rec[id].worker = worker;
 	w->w_case[worker] = id;
 }
 
@@ -145,26 +145,26 @@ static int push_waiting(struct gs_world *w, int32_t id)
 		w->cap_res_wait = cap;
 	}
 	w->res_wait[w->n_res_wait++] = id;
-	w->cases.status[id] = GS_CASE_WAITING;
+	w->cases.rec[id].status = GS_CASE_WAITING;
 	return 0;
 }
 
 /* The work on case id is done: draw what it resolved; on to closure or the resource. */
 static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
 {
-	int32_t c = w->cases.citizen[id];
-	int n = w->cases.addressed[id];
+	int32_t c = w->cases.rec[id].citizen;
+	int n = w->cases.rec[id].addressed;
 	int resolved = 0;
-	if (!(w->cases.flags[id] & (GS_CF_PREMATURE | GS_CF_PARKED))) {
+	if (!(w->cases.rec[id].flags & (GS_CF_PREMATURE | GS_CF_PARKED))) {
 		double pr = gs_resolve_probability(w, worker, knows(w, worker, id));
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)w->tick, GS_RNG_RESOLUTION);
 		resolved = (int)gsl_ran_binomial(w->rng, pr, (unsigned)n);
 	}
-	w->cases.addressed[id] = (uint8_t)resolved;
+	w->cases.rec[id].addressed = (uint8_t)resolved;
 	w->w_case[worker] = -1;
 	w->last_worker[c] = worker;
 	gs_worker_practice(w, worker, w->cit[c].left);
-	if (w->cases.flags[id] & GS_CF_RESOURCE)
+	if (w->cases.rec[id].flags & GS_CF_RESOURCE)
 		return push_waiting(w, id);
 	return gs_closure_propose(w, id);
 }
@@ -172,15 +172,15 @@ static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
 /* The first case in the queue, from position *from, that this worker may take. */
 static int32_t next_case(struct gs_world *w, struct gs_queue *q, size_t *from, int32_t worker)
 {
-	while (*from < q->len && w->cases.status[q->ids[*from]] != GS_CASE_QUEUED)
+	while (*from < q->len && w->cases.rec[q->ids[*from]].status != GS_CASE_QUEUED)
 		(*from)++;
 	for (size_t i = *from; i < q->len; i++) {
 		int32_t id = q->ids[i];
-		if (w->cases.status[id] != GS_CASE_QUEUED)
+		if (w->cases.rec[id].status != GS_CASE_QUEUED)
 			continue;
-		int32_t pref = w->cases.pref[id];
+		int32_t pref = w->cases.rec[id].pref;
 		if (pref < 0 || pref == worker || w->w_status[pref] != GS_W_PRESENT ||
-		    w->tick - w->cases.opened[id] >= w->p->service.continuity_wait)
+		    w->tick - w->cases.rec[id].opened >= w->p->service.continuity_wait)
 			return id;
 	}
 	return -1;
@@ -222,12 +222,12 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 				}
 				take_case(w, i, id);
 			}
-			double work = h < w->cases.hours_left[id] ? h : w->cases.hours_left[id];
-			w->cases.hours_left[id] -= (float)work;
+			double work = h < w->cases.rec[id].hours_left ? h : w->cases.rec[id].hours_left;
+			w->cases.rec[id].hours_left -= (float)work;
 			h -= work;
 			w->tally.hours_casework += work;
-			w->tally.c_hours[w->cases.cls[id]] += work;
-			if (w->cases.hours_left[id] <= 1e-6 && finish_case(w, i, id))
+			w->tally.c_hours[w->cases.rec[id].cls] += work;
+			if (w->cases.rec[id].hours_left <= 1e-6 && finish_case(w, i, id))
 				return -1;
 		}
 		w->w_overloaded[i] = !slack;
@@ -236,7 +236,7 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 	/* keep only the cases still waiting, in order */
 	size_t kept = 0;
 	for (size_t i = 0; i < q->len; i++)
-		if (w->cases.status[q->ids[i]] == GS_CASE_QUEUED)
+		if (w->cases.rec[q->ids[i]].status == GS_CASE_QUEUED)
 			q->ids[kept++] = q->ids[i];
 	q->len = kept;
 	/* a worker with slack is not overloaded; one without is only if cases still wait */

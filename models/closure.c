@@ -72,22 +72,22 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 	for (size_t j = 0; j < n; j++) {
 		int32_t id = closures[idx[j]];
 		w->n_events++;
-		int32_t c = w->cases.citizen[id];
-		int32_t worker = w->cases.worker[id];
-		int k = w->cases.cls[id];
-		int resolved = w->cases.addressed[id];
+		int32_t c = w->cases.rec[id].citizen;
+		int32_t worker = w->cases.rec[id].worker;
+		int k = w->cases.rec[id].cls;
+		int resolved = w->cases.rec[id].addressed;
 		int32_t rec = gs_record_closure(w, id, worker);
-		struct gs_team *tm = &w->team[w->cases.team[id]];
+		struct gs_team *tm = &w->team[w->cases.rec[id].team];
 		w->tally.cases_closed++;
 		w->tally.c_closed[k]++;
 		w->tally.ttc_rec_sum += rec;
-		if (w->cases.flags[id] & GS_CF_PARKED)
+		if (w->cases.rec[id].flags & GS_CF_PARKED)
 			w->tally.parked++;
-		if (w->cases.flags[id] & GS_CF_PREMATURE) {
+		if (w->cases.rec[id].flags & GS_CF_PREMATURE) {
 			w->tally.premature++;
 			w->tally.c_premature[k]++;
 		}
-		if (w->cases.flags[id] & GS_CF_MEASURED) {
+		if (w->cases.rec[id].flags & GS_CF_MEASURED) {
 			w->tally.measured_closed++;
 			tm->review_closed++;
 			if (rec <= target + 1e-9) {
@@ -129,7 +129,7 @@ int gs_closure_phase(struct gs_world *w)
 	if (!team)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		team[i] = w->cases.team[closures[i]];
+		team[i] = w->cases.rec[closures[i]].team;
 	/* the views add their own proposals: keep this tick's list apart */
 	size_t cap = w->cap_closures;
 	w->closures = NULL;

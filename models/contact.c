@@ -17,7 +17,7 @@
 static bool gives_up(struct gs_world *w, int32_t c, int32_t t)
 {
 	int32_t id = w->cit[c].case_of;
-	if (id < 0 || w->cases.status[id] != GS_CASE_QUEUED)
+	if (id < 0 || w->cases.rec[id].status != GS_CASE_QUEUED)
 		return false;
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_GIVE_UP);
 	return gsl_rng_uniform(w->rng) < w->p->population.abandon_probability * (1 - w->cit[c].trust);
@@ -27,7 +27,7 @@ static bool gives_up(struct gs_world *w, int32_t c, int32_t t)
 static int withdraw(struct gs_world *w, int32_t c, int32_t t)
 {
 	gs_wellbeing_update(w, c, t);
-	w->cases.status[w->cit[c].case_of] = GS_CASE_WITHDRAWN;
+	w->cases.rec[w->cit[c].case_of].status = GS_CASE_WITHDRAWN;
 	w->cit[c].case_of = -1;
 	gs_need_end(w, c);
 	w->n_in_service--;
@@ -42,7 +42,7 @@ static int withdraw(struct gs_world *w, int32_t c, int32_t t)
 /* Triage: the case gets its recorded category and joins its team's queue. */
 static int triage(struct gs_world *w, int32_t id)
 {
-	return gs_queue_push(&w->queue[w->cases.team[id]], id);
+	return gs_queue_push(&w->queue[w->cases.rec[id].team], id);
 }
 
 void gs_contact_count(struct gs_world *w, int32_t c, int32_t t)
@@ -75,13 +75,13 @@ static void case_needs(struct gs_world *w, int32_t id, int32_t c, int32_t t)
 	    w->w_status[last] == GS_W_PRESENT && p->regime.continuity > 0) {
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CONTINUITY);
 		if (gsl_rng_uniform(w->rng) < p->regime.continuity)
-			w->cases.pref[id] = last;
+			w->cases.rec[id].pref = last;
 	}
 	double share = p->cls[w->cit[c].cls].resource_share;
 	if (p->mechanism.downstream && share > 0) {
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RESOURCE);
 		if (gsl_rng_uniform(w->rng) < share)
-			w->cases.flags[id] |= GS_CF_RESOURCE;
+			w->cases.rec[id].flags |= GS_CF_RESOURCE;
 	}
 }
 

@@ -27,7 +27,7 @@ int gs_downstream_phase(struct gs_world *w)
 	for (; given < n && w->res_free > 0; given++) {
 		int32_t id = w->res_wait[given];
 		w->res_free--;
-		gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.citizen[id], (uint32_t)t,
+		gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)t,
 			  GS_RNG_STAY);
 		double stay = gsl_ran_exponential(w->rng, p->downstream.stay);
 		double end = t + (stay < 1 ? 1 : nearbyint(stay));

@@ -26,9 +26,9 @@ int gs_queue_push(struct gs_queue *q, int32_t id)
 double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)
 {
 	const struct gs_params *p = w->p;
-	int32_t c = w->cases.citizen[id];
+	int32_t c = w->cases.rec[id].citizen;
 	double target = p->service.time_target;
-	double wait = (double)(t - w->cases.rec_start[id]) / target;
+	double wait = (double)(t - w->cases.rec[id].rec_start) / target;
 	if (!p->mechanism.queue)
 		return wait; /* first come, first served */
 	double prio = 0;
@@ -66,7 +66,7 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n)
 	if (!k)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		k[i] = (struct keyed){w->rules->priority(w, ids[i], w->tick), w->cases.opened[ids[i]], ids[i]};
+		k[i] = (struct keyed){w->rules->priority(w, ids[i], w->tick), w->cases.rec[ids[i]].opened, ids[i]};
 	qsort(k, n, sizeof(*k), cmp_keyed);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = k[i].id;
@@ -80,7 +80,7 @@ void gs_queue_purge(struct gs_world *w)
 		struct gs_queue *q = &w->queue[team];
 		size_t kept = 0;
 		for (size_t i = 0; i < q->len; i++) {
-			uint8_t st = w->cases.status[q->ids[i]];
+			uint8_t st = w->cases.rec[q->ids[i]].status;
 			if (st == GS_CASE_WITHDRAWN)
 				gs_case_free(w, q->ids[i]);
 			else if (st == GS_CASE_QUEUED)
@@ -95,7 +95,7 @@ int gs_queue_order(struct gs_world *w, size_t team)
 	struct gs_queue *q = &w->queue[team];
 	size_t kept = 0;
 	for (size_t i = 0; i < q->len; i++)
-		if (w->cases.status[q->ids[i]] == GS_CASE_QUEUED)
+		if (w->cases.rec[q->ids[i]].status == GS_CASE_QUEUED)
 			q->ids[kept++] = q->ids[i];
 	q->len = kept;
 	return gs_order_by_priority(w, q->ids, q->len);

@@ -12,10 +12,10 @@
 int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 {
 	const struct gs_params *p = w->p;
-	int32_t t = w->tick, c = w->cases.citizen[id];
-	int32_t rec = t - w->cases.rec_start[id];
+	int32_t t = w->tick, c = w->cases.rec[id].citizen;
+	int32_t rec = t - w->cases.rec[id].rec_start;
 	double target = p->service.time_target;
-	uint8_t *f = &w->cases.flags[id];
+	uint8_t *f = &w->cases.rec[id].flags;
 
 	if (p->mechanism.recording && (*f & GS_CF_MEASURED) && rec > target &&
 	    rec <= target * (1 + p->workforce.gaming_window) && p->regime.target_pressure > 0) {
@@ -29,7 +29,7 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 			int32_t fixed = top - (int32_t)floor(gsl_rng_uniform(w->rng) * spread);
 			if (fixed < 0)
 				fixed = 0;
-			w->cases.rec_start[id] = t - fixed;
+			w->cases.rec[id].rec_start = t - fixed;
 			rec = fixed;
 			*f |= GS_CF_MANIPULATED;
 			w->tally.manipulated++;
@@ -51,8 +51,8 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 		if (gsl_rng_uniform(w->rng) < p->regime.audit_probability &&
 		    (*f & (GS_CF_MANIPULATED | GS_CF_RECLASSIFIED))) {
 			if (*f & GS_CF_MANIPULATED) {
-				w->cases.rec_start[id] = w->cases.opened[id];
-				rec = t - w->cases.opened[id];
+				w->cases.rec[id].rec_start = w->cases.rec[id].opened;
+				rec = t - w->cases.rec[id].opened;
 			}
 			if (*f & GS_CF_RECLASSIFIED)
 				*f |= GS_CF_MEASURED;

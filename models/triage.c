@@ -19,20 +19,20 @@ int gs_triage_phase(struct gs_world *w)
 		double g = -1;
 		for (size_t i = 0; i < q->len; i++) {
 			int32_t id = q->ids[i];
-			uint8_t f = w->cases.flags[id];
-			if (w->cases.status[id] != GS_CASE_QUEUED || !(f & GS_CF_MEASURED) ||
+			uint8_t f = w->cases.rec[id].flags;
+			if (w->cases.rec[id].status != GS_CASE_QUEUED || !(f & GS_CF_MEASURED) ||
 			    (f & GS_CF_CONSIDERED))
 				continue;
-			double wait = (double)(t - w->cases.rec_start[id]);
+			double wait = (double)(t - w->cases.rec[id].rec_start);
 			if (wait < 0.75 * target || wait > target)
 				continue;
-			w->cases.flags[id] |= GS_CF_CONSIDERED;
+			w->cases.rec[id].flags |= GS_CF_CONSIDERED;
 			if (g < 0)
 				g = p->workforce.reclassify_base * w->rules->gaming(w, team, -1);
-			gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.citizen[id], (uint32_t)t,
+			gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)t,
 				  GS_RNG_RECLASSIFY);
 			if (gsl_rng_uniform(w->rng) < g) {
-				w->cases.flags[id] = (uint8_t)((f & ~GS_CF_MEASURED) | GS_CF_CONSIDERED |
+				w->cases.rec[id].flags = (uint8_t)((f & ~GS_CF_MEASURED) | GS_CF_CONSIDERED |
 							      GS_CF_RECLASSIFIED);
 				w->tally.reclassified++;
 			}

@@ -121,8 +121,8 @@ static int drop_case(struct gs_world *w, int32_t i)
 	w->w_case[i] = -1;
 	if (id < 0)
 		return 0;
-	w->cases.status[id] = GS_CASE_QUEUED;
-	w->cases.worker[id] = -1;
+	w->cases.rec[id].status = GS_CASE_QUEUED;
+	w->cases.rec[id].worker = -1;
 	return gs_queue_push(&w->queue[w->w_team[i]], id);
 }
 

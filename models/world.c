@@ -332,9 +332,9 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 				 w->cit[c].state, id);
 			return -1;
 		}
-		if (id >= 0 && (w->cases.citizen[id] != c || (w->cases.status[id] != GS_CASE_QUEUED &&
-							       w->cases.status[id] != GS_CASE_ACTIVE &&
-							       w->cases.status[id] != GS_CASE_WAITING))) {
+		if (id >= 0 && (w->cases.rec[id].citizen != c || (w->cases.rec[id].status != GS_CASE_QUEUED &&
+							       w->cases.rec[id].status != GS_CASE_ACTIVE &&
+							       w->cases.rec[id].status != GS_CASE_WAITING))) {
 			snprintf(err, errlen, "tick %d: case %d of citizen %d is not open for it", w->tick,
 				 id, c);
 			return -1;
@@ -365,13 +365,13 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 		return -1;
 	}
 	for (size_t k = 0; k < w->cases.cap; k++) {
-		queued += w->cases.status[k] == GS_CASE_QUEUED;
-		active += w->cases.status[k] == GS_CASE_ACTIVE || w->cases.status[k] == GS_CASE_WAITING;
+		queued += w->cases.rec[k].status == GS_CASE_QUEUED;
+		active += w->cases.rec[k].status == GS_CASE_ACTIVE || w->cases.rec[k].status == GS_CASE_WAITING;
 	}
 	size_t in_queues = 0;
 	for (size_t t = 0; t < w->n_teams; t++)
 		for (size_t i = 0; i < w->queue[t].len; i++)
-			in_queues += w->cases.status[w->queue[t].ids[i]] == GS_CASE_QUEUED;
+			in_queues += w->cases.rec[w->queue[t].ids[i]].status == GS_CASE_QUEUED;
 	if (queued + active != in_service || in_queues != queued) {
 		snprintf(err, errlen, "tick %d: %zu queued + %zu active cases, %zu in queues, %zu in service",
 			 w->tick, queued, active, in_queues, in_service);
@@ -392,28 +392,13 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 static int grow_cases(struct gs_cases *k)
 {
 	size_t cap = k->cap ? 2 * k->cap : 1024;
-#define GROW(f)                                                  \
-	do {                                                     \
-		void *g = realloc(k->f, cap * sizeof(*k->f));    \
-		if (!g)                                          \
-			return -1;                               \
-		k->f = g;                                        \
-	} while (0)
-	GROW(citizen);
-	GROW(team);
-	GROW(opened);
-	GROW(rec_start);
-	GROW(worker);
-	GROW(status);
-	GROW(flags);
-	GROW(cls);
-	GROW(pref);
-	GROW(addressed);
-	GROW(hours_left);
-#undef GROW
+	struct gs_case *g = realloc(k->rec, cap * sizeof(*g));
+	if (!g)
+		return -1;
+	k->rec = g;
 	for (size_t i = k->cap; i < cap; i++) {
-		k->status[i] = GS_CASE_FREE;
-		k->worker[i] = i + 1 < cap ? (int32_t)(i + 1) : k->free;
+		k->rec[i].status = GS_CASE_FREE;
+		k->rec[i].worker = i + 1 < cap ? (int32_t)(i + 1) : k->free;
 	}
 	k->free = (int32_t)k->cap;
 	k->cap = cap;
@@ -426,18 +411,18 @@ int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 	if (k->free < 0 && grow_cases(k))
 		return -1;
 	int32_t id = k->free;
-	k->free = k->worker[id];
-	k->citizen[id] = c;
-	k->team[id] = team;
-	k->opened[id] = w->tick;
-	k->rec_start[id] = w->tick;
-	k->worker[id] = -1;
-	k->status[id] = GS_CASE_QUEUED;
-	k->cls[id] = w->cit[c].cls;
-	k->flags[id] = w->p->cls[w->cit[c].cls].measured ? GS_CF_MEASURED : 0;
-	k->pref[id] = -1;
-	k->addressed[id] = 0;
-	k->hours_left[id] = 0;
+	k->free = k->rec[id].worker;
+	k->rec[id].citizen = c;
+	k->rec[id].team = team;
+	k->rec[id].opened = w->tick;
+	k->rec[id].rec_start = w->tick;
+	k->rec[id].worker = -1;
+	k->rec[id].status = GS_CASE_QUEUED;
+	k->rec[id].cls = w->cit[c].cls;
+	k->rec[id].flags = w->p->cls[w->cit[c].cls].measured ? GS_CF_MEASURED : 0;
+	k->rec[id].pref = -1;
+	k->rec[id].addressed = 0;
+	k->rec[id].hours_left = 0;
 	return id;
 }
 
@@ -452,15 +437,15 @@ int gs_closure_propose(struct gs_world *w, int32_t id)
 		w->cap_closures = cap;
 	}
 	w->closures[w->n_closures++] = id;
-	w->cases.status[id] = GS_CASE_CLOSING;
+	w->cases.rec[id].status = GS_CASE_CLOSING;
 	return 0;
 }
 
 void gs_case_free(struct gs_world *w, int32_t id)
 {
 	struct gs_cases *k = &w->cases;
-	k->status[id] = GS_CASE_FREE;
-	k->worker[id] = k->free;
+	k->rec[id].status = GS_CASE_FREE;
+	k->rec[id].worker = k->free;
 	k->free = id;
 }
 
@@ -482,18 +467,7 @@ void gs_world_free(struct gs_world *w)
 	free(w->sched.ids);
 	free(w->sched.len);
 	free(w->sched.cap);
-	struct gs_cases *k = &w->cases;
-	free(k->citizen);
-	free(k->team);
-	free(k->opened);
-	free(k->rec_start);
-	free(k->worker);
-	free(k->status);
-	free(k->flags);
-	free(k->cls);
-	free(k->pref);
-	free(k->addressed);
-	free(k->hours_left);
+	free(w->cases.rec);
 	if (w->queue)
 		for (size_t t = 0; t < w->n_teams; t++)
 			free(w->queue[t].ids);

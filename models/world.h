@@ -103,21 +103,26 @@ struct gs_pushes {
 	size_t n, cap;
 };
 
-/* Open cases, a pool indexed by case id. */
+/* One open case. */
+struct gs_case {
+	int32_t citizen;
+	int32_t team;
+	int32_t opened;       /* tick the case was opened (true case start) */
+	int32_t rec_start;    /* recorded start tick */
+	int32_t worker;       /* worker working it, -1 while queued; free-list link when free */
+	int32_t pref;         /* worker the citizen is to see again (continuity), -1 if any */
+	float hours_left;     /* [h] work still to do */
+	uint8_t status;       /* enum gs_case_status */
+	uint8_t flags;        /* enum gs_case_flags */
+	uint8_t cls;          /* the citizen's class */
+	uint8_t addressed;    /* components the worker takes on; after the work, those resolved */
+};
+
+/* Open cases, a pool indexed by case id (one record each). */
 struct gs_cases {
 	size_t cap;
 	int32_t free;         /* first free id (chained through worker) */
-	int32_t *citizen;
-	int32_t *team;
-	int32_t *opened;      /* tick the case was opened (true case start) */
-	int32_t *rec_start;   /* recorded start tick */
-	int32_t *worker;      /* worker working it, -1 while queued; free-list link when free */
-	uint8_t *status;      /* enum gs_case_status */
-	uint8_t *flags;       /* enum gs_case_flags */
-	uint8_t *cls;         /* the citizen's class */
-	uint8_t *addressed;   /* components the worker takes on; after the work, those resolved */
-	int32_t *pref;        /* worker the citizen is to see again (continuity), -1 if any */
-	float *hours_left;    /* [h] work still to do */
+	struct gs_case *rec;  /* [cap] */
 };
 
 /* A team's queue of waiting cases. */

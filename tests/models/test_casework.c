@@ -110,9 +110,9 @@ static void test_case_in_hand(void **state)
 			} else {
 				/* in hand, out of the queue, its hours going down by 7 a tick */
 				assert_int_equal(w->w_case[0], id);
-				assert_int_equal(w->cases.status[id], GS_CASE_ACTIVE);
+				assert_int_equal(w->cases.rec[id].status, GS_CASE_ACTIVE);
 				assert_int_equal(w->queue[0].len, 0);
-				assert_double_close(w->cases.hours_left[id], need - 7.0 * (t + 1),
+				assert_double_close(w->cases.rec[id].hours_left, need - 7.0 * (t + 1),
 						    1e-4);
 			}
 		}
@@ -185,7 +185,7 @@ static void test_work_variability(void **state)
 		assert_int_equal(gs_casework_phase(w), 0);
 		double sum = 0, sq = 0, worked = gs_worker_casework_hours(w);
 		for (int32_t id = 0; id < 400; id++) {
-			double h = w->cases.hours_left[id] + worked;
+			double h = w->cases.rec[id].hours_left + worked;
 			sum += h;
 			sq += h * h;
 		}
@@ -255,7 +255,7 @@ static void run_discretion(double discretion, double *mean_taken, double *met)
 	assert_int_equal(w->n_closures, 300);
 	double sum = 0;
 	for (size_t i = 0; i < w->n_closures; i++) {
-		int n = w->cases.addressed[w->closures[i]];
+		int n = w->cases.rec[w->closures[i]].addressed;
 		assert_true(n >= 1 && n <= 4);
 		sum += n;
 	}
@@ -381,7 +381,7 @@ static void test_barrier(void **state)
 		assert_int_equal(w->n_closures, 100);
 		size_t resolved = 0;
 		for (size_t i = 0; i < w->n_closures; i++)
-			resolved += w->cases.addressed[w->closures[i]];
+			resolved += w->cases.rec[w->closures[i]].addressed;
 		assert_int_equal(gs_closure_phase(w), 0);
 		assert_check_ok(w);
 		size_t left = 0;

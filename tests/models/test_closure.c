@@ -55,9 +55,9 @@ static int32_t finished_case(struct gs_world *w, int32_t c, int cx, int32_t fc, 
 	w->tick = now;
 	assert_true(id >= 0);
 	w->cit[c].case_of = id;
-	w->cases.status[id] = GS_CASE_ACTIVE;
-	w->cases.worker[id] = 0;
-	w->cases.addressed[id] = (uint8_t)resolved;
+	w->cases.rec[id].status = GS_CASE_ACTIVE;
+	w->cases.rec[id].worker = 0;
+	w->cases.rec[id].addressed = (uint8_t)resolved;
 	if (w->n_closures == w->cap_closures) {
 		size_t cap = w->cap_closures ? 2 * w->cap_closures : 64;
 		int32_t *g = realloc(w->closures, cap * sizeof(*g));
@@ -104,7 +104,7 @@ static void test_need_met(void **state)
 	assert_int_equal(w->cit[0].state, GS_NEED_NONE);
 	assert_int_equal(w->cit[0].case_of, -1);
 	assert_int_equal(w->cit[0].left, 0);
-	assert_int_equal(w->cases.status[id], GS_CASE_FREE);
+	assert_int_equal(w->cases.rec[id].status, GS_CASE_FREE);
 	assert_int_equal(w->n_closures, 0);
 	assert_int_equal(w->n_in_service, 0);
 	assert_int_equal(w->total_met, 1);
@@ -147,7 +147,7 @@ static void test_two_clocks(void **state)
 	w->tick = 20;
 	/* first contact at 4; this case (after a bounce) opened at 13, recorded from 15 */
 	int32_t id = finished_case(w, 0, 1, 4, 13, 1);
-	w->cases.rec_start[id] = 15;
+	w->cases.rec[id].rec_start = 15;
 	assert_int_equal(gs_closure_phase(w), 0);
 	assert_double_close(w->tally.ttc_rec_sum, 5, 0);
 	assert_double_close(w->tally.ttc_true_sum, 16, 0);
@@ -237,7 +237,7 @@ static void test_bounce(void **state)
 	assert_int_equal(gs_closure_phase(w), 0);
 	assert_int_equal(w->cit[0].state, GS_NEED_PENDING);
 	assert_int_equal(w->cit[0].case_of, -1);
-	assert_int_equal(w->cases.status[id], GS_CASE_FREE);
+	assert_int_equal(w->cases.rec[id].status, GS_CASE_FREE);
 	assert_int_equal(w->cit[0].left, 2);
 	assert_int_equal(w->cit[0].cx, 3);
 	assert_int_equal(w->n_pending, 1);

@@ -130,9 +130,9 @@ static int probe_hook(const struct gs_world *w, void *ctx)
 		const struct gs_queue *q = &w->queue[team];
 		for (size_t i = 0; i < q->len; i++) {
 			int32_t id = q->ids[i];
-			if (w->cases.status[id] != GS_CASE_QUEUED)
+			if (w->cases.rec[id].status != GS_CASE_QUEUED)
 				continue;
-			int32_t c = w->cases.citizen[id];
+			int32_t c = w->cases.rec[id].citizen;
 			double prio = w->rules->priority(w, id, t);
 			pr->priorities++;
 			if (!isfinite(prio))

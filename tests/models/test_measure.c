@@ -193,7 +193,7 @@ static void test_stocks_and_flows(void **state)
 			wb_sum += wb[c];
 		}
 		for (size_t k = 0; k < w->cases.cap; k++)
-			queued += w->cases.status[k] == GS_CASE_QUEUED;
+			queued += w->cases.rec[k].status == GS_CASE_QUEUED;
 		qsort(wb, w->n_cit, sizeof(*wb), cmp_float);
 		gs_measure_interval(w, series, NULL, n_time, col);
 #define AT(m) series[(size_t)GS_M_##m * n_time + col]

@@ -261,7 +261,7 @@ static void test_audit_deters_manipulation(void **state)
 			int32_t rec = gs_record_closure(w, id, c % 4);
 			corrected[k][c] = w->tally.manipulated > before;
 			/* a corrected record stands unless the audit found it */
-			assert_int_equal(rec <= 10, !!(w->cases.flags[id] & GS_CF_MANIPULATED));
+			assert_int_equal(rec <= 10, !!(w->cases.rec[id].flags & GS_CF_MANIPULATED));
 		}
 		manipulated[k] = w->tally.manipulated;
 		catches[k] = w->tally.audit_catches;
@@ -314,8 +314,8 @@ static void test_breached_recategorised(void **state)
 			w->tick = 100;
 			int32_t rec = gs_record_closure(w, id, c % 4);
 			assert_int_equal(rec, age);
-			bool moved = !(w->cases.flags[id] & GS_CF_MEASURED);
-			assert_int_equal(moved, !!(w->cases.flags[id] & GS_CF_RECLASSIFIED));
+			bool moved = !(w->cases.rec[id].flags & GS_CF_MEASURED);
+			assert_int_equal(moved, !!(w->cases.rec[id].flags & GS_CF_RECLASSIFIED));
 			out += moved;
 		}
 		assert_double_close(w->tally.reclassified, (double)out, 0);
@@ -386,8 +386,8 @@ static void test_audit_restores_record(void **state)
 		int32_t rec = gs_record_closure(w, id, 0);
 		/* corrected to just under the target, then found: back to the true time */
 		assert_int_equal(rec, 12);
-		assert_int_equal(w->cases.rec_start[id], 88);
-		assert_int_equal(w->cases.flags[id] & GS_CF_MANIPULATED, 0);
+		assert_int_equal(w->cases.rec[id].rec_start, 88);
+		assert_int_equal(w->cases.rec[id].flags & GS_CF_MANIPULATED, 0);
 	}
 	assert_double_close(w->tally.manipulated, 400, 0);
 	assert_double_close(w->tally.audit_catches, 400, 0);
@@ -831,8 +831,8 @@ static void test_novice_replaces_leaver(void **state)
 	assert_true(left_at > 0);
 	assert_double_close(w->tally.leavers, 1, 0);
 	assert_int_equal(w->w_case[0], -1);
-	assert_int_equal(w->cases.status[id], GS_CASE_QUEUED);
-	assert_int_equal(w->cases.worker[id], -1);
+	assert_int_equal(w->cases.rec[id].status, GS_CASE_QUEUED);
+	assert_int_equal(w->cases.rec[id].worker, -1);
 	assert_int_equal(w->queue[0].len, 1);
 	assert_double_close(w->team[0].knowhow, 0.3 * (1 - 0.5), 1e-12);
 	assert_check_ok(w);
@@ -843,7 +843,7 @@ static void test_novice_replaces_leaver(void **state)
 		assert_int_equal(gs_worker_phase(w), 0);
 		assert_int_equal(w->w_status[0], GS_W_VACANT);
 		/* nobody works the case meanwhile */
-		assert_int_equal(w->cases.status[id], GS_CASE_QUEUED);
+		assert_int_equal(w->cases.rec[id].status, GS_CASE_QUEUED);
 	}
 	w->tick = left_at + 13;
 	assert_int_equal(gs_worker_phase(w), 0);
@@ -952,23 +952,23 @@ static void test_reclassification_window(void **state)
 		id[i] = queue_case(w, i, 1);
 	}
 	/* the last one is of a class outside the measured category */
-	w->cases.flags[id[5]] = 0;
+	w->cases.rec[id[5]].flags = 0;
 	w->tick = 20;
 	assert_int_equal(gs_triage_phase(w), 0);
 	for (int i = 0; i < 5; i++) {
 		bool in_window = waits[i] >= 7.5 && waits[i] <= 10;
-		uint8_t f = w->cases.flags[id[i]];
+		uint8_t f = w->cases.rec[id[i]].flags;
 		assert_int_equal(!(f & GS_CF_MEASURED), in_window);
 		assert_int_equal(!!(f & GS_CF_RECLASSIFIED), in_window);
 	}
-	assert_int_equal(w->cases.flags[id[5]], 0);
+	assert_int_equal(w->cases.rec[id[5]].flags, 0);
 	assert_double_close(w->tally.reclassified, 2, 0);
 	/* a tick later the one waiting 7 is in the window; the others are not looked at again */
 	w->tick = 21;
 	assert_int_equal(gs_triage_phase(w), 0);
 	assert_double_close(w->tally.reclassified, 3, 0);
-	assert_int_equal(w->cases.flags[id[1]] & GS_CF_MEASURED, 0);
-	assert_true(w->cases.flags[id[0]] & GS_CF_MEASURED);
+	assert_int_equal(w->cases.rec[id[1]].flags & GS_CF_MEASURED, 0);
+	assert_true(w->cases.rec[id[0]].flags & GS_CF_MEASURED);
 
 	/* no pressure: nothing is looked at */
 	p.regime.target_pressure = 0;
@@ -976,7 +976,7 @@ static void test_reclassification_window(void **state)
 	int32_t fresh = queue_case(w, 6, 1);
 	w->tick = 22;
 	assert_int_equal(gs_triage_phase(w), 0);
-	assert_int_equal(w->cases.flags[fresh], GS_CF_MEASURED);
+	assert_int_equal(w->cases.rec[fresh].flags, GS_CF_MEASURED);
 	assert_double_close(w->tally.reclassified, 3, 0);
 	gs_world_free(w);
 }
@@ -1116,14 +1116,14 @@ static void continuity_world(double continuity, uint64_t seed, double *known_sha
 		int32_t id_of[40];
 		for (int32_t c = 0; c < 40; c++) {
 			int32_t id = w->cit[c].case_of;
-			id_of[c] = id >= 0 && w->cases.status[id] == GS_CASE_QUEUED ? id : -1;
+			id_of[c] = id >= 0 && w->cases.rec[id].status == GS_CASE_QUEUED ? id : -1;
 		}
 		assert_int_equal(gs_casework_phase(w), 0);
 		for (int32_t c = 0; c < 40; c++) {
-			if (id_of[c] < 0 || w->cases.status[id_of[c]] == GS_CASE_QUEUED)
+			if (id_of[c] < 0 || w->cases.rec[id_of[c]].status == GS_CASE_QUEUED)
 				continue;
 			taken++;
-			known += w->cases.worker[id_of[c]] == last[c];
+			known += w->cases.rec[id_of[c]].worker == last[c];
 		}
 		assert_int_equal(gs_downstream_phase(w), 0);
 		assert_int_equal(gs_closure_phase(w), 0);
@@ -1163,7 +1163,7 @@ static int resource_hook(const struct gs_world *w, void *ctx)
 	int64_t cap = w->p->downstream.capacity;
 	size_t waiting = 0;
 	for (size_t k = 0; k < w->cases.cap; k++)
-		waiting += w->cases.status[k] == GS_CASE_WAITING;
+		waiting += w->cases.rec[k].status == GS_CASE_WAITING;
 	int64_t held = 0;
 	for (int32_t t = w->tick + 1; t < w->n_ticks; t++)
 		held += w->res_release[t];

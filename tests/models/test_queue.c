@@ -83,7 +83,7 @@ static void test_fifo(void **state)
 	assert_order(w, want, 4);
 	assert_true(gs_queue_priority(w, b, 40) > gs_queue_priority(w, a, 40));
 	/* waiting counts from the recorded start */
-	w->cases.rec_start[b] = 39;
+	w->cases.rec[b].rec_start = 39;
 	assert_int_equal(gs_queue_order(w, 0), 0);
 	int32_t want2[] = {c, a, d, b};
 	assert_order(w, want2, 4);
@@ -193,8 +193,8 @@ static void test_ties(void **state)
 		q->ids[i] = q->ids[q->len - 1 - i];
 		q->ids[q->len - 1 - i] = tmp;
 	}
-	w->cases.opened[id[4]] = 2;
-	w->cases.opened[id[1]] = 3;
+	w->cases.rec[id[4]].opened = 2;
+	w->cases.rec[id[1]].opened = 3;
 	w->tick = 9;
 	assert_int_equal(gs_queue_order(w, 0), 0);
 	int32_t want[] = {id[4], id[1], id[0], id[2], id[3], id[5]};
@@ -208,8 +208,8 @@ static void test_ties(void **state)
 	/* equal waiting time by the recorded clock: the earlier true start wins */
 	p.regime.weight_wait = 1;
 	for (int i = 0; i < 6; i++)
-		w->cases.rec_start[id[i]] = 6;
-	w->cases.opened[id[5]] = 1;
+		w->cases.rec[id[i]].rec_start = 6;
+	w->cases.rec[id[5]].opened = 1;
 	assert_int_equal(gs_queue_order(w, 0), 0);
 	assert_int_equal(q->ids[0], id[5]);
 	gs_world_free(w);
@@ -228,7 +228,7 @@ static void test_withdrawn(void **state)
 	int32_t b = queue_case(w, 1, 2, 0.5, 2);
 	int32_t c = queue_case(w, 2, 3, 0.5, 2);
 	/* citizen 1 gives up, as the contact phase does it */
-	w->cases.status[b] = GS_CASE_WITHDRAWN;
+	w->cases.rec[b].status = GS_CASE_WITHDRAWN;
 	w->cit[1].case_of = -1;
 	gs_need_end(w, 1);
 	w->n_in_service--;
@@ -238,7 +238,7 @@ static void test_withdrawn(void **state)
 	assert_int_equal(gs_queue_order(w, 0), 0);
 	int32_t want[] = {a, c};
 	assert_order(w, want, 2);
-	assert_int_equal(w->cases.status[b], GS_CASE_FREE);
+	assert_int_equal(w->cases.rec[b].status, GS_CASE_FREE);
 	char err[256] = "";
 	if (gs_world_check(w, err, sizeof(err))) {
 		print_error("%s\n", err);
@@ -248,13 +248,13 @@ static void test_withdrawn(void **state)
 	assert_int_equal(gs_case_open(w, 7, 0), b);
 
 	/* a queue left with a single withdrawn case is emptied too */
-	w->cases.status[a] = GS_CASE_WITHDRAWN;
-	w->cases.status[c] = GS_CASE_WITHDRAWN;
+	w->cases.rec[a].status = GS_CASE_WITHDRAWN;
+	w->cases.rec[c].status = GS_CASE_WITHDRAWN;
 	gs_queue_purge(w);
 	assert_int_equal(gs_queue_order(w, 0), 0);
 	assert_int_equal(w->queue[0].len, 0);
-	assert_int_equal(w->cases.status[a], GS_CASE_FREE);
-	assert_int_equal(w->cases.status[c], GS_CASE_FREE);
+	assert_int_equal(w->cases.rec[a].status, GS_CASE_FREE);
+	assert_int_equal(w->cases.rec[c].status, GS_CASE_FREE);
 	gs_world_free(w);
 }
 

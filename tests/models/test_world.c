@@ -350,27 +350,27 @@ static void test_case_pool(void **state)
 	w->tick = 9;
 	int32_t b = gs_case_open(w, 4, 0);
 	assert_true(a >= 0 && b >= 0 && a != b);
-	assert_int_equal(w->cases.citizen[a], 3);
-	assert_int_equal(w->cases.citizen[b], 4);
-	assert_int_equal(w->cases.team[a], 0);
-	assert_int_equal(w->cases.opened[a], 7);
-	assert_int_equal(w->cases.rec_start[a], 7);
-	assert_int_equal(w->cases.opened[b], 9);
-	assert_int_equal(w->cases.status[a], GS_CASE_QUEUED);
-	assert_int_equal(w->cases.worker[a], -1);
+	assert_int_equal(w->cases.rec[a].citizen, 3);
+	assert_int_equal(w->cases.rec[b].citizen, 4);
+	assert_int_equal(w->cases.rec[a].team, 0);
+	assert_int_equal(w->cases.rec[a].opened, 7);
+	assert_int_equal(w->cases.rec[a].rec_start, 7);
+	assert_int_equal(w->cases.rec[b].opened, 9);
+	assert_int_equal(w->cases.rec[a].status, GS_CASE_QUEUED);
+	assert_int_equal(w->cases.rec[a].worker, -1);
 	gs_case_free(w, a);
-	assert_int_equal(w->cases.status[a], GS_CASE_FREE);
-	assert_int_equal(w->cases.status[b], GS_CASE_QUEUED);
+	assert_int_equal(w->cases.rec[a].status, GS_CASE_FREE);
+	assert_int_equal(w->cases.rec[b].status, GS_CASE_QUEUED);
 	/* the freed id comes back, initialised afresh */
-	w->cases.addressed[a] = 5;
-	w->cases.hours_left[a] = 3;
+	w->cases.rec[a].addressed = 5;
+	w->cases.rec[a].hours_left = 3;
 	w->tick = 12;
 	int32_t c = gs_case_open(w, 5, 0);
 	assert_int_equal(c, a);
-	assert_int_equal(w->cases.citizen[c], 5);
-	assert_int_equal(w->cases.opened[c], 12);
-	assert_int_equal(w->cases.addressed[c], 0);
-	assert_double_close(w->cases.hours_left[c], 0, 0);
+	assert_int_equal(w->cases.rec[c].citizen, 5);
+	assert_int_equal(w->cases.rec[c].opened, 12);
+	assert_int_equal(w->cases.rec[c].addressed, 0);
+	assert_double_close(w->cases.rec[c].hours_left, 0, 0);
 
 	/* many open cases: the pool grows, all ids distinct */
 	size_t n = 3000;
@@ -496,9 +496,9 @@ static void test_check_detects(void **state)
 	assert_check_fails(w, "citizen 1");
 	w->cit[1].case_of = id;
 	/* a case that belongs to someone else */
-	w->cases.citizen[id] = 5;
+	w->cases.rec[id].citizen = 5;
 	assert_check_fails(w, "not open");
-	w->cases.citizen[id] = 1;
+	w->cases.rec[id].citizen = 1;
 	/* an open case missing from its queue */
 	w->queue[0].len = 0;
 	assert_check_fails(w, "in queues");
