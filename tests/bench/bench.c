@@ -70,7 +70,7 @@ static int child_run(const struct gs_scenario *sc, int threads, int fd)
 		.n_classes = (size_t)p->n_classes, .class_names = classes, .n_bins = n_bins,
 	};
 	uint64_t events = 0;
-	struct gs_ensemble_opts opts = {threads, false, &events};
+	struct gs_ensemble_opts opts = {threads, false, &events, NULL};
 	struct measure m = {0};
 	m.base_kb = (double)rss_now_kb();
 	char err[256];
