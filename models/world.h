@@ -1,8 +1,9 @@
 /*
- * world.h - the state of one run: citizens, cases, teams and workers,
- * stored as struct-of-arrays (one allocation per field, indices between
- * agents, no per-agent allocation), plus the event scheduler and the
- * tallies that become the output metrics.
+ * world.h - the state of one run: citizens, cases, teams and workers, plus
+ * the event scheduler and the tallies that become the output metrics.
+ * Each kind of agent lives in arrays allocated once (indices between agents,
+ * no per-agent allocation): the fields an event touches together in one
+ * record per agent (hot), the others in arrays of their own (cold).
  *
  * Units: times are in ticks unless a name says otherwise; shares and
  * states in [0..1]; hours in worker hours.
