@@ -251,7 +251,7 @@ EXPERIMENTS = [
     Experiment(
         name="work_programme",
         scenario="scenarios/published/work_programme.ini",
-        full=["simulation.replications=4"],
+        full=["simulation.replications=12"],
         fast=["simulation.replications=2", "population.citizens=4000", "workforce.teams=2",
               "simulation.duration=1y"],
         figures=[
@@ -270,7 +270,7 @@ EXPERIMENTS = [
     Experiment(
         name="portsmouth_repairs",
         scenario="scenarios/published/portsmouth_repairs.ini",
-        full=["simulation.replications=4"],
+        full=["simulation.replications=12"],
         fast=["simulation.replications=2", "population.citizens=5000", "workforce.teams=2",
               "simulation.duration=1y"],
         figures=[
