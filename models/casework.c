@@ -180,8 +180,15 @@ static int32_t next_case(struct gs_world *w, struct gs_queue *q, size_t *from, i
 			continue;
 		int32_t pref = w->cases.rec[id].pref;
 		if (pref < 0 || pref == worker || w->w_status[pref] != GS_W_PRESENT ||
-		    w->tick - w->cases.rec[id].opened >= w->p->service.continuity_wait)
+		    w->tick - w->cases.rec[id].opened >= w->p->service.continuity_wait) {
+			/* the citizens of the cases to be taken next (their cases were just ordered) */
+			if (i + GS_PREFETCH / 2 < q->len) {
+				int32_t c = w->cases.rec[q->ids[i + GS_PREFETCH / 2]].citizen;
+				__builtin_prefetch(&w->cit[c], 1);
+				__builtin_prefetch(&w->last_worker[c], 1);
+			}
 			return id;
+		}
 	}
 	return -1;
 }
@@ -203,6 +210,12 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 		contact = contact_max; /* the rest go unanswered */
 	for (size_t k = 0; k < per; k++) {
 		int32_t i = (int32_t)(team * per + k);
+		/* the citizen of the case a worker two along is finishing */
+		if (k + 2 < per && w->w_case[i + 2] >= 0) {
+			int32_t c = w->cases.rec[w->w_case[i + 2]].citizen;
+			__builtin_prefetch(&w->cit[c], 1);
+			__builtin_prefetch(&w->last_worker[c], 1);
+		}
 		if (w->w_status[i] != GS_W_PRESENT)
 			continue;
 		double h = hours;

@@ -236,9 +236,12 @@ int gs_citizen_phase(struct gs_world *w)
 	}
 	int32_t *who = w->woken;
 	size_t m = 0;
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
+		if (i + GS_PREFETCH < n)
+			__builtin_prefetch(&w->cit[bucket[i + GS_PREFETCH]], 0);
 		if (w->cit[bucket[i]].wake == t)
 			who[m++] = bucket[i];
+	}
 	free(bucket);
 	gs_sort_i32(who, who + n, m);
 	size_t u = 0;
@@ -263,6 +266,8 @@ int gs_citizen_phase(struct gs_world *w)
 		gs_view_begin(w, v, &defer[b]);
 		size_t end = (b + 1) * WAKE_BLOCK < u ? (b + 1) * WAKE_BLOCK : u;
 		for (size_t i = b * WAKE_BLOCK; i < end; i++) {
+			if (i + GS_PREFETCH < end)
+				__builtin_prefetch(&v->cit[who[i + GS_PREFETCH]], 1);
 			if (wake_citizen(v, who[i], t)) {
 #pragma omp atomic write
 				failed = 1;

@@ -97,6 +97,14 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 	int32_t t = w->tick;
 	(void)team;
 	for (size_t j = 0; j < n; j++) {
+		if (j + GS_PREFETCH < n) {
+			size_t k = idx[j + GS_PREFETCH];
+			__builtin_prefetch(&w->cit[cc->contacts[k].citizen], 1);
+			if (cc->ids[k] >= 0) {
+				__builtin_prefetch(&w->cases.rec[cc->ids[k]], 1);
+				__builtin_prefetch(&w->last_worker[cc->contacts[k].citizen], 0);
+			}
+		}
 		int32_t c = cc->contacts[idx[j]].citizen;
 		enum gs_due_kind kind = cc->contacts[idx[j]].kind;
 		w->n_events++;
@@ -151,6 +159,10 @@ int gs_contact_phase(struct gs_world *w)
 	if (!ids || !team)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
+		if (i + GS_PREFETCH < n) {
+			__builtin_prefetch(&w->cit[contacts[i + GS_PREFETCH].citizen], 0);
+			__builtin_prefetch(&w->team_of[contacts[i + GS_PREFETCH].citizen], 0);
+		}
 		int32_t c = contacts[i].citizen;
 		team[i] = w->team_of[c];
 		ids[i] = -1;

@@ -21,6 +21,14 @@
 
 #define GS_NEVER INT32_MAX
 
+/*
+ * Event phases visit citizens and cases scattered over arrays far larger than
+ * the cache; they ask for the record this many events ahead, so that its miss
+ * to memory overlaps the work on the events before it. Results do not depend
+ * on it.
+ */
+#define GS_PREFETCH 8
+
 /* What a citizen's need is doing. Every need arisen is in exactly one of
  * pending, in service, met or abandoned (the last two are counted, not stored). */
 enum gs_need_state {
