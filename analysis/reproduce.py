@@ -314,7 +314,7 @@ EXPERIMENTS = [
     Experiment(
         name="buurtzorg",
         scenario="scenarios/published/buurtzorg.ini",
-        full=["simulation.replications=6"],
+        full=["simulation.replications=30"],
         fast=["simulation.replications=2", "simulation.duration=2y"],
         figures=[
             Figure("hours of care per need met, buurtzorg / task-based", 0.64, (0.55, 0.75), "",
