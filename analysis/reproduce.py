@@ -232,11 +232,11 @@ EXPERIMENTS = [
     Experiment(
         name="ambulance_8min",
         scenario="scenarios/published/ambulance_8min.ini",
-        full=["simulation.replications=6"],
-        fast=["simulation.replications=3", "simulation.duration=20d"],
+        full=["simulation.replications=24"],
+        fast=["simulation.replications=8", "simulation.duration=20d"],
         figures=[
             Figure("recorded compliance with 8 min, before pressure", 59.0, (54.0, 64.0), "%",
-                   lambda r: recorded_share(r, "no_pressure"), "Bevan & Hamblin 2009"),
+                   lambda r: recorded_share(r, "no_pressure"), "Bevan & Hamblin 2009", True),
             Figure("recorded compliance with 8 min, under pressure", 77.0, (72.0, 82.0), "%",
                    lambda r: recorded_share(r, "pressure"), "Bevan & Hamblin 2009"),
             Figure("true compliance (urgent calls), under pressure", 60.0, (55.0, 65.0), "%",
@@ -251,7 +251,7 @@ EXPERIMENTS = [
     Experiment(
         name="work_programme",
         scenario="scenarios/published/work_programme.ini",
-        full=["simulation.replications=4"],
+        full=["simulation.replications=12"],
         fast=["simulation.replications=2", "population.citizens=4000", "workforce.teams=2",
               "simulation.duration=1y"],
         figures=[
@@ -270,7 +270,7 @@ EXPERIMENTS = [
     Experiment(
         name="portsmouth_repairs",
         scenario="scenarios/published/portsmouth_repairs.ini",
-        full=["simulation.replications=4"],
+        full=["simulation.replications=12"],
         fast=["simulation.replications=2", "population.citizens=5000", "workforce.teams=2",
               "simulation.duration=1y"],
         figures=[
