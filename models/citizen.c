@@ -238,7 +238,7 @@ int gs_citizen_phase(struct gs_world *w)
 	size_t m = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (i + GS_PREFETCH < n)
-			__builtin_prefetch(&w->cit[bucket[i + GS_PREFETCH]], 0);
+			gs_prefetch(&w->cit[bucket[i + GS_PREFETCH]]);
 		if (w->cit[bucket[i]].wake == t)
 			who[m++] = bucket[i];
 	}
@@ -267,7 +267,7 @@ int gs_citizen_phase(struct gs_world *w)
 		size_t end = (b + 1) * WAKE_BLOCK < u ? (b + 1) * WAKE_BLOCK : u;
 		for (size_t i = b * WAKE_BLOCK; i < end; i++) {
 			if (i + GS_PREFETCH < end)
-				__builtin_prefetch(&v->cit[who[i + GS_PREFETCH]], 1);
+				gs_prefetch(&v->cit[who[i + GS_PREFETCH]]);
 			if (wake_citizen(v, who[i], t)) {
 #pragma omp atomic write
 				failed = 1;

@@ -72,9 +72,9 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 	for (size_t j = 0; j < n; j++) {
 		/* the case first; its citizen once the case's record has arrived */
 		if (j + GS_PREFETCH < n)
-			__builtin_prefetch(&w->cases.rec[closures[idx[j + GS_PREFETCH]]], 1);
+			gs_prefetch(&w->cases.rec[closures[idx[j + GS_PREFETCH]]]);
 		if (j + GS_PREFETCH / 2 < n)
-			__builtin_prefetch(&w->cit[w->cases.rec[closures[idx[j + GS_PREFETCH / 2]]].citizen], 1);
+			gs_prefetch(&w->cit[w->cases.rec[closures[idx[j + GS_PREFETCH / 2]]].citizen]);
 		int32_t id = closures[idx[j]];
 		w->n_events++;
 		int32_t c = w->cases.rec[id].citizen;
@@ -135,7 +135,7 @@ int gs_closure_phase(struct gs_world *w)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (i + GS_PREFETCH < n)
-			__builtin_prefetch(&w->cases.rec[closures[i + GS_PREFETCH]], 0);
+			gs_prefetch(&w->cases.rec[closures[i + GS_PREFETCH]]);
 		team[i] = w->cases.rec[closures[i]].team;
 	}
 	/* the views add their own proposals: keep this tick's list apart */

@@ -99,10 +99,10 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 	for (size_t j = 0; j < n; j++) {
 		if (j + GS_PREFETCH < n) {
 			size_t k = idx[j + GS_PREFETCH];
-			__builtin_prefetch(&w->cit[cc->contacts[k].citizen], 1);
+			gs_prefetch(&w->cit[cc->contacts[k].citizen]);
 			if (cc->ids[k] >= 0) {
-				__builtin_prefetch(&w->cases.rec[cc->ids[k]], 1);
-				__builtin_prefetch(&w->last_worker[cc->contacts[k].citizen], 0);
+				gs_prefetch(&w->cases.rec[cc->ids[k]]);
+				gs_prefetch(&w->last_worker[cc->contacts[k].citizen]);
 			}
 		}
 		int32_t c = cc->contacts[idx[j]].citizen;
@@ -160,8 +160,8 @@ int gs_contact_phase(struct gs_world *w)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (i + GS_PREFETCH < n) {
-			__builtin_prefetch(&w->cit[contacts[i + GS_PREFETCH].citizen], 0);
-			__builtin_prefetch(&w->team_of[contacts[i + GS_PREFETCH].citizen], 0);
+			gs_prefetch(&w->cit[contacts[i + GS_PREFETCH].citizen]);
+			gs_prefetch(&w->team_of[contacts[i + GS_PREFETCH].citizen]);
 		}
 		int32_t c = contacts[i].citizen;
 		team[i] = w->team_of[c];

@@ -68,9 +68,9 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		/* the case first; its citizen once the case's record has arrived */
 		if (i + GS_PREFETCH < n)
-			__builtin_prefetch(&w->cases.rec[ids[i + GS_PREFETCH]], 0);
+			gs_prefetch(&w->cases.rec[ids[i + GS_PREFETCH]]);
 		if (i + GS_PREFETCH / 2 < n)
-			__builtin_prefetch(&w->cit[w->cases.rec[ids[i + GS_PREFETCH / 2]].citizen], 0);
+			gs_prefetch(&w->cit[w->cases.rec[ids[i + GS_PREFETCH / 2]].citizen]);
 		k[i] = (struct keyed){w->rules->priority(w, ids[i], w->tick), w->cases.rec[ids[i]].opened, ids[i]};
 	}
 	qsort(k, n, sizeof(*k), cmp_keyed);
@@ -87,7 +87,7 @@ void gs_queue_purge(struct gs_world *w)
 		size_t kept = 0;
 		for (size_t i = 0; i < q->len; i++) {
 			if (i + GS_PREFETCH < q->len)
-				__builtin_prefetch(&w->cases.rec[q->ids[i + GS_PREFETCH]], 0);
+				gs_prefetch(&w->cases.rec[q->ids[i + GS_PREFETCH]]);
 			uint8_t st = w->cases.rec[q->ids[i]].status;
 			if (st == GS_CASE_WITHDRAWN)
 				gs_case_free(w, q->ids[i]);

@@ -28,6 +28,11 @@
  * on it.
  */
 #define GS_PREFETCH 8
+#if defined(__GNUC__)
+#define gs_prefetch(addr) __builtin_prefetch((addr), 1)
+#else
+#define gs_prefetch(addr) ((void)(addr))
+#endif
 
 /* What a citizen's need is doing. Every need arisen is in exactly one of
  * pending, in service, met or abandoned (the last two are counted, not stored). */
