@@ -1,5 +1,6 @@
 /*
- * manager.c - review periods, pressure, target ratchet, stewardship.
+ * manager.c - review periods, pressure, target ratchet, erosion of the
+ * process (barriers growing back) and stewardship.
  */
 #include "manager.h"
 
@@ -19,6 +20,12 @@ int gs_manager_phase(struct gs_world *w)
 		w->barrier_base = p->service.barrier;
 		for (size_t t = 0; t < w->n_teams; t++)
 			w->team[t].barrier = p->service.barrier;
+	}
+	if (p->mechanism.barriers && p->service.barrier_growth > 0) {
+		/* erosion: barriers drift towards 1 unless removed */
+		double keep = exp(-gs_per_tick(p, p->service.barrier_growth));
+		for (size_t t = 0; t < w->n_teams; t++)
+			w->team[t].barrier = 1 - (1 - w->team[t].barrier) * keep;
 	}
 	if (p->mechanism.stewardship && p->regime.stewardship > 0) {
 		double keep = exp(-gs_per_tick(p, p->regime.stewardship));

@@ -1,6 +1,7 @@
 /*
  * test_manager.c - managers' review periods: the target ratchets only when
- * met, never above 1, and resets when regime.target_level changes.
+ * met, never above 1, and resets when regime.target_level changes; system
+ * barriers erode back (service.barrier_growth) and stewardship removes them.
  */
 #include "testutil.h"
 
@@ -138,6 +139,61 @@ static void test_period(void **state)
 	gs_world_free(w);
 }
 
+/* Barriers grow back towards 1 at service.barrier_growth per year, compounded every tick. */
+static void test_barrier_erosion(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	struct gs_world *w = manager_world(&p, 0.5, 0);
+	p.service.barrier = 0.2;
+	p.service.barrier_growth = 0.5;
+	review(w, 0, 0, 0); /* the first tick resets barriers to service.barrier, then erodes */
+	double keep = exp(-0.5 / 365);
+	assert_double_close(w->team[0].barrier, 1 - 0.8 * keep, 1e-12);
+	for (int32_t t = 1; t < 365; t++)
+		review(w, t, 0, 0);
+	/* a year: 1 - 0.8 e^-0.5 */
+	assert_double_close(w->team[0].barrier, 1 - 0.8 * exp(-0.5), 1e-9);
+	/* with barriers switched off nothing erodes */
+	double b = w->team[0].barrier;
+	p.mechanism.barriers = false;
+	review(w, 365, 0, 0);
+	assert_double_close(w->team[0].barrier, b, 0);
+	gs_world_free(w);
+}
+
+/*
+ * Erosion against stewardship: barriers settle where growth and removal
+ * balance, at the fixed point of b -> (1 - (1 - b) kg) ks, about
+ * growth / (growth + stewardship), from above as from below.
+ */
+static void test_erosion_against_stewardship(void **state)
+{
+	(void)state;
+	double kg = exp(-0.2 / 365), ks = exp(-0.6 / 365);
+	double fixed = (1 - kg) * ks / (1 - kg * ks);
+	assert_true(fabs(fixed - 0.25) < 0.001);
+	for (int k = 0; k < 2; k++) {
+		struct gs_params p;
+		struct gs_world *w = manager_world(&p, 0.5, 0);
+		p.service.barrier = k ? 0.9 : 0.05;
+		p.service.barrier_growth = 0.2;
+		p.regime.stewardship = 0.6;
+		double before = p.service.barrier;
+		for (int32_t t = 0; t < 40 * 365; t++) {
+			review(w, t, 0, 0);
+			/* monotone towards the fixed point */
+			if (k)
+				assert_true(w->team[0].barrier <= before);
+			else
+				assert_true(w->team[0].barrier >= before);
+			before = w->team[0].barrier;
+		}
+		assert_double_close(w->team[0].barrier, fixed, 1e-9);
+		gs_world_free(w);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +202,8 @@ int main(void)
 		cmocka_unit_test(test_no_ratchet),
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_period),
+		cmocka_unit_test(test_barrier_erosion),
+		cmocka_unit_test(test_erosion_against_stewardship),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

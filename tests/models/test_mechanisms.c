@@ -4,7 +4,8 @@
  * changed): target pressure and premature closure, audit and record
  * correction, discretion and resolution at the first case, distrust and
  * late contact, learning time, overload and pressure on stress, sick leave
- * and leaving, recruitment of novices, reclassification, stewardship,
+ * and leaving, recruitment of novices, reclassification, stewardship and
+ * erosion of barriers,
  * continuity, the downstream resource and payment by outcome.
  *
  * Statistical checks either hold for every paired draw, or use margins
@@ -1060,6 +1061,46 @@ static void test_stewardship_barriers(void **state)
 	}
 }
 
+/*
+ * Erosion (service.barrier_growth) without stewardship: barriers grow back
+ * as 1 - (1 - b0) e^(-growth t); resolved components are undone more
+ * often, so the service meets fewer needs per case closed and closures
+ * bring more hand-off contacts. At 2 a year from 0.1 the barrier averages
+ * about 0.61 over the year against 0.1: resolution falls by about 57%;
+ * ask for 20% fewer needs met per closure and 50% more hand-offs per
+ * closure.
+ */
+static void test_barrier_erosion_runs(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < N_SEEDS; s++) {
+		struct run x[2];
+		for (int k = 0; k < 2; k++) {
+			struct gs_params p;
+			run_base(&p, 1500, 2, 2, 4);
+			p.service.barrier = 0.1;
+			p.service.barrier_growth = k ? 2 : 0;
+			run(&x[k], &p, seeds[s], NULL, NULL);
+		}
+		double keep = exp(-2.0 / 365);
+		for (size_t t = 0; t < x[0].n_time; t++) {
+			assert_double_close(value(&x[0], GS_M_barrier_mean, t), 0.1, 1e-12);
+			assert_double_close(value(&x[1], GS_M_barrier_mean, t),
+					    1 - 0.9 * pow(keep, (double)(t + 1)), 1e-9);
+		}
+		double m[2], h[2];
+		for (int k = 0; k < 2; k++) {
+			double closed = total(&x[k], GS_M_cases_closed);
+			m[k] = (total(&x[k], GS_M_needs_met) - total(&x[k], GS_M_needs_met_self)) / closed;
+			h[k] = total(&x[k], GS_M_contacts_handoff) / closed;
+		}
+		assert_true(m[1] < 0.8 * m[0]);
+		assert_true(h[1] > 1.5 * h[0]);
+		for (int k = 0; k < 2; k++)
+			run_free(&x[k]);
+	}
+}
+
 /* ---- continuity ---- */
 
 /*
@@ -1282,6 +1323,7 @@ int main(void)
 		cmocka_unit_test(test_reclassification_window),
 		cmocka_unit_test(test_reclassification_runs),
 		cmocka_unit_test(test_stewardship_barriers),
+		cmocka_unit_test(test_barrier_erosion_runs),
 		cmocka_unit_test(test_continuity),
 		cmocka_unit_test(test_downstream),
 		cmocka_unit_test(test_payment_by_outcome),
