@@ -34,7 +34,7 @@ TEST_COMMON := tests/testutil.c
 
 DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev \
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
-	python3-h5netcdf python3-matplotlib python3-pandas python3-pytest
+	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
 .PHONY: all check test-c test-py demo sanitize docs deps clean ablation bench reproduce
 
