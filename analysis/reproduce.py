@@ -334,7 +334,7 @@ EXPERIMENTS = [
                    True),
             Figure("time to recovery (need met), buurtzorg / task-based", 0.5, (0.35, 0.7), "",
                    lambda r: ratio(r, "buurtzorg", "task_based", "time_to_close_true_mean"),
-                   "KPMG 2015"),
+                   "KPMG 2015", True),
             Figure("self-reliance: families' unpaid hours / buurtzorg's", 2.0,
                    (1.5, 10.0), "",
                    lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_coproduced", "sum"),

@@ -1,7 +1,7 @@
 /*
  * casework.c - workers' hours, taking cases, the offer made, doing the
  * work, resolving components, premature closure, rationing under payment
- * by outcome.
+ * by outcome, time-slotted visits.
  */
 #include "casework.h"
 
@@ -98,6 +98,14 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 {
 	const struct gs_params *p = w->p;
 	int32_t c = w->cases.rec[id].citizen;
+	w->w_visit[worker] = 0;
+	if (w->cases.rec[id].flags & GS_CF_OFFERED) {
+		/* offered and sized before: the work goes on where it stood */
+		w->cases.rec[id].status = GS_CASE_ACTIVE;
+		w->cases.rec[id].worker = worker;
+		w->w_case[worker] = id;
+		return;
+	}
 	int left = w->cit[c].left;
 	double skill = w->w_skill[worker];
 	bool known = knows(w, worker, id);
@@ -129,6 +137,8 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 		w->tally.hours_coproduced += hours * cp / (1 - cp);
 	w->cases.rec[id].addressed = (uint8_t)n;
 	w->cases.rec[id].hours_left = (float)hours;
+	if (p->service.visit_hours > 0)
+		w->cases.rec[id].flags |= GS_CF_OFFERED;
 	w->cases.rec[id].status = GS_CASE_ACTIVE;
 	w->cases.rec[id].worker = worker;
 	w->w_case[worker] = id;
@@ -193,14 +203,90 @@ static int32_t next_case(struct gs_world *w, struct gs_queue *q, size_t *from, i
 	return -1;
 }
 
+/* Does tick t start a day (days of 1440 minutes from the start of the run)? */
+static bool day_starts(const struct gs_world *w, int32_t t)
+{
+	double m = w->p->simulation.tick;
+	return t == 0 || floor(t * m / 1440) != floor((t - 1) * m / 1440);
+}
+
+/*
+ * Most hours a case has in a day [h] (service.visit_hours; a tick longer
+ * than a day has as many days' worth), 0: no limit.
+ */
+static double visit_limit(const struct gs_world *w)
+{
+	double days = w->p->simulation.tick / 1440.0;
+	return w->p->service.visit_hours * (days > 1 ? days : 1);
+}
+
+/*
+ * Cases between visits whose worker is away (sick, post vacant) go back to
+ * the queue when due, their offer standing: a colleague takes them.
+ */
+static int release_held(struct gs_world *w, struct gs_queue *q)
+{
+	for (size_t i = 0; i < q->n_due; i++) {
+		int32_t id = q->held[i];
+		if (id < 0)
+			continue;
+		int32_t k = w->cases.rec[id].worker;
+		if (k >= 0 && w->w_status[k] == GS_W_PRESENT)
+			continue;
+		q->held[i] = -1;
+		w->cases.rec[id].status = GS_CASE_QUEUED;
+		w->cases.rec[id].worker = -1;
+		if (gs_queue_push(q, id))
+			return -1;
+	}
+	return 0;
+}
+
+/* The first case due a visit that worker holds, taken off the list; -1 if none. */
+static int32_t resume_held(struct gs_world *w, struct gs_queue *q, int32_t worker)
+{
+	for (size_t i = 0; i < q->n_due; i++) {
+		int32_t id = q->held[i];
+		if (id >= 0 && w->cases.rec[id].worker == worker) {
+			q->held[i] = -1;
+			w->w_case[worker] = id;
+			w->w_visit[worker] = 0;
+			return id;
+		}
+	}
+	return -1;
+}
+
+/* Drop the cases resumed or released from the list, keeping its order. */
+static void compact_held(struct gs_queue *q)
+{
+	size_t kept = 0, due = 0;
+	for (size_t i = 0; i < q->n_held; i++) {
+		if (q->held[i] < 0)
+			continue;
+		due += i < q->n_due;
+		q->held[kept++] = q->held[i];
+	}
+	q->n_held = kept;
+	q->n_due = due;
+}
+
 static int team_casework(struct gs_world *w, size_t team, double hours)
 {
 	const struct gs_params *p = w->p;
 	struct gs_queue *q = &w->queue[team];
+	size_t per = (size_t)p->workforce.workers_per_team;
+	double visit = visit_limit(w);
+	if (day_starts(w, w->tick)) {
+		q->n_due = q->n_held; /* held before today: due a visit */
+		for (size_t k = 0; k < per; k++)
+			w->w_visit[team * per + k] = 0;
+	}
+	if (q->n_due && release_held(w, q))
+		return -1;
 	if (gs_queue_order(w, team))
 		return -1;
 	size_t from = 0;
-	size_t per = (size_t)p->workforce.workers_per_team;
 	size_t present = 0;
 	for (size_t k = 0; k < per; k++)
 		present += w->w_status[team * per + k] == GS_W_PRESENT;
@@ -226,6 +312,8 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 		bool slack = false;
 		while (h > 1e-9) {
 			int32_t id = w->w_case[i];
+			if (id < 0 && q->n_due)
+				id = resume_held(w, q, i);
 			if (id < 0) {
 				id = next_case(w, q, &from, i);
 				if (id < 0) {
@@ -236,16 +324,27 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 				take_case(w, i, id);
 			}
 			double work = h < w->cases.rec[id].hours_left ? h : w->cases.rec[id].hours_left;
+			if (visit > 0 && work > visit - w->w_visit[i])
+				work = visit > w->w_visit[i] ? visit - w->w_visit[i] : 0;
 			w->cases.rec[id].hours_left -= (float)work;
 			h -= work;
+			w->w_visit[i] += work;
 			w->tally.hours_casework += work;
 			w->tally.c_hours[w->cases.rec[id].cls] += work;
-			if (w->cases.rec[id].hours_left <= 1e-6 && finish_case(w, i, id))
-				return -1;
+			if (w->cases.rec[id].hours_left <= 1e-6) {
+				if (finish_case(w, i, id))
+					return -1;
+			} else if (visit > 0 && w->w_visit[i] >= visit - 1e-9) {
+				/* today's visit is over: the case waits for tomorrow's */
+				w->w_case[i] = -1;
+				if (gs_queue_hold(w, team, id))
+					return -1;
+			}
 		}
 		w->w_overloaded[i] = !slack;
 	}
 	q->contact_hours = 0;
+	compact_held(q);
 	/* keep only the cases still waiting, in order */
 	size_t kept = 0;
 	for (size_t i = 0; i < q->len; i++)

@@ -18,6 +18,14 @@
 /* gs_queue_push - append case id to queue q. Returns -1 if out of memory. */
 int gs_queue_push(struct gs_queue *q, int32_t id);
 
+/*
+ * gs_queue_hold - case id, in a worker's hands, has had its visit for today
+ * (service.visit_hours): it stays active and assigned, its offer standing,
+ * and joins team's cases between visits, due from the next day. Returns -1
+ * if out of memory.
+ */
+int gs_queue_hold(struct gs_world *w, size_t team, int32_t id);
+
 /* gs_queue_priority - the priority of waiting case id at tick t. */
 double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t);
 

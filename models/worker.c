@@ -31,6 +31,7 @@ static void start_worker(struct gs_world *w, int32_t i, double skill)
 	const struct gs_params *p = w->p;
 	w->w_skill[i] = (float)skill;
 	w->w_case[i] = -1;
+	w->w_visit[i] = 0;
 	w->w_status[i] = GS_W_PRESENT;
 	w->w_until[i] = GS_NEVER;
 	w->w_motivation[i] = (float)p->workforce.motivation_initial;
@@ -114,13 +115,20 @@ void gs_worker_sanction(struct gs_world *w, int32_t worker)
 		w->w_trust[worker] = (float)clip01(w->w_trust[worker] - 0.05 * pen);
 }
 
-/* The case in hand goes back to the queue (its work so far is kept). */
+/*
+ * The case in hand goes back to the queue (whoever takes it next makes a
+ * new offer, unless it was offered under service.visit_hours); with
+ * service.visit_hours, one that has had hours today waits between visits
+ * for the next day instead (a colleague takes it then if i is still away).
+ */
 static int drop_case(struct gs_world *w, int32_t i)
 {
 	int32_t id = w->w_case[i];
 	w->w_case[i] = -1;
 	if (id < 0)
 		return 0;
+	if (w->p->service.visit_hours > 0 && w->w_visit[i] > 0)
+		return gs_queue_hold(w, (size_t)w->w_team[i], id);
 	w->cases.rec[id].status = GS_CASE_QUEUED;
 	w->cases.rec[id].worker = -1;
 	return gs_queue_push(&w->queue[w->w_team[i]], id);

@@ -377,6 +377,26 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 			 w->tick, queued, active, in_queues, in_service);
 		return -1;
 	}
+	for (size_t t = 0; t < w->n_teams; t++) {
+		const struct gs_queue *q = &w->queue[t];
+		for (size_t i = 0; i < q->n_held; i++) {
+			int32_t id = q->held[i];
+			if (id < 0)
+				continue;
+			int32_t k = w->cases.rec[id].worker;
+			if (w->cases.rec[id].status != GS_CASE_ACTIVE || w->cases.rec[id].team != (int32_t)t ||
+			    (k >= 0 && w->w_case[k] == id)) {
+				snprintf(err, errlen, "tick %d: case %d held between visits by team %zu is not "
+					 "an active case of it out of hand", w->tick, id, t);
+				return -1;
+			}
+		}
+		if (q->n_due > q->n_held) {
+			snprintf(err, errlen, "tick %d: team %zu: %zu of %zu held cases due", w->tick, t,
+				 q->n_due, q->n_held);
+			return -1;
+		}
+	}
 	if (w->total_value != w->ended_contacted + open_contacted ||
 	    w->total_value + w->total_failure != w->ended_contacts + open_contacts) {
 		snprintf(err, errlen,
@@ -469,13 +489,16 @@ void gs_world_free(struct gs_world *w)
 	free(w->sched.cap);
 	free(w->cases.rec);
 	if (w->queue)
-		for (size_t t = 0; t < w->n_teams; t++)
+		for (size_t t = 0; t < w->n_teams; t++) {
 			free(w->queue[t].ids);
+			free(w->queue[t].held);
+		}
 	free(w->queue);
 	free(w->team);
 	free(w->w_team);
 	free(w->w_skill);
 	free(w->w_case);
+	free(w->w_visit);
 	free(w->w_status);
 	free(w->w_until);
 	free(w->w_motivation);
@@ -535,7 +558,8 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    !ALLOC(w->sched.ids, (size_t)w->n_ticks) || !ALLOC(w->sched.len, (size_t)w->n_ticks) ||
 	    !ALLOC(w->sched.cap, (size_t)w->n_ticks) || !ALLOC(w->queue, w->n_teams) ||
 	    !ALLOC(w->w_team, w->n_workers) || !ALLOC(w->w_skill, w->n_workers) ||
-	    !ALLOC(w->w_case, w->n_workers) || !ALLOC(w->w_status, w->n_workers) ||
+	    !ALLOC(w->w_case, w->n_workers) || !ALLOC(w->w_visit, w->n_workers) ||
+	    !ALLOC(w->w_status, w->n_workers) ||
 	    !ALLOC(w->w_until, w->n_workers) || !ALLOC(w->w_motivation, w->n_workers) ||
 	    !ALLOC(w->w_trust, w->n_workers) || !ALLOC(w->w_stress, w->n_workers) ||
 	    !ALLOC(w->w_competence, w->n_workers) || !ALLOC(w->w_cx, w->n_workers) ||

@@ -69,6 +69,8 @@ enum gs_case_flags {
 	GS_CF_RESOURCE = 16,    /* needs a unit of the downstream resource to close */
 	GS_CF_MANIPULATED = 32, /* its recorded time was corrected to meet the target */
 	GS_CF_PARKED = 64,      /* given a holding appointment: not worth working under payment by outcome */
+	GS_CF_OFFERED = 128,    /* its offer is made and sized: whoever takes it next continues the
+				 * work (set only with service.visit_hours) */
 };
 
 enum gs_worker_status { GS_W_PRESENT = 0, GS_W_SICK, GS_W_VACANT };
@@ -139,11 +141,19 @@ struct gs_cases {
 	struct gs_case *rec;  /* [cap] */
 };
 
-/* A team's queue of waiting cases. */
+/*
+ * A team's queue of waiting cases, and its cases between visits: cases that
+ * have had their day's service.visit_hours (status active, not in the queue
+ * and in no worker's hand), in the order they were held. The first n_due of
+ * them were held before today: their worker resumes them before taking a new
+ * case.
+ */
 struct gs_queue {
 	int32_t *ids;
 	size_t len, cap;
 	double contact_hours; /* [h] contact handling asked of the team this tick */
+	int32_t *held;        /* cases between visits, -1 for one resumed this tick */
+	size_t n_held, cap_held, n_due;
 };
 
 /* Flow counters of the current output interval. */
@@ -211,6 +221,7 @@ struct gs_world {
 	int32_t *w_team;
 	float *w_skill;           /* [0..1] */
 	int32_t *w_case;          /* case in hand, -1 if none */
+	double *w_visit;          /* [h] hours the case in hand has had today (service.visit_hours) */
 	uint8_t *w_status;        /* enum gs_worker_status */
 	int32_t *w_until;         /* tick a sick worker returns or a vacant post is filled */
 	float *w_motivation;      /* [0..1] intrinsic motivation */

@@ -1,11 +1,12 @@
 /*
  * test_casework.c - work and resolution: hours by skill, standardisation
  * and co-production; discretion; the cap on contact hours; idle hours;
- * system barriers.
+ * system barriers; time-slotted visits.
  */
 #include "testutil.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -401,6 +402,198 @@ static void test_barrier(void **state)
 	}
 }
 
+/*
+ * Time-slotted visits: one worker, 7 h a day, cases of exactly 6 h (one
+ * component of 6 h at skill 0.5, nothing saved). Runs the casework phase
+ * (and the closures) until every case has closed; done[k] is the tick case
+ * k closed at, hours[t] the casework hours of tick t.
+ */
+static void run_visits(double visit_hours, double tick_minutes, int n_cases, int32_t *done,
+		       double *hours, int32_t max_ticks)
+{
+	struct gs_params p;
+	work_params(&p, 10);
+	p.workforce.workers_per_team = 1;
+	p.simulation.tick = tick_minutes;
+	p.simulation.duration = max_ticks;
+	p.cls[0].hours_per_component = 6;
+	p.regime.discretion = 0;
+	p.service.coproduction = 0;
+	p.service.visit_hours = visit_hours;
+	p.workforce.skill_from_practice = 0;
+	struct gs_world *w = gs_world_alloc(&p, 9);
+	assert_non_null(w);
+	w->w_skill[0] = 0.5f;
+	int32_t id[4];
+	for (int k = 0; k < n_cases; k++) {
+		id[k] = queue_case(w, k, 1);
+		done[k] = -1;
+		assert_double_close(gs_casework_hours(w, k, 1, 0.5), 6, 1e-12);
+	}
+	int open = n_cases;
+	for (int32_t t = 0; t < max_ticks && open; t++) {
+		w->tick = t;
+		double before = w->tally.hours_casework;
+		assert_int_equal(gs_casework_phase(w), 0);
+		hours[t] = w->tally.hours_casework - before;
+		for (size_t i = 0; i < w->n_closures; i++)
+			for (int k = 0; k < n_cases; k++)
+				if (w->closures[i] == id[k]) {
+					done[k] = t;
+					open--;
+				}
+		assert_int_equal(gs_closure_phase(w), 0);
+		assert_check_ok(w);
+	}
+	assert_int_equal(open, 0);
+	assert_int_equal(w->queue[0].n_held, 0);
+	gs_world_free(w);
+}
+
+/*
+ * service.visit_hours = 2 in daily ticks: a 6-hour case takes three days
+ * (2 h a day), the worker idle the rest of each day; with no limit it is
+ * done the first day, as before.
+ */
+static void test_visits_daily(void **state)
+{
+	(void)state;
+	int32_t done[1];
+	double hours[10];
+	run_visits(2, 1440, 1, done, hours, 10);
+	assert_int_equal(done[0], 2);
+	for (int t = 0; t < 3; t++)
+		assert_double_close(hours[t], 2, 1e-6);
+	run_visits(0, 1440, 1, done, hours, 10);
+	assert_int_equal(done[0], 0);
+	assert_double_close(hours[0], 6, 1e-6);
+	/* a limit above a day's hours changes nothing */
+	run_visits(10, 1440, 1, done, hours, 10);
+	assert_int_equal(done[0], 0);
+}
+
+/*
+ * With a limit the worker moves on to another case the same day: two 6-hour
+ * cases get 2 h each a day and both close on the third day; with no limit
+ * the first closes the first day and the second the next.
+ */
+static void test_visits_second_case(void **state)
+{
+	(void)state;
+	int32_t done[2];
+	double hours[10];
+	run_visits(2, 1440, 2, done, hours, 10);
+	assert_int_equal(done[0], 2);
+	assert_int_equal(done[1], 2);
+	for (int t = 0; t < 3; t++)
+		assert_double_close(hours[t], 4, 1e-6);
+	run_visits(0, 1440, 2, done, hours, 10);
+	assert_int_equal(done[0], 0);
+	assert_int_equal(done[1], 1);
+	assert_double_close(hours[0], 7, 1e-6);
+	assert_double_close(hours[1], 5, 1e-6);
+}
+
+/*
+ * Ticks shorter than a day: the limit holds per day of 1440 minutes, over
+ * many ticks. In hourly ticks (7/24 h of work each) a 6-hour case with a
+ * limit of 2 h closes on the third day; without a limit on the first.
+ */
+static void test_visits_short_ticks(void **state)
+{
+	(void)state;
+	int32_t done[2];
+	double hours[200];
+	run_visits(2, 60, 1, done, hours, 200);
+	assert_true(done[0] >= 48 && done[0] < 72);
+	for (int day = 0; day < 3; day++) {
+		double sum = 0;
+		for (int t = 24 * day; t < 24 * (day + 1) && t <= done[0]; t++)
+			sum += hours[t];
+		assert_double_close(sum, 2, 1e-5);
+	}
+	run_visits(0, 60, 1, done, hours, 200);
+	assert_int_equal(done[0], (int32_t)ceil(6 / (7.0 / 24)) - 1);
+	/* two cases: 4 h a day go to them, both done on the third day */
+	run_visits(2, 60, 2, done, hours, 200);
+	assert_true(done[0] >= 48 && done[0] < 72);
+	assert_true(done[1] >= 48 && done[1] < 72);
+}
+
+/*
+ * A case resumed the next day keeps its offer: the components taken on
+ * (drawn with discretion), its hours (drawn with work_cv) and its clocks are
+ * not drawn again, whether its own worker resumes it or, with that worker
+ * away, a colleague takes it from the queue.
+ */
+static void test_visits_keep_offer(void **state)
+{
+	(void)state;
+	for (int away = 0; away < 2; away++) {
+		struct gs_params p;
+		work_params(&p, 40);
+		p.cls[0].hours_per_component = 6;
+		p.regime.discretion = 0.5;
+		p.service.work_cv = 0.5;
+		p.service.visit_hours = 1.5;
+		struct gs_world *w = gs_world_alloc(&p, 10);
+		assert_non_null(w);
+		int32_t id[8];
+		for (int k = 0; k < 8; k++)
+			id[k] = queue_case(w, k, 6);
+		assert_int_equal(gs_casework_phase(w), 0);
+		assert_int_equal(w->n_closures, 0);
+		/*
+		 * worker 0: four visits of 1.5 h and 1 h of a fifth case, in hand;
+		 * worker 1: the last three cases, then idle
+		 */
+		uint8_t addressed[8];
+		float left[8];
+		int32_t worker[8];
+		bool held[8];
+		for (int k = 0; k < 8; k++) {
+			const struct gs_case *r = &w->cases.rec[id[k]];
+			assert_int_equal(r->status, GS_CASE_ACTIVE);
+			assert_true(r->flags & GS_CF_OFFERED);
+			assert_true(r->addressed >= 1 && r->addressed <= 6);
+			addressed[k] = r->addressed;
+			left[k] = r->hours_left;
+			worker[k] = r->worker;
+			held[k] = w->w_case[r->worker] != id[k];
+			assert_int_equal(worker[k], k < 5 ? 0 : 1);
+			assert_int_equal(held[k], k != 4);
+		}
+		assert_int_equal(w->queue[0].len, 0);
+		assert_int_equal(w->queue[0].n_held, 7);
+		assert_double_close(w->tally.hours_casework, 7 + 4.5, 1e-6);
+		if (away)
+			w->w_status[0] = GS_W_SICK; /* worker 0's held cases go to worker 1 */
+		for (int32_t t = 1; t < 4; t++) {
+			w->tick = t;
+			assert_int_equal(gs_casework_phase(w), 0);
+			assert_check_ok(w);
+			for (int k = 0; k < 8; k++) {
+				const struct gs_case *r = &w->cases.rec[id[k]];
+				assert_int_equal(r->addressed, addressed[k]);
+				assert_int_equal(r->opened, 0);
+				assert_int_equal(r->rec_start, 0);
+				assert_true(r->hours_left <= left[k] + 1e-6);
+				/* at most a day's visit since yesterday */
+				assert_true(r->hours_left >= left[k] - 1.5 - 1e-5);
+				if (away && held[k] && r->status == GS_CASE_ACTIVE)
+					assert_int_equal(r->worker, 1);
+				if (away && !held[k]) /* in the hands of the worker away */
+					assert_double_close(r->hours_left, left[k], 0);
+				left[k] = r->hours_left;
+			}
+			if (!away)
+				for (int k = 0; k < 8; k++)
+					assert_int_equal(w->cases.rec[id[k]].worker, worker[k]);
+		}
+		gs_world_free(w);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +606,10 @@ int main(void)
 		cmocka_unit_test(test_contact_cap),
 		cmocka_unit_test(test_idle),
 		cmocka_unit_test(test_barrier),
+		cmocka_unit_test(test_visits_daily),
+		cmocka_unit_test(test_visits_second_case),
+		cmocka_unit_test(test_visits_short_ticks),
+		cmocka_unit_test(test_visits_keep_offer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

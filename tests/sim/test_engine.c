@@ -263,6 +263,68 @@ static void test_threads_inside_a_run(void **state)
 	free(one);
 }
 
+/*
+ * Time-slotted visits (service.visit_hours) in ticks of 6 hours, with sick
+ * leave: every tick conserves needs and cases (cases between visits are
+ * active, out of every queue and every worker's hand), cases are held
+ * between visits, and the ensemble is bit-identical with 1, 3 and 8 threads
+ * (8: threads inside each run, teams in parallel).
+ */
+static const char visits_ini[] =
+	"[simulation]\nseed = 7\nduration = 60d\ntick = 6h\n"
+	"[population]\ncitizens = 20000\n"
+	"[class.all]\nneed_rate = 4\ncomplexity_mean = 3\nhours_per_component = 3\n"
+	"[workforce]\nteams = 5\nworkers_per_team = 8\nsick_rate = 20\n"
+	"[service]\nvisit_hours = 1.5\nwork_cv = 0.5\n"
+	"[output]\ninterval = 5d\n"
+	"[arm.npm]\npreset = npm\n[arm.hls]\npreset = hls\n";
+
+struct visits_seen {
+	long ticks;
+	size_t held;
+};
+
+static int visits_hook(const struct gs_world *w, void *ctx)
+{
+	struct visits_seen *seen = ctx;
+	char err[512];
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	for (size_t t = 0; t < w->n_teams; t++)
+		seen->held += w->queue[t].n_held;
+	seen->ticks++;
+	return 0;
+}
+
+static void test_visits(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, visits_ini, NULL, 0), 0);
+	for (size_t a = 0; a < fx->sc.n_arms; a++) {
+		size_t n_time, n_bins;
+		struct gs_run_result r = alloc_result(&fx->sc.arm_params[a], &n_time, &n_bins);
+		struct visits_seen seen = {0};
+		assert_int_equal(gs_run(&fx->sc, a, 3, &r, visits_hook, &seen), 0);
+		assert_int_equal(seen.ticks, 240);
+		assert_true(seen.held > 1000);
+		free_result(&r);
+	}
+	size_t n_time, n_bins;
+	gs_run_shape(&fx->sc.arm_params[0], &n_time, &n_bins);
+	char *one = ensemble_file(fx, 1, "v1.h5", 7);
+	int threads[] = {3, 8};
+	for (int k = 0; k < 2; k++) {
+		char name[32];
+		snprintf(name, sizeof(name), "v%d.h5", threads[k]);
+		char *other = ensemble_file(fx, threads[k], name, 7);
+		assert_int_equal(count_differences(one, other, fx->sc.n_arms, n_time, n_bins), 0);
+		free(other);
+	}
+	free(one);
+}
+
 /* Arms share the citizens' exogenous streams: the same needs arise at the start in every arm. */
 static void test_common_random_numbers(void **state)
 {
@@ -342,6 +404,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_conservation_mechanisms_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads_bit_identical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads_inside_a_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_visits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_common_random_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_applies, setup, teardown),
 		cmocka_unit_test(test_phase_list),
