@@ -203,6 +203,14 @@ static int32_t next_case(struct gs_world *w, struct gs_queue *q, size_t *from, i
 	return -1;
 }
 
+bool gs_casework_between_visits(const struct gs_world *w, int32_t id)
+{
+	if (id < 0 || w->cases.rec[id].status != GS_CASE_ACTIVE)
+		return false;
+	int32_t k = w->cases.rec[id].worker;
+	return k < 0 || w->w_case[k] != id;
+}
+
 /* Does tick t start a day (days of 1440 minutes from the start of the run)? */
 static bool day_starts(const struct gs_world *w, int32_t t)
 {

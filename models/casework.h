@@ -47,4 +47,11 @@ int gs_casework_offer(struct gs_world *w, int32_t worker, int32_t id, int left);
  */
 double gs_resolve_probability(const struct gs_world *w, int32_t worker, bool known);
 
+/*
+ * gs_casework_between_visits - is case id active but in no worker's hand:
+ * it has had its visit for today (service.visit_hours) and waits for the
+ * next? Never with service.visit_hours = 0.
+ */
+bool gs_casework_between_visits(const struct gs_world *w, int32_t id);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "casework.h"
 #include "failure.h"
 #include "queue.h"
 #include "rng.h"
@@ -111,6 +112,13 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 		if (kind == GS_DUE_CHASE) {
 			if (w->cit[c].state != GS_NEED_IN_SERVICE)
 				continue;
+			if (gs_casework_between_visits(w, w->cit[c].case_of)) {
+				/* in care, the next visit booked: nothing to chase yet */
+				gs_failure_chase_due(w, c, t);
+				if (gs_citizen_reschedule(w, c))
+					return -1;
+				continue;
+			}
 			gs_contact_count(w, c, t);
 			w->tally.contacts_chasing++;
 			gs_trust_update(w, c, 0.3);

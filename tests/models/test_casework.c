@@ -1,7 +1,7 @@
 /*
  * test_casework.c - work and resolution: hours by skill, standardisation
  * and co-production; discretion; the cap on contact hours; idle hours;
- * system barriers; time-slotted visits.
+ * system barriers; time-slotted visits, and no chasing between them.
  */
 #include "testutil.h"
 
@@ -11,7 +11,9 @@
 #include <stdlib.h>
 
 #include "casework.h"
+#include "citizen.h"
 #include "closure.h"
+#include "contact.h"
 #include "queue.h"
 #include "worker.h"
 #include "world.h"
@@ -594,6 +596,56 @@ static void test_visits_keep_offer(void **state)
 	}
 }
 
+/*
+ * A citizen between visits has the next one booked and does not chase: one
+ * worker with 7 h takes four of five 6-hour cases at a 2-hour limit (three
+ * held between visits, the fourth in hand), the fifth waits. Every citizen
+ * is due to chase the next tick: only the one waiting in the queue and the
+ * one in hand chase; the three between visits have their chase put off.
+ */
+static void test_visits_no_chasing(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	work_params(&p, 10);
+	p.workforce.workers_per_team = 1;
+	p.cls[0].hours_per_component = 6;
+	p.regime.discretion = 0;
+	p.service.coproduction = 0;
+	p.service.contact_hours = 0;
+	p.service.visit_hours = 2;
+	p.workforce.skill_from_practice = 0;
+	p.population.abandon_probability = 0;
+	struct gs_world *w = gs_world_alloc(&p, 9);
+	assert_non_null(w);
+	w->w_skill[0] = 0.5f;
+	int32_t id[5];
+	for (int k = 0; k < 5; k++)
+		id[k] = queue_case(w, k, 1);
+	assert_int_equal(gs_casework_phase(w), 0);
+	for (int k = 0; k < 5; k++)
+		assert_int_equal(gs_casework_between_visits(w, id[k]), k < 3);
+	assert_int_equal(w->w_case[0], id[3]);
+	assert_int_equal(w->cases.rec[id[4]].status, GS_CASE_QUEUED);
+	for (int32_t c = 0; c < 5; c++) {
+		w->cit[c].due = 1;
+		w->cit[c].due_kind = GS_DUE_CHASE;
+		assert_int_equal(gs_citizen_reschedule(w, c), 0);
+	}
+	w->tick = 1;
+	assert_int_equal(gs_citizen_phase(w), 0);
+	assert_int_equal(gs_contact_phase(w), 0);
+	assert_double_close(w->tally.contacts_chasing, 2, 0);
+	for (int32_t c = 0; c < 5; c++) {
+		assert_int_equal(w->cit[c].due_kind, GS_DUE_CHASE);
+		assert_true(w->cit[c].due > 1);
+		assert_int_equal(w->cit[c].need_contacts, c < 3 ? 1 : 2);
+	}
+	assert_check_ok(w);
+	assert_false(gs_casework_between_visits(w, -1));
+	gs_world_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -610,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_visits_second_case),
 		cmocka_unit_test(test_visits_short_ticks),
 		cmocka_unit_test(test_visits_keep_offer),
+		cmocka_unit_test(test_visits_no_chasing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
