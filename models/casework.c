@@ -146,15 +146,8 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 
 static int push_waiting(struct gs_world *w, int32_t id)
 {
-	if (w->n_res_wait == w->cap_res_wait) {
-		size_t cap = w->cap_res_wait ? 2 * w->cap_res_wait : 64;
-		int32_t *g = realloc(w->res_wait, cap * sizeof(*g));
-		if (!g)
-			return -1;
-		w->res_wait = g;
-		w->cap_res_wait = cap;
-	}
-	w->res_wait[w->n_res_wait++] = id;
+	if (gs_ids_push(&w->res_wait, &w->n_res_wait, &w->cap_res_wait, id))
+		return -1;
 	w->cases.rec[id].status = GS_CASE_WAITING;
 	return 0;
 }

@@ -11,32 +11,14 @@
 
 int gs_queue_push(struct gs_queue *q, int32_t id)
 {
-	if (q->len == q->cap) {
-		size_t cap = q->cap ? 2 * q->cap : 64;
-		int32_t *g = realloc(q->ids, cap * sizeof(*g));
-		if (!g)
-			return -1;
-		q->ids = g;
-		q->cap = cap;
-	}
-	q->ids[q->len++] = id;
-	return 0;
+	return gs_ids_push(&q->ids, &q->len, &q->cap, id);
 }
 
 int gs_queue_hold(struct gs_world *w, size_t team, int32_t id)
 {
 	struct gs_queue *q = &w->queue[team];
 	w->cases.rec[id].flags |= GS_CF_OFFERED;
-	if (q->n_held == q->cap_held) {
-		size_t cap = q->cap_held ? 2 * q->cap_held : 64;
-		int32_t *g = realloc(q->held, cap * sizeof(*g));
-		if (!g)
-			return -1;
-		q->held = g;
-		q->cap_held = cap;
-	}
-	q->held[q->n_held++] = id;
-	return 0;
+	return gs_ids_push(&q->held, &q->n_held, &q->cap_held, id);
 }
 
 double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)

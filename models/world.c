@@ -446,17 +446,24 @@ int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 	return id;
 }
 
-int gs_closure_propose(struct gs_world *w, int32_t id)
+int gs_ids_push(int32_t **ids, size_t *len, size_t *cap, int32_t id)
 {
-	if (w->n_closures == w->cap_closures) {
-		size_t cap = w->cap_closures ? 2 * w->cap_closures : 256;
-		int32_t *g = realloc(w->closures, cap * sizeof(*g));
+	if (*len == *cap) {
+		size_t n = *cap ? 2 * *cap : 64;
+		int32_t *g = realloc(*ids, n * sizeof(*g));
 		if (!g)
 			return -1;
-		w->closures = g;
-		w->cap_closures = cap;
+		*ids = g;
+		*cap = n;
 	}
-	w->closures[w->n_closures++] = id;
+	(*ids)[(*len)++] = id;
+	return 0;
+}
+
+int gs_closure_propose(struct gs_world *w, int32_t id)
+{
+	if (gs_ids_push(&w->closures, &w->n_closures, &w->cap_closures, id))
+		return -1;
 	w->cases.rec[id].status = GS_CASE_CLOSING;
 	return 0;
 }

@@ -347,6 +347,12 @@ void gs_need_end(struct gs_world *w, int32_t c);
  */
 int gs_world_check(const struct gs_world *w, char *err, size_t errlen);
 
+/*
+ * gs_ids_push - append id to the growable array *ids of *len entries and
+ * room for *cap (doubled when full). Returns -1 if out of memory.
+ */
+int gs_ids_push(int32_t **ids, size_t *len, size_t *cap, int32_t id);
+
 /* gs_case_open - a new case for citizen c at team `team`; returns its id or -1. */
 int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team);
 
