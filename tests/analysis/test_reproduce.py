@@ -50,3 +50,26 @@ def test_command_line():
                          capture_output=True, text=True)
     assert out.returncode == 2
     assert "no experiment 'nosuch'" in out.stderr
+
+
+def _counts_in(path):
+    """{experiment: (within, total)} from the `N of M` column of a markdown table."""
+    import re
+    counts = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"\| `(\w+)` \|.*\| (\d+) of (\d+) \|\s*$", line)
+            if m:
+                counts[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    return counts
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/experiments/README.md"])
+def test_docs_count_the_reproduced_figures(doc):
+    """The tables of the docs say how many figures each experiment reproduces, as flagged."""
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    counts = _counts_in(os.path.join(root, doc))
+    assert sorted(counts) == sorted(e.name for e in reproduce.EXPERIMENTS)
+    for exp in reproduce.EXPERIMENTS:
+        flagged = sum(f.reproduced for f in exp.figures)
+        assert counts[exp.name] == (flagged, len(exp.figures)), exp.name
