@@ -1028,26 +1028,43 @@ static void test_reclassification_runs(void **state)
 
 /* ---- stewardship ---- */
 
+/*
+ * Paired runs with barriers `barrier` at the start: x[0] with neither
+ * erosion nor stewardship, x[1] with service.barrier_growth `growth` and
+ * regime.stewardship `stewardship`. Barriers stay put in x[0]; in x[1],
+ * the interval of tick t ends after t + 1 ticks of each, so they follow
+ * b -> (1 - (1 - b) kg) ks per tick.
+ */
+static void barrier_runs(struct run x[2], uint64_t seed, double barrier, double growth,
+			 double stewardship)
+{
+	for (int k = 0; k < 2; k++) {
+		struct gs_params p;
+		run_base(&p, 1500, 2, 2, 4);
+		p.service.barrier = barrier;
+		p.service.barrier_growth = k ? growth : 0;
+		p.regime.stewardship = k ? stewardship : 0;
+		run(&x[k], &p, seed, NULL, NULL);
+	}
+	double kg = exp(-growth / 365), ks = exp(-stewardship / 365), b = barrier;
+	for (size_t t = 0; t < x[0].n_time; t++) {
+		b = (1 - (1 - b) * kg) * ks;
+		assert_double_close(value(&x[0], GS_M_barrier_mean, t), barrier, 1e-12);
+		assert_double_close(value(&x[1], GS_M_barrier_mean, t), b, 1e-9);
+	}
+}
+
 /* Barriers fall by regime.stewardship per year, compounded every tick; none without it. */
 static void test_stewardship_barriers(void **state)
 {
 	(void)state;
 	for (size_t s = 0; s < N_SEEDS; s++) {
 		struct run x[2];
-		for (int k = 0; k < 2; k++) {
-			struct gs_params p;
-			run_base(&p, 1500, 2, 2, 4);
-			p.service.barrier = 0.2;
-			p.regime.stewardship = k ? 1 : 0;
-			run(&x[k], &p, seeds[s], NULL, NULL);
-		}
-		double keep = exp(-1.0 / 365);
-		for (size_t t = 0; t < x[0].n_time; t++) {
-			assert_double_close(value(&x[0], GS_M_barrier_mean, t), 0.2, 1e-12);
-			/* the interval of tick t ends after t + 1 ticks of stewardship */
-			assert_double_close(value(&x[1], GS_M_barrier_mean, t),
-					    0.2 * pow(keep, (double)(t + 1)), 1e-9);
-		}
+		barrier_runs(x, seeds[s], 0.2, 0, 1);
+		/* the closed form: 0.2 e^(-(t + 1) / 365) */
+		size_t end = x[1].n_time - 1;
+		assert_double_close(value(&x[1], GS_M_barrier_mean, end),
+				    0.2 * exp(-(double)(end + 1) / 365), 1e-9);
 		/*
 		 * fewer hand-off contacts per closure: the mean barrier over the
 		 * year is 0.2 x (1 - e^-1) = 0.126 against 0.2, ~37% fewer; ask
@@ -1075,19 +1092,11 @@ static void test_barrier_erosion_runs(void **state)
 	(void)state;
 	for (size_t s = 0; s < N_SEEDS; s++) {
 		struct run x[2];
-		for (int k = 0; k < 2; k++) {
-			struct gs_params p;
-			run_base(&p, 1500, 2, 2, 4);
-			p.service.barrier = 0.1;
-			p.service.barrier_growth = k ? 2 : 0;
-			run(&x[k], &p, seeds[s], NULL, NULL);
-		}
-		double keep = exp(-2.0 / 365);
-		for (size_t t = 0; t < x[0].n_time; t++) {
-			assert_double_close(value(&x[0], GS_M_barrier_mean, t), 0.1, 1e-12);
-			assert_double_close(value(&x[1], GS_M_barrier_mean, t),
-					    1 - 0.9 * pow(keep, (double)(t + 1)), 1e-9);
-		}
+		barrier_runs(x, seeds[s], 0.1, 2, 0);
+		/* the closed form: 1 - 0.9 e^(-2 (t + 1) / 365) */
+		size_t end = x[1].n_time - 1;
+		assert_double_close(value(&x[1], GS_M_barrier_mean, end),
+				    1 - 0.9 * exp(-2.0 * (double)(end + 1) / 365), 1e-9);
 		double m[2], h[2];
 		for (int k = 0; k < 2; k++) {
 			double closed = total(&x[k], GS_M_cases_closed);
