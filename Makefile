@@ -2,6 +2,7 @@
 #
 #   make            build build/govsim
 #   make check      build and run every test (installs missing packages first)
+#   make golden     every scenario's results against tests/golden/reference (1 and 2 threads)
 #   make demo       run the default scenario and print its comparison
 #   make sanitize   run the test suite under AddressSanitizer + UBSan
 #   make docs       regenerate docs/parameters.md and docs/metrics.md
@@ -36,7 +37,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
-.PHONY: all check test-c test-py demo sanitize docs deps clean ablation bench reproduce
+.PHONY: all check test-c test-py golden golden-update demo sanitize docs deps clean ablation bench reproduce
 
 all: $(BUILD)/govsim
 
@@ -80,7 +81,7 @@ deps:
 # The test command of README.md and .ci/run.
 check: deps
 	$(MAKE) all $(TEST_BIN)
-	$(MAKE) test-c test-py
+	$(MAKE) test-c test-py golden
 
 test-c: $(BUILD)/govsim $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
@@ -89,6 +90,14 @@ test-c: $(BUILD)/govsim $(TEST_BIN)
 
 test-py: $(BUILD)/govsim
 	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/analysis
+
+# Results guarded: a change that moves any scenario's output updates the
+# reference (make golden-update) in the same commit, with the reason.
+golden: $(BUILD)/govsim
+	/usr/bin/python3 tests/golden/golden.py --govsim $(BUILD)/govsim --threads 1,2
+
+golden-update: $(BUILD)/govsim
+	/usr/bin/python3 tests/golden/golden.py --govsim $(BUILD)/govsim --threads 1,2 --update
 
 demo: deps
 	$(MAKE) all
