@@ -19,16 +19,17 @@ OPT     ?= -O2 -g
 CFLAGS  ?=
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhdf5_serial_hl
-ALL_CFLAGS  = $(CSTD) $(OPT) $(CFLAGS) -I. -Isim -Imodels $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L
+ALL_CFLAGS  = $(CSTD) $(OPT) $(CFLAGS) -I. $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L
 LDLIBS  = $(PKG_LIBS) -lm
 BUILD  ?= build
 
 GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
-LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
+LAYERS  := sim/core models sim/plan sim/engine sim/io sim/app
+LIB_SRC := $(filter-out sim/app/main.c,$(foreach d,$(LAYERS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-HDRS    := $(wildcard sim/*.h sim/*.def models/*.h)
-TEST_SRC := $(wildcard tests/sim/test_*.c tests/models/test_*.c)
+HDRS    := $(foreach d,$(LAYERS),$(wildcard $(d)/*.h $(d)/*.def))
+TEST_SRC := $(foreach d,$(LAYERS),$(wildcard tests/$(d)/test_*.c))
 BENCH   := scenarios/bench/small.ini scenarios/bench/medium.ini scenarios/bench/large.ini
 TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
 TEST_COMMON := tests/testutil.c
@@ -46,7 +47,7 @@ $(BUILD)/%.o: %.c $(HDRS)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # provenance.o records the build: rebuild it whenever the revision or flags change
-$(BUILD)/sim/provenance.o: sim/provenance.c sim/provenance.h $(BUILD)/.buildinfo
+$(BUILD)/sim/core/provenance.o: sim/core/provenance.c sim/core/provenance.h $(BUILD)/.buildinfo
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DGS_GIT_REV='"$(GIT_REV)"' \
 		-DGS_BUILD_CFLAGS='"$(strip $(CSTD) $(OPT) $(CFLAGS))"' -c $< -o $@
@@ -61,7 +62,7 @@ $(BUILD)/libgovsim.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/govsim: $(BUILD)/sim/main.o $(BUILD)/libgovsim.a
+$(BUILD)/govsim: $(BUILD)/sim/app/main.o $(BUILD)/libgovsim.a
 	$(CC) $(CSTD) $(OPT) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(TEST_COMMON) tests/testutil.h $(BUILD)/libgovsim.a $(HDRS)

@@ -9,7 +9,7 @@
     >>> provenance("out/default.h5")["parameters"]["hls"]["service.time_target"]
     '10d'
 
-Whole-run values follow the comparison table of `govsim run` (sim/report.c):
+Whole-run values follow the comparison table of `govsim run` (sim/app/report.c):
 flows are summed over time; shares and means are weighted by their
 denominators (``within_target_recorded`` by ``cases_measured``,
 ``within_target_true`` by the needs that ended after reaching the service,
@@ -47,7 +47,7 @@ __all__ = [
     "parse_duration", "time_target", "GovsimFileError", "OUTCOMES",
 ]
 
-# The rows of the comparison table `govsim run` prints (GS_SUMMARIES in sim/report.h):
+# The rows of the comparison table `govsim run` prints (GS_SUMMARIES in sim/app/report.h):
 # (summary name, label, printf format of its numbers).
 OUTCOMES = [
     ("needs_met", "needs met", "%.0f"),

@@ -3,7 +3,7 @@
  * work, resolving components, premature closure, rationing under payment
  * by outcome, time-slotted visits.
  */
-#include "casework.h"
+#include "models/casework.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,10 +11,10 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "queue.h"
-#include "regime.h"
-#include "rng.h"
-#include "worker.h"
+#include "models/queue.h"
+#include "models/regime.h"
+#include "sim/core/rng.h"
+#include "models/worker.h"
 
 double gs_casework_hours(const struct gs_world *w, int32_t c, int n, double skill)
 {

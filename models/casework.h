@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "world.h"
+#include "models/world.h"
 
 /*
  * gs_casework_phase - every team's present workers spend this tick's hours:

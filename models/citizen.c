@@ -12,7 +12,7 @@
  * the same in every arm (common random numbers). A need arriving while one
  * is open adds a component to it.
  */
-#include "citizen.h"
+#include "models/citizen.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "rng.h"
+#include "sim/core/rng.h"
 
 static double clip01(double x)
 {

@@ -4,7 +4,7 @@
 #ifndef GS_CITIZEN_H
 #define GS_CITIZEN_H
 
-#include "world.h"
+#include "models/world.h"
 
 /* gs_citizens_init - draw every citizen's class, strengths and trust, and schedule its first need. */
 int gs_citizens_init(struct gs_world *w);

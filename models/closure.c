@@ -2,18 +2,18 @@
  * closure.c - closing cases: the two clocks, needs met or bounced,
  * contacts brought by system barriers, payments.
  */
-#include "closure.h"
+#include "models/closure.h"
 
 #include <math.h>
 
 #include <gsl/gsl_randist.h>
 
-#include "citizen.h"
-#include "contact.h"
-#include "failure.h"
-#include "recording.h"
-#include "rng.h"
-#include "worker.h"
+#include "models/citizen.h"
+#include "models/contact.h"
+#include "models/failure.h"
+#include "models/recording.h"
+#include "sim/core/rng.h"
+#include "models/worker.h"
 
 static void need_met(struct gs_world *w, int32_t c, int32_t t)
 {

@@ -4,7 +4,7 @@
 #ifndef GS_CLOSURE_H
 #define GS_CLOSURE_H
 
-#include "world.h"
+#include "models/world.h"
 
 /*
  * gs_closure_phase - apply this tick's closures in the order proposed.

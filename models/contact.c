@@ -2,17 +2,17 @@
  * contact.c - contacts: value and failure demand, opening cases, triage,
  * and chasing of waiting cases.
  */
-#include "contact.h"
+#include "models/contact.h"
 
 #include <math.h>
 #include <stdbool.h>
 
 #include <gsl/gsl_randist.h>
 
-#include "casework.h"
-#include "failure.h"
-#include "queue.h"
-#include "rng.h"
+#include "models/casework.h"
+#include "models/failure.h"
+#include "models/queue.h"
+#include "sim/core/rng.h"
 
 /* A citizen chasing a waiting case may give up on the service. */
 static bool gives_up(struct gs_world *w, int32_t c, int32_t t)

@@ -4,7 +4,7 @@
 #ifndef GS_CONTACT_H
 #define GS_CONTACT_H
 
-#include "world.h"
+#include "models/world.h"
 
 /*
  * gs_contact_phase - apply this tick's proposed contacts in citizen order.

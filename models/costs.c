@@ -1,9 +1,9 @@
 /*
  * costs.c - hours by use and costs.
  */
-#include "costs.h"
+#include "models/costs.h"
 
-#include "worker.h"
+#include "models/worker.h"
 
 int gs_cost_phase(struct gs_world *w)
 {

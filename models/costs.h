@@ -4,7 +4,7 @@
 #ifndef GS_COSTS_H
 #define GS_COSTS_H
 
-#include "world.h"
+#include "models/world.h"
 
 /*
  * gs_cost_phase - this tick's hours by use and costs: every worker in post

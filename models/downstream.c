@@ -1,7 +1,7 @@
 /*
  * downstream.c - allocation of the downstream resource.
  */
-#include "downstream.h"
+#include "models/downstream.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -9,9 +9,9 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "queue.h"
-#include "regime.h"
-#include "rng.h"
+#include "models/queue.h"
+#include "models/regime.h"
+#include "sim/core/rng.h"
 
 int gs_downstream_phase(struct gs_world *w)
 {

@@ -5,7 +5,7 @@
 #ifndef GS_DOWNSTREAM_H
 #define GS_DOWNSTREAM_H
 
-#include "world.h"
+#include "models/world.h"
 
 /*
  * gs_downstream_phase - units whose stay ends this tick are freed; free

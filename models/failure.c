@@ -1,15 +1,15 @@
 /*
  * failure.c - chasing, coming back, hand-offs: the contacts that failure causes.
  */
-#include "failure.h"
+#include "models/failure.h"
 
 #include <math.h>
 
 #include <gsl/gsl_randist.h>
 
-#include "citizen.h"
-#include "contact.h"
-#include "rng.h"
+#include "models/citizen.h"
+#include "models/contact.h"
+#include "sim/core/rng.h"
 
 static int32_t later(int32_t t, double dt)
 {

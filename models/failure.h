@@ -7,7 +7,7 @@
 #ifndef GS_FAILURE_H
 #define GS_FAILURE_H
 
-#include "world.h"
+#include "models/world.h"
 
 /*
  * gs_failure_chase_due - c, whose case opened or who chased at tick t, will

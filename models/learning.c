@@ -1,9 +1,9 @@
 /*
  * learning.c - learning cycles: skill and shared know-how from protected time.
  */
-#include "learning.h"
+#include "models/learning.h"
 
-#include "worker.h"
+#include "models/worker.h"
 
 int gs_learning_phase(struct gs_world *w)
 {

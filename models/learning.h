@@ -5,7 +5,7 @@
 #ifndef GS_LEARNING_H
 #define GS_LEARNING_H
 
-#include "world.h"
+#include "models/world.h"
 
 /*
  * gs_learning_phase - each present worker's learning hours h = paid hours x

@@ -2,11 +2,11 @@
  * manager.c - review periods, pressure, target ratchet, erosion of the
  * process (barriers growing back) and stewardship.
  */
-#include "manager.h"
+#include "models/manager.h"
 
 #include <math.h>
 
-#include "regime.h"
+#include "models/regime.h"
 
 int gs_manager_phase(struct gs_world *w)
 {

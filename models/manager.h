@@ -13,7 +13,7 @@
 #ifndef GS_MANAGER_H
 #define GS_MANAGER_H
 
-#include "world.h"
+#include "models/world.h"
 
 int gs_manager_phase(struct gs_world *w);
 

@@ -2,14 +2,14 @@
  * measure.c - metrics of an output interval: flows from the tallies,
  * stocks from a census of citizens and workers.
  */
-#include "measure.h"
+#include "models/measure.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics.h"
+#include "sim/core/metrics.h"
 
 static double ratio(double a, double b)
 {

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "world.h"
+#include "models/world.h"
 
 /*
  * gs_measure_interval - write every metric of the interval that ends now

@@ -2,12 +2,12 @@
  * queue.c - priorities of waiting cases and the order in which workers
  * take them.
  */
-#include "queue.h"
+#include "models/queue.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "regime.h"
+#include "models/regime.h"
 
 int gs_queue_push(struct gs_queue *q, int32_t id)
 {

@@ -13,7 +13,7 @@
 #ifndef GS_QUEUE_H
 #define GS_QUEUE_H
 
-#include "world.h"
+#include "models/world.h"
 
 /* gs_queue_push - append case id to queue q. Returns -1 if out of memory. */
 int gs_queue_push(struct gs_queue *q, int32_t id);

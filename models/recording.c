@@ -1,13 +1,13 @@
 /*
  * recording.c - record correction and audit.
  */
-#include "recording.h"
+#include "models/recording.h"
 
 #include <math.h>
 
-#include "regime.h"
-#include "rng.h"
-#include "worker.h"
+#include "models/regime.h"
+#include "sim/core/rng.h"
+#include "models/worker.h"
 
 int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 {

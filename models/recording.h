@@ -5,7 +5,7 @@
 #ifndef GS_RECORDING_H
 #define GS_RECORDING_H
 
-#include "world.h"
+#include "models/world.h"
 
 /*
  * gs_record_closure - the recorded time to close [ticks] of case id,

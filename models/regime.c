@@ -2,14 +2,14 @@
  * regime.c - the regime presets. Each sets every regime.* parameter (a
  * test checks it), so a preset is a complete point in regime space.
  */
-#include "regime.h"
+#include "models/regime.h"
 
 #include <string.h>
 
-#include "casework.h"
-#include "manager.h"
-#include "queue.h"
-#include "worker.h"
+#include "models/casework.h"
+#include "models/manager.h"
+#include "models/queue.h"
+#include "models/worker.h"
 
 const struct gs_regime_rules gs_regime_general = {
 	"general", gs_queue_priority, gs_casework_offer, gs_gaming, gs_manager_review,

@@ -1,11 +1,11 @@
 /*
  * triage.c - reclassification of measured cases about to breach.
  */
-#include "triage.h"
+#include "models/triage.h"
 
-#include "regime.h"
-#include "rng.h"
-#include "worker.h"
+#include "models/regime.h"
+#include "sim/core/rng.h"
+#include "models/worker.h"
 
 int gs_triage_phase(struct gs_world *w)
 {

@@ -4,7 +4,7 @@
 #ifndef GS_TRIAGE_H
 #define GS_TRIAGE_H
 
-#include "world.h"
+#include "models/world.h"
 
 /*
  * gs_triage_phase - a measured case still waiting when three quarters of

@@ -11,15 +11,15 @@
  * (Karasek's demand-control model), and recovers with slack. Sick-leave and
  * leaving hazards rise with stress, leaving also with low motivation.
  */
-#include "worker.h"
+#include "models/worker.h"
 
 #include <math.h>
 #include <stdlib.h>
 
 #include <gsl/gsl_randist.h>
 
-#include "queue.h"
-#include "rng.h"
+#include "models/queue.h"
+#include "sim/core/rng.h"
 
 static double clip01(double x)
 {

@@ -5,7 +5,7 @@
 #ifndef GS_WORKER_H
 #define GS_WORKER_H
 
-#include "world.h"
+#include "models/world.h"
 
 /* gs_workers_init - place workers in teams and draw their skill; everyone starts present. */
 int gs_workers_init(struct gs_world *w);

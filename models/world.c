@@ -2,7 +2,7 @@
  * world.c - allocation of a run's world, the event scheduler, the case
  * pool, and the closed forms of severity and wellbeing.
  */
-#include "world.h"
+#include "models/world.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -13,10 +13,10 @@
 #include <omp.h>
 #endif
 
-#include "citizen.h"
-#include "regime.h"
-#include "rng.h"
-#include "worker.h"
+#include "models/citizen.h"
+#include "models/regime.h"
+#include "sim/core/rng.h"
+#include "models/worker.h"
 
 #define ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof(*(ptr))))
 

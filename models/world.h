@@ -17,7 +17,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "params.h"
+#include "sim/core/params.h"
 
 #define GS_NEVER INT32_MAX
 

@@ -1,6 +1,6 @@
 """The HDF5 result file as xarray (h5netcdf), h5py and netCDF-C see it.
 
-The file is the small ensemble of tests/sim/test_output.c, written by
+The file is the small ensemble of tests/sim/io/test_output.c, written by
 `test_output --write PATH` (binary from $GOVSIM_TEST_OUTPUT, default
 build/tests/sim/test_output): arms "baseline" and "systems-thinking", two
 replications each, 5 output intervals ending at days 1..5, bin edges 0, 10,
@@ -33,14 +33,14 @@ PROVENANCE_ATTRS = [
 
 
 def metric_table():
-    """(name, units) of every metric, in the order of sim/metrics.def."""
-    text = (ROOT / "sim" / "metrics.def").read_text()
+    """(name, units) of every metric, in the order of sim/core/metrics.def."""
+    text = (ROOT / "sim" / "core" / "metrics.def").read_text()
     return re.findall(r'^GS_METRIC\((\w+), "([^"]*)"', text, re.M)
 
 
 def class_metric_table():
-    """(name, units) of every per-class metric, in the order of sim/metrics.def."""
-    text = (ROOT / "sim" / "metrics.def").read_text()
+    """(name, units) of every per-class metric, in the order of sim/core/metrics.def."""
+    text = (ROOT / "sim" / "core" / "metrics.def").read_text()
     return re.findall(r'^GS_CLASS_METRIC\((\w+), "([^"]*)"', text, re.M)
 
 

@@ -27,9 +27,9 @@
 #include <gsl/gsl_errno.h>
 #include <omp.h>
 
-#include "engine.h"
-#include "scenario.h"
-#include "world.h"
+#include "sim/engine/engine.h"
+#include "sim/plan/scenario.h"
+#include "models/world.h"
 
 struct measure {
 	double wall;        /* [s] */

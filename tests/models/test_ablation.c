@@ -6,7 +6,7 @@
  * with that one switch off (the same seeds): the run completes with
  * conservation at every tick, the metrics the mechanism drives move the
  * way the table below says, and the service keeps running. A switch added
- * to sim/params.def without an expectation here fails the test.
+ * to sim/core/params.def without an expectation here fails the test.
  */
 #include "testutil.h"
 
@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "metrics.h"
-#include "params.h"
-#include "scenario.h"
-#include "world.h"
+#include "sim/engine/engine.h"
+#include "sim/core/metrics.h"
+#include "sim/core/params.h"
+#include "sim/plan/scenario.h"
+#include "models/world.h"
 
 /*
  * An npm-like arm, loaded enough that targets bite (time target 2 days)

@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "casework.h"
-#include "citizen.h"
-#include "closure.h"
-#include "contact.h"
-#include "queue.h"
-#include "worker.h"
-#include "world.h"
+#include "models/casework.h"
+#include "models/citizen.h"
+#include "models/closure.h"
+#include "models/contact.h"
+#include "models/queue.h"
+#include "models/worker.h"
+#include "models/world.h"
 
 /* One team of two workers with 7 h a day, ticks of a day, no needs of their own. */
 static void work_params(struct gs_params *p, int64_t citizens)

@@ -11,15 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "casework.h"
-#include "citizen.h"
-#include "closure.h"
-#include "contact.h"
-#include "manager.h"
-#include "queue.h"
-#include "regime.h"
-#include "worker.h"
-#include "world.h"
+#include "models/casework.h"
+#include "models/citizen.h"
+#include "models/closure.h"
+#include "models/contact.h"
+#include "models/manager.h"
+#include "models/queue.h"
+#include "models/regime.h"
+#include "models/worker.h"
+#include "models/world.h"
 
 static void small_params(struct gs_params *p, int64_t citizens)
 {

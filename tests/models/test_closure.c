@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "casework.h"
-#include "citizen.h"
-#include "closure.h"
-#include "contact.h"
-#include "queue.h"
-#include "world.h"
+#include "models/casework.h"
+#include "models/citizen.h"
+#include "models/closure.h"
+#include "models/contact.h"
+#include "models/queue.h"
+#include "models/world.h"
 
 /* Ticks of a day; time target 10 ticks; histograms of 10 bins of 2 ticks. */
 static void close_params(struct gs_params *p, int64_t citizens)

@@ -23,11 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "metrics.h"
-#include "regime.h"
-#include "scenario.h"
-#include "world.h"
+#include "sim/engine/engine.h"
+#include "sim/core/metrics.h"
+#include "models/regime.h"
+#include "sim/plan/scenario.h"
+#include "models/world.h"
 
 /* Two classes, one needing a scarce downstream resource; a short target so that gaming has room. */
 static const char base_ini[] =

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "manager.h"
-#include "world.h"
+#include "models/manager.h"
+#include "models/world.h"
 
 static struct gs_world *manager_world(struct gs_params *p, double level, double ratchet)
 {

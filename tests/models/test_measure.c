@@ -10,15 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "casework.h"
-#include "citizen.h"
-#include "closure.h"
-#include "contact.h"
-#include "manager.h"
-#include "measure.h"
-#include "metrics.h"
-#include "worker.h"
-#include "world.h"
+#include "models/casework.h"
+#include "models/citizen.h"
+#include "models/closure.h"
+#include "models/contact.h"
+#include "models/manager.h"
+#include "models/measure.h"
+#include "sim/core/metrics.h"
+#include "models/worker.h"
+#include "models/world.h"
 
 static int cmp_float(const void *a, const void *b)
 {

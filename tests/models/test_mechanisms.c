@@ -18,19 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "casework.h"
-#include "citizen.h"
-#include "closure.h"
-#include "contact.h"
-#include "downstream.h"
-#include "engine.h"
-#include "metrics.h"
-#include "queue.h"
-#include "recording.h"
-#include "scenario.h"
-#include "triage.h"
-#include "worker.h"
-#include "world.h"
+#include "models/casework.h"
+#include "models/citizen.h"
+#include "models/closure.h"
+#include "models/contact.h"
+#include "models/downstream.h"
+#include "sim/engine/engine.h"
+#include "sim/core/metrics.h"
+#include "models/queue.h"
+#include "models/recording.h"
+#include "sim/plan/scenario.h"
+#include "models/triage.h"
+#include "models/worker.h"
+#include "models/world.h"
 
 static const uint64_t seeds[] = {3, 4};
 #define N_SEEDS (sizeof(seeds) / sizeof(seeds[0]))

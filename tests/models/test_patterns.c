@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "metrics.h"
-#include "scenario.h"
+#include "sim/engine/engine.h"
+#include "sim/core/metrics.h"
+#include "sim/plan/scenario.h"
 
 /* Every run of a scenario's arms x replications. */
 struct ens {

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "queue.h"
-#include "world.h"
+#include "models/queue.h"
+#include "models/world.h"
 
 /* One team, no spontaneous needs, every queue weight off unless a test sets it. */
 static void queue_params(struct gs_params *p)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "params.h"
-#include "regime.h"
+#include "sim/core/params.h"
+#include "models/regime.h"
 
 static size_t n_presets(void)
 {

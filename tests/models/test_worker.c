@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "casework.h"
-#include "queue.h"
-#include "costs.h"
-#include "worker.h"
-#include "world.h"
+#include "models/casework.h"
+#include "models/queue.h"
+#include "models/costs.h"
+#include "models/worker.h"
+#include "models/world.h"
 
 /* Two teams of three workers, 7 paid hours a day. */
 static void worker_params(struct gs_params *p)

@@ -1,0 +1,41 @@
+/*
+ * rng.c - Philox4x32-10 as a gsl_rng, addressed by (seed, entity, tick, purpose).
+ */
+#include "sim/core/rng.h"
+
+#include <Random123/philox.h>
+#include <Random123/gsl_microrng.h>
+
+/*
+ * GSL_MICRORNG defines the gsl_rng type and a reset function. Its state's
+ * last counter word counts the draws since the last reset, so addresses use
+ * the first three words: (entity, tick, purpose).
+ */
+GSL_MICRORNG(gs_philox, philox4x32);
+
+gsl_rng *gs_rng_alloc(void)
+{
+	return gsl_rng_alloc(gsl_rng_gs_philox);
+}
+
+void gs_rng_at(gsl_rng *r, uint64_t seed, uint32_t entity, uint32_t tick,
+	       enum gs_rng_purpose purpose)
+{
+	philox4x32_ctr_t c = {{entity, tick, (uint32_t)purpose, 0}};
+	philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+	gs_philox_reset(r, c, k);
+}
+
+uint64_t gs_rng_derive(uint64_t seed, uint64_t index)
+{
+	philox4x32_ctr_t c = {{(uint32_t)index, (uint32_t)(index >> 32), GS_RNG_SEED, 0}};
+	philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+	philox4x32_ctr_t out = philox4x32(c, k);
+	return ((uint64_t)out.v[0] << 32 | out.v[1]) & ((UINT64_C(1) << 53) - 1);
+}
+
+double gs_rng_uniform53(gsl_rng *r)
+{
+	uint64_t hi = gsl_rng_get(r) >> 5, lo = gsl_rng_get(r) >> 6;
+	return ((double)(hi << 26 | lo) + 0.5) / 9007199254740992.0;
+}

@@ -1,0 +1,109 @@
+/*
+ * output.h - the HDF5 result file. This module is the only one that
+ * includes hdf5.h.
+ *
+ * Layout (docs/output.md has the full table):
+ *   /time                 (time)      end of each output interval, units "days"
+ *   /run                  (run)       0..n_runs-1; run = arm * replications + replication
+ *   /arm                  (run)       arm name (variable-length UTF-8 string)
+ *   /replication          (run)       0-based replication number
+ *   /seed                 (run)       the run's seed
+ *   /class                (class)     demand class name (variable-length UTF-8 string)
+ *   /<metric>             (run, time) one per metric of metrics.def; attrs units, description
+ *   /<metric>_by_class    (run, class, time) one per class metric of metrics.def; same attrs
+ *   /bin                  (bin)       lower edge of each histogram bin [days]
+ *   /bin_edges            (bin_edge)  every bin edge [days]; /bin_edge is the bare dimension
+ *   /time_to_close_recorded_hist, /time_to_close_true_hist   (run, bin)
+ *   /provenance           group: attributes, /provenance/scenario (text),
+ *                         /provenance/parameters/<arm> (one attribute per parameter)
+ * Root attributes repeat the key provenance (govsim_version, git_revision, seed, ...).
+ *
+ * HDF5 is used serially: call these functions from one thread at a time.
+ * gs_output_create rejects n_runs that are not a multiple of n_arms, arm
+ * names containing '/', and an ensemble without classes (n_classes == 0).
+ */
+#ifndef GS_OUTPUT_H
+#define GS_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sim/engine/results.h"
+
+struct gs_output;
+
+/*
+ * gs_output_create - create the file at path (truncating it) with every
+ * dataset sized for meta, and write coordinates and provenance. Returns 0,
+ * or -1 with a message in err.
+ */
+int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
+		     struct gs_output **out, char *err, size_t errlen);
+
+/*
+ * gs_output_resume - reopen the partial file at path, written for the same
+ * scenario text, parameters and shape as meta, to complete it: done[run]
+ * (n_runs entries) tells which runs it already holds. Returns 0, or -1 with
+ * a message saying what differs.
+ */
+int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
+		     struct gs_output **out, unsigned char *done, char *err, size_t errlen);
+
+/* gs_output_write_run - write run number `run` (its row of every dataset), marked done. */
+int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_result *r,
+			char *err, size_t errlen);
+
+/* gs_output_close - flush and close; frees out. Returns 0 or -1 with a message. */
+int gs_output_close(struct gs_output *out, char *err, size_t errlen);
+
+/* gs_output_abort - close without caring about errors (the caller deletes the file). */
+void gs_output_abort(struct gs_output *out);
+
+/*
+ * gs_output_info - print the provenance and a short summary (per arm: runs,
+ * mean over runs and time of a few key metrics) of a result file to f.
+ * Returns 0, or -1 with a message in err naming the file and what is wrong.
+ */
+int gs_output_info(const char *path, FILE *f, char *err, size_t errlen);
+
+/*
+ * gs_output_read_series - read row `run` of the 2-D dataset `name` (a
+ * metric: n_time values; a histogram: n_bins values) into buf. Returns the number of values read, or -1
+ * with a message in err. Used by tests and by comparisons from a file.
+ */
+long gs_output_read_series(const char *path, const char *name, size_t run, double *buf,
+			   size_t n, char *err, size_t errlen);
+
+/*
+ * gs_output_read_class_series - read the n_time values of run `run`, class
+ * index cls of the 3-D dataset `name` (a class metric, "<metric>_by_class")
+ * into buf. Returns the number of values read, or -1 with a message in err
+ * (no such dataset, not 3-D, run or class out of range, n too small).
+ */
+long gs_output_read_class_series(const char *path, const char *name, size_t run, size_t cls,
+				 double *buf, size_t n, char *err, size_t errlen);
+
+/*
+ * A result file open for reading blocks of runs (govsim compare):
+ * gs_output_reader_open checks that it is a govsim file and reads its shape;
+ * _vector reads a per-run (or other 1-D) numeric dataset of n values;
+ * _strings a per-run string dataset (each string malloc'd); _block runs
+ * r0..r0+nr-1 of a (run, time) dataset into buf (nr x n_time). All return
+ * 0, or -1 with a message naming the file and dataset.
+ */
+struct gs_output_reader;
+int gs_output_reader_open(const char *path, struct gs_output_reader **rd, char *err, size_t errlen);
+size_t gs_output_reader_runs(const struct gs_output_reader *rd);
+size_t gs_output_reader_times(const struct gs_output_reader *rd);
+int gs_output_reader_vector(struct gs_output_reader *rd, const char *name, double *buf, size_t n,
+			    char *err, size_t errlen);
+int gs_output_reader_strings(struct gs_output_reader *rd, const char *name, char **out, size_t n,
+			     char *err, size_t errlen);
+int gs_output_reader_block(struct gs_output_reader *rd, const char *name, size_t r0, size_t nr,
+			   double *buf, char *err, size_t errlen);
+void gs_output_reader_close(struct gs_output_reader *rd);
+
+/* gs_output_library_version - "HDF5 x.y.z" of the library linked. */
+const char *gs_output_library_version(void);
+
+#endif

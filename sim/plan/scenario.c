@@ -1,0 +1,831 @@
+/*
+ * scenario.c - reading scenario files (inih) and resolving them into the
+ * parameters of each arm.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "sim/plan/scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "models/regime.h"
+
+#define MAX_INCLUDE_DEPTH 16
+#define LINE_MAX_CHARS 196 /* inih's line buffer is 200 bytes */
+#define GS_STR2(x) #x
+#define GS_STR(x) GS_STR2(x)
+
+/* What the inih callbacks need while one file is read. */
+struct reader {
+	struct gs_scenario *sc;
+	struct gs_diag *diag;
+	const char *file;   /* name for messages (owned by sc->files) */
+	const char *pos;    /* next unread character of the file's text */
+	int line;           /* number of the line last handed to inih */
+	int depth;
+	char **stack;       /* real paths of the files being read, for cycles */
+	bool section_ok;    /* the current section header was valid (else reported) */
+};
+
+static int read_file(struct gs_scenario *sc, const char *path, const char *shown,
+		     struct gs_diag *diag, int depth, char **stack, const char *from_file,
+		     int from_line);
+
+static char *xstrdup(const char *s)
+{
+	char *d = malloc(strlen(s) + 1);
+	if (d)
+		strcpy(d, s);
+	return d;
+}
+
+static void *grow(void *arr, size_t n, size_t size)
+{
+	/* room for element n: capacities are powers of two */
+	if (n && (n & (n - 1)))
+		return arr;
+	return realloc(arr, (n ? 2 * n : 1) * size);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? 2 * cap : 8192;
+			char *g = realloc(buf, cap);
+			if (!g)
+				goto fail;
+			buf = g;
+		}
+		size_t got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f))
+		goto fail;
+	fclose(f);
+	buf[len] = 0;
+	return buf;
+fail:
+	free(buf);
+	fclose(f);
+	return NULL;
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s || strlen(s) >= GS_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
+/* The sections of the parameter table other than "class", NULL-terminated. */
+static const char **param_sections(size_t *n)
+{
+	static const char *secs[32];
+	static size_t count;
+	if (!count) {
+		for (size_t i = 0; i < gs_param_count; i++) {
+			const char *s = gs_param_table[i].section;
+			if (strcmp(s, "class") == 0)
+				continue;
+			size_t k;
+			for (k = 0; k < count; k++)
+				if (strcmp(secs[k], s) == 0)
+					break;
+			if (k == count && count < 31)
+				secs[count++] = s;
+		}
+	}
+	*n = count;
+	return secs;
+}
+
+static bool known_section(const char *s)
+{
+	size_t n;
+	const char **secs = param_sections(&n);
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(secs[k], s) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Check that key names a parameter; if not, report it with a suggestion.
+ * key is "section.name" or "class.NAME.name".
+ */
+static bool check_key(struct gs_diag *diag, const char *file, int line, const char *key)
+{
+	char cls[GS_NAME_MAX];
+	if (gs_param_find(key, cls) >= 0)
+		return true;
+	/* candidates: every key, with class keys spelt for the class named */
+	const char *dot = strchr(key, '.');
+	const char *cname = NULL;
+	size_t clen = 0;
+	if (dot && strncmp(key, "class.", 6) == 0) {
+		const char *d2 = strrchr(key, '.');
+		if (d2 > key + 6) {
+			cname = key + 6;
+			clen = (size_t)(d2 - cname);
+		}
+	}
+	char **cand = malloc(gs_param_count * sizeof(*cand));
+	size_t nc = 0;
+	for (size_t i = 0; cand && i < gs_param_count; i++) {
+		char buf[160];
+		const struct gs_param_info *in = &gs_param_table[i];
+		if (strcmp(in->section, "class") == 0) {
+			if (!cname)
+				continue;
+			snprintf(buf, sizeof(buf), "class.%.*s.%s", (int)clen, cname, in->name);
+		} else {
+			snprintf(buf, sizeof(buf), "%s.%s", in->section, in->name);
+		}
+		cand[nc++] = xstrdup(buf);
+	}
+	const char *best = cand ? gs_suggest(key, (const char *const *)cand, nc) : NULL;
+	if (best)
+		gs_diag_add(diag, file, line, key, "unknown parameter; did you mean '%s'?", best);
+	else
+		gs_diag_add(diag, file, line, key,
+			    "unknown parameter (`govsim params` lists every one)");
+	for (size_t i = 0; i < nc; i++)
+		free(cand[i]);
+	free(cand);
+	return false;
+}
+
+static int push_assign(struct gs_assign **arr, size_t *n, const char *file, int line,
+		       const char *key, const char *value)
+{
+	struct gs_assign *g = grow(*arr, *n, sizeof(**arr));
+	if (!g)
+		return -1;
+	*arr = g;
+	g[*n] = (struct gs_assign){file, line, xstrdup(key), xstrdup(value)};
+	if (!g[*n].key || !g[*n].value)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static struct gs_arm_spec *arm_spec(struct reader *r, const char *name)
+{
+	struct gs_scenario *sc = r->sc;
+	for (size_t i = 0; i < sc->n_arms; i++)
+		if (strcmp(sc->arms[i].name, name) == 0)
+			return &sc->arms[i];
+	struct gs_arm_spec *g = grow(sc->arms, sc->n_arms, sizeof(*g));
+	if (!g)
+		return NULL;
+	sc->arms = g;
+	struct gs_arm_spec *a = &g[sc->n_arms++];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->file = r->file;
+	a->line = r->line;
+	return a;
+}
+
+static struct gs_event_spec *event_spec(struct reader *r, const char *name)
+{
+	struct gs_scenario *sc = r->sc;
+	for (size_t i = 0; i < sc->n_events; i++)
+		if (strcmp(sc->events[i].name, name) == 0)
+			return &sc->events[i];
+	struct gs_event_spec *g = grow(sc->events, sc->n_events, sizeof(*g));
+	if (!g)
+		return NULL;
+	sc->events = g;
+	struct gs_event_spec *e = &g[sc->n_events++];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	e->file = r->file;
+	e->line = r->line;
+	e->at_tick = -1;
+	return e;
+}
+
+/* "a, b ,c" -> list of names; reports bad names. */
+static void parse_arm_list(struct reader *r, struct gs_event_spec *e, const char *value)
+{
+	char *copy = xstrdup(value);
+	for (char *tok = strtok(copy, ", \t"); tok; tok = strtok(NULL, ", \t")) {
+		if (!valid_name(tok)) {
+			gs_diag_add(r->diag, r->file, r->line, "arms", "'%s' is not an arm name", tok);
+			continue;
+		}
+		char **g = grow(e->arms, e->n_arms, sizeof(*g));
+		if (!g)
+			break;
+		e->arms = g;
+		e->arms[e->n_arms++] = xstrdup(tok);
+	}
+	free(copy);
+}
+
+static void handle_include(struct reader *r, const char *value)
+{
+	char path[PATH_MAX];
+	if (value[0] == '/') {
+		snprintf(path, sizeof(path), "%s", value);
+	} else {
+		const char *slash = strrchr(r->file, '/');
+		int dlen = slash ? (int)(slash - r->file) : 0;
+		if (slash)
+			snprintf(path, sizeof(path), "%.*s/%s", dlen, r->file, value);
+		else
+			snprintf(path, sizeof(path), "%s", value);
+	}
+	read_file(r->sc, path, path, r->diag, r->depth + 1, r->stack, r->file, r->line);
+}
+
+/* The inih callback: one `name = value` in `section`. */
+static int on_value(void *user, const char *section, const char *name, const char *value)
+{
+	struct reader *r = user;
+	struct gs_scenario *sc = r->sc;
+	char key[256];
+
+	if (*section && !r->section_ok)
+		return 1; /* the section header was reported */
+	if (!*section) {
+		if (strcmp(name, "include") == 0)
+			handle_include(r, value);
+		else
+			gs_diag_add(r->diag, r->file, r->line, name,
+				    "key outside any section (only `include` may come before the first section)");
+		return 1;
+	}
+	const char *dot = strchr(section, '.');
+	if (dot && strncmp(section, "arm.", 4) == 0) {
+		if (!valid_name(dot + 1)) {
+			gs_diag_add(r->diag, r->file, r->line, NULL,
+				    "[%s]: an arm name is letters, digits, '_' or '-' (at most %d)",
+				    section, GS_NAME_MAX - 1);
+			return 1;
+		}
+		struct gs_arm_spec *a = arm_spec(r, dot + 1);
+		if (!a)
+			return 0;
+		if (strcmp(name, "preset") == 0) {
+			free(a->preset);
+			a->preset = xstrdup(value);
+			a->line = r->line;
+			a->file = r->file;
+		} else if (check_key(r->diag, r->file, r->line, name)) {
+			push_assign(&a->set, &a->n_set, r->file, r->line, name, value);
+		}
+		return 1;
+	}
+	if (dot && strncmp(section, "event.", 6) == 0) {
+		if (!valid_name(dot + 1)) {
+			gs_diag_add(r->diag, r->file, r->line, NULL,
+				    "[%s]: an event name is letters, digits, '_' or '-' (at most %d)",
+				    section, GS_NAME_MAX - 1);
+			return 1;
+		}
+		struct gs_event_spec *e = event_spec(r, dot + 1);
+		if (!e)
+			return 0;
+		if (strcmp(name, "at") == 0) {
+			free(e->at);
+			e->at = xstrdup(value);
+			e->at_line = r->line;
+			e->file = r->file;
+		} else if (strcmp(name, "arms") == 0) {
+			e->arms_line = r->line;
+			parse_arm_list(r, e, value);
+		} else if (strcmp(name, "preset") == 0) {
+			free(e->preset);
+			e->preset = xstrdup(value);
+			e->preset_line = r->line;
+		} else if (check_key(r->diag, r->file, r->line, name)) {
+			push_assign(&e->set, &e->n_set, r->file, r->line, name, value);
+		}
+		return 1;
+	}
+	if (strcmp(section, "sweep") == 0) {
+		if (strcmp(name, "design") != 0 && strcmp(name, "samples") != 0 &&
+		    !check_key(r->diag, r->file, r->line, name))
+			return 1;
+		push_assign(&sc->sweep.raw, &sc->sweep.n_raw, r->file, r->line, name, value);
+		return 1;
+	}
+	if (dot && strncmp(section, "class.", 6) == 0) {
+		if (!valid_name(dot + 1)) {
+			gs_diag_add(r->diag, r->file, r->line, NULL,
+				    "[%s]: a class name is letters, digits, '_' or '-' (at most %d)",
+				    section, GS_NAME_MAX - 1);
+			return 1;
+		}
+		snprintf(key, sizeof(key), "%s.%s", section, name);
+	} else if (known_section(section)) {
+		snprintf(key, sizeof(key), "%s.%s", section, name);
+	} else {
+		size_t n;
+		const char **secs = param_sections(&n);
+		const char *best = gs_suggest(section, secs, n);
+		gs_diag_add(r->diag, r->file, r->line, NULL,
+			    "unknown section [%s]%s%s%s (sections: the parameter sections, class.NAME, "
+			    "arm.NAME, event.NAME)",
+			    section, best ? "; did you mean [" : "", best ? best : "", best ? "]" : "");
+		return 1;
+	}
+	if (check_key(r->diag, r->file, r->line, key))
+		push_assign(&sc->base, &sc->n_base, r->file, r->line, key, value);
+	return 1;
+}
+
+/*
+ * A section header: arms and events exist from their header on (an arm
+ * may have no keys at all); an unknown section is reported once, here.
+ */
+static void open_section(struct reader *r, const char *name)
+{
+	r->section_ok = false;
+	const char *dot = strchr(name, '.');
+	if (dot && (strncmp(name, "arm.", 4) == 0 || strncmp(name, "event.", 6) == 0 ||
+		    strncmp(name, "class.", 6) == 0)) {
+		const char *kind = name[0] == 'a' ? "an arm" : name[0] == 'e' ? "an event" : "a class";
+		if (!valid_name(dot + 1)) {
+			gs_diag_add(r->diag, r->file, r->line, NULL,
+				    "[%s]: %s name is letters, digits, '_' or '-' (at most %d)", name,
+				    kind, GS_NAME_MAX - 1);
+			return;
+		}
+		if (name[0] == 'a' && !arm_spec(r, dot + 1))
+			return;
+		if (name[0] == 'e') {
+			struct gs_event_spec *e = event_spec(r, dot + 1);
+			if (!e)
+				return;
+		}
+		r->section_ok = true;
+		return;
+	}
+	if (known_section(name) || strcmp(name, "sweep") == 0) {
+		r->section_ok = true;
+		return;
+	}
+	size_t n;
+	const char **secs = param_sections(&n);
+	const char *best = gs_suggest(name, secs, n);
+	gs_diag_add(r->diag, r->file, r->line, NULL,
+		    "unknown section [%s]%s%s%s (sections: the parameter sections, class.NAME, "
+		    "arm.NAME, event.NAME)",
+		    name, best ? "; did you mean [" : "", best ? best : "", best ? "]" : "");
+}
+
+/*
+ * The inih line reader: hands inih one line at a time, so that r->line is
+ * the line of every callback. Lines inih would reject, or not see whole,
+ * are reported here (all of them, with their numbers) and replaced by a
+ * blank line.
+ */
+static char *next_line(char *str, int num, void *stream)
+{
+	struct reader *r = stream;
+	if (!*r->pos)
+		return NULL;
+	const char *end = strchr(r->pos, '\n');
+	size_t len = end ? (size_t)(end - r->pos) + 1 : strlen(r->pos);
+	const char *line = r->pos;
+	r->pos += len;
+	r->line++;
+
+	size_t body = len;
+	while (body && (line[body - 1] == '\n' || line[body - 1] == '\r'))
+		body--;
+	size_t s = 0;
+	while (s < body && isspace((unsigned char)line[s]))
+		s++;
+	bool comment = s == body || line[s] == ';' || line[s] == '#';
+	const char *problem = NULL;
+	if (!comment) {
+		if (body > LINE_MAX_CHARS || (int)len >= num) {
+			problem = "line too long (at most " GS_STR(LINE_MAX_CHARS) " characters)";
+		} else if (s > 0) {
+			problem = "malformed line: indented (continuation lines are not allowed)";
+		} else if (line[s] == '[') {
+			const char *close = memchr(line, ']', body);
+			if (!close) {
+				problem = "malformed line: section header without ']'";
+			} else {
+				char name[256];
+				const char *a = line + s + 1;
+				while (a < close && isspace((unsigned char)*a))
+					a++;
+				const char *b = close;
+				while (b > a && isspace((unsigned char)b[-1]))
+					b--;
+				snprintf(name, sizeof(name), "%.*s", (int)(b - a), a);
+				open_section(r, name);
+			}
+		} else if (!memchr(line, '=', body)) {
+			problem = "malformed line: expected `key = value`, `[section]` or a comment";
+		} else if (line[s] == '=') {
+			problem = "malformed line: no key before '='";
+		}
+	}
+	if (problem) {
+		gs_diag_add(r->diag, r->file, r->line, NULL, "%s", problem);
+		snprintf(str, (size_t)num, "\n");
+		return str;
+	}
+	if ((int)len >= num) { /* a long comment: inih need not see it */
+		snprintf(str, (size_t)num, "\n");
+		return str;
+	}
+	memcpy(str, line, len);
+	str[len] = 0;
+	return str;
+}
+
+static void append_text(struct gs_scenario *sc, const char *shown, const char *text)
+{
+	size_t old = sc->text ? strlen(sc->text) : 0;
+	size_t add = strlen(shown) + strlen(text) + 32;
+	char *t = realloc(sc->text, old + add);
+	if (!t)
+		return;
+	sc->text = t;
+	snprintf(t + old, add, "; ==== %s ====\n%s%s", shown, text,
+		 (*text && text[strlen(text) - 1] != '\n') ? "\n" : "");
+}
+
+static int read_file(struct gs_scenario *sc, const char *path, const char *shown,
+		     struct gs_diag *diag, int depth, char **stack, const char *from_file,
+		     int from_line)
+{
+	char real[PATH_MAX];
+	if (!realpath(path, real)) {
+		gs_diag_add(diag, from_file, from_line, from_file ? "include" : NULL,
+			    "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	for (int d = 0; d < depth; d++) {
+		if (strcmp(stack[d], real) == 0) {
+			gs_diag_add(diag, from_file, from_line, "include",
+				    "include cycle: '%s' includes itself (through %d file%s)", path,
+				    depth - d, depth - d == 1 ? "" : "s");
+			return -1;
+		}
+	}
+	if (depth >= MAX_INCLUDE_DEPTH) {
+		gs_diag_add(diag, from_file, from_line, "include", "includes nested deeper than %d",
+			    MAX_INCLUDE_DEPTH);
+		return -1;
+	}
+	char *text = slurp(path);
+	if (!text) {
+		gs_diag_add(diag, from_file, from_line, from_file ? "include" : NULL,
+			    "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	char **files = grow(sc->files, sc->n_files, sizeof(*files));
+	if (!files) {
+		free(text);
+		return -1;
+	}
+	sc->files = files;
+	sc->files[sc->n_files] = xstrdup(shown);
+	const char *name = sc->files[sc->n_files++];
+	append_text(sc, shown, text);
+
+	stack[depth] = real;
+	struct reader r = {sc, diag, name, text, 0, depth, stack, false};
+	size_t before = diag->n;
+	int rc = ini_parse_stream(next_line, &r, on_value, &r);
+	if (rc > 0 && diag->n == before)
+		gs_diag_add(diag, name, rc, NULL, "malformed line");
+	else if (rc < 0)
+		gs_diag_add(diag, name, 0, NULL, "cannot parse (error %d)", rc);
+	free(text);
+	return 0;
+}
+
+int gs_scenario_read(const char *path, struct gs_scenario *sc, struct gs_diag *diag)
+{
+	memset(sc, 0, sizeof(*sc));
+	size_t before = diag->n;
+	sc->path = xstrdup(path);
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	sc->name = xstrdup(base);
+	size_t n = strlen(sc->name);
+	if (n > 4 && strcmp(sc->name + n - 4, ".ini") == 0)
+		sc->name[n - 4] = 0;
+	char *stack[MAX_INCLUDE_DEPTH + 1];
+	read_file(sc, path, path, diag, 0, stack, NULL, 0);
+	return diag->n == before ? 0 : -1;
+}
+
+/* Does p have a class of this name (the stand-in "all" counts only if unnamed)? */
+static bool has_class(const struct gs_params *p, const char *key)
+{
+	char cls[GS_NAME_MAX];
+	int i = gs_param_find(key, cls);
+	if (i < 0 || !cls[0])
+		return true;
+	for (int c = 0; c < p->n_classes; c++)
+		if (strcmp(p->class_name[c], cls) == 0)
+			return true;
+	return false;
+}
+
+static void class_list(const struct gs_params *p, char *buf, size_t n)
+{
+	buf[0] = 0;
+	for (int c = 0; c < p->n_classes; c++) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, n - len, "%s%s", c ? ", " : "", p->class_name[c]);
+	}
+}
+
+/* Apply one assignment from a layer; `scope` says where it stands ("arm", "event", "--set"). */
+static int apply(struct gs_params *p, const struct gs_assign *a, const char *scope,
+		 struct gs_diag *diag)
+{
+	char err[512];
+	char cls[GS_NAME_MAX];
+	const char *file = a->line ? a->file : "--set";
+	int i = gs_param_find(a->key, cls);
+	if (i < 0) {
+		check_key(diag, file, a->line, a->key);
+		return -1;
+	}
+	int flags = gs_param_table[i].flags;
+	if (scope && (flags & GS_F_SCENARIO) && strcmp(scope, "--set") != 0) {
+		gs_diag_add(diag, file, a->line, a->key,
+			    "one value for the whole scenario: it cannot be set in an %s", scope);
+		return -1;
+	}
+	if (scope && (flags & GS_F_RUN) && strcmp(scope, "event") == 0) {
+		gs_diag_add(diag, file, a->line, a->key, "fixed for a run: an event cannot change it");
+		return -1;
+	}
+	if (scope && !has_class(p, a->key)) {
+		char list[GS_MAX_CLASSES * GS_NAME_MAX];
+		class_list(p, list, sizeof(list));
+		gs_diag_add(diag, file, a->line, a->key, "no class '%s' in the scenario (classes: %s)",
+			    cls, list);
+		return -1;
+	}
+	if (gs_param_set(p, a->key, a->value, err, sizeof(err))) {
+		gs_diag_add(diag, file, a->line, a->key, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void check_consistency(const struct gs_scenario *sc, const struct gs_params *p,
+			      struct gs_diag *diag)
+{
+	const char *f = sc->files && sc->n_files ? sc->files[0] : sc->path;
+	double tick = p->simulation.tick;
+	if (p->simulation.duration < 1)
+		gs_diag_add(diag, f, 0, "simulation.duration", "shorter than one tick (%g min)", tick);
+	double iv = p->output.interval;
+	if (iv < 1 || fabs(iv - nearbyint(iv)) > 1e-9)
+		gs_diag_add(diag, f, 0, "output.interval",
+			    "must be a whole number of ticks (tick = %g min)", tick);
+	if (p->output.hist_max < p->output.hist_bin)
+		gs_diag_add(diag, f, 0, "output.hist_max", "smaller than output.hist_bin");
+	else if (p->output.hist_max / p->output.hist_bin > 100000)
+		gs_diag_add(diag, f, 0, "output.hist_bin", "more than 100000 histogram bins");
+	if (p->simulation.duration / fmax(1, iv) > 1e7)
+		gs_diag_add(diag, f, 0, "output.interval", "more than 10^7 output intervals");
+	double share = 0;
+	for (int c = 0; c < p->n_classes; c++)
+		share += p->cls[c].share;
+	if (share <= 0)
+		gs_diag_add(diag, f, 0, "class.share", "every class has share 0: no citizens");
+}
+
+/* Apply every setting of a preset to p. */
+static int apply_preset(struct gs_params *p, const struct gs_regime_type *rt, char *err,
+			size_t errlen)
+{
+	for (const char *const *s = rt->settings; *s; s++) {
+		char key[128];
+		const char *eq = strchr(*s, '=');
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - *s), *s);
+		if (gs_param_set(p, key, eq + 1, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over,
+			struct gs_diag *diag)
+{
+	size_t before = diag->n;
+	struct gs_params tmpl;
+	if (gs_params_init(&tmpl)) {
+		gs_diag_add(diag, NULL, 0, NULL, "internal error: a default does not parse");
+		return -1;
+	}
+	for (size_t i = 0; i < sc->n_base; i++)
+		apply(&tmpl, &sc->base[i], NULL, diag);
+
+	/* command-line overrides, checked once */
+	struct gs_assign *ov = calloc(n_over ? n_over : 1, sizeof(*ov));
+	if (!ov)
+		return -1;
+	size_t n_ov = 0;
+	for (size_t i = 0; i < n_over; i++) {
+		const char *eq = strchr(over[i], '=');
+		if (!eq || eq == over[i]) {
+			gs_diag_add(diag, "--set", 0, NULL, "'%s' is not section.key=value", over[i]);
+			continue;
+		}
+		char *key = malloc((size_t)(eq - over[i]) + 1);
+		memcpy(key, over[i], (size_t)(eq - over[i]));
+		key[eq - over[i]] = 0;
+		ov[n_ov] = (struct gs_assign){"--set", 0, key, xstrdup(eq + 1)};
+		struct gs_params scratch = tmpl;
+		if (apply(&scratch, &ov[n_ov], "--set", diag) == 0)
+			n_ov++;
+		else {
+			free(ov[n_ov].key);
+			free(ov[n_ov].value);
+		}
+	}
+	for (size_t i = 0; i < n_ov; i++) /* scenario-wide keys apply to the template */
+		apply(&tmpl, &ov[i], NULL, diag);
+	check_consistency(sc, &tmpl, diag);
+
+	if (sc->n_arms == 0) {
+		sc->arms = calloc(1, sizeof(*sc->arms));
+		if (!sc->arms)
+			goto out;
+		snprintf(sc->arms[0].name, GS_NAME_MAX, "base");
+		sc->arms[0].file = sc->n_files ? sc->files[0] : sc->path;
+		sc->n_arms = 1;
+	}
+	free(sc->arm_params);
+	sc->arm_params = calloc(sc->n_arms, sizeof(*sc->arm_params));
+	if (!sc->arm_params)
+		goto out;
+	for (size_t a = 0; a < sc->n_arms; a++) {
+		struct gs_arm_spec *arm = &sc->arms[a];
+		struct gs_params *p = &sc->arm_params[a];
+		*p = tmpl;
+		if (arm->preset) {
+			const struct gs_regime_type *rt = gs_regime_find(arm->preset);
+			if (!rt) {
+				gs_diag_add(diag, arm->file, arm->line, "preset",
+					    "unknown preset '%s' (presets: %s)", arm->preset,
+					    gs_regime_names());
+			} else {
+				char err[512];
+				if (apply_preset(p, rt, err, sizeof(err)))
+					gs_diag_add(diag, NULL, 0, "preset", "preset %s: %s", rt->name, err);
+			}
+		}
+		for (size_t i = 0; i < arm->n_set; i++)
+			apply(p, &arm->set[i], "arm", diag);
+		for (size_t i = 0; i < n_ov; i++)
+			apply(p, &ov[i], NULL, diag);
+	}
+
+	/* events */
+	for (size_t e = 0; e < sc->n_events; e++) {
+		struct gs_event_spec *ev = &sc->events[e];
+		int at_line = ev->at_line ? ev->at_line : ev->line;
+		if (!ev->at) {
+			gs_diag_add(diag, ev->file, ev->line, "at",
+				    "[event.%s] has no `at` (when it happens, e.g. at = 2y)", ev->name);
+		} else {
+			double m;
+			char err[256];
+			if (gs_param_parse_duration(ev->at, &m, err, sizeof(err))) {
+				gs_diag_add(diag, ev->file, at_line, "at", "%s", err);
+			} else {
+				double t = m / tmpl.simulation.tick;
+				if (m < 0 || t > tmpl.simulation.duration + 1e-9)
+					gs_diag_add(diag, ev->file, at_line, "at",
+						    "%s is outside the run (allowed 0 to simulation.duration)",
+						    ev->at);
+				else
+					ev->at_tick = (long)nearbyint(t);
+			}
+		}
+		for (size_t k = 0; k < ev->n_arms; k++) {
+			size_t a;
+			for (a = 0; a < sc->n_arms; a++)
+				if (strcmp(sc->arms[a].name, ev->arms[k]) == 0)
+					break;
+			if (a == sc->n_arms)
+				gs_diag_add(diag, ev->file, ev->arms_line ? ev->arms_line : ev->line,
+					    "arms", "no arm '%s' in the scenario", ev->arms[k]);
+		}
+		if (ev->preset && !gs_regime_find(ev->preset))
+			gs_diag_add(diag, ev->file, ev->preset_line, "preset",
+				    "unknown preset '%s' (presets: %s)", ev->preset, gs_regime_names());
+		/* each assignment checked once, against the first arm */
+		struct gs_params scratch = sc->arm_params[0];
+		for (size_t i = 0; i < ev->n_set; i++)
+			apply(&scratch, &ev->set[i], "event", diag);
+	}
+	gs_sweep_resolve(sc, diag);
+out:
+	for (size_t i = 0; i < n_ov; i++) {
+		free(ov[i].key);
+		free(ov[i].value);
+	}
+	free(ov);
+	return diag->n == before ? 0 : -1;
+}
+
+int gs_scenario_point(const struct gs_scenario *sc, size_t arm, size_t point, struct gs_params *p)
+{
+	char err[512];
+	*p = sc->arm_params[arm];
+	const struct gs_sweep *sw = &sc->sweep;
+	if (point >= sw->n_points || !sw->text)
+		return 0;
+	for (size_t k = 0; k < sw->n_keys; k++)
+		if (gs_param_set(p, sw->keys[k], sw->text[point * sw->n_keys + k], err, sizeof(err)))
+			return -1;
+	return 0;
+}
+
+int gs_scenario_apply_event(const struct gs_scenario *sc, size_t e, size_t arm,
+			    struct gs_params *p)
+{
+	const struct gs_event_spec *ev = &sc->events[e];
+	if (ev->n_arms) {
+		size_t k;
+		for (k = 0; k < ev->n_arms; k++)
+			if (strcmp(ev->arms[k], sc->arms[arm].name) == 0)
+				break;
+		if (k == ev->n_arms)
+			return 0;
+	}
+	char err[512];
+	const struct gs_regime_type *rt = ev->preset ? gs_regime_find(ev->preset) : NULL;
+	if (rt && apply_preset(p, rt, err, sizeof(err)))
+		return -1;
+	for (size_t i = 0; i < ev->n_set; i++)
+		if (gs_param_set(p, ev->set[i].key, ev->set[i].value, err, sizeof(err)))
+			return -1;
+	return 1;
+}
+
+static void free_assigns(struct gs_assign *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].key);
+		free(a[i].value);
+	}
+	free(a);
+}
+
+void gs_scenario_free(struct gs_scenario *sc)
+{
+	free_assigns(sc->base, sc->n_base);
+	for (size_t i = 0; i < sc->n_arms; i++) {
+		free(sc->arms[i].preset);
+		free_assigns(sc->arms[i].set, sc->arms[i].n_set);
+	}
+	free(sc->arms);
+	for (size_t i = 0; i < sc->n_events; i++) {
+		free(sc->events[i].at);
+		free(sc->events[i].preset);
+		for (size_t k = 0; k < sc->events[i].n_arms; k++)
+			free(sc->events[i].arms[k]);
+		free(sc->events[i].arms);
+		free_assigns(sc->events[i].set, sc->events[i].n_set);
+	}
+	free(sc->events);
+	for (size_t i = 0; i < sc->n_files; i++)
+		free(sc->files[i]);
+	free(sc->files);
+	gs_sweep_free(&sc->sweep);
+	free(sc->arm_params);
+	free(sc->text);
+	free(sc->path);
+	free(sc->name);
+	memset(sc, 0, sizeof(*sc));
+}

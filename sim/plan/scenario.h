@@ -1,0 +1,120 @@
+/*
+ * scenario.h - scenario files: INI read with inih, includes, arms, events,
+ * and their resolution into one `struct gs_params` per arm.
+ *
+ * Precedence, most specific last: defaults < scenario sections < the arm's
+ * preset < the arm's own keys < --set on the command line.
+ */
+#ifndef GS_SCENARIO_H
+#define GS_SCENARIO_H
+
+#include <stddef.h>
+
+#include "sim/core/diag.h"
+#include "sim/core/params.h"
+
+/* One `key = value` line. key is "section.name" or "class.NAME.name". */
+struct gs_assign {
+	const char *file; /* owned by the scenario's file list */
+	int line;         /* 0 for the command line */
+	char *key;
+	char *value;
+};
+
+struct gs_arm_spec {
+	char name[GS_NAME_MAX];
+	const char *file;
+	int line;
+	char *preset; /* NULL: none given */
+	struct gs_assign *set;
+	size_t n_set;
+};
+
+struct gs_event_spec {
+	char name[GS_NAME_MAX];
+	const char *file;
+	int line;        /* of the section header */
+	int at_line;     /* of `at` */
+	int arms_line;   /* of `arms` */
+	char *at;        /* as written */
+	char *preset;    /* a regime preset it switches to (before its own keys), or NULL */
+	int preset_line;
+	long at_tick;    /* resolved: the tick at whose start it applies */
+	char **arms;     /* arms it applies to; none listed: every arm */
+	size_t n_arms;
+	struct gs_assign *set;
+	size_t n_set;
+};
+
+/* The [sweep] section: parameter values that vary between runs. */
+enum gs_design { GS_DESIGN_GRID = 0, GS_DESIGN_LHS, GS_DESIGN_SALTELLI };
+
+struct gs_sweep {
+	struct gs_assign *raw;  /* the section's lines */
+	size_t n_raw;
+	enum gs_design design;
+	long samples;           /* lhs, saltelli: base samples N */
+	size_t n_keys;
+	char **keys;            /* [n_keys] swept parameters */
+	size_t n_points;        /* 1 (no sweep), grid size, N (lhs) or N (k + 2) (saltelli) */
+	char **text;            /* [n_points * n_keys] values as scenario-file text */
+	double *coord;          /* [n_points * n_keys] the values as numbers (durations in days) */
+	int *matrix, *row, *param; /* saltelli: A=0 B=1 AB=2, base sample, column from B (-1) */
+};
+
+struct gs_scenario {
+	char *path;  /* as given */
+	char *name;  /* file name without directory and ".ini" */
+	char *text;  /* every file read, in order, after includes */
+	char **files;
+	size_t n_files;
+	struct gs_assign *base; /* plain sections, in reading order */
+	size_t n_base;
+	struct gs_arm_spec *arms;
+	size_t n_arms;
+	struct gs_event_spec *events;
+	size_t n_events;
+	struct gs_sweep sweep;
+	/* filled by gs_scenario_resolve */
+	struct gs_params *arm_params; /* [n_arms] */
+};
+
+/*
+ * gs_scenario_read - read path and its includes. Every problem is added to
+ * diag; returns 0 if there were none, -1 otherwise (sc is usable either way
+ * and must be freed).
+ */
+int gs_scenario_read(const char *path, struct gs_scenario *sc, struct gs_diag *diag);
+
+/*
+ * gs_scenario_resolve - build the parameters of every arm (an arm named
+ * "base" if the scenario has none), applying `n_over` overrides
+ * "section.key=value" from the command line, and check events. Every
+ * problem is added to diag; returns 0 if there were none.
+ */
+int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over,
+			struct gs_diag *diag);
+
+/*
+ * gs_scenario_apply_event - apply event e to params p of arm `arm` if it
+ * targets that arm. Returns 1 if applied, 0 if not for this arm, -1 on
+ * error (which resolve has already ruled out).
+ */
+int gs_scenario_apply_event(const struct gs_scenario *sc, size_t e, size_t arm,
+			    struct gs_params *p);
+
+/*
+ * gs_scenario_point - the parameters of arm `arm` at sweep point `point`:
+ * the arm's, then the point's values. Returns 0 (resolve checked them).
+ */
+int gs_scenario_point(const struct gs_scenario *sc, size_t arm, size_t point, struct gs_params *p);
+
+/* gs_sweep_resolve - build the sweep's points (sim/plan/sweep.c); problems go to diag. */
+int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag);
+
+/* gs_sweep_free - free what gs_sweep_resolve and the reader allocated. */
+void gs_sweep_free(struct gs_sweep *sw);
+
+void gs_scenario_free(struct gs_scenario *sc);
+
+#endif

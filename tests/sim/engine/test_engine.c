@@ -1,0 +1,413 @@
+/*
+ * test_engine.c - the time step and ensembles: conservation at every tick,
+ * determinism whatever the number of threads, seeds that matter, events.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/engine/engine.h"
+#include "sim/core/metrics.h"
+#include "sim/io/output.h"
+#include "sim/app/report.h"
+#include "sim/plan/scenario.h"
+#include "models/world.h"
+
+static const char small_ini[] =
+	"[simulation]\nseed = 11\nduration = 200d\nreplications = 2\n"
+	"[population]\ncitizens = 1500\n"
+	"[class.easy]\nshare = 2\nneed_rate = 2\ncomplexity_mean = 1.3\n"
+	"[class.hard]\nshare = 1\nneed_rate = 1.5\ncomplexity_mean = 4\nhours_per_component = 3\n"
+	"[workforce]\nteams = 3\nworkers_per_team = 2\n"
+	"[output]\ninterval = 5d\nhist_bin = 2d\nhist_max = 40d\n"
+	"[arm.npm]\npreset = npm\n[arm.hls]\npreset = hls\n[arm.none]\npreset = none\n"
+	"[event.shock]\nat = 100d\nclass.easy.need_rate = 4\n";
+
+struct fixture {
+	char *dir;
+	struct gs_scenario sc;
+};
+
+static int load(struct fixture *fx, const char *text, char **sets, size_t n_sets)
+{
+	struct gs_diag d = {0};
+	char *path = gs_test_write(fx->dir, "s.ini", text);
+	int rc = gs_scenario_read(path, &fx->sc, &d);
+	if (!rc)
+		rc = gs_scenario_resolve(&fx->sc, sets, n_sets, &d);
+	gs_diag_print(&d, stderr);
+	gs_diag_free(&d);
+	free(path);
+	return rc;
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	fx->dir = gs_test_tmpdir();
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	gs_scenario_free(&fx->sc);
+	gs_test_rmtree(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static int check_hook(const struct gs_world *w, void *ctx)
+{
+	char err[512];
+	long *ticks = ctx;
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	(*ticks)++;
+	return 0;
+}
+
+static struct gs_run_result alloc_result(const struct gs_params *p, size_t *n_time, size_t *n_bins)
+{
+	gs_run_shape(p, n_time, n_bins);
+	struct gs_run_result r = {0};
+	r.series = calloc(GS_N_METRICS * *n_time, sizeof(double));
+	r.class_series = calloc(GS_N_CLASS_METRICS * (size_t)p->n_classes * *n_time, sizeof(double));
+	r.hist_recorded = calloc(*n_bins, sizeof(double));
+	r.hist_true = calloc(*n_bins, sizeof(double));
+	return r;
+}
+
+static void free_result(struct gs_run_result *r)
+{
+	free(r->series);
+	free(r->class_series);
+	free(r->hist_recorded);
+	free(r->hist_true);
+}
+
+/* Every need is exactly one of pending, in service, met or abandoned, at every tick, in every arm. */
+static void run_conserving(struct fixture *fx)
+{
+	for (size_t a = 0; a < fx->sc.n_arms; a++) {
+		size_t n_time, n_bins;
+		struct gs_run_result r = alloc_result(&fx->sc.arm_params[a], &n_time, &n_bins);
+		long ticks = 0;
+		assert_int_equal(gs_run(&fx->sc, a, 99, &r, check_hook, &ticks), 0);
+		assert_int_equal(ticks, 200);
+		/* the run did something: needs arose, were met, contacts were made */
+		double arising = 0, met = 0, value = 0, failure = 0;
+		for (size_t t = 0; t < n_time; t++) {
+			arising += r.series[GS_M_needs_arising * n_time + t];
+			met += r.series[GS_M_needs_met * n_time + t];
+			value += r.series[GS_M_contacts_value * n_time + t];
+			failure += r.series[GS_M_contacts_failure * n_time + t];
+		}
+		assert_true(arising > 1000 && met > 100 && value > 100);
+		(void)failure;
+		free_result(&r);
+	}
+}
+
+static void test_conservation(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	run_conserving(fx);
+}
+
+static void test_conservation_mechanisms_off(void **state)
+{
+	struct fixture *fx = *state;
+	char *sets[] = {"mechanism.escalation=off", "mechanism.failure_demand=off",
+			"mechanism.trust=off", "population.contact_distrust=0"};
+	assert_int_equal(load(fx, small_ini, sets, 4), 0);
+	/* without escalation, needs below the threshold are never brought: lower it */
+	for (size_t a = 0; a < fx->sc.n_arms; a++)
+		for (int c = 0; c < fx->sc.arm_params[a].n_classes; c++)
+			fx->sc.arm_params[a].cls[c].contact_threshold = 0.1;
+	run_conserving(fx);
+}
+
+/* Write the whole ensemble with `threads` threads; return the file's path. */
+static char *ensemble_file(struct fixture *fx, int threads, const char *name, uint64_t seed)
+{
+	const struct gs_params *p = &fx->sc.arm_params[0];
+	size_t n_time, n_bins;
+	gs_run_shape(p, &n_time, &n_bins);
+	size_t reps = (size_t)p->simulation.replications;
+	double *time = calloc(n_time, sizeof(double)), *edges = calloc(n_bins + 1, sizeof(double));
+	const char *names[8], *classes[GS_MAX_CLASSES];
+	for (size_t a = 0; a < fx->sc.n_arms; a++)
+		names[a] = fx->sc.arms[a].name;
+	for (int k = 0; k < p->n_classes; k++)
+		classes[k] = p->class_name[k];
+	for (size_t k = 0; k < n_time; k++)
+		time[k] = (double)(k + 1);
+	for (size_t b = 0; b <= n_bins; b++)
+		edges[b] = (double)b;
+	struct gs_ensemble_meta meta = {
+		.scenario_name = "s", .scenario_path = "s.ini", .scenario_text = "",
+		.command_line = "test", .seed = seed, .threads = threads,
+		.n_arms = fx->sc.n_arms, .arm_names = names, .arm_params = fx->sc.arm_params,
+		.n_runs = fx->sc.n_arms * reps, .n_time = n_time, .time = time,
+		.n_classes = (size_t)p->n_classes, .class_names = classes,
+		.n_bins = n_bins, .bin_edges = edges,
+	};
+	size_t len = strlen(fx->dir) + strlen(name) + 2;
+	char *path = malloc(len), err[512];
+	snprintf(path, len, "%s/%s", fx->dir, name);
+	struct gs_output *out;
+	assert_int_equal(gs_output_create(path, &meta, &out, err, sizeof(err)), 0);
+	struct gs_ensemble_opts opts = {threads, false};
+	double *summary = calloc(meta.n_runs * GS_N_SUMMARY, sizeof(double));
+	assert_int_equal(gs_ensemble_run(&fx->sc, &meta, &opts, out, summary, err, sizeof(err)), 0);
+	assert_int_equal(gs_output_close(out, err, sizeof(err)), 0);
+	free(summary);
+	free(time);
+	free(edges);
+	return path;
+}
+
+/* Compare every metric and histogram of every run; returns how many differ. */
+static int count_differences(const char *a, const char *b, size_t n_runs, size_t n_time,
+			     size_t n_bins)
+{
+	static const char *hists[] = {"time_to_close_recorded_hist", "time_to_close_true_hist"};
+	int diff = 0;
+	double *x = malloc((n_time > n_bins ? n_time : n_bins) * sizeof(double));
+	double *y = malloc((n_time > n_bins ? n_time : n_bins) * sizeof(double));
+	char err[512];
+	for (int m = 0; m < GS_N_METRICS + 2; m++) {
+		const char *name = m < GS_N_METRICS ? gs_metric_table[m].name : hists[m - GS_N_METRICS];
+		size_t n = m < GS_N_METRICS ? n_time : n_bins;
+		for (size_t r = 0; r < n_runs; r++) {
+			assert_int_equal(gs_output_read_series(a, name, r, x, n, err, sizeof(err)), (long)n);
+			assert_int_equal(gs_output_read_series(b, name, r, y, n, err, sizeof(err)), (long)n);
+			diff += memcmp(x, y, n * sizeof(double)) != 0;
+		}
+	}
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++) {
+		char name[96];
+		snprintf(name, sizeof(name), "%s_by_class", gs_class_metric_table[m].name);
+		for (size_t r = 0; r < n_runs; r++) {
+			assert_int_equal(gs_output_read_class_series(a, name, r, 0, x, n_time, err,
+								     sizeof(err)),
+					 (long)n_time);
+			assert_int_equal(gs_output_read_class_series(b, name, r, 0, y, n_time, err,
+								     sizeof(err)),
+					 (long)n_time);
+			diff += memcmp(x, y, n_time * sizeof(double)) != 0;
+		}
+	}
+	free(x);
+	free(y);
+	return diff;
+}
+
+static void test_threads_bit_identical(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	size_t n_time, n_bins, n_runs = fx->sc.n_arms * 2;
+	gs_run_shape(&fx->sc.arm_params[0], &n_time, &n_bins);
+	char *one = ensemble_file(fx, 1, "t1.h5", 11);
+	char *three = ensemble_file(fx, 3, "t3.h5", 11);
+	char *again = ensemble_file(fx, 2, "t2.h5", 11);
+	char *other = ensemble_file(fx, 2, "seed12.h5", 12);
+	assert_int_equal(count_differences(one, three, n_runs, n_time, n_bins), 0);
+	assert_int_equal(count_differences(one, again, n_runs, n_time, n_bins), 0);
+	/* another seed changes (nearly) everything */
+	assert_true(count_differences(one, other, n_runs, n_time, n_bins) > GS_N_METRICS);
+	free(one);
+	free(three);
+	free(again);
+	free(other);
+}
+
+/*
+ * One run alone uses every thread inside it (citizens woken in several
+ * blocks, teams in parallel, the census in several blocks): every dataset is
+ * bit-identical with 1, 2, 3 and 8 threads.
+ */
+static const char big_ini[] =
+	"[simulation]\nseed = 5\nduration = 40d\n"
+	"[population]\ncitizens = 140000\n"
+	"[class.all]\nneed_rate = 30\ncomplexity_mean = 2\nresource_share = 0.1\n"
+	"[workforce]\nteams = 7\nworkers_per_team = 30\n"
+	"[downstream]\ncapacity = 200\n"
+	"[output]\ninterval = 5d\n"
+	"[arm.npm]\npreset = npm\nregime.payment_model = outcome\ncost.payment_per_outcome = 500\n";
+
+static void test_threads_inside_a_run(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, big_ini, NULL, 0), 0);
+	size_t n_time, n_bins;
+	gs_run_shape(&fx->sc.arm_params[0], &n_time, &n_bins);
+	char *one = ensemble_file(fx, 1, "i1.h5", 5);
+	int threads[] = {2, 3, 8};
+	for (int k = 0; k < 3; k++) {
+		char name[32];
+		snprintf(name, sizeof(name), "i%d.h5", threads[k]);
+		char *other = ensemble_file(fx, threads[k], name, 5);
+		assert_int_equal(count_differences(one, other, 1, n_time, n_bins), 0);
+		free(other);
+	}
+	free(one);
+}
+
+/*
+ * Time-slotted visits (service.visit_hours) in ticks of 6 hours, with sick
+ * leave: every tick conserves needs and cases (cases between visits are
+ * active, out of every queue and every worker's hand), cases are held
+ * between visits, and the ensemble is bit-identical with 1, 3 and 8 threads
+ * (8: threads inside each run, teams in parallel).
+ */
+static const char visits_ini[] =
+	"[simulation]\nseed = 7\nduration = 60d\ntick = 6h\n"
+	"[population]\ncitizens = 20000\n"
+	"[class.all]\nneed_rate = 4\ncomplexity_mean = 3\nhours_per_component = 3\n"
+	"[workforce]\nteams = 5\nworkers_per_team = 8\nsick_rate = 20\n"
+	"[service]\nvisit_hours = 1.5\nwork_cv = 0.5\n"
+	"[output]\ninterval = 5d\n"
+	"[arm.npm]\npreset = npm\n[arm.hls]\npreset = hls\n";
+
+struct visits_seen {
+	long ticks;
+	size_t held;
+};
+
+static int visits_hook(const struct gs_world *w, void *ctx)
+{
+	struct visits_seen *seen = ctx;
+	char err[512];
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	for (size_t t = 0; t < w->n_teams; t++)
+		seen->held += w->queue[t].n_held;
+	seen->ticks++;
+	return 0;
+}
+
+static void test_visits(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, visits_ini, NULL, 0), 0);
+	for (size_t a = 0; a < fx->sc.n_arms; a++) {
+		size_t n_time, n_bins;
+		struct gs_run_result r = alloc_result(&fx->sc.arm_params[a], &n_time, &n_bins);
+		struct visits_seen seen = {0};
+		assert_int_equal(gs_run(&fx->sc, a, 3, &r, visits_hook, &seen), 0);
+		assert_int_equal(seen.ticks, 240);
+		assert_true(seen.held > 1000);
+		free_result(&r);
+	}
+	size_t n_time, n_bins;
+	gs_run_shape(&fx->sc.arm_params[0], &n_time, &n_bins);
+	char *one = ensemble_file(fx, 1, "v1.h5", 7);
+	int threads[] = {3, 8};
+	for (int k = 0; k < 2; k++) {
+		char name[32];
+		snprintf(name, sizeof(name), "v%d.h5", threads[k]);
+		char *other = ensemble_file(fx, threads[k], name, 7);
+		assert_int_equal(count_differences(one, other, fx->sc.n_arms, n_time, n_bins), 0);
+		free(other);
+	}
+	free(one);
+}
+
+/* Arms share the citizens' exogenous streams: the same needs arise at the start in every arm. */
+static void test_common_random_numbers(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	size_t n_time, n_bins;
+	struct gs_run_result r[3];
+	for (size_t a = 0; a < 3; a++) {
+		r[a] = alloc_result(&fx->sc.arm_params[a], &n_time, &n_bins);
+		assert_int_equal(gs_run(&fx->sc, a, 5, &r[a], NULL, NULL), 0);
+	}
+	/* in the first interval no need has yet been open long enough for regimes to differ */
+	double first = r[0].series[GS_M_needs_arising * n_time];
+	assert_true(first > 0);
+	for (size_t a = 1; a < 3; a++)
+		assert_double_close(r[a].series[GS_M_needs_arising * n_time], first, 0);
+	/* but the regimes do differ later */
+	int differ = 0;
+	for (size_t t = 0; t < n_time; t++)
+		differ += r[0].series[GS_M_cases_closed * n_time + t] !=
+			  r[1].series[GS_M_cases_closed * n_time + t];
+	assert_true(differ > 0);
+	for (size_t a = 0; a < 3; a++)
+		free_result(&r[a]);
+}
+
+/*
+ * The demand shock at day 100 doubles the easy class's need rate: the same
+ * run without the event is identical before day 100 and sees far fewer
+ * easy needs arise after it (paired on the same random streams).
+ */
+static void test_event_applies(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	assert_int_equal(fx->sc.n_events, 1);
+	assert_int_equal(fx->sc.events[0].at_tick, 100);
+	size_t n_time, n_bins;
+	struct gs_run_result with = alloc_result(&fx->sc.arm_params[2], &n_time, &n_bins);
+	struct gs_run_result without = alloc_result(&fx->sc.arm_params[2], &n_time, &n_bins);
+	assert_int_equal(gs_run(&fx->sc, 2, 5, &with, NULL, NULL), 0);
+	fx->sc.n_events = 0;
+	assert_int_equal(gs_run(&fx->sc, 2, 5, &without, NULL, NULL), 0);
+	fx->sc.n_events = 1;
+	/* class 0 (easy) of needs_arising_by_class; intervals of 5 days */
+	const double *a = with.class_series + (size_t)GS_CM_needs_arising * 2 * n_time;
+	const double *b = without.class_series + (size_t)GS_CM_needs_arising * 2 * n_time;
+	for (size_t t = 0; t < 20; t++)
+		assert_double_close(a[t], b[t], 0);
+	double after_with = 0, after_without = 0;
+	for (size_t t = 20; t < n_time; t++) {
+		after_with += a[t];
+		after_without += b[t];
+	}
+	assert_true(after_with > 1.3 * after_without);
+	free_result(&with);
+	free_result(&without);
+}
+
+static void test_phase_list(void **state)
+{
+	(void)state;
+	static const char *expected[] = {"needs",   "contact", "triage",   "casework", "downstream",
+					 "closure", "workers", "learning", "managers", "costs"};
+	size_t n = 0, want = sizeof(expected) / sizeof(expected[0]);
+	for (const struct gs_phase *p = gs_phases; p->run; p++, n++) {
+		assert_true(n < want);
+		assert_string_equal(p->name, expected[n]);
+	}
+	assert_int_equal(n, want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_conservation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conservation_mechanisms_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads_bit_identical, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads_inside_a_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_visits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_common_random_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_applies, setup, teardown),
+		cmocka_unit_test(test_phase_list),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

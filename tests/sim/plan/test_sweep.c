@@ -1,0 +1,178 @@
+/*
+ * test_sweep.c - the [sweep] section: grids from lists and ranges, Latin
+ * hypercube and Saltelli designs, their errors, and run seeds that do not
+ * change when points are added.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/engine/engine.h"
+#include "sim/plan/scenario.h"
+
+struct fx {
+	char *dir;
+	struct gs_scenario sc;
+	struct gs_diag d;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	f->dir = gs_test_tmpdir();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	gs_scenario_free(&f->sc);
+	gs_diag_free(&f->d);
+	gs_test_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+static int load(struct fx *f, const char *text)
+{
+	gs_scenario_free(&f->sc);
+	gs_diag_free(&f->d);
+	char *path = gs_test_write(f->dir, "s.ini", text);
+	/* as `govsim check` does: resolve what was read, to report every problem */
+	int rc = gs_scenario_read(path, &f->sc, &f->d);
+	rc |= gs_scenario_resolve(&f->sc, NULL, 0, &f->d);
+	free(path);
+	return rc;
+}
+
+static bool has(const struct fx *f, const char *text)
+{
+	for (size_t i = 0; i < f->d.n; i++)
+		if (strstr(f->d.msg[i], text))
+			return true;
+	gs_diag_print(&f->d, stderr);
+	return false;
+}
+
+static void test_grid(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "[arm.a]\npreset = npm\n[sweep]\n"
+				 "regime.learning_time = 0, 0.1, 0.2\n"
+				 "service.time_target = 5d:15d:5d\n"),
+			 0);
+	const struct gs_sweep *sw = &f->sc.sweep;
+	assert_int_equal(sw->n_keys, 2);
+	assert_int_equal(sw->n_points, 9);
+	/* the last key varies fastest; values as numbers, durations in days */
+	assert_double_close(sw->coord[0 * 2 + 0], 0, 0);
+	assert_double_close(sw->coord[0 * 2 + 1], 5, 1e-12);
+	assert_double_close(sw->coord[2 * 2 + 1], 15, 1e-12);
+	assert_double_close(sw->coord[3 * 2 + 0], 0.1, 0);
+	assert_double_close(sw->coord[8 * 2 + 0], 0.2, 0);
+	/* a point's parameters: the arm's, then the point's values */
+	struct gs_params p;
+	assert_int_equal(gs_scenario_point(&f->sc, 0, 7, &p), 0);
+	assert_double_close(p.regime.learning_time, 0.2, 0);
+	assert_double_close(p.service.time_target, 10, 1e-12); /* ticks of a day */
+	assert_double_close(p.regime.discretion, 0.05, 0);       /* from the preset */
+}
+
+static void test_lhs(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "[sweep]\ndesign = lhs\nsamples = 50\n"
+				 "regime.learning_time = 0:0.5\nworkforce.teams = 2:12\n"),
+			 0);
+	const struct gs_sweep *sw = &f->sc.sweep;
+	assert_int_equal(sw->n_points, 50);
+	/* one point in each of the 50 strata of each parameter */
+	int seen[50] = {0};
+	for (size_t i = 0; i < 50; i++) {
+		double x = sw->coord[i * 2];
+		assert_true(x >= 0 && x < 0.5);
+		seen[(int)(x / 0.01)]++;
+		double teams = sw->coord[i * 2 + 1];
+		assert_true(teams >= 2 && teams <= 12 && teams == nearbyint(teams));
+	}
+	for (int s = 0; s < 50; s++)
+		assert_int_equal(seen[s], 1);
+}
+
+static void test_saltelli(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "[sweep]\ndesign = saltelli\nsamples = 16\n"
+				 "regime.learning_time = 0:0.2\nregime.discretion = 0:1\n"
+				 "service.barrier = 0:0.3\n"),
+			 0);
+	const struct gs_sweep *sw = &f->sc.sweep;
+	size_t k = 3, n = 16;
+	assert_int_equal(sw->n_points, n * (k + 2));
+	for (size_t i = 0; i < n; i++) {
+		const double *a = sw->coord + (i * (k + 2)) * k, *b = a + k;
+		assert_int_equal(sw->matrix[i * (k + 2)], 0);
+		assert_int_equal(sw->matrix[i * (k + 2) + 1], 1);
+		for (size_t j = 0; j < k; j++) {
+			/* A with column j from B */
+			const double *ab = sw->coord + (i * (k + 2) + 2 + j) * k;
+			assert_int_equal(sw->matrix[i * (k + 2) + 2 + j], 2);
+			assert_int_equal(sw->param[i * (k + 2) + 2 + j], (int)j);
+			assert_int_equal(sw->row[i * (k + 2) + 2 + j], (int)i);
+			for (size_t m = 0; m < k; m++)
+				assert_double_close(ab[m], m == j ? b[m] : a[m], 1e-12);
+		}
+	}
+}
+
+static void test_errors(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "[sweep]\n"
+				 "regime.learning_time = 0:0.2\n"          /* 2: range without step */
+				 "population.citizens = 10, 20\n"          /* 3: scenario-wide */
+				 "regime.discretion = 0.5, 2\n"            /* 4: out of range */
+				 "regime.dicretion = 1\n"),                /* 5: unknown */
+			 -1);
+	assert_true(has(f, "s.ini:2: regime.learning_time: a grid range is from:to:step"));
+	assert_true(has(f, "s.ini:3: population.citizens: one value for the whole scenario"));
+	assert_true(has(f, "s.ini:5: regime.dicretion: unknown parameter; did you mean 'regime.discretion'"));
+	assert_int_equal(load(f, "[sweep]\nregime.discretion = 0.5, 2\n"), -1);
+	assert_true(has(f, "s.ini:2: regime.discretion: 2 is out of range"));
+	assert_int_equal(load(f, "[sweep]\ndesign = lhs\nregime.discretion = 0:1\n"), -1);
+	assert_true(has(f, "sweep.samples: a sampled design needs samples = N"));
+	assert_int_equal(load(f, "[sweep]\ndesign = sobol\n"), -1);
+	assert_true(has(f, "s.ini:2: sweep.design: 'sobol' is not one of grid|lhs|saltelli"));
+}
+
+/* Adding points keeps every existing run's seed; arms share seeds; points differ. */
+static void test_seeds_stable(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "[sweep]\nregime.learning_time = 0, 0.1\n"), 0);
+	uint64_t s0 = gs_run_seed_point(&f->sc, 9, 0, 0), s1 = gs_run_seed_point(&f->sc, 9, 0, 1);
+	uint64_t r1 = gs_run_seed_point(&f->sc, 9, 1, 1);
+	assert_true(s0 != s1 && s1 != r1);
+	assert_int_equal(load(f, "[sweep]\nregime.learning_time = 0.05, 0, 0.3, 0.1\n"), 0);
+	assert_true(gs_run_seed_point(&f->sc, 9, 0, 1) == s0); /* the point 0 moved to index 1 */
+	assert_true(gs_run_seed_point(&f->sc, 9, 0, 3) == s1);
+	assert_true(gs_run_seed_point(&f->sc, 9, 1, 3) == r1);
+	/* without a sweep, the replication's seed */
+	assert_int_equal(load(f, "[arm.a]\n"), 0);
+	assert_true(gs_run_seed_point(&f->sc, 9, 2, 0) == gs_run_seed(9, 2));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_grid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lhs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_saltelli, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seeds_stable, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
