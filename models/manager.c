@@ -11,13 +11,13 @@
 int gs_manager_phase(struct gs_world *w)
 {
 	const struct gs_params *p = w->p;
-	if (p->regime.target_level != w->target_base) {
-		w->target_base = p->regime.target_level;
+	if (w->reset_targets) {
+		w->reset_targets = false;
 		for (size_t t = 0; t < w->n_teams; t++)
 			w->team[t].target = p->regime.target_level;
 	}
-	if (p->service.barrier != w->barrier_base) {
-		w->barrier_base = p->service.barrier;
+	if (w->reset_barriers) {
+		w->reset_barriers = false;
 		for (size_t t = 0; t < w->n_teams; t++)
 			w->team[t].barrier = p->service.barrier;
 	}

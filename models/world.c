@@ -577,8 +577,6 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 		goto fail;
 	w->sched.n_ticks = (size_t)w->n_ticks;
 	w->cases.free = -1;
-	w->target_base = p->regime.target_level;
-	w->barrier_base = p->service.barrier;
 	for (size_t t = 0; t < w->n_teams; t++) {
 		w->team[t].target = p->regime.target_level;
 		w->team[t].barrier = p->service.barrier;

@@ -231,9 +231,9 @@ struct gs_world {
 	float *w_cx;              /* mean components of recent cases */
 	uint8_t *w_overloaded;    /* no slack this tick while cases waited */
 
-	/* what events may change and the world keeps as state */
-	double target_base;       /* regime.target_level the targets were last set from */
-	double barrier_base;      /* service.barrier the barriers were last set from */
+	/* told by an event (gs_governance.changed), done at the managers' next phase */
+	bool reset_targets;       /* regime.target_level changed: teams' targets start from it */
+	bool reset_barriers;      /* service.barrier changed: teams' barriers start from it */
 
 	/* the downstream resource */
 	int64_t res_free;         /* free units */

@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sim/engine/results.h"
+#include "sim/core/model.h"
+#include "sim/plan/plan.h"
 
 /* The whole-run outcomes compared between arms. */
 #define GS_SUMMARIES(X)                                                                    \

@@ -50,6 +50,11 @@ static bool is_class_row(size_t i)
 	return strcmp(gs_param_table[i].section, "class") == 0;
 }
 
+bool gs_param_is_class(size_t row)
+{
+	return is_class_row(row);
+}
+
 static void *field(struct gs_params *p, size_t i, int cls)
 {
 	if (is_class_row(i))
@@ -181,8 +186,8 @@ static void range_error(size_t i, const char *value, char *err, size_t errlen)
 }
 
 /* Parse value for row i into *out (ticks for durations); no store. */
-static int parse_value(const struct gs_params *p, size_t i, const char *value, void *out,
-		       char *err, size_t errlen)
+static int parse_value(const struct gs_params *p, size_t i, const char *value,
+		       union gs_value *out, char *err, size_t errlen)
 {
 	const struct gs_param_info *in = &gs_param_table[i];
 	char *end;
@@ -198,7 +203,7 @@ static int parse_value(const struct gs_params *p, size_t i, const char *value, v
 			range_error(i, value, err, errlen);
 			return -1;
 		}
-		*(int64_t *)out = v;
+		out->i = v;
 		return 0;
 	}
 	case GS_REAL: {
@@ -212,7 +217,7 @@ static int parse_value(const struct gs_params *p, size_t i, const char *value, v
 			range_error(i, value, err, errlen);
 			return -1;
 		}
-		*(double *)out = v;
+		out->d = v;
 		return 0;
 	}
 	case GS_DURATION: {
@@ -223,7 +228,7 @@ static int parse_value(const struct gs_params *p, size_t i, const char *value, v
 			range_error(i, value, err, errlen);
 			return -1;
 		}
-		*(double *)out = is_tick_row(i) ? m : m / p->simulation.tick;
+		out->d = is_tick_row(i) ? m : m / p->simulation.tick;
 		return 0;
 	}
 	case GS_BOOL: {
@@ -231,11 +236,11 @@ static int parse_value(const struct gs_params *p, size_t i, const char *value, v
 		static const char *no[] = {"off", "false", "no", "0"};
 		for (int k = 0; k < 4; k++) {
 			if (strcmp(value, yes[k]) == 0) {
-				*(bool *)out = true;
+				out->b = true;
 				return 0;
 			}
 			if (strcmp(value, no[k]) == 0) {
-				*(bool *)out = false;
+				out->b = false;
 				return 0;
 			}
 		}
@@ -248,7 +253,7 @@ static int parse_value(const struct gs_params *p, size_t i, const char *value, v
 			snprintf(err, errlen, "'%s' is not one of %s", value, in->unit);
 			return -1;
 		}
-		*(int *)out = k;
+		out->e = k;
 		return 0;
 	}
 	}
@@ -269,36 +274,75 @@ static void rescale_durations(struct gs_params *p, double old_tick, double new_t
 	}
 }
 
-static int store(struct gs_params *p, size_t i, int cls, const char *value, char *err, size_t errlen)
+void gs_param_apply(struct gs_params *p, const struct gs_change *c)
 {
-	union {
-		int64_t i;
-		double d;
-		bool b;
-		int e;
-	} v;
-	if (parse_value(p, i, value, &v, err, errlen))
-		return -1;
-	void *f = field(p, i, cls);
+	size_t i = (size_t)c->row;
+	void *f = field(p, i, c->cls);
 	switch (gs_param_table[i].type) {
 	case GS_INT:
-		*(int64_t *)f = v.i;
+		*(int64_t *)f = c->v.i;
 		break;
 	case GS_REAL:
-		*(double *)f = v.d;
+		*(double *)f = c->v.d;
 		break;
 	case GS_DURATION:
-		if (is_tick_row(i) && v.d != p->simulation.tick)
-			rescale_durations(p, p->simulation.tick, v.d);
-		*(double *)f = v.d;
+		if (is_tick_row(i) && c->v.d != p->simulation.tick)
+			rescale_durations(p, p->simulation.tick, c->v.d);
+		*(double *)f = c->v.d;
 		break;
 	case GS_BOOL:
-		*(bool *)f = v.b;
+		*(bool *)f = c->v.b;
 		break;
 	case GS_ENUM:
-		*(int *)f = v.e;
+		*(int *)f = c->v.e;
 		break;
 	}
+}
+
+union gs_value gs_param_get(const struct gs_params *p, enum gs_param_id row, int cls)
+{
+	const void *f = cfield(p, (size_t)row, cls);
+	union gs_value v = {0};
+	switch (gs_param_table[row].type) {
+	case GS_INT:
+		v.i = *(const int64_t *)f;
+		break;
+	case GS_REAL:
+	case GS_DURATION:
+		v.d = *(const double *)f;
+		break;
+	case GS_BOOL:
+		v.b = *(const bool *)f;
+		break;
+	case GS_ENUM:
+		v.e = *(const int *)f;
+		break;
+	}
+	return v;
+}
+
+bool gs_value_equal(enum gs_param_id row, union gs_value a, union gs_value b)
+{
+	switch (gs_param_table[row].type) {
+	case GS_INT:
+		return a.i == b.i;
+	case GS_REAL:
+	case GS_DURATION:
+		return a.d == b.d;
+	case GS_BOOL:
+		return a.b == b.b;
+	case GS_ENUM:
+		return a.e == b.e;
+	}
+	return false;
+}
+
+static int store(struct gs_params *p, size_t i, int cls, const char *value, char *err, size_t errlen)
+{
+	struct gs_change c = {(enum gs_param_id)i, cls, {0}};
+	if (parse_value(p, i, value, &c.v, err, errlen))
+		return -1;
+	gs_param_apply(p, &c);
 	return 0;
 }
 
@@ -392,22 +436,41 @@ int gs_param_set(struct gs_params *p, const char *key, const char *value, char *
 		snprintf(err, errlen, "unknown parameter");
 		return -1;
 	}
-	int c = 0;
+	/* the value first, so that a bad value does not add a class */
+	struct gs_change c = {(enum gs_param_id)i, 0, {0}};
+	if (parse_value(p, (size_t)i, value, &c.v, err, errlen))
+		return -1;
 	if (is_class_row((size_t)i)) {
-		/* check the value first, so that a bad value does not add a class */
-		union {
-			int64_t i;
-			double d;
-			bool b;
-			int e;
-		} v;
-		if (parse_value(p, (size_t)i, value, &v, err, errlen))
-			return -1;
-		c = class_index(p, cname, err, errlen);
-		if (c < 0)
+		c.cls = class_index(p, cname, err, errlen);
+		if (c.cls < 0)
 			return -1;
 	}
-	return store(p, (size_t)i, c, value, err, errlen);
+	gs_param_apply(p, &c);
+	return 0;
+}
+
+int gs_param_change(const struct gs_params *p, const char *key, const char *value,
+		    struct gs_change *c, char *err, size_t errlen)
+{
+	char cname[GS_NAME_MAX];
+	int i = gs_param_find(key, cname);
+	if (i < 0) {
+		snprintf(err, errlen, "unknown parameter");
+		return -1;
+	}
+	*c = (struct gs_change){(enum gs_param_id)i, 0, {0}};
+	if (parse_value(p, (size_t)i, value, &c->v, err, errlen))
+		return -1;
+	if (!is_class_row((size_t)i))
+		return 0;
+	for (int k = 0; k < p->n_classes; k++) {
+		if (strcmp(p->class_name[k], cname) == 0) {
+			c->cls = k;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "no class '%s'", cname);
+	return -1;
 }
 
 void gs_param_format(const struct gs_params *p, size_t i, int cls, char *buf, size_t n)

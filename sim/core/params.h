@@ -101,6 +101,37 @@ struct gs_param_info {
 extern const struct gs_param_info gs_param_table[];
 extern const size_t gs_param_count;
 
+/* The row of every parameter in gs_param_table: GS_P_<section>_<name>. */
+enum gs_param_id {
+#define GS_SECTION(sec)
+#define GS_END_SECTION(sec)
+#define GS_CLASS_SECTION
+#define GS_END_CLASS_SECTION
+#define GS_PARAM(sec, name, type, def, min, max, unit, flags, desc) GS_P_##sec##_##name,
+#include "sim/core/params.def"
+#undef GS_PARAM
+#undef GS_SECTION
+#undef GS_END_SECTION
+#undef GS_CLASS_SECTION
+#undef GS_END_CLASS_SECTION
+	GS_N_PARAMS
+};
+
+/* A value of one parameter, typed as its row says (durations in ticks). */
+union gs_value {
+	int64_t i; /* GS_INT */
+	double d;  /* GS_REAL, GS_DURATION */
+	bool b;    /* GS_BOOL */
+	int e;     /* GS_ENUM: index of the choice */
+};
+
+/* One parameter set to one value: what events and sweep points are made of. */
+struct gs_change {
+	enum gs_param_id row;
+	int cls;            /* class index for per-class rows, else 0 */
+	union gs_value v;
+};
+
 /* Minutes in one unit of each duration suffix. */
 #define GS_MIN_PER_HOUR 60.0
 #define GS_MIN_PER_DAY 1440.0
@@ -138,6 +169,26 @@ int gs_param_parse_duration(const char *s, double *minutes, char *err, size_t er
 
 /* gs_format_duration - minutes as the shortest exact text ("90min", "2y"). */
 void gs_format_duration(double minutes, char *buf, size_t n);
+
+/*
+ * gs_param_change - parse `value` for `key` against p (its tick length and
+ * its classes: a class that p does not have is an error) into a typed
+ * change, without changing p. Returns 0, or -1 with a message in err.
+ */
+int gs_param_change(const struct gs_params *p, const char *key, const char *value,
+		    struct gs_change *c, char *err, size_t errlen);
+
+/* gs_param_apply - store a change's value in p (simulation.tick rescales every duration). */
+void gs_param_apply(struct gs_params *p, const struct gs_change *c);
+
+/* gs_param_get - the current value of row (class cls) in p. */
+union gs_value gs_param_get(const struct gs_params *p, enum gs_param_id row, int cls);
+
+/* gs_value_equal - are a and b the same value of row's type? */
+bool gs_value_equal(enum gs_param_id row, union gs_value a, union gs_value b);
+
+/* gs_param_is_class - is row a per-class parameter ([class.NAME])? */
+bool gs_param_is_class(size_t row);
 
 /*
  * gs_param_format - the current value of table row i (class index cls for

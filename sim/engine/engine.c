@@ -8,70 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <omp.h>
 
-#include "models/casework.h"
-#include "models/citizen.h"
-#include "models/closure.h"
-#include "models/contact.h"
-#include "models/costs.h"
-#include "models/downstream.h"
-#include "models/learning.h"
-#include "models/manager.h"
-#include "models/measure.h"
-#include "sim/io/output.h"
-#include "sim/app/report.h"
-#include "sim/core/rng.h"
-#include "models/triage.h"
-#include "models/worker.h"
-#include "models/world.h"
+#include "sim/core/metrics.h"
 
 volatile sig_atomic_t gs_stop;
-
-/*
- * The time step. The order is part of the model: needs change and citizens
- * decide before the service sees their contacts; workers work what was
- * queued; closures then tell citizens how they fared.
- */
-const struct gs_phase gs_phases[] = {
-	{"needs", gs_citizen_phase},           /* needs arise, escalate, self-resolve; citizens decide to contact */
-	{"contact", gs_contact_phase},         /* value and failure demand; cases opened and queued; chasing */
-	{"triage", gs_triage_phase},           /* measured cases about to breach may be reclassified */
-	{"casework", gs_casework_phase},       /* workers spend their hours on contacts and cases */
-	{"downstream", gs_downstream_phase},   /* finished cases needing the resource get a free unit */
-	{"closure", gs_closure_phase},         /* cases closed and recorded (gaming, audit); needs met or bounced */
-	{"workers", gs_worker_phase},          /* motivation, trust in management, stress; sick leave, leaving */
-	{"learning", gs_learning_phase},       /* protected learning hours raise skill and know-how */
-	{"managers", gs_manager_phase},        /* review periods: pressure and ratchet; stewardship */
-	{"costs", gs_cost_phase},              /* hours by use; cost of workers, managers, resource */
-	{NULL, NULL},
-};
-
-uint64_t gs_run_seed(uint64_t scenario_seed, int rep)
-{
-	return gs_rng_derive(scenario_seed, (uint64_t)rep);
-}
-
-uint64_t gs_run_seed_point(const struct gs_scenario *sc, uint64_t scenario_seed, int rep,
-			   size_t point)
-{
-	uint64_t seed = gs_run_seed(scenario_seed, rep);
-	const struct gs_sweep *sw = &sc->sweep;
-	if (!sw->n_keys || point >= sw->n_points)
-		return seed;
-	/* FNV-1a of the point's coordinates as text: key=value; ... */
-	uint64_t h = UINT64_C(14695981039346656037);
-	for (size_t k = 0; k < sw->n_keys; k++) {
-		const char *parts[3] = {sw->keys[k], "=", sw->text[point * sw->n_keys + k]};
-		for (int j = 0; j < 3; j++)
-			for (const char *c = parts[j]; *c; c++)
-				h = (h ^ (unsigned char)*c) * UINT64_C(1099511628211);
-		h = (h ^ ';') * UINT64_C(1099511628211);
-	}
-	return gs_rng_derive(seed, h);
-}
 
 static long interval_ticks(const struct gs_params *p)
 {
@@ -79,32 +21,50 @@ static long interval_ticks(const struct gs_params *p)
 	return iv < 1 ? 1 : iv;
 }
 
-void gs_run_shape(const struct gs_params *p, size_t *n_time, size_t *n_bins)
+/* A parameter an event changed, and its value before the tick's events. */
+struct changed {
+	enum gs_param_id row;
+	int cls;
+	union gs_value old;
+};
+
+static int by_parameter(const void *a, const void *b)
 {
-	long n_ticks = (long)ceil(p->simulation.duration - 1e-9);
-	long iv = interval_ticks(p);
-	*n_time = (size_t)((n_ticks + iv - 1) / iv);
-	*n_bins = (size_t)ceil(p->output.hist_max / p->output.hist_bin - 1e-9);
+	const struct changed *x = a, *y = b;
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	return (x->cls > y->cls) - (x->cls < y->cls);
 }
 
-static void apply_events(const struct gs_scenario *sc, size_t arm, struct gs_params *p, long t)
+/*
+ * Apply the changes of tick t (from *next on), then tell the model of each
+ * parameter whose value they changed, once, in the order of the parameter
+ * table (classes in order). Returns 0, or -1 if the model failed.
+ */
+static int apply_changes(const struct gs_model *m, struct gs_world *w, struct gs_params *p,
+			 const struct gs_timed_change *c, size_t n, size_t *next, long t,
+			 struct changed *seen)
 {
-	for (size_t e = 0; e < sc->n_events; e++)
-		if (sc->events[e].at_tick == t)
-			gs_scenario_apply_event(sc, e, arm, p);
-}
-
-/* Events during the run; a changed need rate moves the arrivals already drawn. */
-static int apply_events_running(const struct gs_scenario *sc, size_t arm, struct gs_world *w)
-{
-	double old[GS_MAX_CLASSES];
-	for (int k = 0; k < w->p->n_classes; k++)
-		old[k] = w->p->cls[k].need_rate;
-	apply_events(sc, arm, w->p, w->tick);
-	for (int k = 0; k < w->p->n_classes; k++)
-		if (w->p->cls[k].need_rate != old[k] &&
-		    gs_citizens_rate_changed(w, k, old[k], w->p->cls[k].need_rate))
+	size_t n_seen = 0;
+	for (; *next < n && c[*next].tick == t; ++*next) {
+		const struct gs_change *ch = &c[*next].change;
+		size_t k;
+		for (k = 0; k < n_seen; k++)
+			if (seen[k].row == ch->row && seen[k].cls == ch->cls)
+				break;
+		if (k == n_seen)
+			seen[n_seen++] = (struct changed){ch->row, ch->cls, gs_param_get(p, ch->row, ch->cls)};
+		gs_param_apply(p, ch);
+	}
+	if (!m->changed || !n_seen)
+		return 0;
+	qsort(seen, n_seen, sizeof(*seen), by_parameter);
+	for (size_t k = 0; k < n_seen; k++) {
+		const struct changed *x = &seen[k];
+		if (!gs_value_equal(x->row, x->old, gs_param_get(p, x->row, x->cls)) &&
+		    m->changed(w, x->row, x->cls, x->old))
 			return -1;
+	}
 	return 0;
 }
 
@@ -114,58 +74,72 @@ static int progress_on;
 
 static void draw_progress(long done, long total);
 
-int gs_run(const struct gs_scenario *sc, size_t arm, uint64_t seed, struct gs_run_result *r,
+int gs_run(const struct gs_plan *pl, size_t arm, uint64_t seed, struct gs_run_result *r,
 	   gs_tick_hook hook, void *ctx)
 {
-	return gs_run_point(sc, arm, 0, seed, r, hook, ctx);
+	return gs_run_point(pl, arm, 0, seed, r, hook, ctx, NULL, 0);
 }
 
-int gs_run_point(const struct gs_scenario *sc, size_t arm, size_t point, uint64_t seed,
-		 struct gs_run_result *r, gs_tick_hook hook, void *ctx)
+#define WHY(...) (why ? (void)snprintf(why, whylen, __VA_ARGS__) : (void)0)
+
+int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t seed,
+		 struct gs_run_result *r, gs_tick_hook hook, void *ctx, char *why, size_t whylen)
 {
+	const struct gs_model *m = pl->model;
 	struct gs_params p;
-	if (gs_scenario_point(sc, arm, point, &p))
-		return -1;
+	gs_plan_params(pl, arm, point, &p);
 	size_t n_time, n_bins;
 	gs_run_shape(&p, &n_time, &n_bins);
-	apply_events(sc, arm, &p, 0);
-	struct gs_world *w = gs_world_alloc(&p, seed);
-	if (!w)
+	const struct gs_timed_change *changes = pl->changes[arm];
+	size_t n_changes = pl->n_changes[arm], next = 0;
+	while (next < n_changes && changes[next].tick == 0)
+		next++; /* in p already */
+	struct changed *seen = malloc((n_changes ? n_changes : 1) * sizeof(*seen));
+	struct gs_world *w = seen ? m->alloc(&p, seed) : NULL;
+	if (!w) {
+		free(seen);
+		WHY("out of memory for the world of %lld citizens",
+		    (long long)p.population.citizens);
 		return -1;
+	}
 	int rc = 0;
 	long iv = interval_ticks(&p);
+	int32_t n_ticks = (int32_t)ceil(p.simulation.duration - 1e-9);
 	size_t col = 0;
 	/* GOVSIM_PROFILE=1: wall time per phase on stderr at the end of the run */
 	bool profile = getenv("GOVSIM_PROFILE") != NULL;
-	double phase_time[16] = {0}, t_measure = 0, t_events = 0;
-	for (int32_t t = 0; t < w->n_ticks; t++) {
+	double phase_time[32] = {0}, t_measure = 0, t_events = 0;
+	for (int32_t t = 0; t < n_ticks; t++) {
 		if (gs_stop) {
 			rc = 1;
 			break;
 		}
-		w->tick = t;
+		m->begin_tick(w, t);
 		double t0 = profile ? omp_get_wtime() : 0;
-		if (t > 0 && apply_events_running(sc, arm, w)) {
+		if (t > 0 && apply_changes(m, w, &p, changes, n_changes, &next, t, seen)) {
+			WHY("tick %ld: applying events failed (out of memory)", (long)t);
 			rc = -1;
 			goto done;
 		}
 		if (profile)
 			t_events += omp_get_wtime() - t0;
-		for (const struct gs_phase *ph = gs_phases; ph->run; ph++) {
+		for (const struct gs_phase *ph = m->phases; ph->run; ph++) {
 			double t1 = profile ? omp_get_wtime() : 0;
 			if (ph->run(w)) {
+				WHY("tick %ld: phase %s failed (out of memory)", (long)t, ph->name);
 				rc = -1;
 				goto done;
 			}
-			if (profile)
-				phase_time[ph - gs_phases] += omp_get_wtime() - t1;
+			if (profile && ph - m->phases < 32)
+				phase_time[ph - m->phases] += omp_get_wtime() - t1;
 		}
 		double t2 = profile ? omp_get_wtime() : 0;
-		if ((t + 1) % iv == 0 || t + 1 == w->n_ticks)
-			gs_measure_interval(w, r->series, r->class_series, n_time, col++);
+		if ((t + 1) % iv == 0 || t + 1 == n_ticks)
+			m->measure(w, r, n_time, col++);
 		if (profile)
 			t_measure += omp_get_wtime() - t2;
 		if (hook && hook(w, ctx)) {
+			WHY("tick %ld: the tick hook failed", (long)t);
 			rc = -1;
 			goto done;
 		}
@@ -178,27 +152,20 @@ int gs_run_point(const struct gs_scenario *sc, size_t arm, size_t point, uint64_
 			}
 		}
 	}
-	r->events = w->n_events;
-	memcpy(r->hist_recorded, w->hist_rec, n_bins * sizeof(double));
-	memcpy(r->hist_true, w->hist_true, n_bins * sizeof(double));
-	if (r->hist_recorded_class && r->hist_true_class) {
-		size_t nc = (size_t)p.n_classes * n_bins;
-		memcpy(r->hist_recorded_class, w->hist_rec_cls, nc * sizeof(double));
-		memcpy(r->hist_true_class, w->hist_true_cls, nc * sizeof(double));
-	}
+	m->finish(w, r, n_bins);
 	if (profile) {
 #pragma omp critical(gs_profile)
 		{
-			fprintf(stderr, "profile: arm %zu seed %llu (%d threads in the run)\n", arm,
-				(unsigned long long)seed, w->threads);
+			fprintf(stderr, "profile: arm %zu seed %llu\n", arm, (unsigned long long)seed);
 			fprintf(stderr, "  %-12s %8.3f s\n", "events", t_events);
-			for (const struct gs_phase *ph = gs_phases; ph->run; ph++)
-				fprintf(stderr, "  %-12s %8.3f s\n", ph->name, phase_time[ph - gs_phases]);
+			for (const struct gs_phase *ph = m->phases; ph->run && ph - m->phases < 32; ph++)
+				fprintf(stderr, "  %-12s %8.3f s\n", ph->name, phase_time[ph - m->phases]);
 			fprintf(stderr, "  %-12s %8.3f s\n", "measure", t_measure);
 		}
 	}
 done:
-	gs_world_free(w);
+	m->free(w);
+	free(seen);
 	return rc;
 }
 
@@ -220,31 +187,55 @@ static void draw_progress(long done, long total)
 	fflush(stderr);
 }
 
-int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta *meta,
-		    const struct gs_ensemble_opts *opts, struct gs_output *out, double *summary,
-		    char *err, size_t errlen)
+/* The buffers of one run, sized for the plan's output shape. */
+static int alloc_result(struct gs_run_result *r, const struct gs_ensemble_meta *meta)
 {
-	size_t points = sc->sweep.n_points ? sc->sweep.n_points : 1;
-	size_t reps = meta->n_runs / meta->n_arms / points;
-	size_t n_time = meta->n_time, n_bins = meta->n_bins;
+	size_t n_time = meta->n_time, n_bins = meta->n_bins, nc = meta->n_classes;
+	r->series = malloc(GS_N_METRICS * n_time * sizeof(double));
+	r->class_series = malloc(GS_N_CLASS_METRICS * nc * n_time * sizeof(double));
+	r->hist_recorded = calloc(n_bins ? n_bins : 1, sizeof(double));
+	r->hist_true = calloc(n_bins ? n_bins : 1, sizeof(double));
+	r->hist_recorded_class = calloc(nc * n_bins + 1, sizeof(double));
+	r->hist_true_class = calloc(nc * n_bins + 1, sizeof(double));
+	if (!r->series || !r->class_series || !r->hist_recorded || !r->hist_true ||
+	    !r->hist_recorded_class || !r->hist_true_class)
+		return -1;
+	for (size_t i = 0; i < GS_N_METRICS * n_time; i++)
+		r->series[i] = NAN;
+	for (size_t i = 0; i < GS_N_CLASS_METRICS * nc * n_time; i++)
+		r->class_series[i] = NAN;
+	return 0;
+}
+
+static void free_result(struct gs_run_result *r)
+{
+	free(r->series);
+	free(r->class_series);
+	free(r->hist_recorded);
+	free(r->hist_true);
+	free(r->hist_recorded_class);
+	free(r->hist_true_class);
+}
+
+int gs_ensemble_run(const struct gs_plan *pl, const struct gs_ensemble_opts *opts,
+		    const struct gs_sink *sinks, size_t n_sinks, char *err, size_t errlen)
+{
+	const struct gs_ensemble_meta *meta = &pl->meta;
 	long total = 0;
-	for (size_t a = 0; a < meta->n_arms; a++)
-		total += (long)(reps * points) *
-			 (long)ceil(sc->arm_params[a].simulation.duration - 1e-9);
+	for (size_t a = 0; a < pl->n_arms; a++)
+		total += (long)(pl->n_reps * pl->n_points) *
+			 (long)ceil(pl->arm_params[a].simulation.duration - 1e-9);
 	progress_done = 0;
 	progress_total = total;
 	progress_on = opts->progress;
 	int failed = 0, stopped = 0;
-	char first_err[256] = "";
-	/* GOVSIM_STOP_AFTER_RUNS=N: stop as if interrupted once N runs are written (tests) */
-	const char *stop_env = getenv("GOVSIM_STOP_AFTER_RUNS");
-	long stop_after = stop_env ? strtol(stop_env, NULL, 10) : -1, written = 0;
-	long n_runs = (long)meta->n_runs;
+	char first_err[512] = "";
+	long n_runs = (long)pl->n_runs;
 	/*
-	 * Runs in parallel across arms x replications; a thread running a run
-	 * alone (fewer runs than threads) uses the rest inside it. Each phase's
-	 * parallel work is cut into fixed blocks merged in order, so results do
-	 * not depend on how the threads are shared out.
+	 * Runs in parallel across arms x points x replications; a thread running
+	 * a run alone (fewer runs than threads) uses the rest inside it. Each
+	 * phase's parallel work is cut into fixed blocks merged in order, so
+	 * results do not depend on how the threads are shared out.
 	 */
 	omp_set_num_threads(opts->threads);
 	int outer = n_runs < opts->threads ? (int)n_runs : opts->threads;
@@ -253,51 +244,36 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 		omp_set_num_threads(1);
 
 #pragma omp parallel for schedule(dynamic, 1) num_threads(outer) default(none) \
-	shared(sc, meta, opts, out, summary, reps, points, n_time, n_bins, total, failed, stopped, \
-	       first_err, n_runs, gs_stop, progress_done, stop_after, written)
+	shared(pl, meta, opts, sinks, n_sinks, total, failed, stopped, first_err, n_runs, gs_stop, \
+	       progress_done)
 	for (long run = 0; run < n_runs; run++) {
 		int skip;
 #pragma omp atomic read
 		skip = failed;
 		if (skip || gs_stop || (opts->skip && opts->skip[run]))
 			continue;
+		struct gs_run_id id = gs_plan_run(pl, (size_t)run);
 		struct gs_run_result r = {0};
-		r.arm = (int)((size_t)run / (reps * points));
-		size_t point = ((size_t)run / reps) % points;
-		r.replication = (int)((size_t)run % reps);
-		r.seed = gs_run_seed_point(sc, meta->seed, r.replication, point);
-		r.series = malloc(GS_N_METRICS * n_time * sizeof(double));
-		r.class_series = malloc(GS_N_CLASS_METRICS * meta->n_classes * n_time * sizeof(double));
-		r.hist_recorded = calloc(n_bins ? n_bins : 1, sizeof(double));
-		r.hist_true = calloc(n_bins ? n_bins : 1, sizeof(double));
-		r.hist_recorded_class = calloc(meta->n_classes * n_bins + 1, sizeof(double));
-		r.hist_true_class = calloc(meta->n_classes * n_bins + 1, sizeof(double));
+		r.arm = (int)id.arm;
+		r.replication = (int)id.rep;
+		r.seed = gs_plan_seed(pl, id.point, id.rep);
+		char why[256] = "out of memory for the run's results";
 		int rc = -1;
-		if (r.series && r.class_series && r.hist_recorded && r.hist_true &&
-		    r.hist_recorded_class && r.hist_true_class) {
-			for (size_t i = 0; i < GS_N_METRICS * n_time; i++)
-				r.series[i] = NAN;
-			for (size_t i = 0; i < GS_N_CLASS_METRICS * meta->n_classes * n_time; i++)
-				r.class_series[i] = NAN;
-			rc = gs_run_point(sc, (size_t)r.arm, point, r.seed, &r, NULL, NULL);
-		}
+		if (alloc_result(&r, meta) == 0)
+			rc = gs_run_point(pl, id.arm, id.point, r.seed, &r, NULL, NULL, why,
+					  sizeof(why));
 #pragma omp critical(gs_ensemble_collect)
 		{
-			char msg[256] = "";
+			char msg[512] = "";
 			if (rc == 1) {
 				stopped = 1;
 			} else if (rc != 0) {
-				snprintf(msg, sizeof(msg), "run %ld (arm %s, replication %d): out of memory",
-					 run, meta->arm_names[r.arm], r.replication);
+				snprintf(msg, sizeof(msg), "run %ld (arm %s, point %zu, replication %zu): %s",
+					 run, meta->arm_names[id.arm], id.point, id.rep, why);
 			} else {
-				if (out && gs_output_write_run(out, (size_t)run, &r, msg, sizeof(msg)))
-					rc = -1;
-				if (stop_after >= 0 && ++written >= stop_after)
-					gs_stop = 1;
-				if (summary)
-					gs_summarise(r.series, n_time, summary + (size_t)run * GS_N_SUMMARY);
-				if (opts->events)
-					*opts->events += r.events;
+				for (size_t k = 0; k < n_sinks && rc == 0; k++)
+					if (sinks[k].take(sinks[k].ctx, (size_t)run, &r, msg, sizeof(msg)))
+						rc = -1;
 			}
 			if (rc < 0) {
 				if (!failed)
@@ -308,12 +284,7 @@ int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta 
 			if (opts->progress)
 				draw_progress(progress_done, total);
 		}
-		free(r.series);
-		free(r.class_series);
-		free(r.hist_recorded);
-		free(r.hist_true);
-		free(r.hist_recorded_class);
-		free(r.hist_true_class);
+		free_result(&r);
 		if (opts->progress && omp_get_thread_num() == 0) {
 #pragma omp critical(gs_ensemble_collect)
 			draw_progress(progress_done, total);

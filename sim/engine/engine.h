@@ -1,5 +1,8 @@
 /*
- * engine.h - the time step and the ensemble of runs.
+ * engine.h - running a plan: the time step of one run, and the ensemble of
+ * runs in parallel, each finished run handed to sinks. The engine knows the
+ * model only through its descriptor (sim/core/model.h) and the output only
+ * through the sinks; results never depend on the number of threads.
  */
 #ifndef GS_ENGINE_H
 #define GS_ENGINE_H
@@ -9,74 +12,52 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/engine/results.h"
-#include "sim/plan/scenario.h"
-
-struct gs_world;
-struct gs_output;
-
-/* One phase of the time step: a named function of models/. */
-struct gs_phase {
-	const char *name;
-	int (*run)(struct gs_world *w);
-};
-
-/* The phases of one tick, in order; NULL-terminated. */
-extern const struct gs_phase gs_phases[];
+#include "sim/core/model.h"
+#include "sim/plan/plan.h"
 
 /* Called after every tick of a run when given (tests check invariants with it). */
 typedef int (*gs_tick_hook)(const struct gs_world *w, void *ctx);
 
 /*
- * gs_run_point - the run of arm `arm` at sweep point `point` (gs_run is
- * point 0, or no sweep).
+ * gs_run_point - the run of arm `arm` at sweep point `point` of plan pl
+ * with seed `seed`, filling r->series, r->class_series and the histograms
+ * (allocated by the caller to gs_run_shape's sizes; the by-class
+ * histograms are optional). Returns 0, 1 if stopped by gs_stop, -1 on
+ * failure with the reason in why (why may be NULL).
  */
-int gs_run_point(const struct gs_scenario *sc, size_t arm, size_t point, uint64_t seed,
-		 struct gs_run_result *r, gs_tick_hook hook, void *ctx);
+int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t seed,
+		 struct gs_run_result *r, gs_tick_hook hook, void *ctx, char *why, size_t whylen);
 
-/*
- * gs_run_seed_point - the seed of replication rep at sweep point `point`:
- * derived from the scenario seed, the replication and the point's values,
- * so that adding points or replications never changes existing runs; every
- * arm shares it (common random numbers).
- */
-uint64_t gs_run_seed_point(const struct gs_scenario *sc, uint64_t scenario_seed, int rep,
-			   size_t point);
+/* gs_run - gs_run_point at point 0 (or without a sweep), without a reason on failure. */
+int gs_run(const struct gs_plan *pl, size_t arm, uint64_t seed, struct gs_run_result *r,
+	   gs_tick_hook hook, void *ctx);
 
 /* Set by the signal handler of `govsim run`: every run stops at its next tick. */
 extern volatile sig_atomic_t gs_stop;
 
-/* gs_run_shape - output intervals and histogram bins of a run with params p. */
-void gs_run_shape(const struct gs_params *p, size_t *n_time, size_t *n_bins);
-
 /*
- * gs_run - one run of arm `arm` of a resolved scenario with seed `seed`,
- * filling r->series and both histograms (allocated by the caller to
- * gs_run_shape's sizes). Returns 0, 1 if stopped by gs_stop, -1 if out
- * of memory or the hook failed.
+ * A sink takes each finished run, one at a time (never two at once), in
+ * the order runs finish: run is its number in the plan. Returns 0, or -1
+ * with a message in err, which fails the ensemble.
  */
-int gs_run(const struct gs_scenario *sc, size_t arm, uint64_t seed, struct gs_run_result *r,
-	   gs_tick_hook hook, void *ctx);
+struct gs_sink {
+	int (*take)(void *ctx, size_t run, const struct gs_run_result *r, char *err, size_t errlen);
+	void *ctx;
+};
 
-/* What an ensemble prints and returns. */
+/* How an ensemble runs. */
 struct gs_ensemble_opts {
 	int threads;        /* OpenMP threads, across runs and inside them (>= 1) */
 	bool progress;      /* progress bar on stderr */
-	uint64_t *events;   /* if not NULL, the events handled by every run are added here */
 	const unsigned char *skip; /* if not NULL, runs with skip[run] set are not run (resuming) */
 };
 
 /*
- * gs_ensemble_run - every arm x replication of sc, in parallel over runs;
- * each finished run is written to out (if not NULL) and summarised into
- * summary[run * GS_N_SUMMARY] (if not NULL). Returns 0, 1 if stopped by
- * gs_stop, -1 on failure with a message in err.
+ * gs_ensemble_run - every run of pl, in parallel over runs, each finished
+ * run handed to every sink in order. Returns 0, 1 if stopped by gs_stop,
+ * -1 on failure with a message in err.
  */
-int gs_ensemble_run(const struct gs_scenario *sc, const struct gs_ensemble_meta *meta,
-		    const struct gs_ensemble_opts *opts, struct gs_output *out, double *summary,
-		    char *err, size_t errlen);
-
-/* gs_run_seed - the seed of replication rep: every arm shares it (common random numbers). */
-uint64_t gs_run_seed(uint64_t scenario_seed, int rep);
+int gs_ensemble_run(const struct gs_plan *pl, const struct gs_ensemble_opts *opts,
+		    const struct gs_sink *sinks, size_t n_sinks, char *err, size_t errlen);
 
 #endif

@@ -28,7 +28,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sim/engine/results.h"
+#include "sim/core/model.h"
+#include "sim/plan/plan.h"
 
 struct gs_output;
 

@@ -16,7 +16,7 @@
 
 #include <ini.h>
 
-#include "models/regime.h"
+#include "sim/core/util.h"
 
 #define MAX_INCLUDE_DEPTH 16
 #define LINE_MAX_CHARS 196 /* inih's line buffer is 200 bytes */
@@ -38,14 +38,6 @@ struct reader {
 static int read_file(struct gs_scenario *sc, const char *path, const char *shown,
 		     struct gs_diag *diag, int depth, char **stack, const char *from_file,
 		     int from_line);
-
-static char *xstrdup(const char *s)
-{
-	char *d = malloc(strlen(s) + 1);
-	if (d)
-		strcpy(d, s);
-	return d;
-}
 
 static void *grow(void *arr, size_t n, size_t size)
 {
@@ -160,7 +152,7 @@ static bool check_key(struct gs_diag *diag, const char *file, int line, const ch
 		} else {
 			snprintf(buf, sizeof(buf), "%s.%s", in->section, in->name);
 		}
-		cand[nc++] = xstrdup(buf);
+		cand[nc++] = gs_strdup(buf);
 	}
 	const char *best = cand ? gs_suggest(key, (const char *const *)cand, nc) : NULL;
 	if (best)
@@ -181,7 +173,7 @@ static int push_assign(struct gs_assign **arr, size_t *n, const char *file, int 
 	if (!g)
 		return -1;
 	*arr = g;
-	g[*n] = (struct gs_assign){file, line, xstrdup(key), xstrdup(value)};
+	g[*n] = (struct gs_assign){file, line, gs_strdup(key), gs_strdup(value)};
 	if (!g[*n].key || !g[*n].value)
 		return -1;
 	(*n)++;
@@ -228,7 +220,7 @@ static struct gs_event_spec *event_spec(struct reader *r, const char *name)
 /* "a, b ,c" -> list of names; reports bad names. */
 static void parse_arm_list(struct reader *r, struct gs_event_spec *e, const char *value)
 {
-	char *copy = xstrdup(value);
+	char *copy = gs_strdup(value);
 	for (char *tok = strtok(copy, ", \t"); tok; tok = strtok(NULL, ", \t")) {
 		if (!valid_name(tok)) {
 			gs_diag_add(r->diag, r->file, r->line, "arms", "'%s' is not an arm name", tok);
@@ -238,7 +230,7 @@ static void parse_arm_list(struct reader *r, struct gs_event_spec *e, const char
 		if (!g)
 			break;
 		e->arms = g;
-		e->arms[e->n_arms++] = xstrdup(tok);
+		e->arms[e->n_arms++] = gs_strdup(tok);
 	}
 	free(copy);
 }
@@ -289,7 +281,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 			return 0;
 		if (strcmp(name, "preset") == 0) {
 			free(a->preset);
-			a->preset = xstrdup(value);
+			a->preset = gs_strdup(value);
 			a->line = r->line;
 			a->file = r->file;
 		} else if (check_key(r->diag, r->file, r->line, name)) {
@@ -309,7 +301,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 			return 0;
 		if (strcmp(name, "at") == 0) {
 			free(e->at);
-			e->at = xstrdup(value);
+			e->at = gs_strdup(value);
 			e->at_line = r->line;
 			e->file = r->file;
 		} else if (strcmp(name, "arms") == 0) {
@@ -317,7 +309,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 			parse_arm_list(r, e, value);
 		} else if (strcmp(name, "preset") == 0) {
 			free(e->preset);
-			e->preset = xstrdup(value);
+			e->preset = gs_strdup(value);
 			e->preset_line = r->line;
 		} else if (check_key(r->diag, r->file, r->line, name)) {
 			push_assign(&e->set, &e->n_set, r->file, r->line, name, value);
@@ -508,7 +500,7 @@ static int read_file(struct gs_scenario *sc, const char *path, const char *shown
 		return -1;
 	}
 	sc->files = files;
-	sc->files[sc->n_files] = xstrdup(shown);
+	sc->files[sc->n_files] = gs_strdup(shown);
 	const char *name = sc->files[sc->n_files++];
 	append_text(sc, shown, text);
 
@@ -528,10 +520,10 @@ int gs_scenario_read(const char *path, struct gs_scenario *sc, struct gs_diag *d
 {
 	memset(sc, 0, sizeof(*sc));
 	size_t before = diag->n;
-	sc->path = xstrdup(path);
+	sc->path = gs_strdup(path);
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	sc->name = xstrdup(base);
+	sc->name = gs_strdup(base);
 	size_t n = strlen(sc->name);
 	if (n > 4 && strcmp(sc->name + n - 4, ".ini") == 0)
 		sc->name[n - 4] = 0;
@@ -623,7 +615,7 @@ static void check_consistency(const struct gs_scenario *sc, const struct gs_para
 }
 
 /* Apply every setting of a preset to p. */
-static int apply_preset(struct gs_params *p, const struct gs_regime_type *rt, char *err,
+static int apply_preset(struct gs_params *p, const struct gs_preset *rt, char *err,
 			size_t errlen)
 {
 	for (const char *const *s = rt->settings; *s; s++) {
@@ -636,10 +628,12 @@ static int apply_preset(struct gs_params *p, const struct gs_regime_type *rt, ch
 	return 0;
 }
 
-int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over,
-			struct gs_diag *diag)
+int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *presets,
+			char *const *over, size_t n_over, struct gs_diag *diag)
 {
 	size_t before = diag->n;
+	char names[256];
+	gs_model_preset_names(presets, names, sizeof(names));
 	struct gs_params tmpl;
 	if (gs_params_init(&tmpl)) {
 		gs_diag_add(diag, NULL, 0, NULL, "internal error: a default does not parse");
@@ -662,7 +656,7 @@ int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over
 		char *key = malloc((size_t)(eq - over[i]) + 1);
 		memcpy(key, over[i], (size_t)(eq - over[i]));
 		key[eq - over[i]] = 0;
-		ov[n_ov] = (struct gs_assign){"--set", 0, key, xstrdup(eq + 1)};
+		ov[n_ov] = (struct gs_assign){"--set", 0, key, gs_strdup(eq + 1)};
 		struct gs_params scratch = tmpl;
 		if (apply(&scratch, &ov[n_ov], "--set", diag) == 0)
 			n_ov++;
@@ -692,11 +686,11 @@ int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over
 		struct gs_params *p = &sc->arm_params[a];
 		*p = tmpl;
 		if (arm->preset) {
-			const struct gs_regime_type *rt = gs_regime_find(arm->preset);
+			const struct gs_preset *rt = gs_model_preset(presets, arm->preset);
 			if (!rt) {
 				gs_diag_add(diag, arm->file, arm->line, "preset",
 					    "unknown preset '%s' (presets: %s)", arm->preset,
-					    gs_regime_names());
+					    names);
 			} else {
 				char err[512];
 				if (apply_preset(p, rt, err, sizeof(err)))
@@ -740,9 +734,9 @@ int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over
 				gs_diag_add(diag, ev->file, ev->arms_line ? ev->arms_line : ev->line,
 					    "arms", "no arm '%s' in the scenario", ev->arms[k]);
 		}
-		if (ev->preset && !gs_regime_find(ev->preset))
+		if (ev->preset && !gs_model_preset(presets, ev->preset))
 			gs_diag_add(diag, ev->file, ev->preset_line, "preset",
-				    "unknown preset '%s' (presets: %s)", ev->preset, gs_regime_names());
+				    "unknown preset '%s' (presets: %s)", ev->preset, names);
 		/* each assignment checked once, against the first arm */
 		struct gs_params scratch = sc->arm_params[0];
 		for (size_t i = 0; i < ev->n_set; i++)
@@ -756,41 +750,6 @@ out:
 	}
 	free(ov);
 	return diag->n == before ? 0 : -1;
-}
-
-int gs_scenario_point(const struct gs_scenario *sc, size_t arm, size_t point, struct gs_params *p)
-{
-	char err[512];
-	*p = sc->arm_params[arm];
-	const struct gs_sweep *sw = &sc->sweep;
-	if (point >= sw->n_points || !sw->text)
-		return 0;
-	for (size_t k = 0; k < sw->n_keys; k++)
-		if (gs_param_set(p, sw->keys[k], sw->text[point * sw->n_keys + k], err, sizeof(err)))
-			return -1;
-	return 0;
-}
-
-int gs_scenario_apply_event(const struct gs_scenario *sc, size_t e, size_t arm,
-			    struct gs_params *p)
-{
-	const struct gs_event_spec *ev = &sc->events[e];
-	if (ev->n_arms) {
-		size_t k;
-		for (k = 0; k < ev->n_arms; k++)
-			if (strcmp(ev->arms[k], sc->arms[arm].name) == 0)
-				break;
-		if (k == ev->n_arms)
-			return 0;
-	}
-	char err[512];
-	const struct gs_regime_type *rt = ev->preset ? gs_regime_find(ev->preset) : NULL;
-	if (rt && apply_preset(p, rt, err, sizeof(err)))
-		return -1;
-	for (size_t i = 0; i < ev->n_set; i++)
-		if (gs_param_set(p, ev->set[i].key, ev->set[i].value, err, sizeof(err)))
-			return -1;
-	return 1;
 }
 
 static void free_assigns(struct gs_assign *a, size_t n)

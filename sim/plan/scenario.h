@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "sim/core/diag.h"
+#include "sim/core/model.h"
 #include "sim/core/params.h"
 
 /* One `key = value` line. key is "section.name" or "class.NAME.name". */
@@ -75,7 +76,7 @@ struct gs_scenario {
 	struct gs_event_spec *events;
 	size_t n_events;
 	struct gs_sweep sweep;
-	/* filled by gs_scenario_resolve */
+	/* filled by gs_scenario_resolve (sim/plan/plan.h turns them into runs) */
 	struct gs_params *arm_params; /* [n_arms] */
 };
 
@@ -88,26 +89,13 @@ int gs_scenario_read(const char *path, struct gs_scenario *sc, struct gs_diag *d
 
 /*
  * gs_scenario_resolve - build the parameters of every arm (an arm named
- * "base" if the scenario has none), applying `n_over` overrides
- * "section.key=value" from the command line, and check events. Every
- * problem is added to diag; returns 0 if there were none.
+ * "base" if the scenario has none), taking presets by name from `presets`
+ * (a model's, NULL-terminated), applying `n_over` overrides
+ * "section.key=value" from the command line, and check events and the
+ * sweep. Every problem is added to diag; returns 0 if there were none.
  */
-int gs_scenario_resolve(struct gs_scenario *sc, char *const *over, size_t n_over,
-			struct gs_diag *diag);
-
-/*
- * gs_scenario_apply_event - apply event e to params p of arm `arm` if it
- * targets that arm. Returns 1 if applied, 0 if not for this arm, -1 on
- * error (which resolve has already ruled out).
- */
-int gs_scenario_apply_event(const struct gs_scenario *sc, size_t e, size_t arm,
-			    struct gs_params *p);
-
-/*
- * gs_scenario_point - the parameters of arm `arm` at sweep point `point`:
- * the arm's, then the point's values. Returns 0 (resolve checked them).
- */
-int gs_scenario_point(const struct gs_scenario *sc, size_t arm, size_t point, struct gs_params *p);
+int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *presets,
+			char *const *over, size_t n_over, struct gs_diag *diag);
 
 /* gs_sweep_resolve - build the sweep's points (sim/plan/sweep.c); problems go to diag. */
 int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag);

@@ -29,6 +29,7 @@
 
 #include "sim/engine/engine.h"
 #include "sim/plan/scenario.h"
+#include "models/governance.h"
 #include "models/world.h"
 
 struct measure {
@@ -50,32 +51,26 @@ static long rss_now_kb(void)
 	return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-/* In a child: run the whole ensemble with `threads`; write a struct measure to fd. */
-static int child_run(const struct gs_scenario *sc, int threads, int fd)
+static int count_events(void *ctx, size_t run, const struct gs_run_result *r, char *err, size_t n)
 {
-	const struct gs_params *p = &sc->arm_params[0];
-	size_t n_time, n_bins;
-	gs_run_shape(p, &n_time, &n_bins);
-	const char *names[64], *classes[GS_MAX_CLASSES];
-	for (size_t a = 0; a < sc->n_arms && a < 64; a++)
-		names[a] = sc->arms[a].name;
-	for (int k = 0; k < p->n_classes; k++)
-		classes[k] = p->class_name[k];
-	struct gs_ensemble_meta meta = {
-		.scenario_name = sc->name, .scenario_path = sc->path, .scenario_text = "",
-		.command_line = "govsim-bench", .seed = (uint64_t)p->simulation.seed,
-		.threads = threads, .n_arms = sc->n_arms, .arm_names = names,
-		.arm_params = sc->arm_params,
-		.n_runs = sc->n_arms * (size_t)p->simulation.replications, .n_time = n_time,
-		.n_classes = (size_t)p->n_classes, .class_names = classes, .n_bins = n_bins,
-	};
+	(void)run;
+	(void)err;
+	(void)n;
+	*(uint64_t *)ctx += r->events;
+	return 0;
+}
+
+/* In a child: run the whole ensemble with `threads`; write a struct measure to fd. */
+static int child_run(const struct gs_plan *pl, int threads, int fd)
+{
 	uint64_t events = 0;
-	struct gs_ensemble_opts opts = {threads, false, &events, NULL};
+	struct gs_ensemble_opts opts = {threads, false, NULL};
+	struct gs_sink sink = {count_events, &events};
 	struct measure m = {0};
 	m.base_kb = (double)rss_now_kb();
 	char err[256];
 	double t0 = omp_get_wtime();
-	if (gs_ensemble_run(sc, &meta, &opts, NULL, NULL, err, sizeof(err))) {
+	if (gs_ensemble_run(pl, &opts, &sink, 1, err, sizeof(err))) {
 		fprintf(stderr, "govsim-bench: %s\n", err);
 		return 1;
 	}
@@ -87,7 +82,7 @@ static int child_run(const struct gs_scenario *sc, int threads, int fd)
 	return write(fd, &m, sizeof(m)) == (ssize_t)sizeof(m) ? 0 : 1;
 }
 
-static int measure(const struct gs_scenario *sc, int threads, struct measure *m)
+static int measure(const struct gs_plan *pl, int threads, struct measure *m)
 {
 	int fds[2];
 	if (pipe(fds))
@@ -98,7 +93,7 @@ static int measure(const struct gs_scenario *sc, int threads, struct measure *m)
 		return -1;
 	if (pid == 0) {
 		close(fds[0]);
-		_exit(child_run(sc, threads, fds[1]));
+		_exit(child_run(pl, threads, fds[1]));
 	}
 	close(fds[1]);
 	ssize_t got = read(fds[0], m, sizeof(*m));
@@ -214,13 +209,20 @@ int main(int argc, char **argv)
 	} rows[64];
 	int n_rows = 0;
 	for (int f = first; f < argc; f++) {
-		struct gs_scenario sc;
+		struct gs_scenario sc = {0};
+		struct gs_plan pl;
 		struct gs_diag d = {0};
-		if (gs_scenario_read(argv[f], &sc, &d) || gs_scenario_resolve(&sc, NULL, 0, &d)) {
+		char err[256];
+		if (gs_scenario_read(argv[f], &sc, &d) ||
+		    gs_scenario_resolve(&sc, gs_governance.presets, NULL, 0, &d)) {
 			gs_diag_print(&d, stderr);
 			return 2;
 		}
 		gs_diag_free(&d);
+		if (gs_plan_build(&pl, &sc, &gs_governance, err, sizeof(err))) {
+			fprintf(stderr, "govsim-bench: %s\n", err);
+			return 1;
+		}
 		const struct gs_params *p = &sc.arm_params[0];
 		size_t n_cit = (size_t)p->population.citizens;
 		size_t runs = sc.n_arms * (size_t)p->simulation.replications;
@@ -230,7 +232,7 @@ int main(int argc, char **argv)
 		double wall1 = NAN;
 		for (int k = 0; k < n_threads; k++) {
 			struct measure m;
-			if (measure(&sc, threads[k], &m)) {
+			if (measure(&pl, threads[k], &m)) {
 				fprintf(stderr, "govsim-bench: %s with %d threads failed\n", argv[f],
 					threads[k]);
 				return 1;
@@ -246,6 +248,7 @@ int main(int argc, char **argv)
 			if (n_rows < 64)
 				rows[n_rows++] = (struct row){argv[f], threads[k], ct, m.events / m.wall};
 		}
+		gs_plan_free(&pl);
 		gs_scenario_free(&sc);
 	}
 	printf("\nper-citizen arrays: %zu bytes per citizen (scheduled wakes, cases, workers on top)\n",

@@ -133,14 +133,10 @@ static int check_hook(const struct gs_world *w, void *ctx)
 static void run_arm(struct fixture *fx, const char *over, int rep, struct arm_run *x)
 {
 	struct gs_scenario sc = {0};
-	struct gs_diag d = {0};
+	struct gs_plan pl = {0};
 	char *path = gs_test_write(fx->dir, "ablation.ini", base_ini);
 	char *sets[1] = {(char *)over};
-	int rc = gs_scenario_read(path, &sc, &d);
-	if (!rc)
-		rc = gs_scenario_resolve(&sc, sets, over ? 1 : 0, &d);
-	gs_diag_print(&d, stderr);
-	gs_diag_free(&d);
+	int rc = gs_test_load(path, sets, over ? 1 : 0, &sc, &pl);
 	free(path);
 	assert_int_equal(rc, 0);
 	assert_int_equal(sc.n_arms, 1);
@@ -153,14 +149,15 @@ static void run_arm(struct fixture *fx, const char *over, int rep, struct arm_ru
 	x->r.hist_recorded = calloc(x->n_bins, sizeof(double));
 	x->r.hist_true = calloc(x->n_bins, sizeof(double));
 	x->ticks = 0;
-	uint64_t seed = gs_run_seed((uint64_t)x->p.simulation.seed, rep);
+	uint64_t seed = gs_plan_seed(&pl, 0, (size_t)rep);
 	/* the run completes, conserving needs and contacts at every tick */
-	if (gs_run(&sc, 0, seed, &x->r, check_hook, &x->ticks) != 0) {
+	if (gs_run(&pl, 0, seed, &x->r, check_hook, &x->ticks) != 0) {
 		print_error("%s: the run stopped after %ld ticks\n", over ? over : "all on",
 			    x->ticks);
 		fail();
 	}
 	assert_int_equal(x->ticks, 365);
+	gs_plan_free(&pl);
 	gs_scenario_free(&sc);
 }
 

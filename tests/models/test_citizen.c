@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/presets.h"
 #include "models/casework.h"
 #include "models/citizen.h"
 #include "models/closure.h"
@@ -230,7 +231,7 @@ static void test_strengths_self_resolution(void **state)
 /* Set every regime.* parameter of a preset. */
 static void apply_preset(struct gs_params *p, const char *name)
 {
-	const struct gs_regime_type *r = gs_regime_find(name);
+	const struct gs_preset *r = gs_model_preset(gs_presets, name);
 	assert_non_null(r);
 	char err[256];
 	for (size_t i = 0; r->settings[i]; i++) {

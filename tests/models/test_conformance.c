@@ -1,6 +1,6 @@
 /*
  * test_conformance.c - one conformance suite for every regime: each preset
- * of gs_regime_types and hybrids between them are run on the same small
+ * of gs_presets and hybrids between them are run on the same small
  * scenario, and every run must
  *
  * - conserve needs and contacts at every tick (gs_world_check);
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/presets.h"
 #include "sim/engine/engine.h"
 #include "sim/core/metrics.h"
 #include "models/regime.h"
@@ -52,6 +53,7 @@ static const char hybrids_ini[] =
 struct fixture {
 	char *dir;
 	struct gs_scenario sc;
+	struct gs_plan plan;
 };
 
 /* What the probing hook saw in one run. */
@@ -71,6 +73,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
+	gs_plan_free(&fx->plan);
 	gs_scenario_free(&fx->sc);
 	gs_test_rmtree(fx->dir);
 	free(fx);
@@ -83,13 +86,8 @@ static void load(struct fixture *fx, const char *arms)
 	size_t n = strlen(base_ini) + strlen(arms) + 1;
 	char *text = malloc(n);
 	snprintf(text, n, "%s%s", base_ini, arms);
-	struct gs_diag d = {0};
 	char *path = gs_test_write(fx->dir, "conformance.ini", text);
-	int rc = gs_scenario_read(path, &fx->sc, &d);
-	if (!rc)
-		rc = gs_scenario_resolve(&fx->sc, NULL, 0, &d);
-	gs_diag_print(&d, stderr);
-	gs_diag_free(&d);
+	int rc = gs_test_load(path, NULL, 0, &fx->sc, &fx->plan);
 	free(path);
 	free(text);
 	assert_int_equal(rc, 0);
@@ -330,14 +328,14 @@ static void conform(struct fixture *fx, size_t a)
 {
 	const char *arm = fx->sc.arms[a].name;
 	const struct gs_params *p = &fx->sc.arm_params[a];
-	uint64_t seed = gs_run_seed((uint64_t)p->simulation.seed, 0);
+	uint64_t seed = gs_plan_seed(&fx->plan, 0, 0);
 	struct result x[3];
 	struct probe pr[2];
 	for (int k = 0; k < 3; k++)
 		result_alloc(&x[k], p);
 	for (int k = 0; k < 2; k++) {
 		pr[k] = (struct probe){.arm = arm};
-		if (gs_run(&fx->sc, a, seed, &x[k].r, probe_hook, &pr[k]) != 0) {
+		if (gs_run(&fx->plan, a, seed, &x[k].r, probe_hook, &pr[k]) != 0) {
 			print_error("%s: the run stopped after %ld ticks\n", arm, pr[k].ticks);
 			fail();
 		}
@@ -346,7 +344,7 @@ static void conform(struct fixture *fx, size_t a)
 		/* the rules were exercised */
 		assert_true(pr[k].priorities > 100 && pr[k].offers > 100 && pr[k].gamings > 100);
 	}
-	assert_int_equal(gs_run(&fx->sc, a, seed, &x[2].r, NULL, NULL), 0);
+	assert_int_equal(gs_run(&fx->plan, a, seed, &x[2].r, NULL, NULL), 0);
 	if (!identical(&x[0], &x[1]) || !identical(&x[0], &x[2])) {
 		print_error("%s: the same seed gave different results\n", arm);
 		fail();
@@ -361,13 +359,13 @@ static void test_presets(void **state)
 {
 	struct fixture *fx = *state;
 	size_t n = 0, len = 1;
-	for (; gs_regime_types[n]; n++)
-		len += strlen(gs_regime_types[n]->name) * 2 + 32;
+	for (; gs_presets[n]; n++)
+		len += strlen(gs_presets[n]->name) * 2 + 32;
 	assert_true(n >= 3);
 	char *arms = calloc(len, 1);
 	for (size_t i = 0; i < n; i++)
 		snprintf(arms + strlen(arms), len - strlen(arms), "[arm.%s]\npreset = %s\n",
-			 gs_regime_types[i]->name, gs_regime_types[i]->name);
+			 gs_presets[i]->name, gs_presets[i]->name);
 	load(fx, arms);
 	free(arms);
 	assert_int_equal(fx->sc.n_arms, n);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "models/governance.h"
 #include "models/manager.h"
 #include "models/world.h"
 
@@ -36,6 +37,14 @@ static void review(struct gs_world *w, int32_t t, double closed, double within)
 	w->team[0].review_closed += closed;
 	w->team[0].review_within += within;
 	assert_int_equal(gs_manager_phase(w), 0);
+}
+
+/* service.barrier changed as an event changes it: the value, then the model told. */
+static void set_barrier(struct gs_world *w, struct gs_params *p, double barrier)
+{
+	union gs_value old = {.d = p->service.barrier};
+	p->service.barrier = barrier;
+	assert_int_equal(gs_governance.changed(w, GS_P_service_barrier, 0, old), 0);
 }
 
 /* Met at the end of a period: up by the ratchet; not met: unchanged. */
@@ -105,14 +114,16 @@ static void test_reset(void **state)
 	struct gs_world *w = manager_world(&p, 0.5, 0.25);
 	review(w, 29, 1, 1);
 	assert_double_close(w->team[0].target, 0.75, 0);
+	/* as the engine applies an event: the value changes, then the model is told */
+	union gs_value old = {.d = p.regime.target_level};
 	p.regime.target_level = 0.25;
+	assert_int_equal(gs_governance.changed(w, GS_P_regime_target_level, 0, old), 0);
 	review(w, 40, 0, 0);
 	assert_double_close(w->team[0].target, 0.25, 0);
-	assert_double_close(w->target_base, 0.25, 0);
 	/* and ratchets from there */
 	review(w, 59, 2, 1);
 	assert_double_close(w->team[0].target, 0.5, 0);
-	/* an unchanged level does not reset the ratcheted target */
+	/* without a change the ratcheted target stays */
 	review(w, 70, 0, 0);
 	assert_double_close(w->team[0].target, 0.5, 0);
 	gs_world_free(w);
@@ -145,9 +156,9 @@ static void test_barrier_erosion(void **state)
 	(void)state;
 	struct gs_params p;
 	struct gs_world *w = manager_world(&p, 0.5, 0);
-	p.service.barrier = 0.2;
+	set_barrier(w, &p, 0.2);
 	p.service.barrier_growth = 0.5;
-	review(w, 0, 0, 0); /* the first tick resets barriers to service.barrier, then erodes */
+	review(w, 0, 0, 0); /* the managers' phase resets barriers to service.barrier, then erodes */
 	double keep = exp(-0.5 / 365);
 	assert_double_close(w->team[0].barrier, 1 - 0.8 * keep, 1e-12);
 	for (int32_t t = 1; t < 365; t++)
@@ -176,7 +187,7 @@ static void test_erosion_against_stewardship(void **state)
 	for (int k = 0; k < 2; k++) {
 		struct gs_params p;
 		struct gs_world *w = manager_world(&p, 0.5, 0);
-		p.service.barrier = k ? 0.9 : 0.05;
+		set_barrier(w, &p, k ? 0.9 : 0.05);
 		p.service.barrier_growth = 0.2;
 		p.regime.stewardship = 0.6;
 		double before = p.service.barrier;

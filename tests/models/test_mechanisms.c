@@ -96,10 +96,10 @@ static void run(struct run *x, const struct gs_params *p, uint64_t seed, gs_tick
 	    calloc(GS_N_CLASS_METRICS * (size_t)x->p.n_classes * x->n_time, sizeof(double));
 	x->r.hist_recorded = calloc(x->n_bins, sizeof(double));
 	x->r.hist_true = calloc(x->n_bins, sizeof(double));
-	struct gs_scenario sc = {0};
-	sc.n_arms = 1;
-	sc.arm_params = &x->p;
-	assert_int_equal(gs_run(&sc, 0, seed, &x->r, hook ? hook : check_hook, ctx), 0);
+	struct gs_test_plan tp;
+	assert_int_equal(gs_test_plan_init(&tp, &x->p), 0);
+	assert_int_equal(gs_run(&tp.plan, 0, seed, &x->r, hook ? hook : check_hook, ctx), 0);
+	gs_test_plan_free(&tp);
 }
 
 static void run_free(struct run *x)

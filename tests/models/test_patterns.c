@@ -18,6 +18,7 @@
 /* Every run of a scenario's arms x replications. */
 struct ens {
 	struct gs_scenario sc;
+	struct gs_plan plan;
 	size_t n_arms, reps, n_time, n_bins, n_classes;
 	struct gs_run_result *run; /* [arm * reps + rep] */
 };
@@ -37,14 +38,8 @@ static void run_all(struct ens *e, const char *rel, const char *const *sets, siz
 	const char *root = getenv("GOVSIM_SRCDIR") ? getenv("GOVSIM_SRCDIR") : ".";
 	char path[1024];
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	struct gs_diag d = {0};
 	memset(e, 0, sizeof(*e));
-	int rc = gs_scenario_read(path, &e->sc, &d);
-	if (!rc)
-		rc = gs_scenario_resolve(&e->sc, (char *const *)sets, n_sets, &d);
-	gs_diag_print(&d, stderr);
-	gs_diag_free(&d);
-	assert_int_equal(rc, 0);
+	assert_int_equal(gs_test_load(path, (char *const *)sets, n_sets, &e->sc, &e->plan), 0);
 	const struct gs_params *p = &e->sc.arm_params[0];
 	e->n_arms = e->sc.n_arms;
 	e->reps = (size_t)p->simulation.replications;
@@ -58,12 +53,12 @@ static void run_all(struct ens *e, const char *rel, const char *const *sets, siz
 		struct gs_run_result *r = &e->run[i];
 		r->arm = (int)(i / e->reps);
 		r->replication = (int)(i % e->reps);
-		r->seed = gs_run_seed((uint64_t)p->simulation.seed, r->replication);
+		r->seed = gs_plan_seed(&e->plan, 0, (size_t)r->replication);
 		r->series = calloc(GS_N_METRICS * e->n_time, sizeof(double));
 		r->class_series = calloc(GS_N_CLASS_METRICS * e->n_classes * e->n_time, sizeof(double));
 		r->hist_recorded = calloc(e->n_bins, sizeof(double));
 		r->hist_true = calloc(e->n_bins, sizeof(double));
-		if (gs_run(&e->sc, (size_t)r->arm, r->seed, r, NULL, NULL)) {
+		if (gs_run(&e->plan, (size_t)r->arm, r->seed, r, NULL, NULL)) {
 #pragma omp atomic write
 			failed = 1;
 		}
@@ -80,6 +75,7 @@ static void free_all(struct ens *e)
 		free(e->run[i].hist_true);
 	}
 	free(e->run);
+	gs_plan_free(&e->plan);
 	gs_scenario_free(&e->sc);
 }
 

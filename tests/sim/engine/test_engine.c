@@ -14,6 +14,8 @@
 #include "sim/io/output.h"
 #include "sim/app/report.h"
 #include "sim/plan/scenario.h"
+#include "models/governance.h"
+#include "models/presets.h"
 #include "models/world.h"
 
 static const char small_ini[] =
@@ -29,15 +31,21 @@ static const char small_ini[] =
 struct fixture {
 	char *dir;
 	struct gs_scenario sc;
+	struct gs_plan plan;
 };
 
 static int load(struct fixture *fx, const char *text, char **sets, size_t n_sets)
 {
 	struct gs_diag d = {0};
 	char *path = gs_test_write(fx->dir, "s.ini", text);
+	char err[256];
 	int rc = gs_scenario_read(path, &fx->sc, &d);
 	if (!rc)
-		rc = gs_scenario_resolve(&fx->sc, sets, n_sets, &d);
+		rc = gs_scenario_resolve(&fx->sc, gs_presets, sets, n_sets, &d);
+	if (!rc && gs_plan_build(&fx->plan, &fx->sc, &gs_governance, err, sizeof(err))) {
+		print_error("%s\n", err);
+		rc = -1;
+	}
 	gs_diag_print(&d, stderr);
 	gs_diag_free(&d);
 	free(path);
@@ -55,6 +63,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
+	gs_plan_free(&fx->plan);
 	gs_scenario_free(&fx->sc);
 	gs_test_rmtree(fx->dir);
 	free(fx);
@@ -99,7 +108,7 @@ static void run_conserving(struct fixture *fx)
 		size_t n_time, n_bins;
 		struct gs_run_result r = alloc_result(&fx->sc.arm_params[a], &n_time, &n_bins);
 		long ticks = 0;
-		assert_int_equal(gs_run(&fx->sc, a, 99, &r, check_hook, &ticks), 0);
+		assert_int_equal(gs_run(&fx->plan, a, 99, &r, check_hook, &ticks), 0);
 		assert_int_equal(ticks, 200);
 		/* the run did something: needs arose, were met, contacts were made */
 		double arising = 0, met = 0, value = 0, failure = 0;
@@ -135,43 +144,28 @@ static void test_conservation_mechanisms_off(void **state)
 	run_conserving(fx);
 }
 
-/* Write the whole ensemble with `threads` threads; return the file's path. */
+static int write_run(void *ctx, size_t run, const struct gs_run_result *r, char *err, size_t n)
+{
+	return gs_output_write_run(ctx, run, r, err, n);
+}
+
+/* Write the whole ensemble with `threads` threads and scenario seed `seed`; return the file's path. */
 static char *ensemble_file(struct fixture *fx, int threads, const char *name, uint64_t seed)
 {
-	const struct gs_params *p = &fx->sc.arm_params[0];
-	size_t n_time, n_bins;
-	gs_run_shape(p, &n_time, &n_bins);
-	size_t reps = (size_t)p->simulation.replications;
-	double *time = calloc(n_time, sizeof(double)), *edges = calloc(n_bins + 1, sizeof(double));
-	const char *names[8], *classes[GS_MAX_CLASSES];
-	for (size_t a = 0; a < fx->sc.n_arms; a++)
-		names[a] = fx->sc.arms[a].name;
-	for (int k = 0; k < p->n_classes; k++)
-		classes[k] = p->class_name[k];
-	for (size_t k = 0; k < n_time; k++)
-		time[k] = (double)(k + 1);
-	for (size_t b = 0; b <= n_bins; b++)
-		edges[b] = (double)b;
-	struct gs_ensemble_meta meta = {
-		.scenario_name = "s", .scenario_path = "s.ini", .scenario_text = "",
-		.command_line = "test", .seed = seed, .threads = threads,
-		.n_arms = fx->sc.n_arms, .arm_names = names, .arm_params = fx->sc.arm_params,
-		.n_runs = fx->sc.n_arms * reps, .n_time = n_time, .time = time,
-		.n_classes = (size_t)p->n_classes, .class_names = classes,
-		.n_bins = n_bins, .bin_edges = edges,
-	};
+	fx->plan.seed = seed;
+	struct gs_ensemble_meta meta = fx->plan.meta;
+	meta.seed = seed;
+	meta.threads = threads;
+	meta.command_line = "test";
 	size_t len = strlen(fx->dir) + strlen(name) + 2;
 	char *path = malloc(len), err[512];
 	snprintf(path, len, "%s/%s", fx->dir, name);
 	struct gs_output *out;
 	assert_int_equal(gs_output_create(path, &meta, &out, err, sizeof(err)), 0);
-	struct gs_ensemble_opts opts = {threads, false};
-	double *summary = calloc(meta.n_runs * GS_N_SUMMARY, sizeof(double));
-	assert_int_equal(gs_ensemble_run(&fx->sc, &meta, &opts, out, summary, err, sizeof(err)), 0);
+	struct gs_ensemble_opts opts = {threads, false, NULL};
+	struct gs_sink sink = {write_run, out};
+	assert_int_equal(gs_ensemble_run(&fx->plan, &opts, &sink, 1, err, sizeof(err)), 0);
 	assert_int_equal(gs_output_close(out, err, sizeof(err)), 0);
-	free(summary);
-	free(time);
-	free(edges);
 	return path;
 }
 
@@ -306,7 +300,7 @@ static void test_visits(void **state)
 		size_t n_time, n_bins;
 		struct gs_run_result r = alloc_result(&fx->sc.arm_params[a], &n_time, &n_bins);
 		struct visits_seen seen = {0};
-		assert_int_equal(gs_run(&fx->sc, a, 3, &r, visits_hook, &seen), 0);
+		assert_int_equal(gs_run(&fx->plan, a, 3, &r, visits_hook, &seen), 0);
 		assert_int_equal(seen.ticks, 240);
 		assert_true(seen.held > 1000);
 		free_result(&r);
@@ -334,7 +328,7 @@ static void test_common_random_numbers(void **state)
 	struct gs_run_result r[3];
 	for (size_t a = 0; a < 3; a++) {
 		r[a] = alloc_result(&fx->sc.arm_params[a], &n_time, &n_bins);
-		assert_int_equal(gs_run(&fx->sc, a, 5, &r[a], NULL, NULL), 0);
+		assert_int_equal(gs_run(&fx->plan, a, 5, &r[a], NULL, NULL), 0);
 	}
 	/* in the first interval no need has yet been open long enough for regimes to differ */
 	double first = r[0].series[GS_M_needs_arising * n_time];
@@ -365,10 +359,12 @@ static void test_event_applies(void **state)
 	size_t n_time, n_bins;
 	struct gs_run_result with = alloc_result(&fx->sc.arm_params[2], &n_time, &n_bins);
 	struct gs_run_result without = alloc_result(&fx->sc.arm_params[2], &n_time, &n_bins);
-	assert_int_equal(gs_run(&fx->sc, 2, 5, &with, NULL, NULL), 0);
-	fx->sc.n_events = 0;
-	assert_int_equal(gs_run(&fx->sc, 2, 5, &without, NULL, NULL), 0);
-	fx->sc.n_events = 1;
+	assert_int_equal(fx->plan.n_changes[2], 1);
+	assert_int_equal(fx->plan.changes[2][0].tick, 100);
+	assert_int_equal(gs_run(&fx->plan, 2, 5, &with, NULL, NULL), 0);
+	fx->plan.n_changes[2] = 0;
+	assert_int_equal(gs_run(&fx->plan, 2, 5, &without, NULL, NULL), 0);
+	fx->plan.n_changes[2] = 1;
 	/* class 0 (easy) of needs_arising_by_class; intervals of 5 days */
 	const double *a = with.class_series + (size_t)GS_CM_needs_arising * 2 * n_time;
 	const double *b = without.class_series + (size_t)GS_CM_needs_arising * 2 * n_time;
@@ -390,7 +386,7 @@ static void test_phase_list(void **state)
 	static const char *expected[] = {"needs",   "contact", "triage",   "casework", "downstream",
 					 "closure", "workers", "learning", "managers", "costs"};
 	size_t n = 0, want = sizeof(expected) / sizeof(expected[0]);
-	for (const struct gs_phase *p = gs_phases; p->run; p++, n++) {
+	for (const struct gs_phase *p = gs_governance.phases; p->run; p++, n++) {
 		assert_true(n < want);
 		assert_string_equal(p->name, expected[n]);
 	}

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/metrics.h"
 #include "sim/io/output.h"
 #include "sim/core/params.h"
 #include "sim/core/provenance.h"

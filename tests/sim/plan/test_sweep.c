@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/engine/engine.h"
+#include "models/governance.h"
+#include "models/presets.h"
+#include "sim/plan/plan.h"
 #include "sim/plan/scenario.h"
 
 struct fx {
@@ -43,9 +45,21 @@ static int load(struct fx *f, const char *text)
 	char *path = gs_test_write(f->dir, "s.ini", text);
 	/* as `govsim check` does: resolve what was read, to report every problem */
 	int rc = gs_scenario_read(path, &f->sc, &f->d);
-	rc |= gs_scenario_resolve(&f->sc, NULL, 0, &f->d);
+	rc |= gs_scenario_resolve(&f->sc, gs_presets, NULL, 0, &f->d);
 	free(path);
 	return rc;
+}
+
+/* The seed of replication rep at sweep point `point` under scenario seed `seed`, from the plan. */
+static uint64_t seed_of(struct fx *f, uint64_t seed, size_t rep, size_t point)
+{
+	struct gs_plan pl;
+	char err[256];
+	assert_int_equal(gs_plan_build(&pl, &f->sc, &gs_governance, err, sizeof(err)), 0);
+	pl.seed = seed;
+	uint64_t s = gs_plan_seed(&pl, point, rep);
+	gs_plan_free(&pl);
+	return s;
 }
 
 static bool has(const struct fx *f, const char *text)
@@ -75,7 +89,11 @@ static void test_grid(void **state)
 	assert_double_close(sw->coord[8 * 2 + 0], 0.2, 0);
 	/* a point's parameters: the arm's, then the point's values */
 	struct gs_params p;
-	assert_int_equal(gs_scenario_point(&f->sc, 0, 7, &p), 0);
+	struct gs_plan pl;
+	char err[256];
+	assert_int_equal(gs_plan_build(&pl, &f->sc, &gs_governance, err, sizeof(err)), 0);
+	gs_plan_params(&pl, 0, 7, &p);
+	gs_plan_free(&pl);
 	assert_double_close(p.regime.learning_time, 0.2, 0);
 	assert_double_close(p.service.time_target, 10, 1e-12); /* ticks of a day */
 	assert_double_close(p.regime.discretion, 0.05, 0);       /* from the preset */
@@ -153,16 +171,16 @@ static void test_seeds_stable(void **state)
 {
 	struct fx *f = *state;
 	assert_int_equal(load(f, "[sweep]\nregime.learning_time = 0, 0.1\n"), 0);
-	uint64_t s0 = gs_run_seed_point(&f->sc, 9, 0, 0), s1 = gs_run_seed_point(&f->sc, 9, 0, 1);
-	uint64_t r1 = gs_run_seed_point(&f->sc, 9, 1, 1);
+	uint64_t s0 = seed_of(f, 9, 0, 0), s1 = seed_of(f, 9, 0, 1);
+	uint64_t r1 = seed_of(f, 9, 1, 1);
 	assert_true(s0 != s1 && s1 != r1);
 	assert_int_equal(load(f, "[sweep]\nregime.learning_time = 0.05, 0, 0.3, 0.1\n"), 0);
-	assert_true(gs_run_seed_point(&f->sc, 9, 0, 1) == s0); /* the point 0 moved to index 1 */
-	assert_true(gs_run_seed_point(&f->sc, 9, 0, 3) == s1);
-	assert_true(gs_run_seed_point(&f->sc, 9, 1, 3) == r1);
+	assert_true(seed_of(f, 9, 0, 1) == s0); /* the point 0 moved to index 1 */
+	assert_true(seed_of(f, 9, 0, 3) == s1);
+	assert_true(seed_of(f, 9, 1, 3) == r1);
 	/* without a sweep, the replication's seed */
 	assert_int_equal(load(f, "[arm.a]\n"), 0);
-	assert_true(gs_run_seed_point(&f->sc, 9, 2, 0) == gs_run_seed(9, 2));
+	assert_true(seed_of(f, 9, 2, 0) == gs_run_seed(9, 2));
 }
 
 int main(void)

@@ -1,5 +1,5 @@
 /*
- * test_regime.c - the regime presets: each applies cleanly and sets every
+ * test_presets.c - the regime presets: each applies cleanly and sets every
  * regime.* parameter, so that a preset is a complete point in regime space.
  */
 #include "testutil.h"
@@ -9,12 +9,12 @@
 #include <string.h>
 
 #include "sim/core/params.h"
-#include "models/regime.h"
+#include "models/presets.h"
 
 static size_t n_presets(void)
 {
 	size_t n = 0;
-	while (gs_regime_types[n])
+	while (gs_presets[n])
 		n++;
 	return n;
 }
@@ -33,8 +33,8 @@ static void test_presets_apply(void **state)
 {
 	(void)state;
 	assert_true(n_presets() >= 3);
-	for (size_t r = 0; gs_regime_types[r]; r++) {
-		const struct gs_regime_type *rt = gs_regime_types[r];
+	for (size_t r = 0; gs_presets[r]; r++) {
+		const struct gs_preset *rt = gs_presets[r];
 		assert_non_null(rt->name);
 		assert_true(rt->description && rt->description[0]);
 		struct gs_params p;
@@ -66,8 +66,8 @@ static void test_presets_complete(void **state)
 		n_regime += strcmp(gs_param_table[i].section, "regime") == 0;
 	assert_true(n_regime > 10);
 
-	for (size_t r = 0; gs_regime_types[r]; r++) {
-		const struct gs_regime_type *rt = gs_regime_types[r];
+	for (size_t r = 0; gs_presets[r]; r++) {
+		const struct gs_preset *rt = gs_presets[r];
 		int missing = 0;
 		for (size_t i = 0; i < gs_param_count; i++) {
 			if (strcmp(gs_param_table[i].section, "regime") != 0)
@@ -97,13 +97,13 @@ static void test_presets_complete(void **state)
 static void test_presets_differ(void **state)
 {
 	(void)state;
-	for (size_t a = 0; gs_regime_types[a]; a++) {
-		for (size_t b = a + 1; gs_regime_types[b]; b++) {
+	for (size_t a = 0; gs_presets[a]; a++) {
+		for (size_t b = a + 1; gs_presets[b]; b++) {
 			struct gs_params pa, pb;
 			char err[256];
 			assert_int_equal(gs_params_init(&pa), 0);
 			assert_int_equal(gs_params_init(&pb), 0);
-			const struct gs_regime_type *ra = gs_regime_types[a], *rb = gs_regime_types[b];
+			const struct gs_preset *ra = gs_presets[a], *rb = gs_presets[b];
 			for (const char *const *s = ra->settings; *s; s++) {
 				char key[128];
 				const char *v = split(*s, key, sizeof(key));
@@ -125,20 +125,21 @@ static void test_presets_differ(void **state)
 static void test_find(void **state)
 {
 	(void)state;
-	assert_null(gs_regime_find("nope"));
-	assert_null(gs_regime_find(""));
-	assert_null(gs_regime_find("NPM"));
-	assert_null(gs_regime_find("npm "));
-	const char *names = gs_regime_names();
-	for (size_t r = 0; gs_regime_types[r]; r++) {
-		const struct gs_regime_type *rt = gs_regime_types[r];
-		assert_ptr_equal(gs_regime_find(rt->name), rt);
+	assert_null(gs_model_preset(gs_presets, "nope"));
+	assert_null(gs_model_preset(gs_presets, ""));
+	assert_null(gs_model_preset(gs_presets, "NPM"));
+	assert_null(gs_model_preset(gs_presets, "npm "));
+	char names[256];
+	gs_model_preset_names(gs_presets, names, sizeof(names));
+	for (size_t r = 0; gs_presets[r]; r++) {
+		const struct gs_preset *rt = gs_presets[r];
+		assert_ptr_equal(gs_model_preset(gs_presets, rt->name), rt);
 		/* the list that error messages show names every preset */
 		assert_non_null(strstr(names, rt->name));
 	}
-	assert_non_null(gs_regime_find("npm"));
-	assert_non_null(gs_regime_find("hls"));
-	assert_non_null(gs_regime_find("none"));
+	assert_non_null(gs_model_preset(gs_presets, "npm"));
+	assert_non_null(gs_model_preset(gs_presets, "hls"));
+	assert_non_null(gs_model_preset(gs_presets, "none"));
 }
 
 int main(void)

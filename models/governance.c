@@ -1,0 +1,92 @@
+/*
+ * governance.c - the governance model's descriptor: the one place that
+ * names the mechanisms' phases in order and ties the world to the
+ * framework.
+ */
+#include "models/governance.h"
+
+#include <string.h>
+
+#include "models/casework.h"
+#include "models/citizen.h"
+#include "models/closure.h"
+#include "models/contact.h"
+#include "models/costs.h"
+#include "models/downstream.h"
+#include "models/learning.h"
+#include "models/manager.h"
+#include "models/measure.h"
+#include "models/presets.h"
+#include "models/triage.h"
+#include "models/worker.h"
+#include "models/world.h"
+
+/*
+ * The time step. The order is part of the model: needs change and citizens
+ * decide before the service sees their contacts; workers work what was
+ * queued; closures then tell citizens how they fared.
+ */
+const struct gs_phase gs_governance_phases[] = {
+	{"needs", gs_citizen_phase},           /* needs arise, escalate, self-resolve; citizens decide to contact */
+	{"contact", gs_contact_phase},         /* value and failure demand; cases opened and queued; chasing */
+	{"triage", gs_triage_phase},           /* measured cases about to breach may be reclassified */
+	{"casework", gs_casework_phase},       /* workers spend their hours on contacts and cases */
+	{"downstream", gs_downstream_phase},   /* finished cases needing the resource get a free unit */
+	{"closure", gs_closure_phase},         /* cases closed and recorded (gaming, audit); needs met or bounced */
+	{"workers", gs_worker_phase},          /* motivation, trust in management, stress; sick leave, leaving */
+	{"learning", gs_learning_phase},       /* protected learning hours raise skill and know-how */
+	{"managers", gs_manager_phase},        /* review periods: pressure and ratchet; stewardship */
+	{"costs", gs_cost_phase},              /* hours by use; cost of workers, managers, resource */
+	{NULL, NULL},
+};
+
+static void begin_tick(struct gs_world *w, int32_t t)
+{
+	w->tick = t;
+}
+
+/* An event changed a parameter the world keeps state from. */
+static int changed(struct gs_world *w, enum gs_param_id row, int cls, union gs_value old)
+{
+	switch (row) {
+	case GS_P_class_need_rate: /* the arrivals already drawn move to the new rate */
+		return gs_citizens_rate_changed(w, cls, old.d, w->p->cls[cls].need_rate);
+	case GS_P_regime_target_level:
+		w->reset_targets = true;
+		return 0;
+	case GS_P_service_barrier:
+		w->reset_barriers = true;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void measure(struct gs_world *w, struct gs_run_result *r, size_t n_time, size_t col)
+{
+	gs_measure_interval(w, r->series, r->class_series, n_time, col);
+}
+
+static void finish(const struct gs_world *w, struct gs_run_result *r, size_t n_bins)
+{
+	r->events = w->n_events;
+	memcpy(r->hist_recorded, w->hist_rec, n_bins * sizeof(double));
+	memcpy(r->hist_true, w->hist_true, n_bins * sizeof(double));
+	if (r->hist_recorded_class && r->hist_true_class) {
+		size_t nc = (size_t)w->p->n_classes * n_bins;
+		memcpy(r->hist_recorded_class, w->hist_rec_cls, nc * sizeof(double));
+		memcpy(r->hist_true_class, w->hist_true_cls, nc * sizeof(double));
+	}
+}
+
+const struct gs_model gs_governance = {
+	.name = "governance",
+	.phases = gs_governance_phases,
+	.presets = gs_presets,
+	.alloc = gs_world_alloc,
+	.free = gs_world_free,
+	.begin_tick = begin_tick,
+	.changed = changed,
+	.measure = measure,
+	.finish = finish,
+};

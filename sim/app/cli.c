@@ -1,0 +1,49 @@
+/*
+ * cli.c - helpers the commands share: usage errors, counts, scenarios.
+ */
+#include "sim/app/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/diag.h"
+
+bool gs_cli_is_help(const char *a)
+{
+	return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
+}
+
+int gs_cli_usage(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "govsim %s: ", cmd);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(see govsim %s --help)\n", cmd);
+	return EXIT_USAGE;
+}
+
+bool gs_cli_count(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+int gs_cli_load(const struct gs_model *m, const char *path, char **sets, size_t n_sets,
+		struct gs_scenario *sc)
+{
+	struct gs_diag diag = {0};
+	int rc = gs_scenario_read(path, sc, &diag);
+	if (rc == 0 || sc->n_files > 0)
+		rc |= gs_scenario_resolve(sc, m->presets, sets, n_sets, &diag);
+	gs_diag_print(&diag, stderr);
+	if (diag.n)
+		fprintf(stderr, "%s: %zu problem%s\n", path, diag.n, diag.n == 1 ? "" : "s");
+	gs_diag_free(&diag);
+	return rc || diag.n ? -1 : 0;
+}

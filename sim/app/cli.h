@@ -1,0 +1,38 @@
+/*
+ * cli.h - what the commands of the govsim command line share.
+ *
+ * Exit status: 0 success, 2 bad usage or bad input, 1 runtime failure
+ * (including an interrupted run). Messages go to stderr.
+ */
+#ifndef GS_CLI_H
+#define GS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sim/core/model.h"
+#include "sim/plan/scenario.h"
+
+#define EXIT_USAGE 2
+#define EXIT_RUNTIME 1
+
+/* gs_cli_is_help - is a "-h" or "--help"? */
+bool gs_cli_is_help(const char *a);
+
+/* gs_cli_usage - "govsim CMD: <fmt with arg>" and a pointer to --help on stderr; returns EXIT_USAGE. */
+int gs_cli_usage(const char *cmd, const char *fmt, const char *arg);
+
+/* gs_cli_count - parse s as an integer in [lo, hi] into *out; false if it is not one. */
+bool gs_cli_count(const char *s, long lo, long hi, long *out);
+
+/*
+ * gs_cli_load - read and resolve a scenario with the model's presets and
+ * n_sets overrides; print every problem to stderr. Returns 0 if valid.
+ */
+int gs_cli_load(const struct gs_model *m, const char *path, char **sets, size_t n_sets,
+		struct gs_scenario *sc);
+
+/* gs_cmd_run - `govsim run`: argv[0] is "run"; full_argv is the whole command line. */
+int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, char **full_argv);
+
+#endif

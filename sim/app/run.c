@@ -1,0 +1,368 @@
+/*
+ * run.c - `govsim run`: a scenario's plan run into an HDF5 result file,
+ * written as OUT.h5.partial and renamed when complete, and the table of
+ * its arms.
+ */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "sim/app/cli.h"
+#include "sim/app/compare.h"
+#include "sim/app/report.h"
+#include "sim/engine/engine.h"
+#include "sim/io/output.h"
+#include "sim/plan/plan.h"
+
+static const char usage_run[] =
+	"usage: govsim run SCENARIO [-o OUT.h5] [--seed N] [--threads N]\n"
+	"                  [--set section.key=value]... [--force] [--resume] [--quiet]\n"
+	"\n"
+	"Runs every arm x replication of SCENARIO, writes OUT.h5 and prints a table\n"
+	"comparing the arms' key outcomes.\n"
+	"\n"
+	"  -o, --output OUT.h5   result file (default out/<scenario name>.h5)\n"
+	"  --seed N              scenario seed (overrides simulation.seed)\n"
+	"  --threads N           OpenMP threads (default OMP_NUM_THREADS or all cores);\n"
+	"                        results are identical for any number of threads\n"
+	"  --set KEY=VALUE       override a parameter for every arm, e.g.\n"
+	"                        --set regime.learning_time=0.2 (repeatable)\n"
+	"  --force               overwrite OUT.h5 if it exists\n"
+	"  --resume              complete OUT.h5.partial, left by an interrupted run of\n"
+	"                        the same scenario: only the missing runs are run\n"
+	"  -q, --quiet           no progress bar and no table\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"The file is written as OUT.h5.partial and renamed when complete; an\n"
+	"interrupted run (Ctrl-C, SIGTERM) leaves no OUT.h5, keeps the runs it\n"
+	"finished in OUT.h5.partial for --resume, and exits with 1.\n";
+
+/* What the command line asked for. */
+struct run_args {
+	const char *scenario, *out_path;
+	char **sets;
+	size_t n_sets;
+	char seed_set[64];
+	long threads; /* 0: OpenMP's default */
+	bool force, quiet, resume;
+};
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct run_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (gs_cli_is_help(s)) {
+			fputs(usage_run, stdout);
+			return 0;
+		} else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
+			if (++i == argc)
+				return gs_cli_usage("run", "%s needs a file name", s);
+			a->out_path = argv[i];
+		} else if (strcmp(s, "--seed") == 0) {
+			long v;
+			if (++i == argc || !gs_cli_count(argv[i], 0, LONG_MAX, &v))
+				return gs_cli_usage("run", "--seed needs a non-negative integer%s", "");
+			snprintf(a->seed_set, sizeof(a->seed_set), "simulation.seed=%ld", v);
+			a->sets[a->n_sets++] = a->seed_set;
+		} else if (strcmp(s, "--threads") == 0) {
+			if (++i == argc || !gs_cli_count(argv[i], 1, 1024, &a->threads))
+				return gs_cli_usage("run", "--threads needs an integer from 1 to 1024%s",
+						    "");
+		} else if (strcmp(s, "--set") == 0) {
+			if (++i == argc)
+				return gs_cli_usage("run", "--set needs section.key=value%s", "");
+			a->sets[a->n_sets++] = argv[i];
+		} else if (strncmp(s, "--set=", 6) == 0) {
+			a->sets[a->n_sets++] = argv[i] + 6;
+		} else if (strcmp(s, "--force") == 0) {
+			a->force = true;
+		} else if (strcmp(s, "--resume") == 0) {
+			a->resume = true;
+		} else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
+			a->quiet = true;
+		} else if (s[0] == '-' && s[1]) {
+			return gs_cli_usage("run", "unknown option '%s'", s);
+		} else if (!a->scenario) {
+			a->scenario = s;
+		} else {
+			return gs_cli_usage("run", "only one scenario per run (got '%s' too)", s);
+		}
+	}
+	if (!a->scenario)
+		return gs_cli_usage("run", "no scenario given%s", "");
+	return -1;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	gs_stop = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static char *join_args(int argc, char **argv)
+{
+	size_t n = 1;
+	for (int i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	char *s = malloc(n);
+	if (!s)
+		return NULL;
+	s[0] = 0;
+	for (int i = 0; i < argc; i++) {
+		strcat(s, argv[i]);
+		if (i + 1 < argc)
+			strcat(s, " ");
+	}
+	return s;
+}
+
+/* The result file and its partial: paths, and what is written so far. */
+struct result_file {
+	const char *path;
+	char *default_path, *tmp_path;
+	struct gs_output *out;
+	unsigned char *done; /* [n_runs] runs already in the partial file */
+	size_t n_done;
+};
+
+/* Choose the paths; refuses (status 2) to overwrite without --force. Returns -1 to go on. */
+static int choose_paths(const struct run_args *a, const struct gs_scenario *sc,
+			struct result_file *rf)
+{
+	rf->path = a->out_path;
+	if (!rf->path) {
+		size_t n = strlen(sc->name) + 16;
+		rf->default_path = malloc(n);
+		if (!rf->default_path)
+			return EXIT_RUNTIME;
+		snprintf(rf->default_path, n, "out/%s.h5", sc->name);
+		if (mkdir("out", 0777) && errno != EEXIST) {
+			fprintf(stderr, "govsim run: cannot create directory out: %s\n", strerror(errno));
+			return EXIT_RUNTIME;
+		}
+		rf->path = rf->default_path;
+	}
+	struct stat st;
+	if (stat(rf->path, &st) == 0 && !a->force && !a->resume) {
+		fprintf(stderr, "govsim run: %s exists; use --force to overwrite it\n", rf->path);
+		return EXIT_USAGE;
+	}
+	size_t tl = strlen(rf->path) + 16;
+	rf->tmp_path = malloc(tl);
+	if (!rf->tmp_path)
+		return EXIT_RUNTIME;
+	snprintf(rf->tmp_path, tl, "%s.partial", rf->path);
+	return -1;
+}
+
+/* Create the partial file, or reopen it to resume. Returns -1 to go on, else the exit status. */
+static int open_result(const struct run_args *a, const struct gs_ensemble_meta *meta,
+		       struct result_file *rf)
+{
+	char err[1024];
+	struct stat st;
+	rf->done = calloc(meta->n_runs, 1);
+	if (!rf->done)
+		return EXIT_RUNTIME;
+	if (a->resume && stat(rf->tmp_path, &st) == 0) {
+		if (gs_output_resume(rf->tmp_path, meta, &rf->out, rf->done, err, sizeof(err))) {
+			fprintf(stderr, "govsim run: --resume: %s\n", err);
+			return EXIT_USAGE;
+		}
+		for (size_t r = 0; r < meta->n_runs; r++)
+			rf->n_done += rf->done[r] != 0;
+		if (!a->quiet)
+			fprintf(stderr, "govsim run: resuming %s: %zu of %zu runs done\n", rf->tmp_path,
+				rf->n_done, meta->n_runs);
+		return -1;
+	}
+	if (a->resume && !a->quiet)
+		fprintf(stderr, "govsim run: nothing to resume (no %s): running every run\n",
+			rf->tmp_path);
+	if (gs_output_create(rf->tmp_path, meta, &rf->out, err, sizeof(err))) {
+		fprintf(stderr, "govsim run: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	return -1;
+}
+
+/* The sinks of `govsim run`: the file, the table's summaries, and a stop for tests. */
+struct sinks {
+	struct gs_output *out;
+	double *summary; /* [n_runs * GS_N_SUMMARY] */
+	size_t n_time;
+	long stop_after, written; /* GOVSIM_STOP_AFTER_RUNS=N: stop as if interrupted after N runs */
+};
+
+static int write_run(void *ctx, size_t run, const struct gs_run_result *r, char *err, size_t n)
+{
+	struct sinks *s = ctx;
+	return gs_output_write_run(s->out, run, r, err, n);
+}
+
+static int summarise_run(void *ctx, size_t run, const struct gs_run_result *r, char *err, size_t n)
+{
+	(void)err;
+	(void)n;
+	struct sinks *s = ctx;
+	gs_summarise(r->series, s->n_time, s->summary + run * GS_N_SUMMARY);
+	if (s->stop_after >= 0 && ++s->written >= s->stop_after)
+		gs_stop = 1;
+	return 0;
+}
+
+/*
+ * Close the partial file after the ensemble (rc as gs_ensemble_run's) and
+ * rename it when complete. Returns -1 on success, else the exit status.
+ */
+static int close_result(const struct run_args *a, struct result_file *rf, int rc,
+			const char *run_err)
+{
+	char err[1024];
+	if (rc != 0) {
+		/* what is written stays in the partial file, for --resume */
+		int closed = gs_output_close(rf->out, err, sizeof(err));
+		rf->out = NULL;
+		if (rc > 0)
+			fprintf(stderr, "govsim run: interrupted; no %s written%s%s\n", rf->path,
+				closed ? "" : "; finished runs kept in ", closed ? "" : rf->tmp_path);
+		else
+			fprintf(stderr, "govsim run: %s\n", run_err);
+		if (closed)
+			remove(rf->tmp_path);
+		else if (rc > 0)
+			fprintf(stderr, "govsim run: complete it with: govsim run %s -o %s --resume\n",
+				a->scenario, rf->path);
+		return EXIT_RUNTIME;
+	}
+	rc = gs_output_close(rf->out, err, sizeof(err));
+	rf->out = NULL;
+	if (rc || gs_stop) {
+		remove(rf->tmp_path);
+		fprintf(stderr, "govsim run: %s\n", rc ? err : "interrupted; no output written");
+		return EXIT_RUNTIME;
+	}
+	if (rename(rf->tmp_path, rf->path)) {
+		fprintf(stderr, "govsim run: cannot rename %s to %s: %s\n", rf->tmp_path, rf->path,
+			strerror(errno));
+		remove(rf->tmp_path);
+		return EXIT_RUNTIME;
+	}
+	return -1;
+}
+
+static void print_table(const struct gs_plan *pl, const struct result_file *rf,
+			const double *summary)
+{
+	const struct gs_ensemble_meta *meta = &pl->meta;
+	size_t reps = pl->n_reps;
+	printf("%s: %zu arm%s x %zu replication%s, %g days, %lld citizens -> %s\n",
+	       meta->scenario_name, pl->n_arms, pl->n_arms == 1 ? "" : "s", reps,
+	       reps == 1 ? "" : "s", meta->time[meta->n_time - 1],
+	       (long long)pl->arm_params[0].population.citizens, rf->path);
+	if (pl->n_points > 1)
+		printf("sweep: %zu points x %zu arms x %zu replications = %zu runs; the table "
+		       "pools every point (per-point results: govsim compare)\n",
+		       pl->n_points, pl->n_arms, reps, pl->n_runs);
+	putchar('\n');
+	if (rf->n_done) {
+		/* some runs were done before: the tables come from the whole file */
+		char err[1024];
+		if (gs_compare(rf->path, NULL, -1, 0, stdout, err, sizeof(err)))
+			fprintf(stderr, "govsim run: %s\n", err);
+		return;
+	}
+	gs_report_table(stdout, meta, summary);
+	if (pl->n_arms > 1) {
+		putchar('\n');
+		gs_report_paired(stdout, meta, summary);
+	}
+}
+
+int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, char **full_argv)
+{
+	struct run_args a = {0};
+	struct gs_scenario sc = {0};
+	struct gs_plan pl = {0};
+	struct result_file rf = {0};
+	struct sinks s = {0};
+	char *cmdline = NULL;
+	char err[1024];
+	int status = EXIT_RUNTIME;
+
+	a.sets = calloc((size_t)argc + 1, sizeof(*a.sets));
+	if (!a.sets)
+		return EXIT_RUNTIME;
+	if ((status = parse_args(argc, argv, &a)) >= 0)
+		goto out;
+	if (gs_cli_load(m, a.scenario, a.sets, a.n_sets, &sc)) {
+		status = EXIT_USAGE; /* bad input */
+		goto out;
+	}
+	if ((status = choose_paths(&a, &sc, &rf)) >= 0)
+		goto out;
+	status = EXIT_RUNTIME;
+	if (gs_plan_build(&pl, &sc, m, err, sizeof(err))) {
+		fprintf(stderr, "govsim run: %s\n", err);
+		goto out;
+	}
+	cmdline = join_args(full_argc, full_argv);
+	s.summary = malloc(pl.n_runs * GS_N_SUMMARY * sizeof(*s.summary));
+	if (!cmdline || !s.summary)
+		goto out;
+	if (a.threads == 0)
+		a.threads = omp_get_max_threads();
+	pl.meta.scenario_path = a.scenario;
+	pl.meta.command_line = cmdline;
+	pl.meta.threads = (int)a.threads;
+
+	install_signals();
+	if ((status = open_result(&a, &pl.meta, &rf)) >= 0)
+		goto out;
+	s.out = rf.out;
+	s.n_time = pl.meta.n_time;
+	const char *stop_env = getenv("GOVSIM_STOP_AFTER_RUNS");
+	s.stop_after = stop_env ? strtol(stop_env, NULL, 10) : -1;
+	const struct gs_sink sinks[] = {{write_run, &s}, {summarise_run, &s}};
+	struct gs_ensemble_opts opts = {(int)a.threads, !a.quiet && isatty(STDERR_FILENO), rf.done};
+	int rc = gs_ensemble_run(&pl, &opts, sinks, 2, err, sizeof(err));
+	if ((status = close_result(&a, &rf, rc, err)) >= 0)
+		goto out;
+	if (!a.quiet)
+		print_table(&pl, &rf, s.summary);
+	status = 0;
+out:
+	if (rf.out) {
+		gs_output_abort(rf.out);
+		if (!a.resume)
+			remove(rf.tmp_path);
+	}
+	gs_plan_free(&pl);
+	gs_scenario_free(&sc);
+	free(a.sets);
+	free(rf.tmp_path);
+	free(rf.default_path);
+	free(rf.done);
+	free(cmdline);
+	free(s.summary);
+	return status;
+}

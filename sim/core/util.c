@@ -1,0 +1,49 @@
+/*
+ * util.c - growable arrays and string copies.
+ */
+#include "sim/core/util.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gs_array_reserve(void **arr, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 16;
+	while (c < n) {
+		if (c > SIZE_MAX / 2 / size)
+			return -1;
+		c *= 2;
+	}
+	void *a = realloc(*arr, c * size);
+	if (!a)
+		return -1;
+	*arr = a;
+	*cap = c;
+	return 0;
+}
+
+int gs_array_push(void **arr, size_t *n, size_t size, const void *elem)
+{
+	size_t k = *n;
+	if (!(k & (k - 1))) { /* k is 0 or a power of two: the array is full */
+		void *a = realloc(*arr, (k ? 2 * k : 1) * size);
+		if (!a)
+			return -1;
+		*arr = a;
+	}
+	memcpy((char *)*arr + k * size, elem, size);
+	*n = k + 1;
+	return 0;
+}
+
+char *gs_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}

@@ -1,0 +1,26 @@
+/*
+ * util.h - small helpers every layer uses: growable arrays, string copies.
+ */
+#ifndef GS_UTIL_H
+#define GS_UTIL_H
+
+#include <stddef.h>
+
+/*
+ * gs_array_reserve - make *arr, an array of *cap elements of `size` bytes,
+ * hold at least n elements: its capacity doubles (from 16) until it does.
+ * Returns 0, or -1 if out of memory (*arr and *cap unchanged).
+ */
+int gs_array_reserve(void **arr, size_t *cap, size_t n, size_t size);
+
+/*
+ * gs_array_push - append the `size` bytes at elem to *arr, which holds *n
+ * elements and has room for the next power of two of them (no capacity
+ * kept: for arrays that only grow). Returns 0, or -1 if out of memory.
+ */
+int gs_array_push(void **arr, size_t *n, size_t size, const void *elem);
+
+/* gs_strdup - a malloc'd copy of s (NULL if out of memory). */
+char *gs_strdup(const char *s);
+
+#endif
