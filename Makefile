@@ -2,6 +2,7 @@
 #
 #   make            build build/govsim
 #   make check      build and run every test (installs missing packages first)
+#   make layers     includes run one way (tests/layers/check.sh)
 #   make golden     every scenario's results against tests/golden/reference (1 and 2 threads)
 #   make demo       run the default scenario and print its comparison
 #   make sanitize   run the test suite under AddressSanitizer + UBSan
@@ -38,7 +39,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
-.PHONY: all check test-c test-py golden golden-update demo sanitize docs deps clean ablation bench reproduce
+.PHONY: all check test-c test-py layers golden golden-update demo sanitize docs deps clean ablation bench reproduce
 
 all: $(BUILD)/govsim
 
@@ -87,10 +88,15 @@ check: deps
 test-c: $(BUILD)/govsim $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
 	@tests/cli/run.sh $(BUILD)/govsim
+	@tests/layers/test_check.sh
 	@echo "== all C tests passed"
 
 test-py: $(BUILD)/govsim
 	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/analysis
+
+# Layers: a lower layer never includes a higher one.
+layers:
+	@tests/layers/check.sh
 
 # Results guarded: a change that moves any scenario's output updates the
 # reference (make golden-update) in the same commit, with the reason.
