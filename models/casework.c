@@ -76,7 +76,7 @@ static bool closes_prematurely(struct gs_world *w, int32_t worker, int32_t id)
 static bool parked(const struct gs_world *w, int32_t worker, int32_t id, int left, double hours)
 {
 	const struct gs_params *p = w->p;
-	if (!p->mechanism.payments || p->regime.payment_model != 2 /* outcome */)
+	if (!p->mechanism.payments || p->regime.payment_model != GS_PAYMENT_OUTCOME)
 		return false;
 	double pr = gs_resolve_probability(w, worker, knows(w, worker, id));
 	double expected = pow(pr, left) * p->cost.payment_per_outcome;
