@@ -338,16 +338,16 @@ EXPERIMENTS = [
             Figure("self-reliance: families' unpaid hours / buurtzorg's", 2.0,
                    (1.5, 10.0), "",
                    lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_coproduced", "sum"),
-                   "MODEL.md P4", True),
+                   "docs/ODD.md, 1. Purpose and patterns (P4)", True),
             Figure("self-reliance: paid hours / buurtzorg's", 0.8, (0.0, 0.95), "",
                    lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_casework", "sum"),
-                   "MODEL.md P4", True),
+                   "docs/ODD.md, 1. Purpose and patterns (P4)", True),
         ],
     ),
 ]
 
 
-# In the order of MODEL.md §6: P1 to P6.
+# In the order of docs/ODD.md, 1. Purpose and patterns: P1 to P6.
 _ORDER = ["ae_four_hours", "ambulance_8min", "portsmouth_repairs", "buurtzorg", "work_programme",
           "capability_trap"]
 EXPERIMENTS.sort(key=lambda e: _ORDER.index(e.name) if e.name in _ORDER else len(_ORDER))

@@ -76,7 +76,7 @@ static bool closes_prematurely(struct gs_world *w, int32_t worker, int32_t id)
 static bool parked(const struct gs_world *w, int32_t worker, int32_t id, int left, double hours)
 {
 	const struct gs_params *p = w->p;
-	if (!p->mechanism.payments || p->regime.payment_model != 2 /* outcome */)
+	if (!p->mechanism.payments || p->regime.payment_model != GS_PAYMENT_OUTCOME)
 		return false;
 	double pr = gs_resolve_probability(w, worker, knows(w, worker, id));
 	double expected = pow(pr, left) * p->cost.payment_per_outcome;
@@ -208,7 +208,7 @@ bool gs_casework_between_visits(const struct gs_world *w, int32_t id)
 static bool day_starts(const struct gs_world *w, int32_t t)
 {
 	double m = w->p->simulation.tick;
-	return t == 0 || floor(t * m / 1440) != floor((t - 1) * m / 1440);
+	return t == 0 || floor(t * m / GS_MIN_PER_DAY) != floor((t - 1) * m / GS_MIN_PER_DAY);
 }
 
 /*
@@ -217,7 +217,7 @@ static bool day_starts(const struct gs_world *w, int32_t t)
  */
 static double visit_limit(const struct gs_world *w)
 {
-	double days = w->p->simulation.tick / 1440.0;
+	double days = w->p->simulation.tick / GS_MIN_PER_DAY;
 	return w->p->service.visit_hours * (days > 1 ? days : 1);
 }
 

@@ -1,6 +1,7 @@
 /*
- * casework.h - work and resolution (MODEL.md §4.5), premature closure
- * (§4.6) and rationing under payment by results (§6 P5).
+ * casework.h - work and resolution, premature closure and rationing under
+ * payment by results (docs/ODD.md, 7.5 Work and resolution; pattern P5:
+ * docs/patterns.md).
  */
 #ifndef GS_CASEWORK_H
 #define GS_CASEWORK_H

@@ -1,5 +1,6 @@
 /*
- * citizen.h - citizens and their needs (MODEL.md §4.1, 4.2, 4.11).
+ * citizen.h - citizens and their needs (docs/ODD.md, 7.1 Needs; 7.2 Contact
+ * and failure demand; 7.11 Citizens' wellbeing and trust).
  */
 #ifndef GS_CITIZEN_H
 #define GS_CITIZEN_H

@@ -30,7 +30,7 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	if (ttc <= p->service.time_target + 1e-9)
 		w->tally.met_within_true++;
 	gs_hist_add(w, 1, w->cit[c].cls, ttc);
-	if (p->regime.payment_model == 2 /* outcome */)
+	if (p->regime.payment_model == GS_PAYMENT_OUTCOME)
 		w->tally.payments += p->cost.payment_per_outcome;
 	gs_trust_update(w, c, w->cit[c].need_contacts <= 1 ? 1.0 : 0.6);
 	gs_need_end(w, c);
@@ -101,7 +101,7 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 			}
 		}
 		gs_hist_add(w, 0, k, rec);
-		if (p->regime.payment_model == 1 /* per case */)
+		if (p->regime.payment_model == GS_PAYMENT_PER_CASE)
 			w->tally.payments += p->cost.payment_per_case;
 
 		gs_wellbeing_update(w, c, t);

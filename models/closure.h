@@ -1,5 +1,6 @@
 /*
- * closure.h - closing cases and recording them (MODEL.md §4.6, 4.7, 5a).
+ * closure.h - closing cases and recording them (docs/ODD.md, 7.7 Closure,
+ * recording and audit).
  */
 #ifndef GS_CLOSURE_H
 #define GS_CLOSURE_H

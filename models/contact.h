@@ -1,5 +1,6 @@
 /*
- * contact.h - contacts with the service and triage (MODEL.md §4.2, 4.3, 4.7).
+ * contact.h - contacts with the service and triage (docs/ODD.md, 7.2 Contact
+ * and failure demand; 7.3 Triage and classification).
  */
 #ifndef GS_CONTACT_H
 #define GS_CONTACT_H

@@ -18,7 +18,7 @@ int gs_cost_phase(struct gs_world *w)
 	double scale = share > 1 ? 1 / share : 1;
 	w->tally.hours_reporting += h * (double)present * p->regime.reporting_burden * scale;
 	w->tally.hours_learning += h * (double)present * p->regime.learning_time * scale;
-	double days = p->simulation.tick / 1440.0;
+	double days = p->simulation.tick / GS_MIN_PER_DAY;
 	double wages = h * (double)paid * p->cost.wage_per_hour;
 	double managers = (double)w->n_teams * p->cost.manager_per_day * days;
 	double occupied = (double)(p->downstream.capacity - w->res_free);

@@ -1,5 +1,5 @@
 /*
- * costs.h - what the service costs (MODEL.md §4.13).
+ * costs.h - what the service costs (docs/ODD.md, 7.12 Costs).
  */
 #ifndef GS_COSTS_H
 #define GS_COSTS_H

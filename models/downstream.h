@@ -1,6 +1,6 @@
 /*
- * downstream.h - a scarce downstream resource (MODEL.md §4.12), such as
- * hospital beds: some cases need a unit of it to close.
+ * downstream.h - a scarce downstream resource (docs/ODD.md, 7.6 Downstream
+ * resource), such as hospital beds: some cases need a unit of it to close.
  */
 #ifndef GS_DOWNSTREAM_H
 #define GS_DOWNSTREAM_H

@@ -1,8 +1,8 @@
 /*
- * failure.h - failure demand (MODEL.md §4.7; Seddon 2008): every contact
- * about a need after the first. Citizens chase open cases, come back when
- * a case closed with their need unmet, and system barriers (hand-offs,
- * rules, corrections) bring them back once more.
+ * failure.h - failure demand (docs/ODD.md, 7.2 Contact and failure demand;
+ * Seddon 2008): every contact about a need after the first. Citizens chase
+ * open cases, come back when a case closed with their need unmet, and
+ * system barriers (hand-offs, rules, corrections) bring them back once more.
  */
 #ifndef GS_FAILURE_H
 #define GS_FAILURE_H

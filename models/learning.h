@@ -1,6 +1,6 @@
 /*
- * learning.h - learning cycles (MODEL.md §4.9): protected learning hours
- * raise workers' skill and teams' shared know-how.
+ * learning.h - learning cycles (docs/ODD.md, 7.9 Learning): protected
+ * learning hours raise workers' skill and teams' shared know-how.
  */
 #ifndef GS_LEARNING_H
 #define GS_LEARNING_H

@@ -1,5 +1,5 @@
 /*
- * manager.h - team managers (MODEL.md §4.8, 4.9).
+ * manager.h - team managers (docs/ODD.md, 7.8 Managers).
  *
  * Managers watch recorded measures only. At the end of each review period
  * (regime.review_period) a team's manager compares the recorded share of

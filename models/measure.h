@@ -1,5 +1,6 @@
 /*
- * measure.h - turning the world's tallies into the output metrics (MODEL.md §5).
+ * measure.h - turning the world's tallies into the output metrics
+ * (docs/ODD.md, 4. Design concepts: Observation; the metrics: docs/metrics.md).
  */
 #ifndef GS_MEASURE_H
 #define GS_MEASURE_H

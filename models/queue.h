@@ -1,5 +1,5 @@
 /*
- * queue.h - queue discipline (MODEL.md §4.4).
+ * queue.h - queue discipline (docs/ODD.md, 7.4 Queue discipline).
  *
  * The priority of a waiting case is a weighted sum, the weights set by the
  * regime (regime.weight_*):

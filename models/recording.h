@@ -1,6 +1,6 @@
 /*
- * recording.h - what the record says (MODEL.md §4.6, §5a): record
- * correction under pressure, and audit.
+ * recording.h - what the record says (docs/ODD.md, 7.7 Closure, recording
+ * and audit): record correction under pressure, and audit.
  */
 #ifndef GS_RECORDING_H
 #define GS_RECORDING_H

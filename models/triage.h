@@ -1,5 +1,6 @@
 /*
- * triage.h - classification and reclassification gaming (MODEL.md §4.3).
+ * triage.h - classification and reclassification gaming (docs/ODD.md, 7.3
+ * Triage and classification).
  */
 #ifndef GS_TRIAGE_H
 #define GS_TRIAGE_H

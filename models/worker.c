@@ -57,7 +57,7 @@ int gs_workers_init(struct gs_world *w)
 
 double gs_worker_hours(const struct gs_world *w)
 {
-	return w->p->workforce.hours_per_day * w->p->simulation.tick / 1440.0;
+	return w->p->workforce.hours_per_day * w->p->simulation.tick / GS_MIN_PER_DAY;
 }
 
 double gs_worker_casework_hours(const struct gs_world *w)
@@ -189,7 +189,7 @@ int gs_worker_phase(struct gs_world *w)
 {
 	const struct gs_params *p = w->p;
 	int32_t t = w->tick;
-	double days = p->simulation.tick / 1440.0;
+	double days = p->simulation.tick / GS_MIN_PER_DAY;
 	double relax = 1 - exp(-1.0 / p->workforce.motivation_time);
 	double autonomy = p->mechanism.discretion ? p->regime.discretion : 0;
 	double sanctions = p->mechanism.audit ? p->regime.audit_probability * p->regime.audit_penalty : 0;

@@ -1,6 +1,7 @@
 /*
- * worker.h - front-line workers (MODEL.md §4.10): time, skill, motivation,
- * trust in management, stress, sick leave, leaving and recruitment.
+ * worker.h - front-line workers (docs/ODD.md, 7.10 Workers): time, skill,
+ * motivation, trust in management, stress, sick leave, leaving and
+ * recruitment.
  */
 #ifndef GS_WORKER_H
 #define GS_WORKER_H

@@ -365,7 +365,7 @@ void gs_case_free(struct gs_world *w, int32_t id);
 /* gs_ticks_to_days - a number of ticks in days. */
 static inline double gs_ticks_to_days(const struct gs_world *w, double ticks)
 {
-	return ticks * w->p->simulation.tick / 1440.0;
+	return ticks * w->p->simulation.tick / GS_MIN_PER_DAY;
 }
 
 #endif

@@ -132,6 +132,19 @@ struct gs_change {
 	union gs_value v;
 };
 
+/*
+ * The choices of each ENUM parameter, by name: each constant is the index of
+ * its choice in the row's unit string (tests/sim/core/test_params.c checks
+ * that the two agree).
+ */
+
+/* regime.payment_model: "salary|per_case|outcome" */
+enum gs_payment_model {
+	GS_PAYMENT_SALARY,   /* fixed salaries */
+	GS_PAYMENT_PER_CASE, /* cost.payment_per_case per case closed */
+	GS_PAYMENT_OUTCOME,  /* cost.payment_per_outcome per need met */
+};
+
 /* Minutes in one unit of each duration suffix. */
 #define GS_MIN_PER_HOUR 60.0
 #define GS_MIN_PER_DAY 1440.0

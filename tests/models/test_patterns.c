@@ -1,8 +1,8 @@
 /*
- * test_patterns.c - the published patterns of MODEL.md §6 emerge from the
- * mechanisms: statistical tests over replications with common random
- * numbers, on small versions of the shipped scenarios. The thresholds and
- * why they are what they are: docs/patterns.md.
+ * test_patterns.c - the published patterns of docs/ODD.md, 1. Purpose and
+ * patterns, emerge from the mechanisms: statistical tests over replications
+ * with common random numbers, on small versions of the shipped scenarios.
+ * The thresholds and why they are what they are: docs/patterns.md.
  */
 #include "testutil.h"
 

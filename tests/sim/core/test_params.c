@@ -384,11 +384,11 @@ static void test_enum_parse(void **state)
 	char buf[64];
 	struct gs_params p;
 	assert_int_equal(gs_params_init(&p), 0);
-	assert_int_equal(p.regime.payment_model, 0);
+	assert_int_equal(p.regime.payment_model, GS_PAYMENT_SALARY);
 	set_ok(&p, "regime.payment_model", "per_case");
-	assert_int_equal(p.regime.payment_model, 1);
+	assert_int_equal(p.regime.payment_model, GS_PAYMENT_PER_CASE);
 	set_ok(&p, "regime.payment_model", "outcome");
-	assert_int_equal(p.regime.payment_model, 2);
+	assert_int_equal(p.regime.payment_model, GS_PAYMENT_OUTCOME);
 	gs_param_format(&p, (size_t)gs_param_find("regime.payment_model", buf), 0, buf,
 			sizeof(buf));
 	assert_string_equal(buf, "outcome");
@@ -396,6 +396,99 @@ static void test_enum_parse(void **state)
 	set_fails(&p, "regime.payment_model", "per", "salary|per_case|outcome");
 	set_fails(&p, "regime.payment_model", "salary|per_case", "salary|per_case|outcome");
 	set_fails(&p, "regime.payment_model", "", "salary|per_case|outcome");
+}
+
+/*
+ * The named constants of every ENUM parameter (sim/core/params.h), with the
+ * choice each stands for.
+ */
+static const struct {
+	const char *key; /* section.name; class rows: class.name */
+	int n;
+	struct {
+		const char *name;
+		int value;
+	} choice[8];
+} enum_constants[] = {
+	{"regime.payment_model", 3,
+	 {{"salary", GS_PAYMENT_SALARY},
+	  {"per_case", GS_PAYMENT_PER_CASE},
+	  {"outcome", GS_PAYMENT_OUTCOME}}},
+};
+#define N_ENUM_CONSTANTS (sizeof(enum_constants) / sizeof(enum_constants[0]))
+
+/* The index of choice `name` in a '|'-separated unit string, or -1. */
+static int choice_index(const char *unit, const char *name)
+{
+	size_t n = strlen(name);
+	int k = 0;
+	for (const char *at = unit;; k++) {
+		const char *bar = strchr(at, '|');
+		size_t len = bar ? (size_t)(bar - at) : strlen(at);
+		if (len == n && strncmp(at, name, n) == 0)
+			return k;
+		if (!bar)
+			return -1;
+		at = bar + 1;
+	}
+}
+
+/* The number of choices in a '|'-separated unit string. */
+static int choice_count(const char *unit)
+{
+	int k = 1;
+	for (const char *at = unit; (at = strchr(at, '|')); at++)
+		k++;
+	return k;
+}
+
+/*
+ * Every ENUM parameter has named constants, one per choice, each the index of
+ * its choice in the table's choice string, which is what the parser stores.
+ */
+static void test_enum_constants(void **state)
+{
+	(void)state;
+	int rows = 0;
+	for (size_t i = 0; i < gs_param_count; i++) {
+		const struct gs_param_info *in = &gs_param_table[i];
+		if (in->type != GS_ENUM)
+			continue;
+		rows++;
+		char key[96];
+		snprintf(key, sizeof(key), "%s.%s", in->section, in->name);
+		size_t e = 0;
+		while (e < N_ENUM_CONSTANTS && strcmp(enum_constants[e].key, key) != 0)
+			e++;
+		if (e == N_ENUM_CONSTANTS) {
+			print_error("%s: no named constants for its choices\n", key);
+			fail();
+		}
+		if (enum_constants[e].n != choice_count(in->unit)) {
+			print_error("%s: %d constants for the %d choices '%s'\n", key,
+				    enum_constants[e].n, choice_count(in->unit), in->unit);
+			fail();
+		}
+		for (int k = 0; k < enum_constants[e].n; k++) {
+			const char *name = enum_constants[e].choice[k].name;
+			int value = enum_constants[e].choice[k].value;
+			int at = choice_index(in->unit, name);
+			if (at != value) {
+				print_error("%s: the constant for '%s' is %d, its index in '%s' %d\n",
+					    key, name, value, in->unit, at);
+				fail();
+			}
+			/* what the parser stores for the choice */
+			struct gs_params p;
+			char rkey[96];
+			assert_int_equal(gs_params_init(&p), 0);
+			row_key(i, p.class_name[0], rkey, sizeof(rkey));
+			set_ok(&p, rkey, name);
+			assert_int_equal(*(const int *)row_field(&p, i, 0), value);
+		}
+	}
+	/* and no constants for a parameter that is not an ENUM */
+	assert_int_equal(rows, (int)N_ENUM_CONSTANTS);
 }
 
 static void test_tick_rescale(void **state)
@@ -604,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_int_parse),
 		cmocka_unit_test(test_bool_parse),
 		cmocka_unit_test(test_enum_parse),
+		cmocka_unit_test(test_enum_constants),
 		cmocka_unit_test(test_tick_rescale),
 		cmocka_unit_test(test_class_keys),
 		cmocka_unit_test(test_find),
