@@ -51,7 +51,7 @@ __all__ = [
 # (summary name, label, printf format of its numbers).
 OUTCOMES = [
     ("needs_met", "needs met", "%.0f"),
-    ("failure_demand_share", "failure demand", "%.3f"),
+    ("failure_demand_share", "failure demand share", "%.3f"),
     ("within_target_recorded", "in target (recorded)", "%.3f"),
     ("within_target_true", "in target (true)", "%.3f"),
     ("time_to_close_true_mean", "true days to close", "%.1f"),

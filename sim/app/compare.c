@@ -15,86 +15,119 @@
 
 #define BLOCK_RUNS 64
 
-/* Metrics shown with --at (values at one time): name, label, format. */
+/* Metrics shown with --at (values at one time), and the format of their numbers. */
 static const struct {
 	int metric;
-	const char *label, *fmt;
+	const char *fmt;
 } at_metrics[] = {
-	{GS_M_failure_demand_share, "failure demand", "%10.3f"},
-	{GS_M_within_target_recorded, "in target (recorded)", "%10.3f"},
-	{GS_M_within_target_true, "in target (true)", "%10.3f"},
-	{GS_M_time_to_close_true_mean, "true days to close", "%10.1f"},
-	{GS_M_wellbeing_mean, "wellbeing", "%10.3f"},
-	{GS_M_trust_mean, "trust", "%10.3f"},
-	{GS_M_queue_length, "queue length", "%10.1f"},
-	{GS_M_cost_per_need_met, "cost per need met", "%10.0f"},
+	{GS_M_failure_demand_share, "%10.3f"},   {GS_M_within_target_recorded, "%10.3f"},
+	{GS_M_within_target_true, "%10.3f"},     {GS_M_time_to_close_true_mean, "%10.1f"},
+	{GS_M_wellbeing_mean, "%10.3f"},         {GS_M_trust_mean, "%10.3f"},
+	{GS_M_queue_length, "%10.1f"},           {GS_M_cost_per_need_met, "%10.0f"},
 };
 #define N_AT (sizeof(at_metrics) / sizeof(at_metrics[0]))
+#define MAX_COLS (GS_N_SUMMARY > N_AT ? GS_N_SUMMARY : N_AT)
 
-struct plan {
-	int mode;          /* 0 every summary, 1 one summary, 2 one metric over time, 3 at a time */
-	int summary;       /* mode 1 */
-	int metric;        /* mode 2, or mode 3 with a metric */
-	size_t at_col;     /* modes with a time */
-	size_t n_cols;
-	const char *labels[GS_N_SUMMARY > N_AT ? GS_N_SUMMARY : N_AT];
-	const char *fmts[GS_N_SUMMARY > N_AT ? GS_N_SUMMARY : N_AT];
+/* What the table shows: its columns, and how each run's values are found. */
+enum view_mode {
+	EVERY_SUMMARY, /* the whole-run outcomes of the `govsim run` table */
+	ONE_SUMMARY,   /* one of them (--metric NAME of an outcome) */
+	ONE_METRIC,    /* one metric over the whole run, by its aggregation */
+	AT_TIME,       /* values at one time (--at), of one metric or the at_metrics */
 };
 
-static const char *summary_label(int s)
-{
-	static const char *labels[] = {
-#define L(name, label, fmt) label,
-		GS_SUMMARIES(L)
-#undef L
-	};
-	return labels[s];
-}
+struct view {
+	enum view_mode mode;
+	int summary;       /* ONE_SUMMARY */
+	int metric;        /* ONE_METRIC, or AT_TIME with --metric (else -1) */
+	size_t at_col;     /* AT_TIME */
+	size_t n_cols;
+	const char *labels[MAX_COLS];
+	const char *fmts[MAX_COLS];
+	char label_buf[MAX_COLS][GS_LABEL_MAX];
+};
 
-static const char *summary_fmt(int s)
-{
-	static const char *fmts[] = {
-#define F(name, label, fmt) fmt,
-		GS_SUMMARIES(F)
-#undef F
-	};
-	return fmts[s];
-}
-
-/* The values of one run's row for the plan, from its full series. */
-static void run_values(const struct plan *pl, const double *series, size_t n_time, double *out)
+/* The values of one run's row for the view, from its full series. */
+static void run_values(const struct view *v, const double *series, size_t n_time, double *out)
 {
 	double s[GS_N_SUMMARY];
-	switch (pl->mode) {
-	case 0:
+	switch (v->mode) {
+	case EVERY_SUMMARY:
 		gs_summarise(series, n_time, out);
 		break;
-	case 1:
+	case ONE_SUMMARY:
 		gs_summarise(series, n_time, s);
-		out[0] = s[pl->summary];
+		out[0] = s[v->summary];
 		break;
-	case 2: {
-		double sum = 0;
-		size_t n = 0;
-		for (size_t t = 0; t < n_time; t++) {
-			double v = series[(size_t)pl->metric * n_time + t];
-			if (!isnan(v)) {
-				sum += v;
-				n++;
-			}
-		}
-		out[0] = n ? sum / (double)n : NAN;
-		out[1] = n ? sum : NAN;
+	case ONE_METRIC:
+		out[0] = gs_metric_over(gs_metric_table, GS_N_METRICS, series, n_time, v->metric, 0,
+					n_time);
 		break;
-	}
-	default:
-		if (pl->metric >= 0) {
-			out[0] = series[(size_t)pl->metric * n_time + pl->at_col];
-		} else {
+	case AT_TIME:
+		if (v->metric >= 0)
+			out[0] = series[(size_t)v->metric * n_time + v->at_col];
+		else
 			for (size_t k = 0; k < N_AT; k++)
-				out[k] = series[(size_t)at_metrics[k].metric * n_time + pl->at_col];
-		}
+				out[k] = series[(size_t)at_metrics[k].metric * n_time + v->at_col];
+		break;
 	}
+}
+
+/* The view for --metric and --at; returns 0, or -1 with a message in err. */
+static int choose_view(struct view *v, const char *metric, double at, char *err, size_t errlen)
+{
+	v->metric = -1;
+	if (!metric && at >= 0) {
+		v->mode = AT_TIME;
+		v->n_cols = N_AT;
+		for (size_t k = 0; k < N_AT; k++) {
+			v->labels[k] = gs_metric_table[at_metrics[k].metric].label;
+			v->fmts[k] = at_metrics[k].fmt;
+		}
+		return 0;
+	}
+	if (!metric) {
+		v->mode = EVERY_SUMMARY;
+		v->n_cols = GS_N_SUMMARY;
+		for (int s = 0; s < GS_N_SUMMARY; s++) {
+			v->labels[s] = gs_summary_label(s, v->label_buf[s], GS_LABEL_MAX);
+			v->fmts[s] = gs_summary_fmt(s);
+		}
+		return 0;
+	}
+	int s;
+	for (s = 0; s < GS_N_SUMMARY; s++)
+		if (strcmp(gs_summary_name(s), metric) == 0)
+			break;
+	v->metric = gs_metric_find(metric);
+	if (s == GS_N_SUMMARY && v->metric < 0) {
+		snprintf(err, errlen, "no metric '%s' (`govsim metrics` lists them)", metric);
+		return -1;
+	}
+	if (at >= 0 && v->metric < 0) {
+		snprintf(err, errlen, "'%s' is a whole-run outcome: it has no value at a time", metric);
+		return -1;
+	}
+	v->n_cols = 1;
+	v->fmts[0] = "%10.4g";
+	v->labels[0] = metric;
+	if (at >= 0) {
+		v->mode = AT_TIME;
+	} else if (s < GS_N_SUMMARY) {
+		v->mode = ONE_SUMMARY;
+		v->summary = s;
+		v->labels[0] = gs_summary_label(s, v->label_buf[0], GS_LABEL_MAX);
+		v->fmts[0] = gs_summary_fmt(s);
+	} else {
+		/* "queue length (stock: mean over time)" */
+		static const char *const over[] = {"total", "mean over time", "weighted mean",
+						   "ratio of totals"};
+		const struct gs_metric_info *in = &gs_metric_table[v->metric];
+		v->mode = ONE_METRIC;
+		snprintf(v->label_buf[0], GS_LABEL_MAX, "%.30s (%s)", in->label, over[in->agg]);
+		v->labels[0] = v->label_buf[0];
+	}
+	return 0;
 }
 
 int gs_compare(const char *path, const char *metric, double at, size_t max_points, FILE *f,
@@ -124,8 +157,9 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 					     sizeof(ignore)) == 0;
 
 	/* what to show */
-	struct plan pl = {0};
-	pl.metric = -1;
+	struct view view = {0};
+	if (choose_view(&view, metric, at, err, errlen))
+		goto out;
 	if (at >= 0) {
 		size_t c = 0;
 		while (c + 1 < n_time && time[c] < at - 1e-9)
@@ -135,62 +169,12 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 				 path, at, n_time ? time[n_time - 1] : 0.0);
 			goto out;
 		}
-		pl.at_col = c;
+		view.at_col = c;
 	}
-	if (metric) {
-		int s;
-		for (s = 0; s < GS_N_SUMMARY; s++)
-			if (strcmp(gs_summary_name(s), metric) == 0)
-				break;
-		pl.metric = gs_metric_find(metric);
-		if (s == GS_N_SUMMARY && pl.metric < 0) {
-			snprintf(err, errlen, "no metric '%s' (`govsim metrics` lists them)", metric);
-			goto out;
-		}
-		if (at >= 0 && pl.metric < 0) {
-			snprintf(err, errlen, "'%s' is a whole-run outcome: it has no value at a time",
-				 metric);
-			goto out;
-		}
-		pl.mode = at >= 0 ? 3 : s < GS_N_SUMMARY ? 1 : 2;
-		pl.summary = s;
-		pl.n_cols = 1;
-		pl.labels[0] = metric;
-		pl.fmts[0] = "%10.4g";
-		if (pl.mode == 2) {
-			/* flows add up over time, stocks and shares average: both are shown */
-			static char mean_label[96], total_label[96];
-			snprintf(mean_label, sizeof(mean_label), "%.70s (time mean)", metric);
-			snprintf(total_label, sizeof(total_label), "%.70s (total)", metric);
-			pl.n_cols = 2;
-			pl.labels[0] = mean_label;
-			pl.labels[1] = total_label;
-			pl.fmts[1] = "%10.4g";
-		}
-		if (pl.mode == 1) {
-			pl.labels[0] = summary_label(s);
-			pl.fmts[0] = summary_fmt(s);
-		}
-	} else if (at >= 0) {
-		pl.mode = 3;
-		pl.n_cols = N_AT;
-		for (size_t k = 0; k < N_AT; k++) {
-			pl.labels[k] = at_metrics[k].label;
-			pl.fmts[k] = at_metrics[k].fmt;
-		}
-	} else {
-		pl.mode = 0;
-		pl.n_cols = GS_N_SUMMARY;
-		for (int s = 0; s < GS_N_SUMMARY; s++) {
-			pl.labels[s] = summary_label(s);
-			pl.fmts[s] = summary_fmt(s);
-		}
-	}
-
 	/* arms: runs are arm-major, each arm's runs in (point, replication) order */
 	size_t n_arms = 0;
 	arm_names = calloc(n_runs ? n_runs : 1, sizeof(*arm_names));
-	values = malloc((n_runs ? n_runs : 1) * pl.n_cols * sizeof(*values));
+	values = malloc((n_runs ? n_runs : 1) * view.n_cols * sizeof(*values));
 	if (!arm_names || !values) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
@@ -222,8 +206,8 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 				       block + j * n_time, n_time * sizeof(double));
 		}
 		for (size_t j = 0; j < nr; j++)
-			run_values(&pl, series + j * GS_N_METRICS * n_time, n_time,
-				   values + (r0 + j) * pl.n_cols);
+			run_values(&view, series + j * GS_N_METRICS * n_time, n_time,
+				   values + (r0 + j) * view.n_cols);
 	}
 
 	/* one table per sweep point when there are few; else all points pooled */
@@ -232,28 +216,28 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 		if ((size_t)point[r] + 1 > n_points)
 			n_points = (size_t)point[r] + 1;
 	if (at >= 0)
-		fprintf(f, "%s: %zu runs, values at %g days\n", path, n_runs, time[pl.at_col]);
+		fprintf(f, "%s: %zu runs, values at %g days\n", path, n_runs, time[view.at_col]);
 	else
 		fprintf(f, "%s: %zu runs, whole-run values\n", path, n_runs);
 	if (n_points > 1 && n_points <= max_points && per_arm % n_points == 0) {
 		size_t reps = per_arm / n_points;
-		double *sub = malloc(n_arms * reps * pl.n_cols * sizeof(*sub));
+		double *sub = malloc(n_arms * reps * view.n_cols * sizeof(*sub));
 		if (!sub) {
 			snprintf(err, errlen, "%s: out of memory", path);
 			goto out;
 		}
 		for (size_t p = 0; p < n_points; p++) {
 			for (size_t a = 0; a < n_arms; a++)
-				memcpy(sub + a * reps * pl.n_cols,
-				       values + (a * per_arm + p * reps) * pl.n_cols,
-				       reps * pl.n_cols * sizeof(double));
+				memcpy(sub + a * reps * view.n_cols,
+				       values + (a * per_arm + p * reps) * view.n_cols,
+				       reps * view.n_cols * sizeof(double));
 			fprintf(f, "\nsweep point %zu\n", p);
-			gs_report_columns(f, n_arms, arm_names, reps, sub, pl.n_cols, pl.labels, pl.fmts,
+			gs_report_columns(f, n_arms, arm_names, reps, sub, view.n_cols, view.labels, view.fmts,
 					  false);
 			if (n_arms > 1) {
 				fputc('\n', f);
-				gs_report_columns(f, n_arms, arm_names, reps, sub, pl.n_cols, pl.labels,
-						  pl.fmts, true);
+				gs_report_columns(f, n_arms, arm_names, reps, sub, view.n_cols, view.labels,
+						  view.fmts, true);
 			}
 		}
 		free(sub);
@@ -261,12 +245,12 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 		if (n_points > 1)
 			fprintf(f, "(%zu sweep points pooled)\n", n_points);
 		fputc('\n', f);
-		gs_report_columns(f, n_arms, arm_names, per_arm, values, pl.n_cols, pl.labels, pl.fmts,
+		gs_report_columns(f, n_arms, arm_names, per_arm, values, view.n_cols, view.labels, view.fmts,
 				  false);
 		if (n_arms > 1) {
 			fputc('\n', f);
-			gs_report_columns(f, n_arms, arm_names, per_arm, values, pl.n_cols, pl.labels,
-					  pl.fmts, true);
+			gs_report_columns(f, n_arms, arm_names, per_arm, values, view.n_cols, view.labels,
+					  view.fmts, true);
 		}
 	}
 	rc = 0;

@@ -13,78 +13,44 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-static double col_sum(const double *series, size_t n_time, int m)
-{
-	double s = 0;
-	for (size_t t = 0; t < n_time; t++) {
-		double v = series[(size_t)m * n_time + t];
-		if (!isnan(v))
-			s += v;
-	}
-	return s;
-}
-
-/* Sum over time of metric m weighted by metric wm (e.g. a share times its denominator). */
-static double col_wsum(const double *series, size_t n_time, int m, int wm)
-{
-	double s = 0;
-	for (size_t t = 0; t < n_time; t++) {
-		double v = series[(size_t)m * n_time + t], wt = series[(size_t)wm * n_time + t];
-		if (!isnan(v) && !isnan(wt))
-			s += v * wt;
-	}
-	return s;
-}
-
-static double div0(double a, double b)
-{
-	return b > 0 ? a / b : NAN;
-}
+static const struct {
+	const char *name;
+	int metric;
+	bool at_end;
+	const char *fmt;
+} summaries[GS_N_SUMMARY] = {
+#define GS_SUMMARY_ROW(name, metric, at_end, fmt) {#name, GS_M_##metric, at_end, fmt},
+	GS_SUMMARIES(GS_SUMMARY_ROW)
+#undef GS_SUMMARY_ROW
+};
 
 void gs_summarise(const double *series, size_t n_time, double out[GS_N_SUMMARY])
 {
-	double met = col_sum(series, n_time, GS_M_needs_met);
-	double met_self = col_sum(series, n_time, GS_M_needs_met_self);
-	double value = col_sum(series, n_time, GS_M_contacts_value);
-	double failure = col_sum(series, n_time, GS_M_contacts_failure);
-	double cost = col_sum(series, n_time, GS_M_cost_total);
-	out[GS_S_needs_met] = met;
-	out[GS_S_failure_demand_share] = div0(failure, value + failure);
-	double measured = col_sum(series, n_time, GS_M_cases_measured);
-	out[GS_S_within_target_recorded] =
-		div0(col_wsum(series, n_time, GS_M_within_target_recorded, GS_M_cases_measured), measured);
-	/* needs that ended after reaching the service: met by it, or given up */
-	double ended = 0, within = 0;
-	for (size_t t = 0; t < n_time; t++) {
-		double n = series[GS_M_needs_met * n_time + t] - series[GS_M_needs_met_self * n_time + t] +
-			   series[GS_M_needs_abandoned * n_time + t];
-		double v = series[GS_M_within_target_true * n_time + t];
-		if (n > 0 && !isnan(v)) {
-			within += v * n;
-			ended += n;
-		}
+	for (int s = 0; s < GS_N_SUMMARY; s++) {
+		int m = summaries[s].metric;
+		if (summaries[s].at_end)
+			out[s] = n_time ? series[(size_t)m * n_time + n_time - 1] : NAN;
+		else
+			out[s] = gs_metric_over(gs_metric_table, GS_N_METRICS, series, n_time, m, 0,
+						n_time);
 	}
-	out[GS_S_within_target_true] = div0(within, ended);
-	/* needs met by the service in each interval = needs_met - needs_met_self */
-	double ttc = 0, n_service = 0;
-	for (size_t t = 0; t < n_time; t++) {
-		double n = series[GS_M_needs_met * n_time + t] - series[GS_M_needs_met_self * n_time + t];
-		double v = series[GS_M_time_to_close_true_mean * n_time + t];
-		if (n > 0 && !isnan(v)) {
-			ttc += v * n;
-			n_service += n;
-		}
-	}
-	out[GS_S_time_to_close_true_mean] = div0(ttc, n_service);
-	double wb = 0, n_wb = 0;
-	for (size_t t = 0; t < n_time; t++)
-		if (!isnan(series[GS_M_wellbeing_mean * n_time + t])) {
-			wb += series[GS_M_wellbeing_mean * n_time + t];
-			n_wb++;
-		}
-	out[GS_S_wellbeing_mean] = div0(wb, n_wb);
-	out[GS_S_trust_end] = n_time ? series[GS_M_trust_mean * n_time + n_time - 1] : NAN;
-	out[GS_S_cost_per_need_met] = div0(cost, met - met_self);
+}
+
+const char *gs_summary_name(int s)
+{
+	return summaries[s].name;
+}
+
+const char *gs_summary_label(int s, char *buf, size_t n)
+{
+	const char *label = gs_metric_table[summaries[s].metric].label;
+	snprintf(buf, n, "%s%s", label, summaries[s].at_end ? " at end" : "");
+	return buf;
+}
+
+const char *gs_summary_fmt(int s)
+{
+	return summaries[s].fmt;
 }
 
 /* "mean" or "mean +- half-width of the 95% CI" of the non-NaN values, in fmt. */
@@ -160,37 +126,31 @@ void gs_report_columns(FILE *f, size_t n_arms, const char *const *arm_names, siz
 	free(diff);
 }
 
-static const char *const summary_labels[] = {
-#define GS_SUMMARY_LABEL(name, label, fmt) label,
-	GS_SUMMARIES(GS_SUMMARY_LABEL)
-#undef GS_SUMMARY_LABEL
-};
-static const char *const summary_fmts[] = {
-#define GS_SUMMARY_FMT(name, label, fmt) fmt,
-	GS_SUMMARIES(GS_SUMMARY_FMT)
-#undef GS_SUMMARY_FMT
-};
-static const char *const summary_names[] = {
-#define GS_SUMMARY_NAME(name, label, fmt) #name,
-	GS_SUMMARIES(GS_SUMMARY_NAME)
-#undef GS_SUMMARY_NAME
-};
-
-const char *gs_summary_name(int s)
+/* Labels (in buf) and formats of every summary, as columns of a table. */
+static void summary_columns(const char **labels, const char **fmts, char buf[][GS_LABEL_MAX])
 {
-	return summary_names[s];
+	for (int s = 0; s < GS_N_SUMMARY; s++) {
+		labels[s] = gs_summary_label(s, buf[s], GS_LABEL_MAX);
+		fmts[s] = gs_summary_fmt(s);
+	}
 }
 
 void gs_report_table(FILE *f, const struct gs_ensemble_meta *meta, const double *summary)
 {
 	size_t per_arm = meta->n_arms ? meta->n_runs / meta->n_arms : 0;
-	gs_report_columns(f, meta->n_arms, meta->arm_names, per_arm, summary, GS_N_SUMMARY,
-			  summary_labels, summary_fmts, false);
+	const char *labels[GS_N_SUMMARY], *fmts[GS_N_SUMMARY];
+	char buf[GS_N_SUMMARY][GS_LABEL_MAX];
+	summary_columns(labels, fmts, buf);
+	gs_report_columns(f, meta->n_arms, meta->arm_names, per_arm, summary, GS_N_SUMMARY, labels,
+			  fmts, false);
 }
 
 void gs_report_paired(FILE *f, const struct gs_ensemble_meta *meta, const double *summary)
 {
 	size_t per_arm = meta->n_arms ? meta->n_runs / meta->n_arms : 0;
-	gs_report_columns(f, meta->n_arms, meta->arm_names, per_arm, summary, GS_N_SUMMARY,
-			  summary_labels, summary_fmts, true);
+	const char *labels[GS_N_SUMMARY], *fmts[GS_N_SUMMARY];
+	char buf[GS_N_SUMMARY][GS_LABEL_MAX];
+	summary_columns(labels, fmts, buf);
+	gs_report_columns(f, meta->n_arms, meta->arm_names, per_arm, summary, GS_N_SUMMARY, labels,
+			  fmts, true);
 }

@@ -61,8 +61,8 @@ static const char *const hist_class_name[N_HISTS] = {
 
 /* The dataset of each per-class metric: "<name>_by_class". */
 static const char *const class_dataset[GS_N_CLASS_METRICS] = {
-#define GS_METRIC(name, units, desc)
-#define GS_CLASS_METRIC(name, units, desc) #name "_by_class",
+#define GS_METRIC(name, ...)
+#define GS_CLASS_METRIC(name, ...) #name "_by_class",
 #include "sim/core/metrics.def"
 #undef GS_METRIC
 #undef GS_CLASS_METRIC

@@ -105,8 +105,10 @@ static void test_markdown_complete(void **state)
 	free(md);
 	md = generate(gs_metrics_print);
 	for (int m = 0; m < GS_N_METRICS; m++) {
-		snprintf(row, sizeof(row), "| `%s` | %s | ", gs_metric_table[m].name,
-			 gs_metric_table[m].units);
+		char units[128];
+		gs_metric_units_text(&gs_metric_table[m], units, sizeof(units));
+		snprintf(row, sizeof(row), "| `%s` | %s | %s | ", gs_metric_table[m].name,
+			 gs_metric_table[m].label, units);
 		assert_non_null(strstr(md, row));
 	}
 	free(md);
