@@ -331,7 +331,7 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 			h -= work;
 			w->w_visit[i] += work;
 			w->tally.hours_casework += work;
-			w->tally.c_hours[w->cases.rec[id].cls] += work;
+			w->tally.by_class.hours_casework[w->cases.rec[id].cls] += work;
 			if (w->cases.rec[id].hours_left <= 1e-6) {
 				if (finish_case(w, i, id))
 					return -1;

@@ -138,7 +138,7 @@ static void need_arrives(struct gs_world *w, int32_t c, int32_t t)
 		w->cit[c].first_contact = -1;
 		w->cit[c].need_contacts = 0;
 		w->tally.needs_arising++;
-		w->tally.c_arising[w->cit[c].cls]++;
+		w->tally.by_class.needs_arising[w->cit[c].cls]++;
 		w->total_arisen++;
 		plan_pending(w, c, t);
 	} else {
@@ -181,7 +181,7 @@ static int need_due(struct gs_world *w, int32_t c, int32_t t)
 		gs_need_end(w, c);
 		w->n_pending--;
 		w->tally.needs_met++;
-		w->tally.c_met[w->cit[c].cls]++;
+		w->tally.by_class.needs_met[w->cit[c].cls]++;
 		w->tally.needs_met_self++;
 		w->total_met++;
 		return 0;

@@ -22,10 +22,10 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	int k = w->cit[c].cls;
 	w->tally.needs_met++;
 	w->tally.needs_met_service++;
-	w->tally.c_met[k]++;
-	w->tally.c_met_service[k]++;
+	w->tally.by_class.needs_met[k]++;
+	w->tally.by_class.needs_met_service[k]++;
 	w->tally.ttc_true_sum += ttc;
-	w->tally.c_ttc_true_sum[k] += ttc;
+	w->tally.by_class.ttc_true_sum[k] += ttc;
 	w->total_met++;
 	if (ttc <= p->service.time_target + 1e-9)
 		w->tally.met_within_true++;
@@ -52,7 +52,6 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 		w->cit[c].due = GS_NEVER;
 		w->cit[c].due_kind = GS_DUE_NONE;
 		w->tally.needs_abandoned++;
-		w->tally.abandoned_contacted++;
 		w->total_abandoned++;
 		return;
 	}
@@ -84,16 +83,16 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 		int32_t rec = gs_record_closure(w, id, worker);
 		struct gs_team *tm = &w->team[w->cases.rec[id].team];
 		w->tally.cases_closed++;
-		w->tally.c_closed[k]++;
+		w->tally.by_class.cases_closed[k]++;
 		w->tally.ttc_rec_sum += rec;
 		if (w->cases.rec[id].flags & GS_CF_PARKED)
-			w->tally.parked++;
+			w->tally.cases_parked++;
 		if (w->cases.rec[id].flags & GS_CF_PREMATURE) {
-			w->tally.premature++;
-			w->tally.c_premature[k]++;
+			w->tally.premature_closures++;
+			w->tally.by_class.premature_closures[k]++;
 		}
 		if (w->cases.rec[id].flags & GS_CF_MEASURED) {
-			w->tally.measured_closed++;
+			w->tally.cases_measured++;
 			tm->review_closed++;
 			if (rec <= target + 1e-9) {
 				w->tally.closed_within_rec++;

@@ -35,7 +35,6 @@ static int withdraw(struct gs_world *w, int32_t c, int32_t t)
 	w->cit[c].due = GS_NEVER;
 	w->cit[c].due_kind = GS_DUE_NONE;
 	w->tally.needs_abandoned++;
-	w->tally.abandoned_contacted++;
 	w->total_abandoned++;
 	return gs_citizen_reschedule(w, c);
 }
@@ -53,11 +52,11 @@ void gs_contact_count(struct gs_world *w, int32_t c, int32_t t)
 	if (w->cit[c].first_contact < 0) {
 		w->cit[c].first_contact = t;
 		w->tally.contacts_value++;
-		w->tally.c_value[w->cit[c].cls]++;
+		w->tally.by_class.contacts_value[w->cit[c].cls]++;
 		w->total_value++;
 	} else {
 		w->tally.contacts_failure++;
-		w->tally.c_failure[w->cit[c].cls]++;
+		w->tally.by_class.contacts_failure[w->cit[c].cls]++;
 		w->total_failure++;
 	}
 	w->queue[w->team_of[c]].contact_hours += w->p->service.contact_hours;

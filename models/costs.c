@@ -22,7 +22,7 @@ int gs_cost_phase(struct gs_world *w)
 	double wages = h * (double)paid * p->cost.wage_per_hour;
 	double managers = (double)w->n_teams * p->cost.manager_per_day * days;
 	double occupied = (double)(p->downstream.capacity - w->res_free);
-	w->tally.cost += (wages + managers) * (1 + p->cost.overhead) +
+	w->tally.cost_total += (wages + managers) * (1 + p->cost.overhead) +
 			 occupied * p->downstream.cost_per_day * days;
 	return 0;
 }

@@ -173,58 +173,36 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 		target += w->team[k].target;
 	}
 
-	v[GS_M_needs_arising] = t->needs_arising;
-	v[GS_M_needs_met] = t->needs_met;
-	v[GS_M_needs_met_self] = t->needs_met_self;
-	v[GS_M_needs_abandoned] = t->needs_abandoned;
+	/* flows: the tally's fields carry the metrics' names */
+#define GS_MEASURE_FLOW(name) v[GS_M_##name] = t->name;
+	GS_TALLY_FLOWS(GS_MEASURE_FLOW)
+#undef GS_MEASURE_FLOW
 	v[GS_M_needs_pending] = (double)w->n_pending;
 	v[GS_M_needs_in_service] = (double)w->n_in_service;
 	v[GS_M_needs_unmet] = (double)(w->n_pending + w->n_in_service);
-	v[GS_M_contacts_value] = t->contacts_value;
-	v[GS_M_contacts_failure] = t->contacts_failure;
-	v[GS_M_contacts_chasing] = t->contacts_chasing;
-	v[GS_M_contacts_repeat] = t->contacts_repeat;
-	v[GS_M_contacts_handoff] = t->contacts_handoff;
 	v[GS_M_failure_demand_share] = ratio(t->contacts_failure,
 					     t->contacts_value + t->contacts_failure);
 	v[GS_M_queue_length] = (double)queued;
-	v[GS_M_cases_opened] = t->cases_opened;
-	v[GS_M_cases_closed] = t->cases_closed;
-	v[GS_M_within_target_recorded] = ratio(t->closed_within_rec, t->measured_closed);
+	v[GS_M_within_target_recorded] = ratio(t->closed_within_rec, t->cases_measured);
 	v[GS_M_within_target_true] =
-		ratio(t->met_within_true, t->needs_met_service + t->abandoned_contacted);
+		ratio(t->met_within_true, t->needs_met_service + t->needs_abandoned);
 	v[GS_M_time_to_close_recorded_mean] = gs_ticks_to_days(w, ratio(t->ttc_rec_sum, t->cases_closed));
 	v[GS_M_time_to_close_true_mean] =
 		gs_ticks_to_days(w, ratio(t->ttc_true_sum, t->needs_met_service));
 	v[GS_M_wellbeing_mean] = ratio(wb_sum, (double)w->n_cit);
 	v[GS_M_wellbeing_p10] = wb_p10;
 	v[GS_M_trust_mean] = ratio(trust_sum, (double)w->n_cit);
-	v[GS_M_hours_casework] = t->hours_casework;
-	v[GS_M_hours_contact] = t->hours_contact;
-	v[GS_M_hours_reporting] = t->hours_reporting;
-	v[GS_M_hours_learning] = t->hours_learning;
-	v[GS_M_hours_idle] = t->hours_idle;
-	v[GS_M_hours_coproduced] = t->hours_coproduced;
 	v[GS_M_worker_skill_mean] = ratio(skill, (double)in_post);
 	v[GS_M_worker_motivation_mean] = ratio(motivation, (double)in_post);
 	v[GS_M_worker_trust_mean] = ratio(wtrust, (double)in_post);
 	v[GS_M_worker_stress_mean] = ratio(stress, (double)in_post);
 	v[GS_M_workers_sick] = (double)sick;
 	v[GS_M_workers_vacant] = (double)vacant;
-	v[GS_M_leavers] = t->leavers;
 	v[GS_M_knowhow_mean] = knowhow / (double)w->n_teams;
 	v[GS_M_barrier_mean] = barrier / (double)w->n_teams;
-	v[GS_M_premature_closures] = t->premature;
-	v[GS_M_cases_parked] = t->parked;
-	v[GS_M_records_manipulated] = t->manipulated;
-	v[GS_M_reclassifications] = t->reclassified;
-	v[GS_M_audit_catches] = t->audit_catches;
-	v[GS_M_cases_measured] = t->measured_closed;
 	v[GS_M_resource_waiting] = (double)w->n_res_wait;
-	v[GS_M_payments] = t->payments;
-	v[GS_M_cost_total] = t->cost;
-	v[GS_M_cost_per_closure] = ratio(t->cost, t->cases_closed);
-	v[GS_M_cost_per_need_met] = ratio(t->cost, t->needs_met_service);
+	v[GS_M_cost_per_closure] = ratio(t->cost_total, t->cases_closed);
+	v[GS_M_cost_per_need_met] = ratio(t->cost_total, t->needs_met_service);
 	v[GS_M_target_value] = target / (double)w->n_teams;
 
 	for (int m = 0; m < GS_N_METRICS; m++)
@@ -233,16 +211,11 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 	size_t nc = (size_t)w->p->n_classes;
 	for (size_t k = 0; k < nc; k++) {
 		double cv[GS_N_CLASS_METRICS];
-		cv[GS_CM_needs_arising] = t->c_arising[k];
-		cv[GS_CM_needs_met] = t->c_met[k];
-		cv[GS_CM_needs_met_service] = t->c_met_service[k];
-		cv[GS_CM_contacts_value] = t->c_value[k];
-		cv[GS_CM_contacts_failure] = t->c_failure[k];
-		cv[GS_CM_cases_closed] = t->c_closed[k];
-		cv[GS_CM_hours_casework] = t->c_hours[k];
-		cv[GS_CM_premature_closures] = t->c_premature[k];
+#define GS_MEASURE_CLASS_FLOW(name) cv[GS_CM_##name] = t->by_class.name[k];
+		GS_TALLY_CLASS_FLOWS(GS_MEASURE_CLASS_FLOW)
+#undef GS_MEASURE_CLASS_FLOW
 		cv[GS_CM_time_to_close_true_mean] =
-			gs_ticks_to_days(w, ratio(t->c_ttc_true_sum[k], t->c_met_service[k]));
+			gs_ticks_to_days(w, ratio(t->by_class.ttc_true_sum[k], t->by_class.needs_met_service[k]));
 		if (class_series)
 			for (int m = 0; m < GS_N_CLASS_METRICS; m++)
 				class_series[((size_t)m * nc + k) * n_time + col] = cv[m];

@@ -32,7 +32,7 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 			w->cases.rec[id].rec_start = t - fixed;
 			rec = fixed;
 			*f |= GS_CF_MANIPULATED;
-			w->tally.manipulated++;
+			w->tally.records_manipulated++;
 		}
 	}
 	/* a measured case that breached anyway may be recorded in another category */
@@ -43,7 +43,7 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 			    w->rules->gaming(w, (size_t)w->w_team[worker], w->w_motivation[worker]);
 		if (gsl_rng_uniform(w->rng) < pr) {
 			*f = (uint8_t)((*f & ~GS_CF_MEASURED) | GS_CF_RECLASSIFIED);
-			w->tally.reclassified++;
+			w->tally.reclassifications++;
 		}
 	}
 	if (p->mechanism.audit && p->regime.audit_probability > 0) {

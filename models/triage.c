@@ -34,7 +34,7 @@ int gs_triage_phase(struct gs_world *w)
 			if (gsl_rng_uniform(w->rng) < g) {
 				w->cases.rec[id].flags = (uint8_t)((f & ~GS_CF_MEASURED) | GS_CF_CONSIDERED |
 							      GS_CF_RECLASSIFIED);
-				w->tally.reclassified++;
+				w->tally.reclassifications++;
 			}
 		}
 	}

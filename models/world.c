@@ -213,10 +213,7 @@ out:
 int gs_view_merge(struct gs_world *w, struct gs_world *view)
 {
 	int rc = 0;
-	double *a = (double *)&w->tally;
-	const double *b = (const double *)&view->tally;
-	for (size_t i = 0; i < sizeof(w->tally) / sizeof(double); i++)
-		a[i] += b[i];
+	gs_tally_add(&w->tally, &view->tally);
 	/* counters are deltas (unsigned arithmetic wraps back) */
 	w->n_pending += view->n_pending;
 	w->n_in_service += view->n_in_service;

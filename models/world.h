@@ -17,6 +17,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "models/tally.h"
 #include "sim/core/params.h"
 
 #define GS_NEVER INT32_MAX
@@ -154,24 +155,6 @@ struct gs_queue {
 	double contact_hours; /* [h] contact handling asked of the team this tick */
 	int32_t *held;        /* cases between visits, -1 for one resumed this tick */
 	size_t n_held, cap_held, n_due;
-};
-
-/* Flow counters of the current output interval. */
-struct gs_tally {
-	double needs_arising, needs_met, needs_met_self, needs_met_service, needs_abandoned;
-	double contacts_value, contacts_failure, contacts_chasing, contacts_repeat, contacts_handoff;
-	double cases_opened, cases_closed, closed_within_rec, met_within_true;
-	double abandoned_contacted; /* needs given up after contacting the service */
-	double ttc_rec_sum, ttc_true_sum; /* [ticks] */
-	double hours_casework, hours_contact, hours_reporting, hours_learning, hours_idle;
-	double hours_coproduced; /* [h] work citizens and families do themselves */
-	double cost, payments;
-	double premature, parked, manipulated, reclassified, audit_catches, measured_closed, leavers;
-	/* per demand class */
-	double c_arising[GS_MAX_CLASSES], c_met[GS_MAX_CLASSES], c_value[GS_MAX_CLASSES];
-	double c_failure[GS_MAX_CLASSES], c_closed[GS_MAX_CLASSES], c_hours[GS_MAX_CLASSES];
-	double c_premature[GS_MAX_CLASSES], c_met_service[GS_MAX_CLASSES];
-	double c_ttc_true_sum[GS_MAX_CLASSES];
 };
 
 /* A team and its manager. */

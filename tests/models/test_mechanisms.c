@@ -258,13 +258,13 @@ static void test_audit_deters_manipulation(void **state)
 			w->tick = 88;
 			int32_t id = queue_case(w, c, 1);
 			w->tick = 100;
-			double before = w->tally.manipulated;
+			double before = w->tally.records_manipulated;
 			int32_t rec = gs_record_closure(w, id, c % 4);
-			corrected[k][c] = w->tally.manipulated > before;
+			corrected[k][c] = w->tally.records_manipulated > before;
 			/* a corrected record stands unless the audit found it */
 			assert_int_equal(rec <= 10, !!(w->cases.rec[id].flags & GS_CF_MANIPULATED));
 		}
-		manipulated[k] = w->tally.manipulated;
+		manipulated[k] = w->tally.records_manipulated;
 		catches[k] = w->tally.audit_catches;
 		gs_world_free(w);
 		double expect = 2000 * 0.8 * 0.35 * 0.5 * exp(-10 * prob[k] * pen[k]);
@@ -319,7 +319,7 @@ static void test_breached_recategorised(void **state)
 			assert_int_equal(moved, !!(w->cases.rec[id].flags & GS_CF_RECLASSIFIED));
 			out += moved;
 		}
-		assert_double_close(w->tally.reclassified, (double)out, 0);
+		assert_double_close(w->tally.reclassifications, (double)out, 0);
 		if (v == 0)
 			assert_true(fabs((double)out - 105) <= 5 * sqrt(105));
 		else
@@ -390,7 +390,7 @@ static void test_audit_restores_record(void **state)
 		assert_int_equal(w->cases.rec[id].rec_start, 88);
 		assert_int_equal(w->cases.rec[id].flags & GS_CF_MANIPULATED, 0);
 	}
-	assert_double_close(w->tally.manipulated, 400, 0);
+	assert_double_close(w->tally.records_manipulated, 400, 0);
 	assert_double_close(w->tally.audit_catches, 400, 0);
 	/* caught workers are stressed */
 	assert_true(w->w_stress[0] > 0);
@@ -963,11 +963,11 @@ static void test_reclassification_window(void **state)
 		assert_int_equal(!!(f & GS_CF_RECLASSIFIED), in_window);
 	}
 	assert_int_equal(w->cases.rec[id[5]].flags, 0);
-	assert_double_close(w->tally.reclassified, 2, 0);
+	assert_double_close(w->tally.reclassifications, 2, 0);
 	/* a tick later the one waiting 7 is in the window; the others are not looked at again */
 	w->tick = 21;
 	assert_int_equal(gs_triage_phase(w), 0);
-	assert_double_close(w->tally.reclassified, 3, 0);
+	assert_double_close(w->tally.reclassifications, 3, 0);
 	assert_int_equal(w->cases.rec[id[1]].flags & GS_CF_MEASURED, 0);
 	assert_true(w->cases.rec[id[0]].flags & GS_CF_MEASURED);
 
@@ -978,7 +978,7 @@ static void test_reclassification_window(void **state)
 	w->tick = 22;
 	assert_int_equal(gs_triage_phase(w), 0);
 	assert_int_equal(w->cases.rec[fresh].flags, GS_CF_MEASURED);
-	assert_double_close(w->tally.reclassified, 3, 0);
+	assert_double_close(w->tally.reclassifications, 3, 0);
 	gs_world_free(w);
 }
 

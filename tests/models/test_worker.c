@@ -115,23 +115,23 @@ static void test_cost(void **state)
 	assert_non_null(w);
 	assert_int_equal(gs_cost_phase(w), 0);
 	double day = (6 * 7 * 30.0 + 2 * 350.0) * 1.2;
-	assert_double_close(w->tally.cost, day, 1e-9);
+	assert_double_close(w->tally.cost_total, day, 1e-9);
 	/* reporting and learning are paid hours too */
 	p.regime.reporting_burden = 0.3;
 	p.regime.learning_time = 0.2;
 	assert_int_equal(gs_cost_phase(w), 0);
-	assert_double_close(w->tally.cost, 2 * day, 1e-9);
+	assert_double_close(w->tally.cost_total, 2 * day, 1e-9);
 	/* each term in its own right */
 	p.cost.overhead = 0;
 	p.cost.manager_per_day = 0;
-	w->tally.cost = 0;
+	w->tally.cost_total = 0;
 	assert_int_equal(gs_cost_phase(w), 0);
-	assert_double_close(w->tally.cost, 6 * 7 * 30.0, 1e-9);
+	assert_double_close(w->tally.cost_total, 6 * 7 * 30.0, 1e-9);
 	p.cost.wage_per_hour = 0;
 	p.cost.manager_per_day = 350;
-	w->tally.cost = 0;
+	w->tally.cost_total = 0;
 	assert_int_equal(gs_cost_phase(w), 0);
-	assert_double_close(w->tally.cost, 2 * 350.0, 1e-9);
+	assert_double_close(w->tally.cost_total, 2 * 350.0, 1e-9);
 	gs_world_free(w);
 
 	/* ticks of 6 h: a quarter of the day's hours and cost per tick */
@@ -146,7 +146,7 @@ static void test_cost(void **state)
 		w->tick = t;
 		assert_int_equal(gs_cost_phase(w), 0);
 	}
-	assert_double_close(w->tally.cost, day, 1e-9);
+	assert_double_close(w->tally.cost_total, day, 1e-9);
 	gs_world_free(w);
 }
 
