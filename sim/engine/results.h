@@ -1,6 +1,6 @@
 /*
  * results.h - what an ensemble of runs produces: the input of the HDF5
- * writer (sim/io/output.c) and of the comparison table (sim/app/report.c).
+ * writer (sim/io/writer.c) and of the comparison table (sim/app/report.c).
  */
 #ifndef GS_RESULTS_H
 #define GS_RESULTS_H

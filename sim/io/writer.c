@@ -1,5 +1,7 @@
 /*
- * output.c - the HDF5 result file.
+ * writer.c - writing the HDF5 result file: create lays out every dataset,
+ * its dimension scales and the provenance; write_run fills one run's row
+ * of each; close and abort end it.
  *
  * The layout follows the netCDF-4 conventions that h5netcdf and xarray
  * read: every dimension is an HDF5 dimension scale (time, run, class, bin,
@@ -15,15 +17,14 @@
  * at a time.
  */
 #ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L /* gmtime_r, strnlen */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r, strdup */
 #endif
 #include "sim/io/output.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,11 +35,11 @@
 #include "sim/core/metrics.h"
 #include "sim/core/params.h"
 #include "sim/core/provenance.h"
+#include "sim/io/h5util.h"
+#include "sim/io/writer.h"
 
 #define CHUNK_MAX 4096  /* longest chunk along time or bin [values] */
-#define MAX_RANK 3      /* (run, class, time) */
 #define DEFLATE_LEVEL 4
-#define ATTR_TEXT_MAX 4096 /* longest attribute value gs_output_info prints [bytes] */
 #define GENERATOR "philox4x32-10"
 #define RUN_COORDINATES "arm replication seed"
 /* netCDF-4 names a dimension scale that is not a variable this way. */
@@ -59,22 +60,7 @@ static const struct {
 static const char *const hist_class_name[N_HISTS] = {
 	"time_to_close_recorded_hist_by_class", "time_to_close_true_hist_by_class"};
 
-/* The dataset of each per-class metric: "<name>_by_class". */
-static const char *const class_dataset[GS_N_CLASS_METRICS] = {
-#define GS_METRIC(name, units, desc)
-#define GS_CLASS_METRIC(name, units, desc) #name "_by_class",
-#include "sim/core/metrics.def"
-#undef GS_METRIC
-#undef GS_CLASS_METRIC
-};
-
-/* The metrics gs_output_info summarises per arm. */
-static const char *const info_metrics[] = {
-	"needs_met", "failure_demand_share", "within_target_recorded", "within_target_true",
-	"wellbeing_mean",
-};
-#define N_INFO_METRICS (sizeof(info_metrics) / sizeof(info_metrics[0]))
-
+/* A result file open for writing runs: its datasets and the memory spaces of a run. */
 struct gs_output {
 	char *path;
 	hid_t file;
@@ -98,61 +84,6 @@ struct gs_output {
 struct scales {
 	hid_t time, run, cls, bin, bin_edge;
 };
-
-/* Where to report an error: the file it concerns and the caller's buffer. */
-struct report {
-	const char *path;
-	char *err;
-	size_t errlen;
-};
-
-/* Collects the innermost message of the HDF5 error stack. */
-struct h5_detail {
-	char *buf;
-	size_t n;
-};
-
-static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *data)
-{
-	struct h5_detail *d = data;
-	if (n == 0 && e->desc && *e->desc)
-		snprintf(d->buf, d->n, "%s", e->desc);
-	return 0;
-}
-
-/*
- * fail - write "PATH: message" to the report's buffer, followed by the
- * innermost HDF5 error, if any, and clear HDF5's error stack. Call it
- * right where an HDF5 call failed: every HDF5 call clears the stack.
- */
-static void fail(const struct report *rp, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void fail(const struct report *rp, const char *fmt, ...)
-{
-	char detail[256] = "";
-	struct h5_detail d = {detail, sizeof(detail)};
-	if (H5Eget_num(H5E_DEFAULT) > 0)
-		H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost_error, &d);
-	H5Eclear2(H5E_DEFAULT);
-	if (!rp->err || !rp->errlen)
-		return;
-	int len = snprintf(rp->err, rp->errlen, "%s: ", rp->path);
-	if (len < 0 || (size_t)len >= rp->errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(rp->err + len, rp->errlen - (size_t)len, fmt, ap);
-	va_end(ap);
-	len = (int)strlen(rp->err);
-	if (detail[0] && (size_t)len < rp->errlen)
-		snprintf(rp->err + len, rp->errlen - (size_t)len, " (HDF5: %s)", detail);
-}
-
-/* quiet - stop HDF5 printing its error stack to stderr; errors go to err. */
-static void quiet(void)
-{
-	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
 
 /* close_id - close *id if open and mark it closed; a failure clears *ok. */
 static void close_id(hid_t *id, herr_t (*close_fn)(hid_t), bool *ok)
@@ -188,6 +119,7 @@ static bool close_all(struct gs_output *out)
 	return ok;
 }
 
+/* free_output - free out and its copies of names (its objects closed first). */
 static void free_output(struct gs_output *out)
 {
 	for (size_t a = 0; out->arm_names && a < out->n_arms; a++)
@@ -198,19 +130,6 @@ static void free_output(struct gs_output *out)
 	free(out);
 }
 
-/* A variable-length UTF-8 string type (the caller closes it), or -1. */
-static hid_t vlen_string_type(void)
-{
-	hid_t t = H5Tcopy(H5T_C_S1);
-	if (t < 0)
-		return H5I_INVALID_HID;
-	if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-		H5Tclose(t);
-		return H5I_INVALID_HID;
-	}
-	return t;
-}
-
 /* write_attr - a scalar attribute `name` of file type ftype on loc. */
 static int write_attr(const struct report *rp, hid_t loc, const char *name, hid_t ftype,
 		      hid_t mtype, const void *value)
@@ -218,16 +137,16 @@ static int write_attr(const struct report *rp, hid_t loc, const char *name, hid_
 	int rc = -1;
 	hid_t space = H5Screate(H5S_SCALAR);
 	if (space < 0) {
-		fail(rp, "cannot write attribute %s", name);
+		gs_io_fail(rp, "cannot write attribute %s", name);
 		return -1;
 	}
 	hid_t a = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
 	if (a < 0) {
-		fail(rp, "cannot create attribute %s", name);
+		gs_io_fail(rp, "cannot create attribute %s", name);
 		goto close_space;
 	}
 	if (H5Awrite(a, mtype, value) < 0) {
-		fail(rp, "cannot write attribute %s", name);
+		gs_io_fail(rp, "cannot write attribute %s", name);
 		goto close_attr;
 	}
 	rc = 0;
@@ -243,9 +162,9 @@ static int write_attr_string(const struct report *rp, hid_t loc, const char *nam
 			     const char *value)
 {
 	const char *s = value ? value : "";
-	hid_t t = vlen_string_type();
+	hid_t t = gs_io_string_type();
 	if (t < 0) {
-		fail(rp, "cannot make a string type for attribute %s", name);
+		gs_io_fail(rp, "cannot make a string type for attribute %s", name);
 		return -1;
 	}
 	int rc = write_attr(rp, loc, name, t, t, &s);
@@ -253,6 +172,7 @@ static int write_attr_string(const struct report *rp, hid_t loc, const char *nam
 	return rc;
 }
 
+/* Scalar number attributes: little-endian uint64, int32 and float64 in the file. */
 static int write_attr_uint64(const struct report *rp, hid_t loc, const char *name,
 			     uint64_t value)
 {
@@ -294,7 +214,7 @@ static hid_t dataset_plist(const struct report *rp, const char *name, int rank,
 {
 	hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
 	if (dcpl < 0) {
-		fail(rp, "cannot set up dataset %s", name);
+		gs_io_fail(rp, "cannot set up dataset %s", name);
 		return H5I_INVALID_HID;
 	}
 	if (H5Pset_obj_track_times(dcpl, 0) < 0)
@@ -306,7 +226,7 @@ static hid_t dataset_plist(const struct report *rp, const char *name, int rank,
 		goto close_plist;
 	return dcpl;
 close_plist:
-	fail(rp, "cannot set up dataset %s", name);
+	gs_io_fail(rp, "cannot set up dataset %s", name);
 	H5Pclose(dcpl);
 	return H5I_INVALID_HID;
 }
@@ -324,7 +244,7 @@ static hid_t make_dataset(const struct report *rp, hid_t loc, const char *name, 
 	hid_t ds = H5I_INVALID_HID;
 	hid_t space = H5Screate_simple(rank, dims, NULL);
 	if (space < 0) {
-		fail(rp, "cannot make the dataspace of %s", name);
+		gs_io_fail(rp, "cannot make the dataspace of %s", name);
 		return H5I_INVALID_HID;
 	}
 	hid_t dcpl = dataset_plist(rp, name, rank, chunk, fill_type, fill);
@@ -332,7 +252,7 @@ static hid_t make_dataset(const struct report *rp, hid_t loc, const char *name, 
 		goto close_space;
 	ds = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
 	if (ds < 0)
-		fail(rp, "cannot create dataset %s", name);
+		gs_io_fail(rp, "cannot create dataset %s", name);
 	H5Pclose(dcpl);
 close_space:
 	H5Sclose(space);
@@ -352,11 +272,11 @@ static hid_t make_scale(const struct report *rp, hid_t file, const char *name, c
 	if (ds < 0)
 		return H5I_INVALID_HID;
 	if (data && H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
-		fail(rp, "cannot write %s", name);
+		gs_io_fail(rp, "cannot write %s", name);
 		goto close_ds;
 	}
 	if (H5DSset_scale(ds, dim) < 0) {
-		fail(rp, "cannot make %s a dimension scale", name);
+		gs_io_fail(rp, "cannot make %s a dimension scale", name);
 		goto close_ds;
 	}
 	return ds;
@@ -371,7 +291,7 @@ static int attach(const struct report *rp, hid_t ds, const char *name, int rank,
 {
 	for (int d = 0; d < rank; d++) {
 		if (H5DSattach_scale(ds, scales[d], (unsigned)d) < 0) {
-			fail(rp, "cannot attach dimension %d of %s to its scale", d, name);
+			gs_io_fail(rp, "cannot attach dimension %d of %s to its scale", d, name);
 			return -1;
 		}
 	}
@@ -382,9 +302,9 @@ static int attach(const struct report *rp, hid_t ds, const char *name, int rank,
 static hid_t make_class_scale(const struct report *rp, hid_t file,
 			      const struct gs_ensemble_meta *meta)
 {
-	hid_t t = vlen_string_type();
+	hid_t t = gs_io_string_type();
 	if (t < 0) {
-		fail(rp, "cannot make the string type of class");
+		gs_io_fail(rp, "cannot make the string type of class");
 		return H5I_INVALID_HID;
 	}
 	hid_t ds = make_scale(rp, file, "class", "class", t, t, meta->n_classes,
@@ -404,7 +324,7 @@ static int make_scales(const struct report *rp, hid_t file, const struct gs_ense
 	int rc = -1;
 	int64_t *runs = malloc(meta->n_runs * sizeof(*runs));
 	if (!runs) {
-		fail(rp, "out of memory");
+		gs_io_fail(rp, "out of memory");
 		return -1;
 	}
 	for (size_t r = 0; r < meta->n_runs; r++)
@@ -441,8 +361,9 @@ static int make_scales(const struct report *rp, hid_t file, const struct gs_ense
 				   H5T_NATIVE_DOUBLE, NULL);
 	if (edges < 0)
 		goto free_runs;
-	if (H5Dwrite(edges, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, meta->bin_edges) < 0) {
-		fail(rp, "cannot write bin_edges");
+	if (H5Dwrite(edges, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+		     meta->bin_edges) < 0) {
+		gs_io_fail(rp, "cannot write bin_edges");
 		goto close_edges;
 	}
 	if (write_labels(rp, edges, "days", "time-to-close bin edges", NULL) ||
@@ -487,14 +408,15 @@ static int make_run_vars(const struct report *rp, struct gs_output *out, const s
 	out->done = make_dataset(rp, out->file, "done", H5T_STD_U8LE, 1, dims, NULL,
 				 H5T_NATIVE_UCHAR, &not_done);
 	if (out->done < 0 || attach(rp, out->done, "done", 1, &sc->run) ||
-	    write_labels(rp, out->done, NULL, "1 once the run is written (resuming skips it)", NULL))
+	    write_labels(rp, out->done, NULL, "1 once the run is written (resuming skips it)",
+			 NULL))
 		return -1;
 
 	int rc = -1;
 	const char **arms = malloc(out->n_runs * sizeof(*arms));
 	int *repl = malloc(out->n_runs * sizeof(*repl));
 	if (!arms || !repl) {
-		fail(rp, "out of memory");
+		gs_io_fail(rp, "out of memory");
 		goto free_bufs;
 	}
 	for (size_t r = 0; r < out->n_runs; r++) {
@@ -502,11 +424,11 @@ static int make_run_vars(const struct report *rp, struct gs_output *out, const s
 		repl[r] = (int)(r % reps);
 	}
 	if (H5Dwrite(out->arm, out->arm_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, arms) < 0) {
-		fail(rp, "cannot write arm");
+		gs_io_fail(rp, "cannot write arm");
 		goto free_bufs;
 	}
 	if (H5Dwrite(out->replication, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, repl) < 0) {
-		fail(rp, "cannot write replication");
+		gs_io_fail(rp, "cannot write replication");
 		goto free_bufs;
 	}
 	rc = 0;
@@ -531,7 +453,7 @@ static int make_extra_run_vars(const struct report *rp, struct gs_output *out,
 	double *col = malloc((out->n_runs ? out->n_runs : 1) * sizeof(*col));
 	if (!out->coordinates || !col) {
 		free(col);
-		fail(rp, "out of memory");
+		gs_io_fail(rp, "out of memory");
 		return -1;
 	}
 	strcpy(out->coordinates, RUN_COORDINATES);
@@ -554,7 +476,7 @@ static int make_extra_run_vars(const struct report *rp, struct gs_output *out,
 				 NULL) ||
 		    H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, col) < 0) {
 			if (rc == 0)
-				fail(rp, "cannot write a per-run variable");
+				gs_io_fail(rp, "cannot write a per-run variable");
 			rc = -1;
 		}
 		H5Dclose(ds);
@@ -615,10 +537,10 @@ static int make_tables(const struct report *rp, struct gs_output *out, const str
 	}
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++) {
 		const struct gs_metric_info *in = &gs_class_metric_table[m];
-		out->class_metric[m] = make_table(rp, out, class_dataset[m], 3, by_class_time,
+		out->class_metric[m] = make_table(rp, out, gs_io_class_dataset[m], 3, by_class_time,
 						  in->units, in->desc);
 		if (out->class_metric[m] < 0 ||
-		    attach(rp, out->class_metric[m], class_dataset[m], 3, run_class_time))
+		    attach(rp, out->class_metric[m], gs_io_class_dataset[m], 3, run_class_time))
 			return -1;
 	}
 	for (int h = 0; h < N_HISTS; h++) {
@@ -643,12 +565,12 @@ static hid_t group_plist(const struct report *rp, const char *name)
 	unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
 	hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
 	if (gcpl < 0) {
-		fail(rp, "cannot set up group %s", name);
+		gs_io_fail(rp, "cannot set up group %s", name);
 		return H5I_INVALID_HID;
 	}
 	if (H5Pset_obj_track_times(gcpl, 0) < 0 || H5Pset_link_creation_order(gcpl, order) < 0 ||
 	    H5Pset_attr_creation_order(gcpl, order) < 0) {
-		fail(rp, "cannot set up group %s", name);
+		gs_io_fail(rp, "cannot set up group %s", name);
 		H5Pclose(gcpl);
 		return H5I_INVALID_HID;
 	}
@@ -663,7 +585,7 @@ static hid_t make_group(const struct report *rp, hid_t loc, const char *name)
 		return H5I_INVALID_HID;
 	hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
 	if (g < 0)
-		fail(rp, "cannot create group %s", name);
+		gs_io_fail(rp, "cannot create group %s", name);
 	H5Pclose(gcpl);
 	return g;
 }
@@ -673,19 +595,14 @@ static int write_parameters(const struct report *rp, hid_t loc, const char *arm,
 			    const struct gs_params *p)
 {
 	int rc = -1;
-	char key[2 * GS_NAME_MAX + 64], value[256];
+	char key[PARAM_KEY_MAX], value[256];
 	hid_t g = make_group(rp, loc, arm);
 	if (g < 0)
 		return -1;
 	for (size_t i = 0; i < gs_param_count; i++) {
-		const struct gs_param_info *in = &gs_param_table[i];
-		bool per_class = strcmp(in->section, "class") == 0;
-		int n = per_class ? p->n_classes : 1;
+		int n = gs_io_param_copies(p, i);
 		for (int c = 0; c < n; c++) {
-			if (per_class)
-				snprintf(key, sizeof(key), "class.%s.%s", p->class_name[c], in->name);
-			else
-				snprintf(key, sizeof(key), "%s.%s", in->section, in->name);
+			gs_io_param_key(p, i, c, key, sizeof(key));
 			gs_param_format(p, i, c, value, sizeof(value));
 			if (write_attr_string(rp, g, key, value))
 				goto close_group;
@@ -718,14 +635,14 @@ static int write_scenario_text(const struct report *rp, hid_t loc, const char *t
 {
 	int rc = -1;
 	const char *s = text ? text : "";
-	hid_t t = vlen_string_type();
+	hid_t t = gs_io_string_type();
 	if (t < 0) {
-		fail(rp, "cannot make a string type for provenance/scenario");
+		gs_io_fail(rp, "cannot make a string type for provenance/scenario");
 		return -1;
 	}
 	hid_t space = H5Screate(H5S_SCALAR);
 	if (space < 0) {
-		fail(rp, "cannot write provenance/scenario");
+		gs_io_fail(rp, "cannot write provenance/scenario");
 		goto close_type;
 	}
 	hid_t dcpl = dataset_plist(rp, "provenance/scenario", 0, NULL, t, NULL);
@@ -733,11 +650,11 @@ static int write_scenario_text(const struct report *rp, hid_t loc, const char *t
 		goto close_space;
 	hid_t ds = H5Dcreate2(loc, "scenario", t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
 	if (ds < 0) {
-		fail(rp, "cannot create provenance/scenario");
+		gs_io_fail(rp, "cannot create provenance/scenario");
 		goto close_plist;
 	}
 	if (H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) < 0) {
-		fail(rp, "cannot write provenance/scenario");
+		gs_io_fail(rp, "cannot write provenance/scenario");
 		goto close_ds;
 	}
 	if (write_labels(rp, ds, NULL, NULL, "full text of the scenario, includes expanded"))
@@ -844,20 +761,20 @@ static int make_arm_names(const struct report *rp, struct gs_output *out,
 {
 	out->arm_names = calloc(meta->n_arms, sizeof(*out->arm_names));
 	if (!out->arm_names) {
-		fail(rp, "out of memory");
+		gs_io_fail(rp, "out of memory");
 		return -1;
 	}
 	for (size_t a = 0; a < meta->n_arms; a++) {
 		out->arm_names[a] = malloc(strlen(meta->arm_names[a]) + 1);
 		if (!out->arm_names[a]) {
-			fail(rp, "out of memory");
+			gs_io_fail(rp, "out of memory");
 			return -1;
 		}
 		strcpy(out->arm_names[a], meta->arm_names[a]);
 	}
-	out->arm_type = vlen_string_type();
+	out->arm_type = gs_io_string_type();
 	if (out->arm_type < 0) {
-		fail(rp, "cannot make the string type of arm");
+		gs_io_fail(rp, "cannot make the string type of arm");
 		return -1;
 	}
 	return 0;
@@ -877,9 +794,9 @@ static int make_memory_spaces(const struct report *rp, struct gs_output *out)
 	out->slab_class_bin = H5Screate_simple(2, class_bin, NULL);
 	out->row_bin = H5Screate_simple(1, n_bins, NULL);
 	out->one = H5Screate_simple(1, one, NULL);
-	if (out->row_time < 0 || out->slab_class < 0 || out->slab_class_bin < 0 || out->row_bin < 0 ||
-	    out->one < 0) {
-		fail(rp, "cannot make memory dataspaces");
+	if (out->row_time < 0 || out->slab_class < 0 || out->slab_class_bin < 0 ||
+	    out->row_bin < 0 || out->one < 0) {
+		gs_io_fail(rp, "cannot make memory dataspaces");
 		return -1;
 	}
 	return 0;
@@ -892,17 +809,17 @@ static hid_t create_file(const struct report *rp)
 	hid_t file = H5I_INVALID_HID;
 	hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
 	if (fcpl < 0) {
-		fail(rp, "cannot create");
+		gs_io_fail(rp, "cannot create");
 		return H5I_INVALID_HID;
 	}
 	if (H5Pset_obj_track_times(fcpl, 0) < 0 || H5Pset_link_creation_order(fcpl, order) < 0 ||
 	    H5Pset_attr_creation_order(fcpl, order) < 0) {
-		fail(rp, "cannot create");
+		gs_io_fail(rp, "cannot create");
 		goto close_plist;
 	}
 	file = H5Fcreate(rp->path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
 	if (file < 0)
-		fail(rp, "cannot create");
+		gs_io_fail(rp, "cannot create");
 close_plist:
 	H5Pclose(fcpl);
 	return file;
@@ -920,7 +837,10 @@ static bool close_scale_ids(struct scales *sc)
 	return ok;
 }
 
-/* A new output for meta, its identifiers invalid, its names and memory spaces made; NULL on failure. */
+/*
+ * new_output - a new output for meta, its identifiers invalid, its names and
+ * memory spaces made; NULL on failure.
+ */
 static struct gs_output *new_output(const struct report *rp, const struct gs_ensemble_meta *meta)
 {
 	struct gs_output *o = calloc(1, sizeof(*o));
@@ -953,6 +873,15 @@ static struct gs_output *new_output(const struct report *rp, const struct gs_ens
 	return o;
 }
 
+/* gs_io_writer_new - meta checked, a writer for it without a file; NULL with a message. */
+struct gs_output *gs_io_writer_new(const struct report *rp, const struct gs_ensemble_meta *meta)
+{
+	if (check_meta(rp, meta))
+		return NULL;
+	return new_output(rp, meta);
+}
+
+/* gs_output_create - a new result file laid out for meta, its provenance written. */
 int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 		     struct gs_output **out, char *err, size_t errlen)
 {
@@ -961,10 +890,8 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 			    H5I_INVALID_HID};
 
 	*out = NULL;
-	quiet();
-	if (check_meta(&rp, meta))
-		return -1;
-	struct gs_output *o = new_output(&rp, meta);
+	gs_io_quiet();
+	struct gs_output *o = gs_io_writer_new(&rp, meta);
 	if (!o)
 		return -1;
 	o->file = create_file(&rp);
@@ -975,7 +902,7 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 	    write_provenance(&rp, o->file, meta))
 		goto close_scales;
 	if (!close_scale_ids(&sc)) {
-		fail(&rp, "cannot close the dimension scales");
+		gs_io_fail(&rp, "cannot close the dimension scales");
 		goto remove_file;
 	}
 	*out = o;
@@ -1006,19 +933,19 @@ static int write_row(const struct report *rp, hid_t ds, const char *name, size_t
 	hsize_t start[MAX_RANK] = {0}, count[MAX_RANK];
 	hid_t space = H5Dget_space(ds);
 	if (space < 0) {
-		fail(rp, "cannot write run %zu of %s", run, name);
+		gs_io_fail(rp, "cannot write run %zu of %s", run, name);
 		return -1;
 	}
 	int rank = H5Sget_simple_extent_ndims(space);
 	if (rank < 1 || rank > MAX_RANK || H5Sget_simple_extent_dims(space, count, NULL) < 0) {
-		fail(rp, "cannot write run %zu of %s", run, name);
+		gs_io_fail(rp, "cannot write run %zu of %s", run, name);
 		goto close_space;
 	}
 	start[0] = run;
 	count[0] = 1;
 	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
 	    H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) < 0) {
-		fail(rp, "cannot write run %zu of %s", run, name);
+		gs_io_fail(rp, "cannot write run %zu of %s", run, name);
 		goto close_space;
 	}
 	rc = 0;
@@ -1034,13 +961,13 @@ static int write_element(const struct report *rp, hid_t ds, const char *name, si
 	int rc = -1;
 	hid_t space = H5Dget_space(ds);
 	if (space < 0) {
-		fail(rp, "cannot write run %zu of %s", run, name);
+		gs_io_fail(rp, "cannot write run %zu of %s", run, name);
 		return -1;
 	}
 	hsize_t start[1] = {run}, count[1] = {1};
 	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
 	    H5Dwrite(ds, mtype, mem, space, H5P_DEFAULT, value) < 0) {
-		fail(rp, "cannot write run %zu of %s", run, name);
+		gs_io_fail(rp, "cannot write run %zu of %s", run, name);
 		goto close_space;
 	}
 	rc = 0;
@@ -1049,11 +976,12 @@ close_space:
 	return rc;
 }
 
+/* gs_output_write_run - every dataset's row of run `run`, then the run marked done. */
 int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_result *r,
 			char *err, size_t errlen)
 {
 	struct report rp = {out->path, err, errlen};
-	quiet();
+	gs_io_quiet();
 	if (run >= out->n_runs) {
 		snprintf(err, errlen, "%s: run %zu out of range (the file has %zu runs)", out->path,
 			 run, out->n_runs);
@@ -1073,7 +1001,8 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 			      r->series + (size_t)m * out->n_time))
 			return -1;
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
-		if (write_row(&rp, out->class_metric[m], class_dataset[m], run, out->slab_class,
+		if (write_row(&rp, out->class_metric[m], gs_io_class_dataset[m], run,
+			      out->slab_class,
 			      r->class_series + (size_t)m * out->n_classes * out->n_time))
 			return -1;
 	if (write_row(&rp, out->hist[HIST_RECORDED], hist_info[HIST_RECORDED].name, run,
@@ -1101,914 +1030,78 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 	if (now != out->flushed) {
 		out->flushed = now;
 		if (H5Fflush(out->file, H5F_SCOPE_LOCAL) < 0) {
-			fail(&rp, "cannot write to disk");
+			gs_io_fail(&rp, "cannot write to disk");
 			return -1;
 		}
 	}
 	return 0;
 }
 
+/* gs_output_close - flush, close every object and free out. */
 int gs_output_close(struct gs_output *out, char *err, size_t errlen)
 {
 	struct report rp = {out->path, err, errlen};
 	int rc = 0;
-	quiet();
+	gs_io_quiet();
 	if (H5Fflush(out->file, H5F_SCOPE_LOCAL) < 0) {
-		fail(&rp, "cannot write to disk");
+		gs_io_fail(&rp, "cannot write to disk");
 		rc = -1;
 	}
 	if (!close_all(out) && rc == 0) {
-		fail(&rp, "cannot close");
+		gs_io_fail(&rp, "cannot close");
 		rc = -1;
 	}
 	free_output(out);
 	return rc;
 }
 
+/* gs_output_abort - close and free out, errors ignored. */
 void gs_output_abort(struct gs_output *out)
 {
 	if (!out)
 		return;
-	quiet();
+	gs_io_quiet();
 	close_all(out);
 	free_output(out);
 }
 
-/* open_result - open an existing HDF5 file read-only, with clear messages. */
-static hid_t open_result(const struct report *rp)
-{
-	FILE *f = fopen(rp->path, "rb");
-	if (!f) {
-		snprintf(rp->err, rp->errlen, "%s: cannot open: %s", rp->path, strerror(errno));
-		return H5I_INVALID_HID;
-	}
-	fclose(f);
-#if H5_VERSION_GE(1, 12, 0)
-	htri_t is_hdf5 = H5Fis_accessible(rp->path, H5P_DEFAULT);
-#else
-	htri_t is_hdf5 = H5Fis_hdf5(rp->path);
-#endif
-	if (is_hdf5 <= 0) {
-		H5Eclear2(H5E_DEFAULT);
-		snprintf(rp->err, rp->errlen, "%s: not an HDF5 file", rp->path);
-		return H5I_INVALID_HID;
-	}
-	hid_t file = H5Fopen(rp->path, H5F_ACC_RDONLY, H5P_DEFAULT);
-	if (file < 0)
-		fail(rp, "cannot open");
-	return file;
-}
-
 /*
- * read_values - the values of run `run` (and class cls, if rank is 3) of
- * the dataset name of rank 2 (run, time or bin) or 3 (run, class, time)
- * into buf of n values. Returns their number, or -1 with a message.
+ * open_datasets - open every dataset of out->file that runs are written to;
+ * false if any would not open.
  */
-static long read_values(const char *path, const char *name, int rank_want, size_t run,
-			size_t cls, double *buf, size_t n, char *err, size_t errlen)
+static bool open_datasets(struct gs_output *out)
 {
-	struct report rp = {path, err, errlen};
-	long rc = -1;
-	hsize_t dims[MAX_RANK];
-	int last = rank_want - 1;
-	const char *shape = rank_want == 3 ? "(run, class, time)" : "(run, time)";
-	const char *per = rank_want == 3 ? "run and class" : "run";
-
-	quiet();
-	hid_t file = open_result(&rp);
-	if (file < 0)
-		return -1;
-	if (!*name || H5Lexists(file, name, H5P_DEFAULT) <= 0) {
-		H5Eclear2(H5E_DEFAULT);
-		snprintf(err, errlen, "%s: no dataset '%s'", path, name);
-		goto close_file;
-	}
-	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
-	if (ds < 0) {
-		fail(&rp, "'%s' is not a dataset", name);
-		goto close_file;
-	}
-	hid_t space = H5Dget_space(ds);
-	if (space < 0) {
-		fail(&rp, "cannot read the shape of '%s'", name);
-		goto close_ds;
-	}
-	hid_t type = H5Dget_type(ds);
-	if (type < 0) {
-		fail(&rp, "cannot read the type of '%s'", name);
-		goto close_space;
-	}
-	H5T_class_t type_class = H5Tget_class(type);
-	int rank = H5Sget_simple_extent_ndims(space);
-	if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) {
-		snprintf(err, errlen, "%s: dataset '%s' is not numeric", path, name);
-		goto close_type;
-	}
-	if (rank != rank_want || H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
-		snprintf(err, errlen, "%s: dataset '%s' has %d dimensions, not %d %s", path, name,
-			 rank, rank_want, shape);
-		goto close_type;
-	}
-	if (run >= dims[0]) {
-		snprintf(err, errlen, "%s: dataset '%s': run %zu out of range (%llu runs)", path,
-			 name, run, (unsigned long long)dims[0]);
-		goto close_type;
-	}
-	if (rank == 3 && cls >= dims[1]) {
-		snprintf(err, errlen, "%s: dataset '%s': class %zu out of range (%llu classes)",
-			 path, name, cls, (unsigned long long)dims[1]);
-		goto close_type;
-	}
-	if (dims[last] > n) {
-		snprintf(err, errlen, "%s: dataset '%s' has %llu values per %s, more than %zu",
-			 path, name, (unsigned long long)dims[last], per, n);
-		goto close_type;
-	}
-	hsize_t start[MAX_RANK] = {run, cls, 0}, count[MAX_RANK] = {1, 1, 1};
-	start[last] = 0;
-	count[last] = dims[last];
-	hid_t mem = H5Screate_simple(1, &dims[last], NULL);
-	if (mem < 0) {
-		fail(&rp, "cannot read '%s'", name);
-		goto close_type;
-	}
-	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-	    H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) < 0) {
-		if (rank == 3)
-			fail(&rp, "cannot read run %zu, class %zu of '%s'", run, cls, name);
-		else
-			fail(&rp, "cannot read run %zu of '%s'", run, name);
-		goto close_mem;
-	}
-	rc = (long)dims[last];
-close_mem:
-	H5Sclose(mem);
-close_type:
-	H5Tclose(type);
-close_space:
-	H5Sclose(space);
-close_ds:
-	H5Dclose(ds);
-close_file:
-	H5Fclose(file);
-	return rc;
-}
-
-long gs_output_read_series(const char *path, const char *name, size_t run, double *buf,
-			   size_t n, char *err, size_t errlen)
-{
-	return read_values(path, name, 2, run, 0, buf, n, err, errlen);
-}
-
-long gs_output_read_class_series(const char *path, const char *name, size_t run, size_t cls,
-				 double *buf, size_t n, char *err, size_t errlen)
-{
-	return read_values(path, name, 3, run, cls, buf, n, err, errlen);
-}
-
-/* attr_text - a scalar attribute's value as text (strings, integers, floats). */
-static void attr_text(hid_t a, char *buf, size_t n)
-{
-	snprintf(buf, n, "(unreadable)");
-	hid_t ftype = H5Aget_type(a);
-	hid_t space = H5Aget_space(a);
-	if (ftype < 0 || space < 0)
-		goto close_ids;
-	if (H5Sget_simple_extent_npoints(space) != 1) {
-		snprintf(buf, n, "(%lld values)", (long long)H5Sget_simple_extent_npoints(space));
-		goto close_ids;
-	}
-	switch (H5Tget_class(ftype)) {
-	case H5T_STRING:
-		if (H5Tis_variable_str(ftype) > 0) {
-			char *s = NULL;
-			hid_t mtype = vlen_string_type();
-			if (mtype >= 0 && H5Aread(a, mtype, &s) >= 0) {
-				snprintf(buf, n, "%s", s ? s : "");
-				H5free_memory(s);
-			}
-			if (mtype >= 0)
-				H5Tclose(mtype);
-		} else {
-			size_t size = H5Tget_size(ftype);
-			char *s = calloc(size + 1, 1);
-			if (s && H5Aread(a, ftype, s) >= 0)
-				snprintf(buf, n, "%s", s);
-			free(s);
-		}
-		break;
-	case H5T_INTEGER:
-		if (H5Tget_sign(ftype) == H5T_SGN_NONE) {
-			unsigned long long v;
-			if (H5Aread(a, H5T_NATIVE_ULLONG, &v) >= 0)
-				snprintf(buf, n, "%llu", v);
-		} else {
-			long long v;
-			if (H5Aread(a, H5T_NATIVE_LLONG, &v) >= 0)
-				snprintf(buf, n, "%lld", v);
-		}
-		break;
-	case H5T_FLOAT: {
-		double v;
-		if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0)
-			snprintf(buf, n, "%.17g", v);
-		break;
-	}
-	default:
-		snprintf(buf, n, "(not text or a number)");
-		break;
-	}
-close_ids:
-	if (space >= 0)
-		H5Sclose(space);
-	if (ftype >= 0)
-		H5Tclose(ftype);
-}
-
-static herr_t print_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
-{
-	FILE *f = data;
-	char *text = malloc(ATTR_TEXT_MAX);
-	(void)info;
-	if (!text)
-		return -1;
-	hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
-	if (a >= 0) {
-		attr_text(a, text, ATTR_TEXT_MAX);
-		H5Aclose(a);
-	} else {
-		snprintf(text, ATTR_TEXT_MAX, "(unreadable)");
-	}
-	fprintf(f, "  %-16s %s\n", name, text);
-	free(text);
-	return 0;
-}
-
-/* print_provenance - every attribute of /provenance, in the order written. */
-static int print_provenance(const struct report *rp, hid_t file, FILE *f)
-{
-	hid_t g = H5Gopen2(file, "provenance", H5P_DEFAULT);
-	if (g < 0) {
-		fail(rp, "not a govsim result file (no provenance group)");
-		return -1;
-	}
-	fprintf(f, "provenance:\n");
-	if (H5Aiterate2(g, H5_INDEX_CRT_ORDER, H5_ITER_INC, NULL, print_attr, f) < 0) {
-		H5Eclear2(H5E_DEFAULT);
-		if (H5Aiterate2(g, H5_INDEX_NAME, H5_ITER_INC, NULL, print_attr, f) < 0) {
-			fail(rp, "cannot read the provenance attributes");
-			H5Gclose(g);
-			return -1;
-		}
-	}
-	H5Gclose(g);
-	return 0;
-}
-
-/* extent - the number of elements of the 1-D dataset name, or -1. */
-static long long extent(const struct report *rp, hid_t file, const char *name)
-{
-	hsize_t dims[1];
-	long long n = -1;
-	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
-	if (ds < 0) {
-		fail(rp, "not a govsim result file (no dataset '%s')", name);
-		return -1;
-	}
-	hid_t space = H5Dget_space(ds);
-	if (space >= 0 && H5Sget_simple_extent_ndims(space) == 1 &&
-	    H5Sget_simple_extent_dims(space, dims, NULL) >= 0)
-		n = (long long)dims[0];
-	else
-		fail(rp, "dataset '%s' is not one-dimensional", name);
-	if (space >= 0)
-		H5Sclose(space);
-	H5Dclose(ds);
-	return n;
-}
-
-static int read_doubles(const struct report *rp, hid_t file, const char *name, double *buf)
-{
-	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
-	if (ds < 0) {
-		fail(rp, "cannot open '%s'", name);
-		return -1;
-	}
-	int rc = 0;
-	if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-		fail(rp, "cannot read '%s'", name);
-		rc = -1;
-	}
-	H5Dclose(ds);
-	return rc;
-}
-
-static void free_strings(char **s, size_t n)
-{
-	for (size_t i = 0; s && i < n; i++)
-		free(s[i]);
-	free(s);
-}
-
-/*
- * read_arms - the arm name of every run (malloc'd, [n_runs], free with
- * free_strings), from variable- or fixed-length strings.
- */
-static char **read_arms(const struct report *rp, hid_t file, size_t n_runs)
-{
-	char **names = NULL, **vlen = NULL, *fixed = NULL;
-	size_t n = n_runs ? n_runs : 1, len = 0;
-	hid_t ds = H5Dopen2(file, "arm", H5P_DEFAULT);
-	if (ds < 0) {
-		fail(rp, "not a govsim result file (no dataset 'arm')");
-		return NULL;
-	}
-	hid_t type = H5Dget_type(ds);
-	if (type < 0) {
-		fail(rp, "cannot read the type of 'arm'");
-		goto close_ds;
-	}
-	htri_t is_vlen = H5Tis_variable_str(type);
-	if (H5Tget_class(type) != H5T_STRING || is_vlen < 0) {
-		snprintf(rp->err, rp->errlen, "%s: dataset 'arm' is not of strings", rp->path);
-		goto close_type;
-	}
-	names = calloc(n, sizeof(*names));
-	if (is_vlen) {
-		vlen = calloc(n, sizeof(*vlen));
-	} else {
-		len = H5Tget_size(type);
-		fixed = calloc(n, len);
-	}
-	if (!names || (is_vlen ? !vlen : !fixed)) {
-		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
-		goto free_names;
-	}
-	if (H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, is_vlen ? (void *)vlen : fixed) < 0) {
-		fail(rp, "cannot read 'arm'");
-		goto free_names;
-	}
-	for (size_t r = 0; r < n_runs; r++) {
-		const char *s = is_vlen ? (vlen[r] ? vlen[r] : "") : fixed + r * len;
-		size_t k = is_vlen ? strlen(s) : strnlen(s, len);
-		names[r] = malloc(k + 1);
-		if (!names[r]) {
-			snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
-			goto free_names;
-		}
-		memcpy(names[r], s, k);
-		names[r][k] = 0;
-	}
-	goto free_buffers;
-free_names:
-	free_strings(names, n_runs);
-	names = NULL;
-free_buffers:
-	for (size_t r = 0; vlen && r < n_runs; r++)
-		H5free_memory(vlen[r]);
-	free(vlen);
-	free(fixed);
-close_type:
-	H5Tclose(type);
-close_ds:
-	H5Dclose(ds);
-	return names;
-}
-
-/*
- * add_row - add the non-NaN values of row `run` of metric name to *sum and
- * *count. Returns 0, 1 if the file has no such metric, or -1.
- */
-static int add_row(const struct report *rp, hid_t file, const char *name, size_t run,
-		   double *row, size_t n_time, double *sum, double *count)
-{
-	int rc = -1;
-	if (H5Lexists(file, name, H5P_DEFAULT) <= 0) {
-		H5Eclear2(H5E_DEFAULT);
-		return 1;
-	}
-	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
-	if (ds < 0) {
-		fail(rp, "cannot open '%s'", name);
-		return -1;
-	}
-	hid_t space = H5Dget_space(ds);
-	if (space < 0) {
-		fail(rp, "cannot read the shape of '%s'", name);
-		goto close_ds;
-	}
-	hsize_t dims[2], start[2] = {run, 0}, count2[2] = {1, n_time};
-	if (H5Sget_simple_extent_ndims(space) != 2 ||
-	    H5Sget_simple_extent_dims(space, dims, NULL) < 0 || dims[0] <= run ||
-	    dims[1] != n_time) {
-		snprintf(rp->err, rp->errlen, "%s: dataset '%s' is not of shape (run, time)",
-			 rp->path, name);
-		goto close_space;
-	}
-	hid_t mem = H5Screate_simple(1, &count2[1], NULL);
-	if (mem < 0) {
-		fail(rp, "cannot read '%s'", name);
-		goto close_space;
-	}
-	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count2, NULL) < 0 ||
-	    H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, row) < 0) {
-		fail(rp, "cannot read run %zu of '%s'", run, name);
-		goto close_mem;
-	}
-	for (size_t t = 0; t < n_time; t++) {
-		if (!isnan(row[t])) {
-			*sum += row[t];
-			*count += 1;
-		}
-	}
-	rc = 0;
-close_mem:
-	H5Sclose(mem);
-close_space:
-	H5Sclose(space);
-close_ds:
-	H5Dclose(ds);
-	return rc;
-}
-
-/*
- * print_summary - runs, arms, time points, and per arm the mean over its
- * runs and all time points of each of info_metrics, NaN ignored.
- */
-static int print_summary(const struct report *rp, hid_t file, FILE *f)
-{
-	int rc = -1;
-	long long n_runs = extent(rp, file, "run");
-	long long n_time = n_runs < 0 ? -1 : extent(rp, file, "time");
-	long long n_bins = n_time < 0 ? -1 : extent(rp, file, "bin");
-	if (n_bins < 0)
-		return -1;
-	size_t nr = (size_t)n_runs, nt = (size_t)n_time, n_arms = 0;
-	double *time = malloc((nt ? nt : 1) * sizeof(*time));
-	double *row = malloc((nt ? nt : 1) * sizeof(*row));
-	size_t *arm_of = malloc((nr ? nr : 1) * sizeof(*arm_of));
-	size_t *first = malloc((nr ? nr : 1) * sizeof(*first)); /* first run of each arm */
-	size_t *runs = calloc(nr ? nr : 1, sizeof(*runs));
-	double *sum = calloc((nr ? nr : 1) * N_INFO_METRICS, sizeof(*sum));
-	double *count = calloc((nr ? nr : 1) * N_INFO_METRICS, sizeof(*count));
-	bool missing[N_INFO_METRICS] = {false};
-	char **names = NULL;
-	if (!time || !row || !arm_of || !first || !runs || !sum || !count) {
-		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
-		goto free_bufs;
-	}
-	if (read_doubles(rp, file, "time", time))
-		goto free_bufs;
-	names = read_arms(rp, file, nr);
-	if (!names)
-		goto free_bufs;
-	for (size_t r = 0; r < nr; r++) {
-		size_t a;
-		for (a = 0; a < n_arms; a++)
-			if (strcmp(names[first[a]], names[r]) == 0)
-				break;
-		if (a == n_arms)
-			first[n_arms++] = r;
-		arm_of[r] = a;
-		runs[a]++;
-	}
-	for (size_t k = 0; k < N_INFO_METRICS; k++) {
-		for (size_t r = 0; r < nr; r++) {
-			size_t i = arm_of[r] * N_INFO_METRICS + k;
-			int got = add_row(rp, file, info_metrics[k], r, row, nt, &sum[i], &count[i]);
-			if (got < 0)
-				goto free_bufs;
-			if (got == 1) {
-				missing[k] = true;
-				break;
-			}
-		}
-	}
-
-	fprintf(f, "runs: %zu, arms: %zu, time points: %zu", nr, n_arms, nt);
-	if (nt)
-		fprintf(f, " (%g to %g days)", time[0], time[nt - 1]);
-	fprintf(f, ", histogram bins: %lld\n", n_bins);
-	int width = 3;
-	for (size_t a = 0; a < n_arms; a++) {
-		int w = (int)strlen(names[first[a]]);
-		if (w > width)
-			width = w;
-	}
-	fprintf(f, "mean over runs and time (NaN ignored):\n%-*s %5s", width, "arm", "runs");
-	for (size_t k = 0; k < N_INFO_METRICS; k++)
-		fprintf(f, "  %s", info_metrics[k]);
-	fprintf(f, "\n");
-	for (size_t a = 0; a < n_arms; a++) {
-		fprintf(f, "%-*s %5zu", width, names[first[a]], runs[a]);
-		for (size_t k = 0; k < N_INFO_METRICS; k++) {
-			size_t i = a * N_INFO_METRICS + k;
-			int cw = (int)strlen(info_metrics[k]);
-			if (missing[k])
-				fprintf(f, "  %*s", cw, "-");
-			else if (count[i] == 0)
-				fprintf(f, "  %*s", cw, "nan");
-			else
-				fprintf(f, "  %*.6g", cw, sum[i] / count[i]);
-		}
-		fprintf(f, "\n");
-	}
-	rc = 0;
-free_bufs:
-	free_strings(names, nr);
-	free(count);
-	free(sum);
-	free(runs);
-	free(first);
-	free(arm_of);
-	free(row);
-	free(time);
-	return rc;
-}
-
-int gs_output_info(const char *path, FILE *f, char *err, size_t errlen)
-{
-	struct report rp = {path, err, errlen};
-	int rc = -1;
-
-	quiet();
-	hid_t file = open_result(&rp);
-	if (file < 0)
-		return -1;
-	if (H5Aexists(file, "govsim_version") <= 0 ||
-	    H5Lexists(file, "provenance", H5P_DEFAULT) <= 0) {
-		H5Eclear2(H5E_DEFAULT);
-		snprintf(err, errlen, "%s: not a govsim result file (no govsim_version attribute "
-			 "or provenance group)", path);
-		goto close_file;
-	}
-	fprintf(f, "%s\n", path);
-	if (print_provenance(&rp, file, f) || print_summary(&rp, file, f))
-		goto close_file;
-	rc = 0;
-close_file:
-	H5Fclose(file);
-	return rc;
-}
-
-const char *gs_output_library_version(void)
-{
-	static char text[48];
-	unsigned maj, min, rel;
-	if (H5get_libversion(&maj, &min, &rel) < 0)
-		return "HDF5 unknown";
-	snprintf(text, sizeof(text), "HDF5 %u.%u.%u", maj, min, rel);
-	return text;
-}
-
-/* A result file open for reading whole blocks of runs. */
-struct gs_output_reader {
-	char *path;
-	hid_t file;
-	size_t n_runs, n_time;
-};
-
-/* The length of a 1-D dataset, or -1 with a message. */
-static long dataset_length(const struct report *rp, hid_t file, const char *name)
-{
-	if (H5Lexists(file, name, H5P_DEFAULT) <= 0) {
-		H5Eclear2(H5E_DEFAULT);
-		snprintf(rp->err, rp->errlen, "%s: no dataset '%s' (not a govsim result file?)",
-			 rp->path, name);
-		return -1;
-	}
-	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
-	hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
-	hsize_t dims[MAX_RANK];
-	long n = -1;
-	if (space >= 0 && H5Sget_simple_extent_ndims(space) == 1 &&
-	    H5Sget_simple_extent_dims(space, dims, NULL) == 1)
-		n = (long)dims[0];
-	else
-		fail(rp, "'%s' is not a 1-D dataset", name);
-	if (space >= 0)
-		H5Sclose(space);
-	if (ds >= 0)
-		H5Dclose(ds);
-	return n;
-}
-
-int gs_output_reader_open(const char *path, struct gs_output_reader **out, char *err,
-			  size_t errlen)
-{
-	struct report rp = {path, err, errlen};
-	quiet();
-	struct gs_output_reader *rd = calloc(1, sizeof(*rd));
-	if (!rd) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	rd->path = strdup(path);
-	rd->file = open_result(&rp);
-	if (!rd->path || rd->file < 0)
-		goto fail;
-	long runs = dataset_length(&rp, rd->file, "run"), times = dataset_length(&rp, rd->file, "time");
-	if (runs < 0 || times < 0)
-		goto fail;
-	rd->n_runs = (size_t)runs;
-	rd->n_time = (size_t)times;
-	*out = rd;
-	return 0;
-fail:
-	gs_output_reader_close(rd);
-	return -1;
-}
-
-void gs_output_reader_close(struct gs_output_reader *rd)
-{
-	if (!rd)
-		return;
-	quiet();
-	if (rd->file >= 0)
-		H5Fclose(rd->file);
-	free(rd->path);
-	free(rd);
-}
-
-size_t gs_output_reader_runs(const struct gs_output_reader *rd)
-{
-	return rd->n_runs;
-}
-
-size_t gs_output_reader_times(const struct gs_output_reader *rd)
-{
-	return rd->n_time;
-}
-
-int gs_output_reader_vector(struct gs_output_reader *rd, const char *name, double *buf,
-			    size_t n, char *err, size_t errlen)
-{
-	struct report rp = {rd->path, err, errlen};
-	quiet();
-	long len = dataset_length(&rp, rd->file, name);
-	if (len < 0)
-		return -1;
-	if ((size_t)len != n) {
-		snprintf(err, errlen, "%s: '%s' has %ld values, not %zu", rd->path, name, len, n);
-		return -1;
-	}
-	hid_t ds = H5Dopen2(rd->file, name, H5P_DEFAULT);
-	int rc = ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0
-			 ? 0
-			 : -1;
-	if (rc)
-		fail(&rp, "cannot read '%s'", name);
-	if (ds >= 0)
-		H5Dclose(ds);
-	return rc;
-}
-
-int gs_output_reader_strings(struct gs_output_reader *rd, const char *name, char **out,
-			     size_t n, char *err, size_t errlen)
-{
-	struct report rp = {rd->path, err, errlen};
-	quiet();
-	long len = dataset_length(&rp, rd->file, name);
-	if (len < 0)
-		return -1;
-	if ((size_t)len != n) {
-		snprintf(err, errlen, "%s: '%s' has %ld values, not %zu", rd->path, name, len, n);
-		return -1;
-	}
-	hid_t ds = H5Dopen2(rd->file, name, H5P_DEFAULT);
-	hid_t mtype = vlen_string_type();
-	char **tmp = calloc(n ? n : 1, sizeof(*tmp));
-	int rc = -1;
-	if (ds >= 0 && mtype >= 0 && tmp &&
-	    H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp) >= 0) {
-		rc = 0;
-		for (size_t i = 0; i < n; i++) {
-			out[i] = strdup(tmp[i] ? tmp[i] : "");
-			if (!out[i])
-				rc = -1;
-		}
-		hid_t space = H5Dget_space(ds);
-		H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, tmp);
-		H5Sclose(space);
-	} else {
-		fail(&rp, "cannot read the strings of '%s'", name);
-	}
-	free(tmp);
-	if (mtype >= 0)
-		H5Tclose(mtype);
-	if (ds >= 0)
-		H5Dclose(ds);
-	return rc;
-}
-
-int gs_output_reader_block(struct gs_output_reader *rd, const char *name, size_t r0, size_t nr,
-			   double *buf, char *err, size_t errlen)
-{
-	struct report rp = {rd->path, err, errlen};
-	quiet();
-	if (H5Lexists(rd->file, name, H5P_DEFAULT) <= 0) {
-		H5Eclear2(H5E_DEFAULT);
-		snprintf(err, errlen, "%s: no dataset '%s'", rd->path, name);
-		return -1;
-	}
-	hid_t ds = H5Dopen2(rd->file, name, H5P_DEFAULT);
-	hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
-	hsize_t dims[MAX_RANK];
-	int rc = -1;
-	if (space < 0 || H5Sget_simple_extent_ndims(space) != 2 ||
-	    H5Sget_simple_extent_dims(space, dims, NULL) != 2 || dims[0] != rd->n_runs ||
-	    dims[1] != rd->n_time || r0 + nr > rd->n_runs) {
-		H5Eclear2(H5E_DEFAULT);
-		snprintf(err, errlen, "%s: '%s' is not a (run, time) dataset of this file's shape",
-			 rd->path, name);
-		goto out;
-	}
-	hsize_t start[2] = {r0, 0}, count[2] = {nr, rd->n_time};
-	hid_t mem = H5Screate_simple(2, count, NULL);
-	if (mem >= 0 && H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-	    H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) >= 0)
-		rc = 0;
-	else
-		fail(&rp, "cannot read runs %zu..%zu of '%s'", r0, r0 + nr, name);
-	if (mem >= 0)
-		H5Sclose(mem);
-out:
-	if (space >= 0)
-		H5Sclose(space);
-	if (ds >= 0)
-		H5Dclose(ds);
-	return rc;
-}
-
-/* The text of the scalar string dataset `name` (malloc'd), or NULL. */
-static char *read_text(hid_t file, const char *name)
-{
-	if (H5Lexists(file, "provenance", H5P_DEFAULT) <= 0 || H5Lexists(file, name, H5P_DEFAULT) <= 0) {
-		H5Eclear2(H5E_DEFAULT);
-		return NULL;
-	}
-	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
-	hid_t mtype = vlen_string_type();
-	char *s = NULL, *copy = NULL;
-	if (ds >= 0 && mtype >= 0 && H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) >= 0 && s) {
-		copy = strdup(s);
-		hid_t space = H5Dget_space(ds);
-		H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, &s);
-		H5Sclose(space);
-	}
-	if (mtype >= 0)
-		H5Tclose(mtype);
-	if (ds >= 0)
-		H5Dclose(ds);
-	return copy;
-}
-
-/* Is dataset name of exactly these dimensions? */
-static bool has_shape(hid_t file, const char *name, int rank, const hsize_t *want)
-{
-	if (H5Lexists(file, name, H5P_DEFAULT) <= 0) {
-		H5Eclear2(H5E_DEFAULT);
-		return false;
-	}
-	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
-	hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
-	hsize_t dims[MAX_RANK];
-	bool ok = space >= 0 && H5Sget_simple_extent_ndims(space) == rank &&
-		  H5Sget_simple_extent_dims(space, dims, NULL) == rank;
-	for (int d = 0; ok && d < rank; d++)
-		ok = dims[d] == want[d];
-	if (space >= 0)
-		H5Sclose(space);
-	if (ds >= 0)
-		H5Dclose(ds);
-	return ok;
-}
-
-/* Do the stored parameters of every arm match meta's? Names the first that does not. */
-static bool same_parameters(hid_t file, const struct gs_ensemble_meta *meta, char *what, size_t n)
-{
-	char path[256], key[2 * GS_NAME_MAX + 64], value[128], stored[128];
-	for (size_t a = 0; a < meta->n_arms; a++) {
-		snprintf(path, sizeof(path), "provenance/parameters/%s", meta->arm_names[a]);
-		if (H5Lexists(file, "provenance", H5P_DEFAULT) <= 0 ||
-		    H5Lexists(file, "provenance/parameters", H5P_DEFAULT) <= 0 ||
-		    H5Lexists(file, path, H5P_DEFAULT) <= 0) {
-			H5Eclear2(H5E_DEFAULT);
-			snprintf(what, n, "arm %s", meta->arm_names[a]);
-			return false;
-		}
-		hid_t g = H5Gopen2(file, path, H5P_DEFAULT);
-		const struct gs_params *p = &meta->arm_params[a];
-		for (size_t i = 0; g >= 0 && i < gs_param_count; i++) {
-			const struct gs_param_info *in = &gs_param_table[i];
-			bool per_class = strcmp(in->section, "class") == 0;
-			for (int c = 0; c < (per_class ? p->n_classes : 1); c++) {
-				if (per_class)
-					snprintf(key, sizeof(key), "class.%s.%s", p->class_name[c], in->name);
-				else
-					snprintf(key, sizeof(key), "%s.%s", in->section, in->name);
-				gs_param_format(p, i, c, value, sizeof(value));
-				hid_t at = H5Aexists(g, key) > 0 ? H5Aopen(g, key, H5P_DEFAULT) : -1;
-				H5Eclear2(H5E_DEFAULT);
-				if (at >= 0) {
-					attr_text(at, stored, sizeof(stored));
-					H5Aclose(at);
-				}
-				if (at < 0 || strcmp(stored, value) != 0) {
-					snprintf(what, n, "%s of arm %s (%s now, %s in the file)", key,
-						 meta->arm_names[a], value, at < 0 ? "nothing" : stored);
-					H5Gclose(g);
-					return false;
-				}
-			}
-		}
-		if (g >= 0)
-			H5Gclose(g);
-	}
-	return true;
-}
-
-int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
-		     struct gs_output **out, unsigned char *done, char *err, size_t errlen)
-{
-	struct report rp = {path, err, errlen};
-	*out = NULL;
-	quiet();
-	if (check_meta(&rp, meta))
-		return -1;
-	char what[1024];
-	struct gs_output *o = new_output(&rp, meta);
-	if (!o)
-		return -1;
-	o->file = open_result(&rp);
-	if (o->file < 0)
-		goto fail;
-	H5Fclose(o->file);
-	o->file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
-	if (o->file < 0) {
-		fail(&rp, "cannot open for writing");
-		goto fail;
-	}
-	/* the same scenario, the same parameters, the same shape */
-	char *text = read_text(o->file, "provenance/scenario");
-	bool same_text = text && strcmp(text, meta->scenario_text) == 0;
-	free(text);
-	if (!same_text) {
-		snprintf(err, errlen, "%s: written for another scenario (its scenario text differs); "
-			 "run without --resume to start afresh", path);
-		goto fail;
-	}
-	hsize_t rt[2] = {meta->n_runs, meta->n_time}, rb[2] = {meta->n_runs, meta->n_bins};
-	hsize_t rct[3] = {meta->n_runs, meta->n_classes, meta->n_time}, r1[1] = {meta->n_runs};
-	if (!has_shape(o->file, "done", 1, r1) || !has_shape(o->file, "time_to_close_true_hist", 2, rb)) {
-		snprintf(err, errlen, "%s: not a partial result of this scenario (other runs or bins)",
-			 path);
-		goto fail;
-	}
 	for (int m = 0; m < GS_N_METRICS; m++)
-		if (!has_shape(o->file, gs_metric_table[m].name, 2, rt)) {
-			snprintf(err, errlen, "%s: '%s' is missing or of another shape", path,
-				 gs_metric_table[m].name);
-			goto fail;
-		}
+		out->metric[m] = H5Dopen2(out->file, gs_metric_table[m].name, H5P_DEFAULT);
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
-		if (!has_shape(o->file, class_dataset[m], 3, rct)) {
-			snprintf(err, errlen, "%s: '%s' is missing or of another shape", path,
-				 class_dataset[m]);
-			goto fail;
-		}
-	if (!same_parameters(o->file, meta, what, sizeof(what))) {
-		snprintf(err, errlen, "%s: written with other parameters: %s; run without --resume "
-			 "to start afresh", path, what);
-		goto fail;
-	}
-	for (int m = 0; m < GS_N_METRICS; m++)
-		o->metric[m] = H5Dopen2(o->file, gs_metric_table[m].name, H5P_DEFAULT);
-	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
-		o->class_metric[m] = H5Dopen2(o->file, class_dataset[m], H5P_DEFAULT);
+		out->class_metric[m] = H5Dopen2(out->file, gs_io_class_dataset[m], H5P_DEFAULT);
 	for (int h = 0; h < N_HISTS; h++) {
-		o->hist[h] = H5Dopen2(o->file, hist_info[h].name, H5P_DEFAULT);
-		o->hist_class[h] = H5Dopen2(o->file, hist_class_name[h], H5P_DEFAULT);
+		out->hist[h] = H5Dopen2(out->file, hist_info[h].name, H5P_DEFAULT);
+		out->hist_class[h] = H5Dopen2(out->file, hist_class_name[h], H5P_DEFAULT);
 	}
-	o->arm = H5Dopen2(o->file, "arm", H5P_DEFAULT);
-	o->replication = H5Dopen2(o->file, "replication", H5P_DEFAULT);
-	o->seed = H5Dopen2(o->file, "seed", H5P_DEFAULT);
-	o->done = H5Dopen2(o->file, "done", H5P_DEFAULT);
-	bool opened = o->arm >= 0 && o->replication >= 0 && o->seed >= 0 && o->done >= 0;
+	out->arm = H5Dopen2(out->file, "arm", H5P_DEFAULT);
+	out->replication = H5Dopen2(out->file, "replication", H5P_DEFAULT);
+	out->seed = H5Dopen2(out->file, "seed", H5P_DEFAULT);
+	out->done = H5Dopen2(out->file, "done", H5P_DEFAULT);
+	bool opened = out->arm >= 0 && out->replication >= 0 && out->seed >= 0 && out->done >= 0;
 	for (int m = 0; m < GS_N_METRICS; m++)
-		opened = opened && o->metric[m] >= 0;
+		opened = opened && out->metric[m] >= 0;
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
-		opened = opened && o->class_metric[m] >= 0;
+		opened = opened && out->class_metric[m] >= 0;
 	for (int h = 0; h < N_HISTS; h++)
-		opened = opened && o->hist[h] >= 0 && o->hist_class[h] >= 0;
-	if (!opened || H5Dread(o->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0) {
-		fail(&rp, "cannot open its datasets");
-		goto fail;
+		opened = opened && out->hist[h] >= 0 && out->hist_class[h] >= 0;
+	return opened;
+}
+
+/* gs_io_writer_reopen - out takes over file, its datasets opened, done[] read. */
+int gs_io_writer_reopen(const struct report *rp, struct gs_output *out, hid_t file,
+			unsigned char *done)
+{
+	out->file = file;
+	if (!open_datasets(out) ||
+	    H5Dread(out->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0) {
+		gs_io_fail(rp, "cannot open its datasets");
+		return -1;
 	}
-	*out = o;
 	return 0;
-fail:
-	close_all(o);
-	free_output(o);
-	return -1;
 }
