@@ -114,6 +114,26 @@ static void free_strings(char **s, size_t n)
 }
 
 /*
+ * copy_names - malloc'd copies of n_runs strings into names: from vlen if
+ * non-NULL (NULL ones as ""), else from fixed, len bytes each, NUL-padded
+ * or not. Returns 0, or -1 out of memory.
+ */
+static int copy_names(char **names, size_t n_runs, char *const *vlen, const char *fixed,
+		      size_t len)
+{
+	for (size_t r = 0; r < n_runs; r++) {
+		const char *s = vlen ? (vlen[r] ? vlen[r] : "") : fixed + r * len;
+		size_t k = vlen ? strlen(s) : strnlen(s, len);
+		names[r] = malloc(k + 1);
+		if (!names[r])
+			return -1;
+		memcpy(names[r], s, k);
+		names[r][k] = 0;
+	}
+	return 0;
+}
+
+/*
  * read_arms - the arm name of every run (malloc'd, [n_runs], free with
  * free_strings), from variable- or fixed-length strings.
  */
@@ -151,16 +171,9 @@ static char **read_arms(const struct report *rp, hid_t file, size_t n_runs)
 		gs_io_fail(rp, "cannot read 'arm'");
 		goto free_names;
 	}
-	for (size_t r = 0; r < n_runs; r++) {
-		const char *s = is_vlen ? (vlen[r] ? vlen[r] : "") : fixed + r * len;
-		size_t k = is_vlen ? strlen(s) : strnlen(s, len);
-		names[r] = malloc(k + 1);
-		if (!names[r]) {
-			snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
-			goto free_names;
-		}
-		memcpy(names[r], s, k);
-		names[r][k] = 0;
+	if (copy_names(names, n_runs, vlen, fixed, len)) {
+		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
+		goto free_names;
 	}
 	goto free_buffers;
 free_names:
@@ -234,67 +247,89 @@ close_ds:
 	return rc;
 }
 
-/*
- * print_summary - runs, arms, time points, and per arm the mean over its
- * runs and all time points of each of info_metrics, NaN ignored.
- */
-static int print_summary(const struct report *rp, hid_t file, FILE *f)
+/* A file's runs by arm, and per arm and metric of info_metrics the sum and count of its values. */
+struct summary {
+	size_t n_runs, n_time, n_arms;
+	double *time;                 /* [n_time] the time points */
+	double *row;                  /* [n_time] the row being read */
+	char **names;                 /* [n_runs] the arm of each run */
+	size_t *arm_of;               /* [n_runs] the arm index of each run */
+	size_t *first, *runs;         /* [n_arms] the first run of each arm, its number of runs */
+	double *sum, *count;          /* [arm * N_INFO_METRICS + metric] */
+	bool missing[N_INFO_METRICS]; /* the file has no such metric */
+};
+
+/* summary_alloc - the buffers of s, for s->n_runs runs and s->n_time time points. */
+static int summary_alloc(const struct report *rp, struct summary *s)
 {
-	int rc = -1;
-	long long n_runs = extent(rp, file, "run");
-	long long n_time = n_runs < 0 ? -1 : extent(rp, file, "time");
-	long long n_bins = n_time < 0 ? -1 : extent(rp, file, "bin");
-	if (n_bins < 0)
-		return -1;
-	size_t nr = (size_t)n_runs, nt = (size_t)n_time, n_arms = 0;
-	double *time = malloc((nt ? nt : 1) * sizeof(*time));
-	double *row = malloc((nt ? nt : 1) * sizeof(*row));
-	size_t *arm_of = malloc((nr ? nr : 1) * sizeof(*arm_of));
-	size_t *first = malloc((nr ? nr : 1) * sizeof(*first)); /* first run of each arm */
-	size_t *runs = calloc(nr ? nr : 1, sizeof(*runs));
-	double *sum = calloc((nr ? nr : 1) * N_INFO_METRICS, sizeof(*sum));
-	double *count = calloc((nr ? nr : 1) * N_INFO_METRICS, sizeof(*count));
-	bool missing[N_INFO_METRICS] = {false};
-	char **names = NULL;
-	if (!time || !row || !arm_of || !first || !runs || !sum || !count) {
+	size_t nr = s->n_runs ? s->n_runs : 1, nt = s->n_time ? s->n_time : 1;
+	s->time = malloc(nt * sizeof(*s->time));
+	s->row = malloc(nt * sizeof(*s->row));
+	s->arm_of = malloc(nr * sizeof(*s->arm_of));
+	s->first = malloc(nr * sizeof(*s->first));
+	s->runs = calloc(nr, sizeof(*s->runs));
+	s->sum = calloc(nr * N_INFO_METRICS, sizeof(*s->sum));
+	s->count = calloc(nr * N_INFO_METRICS, sizeof(*s->count));
+	if (!s->time || !s->row || !s->arm_of || !s->first || !s->runs || !s->sum || !s->count) {
 		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
-		goto free_bufs;
+		return -1;
 	}
-	if (read_doubles(rp, file, "time", time))
-		goto free_bufs;
-	names = read_arms(rp, file, nr);
-	if (!names)
-		goto free_bufs;
-	for (size_t r = 0; r < nr; r++) {
+	return 0;
+}
+
+/* summary_free - free the buffers of s. */
+static void summary_free(struct summary *s)
+{
+	free_strings(s->names, s->n_runs);
+	free(s->count);
+	free(s->sum);
+	free(s->runs);
+	free(s->first);
+	free(s->arm_of);
+	free(s->row);
+	free(s->time);
+}
+
+/* group_arms - number the arms by their first run, and count each one's runs. */
+static void group_arms(struct summary *s)
+{
+	for (size_t r = 0; r < s->n_runs; r++) {
 		size_t a;
-		for (a = 0; a < n_arms; a++)
-			if (strcmp(names[first[a]], names[r]) == 0)
+		for (a = 0; a < s->n_arms; a++)
+			if (strcmp(s->names[s->first[a]], s->names[r]) == 0)
 				break;
-		if (a == n_arms)
-			first[n_arms++] = r;
-		arm_of[r] = a;
-		runs[a]++;
+		if (a == s->n_arms)
+			s->first[s->n_arms++] = r;
+		s->arm_of[r] = a;
+		s->runs[a]++;
 	}
+}
+
+/* add_metrics - every run's values of each of info_metrics to its arm's sum and count. */
+static int add_metrics(const struct report *rp, hid_t file, struct summary *s)
+{
 	for (size_t k = 0; k < N_INFO_METRICS; k++) {
-		for (size_t r = 0; r < nr; r++) {
-			size_t i = arm_of[r] * N_INFO_METRICS + k;
-			int got = add_row(rp, file, info_metrics[k], r, row, nt, &sum[i], &count[i]);
+		for (size_t r = 0; r < s->n_runs; r++) {
+			size_t i = s->arm_of[r] * N_INFO_METRICS + k;
+			int got = add_row(rp, file, info_metrics[k], r, s->row, s->n_time,
+					  &s->sum[i], &s->count[i]);
 			if (got < 0)
-				goto free_bufs;
+				return -1;
 			if (got == 1) {
-				missing[k] = true;
+				s->missing[k] = true;
 				break;
 			}
 		}
 	}
+	return 0;
+}
 
-	fprintf(f, "runs: %zu, arms: %zu, time points: %zu", nr, n_arms, nt);
-	if (nt)
-		fprintf(f, " (%g to %g days)", time[0], time[nt - 1]);
-	fprintf(f, ", histogram bins: %lld\n", n_bins);
+/* print_means - per arm its runs and the mean of each of info_metrics ("-" if missing). */
+static void print_means(FILE *f, const struct summary *s)
+{
 	int width = 3;
-	for (size_t a = 0; a < n_arms; a++) {
-		int w = (int)strlen(names[first[a]]);
+	for (size_t a = 0; a < s->n_arms; a++) {
+		int w = (int)strlen(s->names[s->first[a]]);
 		if (w > width)
 			width = w;
 	}
@@ -302,30 +337,54 @@ static int print_summary(const struct report *rp, hid_t file, FILE *f)
 	for (size_t k = 0; k < N_INFO_METRICS; k++)
 		fprintf(f, "  %s", info_metrics[k]);
 	fprintf(f, "\n");
-	for (size_t a = 0; a < n_arms; a++) {
-		fprintf(f, "%-*s %5zu", width, names[first[a]], runs[a]);
+	for (size_t a = 0; a < s->n_arms; a++) {
+		fprintf(f, "%-*s %5zu", width, s->names[s->first[a]], s->runs[a]);
 		for (size_t k = 0; k < N_INFO_METRICS; k++) {
 			size_t i = a * N_INFO_METRICS + k;
 			int cw = (int)strlen(info_metrics[k]);
-			if (missing[k])
+			if (s->missing[k])
 				fprintf(f, "  %*s", cw, "-");
-			else if (count[i] == 0)
+			else if (s->count[i] == 0)
 				fprintf(f, "  %*s", cw, "nan");
 			else
-				fprintf(f, "  %*.6g", cw, sum[i] / count[i]);
+				fprintf(f, "  %*.6g", cw, s->sum[i] / s->count[i]);
 		}
 		fprintf(f, "\n");
 	}
+}
+
+/*
+ * print_summary - runs, arms, time points, and per arm the mean over its
+ * runs and all time points of each of info_metrics, NaN ignored.
+ */
+static int print_summary(const struct report *rp, hid_t file, FILE *f)
+{
+	struct summary s = {0};
+	int rc = -1;
+	long long n_runs = extent(rp, file, "run");
+	long long n_time = n_runs < 0 ? -1 : extent(rp, file, "time");
+	long long n_bins = n_time < 0 ? -1 : extent(rp, file, "bin");
+	if (n_bins < 0)
+		return -1;
+	s.n_runs = (size_t)n_runs;
+	s.n_time = (size_t)n_time;
+	if (summary_alloc(rp, &s) || read_doubles(rp, file, "time", s.time))
+		goto free_summary;
+	s.names = read_arms(rp, file, s.n_runs);
+	if (!s.names)
+		goto free_summary;
+	group_arms(&s);
+	if (add_metrics(rp, file, &s))
+		goto free_summary;
+
+	fprintf(f, "runs: %zu, arms: %zu, time points: %zu", s.n_runs, s.n_arms, s.n_time);
+	if (s.n_time)
+		fprintf(f, " (%g to %g days)", s.time[0], s.time[s.n_time - 1]);
+	fprintf(f, ", histogram bins: %lld\n", n_bins);
+	print_means(f, &s);
 	rc = 0;
-free_bufs:
-	free_strings(names, nr);
-	free(count);
-	free(sum);
-	free(runs);
-	free(first);
-	free(arm_of);
-	free(row);
-	free(time);
+free_summary:
+	summary_free(&s);
 	return rc;
 }
 

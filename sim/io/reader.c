@@ -184,6 +184,90 @@ bool gs_io_has_shape(hid_t file, const char *name, int rank, const hsize_t *want
 }
 
 /*
+ * check_series - is the dataset name (space, its dataspace) numeric, of
+ * rank rank_want, with run `run` and class cls, and no more than n values
+ * along its last dimension? Its dimensions go to dims. Returns 0, or -1
+ * with a message.
+ */
+static int check_series(const struct report *rp, hid_t ds, hid_t space, const char *name,
+			int rank_want, size_t run, size_t cls, size_t n, hsize_t *dims)
+{
+	int rc = -1;
+	int last = rank_want - 1;
+	const char *shape = rank_want == 3 ? "(run, class, time)" : "(run, time)";
+	const char *per = rank_want == 3 ? "run and class" : "run";
+	hid_t type = H5Dget_type(ds);
+	if (type < 0) {
+		gs_io_fail(rp, "cannot read the type of '%s'", name);
+		return -1;
+	}
+	H5T_class_t type_class = H5Tget_class(type);
+	int rank = H5Sget_simple_extent_ndims(space);
+	if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) {
+		snprintf(rp->err, rp->errlen, "%s: dataset '%s' is not numeric", rp->path, name);
+		goto close_type;
+	}
+	if (rank != rank_want || H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
+		snprintf(rp->err, rp->errlen, "%s: dataset '%s' has %d dimensions, not %d %s",
+			 rp->path, name, rank, rank_want, shape);
+		goto close_type;
+	}
+	if (run >= dims[0]) {
+		snprintf(rp->err, rp->errlen, "%s: dataset '%s': run %zu out of range (%llu runs)",
+			 rp->path, name, run, (unsigned long long)dims[0]);
+		goto close_type;
+	}
+	if (rank == 3 && cls >= dims[1]) {
+		snprintf(rp->err, rp->errlen,
+			 "%s: dataset '%s': class %zu out of range (%llu classes)", rp->path, name,
+			 cls, (unsigned long long)dims[1]);
+		goto close_type;
+	}
+	if (dims[last] > n) {
+		snprintf(rp->err, rp->errlen,
+			 "%s: dataset '%s' has %llu values per %s, more than %zu", rp->path, name,
+			 (unsigned long long)dims[last], per, n);
+		goto close_type;
+	}
+	rc = 0;
+close_type:
+	H5Tclose(type);
+	return rc;
+}
+
+/*
+ * read_slab - the dims[rank - 1] values of run `run` (and class cls, if
+ * rank is 3) of the dataset name (space, its dataspace) into buf. Returns
+ * 0, or -1 with a message.
+ */
+static int read_slab(const struct report *rp, hid_t ds, hid_t space, const char *name, int rank,
+		     size_t run, size_t cls, const hsize_t *dims, double *buf)
+{
+	int rc = -1;
+	int last = rank - 1;
+	hsize_t start[MAX_RANK] = {run, cls, 0}, count[MAX_RANK] = {1, 1, 1};
+	start[last] = 0;
+	count[last] = dims[last];
+	hid_t mem = H5Screate_simple(1, &dims[last], NULL);
+	if (mem < 0) {
+		gs_io_fail(rp, "cannot read '%s'", name);
+		return -1;
+	}
+	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+	    H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) < 0) {
+		if (rank == 3)
+			gs_io_fail(rp, "cannot read run %zu, class %zu of '%s'", run, cls, name);
+		else
+			gs_io_fail(rp, "cannot read run %zu of '%s'", run, name);
+		goto close_mem;
+	}
+	rc = 0;
+close_mem:
+	H5Sclose(mem);
+	return rc;
+}
+
+/*
  * read_values - the values of run `run` (and class cls, if rank is 3) of
  * the dataset name of rank 2 (run, time or bin) or 3 (run, class, time)
  * into buf of n values. Returns their number, or -1 with a message.
@@ -194,9 +278,6 @@ static long read_values(const char *path, const char *name, int rank_want, size_
 	struct report rp = {path, err, errlen};
 	long rc = -1;
 	hsize_t dims[MAX_RANK];
-	int last = rank_want - 1;
-	const char *shape = rank_want == 3 ? "(run, class, time)" : "(run, time)";
-	const char *per = rank_want == 3 ? "run and class" : "run";
 
 	gs_io_quiet();
 	hid_t file = gs_io_open_result(&rp);
@@ -217,59 +298,9 @@ static long read_values(const char *path, const char *name, int rank_want, size_
 		gs_io_fail(&rp, "cannot read the shape of '%s'", name);
 		goto close_ds;
 	}
-	hid_t type = H5Dget_type(ds);
-	if (type < 0) {
-		gs_io_fail(&rp, "cannot read the type of '%s'", name);
-		goto close_space;
-	}
-	H5T_class_t type_class = H5Tget_class(type);
-	int rank = H5Sget_simple_extent_ndims(space);
-	if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) {
-		snprintf(err, errlen, "%s: dataset '%s' is not numeric", path, name);
-		goto close_type;
-	}
-	if (rank != rank_want || H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
-		snprintf(err, errlen, "%s: dataset '%s' has %d dimensions, not %d %s", path, name,
-			 rank, rank_want, shape);
-		goto close_type;
-	}
-	if (run >= dims[0]) {
-		snprintf(err, errlen, "%s: dataset '%s': run %zu out of range (%llu runs)", path,
-			 name, run, (unsigned long long)dims[0]);
-		goto close_type;
-	}
-	if (rank == 3 && cls >= dims[1]) {
-		snprintf(err, errlen, "%s: dataset '%s': class %zu out of range (%llu classes)",
-			 path, name, cls, (unsigned long long)dims[1]);
-		goto close_type;
-	}
-	if (dims[last] > n) {
-		snprintf(err, errlen, "%s: dataset '%s' has %llu values per %s, more than %zu",
-			 path, name, (unsigned long long)dims[last], per, n);
-		goto close_type;
-	}
-	hsize_t start[MAX_RANK] = {run, cls, 0}, count[MAX_RANK] = {1, 1, 1};
-	start[last] = 0;
-	count[last] = dims[last];
-	hid_t mem = H5Screate_simple(1, &dims[last], NULL);
-	if (mem < 0) {
-		gs_io_fail(&rp, "cannot read '%s'", name);
-		goto close_type;
-	}
-	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-	    H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) < 0) {
-		if (rank == 3)
-			gs_io_fail(&rp, "cannot read run %zu, class %zu of '%s'", run, cls, name);
-		else
-			gs_io_fail(&rp, "cannot read run %zu of '%s'", run, name);
-		goto close_mem;
-	}
-	rc = (long)dims[last];
-close_mem:
-	H5Sclose(mem);
-close_type:
-	H5Tclose(type);
-close_space:
+	if (!check_series(&rp, ds, space, name, rank_want, run, cls, n, dims) &&
+	    !read_slab(&rp, ds, space, name, rank_want, run, cls, dims, buf))
+		rc = (long)dims[rank_want - 1];
 	H5Sclose(space);
 close_ds:
 	H5Dclose(ds);

@@ -317,6 +317,30 @@ static hid_t make_class_scale(const struct report *rp, hid_t file,
 	return ds;
 }
 
+/* make_bin_edges - the variable bin_edges: every bin edge, along the dimension bin_edge. */
+static int make_bin_edges(const struct report *rp, hid_t file, const struct gs_ensemble_meta *meta,
+			  hid_t bin_edge)
+{
+	int rc = -1;
+	hsize_t dims[1] = {meta->n_bins + 1};
+	hid_t edges = make_dataset(rp, file, "bin_edges", H5T_IEEE_F64LE, 1, dims, NULL,
+				   H5T_NATIVE_DOUBLE, NULL);
+	if (edges < 0)
+		return -1;
+	if (H5Dwrite(edges, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+		     meta->bin_edges) < 0) {
+		gs_io_fail(rp, "cannot write bin_edges");
+		goto close_edges;
+	}
+	if (write_labels(rp, edges, "days", "time-to-close bin edges", NULL) ||
+	    attach(rp, edges, "bin_edges", 1, &bin_edge))
+		goto close_edges;
+	rc = 0;
+close_edges:
+	H5Dclose(edges);
+	return rc;
+}
+
 /* make_scales - the coordinates time, run, class, bin, bin_edges and their dimension scales. */
 static int make_scales(const struct report *rp, hid_t file, const struct gs_ensemble_meta *meta,
 		       struct scales *sc)
@@ -353,25 +377,9 @@ static int make_scales(const struct report *rp, hid_t file, const struct gs_ense
 		goto free_runs;
 	sc->bin_edge = make_scale(rp, file, "bin_edge", edge_dim, H5T_IEEE_F64LE,
 				  H5T_NATIVE_DOUBLE, meta->n_bins + 1, NULL);
-	if (sc->bin_edge < 0)
+	if (sc->bin_edge < 0 || make_bin_edges(rp, file, meta, sc->bin_edge))
 		goto free_runs;
-
-	hsize_t dims[1] = {meta->n_bins + 1};
-	hid_t edges = make_dataset(rp, file, "bin_edges", H5T_IEEE_F64LE, 1, dims, NULL,
-				   H5T_NATIVE_DOUBLE, NULL);
-	if (edges < 0)
-		goto free_runs;
-	if (H5Dwrite(edges, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-		     meta->bin_edges) < 0) {
-		gs_io_fail(rp, "cannot write bin_edges");
-		goto close_edges;
-	}
-	if (write_labels(rp, edges, "days", "time-to-close bin edges", NULL) ||
-	    attach(rp, edges, "bin_edges", 1, &sc->bin_edge))
-		goto close_edges;
 	rc = 0;
-close_edges:
-	H5Dclose(edges);
 free_runs:
 	free(runs);
 	return rc;
@@ -976,6 +984,33 @@ close_space:
 	return rc;
 }
 
+/* write_tables - row `run` of every metric, class metric and histogram, from r. */
+static int write_tables(const struct report *rp, struct gs_output *out, size_t run,
+			const struct gs_run_result *r)
+{
+	for (int m = 0; m < GS_N_METRICS; m++)
+		if (write_row(rp, out->metric[m], gs_metric_table[m].name, run, out->row_time,
+			      r->series + (size_t)m * out->n_time))
+			return -1;
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		if (write_row(rp, out->class_metric[m], gs_io_class_dataset[m], run,
+			      out->slab_class,
+			      r->class_series + (size_t)m * out->n_classes * out->n_time))
+			return -1;
+	if (write_row(rp, out->hist[HIST_RECORDED], hist_info[HIST_RECORDED].name, run,
+		      out->row_bin, r->hist_recorded) ||
+	    write_row(rp, out->hist[HIST_TRUE], hist_info[HIST_TRUE].name, run, out->row_bin,
+		      r->hist_true))
+		return -1;
+	/* by class: optional (NaN until written) */
+	const double *by_class[N_HISTS] = {r->hist_recorded_class, r->hist_true_class};
+	for (int h = 0; h < N_HISTS; h++)
+		if (by_class[h] && write_row(rp, out->hist_class[h], hist_class_name[h], run,
+					     out->slab_class_bin, by_class[h]))
+			return -1;
+	return 0;
+}
+
 /* gs_output_write_run - every dataset's row of run `run`, then the run marked done. */
 int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_result *r,
 			char *err, size_t errlen)
@@ -996,26 +1031,8 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 		snprintf(err, errlen, "%s: run %zu has no results", out->path, run);
 		return -1;
 	}
-	for (int m = 0; m < GS_N_METRICS; m++)
-		if (write_row(&rp, out->metric[m], gs_metric_table[m].name, run, out->row_time,
-			      r->series + (size_t)m * out->n_time))
-			return -1;
-	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
-		if (write_row(&rp, out->class_metric[m], gs_io_class_dataset[m], run,
-			      out->slab_class,
-			      r->class_series + (size_t)m * out->n_classes * out->n_time))
-			return -1;
-	if (write_row(&rp, out->hist[HIST_RECORDED], hist_info[HIST_RECORDED].name, run,
-		      out->row_bin, r->hist_recorded) ||
-	    write_row(&rp, out->hist[HIST_TRUE], hist_info[HIST_TRUE].name, run, out->row_bin,
-		      r->hist_true))
+	if (write_tables(&rp, out, run, r))
 		return -1;
-	/* by class: optional (NaN until written) */
-	const double *by_class[N_HISTS] = {r->hist_recorded_class, r->hist_true_class};
-	for (int h = 0; h < N_HISTS; h++)
-		if (by_class[h] && write_row(&rp, out->hist_class[h], hist_class_name[h], run,
-					     out->slab_class_bin, by_class[h]))
-			return -1;
 	const char *arm = out->arm_names[r->arm];
 	if (write_element(&rp, out->arm, "arm", run, out->one, out->arm_type, &arm) ||
 	    write_element(&rp, out->replication, "replication", run, out->one, H5T_NATIVE_INT,
