@@ -1,6 +1,8 @@
 /*
- * output.h - the HDF5 result file. This module is the only one that
- * includes hdf5.h.
+ * output.h - the HDF5 result file. This module (sim/io) is the only one
+ * that includes hdf5.h: writer.c creates and writes the file, resume.c
+ * reopens a partial one, reader.c reads series and blocks of runs, info.c
+ * prints its summary; h5util.c holds what they share.
  *
  * Layout (docs/output.md has the full table):
  *   /time                 (time)      end of each output interval, units "days"

@@ -1,0 +1,91 @@
+/*
+ * h5util.c - the helpers every part of the result file shares: error
+ * reports with HDF5's innermost message, the string type, the class
+ * metrics' dataset names and the names of stored parameters.
+ */
+#include "sim/io/h5util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The dataset of each per-class metric: "<name>_by_class". */
+const char *const gs_io_class_dataset[GS_N_CLASS_METRICS] = {
+#define GS_METRIC(name, ...)
+#define GS_CLASS_METRIC(name, ...) #name "_by_class",
+#include "sim/core/metrics.def"
+#undef GS_METRIC
+#undef GS_CLASS_METRIC
+};
+
+/* Collects the innermost message of the HDF5 error stack. */
+struct h5_detail {
+	char *buf;
+	size_t n;
+};
+
+/* innermost_error - an H5Ewalk2 callback: the description of the innermost error. */
+static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *data)
+{
+	struct h5_detail *d = data;
+	if (n == 0 && e->desc && *e->desc)
+		snprintf(d->buf, d->n, "%s", e->desc);
+	return 0;
+}
+
+/* gs_io_fail - "PATH: message (HDF5: innermost error)" into the report's buffer. */
+void gs_io_fail(const struct report *rp, const char *fmt, ...)
+{
+	char detail[256] = "";
+	struct h5_detail d = {detail, sizeof(detail)};
+	if (H5Eget_num(H5E_DEFAULT) > 0)
+		H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost_error, &d);
+	H5Eclear2(H5E_DEFAULT);
+	if (!rp->err || !rp->errlen)
+		return;
+	int len = snprintf(rp->err, rp->errlen, "%s: ", rp->path);
+	if (len < 0 || (size_t)len >= rp->errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rp->err + len, rp->errlen - (size_t)len, fmt, ap);
+	va_end(ap);
+	len = (int)strlen(rp->err);
+	if (detail[0] && (size_t)len < rp->errlen)
+		snprintf(rp->err + len, rp->errlen - (size_t)len, " (HDF5: %s)", detail);
+}
+
+/* gs_io_quiet - stop HDF5 printing its error stack to stderr; errors go to err. */
+void gs_io_quiet(void)
+{
+	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+/* gs_io_string_type - a variable-length UTF-8 string type (the caller closes it), or -1. */
+hid_t gs_io_string_type(void)
+{
+	hid_t t = H5Tcopy(H5T_C_S1);
+	if (t < 0)
+		return H5I_INVALID_HID;
+	if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+		H5Tclose(t);
+		return H5I_INVALID_HID;
+	}
+	return t;
+}
+
+/* gs_io_param_copies - the number of values of parameter row i: one per class, or one. */
+int gs_io_param_copies(const struct gs_params *p, size_t i)
+{
+	return strcmp(gs_param_table[i].section, "class") == 0 ? p->n_classes : 1;
+}
+
+/* gs_io_param_key - "section.name", or "class.CLASS.name" for class index c. */
+void gs_io_param_key(const struct gs_params *p, size_t i, int c, char *key, size_t n)
+{
+	const struct gs_param_info *in = &gs_param_table[i];
+	if (strcmp(in->section, "class") == 0)
+		snprintf(key, n, "class.%s.%s", p->class_name[c], in->name);
+	else
+		snprintf(key, n, "%s.%s", in->section, in->name);
+}
