@@ -130,6 +130,58 @@ static int choose_view(struct view *v, const char *metric, double at, char *err,
 	return 0;
 }
 
+int gs_each_run(struct gs_output_reader *rd, bool tolerate_missing, gs_run_fn fn, void *ctx,
+		bool *missing, char *err, size_t errlen)
+{
+	size_t n_runs = gs_output_reader_runs(rd), n_time = gs_output_reader_times(rd);
+	double *series = malloc((GS_N_METRICS * n_time * BLOCK_RUNS + 1) * sizeof(*series));
+	double *block = malloc((n_time * BLOCK_RUNS + 1) * sizeof(*block));
+	bool absent[GS_N_METRICS] = {false};
+	int rc = -1;
+	if (!series || !block) {
+		snprintf(err, errlen, "out of memory for %zu time points", n_time);
+		goto out;
+	}
+	for (int m = 0; m < GS_N_METRICS; m++)
+		absent[m] = tolerate_missing && !gs_output_reader_has(rd, gs_metric_table[m].name);
+	for (size_t r0 = 0; r0 < n_runs; r0 += BLOCK_RUNS) {
+		size_t nr = n_runs - r0 < BLOCK_RUNS ? n_runs - r0 : BLOCK_RUNS;
+		for (int m = 0; m < GS_N_METRICS; m++) {
+			if (absent[m]) {
+				for (size_t i = 0; i < nr * n_time; i++)
+					block[i] = NAN;
+			} else if (gs_output_reader_block(rd, gs_metric_table[m].name, r0, nr, block,
+							  err, errlen)) {
+				goto out;
+			}
+			for (size_t j = 0; j < nr; j++)
+				memcpy(series + (j * GS_N_METRICS + (size_t)m) * n_time,
+				       block + j * n_time, n_time * sizeof(double));
+		}
+		for (size_t j = 0; j < nr; j++)
+			fn(ctx, r0 + j, series + j * GS_N_METRICS * n_time, n_time);
+	}
+	if (missing)
+		memcpy(missing, absent, sizeof(absent));
+	rc = 0;
+out:
+	free(series);
+	free(block);
+	return rc;
+}
+
+/* What run_values needs to fill each run's row. */
+struct rows {
+	const struct view *view;
+	double *values; /* [n_runs * n_cols] */
+};
+
+static void fill_row(void *ctx, size_t run, const double *series, size_t n_time)
+{
+	struct rows *r = ctx;
+	run_values(r->view, series, n_time, r->values + run * r->view->n_cols);
+}
+
 int gs_compare(const char *path, const char *metric, double at, size_t max_points, FILE *f,
 	       char *err, size_t errlen)
 {
@@ -141,11 +193,9 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 	char **arm = calloc(n_runs ? n_runs : 1, sizeof(*arm));
 	double *point = calloc(n_runs ? n_runs : 1, sizeof(*point));
 	double *time = calloc(n_time ? n_time : 1, sizeof(*time));
-	double *series = malloc(GS_N_METRICS * n_time * BLOCK_RUNS * sizeof(*series));
-	double *block = malloc(n_time * BLOCK_RUNS * sizeof(*block));
 	double *values = NULL;
 	const char **arm_names = NULL;
-	if (!arm || !point || !time || !series || !block) {
+	if (!arm || !point || !time) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
@@ -195,20 +245,9 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 			}
 
 	/* every run's values, a block of runs at a time */
-	for (size_t r0 = 0; r0 < n_runs; r0 += BLOCK_RUNS) {
-		size_t nr = n_runs - r0 < BLOCK_RUNS ? n_runs - r0 : BLOCK_RUNS;
-		for (int m = 0; m < GS_N_METRICS; m++) {
-			if (gs_output_reader_block(rd, gs_metric_table[m].name, r0, nr, block, err,
-						   errlen))
-				goto out;
-			for (size_t j = 0; j < nr; j++)
-				memcpy(series + (j * GS_N_METRICS + (size_t)m) * n_time,
-				       block + j * n_time, n_time * sizeof(double));
-		}
-		for (size_t j = 0; j < nr; j++)
-			run_values(&view, series + j * GS_N_METRICS * n_time, n_time,
-				   values + (r0 + j) * view.n_cols);
-	}
+	struct rows rows = {&view, values};
+	if (gs_each_run(rd, false, fill_row, &rows, NULL, err, errlen))
+		goto out;
 
 	/* one table per sweep point when there are few; else all points pooled */
 	size_t n_points = 1;
@@ -262,8 +301,6 @@ out:
 	free(values);
 	free(point);
 	free(time);
-	free(series);
-	free(block);
 	gs_output_reader_close(rd);
 	return rc;
 }

@@ -5,8 +5,31 @@
 #ifndef GS_COMPARE_H
 #define GS_COMPARE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include "sim/io/output.h"
+
+/* Called with each run's full series ([GS_N_METRICS][n_time], metric-major). */
+typedef void (*gs_run_fn)(void *ctx, size_t run, const double *series, size_t n_time);
+
+/*
+ * gs_each_run - read every run of rd, a block of runs at a time (memory
+ * stays flat), and call fn on each in run order. With tolerate_missing a
+ * metric the file lacks reads as NaN and missing[m] (if given) says so;
+ * without, it is an error. Returns 0, or -1 with a message in err.
+ */
+int gs_each_run(struct gs_output_reader *rd, bool tolerate_missing, gs_run_fn fn, void *ctx,
+		bool *missing, char *err, size_t errlen);
+
+/*
+ * gs_info - `govsim info`: the provenance of result file `path` and, per
+ * arm, its runs and the mean over them of the key whole-run outcomes (the
+ * numbers of govsim run's and govsim compare's tables). Returns 0, or -1
+ * with a message in err naming the file.
+ */
+int gs_info(const char *path, FILE *f, char *err, size_t errlen);
 
 /*
  * gs_compare - print the comparison of the arms of result file `path` to f:

@@ -182,7 +182,7 @@ static int cmd_info(int argc, char **argv)
 	if (!path)
 		return gs_cli_usage("info", "no file given%s", "");
 	char err[512];
-	if (gs_output_info(path, stdout, err, sizeof(err))) {
+	if (gs_info(path, stdout, err, sizeof(err))) {
 		fprintf(stderr, "govsim info: %s\n", err);
 		return EXIT_USAGE;
 	}

@@ -48,6 +48,11 @@ const char *gs_summary_label(int s, char *buf, size_t n)
 	return buf;
 }
 
+int gs_summary_metric(int s)
+{
+	return summaries[s].metric;
+}
+
 const char *gs_summary_fmt(int s)
 {
 	return summaries[s].fmt;

@@ -45,6 +45,9 @@ const char *gs_summary_name(int s);
 /* gs_summary_label - what people read for summary s ("trust at end"), in buf; returns buf. */
 const char *gs_summary_label(int s, char *buf, size_t n);
 
+/* gs_summary_metric - the metric (enum gs_metric) summary s is a whole-run value of. */
+int gs_summary_metric(int s);
+
 /* gs_summary_fmt - the printf format of summary s's values. */
 const char *gs_summary_fmt(int s);
 

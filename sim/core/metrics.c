@@ -140,6 +140,21 @@ double gs_metric_over(const struct gs_metric_info *table, int n, const double *s
 	}
 }
 
+int gs_metric_terms(const struct gs_metric_info *table, int n, int m, int *idx, int max)
+{
+	int s[MAX_TERMS], ix[MAX_TERMS], k = 0;
+	if (max < 1)
+		return 0;
+	idx[k++] = m;
+	const char *exprs[2] = {table[m].a, table[m].b};
+	for (int e = 0; e < 2; e++) {
+		int nt = exprs[e][0] ? parse_sum(table, n, exprs[e], s, ix) : 0;
+		for (int j = 0; j < nt && k < max; j++)
+			idx[k++] = ix[j];
+	}
+	return k;
+}
+
 int gs_metric_check_table(const struct gs_metric_info *table, int n, char *err, size_t errlen)
 {
 	int s[MAX_TERMS], ix[MAX_TERMS];

@@ -61,6 +61,13 @@ double gs_metric_over(const struct gs_metric_info *table, int n, const double *s
 		      size_t stride, int m, size_t t0, size_t t1);
 
 /*
+ * gs_metric_terms - the metrics a value of metric m is made of over
+ * intervals: m itself, then those its a and b name (up to max, into idx).
+ * Returns how many.
+ */
+int gs_metric_terms(const struct gs_metric_info *table, int n, int m, int *idx, int max);
+
+/*
  * gs_metric_check_table - every a and b of the table names metrics of the
  * same table, as its aggregation needs. Returns 0, or -1 with the first
  * problem in err.

@@ -24,11 +24,6 @@
 #define ATTR_TEXT_MAX 4096 /* longest attribute value gs_output_info prints [bytes] */
 
 /* The metrics gs_output_info summarises per arm. */
-static const char *const info_metrics[] = {
-	"needs_met", "failure_demand_share", "within_target_recorded", "within_target_true",
-	"wellbeing_mean",
-};
-#define N_INFO_METRICS (sizeof(info_metrics) / sizeof(info_metrics[0]))
 
 /* print_attr - one attribute as "  name  value" (an H5Aiterate2 callback). */
 static herr_t print_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
@@ -195,68 +190,13 @@ close_ds:
  * add_row - add the non-NaN values of row `run` of metric name to *sum and
  * *count. Returns 0, 1 if the file has no such metric, or -1.
  */
-static int add_row(const struct report *rp, hid_t file, const char *name, size_t run,
-		   double *row, size_t n_time, double *sum, double *count)
-{
-	int rc = -1;
-	if (H5Lexists(file, name, H5P_DEFAULT) <= 0) {
-		H5Eclear2(H5E_DEFAULT);
-		return 1;
-	}
-	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
-	if (ds < 0) {
-		gs_io_fail(rp, "cannot open '%s'", name);
-		return -1;
-	}
-	hid_t space = H5Dget_space(ds);
-	if (space < 0) {
-		gs_io_fail(rp, "cannot read the shape of '%s'", name);
-		goto close_ds;
-	}
-	hsize_t dims[2], start[2] = {run, 0}, count2[2] = {1, n_time};
-	if (H5Sget_simple_extent_ndims(space) != 2 ||
-	    H5Sget_simple_extent_dims(space, dims, NULL) < 0 || dims[0] <= run ||
-	    dims[1] != n_time) {
-		snprintf(rp->err, rp->errlen, "%s: dataset '%s' is not of shape (run, time)",
-			 rp->path, name);
-		goto close_space;
-	}
-	hid_t mem = H5Screate_simple(1, &count2[1], NULL);
-	if (mem < 0) {
-		gs_io_fail(rp, "cannot read '%s'", name);
-		goto close_space;
-	}
-	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count2, NULL) < 0 ||
-	    H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, row) < 0) {
-		gs_io_fail(rp, "cannot read run %zu of '%s'", run, name);
-		goto close_mem;
-	}
-	for (size_t t = 0; t < n_time; t++) {
-		if (!isnan(row[t])) {
-			*sum += row[t];
-			*count += 1;
-		}
-	}
-	rc = 0;
-close_mem:
-	H5Sclose(mem);
-close_space:
-	H5Sclose(space);
-close_ds:
-	H5Dclose(ds);
-	return rc;
-}
-
-/* A file's runs by arm, and per arm and metric of info_metrics the sum and count of its values. */
+/* A file's runs by arm. */
 struct summary {
 	size_t n_runs, n_time, n_arms;
 	double *time;                 /* [n_time] the time points */
-	double *row;                  /* [n_time] the row being read */
 	char **names;                 /* [n_runs] the arm of each run */
 	size_t *arm_of;               /* [n_runs] the arm index of each run */
 	size_t *first, *runs;         /* [n_arms] the first run of each arm, its number of runs */
-	double *sum, *count;          /* [arm * N_INFO_METRICS + metric] */
-	bool missing[N_INFO_METRICS]; /* the file has no such metric */
 };
 
 /* summary_alloc - the buffers of s, for s->n_runs runs and s->n_time time points. */
@@ -264,13 +204,10 @@ static int summary_alloc(const struct report *rp, struct summary *s)
 {
 	size_t nr = s->n_runs ? s->n_runs : 1, nt = s->n_time ? s->n_time : 1;
 	s->time = malloc(nt * sizeof(*s->time));
-	s->row = malloc(nt * sizeof(*s->row));
 	s->arm_of = malloc(nr * sizeof(*s->arm_of));
 	s->first = malloc(nr * sizeof(*s->first));
 	s->runs = calloc(nr, sizeof(*s->runs));
-	s->sum = calloc(nr * N_INFO_METRICS, sizeof(*s->sum));
-	s->count = calloc(nr * N_INFO_METRICS, sizeof(*s->count));
-	if (!s->time || !s->row || !s->arm_of || !s->first || !s->runs || !s->sum || !s->count) {
+	if (!s->time || !s->arm_of || !s->first || !s->runs) {
 		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
 		return -1;
 	}
@@ -281,12 +218,9 @@ static int summary_alloc(const struct report *rp, struct summary *s)
 static void summary_free(struct summary *s)
 {
 	free_strings(s->names, s->n_runs);
-	free(s->count);
-	free(s->sum);
 	free(s->runs);
 	free(s->first);
 	free(s->arm_of);
-	free(s->row);
 	free(s->time);
 }
 
@@ -305,58 +239,7 @@ static void group_arms(struct summary *s)
 	}
 }
 
-/* add_metrics - every run's values of each of info_metrics to its arm's sum and count. */
-static int add_metrics(const struct report *rp, hid_t file, struct summary *s)
-{
-	for (size_t k = 0; k < N_INFO_METRICS; k++) {
-		for (size_t r = 0; r < s->n_runs; r++) {
-			size_t i = s->arm_of[r] * N_INFO_METRICS + k;
-			int got = add_row(rp, file, info_metrics[k], r, s->row, s->n_time,
-					  &s->sum[i], &s->count[i]);
-			if (got < 0)
-				return -1;
-			if (got == 1) {
-				s->missing[k] = true;
-				break;
-			}
-		}
-	}
-	return 0;
-}
-
-/* print_means - per arm its runs and the mean of each of info_metrics ("-" if missing). */
-static void print_means(FILE *f, const struct summary *s)
-{
-	int width = 3;
-	for (size_t a = 0; a < s->n_arms; a++) {
-		int w = (int)strlen(s->names[s->first[a]]);
-		if (w > width)
-			width = w;
-	}
-	fprintf(f, "mean over runs and time (NaN ignored):\n%-*s %5s", width, "arm", "runs");
-	for (size_t k = 0; k < N_INFO_METRICS; k++)
-		fprintf(f, "  %s", info_metrics[k]);
-	fprintf(f, "\n");
-	for (size_t a = 0; a < s->n_arms; a++) {
-		fprintf(f, "%-*s %5zu", width, s->names[s->first[a]], s->runs[a]);
-		for (size_t k = 0; k < N_INFO_METRICS; k++) {
-			size_t i = a * N_INFO_METRICS + k;
-			int cw = (int)strlen(info_metrics[k]);
-			if (s->missing[k])
-				fprintf(f, "  %*s", cw, "-");
-			else if (s->count[i] == 0)
-				fprintf(f, "  %*s", cw, "nan");
-			else
-				fprintf(f, "  %*.6g", cw, s->sum[i] / s->count[i]);
-		}
-		fprintf(f, "\n");
-	}
-}
-
-/*
- * print_summary - runs, arms, time points, and per arm the mean over its
- * runs and all time points of each of info_metrics, NaN ignored.
- */
+/* print_summary - the file's runs, arms, time points and histogram bins. */
 static int print_summary(const struct report *rp, hid_t file, FILE *f)
 {
 	struct summary s = {0};
@@ -374,22 +257,19 @@ static int print_summary(const struct report *rp, hid_t file, FILE *f)
 	if (!s.names)
 		goto free_summary;
 	group_arms(&s);
-	if (add_metrics(rp, file, &s))
-		goto free_summary;
 
 	fprintf(f, "runs: %zu, arms: %zu, time points: %zu", s.n_runs, s.n_arms, s.n_time);
 	if (s.n_time)
 		fprintf(f, " (%g to %g days)", s.time[0], s.time[s.n_time - 1]);
 	fprintf(f, ", histogram bins: %lld\n", n_bins);
-	print_means(f, &s);
 	rc = 0;
 free_summary:
 	summary_free(&s);
 	return rc;
 }
 
-/* gs_output_info - the provenance of the file at path and a summary per arm, to f. */
-int gs_output_info(const char *path, FILE *f, char *err, size_t errlen)
+/* gs_output_provenance - the provenance of the file at path and its shape, to f. */
+int gs_output_provenance(const char *path, FILE *f, char *err, size_t errlen)
 {
 	struct report rp = {path, err, errlen};
 	int rc = -1;

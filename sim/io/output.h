@@ -27,6 +27,7 @@
 #ifndef GS_OUTPUT_H
 #define GS_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -63,11 +64,12 @@ int gs_output_close(struct gs_output *out, char *err, size_t errlen);
 void gs_output_abort(struct gs_output *out);
 
 /*
- * gs_output_info - print the provenance and a short summary (per arm: runs,
- * mean over runs and time of a few key metrics) of a result file to f.
- * Returns 0, or -1 with a message in err naming the file and what is wrong.
+ * gs_output_provenance - print the provenance of a result file (version,
+ * revision, compiler, libraries, seed, scenario) and its shape (runs, arms,
+ * time points, histogram bins) to f. Returns 0, or -1 with a message in err
+ * naming the file and what is wrong.
  */
-int gs_output_info(const char *path, FILE *f, char *err, size_t errlen);
+int gs_output_provenance(const char *path, FILE *f, char *err, size_t errlen);
 
 /*
  * gs_output_read_series - read row `run` of the 2-D dataset `name` (a
@@ -97,6 +99,7 @@ long gs_output_read_class_series(const char *path, const char *name, size_t run,
 struct gs_output_reader;
 int gs_output_reader_open(const char *path, struct gs_output_reader **rd, char *err, size_t errlen);
 size_t gs_output_reader_runs(const struct gs_output_reader *rd);
+bool gs_output_reader_has(struct gs_output_reader *rd, const char *name);
 size_t gs_output_reader_times(const struct gs_output_reader *rd);
 int gs_output_reader_vector(struct gs_output_reader *rd, const char *name, double *buf, size_t n,
 			    char *err, size_t errlen);

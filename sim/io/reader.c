@@ -406,6 +406,16 @@ void gs_output_reader_close(struct gs_output_reader *rd)
 	free(rd);
 }
 
+/* gs_output_reader_has - does the file hold a dataset (or group) of that name? */
+bool gs_output_reader_has(struct gs_output_reader *rd, const char *name)
+{
+	gs_io_quiet();
+	htri_t ok = H5Lexists(rd->file, name, H5P_DEFAULT);
+	if (ok <= 0)
+		H5Eclear2(H5E_DEFAULT);
+	return ok > 0;
+}
+
 /* gs_output_reader_runs - the number of runs of the file. */
 size_t gs_output_reader_runs(const struct gs_output_reader *rd)
 {

@@ -527,6 +527,46 @@ static hid_t make_table(const struct report *rp, struct gs_output *out, const ch
  * make_tables - one (run, time) dataset per metric, one (run, class, time)
  * dataset per class metric and the two (run, bin) histograms.
  */
+/* "a - b" with suffix after every metric name: "a_by_class - b_by_class". */
+static void suffixed(const char *expr, const char *suffix, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	for (const char *p = expr; *p && len + 1 < n;) {
+		size_t k = strcspn(p, " ");
+		len += (size_t)snprintf(buf + len, n - len, "%.*s%s", (int)k, p,
+					(k == 1 && (*p == '+' || *p == '-')) ? "" : suffix);
+		p += k;
+		for (; *p == ' ' && len + 1 < n; p++)
+			buf[len++] = ' ';
+		buf[len] = 0;
+	}
+}
+
+/*
+ * The meaning of a metric's dataset: long_name (its label), plain_units,
+ * aggregation ("flow", "stock", "weighted", "ratio") and the datasets a
+ * whole-run value is weighted or divided by (weight; numerator and
+ * denominator), as sums of dataset names.
+ */
+static int write_meaning(const struct report *rp, hid_t ds, const struct gs_metric_info *in,
+			 const char *suffix)
+{
+	char a[256], b[256];
+	suffixed(in->a, suffix, a, sizeof(a));
+	suffixed(in->b, suffix, b, sizeof(b));
+	if (write_attr_string(rp, ds, "long_name", in->label) ||
+	    write_attr_string(rp, ds, "plain_units", in->unit_text) ||
+	    write_attr_string(rp, ds, "aggregation", gs_aggregation_name(in->agg)))
+		return -1;
+	if (in->agg == GS_AGG_WEIGHTED && write_attr_string(rp, ds, "weight", a))
+		return -1;
+	if (in->agg == GS_AGG_RATIO && (write_attr_string(rp, ds, "numerator", a) ||
+					write_attr_string(rp, ds, "denominator", b)))
+		return -1;
+	return 0;
+}
+
 static int make_tables(const struct report *rp, struct gs_output *out, const struct scales *sc)
 {
 	hid_t run_time[2] = {sc->run, sc->time};
@@ -540,14 +580,15 @@ static int make_tables(const struct report *rp, struct gs_output *out, const str
 	for (int m = 0; m < GS_N_METRICS; m++) {
 		const struct gs_metric_info *in = &gs_metric_table[m];
 		out->metric[m] = make_table(rp, out, in->name, 2, by_time, in->units, in->desc);
-		if (out->metric[m] < 0 || attach(rp, out->metric[m], in->name, 2, run_time))
+		if (out->metric[m] < 0 || write_meaning(rp, out->metric[m], in, "") ||
+		    attach(rp, out->metric[m], in->name, 2, run_time))
 			return -1;
 	}
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++) {
 		const struct gs_metric_info *in = &gs_class_metric_table[m];
 		out->class_metric[m] = make_table(rp, out, gs_io_class_dataset[m], 3, by_class_time,
 						  in->units, in->desc);
-		if (out->class_metric[m] < 0 ||
+		if (out->class_metric[m] < 0 || write_meaning(rp, out->class_metric[m], in, "_by_class") ||
 		    attach(rp, out->class_metric[m], gs_io_class_dataset[m], 3, run_class_time))
 			return -1;
 	}
