@@ -363,35 +363,14 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
  * Teams work in parallel: a team's queue, cases, workers and citizens are
  * its own. Each team works in its own view; views merge in team order.
  */
+static int team_block(struct gs_world *view, size_t team, void *ctx)
+{
+	return team_casework(view, team, *(const double *)ctx);
+}
+
 int gs_casework_phase(struct gs_world *w)
 {
 	double hours = gs_worker_casework_hours(w);
-	size_t n = w->n_teams;
 	gs_queue_purge(w);
-	struct gs_world *views = malloc(n * sizeof(*views));
-	struct gs_pushes *defer = calloc(n, sizeof(*defer));
-	int failed = 0;
-	if (!views || !defer) {
-		free(views);
-		free(defer);
-		return -1;
-	}
-#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n > 1) default(none) \
-	shared(w, n, views, defer, hours, failed)
-	for (size_t team = 0; team < n; team++) {
-		gs_view_begin(w, &views[team], &defer[team]);
-		if (team_casework(&views[team], team, hours)) {
-#pragma omp atomic write
-			failed = 1;
-		}
-	}
-	for (size_t team = 0; team < n; team++) {
-		if (gs_view_merge(w, &views[team]))
-			failed = 1;
-		free(defer[team].who);
-		free(defer[team].when);
-	}
-	free(views);
-	free(defer);
-	return failed ? -1 : 0;
+	return gs_blocks(w, w->n_teams, false, team_block, &hours);
 }

@@ -212,6 +212,26 @@ static int wake_citizen(struct gs_world *w, int32_t c, int32_t t)
 /* Citizens woken per block of the parallel phase: a constant, not the thread count. */
 #define WAKE_BLOCK 4096
 
+/* The citizens to wake this tick, in blocks of WAKE_BLOCK. */
+struct wake_blocks {
+	const int32_t *who;
+	size_t n;
+	int32_t t;
+};
+
+static int wake_block(struct gs_world *v, size_t b, void *ctx)
+{
+	const struct wake_blocks *wb = ctx;
+	size_t end = (b + 1) * WAKE_BLOCK < wb->n ? (b + 1) * WAKE_BLOCK : wb->n;
+	for (size_t i = b * WAKE_BLOCK; i < end; i++) {
+		if (i + GS_PREFETCH < end)
+			gs_prefetch(&v->cit[wb->who[i + GS_PREFETCH]]);
+		if (wake_citizen(v, wb->who[i], wb->t))
+			return -1;
+	}
+	return 0;
+}
+
 int gs_citizen_phase(struct gs_world *w)
 {
 	int32_t t = w->tick;
@@ -250,40 +270,8 @@ int gs_citizen_phase(struct gs_world *w)
 			who[u++] = who[i];
 
 	/* wake them in fixed blocks, in parallel; merge the blocks in order */
-	size_t n_blocks = (u + WAKE_BLOCK - 1) / WAKE_BLOCK;
-	struct gs_world *views = malloc(n_blocks * sizeof(*views));
-	struct gs_pushes *defer = calloc(n_blocks, sizeof(*defer));
-	int failed = 0;
-	if (!views || !defer) {
-		free(views);
-		free(defer);
-		return -1;
-	}
-#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n_blocks > 1) \
-	default(none) shared(w, who, u, n_blocks, views, defer, failed, t)
-	for (size_t b = 0; b < n_blocks; b++) {
-		struct gs_world *v = &views[b];
-		gs_view_begin(w, v, &defer[b]);
-		size_t end = (b + 1) * WAKE_BLOCK < u ? (b + 1) * WAKE_BLOCK : u;
-		for (size_t i = b * WAKE_BLOCK; i < end; i++) {
-			if (i + GS_PREFETCH < end)
-				gs_prefetch(&v->cit[who[i + GS_PREFETCH]]);
-			if (wake_citizen(v, who[i], t)) {
-#pragma omp atomic write
-				failed = 1;
-				break;
-			}
-		}
-	}
-	for (size_t b = 0; b < n_blocks; b++) {
-		if (gs_view_merge(w, &views[b]))
-			failed = 1;
-		free(defer[b].who);
-		free(defer[b].when);
-	}
-	free(views);
-	free(defer);
-	return failed ? -1 : 0;
+	struct wake_blocks wb = {who, u, t};
+	return gs_blocks(w, (u + WAKE_BLOCK - 1) / WAKE_BLOCK, false, wake_block, &wb);
 }
 
 int gs_citizens_rate_changed(struct gs_world *w, int k, double old_rate, double new_rate)

@@ -94,18 +94,7 @@ void gs_sort_i32(int32_t *a, int32_t *scratch, size_t n)
 void gs_view_begin(const struct gs_world *w, struct gs_world *view, struct gs_pushes *defer)
 {
 	*view = *w;
-	memset(&view->tally, 0, sizeof(view->tally));
-	view->n_pending = view->n_in_service = 0;
-	view->total_arisen = view->total_met = view->total_abandoned = 0;
-	view->total_value = view->total_failure = 0;
-	view->ended_contacted = view->ended_contacts = 0;
-	view->n_events = 0;
-	view->contacts = NULL;
-	view->n_contacts = view->cap_contacts = 0;
-	view->closures = NULL;
-	view->n_closures = view->cap_closures = 0;
-	view->res_wait = NULL;
-	view->n_res_wait = view->cap_res_wait = 0;
+	gs_block_start(&view->acc);
 	view->defer = defer;
 	view->hist_defer = NULL;
 	defer->n = 0;
@@ -113,23 +102,6 @@ void gs_view_begin(const struct gs_world *w, struct gs_world *view, struct gs_pu
 	int k = omp_get_thread_num();
 	view->rng = w->rngs[k < w->n_rngs ? k : 0];
 #endif
-}
-
-static int append_i32(int32_t **arr, size_t *n, size_t *cap, const int32_t *src, size_t k)
-{
-	if (*n + k > *cap) {
-		size_t c = *cap ? *cap : 256;
-		while (c < *n + k)
-			c *= 2;
-		int32_t *g = realloc(*arr, c * sizeof(*g));
-		if (!g)
-			return -1;
-		*arr = g;
-		*cap = c;
-	}
-	memcpy(*arr + *n, src, k * sizeof(*src));
-	*n += k;
-	return 0;
 }
 
 static void hist_count(struct gs_world *w, int which, int cls, size_t b)
@@ -150,112 +122,100 @@ int gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks)
 	return 0;
 }
 
+int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, void *ctx)
+{
+	size_t per = defer_hist ? 2 : 1;
+	struct gs_world *views = malloc((n ? n : 1) * sizeof(*views));
+	struct gs_pushes *defer = calloc((n ? n : 1) * per, sizeof(*defer));
+	int failed = 0;
+	if (!views || !defer) {
+		failed = 1;
+		goto out;
+	}
+#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n > 1) default(none) \
+	shared(w, n, per, defer_hist, views, defer, fn, ctx, failed)
+	for (size_t b = 0; b < n; b++) {
+		gs_view_begin(w, &views[b], &defer[per * b]);
+		if (defer_hist) {
+			views[b].hist_defer = &defer[per * b + 1];
+			defer[per * b + 1].n = 0;
+		}
+		if (fn(&views[b], b, ctx)) {
+#pragma omp atomic write
+			failed = 1;
+		}
+	}
+	for (size_t b = 0; b < n; b++) {
+		if (defer_hist) {
+			struct gs_pushes *h = &defer[per * b + 1];
+			for (size_t i = 0; i < h->n; i++)
+				hist_count(w, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
+		}
+		if (gs_view_merge(w, &views[b]))
+			failed = 1;
+	}
+out:
+	if (defer)
+		for (size_t k = 0; k < n * per; k++) {
+			free(defer[k].who);
+			free(defer[k].when);
+		}
+	free(defer);
+	free(views);
+	return failed ? -1 : 0;
+}
+
+/* The items of each team, for gs_by_team's blocks. */
+struct team_items {
+	const size_t *start, *idx;
+	gs_team_fn fn;
+	void *ctx;
+};
+
+static int team_block(struct gs_world *view, size_t k, void *ctx)
+{
+	const struct team_items *ti = ctx;
+	size_t n = ti->start[k + 1] - ti->start[k];
+	return n ? ti->fn(view, k, ti->idx + ti->start[k], n, ti->ctx) : 0;
+}
+
 int gs_by_team(struct gs_world *w, size_t n_items, const int32_t *team_of, gs_team_fn fn,
 	       void *ctx)
 {
 	size_t n = w->n_teams;
 	size_t *start = calloc(n + 1, sizeof(*start));
 	size_t *idx = malloc((n_items ? n_items : 1) * sizeof(*idx));
-	struct gs_world *views = malloc(n * sizeof(*views));
-	struct gs_pushes *defer = calloc(2 * n, sizeof(*defer));
-	int failed = 0;
-	if (!start || !idx || !views || !defer) {
-		failed = 1;
+	size_t *fill = calloc(n ? n : 1, sizeof(*fill));
+	int rc = -1;
+	if (!start || !idx || !fill)
 		goto out;
-	}
 	/* each team's items, in their order (a stable counting sort) */
 	for (size_t i = 0; i < n_items; i++)
 		start[team_of[i] + 1]++;
 	for (size_t k = 0; k < n; k++)
 		start[k + 1] += start[k];
-	size_t *fill = calloc(n, sizeof(*fill));
-	if (!fill) {
-		failed = 1;
-		goto out;
-	}
 	for (size_t i = 0; i < n_items; i++) {
 		size_t k = (size_t)team_of[i];
 		idx[start[k] + fill[k]++] = i;
 	}
-	free(fill);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n > 1) default(none) \
-	shared(w, n, start, idx, views, defer, fn, ctx, failed)
-	for (size_t k = 0; k < n; k++) {
-		gs_view_begin(w, &views[k], &defer[2 * k]);
-		views[k].hist_defer = &defer[2 * k + 1];
-		defer[2 * k + 1].n = 0;
-		if (start[k + 1] > start[k] &&
-		    fn(&views[k], k, idx + start[k], start[k + 1] - start[k], ctx)) {
-#pragma omp atomic write
-			failed = 1;
-		}
-	}
-	for (size_t k = 0; k < n; k++) {
-		struct gs_pushes *h = &defer[2 * k + 1];
-		for (size_t i = 0; i < h->n; i++)
-			hist_count(w, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
-		if (gs_view_merge(w, &views[k]))
-			failed = 1;
-	}
+	struct team_items ti = {start, idx, fn, ctx};
+	rc = gs_blocks(w, n, true, team_block, &ti);
 out:
-	if (defer)
-		for (size_t k = 0; k < 2 * n; k++) {
-			free(defer[k].who);
-			free(defer[k].when);
-		}
-	free(defer);
-	free(views);
+	free(fill);
 	free(idx);
 	free(start);
-	return failed ? -1 : 0;
+	return rc;
 }
 
 int gs_view_merge(struct gs_world *w, struct gs_world *view)
 {
-	int rc = 0;
-	gs_tally_add(&w->tally, &view->tally);
-	/* counters are deltas (unsigned arithmetic wraps back) */
-	w->n_pending += view->n_pending;
-	w->n_in_service += view->n_in_service;
-	w->total_arisen += view->total_arisen;
-	w->total_met += view->total_met;
-	w->total_abandoned += view->total_abandoned;
-	w->total_value += view->total_value;
-	w->total_failure += view->total_failure;
-	w->ended_contacted += view->ended_contacted;
-	w->ended_contacts += view->ended_contacts;
-	w->n_events += view->n_events;
-	for (size_t i = 0; i < view->n_contacts && !rc; i++) {
-		if (w->n_contacts == w->cap_contacts) {
-			size_t cap = w->cap_contacts ? 2 * w->cap_contacts : 256;
-			struct gs_contact *g = realloc(w->contacts, cap * sizeof(*g));
-			if (!g) {
-				rc = -1;
-				break;
-			}
-			w->contacts = g;
-			w->cap_contacts = cap;
-		}
-		w->contacts[w->n_contacts++] = view->contacts[i];
-	}
-	if (!rc && view->n_closures)
-		rc = append_i32(&w->closures, &w->n_closures, &w->cap_closures, view->closures,
-				view->n_closures);
-	if (!rc && view->n_res_wait)
-		rc = append_i32(&w->res_wait, &w->n_res_wait, &w->cap_res_wait, view->res_wait,
-				view->n_res_wait);
+	int rc = gs_block_merge(&w->acc, &view->acc);
 	struct gs_pushes *d = view->defer;
 	struct gs_pushes *saved = w->defer;
 	w->defer = NULL;
 	for (size_t i = 0; i < d->n && !rc; i++)
 		rc = gs_sched_at(w, d->who[i], d->when[i]);
 	w->defer = saved;
-	free(view->contacts);
-	free(view->closures);
-	free(view->res_wait);
-	view->contacts = NULL;
-	view->closures = NULL;
-	view->res_wait = NULL;
 	return rc;
 }
 

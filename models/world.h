@@ -17,6 +17,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "models/block.h"
 #include "models/tally.h"
 #include "sim/core/params.h"
 
@@ -168,12 +169,6 @@ struct gs_team {
 	double gaming_triage;   /* this tick's propensity of the team to reclassify */
 };
 
-/* A contact proposed by the citizen phase, applied in citizen order. */
-struct gs_contact {
-	int32_t citizen;
-	uint8_t kind;         /* enum gs_due_kind that caused it */
-};
-
 struct gs_world {
 	struct gs_params *p;  /* the run's parameters (events change them) */
 	uint64_t seed;
@@ -221,26 +216,18 @@ struct gs_world {
 	/* the downstream resource */
 	int64_t res_free;         /* free units */
 	int32_t *res_release;     /* [n_ticks] units released at each tick */
-	int32_t *res_wait;        /* cases waiting for a unit */
-	size_t n_res_wait, cap_res_wait;
 
-	/* proposals of the current tick */
-	struct gs_contact *contacts;
-	size_t n_contacts, cap_contacts;
-	int32_t *closures;
-	size_t n_closures, cap_closures;
 	int32_t *woken;           /* citizens woken this tick, in citizen order */
 	size_t cap_woken;
 
-	/* stocks kept up to date */
-	size_t n_pending, n_in_service;
-	uint64_t n_events;        /* citizens woken, contacts and closures handled (for benchmarks) */
-	/* totals over the run, for the conservation checks */
-	uint64_t total_arisen, total_met, total_abandoned;
-	uint64_t total_value, total_failure;     /* contacts as classified when made */
-	uint64_t ended_contacted, ended_contacts; /* needs ended after >= 1 contact, and their contacts */
+	/* what a block of a parallel phase keeps of its own (models/block.h) */
+	union {
+		struct gs_block_state acc;
+		struct {
+			GS_BLOCK_FIELDS
+		};
+	};
 
-	struct gs_tally tally;
 	/* per-class series of the run, [GS_N_CLASS_METRICS][n_classes][n_time] (set by the engine) */
 	double *class_series;
 	/* histograms of the run [counts]: bins of output.hist_bin ticks */
@@ -276,6 +263,16 @@ int gs_sched_at(struct gs_world *w, int32_t c, int32_t t);
  */
 void gs_view_begin(const struct gs_world *w, struct gs_world *view, struct gs_pushes *defer);
 int gs_view_merge(struct gs_world *w, struct gs_world *view);
+
+/*
+ * gs_blocks - the one way a phase works in parallel: fn runs on blocks
+ * 0..n-1, in parallel, each in its own view of w (gs_view_begin); then, in
+ * block order, each block's histogram counts (deferred with defer_hist) and
+ * its view are merged into w. fn may change only its block's own agents.
+ * Returns -1 if fn or a merge failed (out of memory).
+ */
+typedef int (*gs_block_fn)(struct gs_world *view, size_t block, void *ctx);
+int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, void *ctx);
 
 /*
  * gs_by_team - run fn on the items of each team (items[i] belongs to team
