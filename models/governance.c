@@ -70,12 +70,12 @@ static void measure(struct gs_world *w, struct gs_run_result *r, size_t n_time, 
 static void finish(const struct gs_world *w, struct gs_run_result *r, size_t n_bins)
 {
 	r->events = w->n_events;
-	memcpy(r->hist_recorded, w->hist_rec, n_bins * sizeof(double));
-	memcpy(r->hist_true, w->hist_true, n_bins * sizeof(double));
+	memcpy(r->hist_recorded, w->hist.rec, n_bins * sizeof(double));
+	memcpy(r->hist_true, w->hist.met, n_bins * sizeof(double));
 	if (r->hist_recorded_class && r->hist_true_class) {
 		size_t nc = (size_t)w->p->n_classes * n_bins;
-		memcpy(r->hist_recorded_class, w->hist_rec_cls, nc * sizeof(double));
-		memcpy(r->hist_true_class, w->hist_true_cls, nc * sizeof(double));
+		memcpy(r->hist_recorded_class, w->hist.rec_cls, nc * sizeof(double));
+		memcpy(r->hist_true_class, w->hist.met_cls, nc * sizeof(double));
 	}
 }
 

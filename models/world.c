@@ -20,42 +20,13 @@
 
 #define ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof(*(ptr))))
 
-static int push_defer(struct gs_pushes *d, int32_t c, int32_t t)
-{
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? 2 * d->cap : 256;
-		int32_t *who = realloc(d->who, cap * sizeof(*who));
-		if (!who)
-			return -1;
-		d->who = who;
-		int32_t *when = realloc(d->when, cap * sizeof(*when));
-		if (!when)
-			return -1;
-		d->when = when;
-		d->cap = cap;
-	}
-	d->who[d->n] = c;
-	d->when[d->n++] = t;
-	return 0;
-}
-
 int gs_sched_at(struct gs_world *w, int32_t c, int32_t t)
 {
-	struct gs_sched *s = &w->sched;
-	if (t < 0 || (size_t)t >= s->n_ticks)
+	if (t < 0 || (size_t)t >= w->sched.n_ticks)
 		return 0;
 	if (w->defer)
-		return push_defer(w->defer, c, t);
-	if (s->len[t] == s->cap[t]) {
-		uint32_t cap = s->cap[t] ? 2 * s->cap[t] : 16;
-		int32_t *g = realloc(s->ids[t], cap * sizeof(*g));
-		if (!g)
-			return -1;
-		s->ids[t] = g;
-		s->cap[t] = cap;
-	}
-	s->ids[t][s->len[t]++] = c;
-	return 0;
+		return gs_pushes_add(w->defer, c, t);
+	return gs_sched_push(&w->sched, c, t);
 }
 
 static int cmp_i32(const void *a, const void *b)
@@ -104,21 +75,12 @@ void gs_view_begin(const struct gs_world *w, struct gs_world *view, struct gs_pu
 #endif
 }
 
-static void hist_count(struct gs_world *w, int which, int cls, size_t b)
-{
-	(which ? w->hist_true : w->hist_rec)[b] += 1;
-	(which ? w->hist_true_cls : w->hist_rec_cls)[(size_t)cls * w->n_bins + b] += 1;
-}
-
 int gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks)
 {
-	double x = ceil(ticks / w->p->output.hist_bin - 1e-9) - 1;
-	size_t b = x < 0 ? 0 : (size_t)x;
-	if (b >= w->n_bins)
-		b = w->n_bins - 1;
+	size_t b = gs_hists_bin(&w->hist, ticks);
 	if (w->hist_defer)
-		return push_defer(w->hist_defer, (int32_t)b, which + 2 * cls);
-	hist_count(w, which, cls, b);
+		return gs_pushes_add(w->hist_defer, (int32_t)b, which + 2 * cls);
+	gs_hists_count(&w->hist, which, cls, b);
 	return 0;
 }
 
@@ -149,7 +111,7 @@ int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, voi
 		if (defer_hist) {
 			struct gs_pushes *h = &defer[per * b + 1];
 			for (size_t i = 0; i < h->n; i++)
-				hist_count(w, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
+				gs_hists_count(&w->hist, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
 		}
 		if (gs_view_merge(w, &views[b]))
 			failed = 1;
@@ -366,29 +328,12 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 	return 0;
 }
 
-static int grow_cases(struct gs_cases *k)
-{
-	size_t cap = k->cap ? 2 * k->cap : 1024;
-	struct gs_case *g = realloc(k->rec, cap * sizeof(*g));
-	if (!g)
-		return -1;
-	k->rec = g;
-	for (size_t i = k->cap; i < cap; i++) {
-		k->rec[i].status = GS_CASE_FREE;
-		k->rec[i].worker = i + 1 < cap ? (int32_t)(i + 1) : k->free;
-	}
-	k->free = (int32_t)k->cap;
-	k->cap = cap;
-	return 0;
-}
-
 int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 {
 	struct gs_cases *k = &w->cases;
-	if (k->free < 0 && grow_cases(k))
+	int32_t id = gs_cases_take(k);
+	if (id < 0)
 		return -1;
-	int32_t id = k->free;
-	k->free = k->rec[id].worker;
 	k->rec[id].citizen = c;
 	k->rec[id].team = team;
 	k->rec[id].opened = w->tick;
@@ -427,10 +372,7 @@ int gs_closure_propose(struct gs_world *w, int32_t id)
 
 void gs_case_free(struct gs_world *w, int32_t id)
 {
-	struct gs_cases *k = &w->cases;
-	k->rec[id].status = GS_CASE_FREE;
-	k->rec[id].worker = k->free;
-	k->free = id;
+	gs_cases_put(&w->cases, id);
 }
 
 size_t gs_world_citizen_bytes(void)
@@ -445,13 +387,8 @@ void gs_world_free(struct gs_world *w)
 		return;
 	free(w->cit);
 	free(w->team_of);
-	if (w->sched.ids)
-		for (size_t t = 0; t < w->sched.n_ticks; t++)
-			free(w->sched.ids[t]);
-	free(w->sched.ids);
-	free(w->sched.len);
-	free(w->sched.cap);
-	free(w->cases.rec);
+	gs_sched_free(&w->sched);
+	gs_cases_free(&w->cases);
 	if (w->queue)
 		for (size_t t = 0; t < w->n_teams; t++) {
 			free(w->queue[t].ids);
@@ -477,10 +414,7 @@ void gs_world_free(struct gs_world *w)
 	free(w->contacts);
 	free(w->closures);
 	free(w->woken);
-	free(w->hist_rec);
-	free(w->hist_true);
-	free(w->hist_rec_cls);
-	free(w->hist_true_cls);
+	gs_hists_free(&w->hist);
 	free(w->scratch);
 	if (w->rngs)
 		for (int r = 0; r < w->n_rngs; r++)
@@ -503,8 +437,7 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	w->n_cit = n;
 	w->n_teams = (size_t)p->workforce.teams;
 	w->n_workers = w->n_teams * (size_t)p->workforce.workers_per_team;
-	w->n_bins = (size_t)ceil(p->output.hist_max / p->output.hist_bin - 1e-9);
-	size_t n_class_bins = (size_t)p->n_classes * w->n_bins;
+	size_t n_bins = (size_t)ceil(p->output.hist_max / p->output.hist_bin - 1e-9);
 	w->threads = 1;
 	w->n_rngs = 1;
 #ifdef _OPENMP
@@ -519,8 +452,7 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	w->rng = w->rngs[0];
 	if (!ALLOC(w->cit, n) || !ALLOC(w->team_of, n) ||
 	    !ALLOC(w->scratch, n) || !ALLOC(w->last_worker, n) ||
-	    !ALLOC(w->sched.ids, (size_t)w->n_ticks) || !ALLOC(w->sched.len, (size_t)w->n_ticks) ||
-	    !ALLOC(w->sched.cap, (size_t)w->n_ticks) || !ALLOC(w->queue, w->n_teams) ||
+	    gs_sched_init(&w->sched, (size_t)w->n_ticks) || !ALLOC(w->queue, w->n_teams) ||
 	    !ALLOC(w->w_team, w->n_workers) || !ALLOC(w->w_skill, w->n_workers) ||
 	    !ALLOC(w->w_case, w->n_workers) || !ALLOC(w->w_visit, w->n_workers) ||
 	    !ALLOC(w->w_status, w->n_workers) ||
@@ -528,12 +460,10 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    !ALLOC(w->w_trust, w->n_workers) || !ALLOC(w->w_stress, w->n_workers) ||
 	    !ALLOC(w->w_competence, w->n_workers) || !ALLOC(w->w_cx, w->n_workers) ||
 	    !ALLOC(w->w_overloaded, w->n_workers) || !ALLOC(w->team, w->n_teams) ||
-	    !ALLOC(w->res_release, (size_t)w->n_ticks) || !ALLOC(w->hist_rec, w->n_bins) ||
-	    !ALLOC(w->hist_true, w->n_bins) ||
-	    !ALLOC(w->hist_rec_cls, n_class_bins) || !ALLOC(w->hist_true_cls, n_class_bins))
+	    !ALLOC(w->res_release, (size_t)w->n_ticks) ||
+	    gs_hists_init(&w->hist, n_bins, (size_t)p->n_classes, p->output.hist_bin))
 		goto fail;
-	w->sched.n_ticks = (size_t)w->n_ticks;
-	w->cases.free = -1;
+	gs_cases_init(&w->cases);
 	for (size_t t = 0; t < w->n_teams; t++) {
 		w->team[t].target = p->regime.target_level;
 		w->team[t].barrier = p->service.barrier;

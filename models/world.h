@@ -18,6 +18,9 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/block.h"
+#include "models/cases.h"
+#include "models/hist.h"
+#include "models/sched.h"
 #include "models/tally.h"
 #include "sim/core/params.h"
 
@@ -53,28 +56,6 @@ enum gs_due_kind {
 	GS_DUE_CHASE,         /* chases progress on a waiting case */
 };
 
-enum gs_case_status {
-	GS_CASE_FREE = 0,
-	GS_CASE_QUEUED,       /* waiting for a worker */
-	GS_CASE_ACTIVE,       /* in a worker's hands */
-	GS_CASE_WITHDRAWN,    /* its citizen gave up; leaves the queue at the next ordering */
-	GS_CASE_WAITING,      /* work done, waiting for a unit of the downstream resource */
-	GS_CASE_CLOSING,      /* proposed for closure this tick */
-};
-
-/* Flags of a case. */
-enum gs_case_flags {
-	GS_CF_MEASURED = 1,     /* in the measured category (counts towards the target) */
-	GS_CF_RECLASSIFIED = 2, /* moved out of the measured category to avoid a breach */
-	GS_CF_CONSIDERED = 4,   /* the reclassification decision has been taken */
-	GS_CF_PREMATURE = 8,    /* closed before its need was addressed */
-	GS_CF_RESOURCE = 16,    /* needs a unit of the downstream resource to close */
-	GS_CF_MANIPULATED = 32, /* its recorded time was corrected to meet the target */
-	GS_CF_PARKED = 64,      /* given a holding appointment: not worth working under payment by outcome */
-	GS_CF_OFFERED = 128,    /* its offer is made and sized: whoever takes it next continues the
-				 * work (set only with service.visit_hours) */
-};
-
 enum gs_worker_status { GS_W_PRESENT = 0, GS_W_SICK, GS_W_VACANT };
 
 /*
@@ -101,46 +82,6 @@ struct gs_citizen {
 	uint8_t cx;            /* components of the need */
 	uint8_t left;          /* components not yet resolved */
 	uint8_t cls;           /* demand class */
-};
-
-/*
- * Per-tick event buckets: the citizens to wake at each tick, appended in any
- * order (contiguous, so filling and emptying a bucket streams through
- * memory); a citizen rescheduled leaves a stale entry, skipped when its tick
- * comes.
- */
-struct gs_sched {
-	int32_t **ids;        /* [n_ticks] the bucket of each tick */
-	uint32_t *len, *cap;  /* [n_ticks] */
-	size_t n_ticks;
-};
-
-/* Wakes scheduled by a block of a parallel phase, applied after it in block order. */
-struct gs_pushes {
-	int32_t *who, *when;
-	size_t n, cap;
-};
-
-/* One open case. */
-struct gs_case {
-	int32_t citizen;
-	int32_t team;
-	int32_t opened;       /* tick the case was opened (true case start) */
-	int32_t rec_start;    /* recorded start tick */
-	int32_t worker;       /* worker working it, -1 while queued; free-list link when free */
-	int32_t pref;         /* worker the citizen is to see again (continuity), -1 if any */
-	float hours_left;     /* [h] work still to do */
-	uint8_t status;       /* enum gs_case_status */
-	uint8_t flags;        /* enum gs_case_flags */
-	uint8_t cls;          /* the citizen's class */
-	uint8_t addressed;    /* components the worker takes on; after the work, those resolved */
-};
-
-/* Open cases, a pool indexed by case id (one record each). */
-struct gs_cases {
-	size_t cap;
-	int32_t free;         /* first free id (chained through worker) */
-	struct gs_case *rec;  /* [cap] */
 };
 
 /*
@@ -228,12 +169,7 @@ struct gs_world {
 		};
 	};
 
-	/* per-class series of the run, [GS_N_CLASS_METRICS][n_classes][n_time] (set by the engine) */
-	double *class_series;
-	/* histograms of the run [counts]: bins of output.hist_bin ticks */
-	size_t n_bins;
-	double *hist_rec, *hist_true;
-	double *hist_rec_cls, *hist_true_cls; /* [n_classes * n_bins] by demand class */
+	struct gs_hists hist;     /* time-to-close histograms of the run */
 	/* scratch for the census [n_cit] */
 	float *scratch;
 };

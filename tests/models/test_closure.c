@@ -205,7 +205,7 @@ static void test_histograms(void **state)
 	close_params(&p, 10);
 	struct gs_world *w = gs_world_alloc(&p, 4);
 	assert_non_null(w);
-	assert_int_equal(w->n_bins, 10);
+	assert_int_equal(w->hist.n_bins, 10);
 	w->tick = 50;
 	finished_case(w, 0, 1, 41, 45, 1);    /* rec 5: bin 2; true 9: bin 4 */
 	finished_case(w, 1, 1, 50, 50, 1);    /* 0: bin 0, both */
@@ -215,8 +215,8 @@ static void test_histograms(void **state)
 	double want_rec[10] = {1, 1, 1, 0, 0, 0, 0, 0, 0, 1};
 	double want_true[10] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 1};
 	for (size_t b = 0; b < 10; b++) {
-		assert_double_close(w->hist_rec[b], want_rec[b], 0);
-		assert_double_close(w->hist_true[b], want_true[b], 0);
+		assert_double_close(w->hist.rec[b], want_rec[b], 0);
+		assert_double_close(w->hist.met[b], want_true[b], 0);
 	}
 	gs_world_free(w);
 }
