@@ -21,6 +21,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "sim/core/rng.h"
+#include "sim/core/util.h"
 
 static double clip01(double x)
 {
@@ -157,14 +158,10 @@ static void need_arrives(struct gs_world *w, int32_t c, int32_t t)
 
 static int propose_contact(struct gs_world *w, int32_t c, enum gs_due_kind kind)
 {
-	if (w->n_contacts == w->cap_contacts) {
-		size_t cap = w->cap_contacts ? 2 * w->cap_contacts : 256;
-		struct gs_contact *g = realloc(w->contacts, cap * sizeof(*g));
-		if (!g)
-			return -1;
-		w->contacts = g;
-		w->cap_contacts = cap;
-	}
+	if (w->n_contacts == w->cap_contacts &&
+	    gs_array_reserve((void **)&w->contacts, &w->cap_contacts, w->n_contacts + 1,
+			     sizeof(*w->contacts)))
+		return -1;
 	w->contacts[w->n_contacts++] = (struct gs_contact){c, (uint8_t)kind};
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "models/citizen.h"
 #include "models/regime.h"
 #include "sim/core/rng.h"
+#include "sim/core/util.h"
 #include "models/worker.h"
 
 #define ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof(*(ptr))))
@@ -350,14 +351,8 @@ int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 
 int gs_ids_push(int32_t **ids, size_t *len, size_t *cap, int32_t id)
 {
-	if (*len == *cap) {
-		size_t n = *cap ? 2 * *cap : 64;
-		int32_t *g = realloc(*ids, n * sizeof(*g));
-		if (!g)
-			return -1;
-		*ids = g;
-		*cap = n;
-	}
+	if (*len == *cap && gs_array_reserve((void **)ids, cap, *len + 1, sizeof(**ids)))
+		return -1;
 	(*ids)[(*len)++] = id;
 	return 0;
 }

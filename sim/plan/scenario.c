@@ -33,19 +33,12 @@ struct reader {
 	int depth;
 	char **stack;       /* real paths of the files being read, for cycles */
 	bool section_ok;    /* the current section header was valid (else reported) */
+	bool oom;           /* out of memory: reading stopped */
 };
 
 static int read_file(struct gs_scenario *sc, const char *path, const char *shown,
 		     struct gs_diag *diag, int depth, char **stack, const char *from_file,
 		     int from_line);
-
-static void *grow(void *arr, size_t n, size_t size)
-{
-	/* room for element n: capacities are powers of two */
-	if (n && (n & (n - 1)))
-		return arr;
-	return realloc(arr, (n ? 2 * n : 1) * size);
-}
 
 static char *slurp(const char *path)
 {
@@ -152,7 +145,8 @@ static bool check_key(struct gs_diag *diag, const char *file, int line, const ch
 		} else {
 			snprintf(buf, sizeof(buf), "%s.%s", in->section, in->name);
 		}
-		cand[nc++] = gs_strdup(buf);
+		if ((cand[nc] = gs_strdup(buf)))
+			nc++;
 	}
 	const char *best = cand ? gs_suggest(key, (const char *const *)cand, nc) : NULL;
 	if (best)
@@ -169,14 +163,12 @@ static bool check_key(struct gs_diag *diag, const char *file, int line, const ch
 static int push_assign(struct gs_assign **arr, size_t *n, const char *file, int line,
 		       const char *key, const char *value)
 {
-	struct gs_assign *g = grow(*arr, *n, sizeof(**arr));
-	if (!g)
+	struct gs_assign a = {file, line, gs_strdup(key), gs_strdup(value)};
+	if (!a.key || !a.value || gs_array_push((void **)arr, n, sizeof(a), &a)) {
+		free(a.key);
+		free(a.value);
 		return -1;
-	*arr = g;
-	g[*n] = (struct gs_assign){file, line, gs_strdup(key), gs_strdup(value)};
-	if (!g[*n].key || !g[*n].value)
-		return -1;
-	(*n)++;
+	}
 	return 0;
 }
 
@@ -186,12 +178,12 @@ static struct gs_arm_spec *arm_spec(struct reader *r, const char *name)
 	for (size_t i = 0; i < sc->n_arms; i++)
 		if (strcmp(sc->arms[i].name, name) == 0)
 			return &sc->arms[i];
-	struct gs_arm_spec *g = grow(sc->arms, sc->n_arms, sizeof(*g));
-	if (!g)
+	struct gs_arm_spec blank = {0};
+	if (gs_array_push((void **)&sc->arms, &sc->n_arms, sizeof(blank), &blank)) {
+		r->oom = true;
 		return NULL;
-	sc->arms = g;
-	struct gs_arm_spec *a = &g[sc->n_arms++];
-	memset(a, 0, sizeof(*a));
+	}
+	struct gs_arm_spec *a = &sc->arms[sc->n_arms - 1];
 	snprintf(a->name, sizeof(a->name), "%s", name);
 	a->file = r->file;
 	a->line = r->line;
@@ -204,12 +196,12 @@ static struct gs_event_spec *event_spec(struct reader *r, const char *name)
 	for (size_t i = 0; i < sc->n_events; i++)
 		if (strcmp(sc->events[i].name, name) == 0)
 			return &sc->events[i];
-	struct gs_event_spec *g = grow(sc->events, sc->n_events, sizeof(*g));
-	if (!g)
+	struct gs_event_spec blank = {0};
+	if (gs_array_push((void **)&sc->events, &sc->n_events, sizeof(blank), &blank)) {
+		r->oom = true;
 		return NULL;
-	sc->events = g;
-	struct gs_event_spec *e = &g[sc->n_events++];
-	memset(e, 0, sizeof(*e));
+	}
+	struct gs_event_spec *e = &sc->events[sc->n_events - 1];
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->file = r->file;
 	e->line = r->line;
@@ -217,22 +209,37 @@ static struct gs_event_spec *event_spec(struct reader *r, const char *name)
 	return e;
 }
 
-/* "a, b ,c" -> list of names; reports bad names. */
-static void parse_arm_list(struct reader *r, struct gs_event_spec *e, const char *value)
+/* "a, b ,c" -> list of names; reports bad names. Returns -1 if out of memory. */
+static int parse_arm_list(struct reader *r, struct gs_event_spec *e, const char *value)
 {
 	char *copy = gs_strdup(value);
+	if (!copy)
+		return -1;
 	for (char *tok = strtok(copy, ", \t"); tok; tok = strtok(NULL, ", \t")) {
 		if (!valid_name(tok)) {
 			gs_diag_add(r->diag, r->file, r->line, "arms", "'%s' is not an arm name", tok);
 			continue;
 		}
-		char **g = grow(e->arms, e->n_arms, sizeof(*g));
-		if (!g)
-			break;
-		e->arms = g;
-		e->arms[e->n_arms++] = gs_strdup(tok);
+		char *name = gs_strdup(tok);
+		if (!name || gs_array_push((void **)&e->arms, &e->n_arms, sizeof(name), &name)) {
+			free(name);
+			free(copy);
+			return -1;
+		}
 	}
 	free(copy);
+	return 0;
+}
+
+/* Replace *field by a copy of value. Returns -1 if out of memory. */
+static int set_text(char **field, const char *value)
+{
+	char *copy = gs_strdup(value);
+	if (!copy)
+		return -1;
+	free(*field);
+	*field = copy;
+	return 0;
 }
 
 static void handle_include(struct reader *r, const char *value)
@@ -280,12 +287,13 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		if (!a)
 			return 0;
 		if (strcmp(name, "preset") == 0) {
-			free(a->preset);
-			a->preset = gs_strdup(value);
+			if (set_text(&a->preset, value))
+				goto oom;
 			a->line = r->line;
 			a->file = r->file;
-		} else if (check_key(r->diag, r->file, r->line, name)) {
-			push_assign(&a->set, &a->n_set, r->file, r->line, name, value);
+		} else if (check_key(r->diag, r->file, r->line, name) &&
+			   push_assign(&a->set, &a->n_set, r->file, r->line, name, value)) {
+			goto oom;
 		}
 		return 1;
 	}
@@ -300,19 +308,21 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		if (!e)
 			return 0;
 		if (strcmp(name, "at") == 0) {
-			free(e->at);
-			e->at = gs_strdup(value);
+			if (set_text(&e->at, value))
+				goto oom;
 			e->at_line = r->line;
 			e->file = r->file;
 		} else if (strcmp(name, "arms") == 0) {
 			e->arms_line = r->line;
-			parse_arm_list(r, e, value);
+			if (parse_arm_list(r, e, value))
+				goto oom;
 		} else if (strcmp(name, "preset") == 0) {
-			free(e->preset);
-			e->preset = gs_strdup(value);
+			if (set_text(&e->preset, value))
+				goto oom;
 			e->preset_line = r->line;
-		} else if (check_key(r->diag, r->file, r->line, name)) {
-			push_assign(&e->set, &e->n_set, r->file, r->line, name, value);
+		} else if (check_key(r->diag, r->file, r->line, name) &&
+			   push_assign(&e->set, &e->n_set, r->file, r->line, name, value)) {
+			goto oom;
 		}
 		return 1;
 	}
@@ -320,7 +330,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		if (strcmp(name, "design") != 0 && strcmp(name, "samples") != 0 &&
 		    !check_key(r->diag, r->file, r->line, name))
 			return 1;
-		push_assign(&sc->sweep.raw, &sc->sweep.n_raw, r->file, r->line, name, value);
+		if (push_assign(&sc->sweep.raw, &sc->sweep.n_raw, r->file, r->line, name, value))
+			goto oom;
 		return 1;
 	}
 	if (dot && strncmp(section, "class.", 6) == 0) {
@@ -343,9 +354,13 @@ static int on_value(void *user, const char *section, const char *name, const cha
 			    section, best ? "; did you mean [" : "", best ? best : "", best ? "]" : "");
 		return 1;
 	}
-	if (check_key(r->diag, r->file, r->line, key))
-		push_assign(&sc->base, &sc->n_base, r->file, r->line, key, value);
+	if (check_key(r->diag, r->file, r->line, key) &&
+	    push_assign(&sc->base, &sc->n_base, r->file, r->line, key, value))
+		goto oom;
 	return 1;
+oom:
+	r->oom = true;
+	return 0; /* inih stops reading */
 }
 
 /*
@@ -494,21 +509,23 @@ static int read_file(struct gs_scenario *sc, const char *path, const char *shown
 			    "cannot read '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	char **files = grow(sc->files, sc->n_files, sizeof(*files));
-	if (!files) {
+	char *name = gs_strdup(shown);
+	if (!name || gs_array_push((void **)&sc->files, &sc->n_files, sizeof(name), &name)) {
+		gs_diag_add(diag, from_file, from_line, from_file ? "include" : NULL,
+			    "out of memory reading '%s'", path);
+		free(name);
 		free(text);
 		return -1;
 	}
-	sc->files = files;
-	sc->files[sc->n_files] = gs_strdup(shown);
-	const char *name = sc->files[sc->n_files++];
 	append_text(sc, shown, text);
 
 	stack[depth] = real;
-	struct reader r = {sc, diag, name, text, 0, depth, stack, false};
+	struct reader r = {sc, diag, name, text, 0, depth, stack, false, false};
 	size_t before = diag->n;
 	int rc = ini_parse_stream(next_line, &r, on_value, &r);
-	if (rc > 0 && diag->n == before)
+	if (r.oom)
+		gs_diag_add(diag, name, r.line, NULL, "out of memory: reading stopped here");
+	else if (rc > 0 && diag->n == before)
 		gs_diag_add(diag, name, rc, NULL, "malformed line");
 	else if (rc < 0)
 		gs_diag_add(diag, name, 0, NULL, "cannot parse (error %d)", rc);
@@ -524,6 +541,10 @@ int gs_scenario_read(const char *path, struct gs_scenario *sc, struct gs_diag *d
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	sc->name = gs_strdup(base);
+	if (!sc->path || !sc->name) {
+		gs_diag_add(diag, NULL, 0, NULL, "out of memory reading '%s'", path);
+		return -1;
+	}
 	size_t n = strlen(sc->name);
 	if (n > 4 && strcmp(sc->name + n - 4, ".ini") == 0)
 		sc->name[n - 4] = 0;
@@ -644,8 +665,10 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 
 	/* command-line overrides, checked once */
 	struct gs_assign *ov = calloc(n_over ? n_over : 1, sizeof(*ov));
-	if (!ov)
+	if (!ov) {
+		gs_diag_add(diag, "--set", 0, NULL, "out of memory for %zu overrides", n_over);
 		return -1;
+	}
 	size_t n_ov = 0;
 	for (size_t i = 0; i < n_over; i++) {
 		const char *eq = strchr(over[i], '=');
@@ -653,10 +676,16 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 			gs_diag_add(diag, "--set", 0, NULL, "'%s' is not section.key=value", over[i]);
 			continue;
 		}
-		char *key = malloc((size_t)(eq - over[i]) + 1);
+		char *key = malloc((size_t)(eq - over[i]) + 1), *value = gs_strdup(eq + 1);
+		if (!key || !value) {
+			free(key);
+			free(value);
+			gs_diag_add(diag, "--set", 0, NULL, "out of memory for '%s'", over[i]);
+			continue;
+		}
 		memcpy(key, over[i], (size_t)(eq - over[i]));
 		key[eq - over[i]] = 0;
-		ov[n_ov] = (struct gs_assign){"--set", 0, key, gs_strdup(eq + 1)};
+		ov[n_ov] = (struct gs_assign){"--set", 0, key, value};
 		struct gs_params scratch = tmpl;
 		if (apply(&scratch, &ov[n_ov], "--set", diag) == 0)
 			n_ov++;
@@ -671,16 +700,20 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 
 	if (sc->n_arms == 0) {
 		sc->arms = calloc(1, sizeof(*sc->arms));
-		if (!sc->arms)
+		if (!sc->arms) {
+			gs_diag_add(diag, NULL, 0, NULL, "out of memory");
 			goto out;
+		}
 		snprintf(sc->arms[0].name, GS_NAME_MAX, "base");
 		sc->arms[0].file = sc->n_files ? sc->files[0] : sc->path;
 		sc->n_arms = 1;
 	}
 	free(sc->arm_params);
 	sc->arm_params = calloc(sc->n_arms, sizeof(*sc->arm_params));
-	if (!sc->arm_params)
+	if (!sc->arm_params) {
+		gs_diag_add(diag, NULL, 0, NULL, "out of memory for %zu arms", sc->n_arms);
 		goto out;
+	}
 	for (size_t a = 0; a < sc->n_arms; a++) {
 		struct gs_arm_spec *arm = &sc->arms[a];
 		struct gs_params *p = &sc->arm_params[a];
