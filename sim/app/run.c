@@ -343,7 +343,9 @@ int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, c
 	const char *stop_env = getenv("GOVSIM_STOP_AFTER_RUNS");
 	s.stop_after = stop_env ? strtol(stop_env, NULL, 10) : -1;
 	const struct gs_sink sinks[] = {{write_run, &s}, {summarise_run, &s}};
-	struct gs_ensemble_opts opts = {(int)a.threads, !a.quiet && isatty(STDERR_FILENO), rf.done};
+	/* GOVSIM_PROFILE=1: wall time of each phase of each run on stderr */
+	struct gs_ensemble_opts opts = {(int)a.threads, !a.quiet && isatty(STDERR_FILENO), rf.done,
+					getenv("GOVSIM_PROFILE") != NULL};
 	int rc = gs_ensemble_run(&pl, &opts, sinks, 2, err, sizeof(err));
 	if ((status = close_result(&a, &rf, rc, err)) >= 0)
 		goto out;

@@ -77,14 +77,16 @@ static void draw_progress(long done, long total);
 int gs_run(const struct gs_plan *pl, size_t arm, uint64_t seed, struct gs_run_result *r,
 	   gs_tick_hook hook, void *ctx)
 {
-	return gs_run_point(pl, arm, 0, seed, r, hook, ctx, NULL, 0);
+	struct gs_run_opts o = {hook, ctx, false, NULL, 0};
+	return gs_run_point(pl, arm, 0, seed, r, &o);
 }
 
-#define WHY(...) (why ? (void)snprintf(why, whylen, __VA_ARGS__) : (void)0)
+#define WHY(...) (o.why ? (void)snprintf(o.why, o.whylen, __VA_ARGS__) : (void)0)
 
 int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t seed,
-		 struct gs_run_result *r, gs_tick_hook hook, void *ctx, char *why, size_t whylen)
+		 struct gs_run_result *r, const struct gs_run_opts *opts)
 {
+	struct gs_run_opts o = opts ? *opts : (struct gs_run_opts){0};
 	const struct gs_model *m = pl->model;
 	struct gs_params p;
 	gs_plan_params(pl, arm, point, &p);
@@ -106,8 +108,7 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 	long iv = interval_ticks(&p);
 	int32_t n_ticks = (int32_t)ceil(p.simulation.duration - 1e-9);
 	size_t col = 0;
-	/* GOVSIM_PROFILE=1: wall time per phase on stderr at the end of the run */
-	bool profile = getenv("GOVSIM_PROFILE") != NULL;
+	bool profile = o.profile;
 	double phase_time[32] = {0}, t_measure = 0, t_events = 0;
 	for (int32_t t = 0; t < n_ticks; t++) {
 		if (gs_stop) {
@@ -138,7 +139,7 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 			m->measure(w, r, n_time, col++);
 		if (profile)
 			t_measure += omp_get_wtime() - t2;
-		if (hook && hook(w, ctx)) {
+		if (o.hook && o.hook(w, o.ctx)) {
 			WHY("tick %ld: the tick hook failed", (long)t);
 			rc = -1;
 			goto done;
@@ -260,8 +261,9 @@ int gs_ensemble_run(const struct gs_plan *pl, const struct gs_ensemble_opts *opt
 		char why[256] = "out of memory for the run's results";
 		int rc = -1;
 		if (alloc_result(&r, meta) == 0)
-			rc = gs_run_point(pl, id.arm, id.point, r.seed, &r, NULL, NULL, why,
-					  sizeof(why));
+			rc = gs_run_point(pl, id.arm, id.point, r.seed, &r,
+					  &(struct gs_run_opts){NULL, NULL, opts->profile, why,
+								sizeof(why)});
 #pragma omp critical(gs_ensemble_collect)
 		{
 			char msg[512] = "";

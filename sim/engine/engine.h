@@ -18,15 +18,24 @@
 /* Called after every tick of a run when given (tests check invariants with it). */
 typedef int (*gs_tick_hook)(const struct gs_world *w, void *ctx);
 
+/* How one run is watched and what it reports (every field optional). */
+struct gs_run_opts {
+	gs_tick_hook hook;  /* called after every tick with ctx */
+	void *ctx;
+	bool profile;       /* wall time of each phase on stderr at the end of the run */
+	char *why;          /* [whylen] the reason, if the run fails */
+	size_t whylen;
+};
+
 /*
  * gs_run_point - the run of arm `arm` at sweep point `point` of plan pl
  * with seed `seed`, filling r->series, r->class_series and the histograms
  * (allocated by the caller to gs_run_shape's sizes; the by-class
  * histograms are optional). Returns 0, 1 if stopped by gs_stop, -1 on
- * failure with the reason in why (why may be NULL).
+ * failure with the reason in o->why. o may be NULL.
  */
 int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t seed,
-		 struct gs_run_result *r, gs_tick_hook hook, void *ctx, char *why, size_t whylen);
+		 struct gs_run_result *r, const struct gs_run_opts *o);
 
 /* gs_run - gs_run_point at point 0 (or without a sweep), without a reason on failure. */
 int gs_run(const struct gs_plan *pl, size_t arm, uint64_t seed, struct gs_run_result *r,
@@ -50,6 +59,7 @@ struct gs_ensemble_opts {
 	int threads;        /* OpenMP threads, across runs and inside them (>= 1) */
 	bool progress;      /* progress bar on stderr */
 	const unsigned char *skip; /* if not NULL, runs with skip[run] set are not run (resuming) */
+	bool profile;       /* wall time of each phase of each run on stderr */
 };
 
 /*
