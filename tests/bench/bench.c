@@ -64,7 +64,7 @@ static int count_events(void *ctx, size_t run, const struct gs_run_result *r, ch
 static int child_run(const struct gs_plan *pl, int threads, int fd)
 {
 	uint64_t events = 0;
-	struct gs_ensemble_opts opts = {threads, false, NULL};
+	struct gs_ensemble_opts opts = {threads, false, NULL, false};
 	struct gs_sink sink = {count_events, &events};
 	struct measure m = {0};
 	m.base_kb = (double)rss_now_kb();

@@ -83,7 +83,7 @@ static void test_same_numbers(void **state)
 	struct written w = {NULL, calloc(pl.n_runs * GS_N_SUMMARY, sizeof(double)),
 			    pl.meta.n_time};
 	assert_int_equal(gs_output_create(path, &pl.meta, &w.out, err, sizeof(err)), 0);
-	struct gs_ensemble_opts opts = {2, false, NULL};
+	struct gs_ensemble_opts opts = {2, false, NULL, false};
 	struct gs_sink sink = {take, &w};
 	assert_int_equal(gs_ensemble_run(&pl, &opts, &sink, 1, err, sizeof(err)), 0);
 	assert_int_equal(gs_output_close(w.out, err, sizeof(err)), 0);

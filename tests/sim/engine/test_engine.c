@@ -162,7 +162,7 @@ static char *ensemble_file(struct fixture *fx, int threads, const char *name, ui
 	snprintf(path, len, "%s/%s", fx->dir, name);
 	struct gs_output *out;
 	assert_int_equal(gs_output_create(path, &meta, &out, err, sizeof(err)), 0);
-	struct gs_ensemble_opts opts = {threads, false, NULL};
+	struct gs_ensemble_opts opts = {threads, false, NULL, false};
 	struct gs_sink sink = {write_run, out};
 	assert_int_equal(gs_ensemble_run(&fx->plan, &opts, &sink, 1, err, sizeof(err)), 0);
 	assert_int_equal(gs_output_close(out, err, sizeof(err)), 0);
