@@ -21,6 +21,7 @@
 #include "models/cases.h"
 #include "models/hist.h"
 #include "models/sched.h"
+#include "models/streams.h"
 #include "models/tally.h"
 #include "sim/core/params.h"
 

@@ -19,7 +19,7 @@ gsl_rng *gs_rng_alloc(void)
 }
 
 void gs_rng_at(gsl_rng *r, uint64_t seed, uint32_t entity, uint32_t tick,
-	       enum gs_rng_purpose purpose)
+	       uint32_t purpose)
 {
 	philox4x32_ctr_t c = {{entity, tick, (uint32_t)purpose, 0}};
 	philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
