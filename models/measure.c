@@ -174,9 +174,13 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 	}
 
 	/* flows: the tally's fields carry the metrics' names */
-#define GS_MEASURE_FLOW(name) v[GS_M_##name] = t->name;
-	GS_TALLY_FLOWS(GS_MEASURE_FLOW)
-#undef GS_MEASURE_FLOW
+#define GS_TALLY_IF_FLOW(name) v[GS_M_##name] = t->name;
+#define GS_METRIC(name, units, kind, ...) GS_TALLY_IF_##kind(name)
+#define GS_CLASS_METRIC(name, ...)
+#include "sim/core/metrics.def"
+#undef GS_CLASS_METRIC
+#undef GS_METRIC
+#undef GS_TALLY_IF_FLOW
 	v[GS_M_needs_pending] = (double)w->n_pending;
 	v[GS_M_needs_in_service] = (double)w->n_in_service;
 	v[GS_M_needs_unmet] = (double)(w->n_pending + w->n_in_service);
@@ -211,9 +215,13 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 	size_t nc = (size_t)w->p->n_classes;
 	for (size_t k = 0; k < nc; k++) {
 		double cv[GS_N_CLASS_METRICS];
-#define GS_MEASURE_CLASS_FLOW(name) cv[GS_CM_##name] = t->by_class.name[k];
-		GS_TALLY_CLASS_FLOWS(GS_MEASURE_CLASS_FLOW)
-#undef GS_MEASURE_CLASS_FLOW
+#define GS_TALLY_IF_FLOW(name) cv[GS_CM_##name] = t->by_class.name[k];
+#define GS_METRIC(name, ...)
+#define GS_CLASS_METRIC(name, units, kind, ...) GS_TALLY_IF_##kind(name)
+#include "sim/core/metrics.def"
+#undef GS_CLASS_METRIC
+#undef GS_METRIC
+#undef GS_TALLY_IF_FLOW
 		cv[GS_CM_time_to_close_true_mean] =
 			gs_ticks_to_days(w, ratio(t->by_class.ttc_true_sum[k], t->by_class.needs_met_service[k]));
 		if (class_series)

@@ -9,15 +9,17 @@
 
 #include "sim/core/params.h"
 
-/* Flows of the interval, each the value of the metric of the same name. */
-#define GS_TALLY_FLOWS(X)                                                                  \
-	X(needs_arising) X(needs_met) X(needs_met_self) X(needs_abandoned)                 \
-	X(contacts_value) X(contacts_failure) X(contacts_chasing) X(contacts_repeat)       \
-	X(contacts_handoff) X(cases_opened) X(cases_closed) X(hours_casework)              \
-	X(hours_contact) X(hours_reporting) X(hours_learning) X(hours_idle)                \
-	X(hours_coproduced) X(leavers) X(premature_closures) X(cases_parked)               \
-	X(records_manipulated) X(reclassifications) X(audit_catches) X(cases_measured)     \
-	X(payments) X(cost_total)
+#include <stddef.h>
+
+/*
+ * Flows of the interval: struct gs_tally has a field for every FLOW metric
+ * of metrics.def, named after it (GS_TALLY_IF_<KIND> picks the flows), and
+ * measure.c copies each into its metric: a new flow metric is its line in
+ * metrics.def and the code that counts it.
+ */
+#define GS_TALLY_IF_STOCK(name)
+#define GS_TALLY_IF_WEIGHTED(name)
+#define GS_TALLY_IF_RATIO(name)
 
 /* Parts of the interval's shares and means (measure.c divides them). */
 #define GS_TALLY_PARTS(X)                                                                  \
@@ -27,36 +29,62 @@
 	X(ttc_rec_sum)        /* [ticks] recorded times to close, summed */               \
 	X(ttc_true_sum)       /* [ticks] true times to close of needs met by the service */
 
-/* Flows by demand class, each the per-class metric of the same name. */
-#define GS_TALLY_CLASS_FLOWS(X)                                                            \
-	X(needs_arising) X(needs_met) X(needs_met_service) X(contacts_value)               \
-	X(contacts_failure) X(cases_closed) X(hours_casework) X(premature_closures)
-
 /* Parts of per-class means. */
 #define GS_TALLY_CLASS_PARTS(X) X(ttc_true_sum)
 
+/* by class: one array for every FLOW per-class metric, named after it */
 struct gs_class_tally {
+#define GS_TALLY_IF_FLOW(name) double name[GS_MAX_CLASSES];
+#define GS_METRIC(name, ...)
+#define GS_CLASS_METRIC(name, units, kind, ...) GS_TALLY_IF_##kind(name)
+#include "sim/core/metrics.def"
+#undef GS_CLASS_METRIC
+#undef GS_METRIC
+#undef GS_TALLY_IF_FLOW
 #define GS_TALLY_CLASS_FIELD(name) double name[GS_MAX_CLASSES];
-	GS_TALLY_CLASS_FLOWS(GS_TALLY_CLASS_FIELD)
 	GS_TALLY_CLASS_PARTS(GS_TALLY_CLASS_FIELD)
 #undef GS_TALLY_CLASS_FIELD
 };
 
 struct gs_tally {
+#define GS_TALLY_IF_FLOW(name) double name;
+#define GS_METRIC(name, units, kind, ...) GS_TALLY_IF_##kind(name)
+#define GS_CLASS_METRIC(name, ...)
+#include "sim/core/metrics.def"
+#undef GS_CLASS_METRIC
+#undef GS_METRIC
+#undef GS_TALLY_IF_FLOW
 #define GS_TALLY_FIELD(name) double name;
-	GS_TALLY_FLOWS(GS_TALLY_FIELD)
 	GS_TALLY_PARTS(GS_TALLY_FIELD)
 #undef GS_TALLY_FIELD
 	struct gs_class_tally by_class;
 };
 
+/* Every field a double: blocks add tallies up as arrays of doubles. */
+#define GS_TALLY_IF_FLOW(name) +1
 #define GS_TALLY_ONE(name) +1
+enum {
+	GS_TALLY_N_FLOWS = 0
+#define GS_METRIC(name, units, kind, ...) GS_TALLY_IF_##kind(name)
+#define GS_CLASS_METRIC(name, ...)
+#include "sim/core/metrics.def"
+#undef GS_CLASS_METRIC
+#undef GS_METRIC
+	,
+	GS_TALLY_N_CLASS_FLOWS = 0
+#define GS_METRIC(name, ...)
+#define GS_CLASS_METRIC(name, units, kind, ...) GS_TALLY_IF_##kind(name)
+#include "sim/core/metrics.def"
+#undef GS_CLASS_METRIC
+#undef GS_METRIC
+};
 _Static_assert(sizeof(struct gs_tally) ==
-		       sizeof(double) * (0 GS_TALLY_FLOWS(GS_TALLY_ONE) GS_TALLY_PARTS(GS_TALLY_ONE) +
-					 GS_MAX_CLASSES * (0 GS_TALLY_CLASS_FLOWS(GS_TALLY_ONE)
-								   GS_TALLY_CLASS_PARTS(GS_TALLY_ONE))),
+		       sizeof(double) * (GS_TALLY_N_FLOWS + 0 GS_TALLY_PARTS(GS_TALLY_ONE) +
+					 GS_MAX_CLASSES * (GS_TALLY_N_CLASS_FLOWS +
+							   0 GS_TALLY_CLASS_PARTS(GS_TALLY_ONE))),
 	       "a tally is doubles only: blocks add tallies up as arrays of doubles");
 #undef GS_TALLY_ONE
+#undef GS_TALLY_IF_FLOW
 
 /* gs_tally_add - add every count of `from` to `to`. */
 static inline void gs_tally_add(struct gs_tally *to, const struct gs_tally *from)
