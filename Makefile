@@ -3,6 +3,7 @@
 #   make            build build/govsim
 #   make check      build and run every test (installs missing packages first)
 #   make layers     includes run one way (tests/layers/check.sh)
+#   make contributing  the worked example of docs/contributing.md builds and passes
 #   make golden     every scenario's results against tests/golden/reference (1 and 2 threads)
 #   make demo       run the default scenario and print its comparison
 #   make sanitize   run the test suite under AddressSanitizer + UBSan
@@ -39,7 +40,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
-.PHONY: all check test-c test-py layers golden golden-update demo sanitize docs deps clean ablation bench reproduce
+.PHONY: all check test-c test-py layers contributing golden golden-update demo sanitize docs deps clean ablation bench reproduce
 
 all: $(BUILD)/govsim
 
@@ -83,7 +84,7 @@ deps:
 # The test command of README.md and .ci/run.
 check: deps
 	$(MAKE) all $(TEST_BIN)
-	$(MAKE) test-c test-py golden
+	$(MAKE) test-c test-py golden contributing
 
 test-c: $(BUILD)/govsim $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
@@ -97,6 +98,10 @@ test-py: $(BUILD)/govsim
 # Layers: a lower layer never includes a higher one.
 layers:
 	@tests/layers/check.sh
+
+# The worked example of docs/contributing.md, built and tested in a scratch copy.
+contributing:
+	/usr/bin/python3 tests/contributing/check.py
 
 # Results guarded: a change that moves any scenario's output updates the
 # reference (make golden-update) in the same commit, with the reason.
