@@ -253,7 +253,7 @@ int gs_ensemble_run(const struct gs_plan *pl, const struct gs_ensemble_opts *opt
 		skip = failed;
 		if (skip || gs_stop || (opts->skip && opts->skip[run]))
 			continue;
-		struct gs_run_id id = gs_plan_run(pl, (size_t)run);
+		struct gs_run_id id = gs_run_of(&pl->meta, (size_t)run);
 		struct gs_run_result r = {0};
 		r.arm = (int)id.arm;
 		r.replication = (int)id.rep;

@@ -6,7 +6,8 @@
  *
  * Layout (docs/output.md has the full table):
  *   /time                 (time)      end of each output interval, units "days"
- *   /run                  (run)       0..n_runs-1; run = arm * replications + replication
+ *   /run                  (run)       0..n_runs-1; run = (arm * sweep points + point) *
+ *                                     replications + replication (gs_run_of)
  *   /arm                  (run)       arm name (variable-length UTF-8 string)
  *   /replication          (run)       0-based replication number
  *   /seed                 (run)       the run's seed

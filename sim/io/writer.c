@@ -363,7 +363,7 @@ static int make_scales(const struct report *rp, hid_t file, const struct gs_ense
 	sc->run = make_scale(rp, file, "run", "run", H5T_STD_I64LE, H5T_NATIVE_INT64,
 			     meta->n_runs, runs);
 	if (sc->run < 0 ||
-	    write_labels(rp, sc->run, NULL, "run number (arm * replications + replication)", NULL))
+	    write_labels(rp, sc->run, NULL, "run number: (arm x sweep points + point) x replications + replication", NULL))
 		goto free_runs;
 	sc->cls = make_class_scale(rp, file, meta);
 	if (sc->cls < 0)
@@ -387,14 +387,14 @@ free_runs:
 
 /*
  * The per-run variables arm, replication and seed; arm and replication are
- * filled from run = arm * replications + replication until runs are written.
+ * filled from the run numbering (gs_run_of) before runs are written.
  */
-static int make_run_vars(const struct report *rp, struct gs_output *out, const struct scales *sc)
+static int make_run_vars(const struct report *rp, struct gs_output *out, const struct scales *sc,
+			 const struct gs_ensemble_meta *meta)
 {
 	hsize_t dims[1] = {out->n_runs};
 	int no_replication = -1;
 	uint64_t no_seed = 0;
-	size_t reps = out->n_runs / out->n_arms;
 
 	out->arm = make_dataset(rp, out->file, "arm", out->arm_type, 1, dims, NULL,
 				out->arm_type, NULL);
@@ -428,8 +428,9 @@ static int make_run_vars(const struct report *rp, struct gs_output *out, const s
 		goto free_bufs;
 	}
 	for (size_t r = 0; r < out->n_runs; r++) {
-		arms[r] = out->arm_names[r / reps];
-		repl[r] = (int)(r % reps);
+		struct gs_run_id id = gs_run_of(meta, r);
+		arms[r] = out->arm_names[id.arm];
+		repl[r] = (int)id.rep;
 	}
 	if (H5Dwrite(out->arm, out->arm_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, arms) < 0) {
 		gs_io_fail(rp, "cannot write arm");
@@ -775,8 +776,9 @@ static int check_meta(const struct report *rp, const struct gs_ensemble_meta *me
 	const char *why = NULL;
 	if (!meta->n_arms || !meta->arm_names || !meta->arm_params)
 		why = "no arms";
-	else if (!meta->n_runs || meta->n_runs % meta->n_arms)
-		why = "the number of runs is not a positive multiple of the number of arms";
+	else if (!meta->n_runs || !meta->n_points || !meta->n_reps ||
+		 meta->n_runs != meta->n_arms * meta->n_points * meta->n_reps)
+		why = "the number of runs is not arms x sweep points x replications";
 	else if (!meta->n_time || !meta->time)
 		why = "no output intervals";
 	else if (!meta->n_bins || !meta->bin_edges)
@@ -946,7 +948,7 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 	o->file = create_file(&rp);
 	if (o->file < 0)
 		goto free_out;
-	if (make_scales(&rp, o->file, meta, &sc) || make_run_vars(&rp, o, &sc) ||
+	if (make_scales(&rp, o->file, meta, &sc) || make_run_vars(&rp, o, &sc, meta) ||
 	    make_extra_run_vars(&rp, o, &sc, meta) || make_tables(&rp, o, &sc) ||
 	    write_provenance(&rp, o->file, meta))
 		goto close_scales;

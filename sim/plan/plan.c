@@ -31,19 +31,19 @@ void gs_run_shape(const struct gs_params *p, size_t *n_time, size_t *n_bins)
 	*n_bins = (size_t)ceil(p->output.hist_max / p->output.hist_bin - 1e-9);
 }
 
-struct gs_run_id gs_plan_run(const struct gs_plan *pl, size_t run)
+struct gs_run_id gs_run_of(const struct gs_ensemble_meta *m, size_t run)
 {
 	struct gs_run_id id = {
-		.arm = run / (pl->n_reps * pl->n_points),
-		.point = (run / pl->n_reps) % pl->n_points,
-		.rep = run % pl->n_reps,
+		.arm = run / (m->n_reps * m->n_points),
+		.point = (run / m->n_reps) % m->n_points,
+		.rep = run % m->n_reps,
 	};
 	return id;
 }
 
-size_t gs_plan_run_number(const struct gs_plan *pl, struct gs_run_id id)
+size_t gs_run_number(const struct gs_ensemble_meta *m, struct gs_run_id id)
 {
-	return (id.arm * pl->n_points + id.point) * pl->n_reps + id.rep;
+	return (id.arm * m->n_points + id.point) * m->n_reps + id.rep;
 }
 
 uint64_t gs_plan_seed(const struct gs_plan *pl, size_t point, size_t rep)
@@ -227,7 +227,7 @@ static int build_run_vars(struct gs_plan *pl, const struct gs_scenario *sc)
 	if (!pl->run_vars)
 		return -1;
 	for (size_t r = 0; r < pl->n_runs; r++) {
-		size_t pt = gs_plan_run(pl, r).point;
+		size_t pt = gs_run_of(&pl->meta, r).point;
 		double *row = pl->run_vars + r * *n;
 		for (size_t k = 0; k < sw->n_keys; k++)
 			row[k] = sw->coord[pt * sw->n_keys + k];
@@ -263,6 +263,8 @@ static int build_meta(struct gs_plan *pl, const struct gs_scenario *sc)
 		pl->arm_names[a] = sc->arms[a].name;
 	for (int k = 0; k < p0->n_classes; k++)
 		pl->class_names[k] = p0->class_name[k];
+	pl->meta.n_points = pl->n_points; /* the run numbering build_run_vars uses */
+	pl->meta.n_reps = pl->n_reps;
 	if (build_run_vars(pl, sc))
 		return -1;
 	pl->meta = (struct gs_ensemble_meta){
@@ -275,6 +277,8 @@ static int build_meta(struct gs_plan *pl, const struct gs_scenario *sc)
 		.n_arms = pl->n_arms,
 		.arm_names = pl->arm_names,
 		.arm_params = pl->arm_params,
+		.n_points = pl->n_points,
+		.n_reps = pl->n_reps,
 		.n_runs = pl->n_runs,
 		.n_time = n_time,
 		.time = pl->time,

@@ -4,8 +4,8 @@
  * changes, the output's shape, and the one map between a run's number and
  * its (arm, point, replication). Nothing parses text once a plan is built.
  *
- * Runs are numbered arm-major, then sweep point, then replication:
- *   run = (arm * n_points + point) * n_reps + rep
+ * Runs are numbered arm-major, then sweep point, then replication
+ * (gs_run_of): run = (arm * n_points + point) * n_reps + rep
  */
 #ifndef GS_PLAN_H
 #define GS_PLAN_H
@@ -16,6 +16,11 @@
 #include "sim/core/model.h"
 #include "sim/core/params.h"
 #include "sim/plan/scenario.h"
+
+/* Where a run stands in the ensemble. */
+struct gs_run_id {
+	size_t arm, point, rep;
+};
 
 /* The shape and provenance of an ensemble, fixed before any run starts. */
 struct gs_ensemble_meta {
@@ -28,7 +33,8 @@ struct gs_ensemble_meta {
 	size_t n_arms;
 	const char *const *arm_names;       /* [n_arms] */
 	const struct gs_params *arm_params; /* [n_arms], resolved, before sweep and events */
-	size_t n_runs;              /* n_arms * points * replications (see gs_plan_run) */
+	size_t n_points, n_reps;    /* sweep points (1 without a sweep), replications */
+	size_t n_runs;              /* n_arms * n_points * n_reps, numbered as gs_run_of says */
 	size_t n_time;              /* output intervals */
 	const double *time;         /* [n_time] end of each interval [days] */
 	size_t n_classes;           /* demand classes (the same in every arm) */
@@ -45,11 +51,6 @@ struct gs_ensemble_meta {
 struct gs_timed_change {
 	long tick;
 	struct gs_change change;
-};
-
-/* Where a run stands in the ensemble. */
-struct gs_run_id {
-	size_t arm, point, rep;
 };
 
 struct gs_plan {
@@ -80,11 +81,15 @@ int gs_plan_build(struct gs_plan *pl, const struct gs_scenario *sc, const struct
 
 void gs_plan_free(struct gs_plan *pl);
 
-/* gs_plan_run - the (arm, point, replication) of run number run. */
-struct gs_run_id gs_plan_run(const struct gs_plan *pl, size_t run);
+/*
+ * gs_run_of - the (arm, point, replication) of run number `run` in an
+ * ensemble of shape m: run = (arm * n_points + point) * n_reps + rep. The
+ * one place that numbers runs; gs_run_number is its inverse.
+ */
+struct gs_run_id gs_run_of(const struct gs_ensemble_meta *m, size_t run);
 
-/* gs_plan_run_number - the run number of (arm, point, replication). */
-size_t gs_plan_run_number(const struct gs_plan *pl, struct gs_run_id id);
+/* gs_run_number - the run number of (arm, point, replication) in an ensemble of shape m. */
+size_t gs_run_number(const struct gs_ensemble_meta *m, struct gs_run_id id);
 
 /*
  * gs_plan_seed - the seed of replication rep at sweep point `point`:

@@ -71,7 +71,7 @@ static void test_table(void **state)
 		gs_summarise(s, NT, summary + r * GS_N_SUMMARY);
 	/* replication 1 of arm hls met 20 more needs */
 	summary[3 * GS_N_SUMMARY + GS_S_needs_met] += 20;
-	struct gs_ensemble_meta meta = {.n_arms = 2, .arm_names = arms, .n_runs = 4};
+	struct gs_ensemble_meta meta = {.n_arms = 2, .arm_names = arms, .n_points = 1, .n_reps = 2, .n_runs = 4};
 	FILE *f = tmpfile();
 	gs_report_table(f, &meta, summary);
 	rewind(f);

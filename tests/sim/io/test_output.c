@@ -98,6 +98,8 @@ static struct ensemble *make_ensemble(void)
 		.n_arms = N_ARMS,
 		.arm_names = arm_names,
 		.arm_params = e->params,
+		.n_points = 1,
+		.n_reps = N_RUNS / N_ARMS,
 		.n_runs = N_RUNS,
 		.n_time = N_TIME,
 		.time = times,
@@ -501,6 +503,47 @@ static void test_write_errors(void **state)
 	gs_test_rmtree(dir);
 }
 
+/*
+ * Before any run is written, arm and replication say where each run stands
+ * by the one run numbering, sweep points included: with 2 points and 1
+ * replication, every run is replication 0.
+ */
+static void test_prefilled_run_coordinates(void **state)
+{
+	(void)state;
+	char err[512];
+	char *dir = gs_test_tmpdir();
+	char *path = path_in(dir, "out.h5");
+	struct ensemble *e = make_ensemble();
+	struct gs_ensemble_meta meta = e->meta;
+	meta.n_points = 2;
+	meta.n_reps = N_RUNS / N_ARMS / 2;
+	struct gs_output *out;
+	assert_int_equal(gs_output_create(path, &meta, &out, err, sizeof(err)), 0);
+	assert_int_equal(gs_output_close(out, err, sizeof(err)), 0);
+	struct gs_output_reader *rd;
+	assert_int_equal(gs_output_reader_open(path, &rd, err, sizeof(err)), 0);
+	double rep[N_RUNS];
+	char *arm[N_RUNS];
+	assert_int_equal(gs_output_reader_vector(rd, "replication", rep, N_RUNS, err, sizeof(err)), 0);
+	assert_int_equal(gs_output_reader_strings(rd, "arm", arm, N_RUNS, err, sizeof(err)), 0);
+	for (size_t r = 0; r < N_RUNS; r++) {
+		struct gs_run_id id = gs_run_of(&meta, r);
+		assert_double_close(rep[r], (double)id.rep, 0);
+		assert_string_equal(arm[r], meta.arm_names[id.arm]);
+		assert_int_equal(gs_run_number(&meta, id), r);
+		free(arm[r]);
+	}
+	/* a shape that does not multiply out is refused */
+	meta.n_reps = 3;
+	assert_int_equal(gs_output_create(path, &meta, &out, err, sizeof(err)), -1);
+	assert_names(err, path, "arms x sweep points x replications");
+	gs_output_reader_close(rd);
+	free(e);
+	free(path);
+	gs_test_rmtree(dir);
+}
+
 /* A create that fails late (two arms of one name) closes and removes the file. */
 static void test_create_failure_cleans_up(void **state)
 {
@@ -556,6 +599,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_create_failure_cleans_up),
+		cmocka_unit_test(test_prefilled_run_coordinates),
 		cmocka_unit_test(test_library_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
