@@ -124,7 +124,8 @@ def timeseries(ds, metric, cls=None, window=1, level=0.95, ax=None, path=None, t
     _plot_bands(a, ds, var.values, data.arms(ds), level)
     a.set_xlabel("day")
     a.set_ylabel(_axis_label(ds, metric))
-    name = ds[metric].attrs.get("long_name") or metric
+    name = str(ds[metric].attrs.get("long_name") or metric)
+    name = name[:1].upper() + name[1:]
     extra = f", over {window} intervals" if window > 1 else ""
     a.set_title(title or f"{name}{' (' + str(cls) + ')' if cls is not None else ''}"
                 f": mean and 95% CI over replications{extra}", fontsize=10)
@@ -152,7 +153,7 @@ def failure_demand(ds, window=None, level=0.95, ax=None, path=None):
     a.set_xlabel("day")
     a.set_ylabel(_axis_label(ds, metric))
     span = float(ds["time"].values[min(window, n_time) - 1]) if window > 1 else None
-    name = ds[metric].attrs.get("long_name") or metric
+    name = str(ds[metric].attrs.get("long_name") or metric)
     a.set_title(name[:1].upper() + name[1:] +
                 (f" (rolling {span:g} days)" if span else "") + ": mean and 95% CI", fontsize=10)
     a.set_ylim(0, 1)
