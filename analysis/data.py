@@ -325,6 +325,7 @@ def meaning(ds, metric):
     (a file written by an older govsim: re-run it with this version) or its
     attributes name datasets the file does not have.
     """
+    ds = _as_dataset(ds)
     name = metric.name if isinstance(metric, xr.DataArray) else metric
     if name not in ds.data_vars:
         raise KeyError(_unknown(ds, name))
@@ -378,7 +379,7 @@ def over(ds, metric):
     metric's other dimensions (``run``, and ``class`` for a per-class
     metric) and coordinates.
     """
-    top, bottom, agg = _parts(ds, metric)
+    top, bottom, agg = _parts(_as_dataset(ds), metric)
     return _value(top.sum("time"), bottom.sum("time"), agg)
 
 
@@ -391,7 +392,7 @@ def rolling(ds, metric, window):
     itself (with NaN where over() would have nothing to add up).
     """
     window = max(1, int(window))
-    top, bottom, agg = _parts(ds, metric)
+    top, bottom, agg = _parts(_as_dataset(ds), metric)
     top = top.rolling(time=window, min_periods=1).sum()
     bottom = bottom.rolling(time=window, min_periods=1).sum()
     return _value(top, bottom, agg)
@@ -416,6 +417,7 @@ def label(ds, metric):
     run` labels its rows. Raises GovsimFileError when the dataset has no
     long_name (a file written by an older govsim).
     """
+    ds = _as_dataset(ds)
     name, end = _resolve(ds, metric)
     text = ds[name].attrs.get("long_name")
     if not text:
@@ -445,6 +447,7 @@ def aggregation(ds, metric):
     sum(<denominator>)", or "<metric> at the last time" for trust_end and
     any <metric>_end.
     """
+    ds = _as_dataset(ds)
     name, end = _resolve(ds, metric)
     if end:
         return f"{name} at the last time"
@@ -503,7 +506,7 @@ def per_run(ds, metric, at=None):
             out = out.assign_coords({c: ds[c]})
     out.name = metric
     out.attrs = {"units": var.attrs.get("units", ""),
-                 "long_name": var.attrs.get("long_name", ""),
+                 "long_name": label(ds, metric) if var.attrs.get("long_name") else "",
                  "description": var.attrs.get("description", ""),
                  "aggregation": (f"value at day {float(ds['time'][_time_index(ds, at)]):g}"
                                  if at is not None else
@@ -574,7 +577,7 @@ def summary(ds, metric, at=None, by=None, level=0.95):
     values = per_run(ds, metric, at=at)
     out = _grouped(_frame(values, ds), _keys(ds, values, by), level)
     out.attrs.update(metric=metric, at=at, units=values.attrs["units"],
-                     aggregation=values.attrs["aggregation"])
+                     long_name=values.attrs["long_name"], aggregation=values.attrs["aggregation"])
     return out
 
 
