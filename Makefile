@@ -92,8 +92,10 @@ test-c: $(BUILD)/govsim $(TEST_BIN)
 	@tests/layers/test_check.sh
 	@echo "== all C tests passed"
 
-test-py: $(BUILD)/govsim
-	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/analysis
+# The binaries the Python tests run; with the variables set, a missing one fails its tests.
+test-py: $(BUILD)/govsim $(BUILD)/tests/sim/io/test_output
+	GOVSIM=$(BUILD)/govsim GOVSIM_TEST_OUTPUT=$(BUILD)/tests/sim/io/test_output \
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/analysis
 
 # Layers: a lower layer never includes a higher one.
 layers:

@@ -5,8 +5,10 @@
 
 Runs the scenario once with every mechanism on, then once per
 ``mechanism.<name>`` switched off (same seeds: common random numbers), and
-prints, per arm, how the key whole-run outcomes change. With --markdown the
-table is written as a Markdown page.
+prints, per arm, how the key whole-run outcomes change. Whole-run values are
+those of analysis.data (each metric added up by the aggregation its result
+file declares, as `govsim run` adds it up), averaged over the replications.
+With --markdown the table is written as a Markdown page.
 """
 
 import argparse
@@ -15,26 +17,20 @@ import subprocess
 import sys
 import tempfile
 
-import h5py
 import numpy as np
 
+from . import data
+
+# The whole-run outcomes of the table: (metric, column heading). Each run's value is
+# analysis.data.per_run(): the metric added up by the aggregation the file declares.
 OUTCOMES = [
-    # (label, function of a per-run dict of series -> value)
-    ("needs met", lambda s: s["needs_met"].sum()),
-    ("failure demand", lambda s: s["contacts_failure"].sum()
-     / (s["contacts_failure"].sum() + s["contacts_value"].sum())),
-    ("in target (rec.)", lambda s: _wmean(s["within_target_recorded"], s["cases_measured"])),
-    ("in target (true)", lambda s: _wmean(s["within_target_true"],
-                                          s["needs_met"] - s["needs_met_self"] + s["needs_abandoned"])),
-    ("leavers", lambda s: s["leavers"].sum()),
-    ("cost/need met", lambda s: s["cost_total"].sum()
-     / (s["needs_met"].sum() - s["needs_met_self"].sum())),
+    ("needs_met", "needs met"),
+    ("failure_demand_share", "failure demand"),
+    ("within_target_recorded", "in target (rec.)"),
+    ("within_target_true", "in target (true)"),
+    ("leavers", "leavers"),
+    ("cost_per_need_met", "cost/need met"),
 ]
-
-
-def _wmean(v, w):
-    ok = ~np.isnan(v) & ~np.isnan(w)
-    return float((v[ok] * w[ok]).sum() / w[ok].sum()) if w[ok].sum() > 0 else float("nan")
 
 
 def mechanisms(govsim):
@@ -50,25 +46,22 @@ def mechanisms(govsim):
 
 
 def run(govsim, scenario, out, sets):
+    """Run the scenario; {arm: [mean over replications of each outcome's whole-run value]}."""
     cmd = [govsim, "run", scenario, "-o", out, "--force", "--quiet"]
     for s in sets:
         cmd += ["--set", s]
     subprocess.run(cmd, check=True)
-    with h5py.File(out, "r") as f:
-        arms = f["arm"].asstr()[()]
-        need = {"needs_met", "needs_met_self", "needs_abandoned", "contacts_failure",
-                "contacts_value", "within_target_recorded", "cases_measured",
-                "within_target_true", "leavers", "cost_total"}
-        data = {m: f[m][()] for m in need}
-    result = {}
-    for a in dict.fromkeys(arms):
-        rows = np.where(arms == a)[0]
-        vals = []
-        for r in rows:
-            s = {m: data[m][r] for m in data}
-            vals.append([fn(s) for _, fn in OUTCOMES])
-        result[a] = np.nanmean(np.array(vals, dtype=float), axis=0)
-    return result
+    return summarise(data.load(out))
+
+
+def summarise(ds):
+    """{arm: array of the OUTCOMES' whole-run values, each the mean over the arm's runs}.
+
+    A run without a value (NaN) is left out of its arm's mean, as in
+    analysis.summary().
+    """
+    means = [data.summary(ds, name, by="arm")["mean"] for name, _ in OUTCOMES]
+    return {a: np.array([float(m.loc[a]) for m in means]) for a in data.arms(ds)}
 
 
 def main(argv=None):
@@ -90,7 +83,7 @@ def main(argv=None):
 
     arms = list(base)
     lines = []
-    header = "| switched off | arm | " + " | ".join(l for l, _ in OUTCOMES) + " |"
+    header = "| switched off | arm | " + " | ".join(h for _, h in OUTCOMES) + " |"
     lines.append(header)
     lines.append("|" + "---|" * (2 + len(OUTCOMES)))
     lines.append("| (none: all on) | " + " / ".join(arms) + " | " + " | ".join(

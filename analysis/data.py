@@ -9,16 +9,19 @@
     >>> provenance("out/default.h5")["parameters"]["hls"]["service.time_target"]
     '10d'
 
-Whole-run values follow the comparison table of `govsim run` (sim/app/report.c):
-flows are summed over time; shares and means are weighted by their
-denominators (``within_target_recorded`` by ``cases_measured``,
-``within_target_true`` by the needs that ended after reaching the service,
-``needs_met - needs_met_self + needs_abandoned``, the mean times to close by
-the needs met by the service or the cases closed); ratios are ratios of sums
-(``failure_demand_share`` = sum(failure) / sum(value + failure),
-``cost_per_need_met`` = sum(cost_total) / sum(needs_met - needs_met_self));
-stocks are averaged over time; ``trust_end`` (and ``<metric>_end`` for any
-metric) is the value at the last time.
+Whole-run values are those of `govsim run`, `govsim compare` and `govsim info`
+(gs_metric_over in sim/core/metrics.c), by the meaning the file declares for
+each metric: govsim writes the attributes ``aggregation`` ("flow", "stock",
+"weighted" or "ratio"), ``weight`` (weighted) and ``numerator`` and
+``denominator`` (ratio) on every metric's dataset, the expressions being
+dataset names joined by " + " and " - ". meaning() reads them and evaluates
+the expressions; over() adds a metric up by them: a flow is summed over time,
+a stock averaged over time, a weighted metric is sum(value x weight) /
+sum(weight), a ratio sum(numerator) / sum(denominator); NaN intervals are left
+out. ``trust_end`` (and ``<metric>_end`` for any metric) is the value at the
+last time. Row labels are the datasets' ``long_name`` ("needs met"; "trust at
+end"). A file written by an older govsim, without these attributes, raises
+GovsimFileError: re-run it with this version.
 
 Runs are grouped by arm and by any other per-run variable (a variable of
 dimension ``run`` only, such as a sweep coordinate
@@ -33,6 +36,7 @@ file) have no value.
 import math
 import os
 import warnings
+from collections import namedtuple
 
 import h5py
 import numpy as np
@@ -43,77 +47,34 @@ from .stats import t_ppf
 
 __all__ = [
     "load", "provenance", "summary", "paired", "per_run", "comparison", "comparison_table",
-    "paired_table", "format_cell", "aggregation", "run_coords", "group_keys", "arms", "check_file",
-    "parse_duration", "time_target", "GovsimFileError", "OUTCOMES",
+    "paired_table", "format_cell", "aggregation", "meaning", "over", "rolling", "label",
+    "outcomes_of", "run_coords", "group_keys", "arms", "check_file", "parse_duration",
+    "time_target", "GovsimFileError", "Meaning", "OUTCOMES", "AT_END",
 ]
 
 # The rows of the comparison table `govsim run` prints (GS_SUMMARIES in sim/app/report.h):
-# (summary name, label, printf format of its numbers).
+# (summary name, printf format of its numbers). A row's label is its metric's long_name in
+# the file (outcomes_of() gives them); trust_end is trust_mean at the end ("trust at end").
 OUTCOMES = [
-    ("needs_met", "needs met", "%.0f"),
-    ("failure_demand_share", "failure demand share", "%.3f"),
-    ("within_target_recorded", "in target (recorded)", "%.3f"),
-    ("within_target_true", "in target (true)", "%.3f"),
-    ("time_to_close_true_mean", "true days to close", "%.1f"),
-    ("wellbeing_mean", "wellbeing", "%.3f"),
-    ("trust_end", "trust at end", "%.3f"),
-    ("cost_per_need_met", "cost per need met", "%.0f"),
+    ("needs_met", "%.0f"),
+    ("failure_demand_share", "%.3f"),
+    ("within_target_recorded", "%.3f"),
+    ("within_target_true", "%.3f"),
+    ("time_to_close_true_mean", "%.1f"),
+    ("wellbeing_mean", "%.3f"),
+    ("trust_end", "%.3f"),
+    ("cost_per_need_met", "%.0f"),
 ]
 
-# Metrics summed over time in a whole-run value.
-FLOWS = {
-    "needs_arising", "needs_met", "needs_met_self", "needs_abandoned", "contacts_value",
-    "contacts_failure", "contacts_chasing", "contacts_repeat", "contacts_handoff",
-    "cases_opened", "cases_closed", "hours_casework", "hours_contact", "hours_reporting",
-    "hours_learning", "hours_idle", "leavers", "premature_closures", "cases_parked",
-    "records_manipulated", "reclassifications", "audit_catches", "cases_measured", "payments",
-    "cost_total",
-    "needs_arising_by_class", "needs_met_by_class", "needs_met_service_by_class",
-    "contacts_value_by_class", "contacts_failure_by_class", "cases_closed_by_class",
-    "hours_casework_by_class", "premature_closures_by_class",
-}
+# Outcome names that stand for a metric's value at the last time (as <metric>_end does).
+AT_END = {"trust_end": "trust_mean"}
 
-# Metrics sampled at the end of each interval: averaged over time.
-STOCKS = {
-    "needs_pending", "needs_in_service", "needs_unmet", "queue_length", "wellbeing_mean",
-    "wellbeing_p10", "trust_mean", "worker_skill_mean", "worker_motivation_mean",
-    "worker_trust_mean", "worker_stress_mean", "workers_sick", "workers_vacant",
-    "knowhow_mean", "barrier_mean", "resource_waiting", "target_value",
-}
-
-
-def _needs_served(ds):
-    return ds["needs_met"] - ds["needs_met_self"]
-
-
-# Shares and means over an interval's events: weighted by the number of events.
-WEIGHTED = {
-    "within_target_recorded": ("cases_measured", lambda ds: ds["cases_measured"]),
-    "within_target_true": ("needs_met - needs_met_self + needs_abandoned",
-                           lambda ds: _needs_served(ds) + ds["needs_abandoned"]),
-    "time_to_close_true_mean": ("needs_met - needs_met_self", _needs_served),
-    "time_to_close_recorded_mean": ("cases_closed", lambda ds: ds["cases_closed"]),
-    "time_to_close_true_mean_by_class": ("needs_met_service_by_class",
-                                         lambda ds: ds["needs_met_service_by_class"]),
-}
-
-# Ratios of flows: ratio of the sums.
-RATIOS = {
-    "failure_demand_share": ("contacts_failure", "contacts_value + contacts_failure",
-                             lambda ds: ds["contacts_failure"],
-                             lambda ds: ds["contacts_value"] + ds["contacts_failure"]),
-    "cost_per_need_met": ("cost_total", "needs_met - needs_met_self",
-                          lambda ds: ds["cost_total"], _needs_served),
-    "cost_per_closure": ("cost_total", "cases_closed",
-                         lambda ds: ds["cost_total"], lambda ds: ds["cases_closed"]),
-}
+# The aggregations a metric's dataset may declare (sim/core/metrics.def).
+AGGREGATIONS = ("flow", "stock", "weighted", "ratio")
 
 # Per-run variables that do not tell groups of runs apart: the replication
 # and its seed, and `done` (1 once a run is written; 0 in a partial file).
 _NOT_GROUPS = ("replication", "seed", "done")
-
-# Names of the comparison table that are not metric names.
-ALIASES = {"trust_end": "trust_mean_end"}
 
 
 class GovsimFileError(ValueError):
@@ -139,7 +100,11 @@ def load(path):
 
 
 def check_file(path):
-    """Raise FileNotFoundError or GovsimFileError unless path is a govsim result file."""
+    """Raise FileNotFoundError or GovsimFileError unless path is a govsim result file.
+
+    A file whose metrics carry no ``aggregation`` attribute (written by an
+    older govsim) is not summarised: GovsimFileError says to re-run it.
+    """
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such file")
@@ -156,6 +121,24 @@ def check_file(path):
         if missing or "govsim_version" not in f.attrs:
             what = ", ".join("/" + n for n in missing) or "the govsim_version attribute"
             raise GovsimFileError(f"{path}: not a govsim result file (no {what})")
+        for name, d in f.items():
+            if _is_metric(d) and "aggregation" not in d.attrs:
+                raise GovsimFileError(
+                    f"{path}: the file has no aggregation attribute for metric {name!r}: it was "
+                    "written by an older govsim, which did not say how its metrics add up; "
+                    "re-run it with this version of govsim to summarise it")
+
+
+def _is_metric(d):
+    """Whether an h5py object is a metric's dataset: dimensions run first and time last."""
+    if not isinstance(d, h5py.Dataset) or d.ndim < 2:
+        return False
+    try:
+        first, last = d.dims[0], d.dims[d.ndim - 1]
+        return (len(first) > 0 and len(last) > 0 and first[0].name == "/run"
+                and last[0].name == "/time")
+    except (KeyError, RuntimeError, ValueError):
+        return False
 
 
 def _py(v):
@@ -261,40 +244,219 @@ def arms(ds):
 
 # --------------------------------------------------------------- whole-run values
 
-def _sum(da):
-    return da.sum("time", skipna=True)
+Meaning = namedtuple("Meaning", ["aggregation", "weight", "numerator", "denominator"])
+Meaning.__doc__ = """How a metric adds up over intervals (meaning() reads it from the file).
+
+aggregation: "flow", "stock", "weighted" or "ratio"; weight (weighted), numerator and
+denominator (ratio): the series of the file's expressions, each a DataArray over the
+metric's dimensions, None where the aggregation has none."""
 
 
-def _ratio(num, den):
-    return num / den.where(den > 0)
+def _source(ds):
+    src = ds.encoding.get("source") if hasattr(ds, "encoding") else None
+    return f"{src}: " if src else ""
 
 
-def _wmean(v, w):
-    ok = v.notnull() & w.notnull() & (w > 0)
-    return _ratio((v * w).where(ok).sum("time"), w.where(ok).sum("time"))
+def _declared(ds, name):
+    """The aggregation attribute of dataset ``name`` and its expressions as text.
+
+    Returns (aggregation, {"weight": text} or {"numerator": text, "denominator": text}).
+    """
+    attrs = ds[name].attrs
+    agg = attrs.get("aggregation")
+    if agg is None:
+        raise GovsimFileError(
+            f"{_source(ds)}the file has no aggregation attribute for metric {name!r}: it was "
+            "written by an older govsim, which did not say how its metrics add up; re-run it "
+            "with this version of govsim to summarise it")
+    agg = str(agg)
+    if agg not in AGGREGATIONS:
+        raise GovsimFileError(f"{_source(ds)}metric {name!r} has aggregation {agg!r}, not one "
+                              f"of {', '.join(AGGREGATIONS)}")
+    need = {"weighted": ("weight",), "ratio": ("numerator", "denominator")}.get(agg, ())
+    exprs = {}
+    for key in need:
+        if not str(attrs.get(key, "")).strip():
+            raise GovsimFileError(f"{_source(ds)}metric {name!r} is {agg} but has no {key} "
+                                  "attribute")
+        exprs[key] = str(attrs[key])
+    return agg, exprs
+
+
+def _evaluate(ds, expr, name, key):
+    """The series of an expression of the file: dataset names joined by " + " and " - "."""
+    tokens = expr.split()
+    bad = not tokens or len(tokens) % 2 == 0 or any(
+        (t not in ("+", "-")) if i % 2 else (t in ("+", "-")) for i, t in enumerate(tokens))
+    if bad:
+        raise GovsimFileError(f"{_source(ds)}metric {name!r}: {key} {expr!r} is not dataset "
+                              "names joined by ' + ' and ' - '")
+    total = None
+    for i in range(0, len(tokens), 2):
+        term = tokens[i]
+        if term not in ds.data_vars or "time" not in ds[term].dims:
+            raise GovsimFileError(f"{_source(ds)}metric {name!r}: its {key} names {term!r}, "
+                                  "which is not a metric of this file")
+        if total is None:
+            total = ds[term].copy(deep=False)
+            total.attrs = {}
+        elif tokens[i - 1] == "+":
+            total = total + ds[term]
+        else:
+            total = total - ds[term]
+    return total.rename(expr)
+
+
+def meaning(ds, metric):
+    """How a metric adds up over intervals, as its dataset's attributes declare it.
+
+    ``metric`` is a dataset name of ``ds`` (``"failure_demand_share"``,
+    ``"time_to_close_true_mean_by_class"``) or one of its variables. govsim
+    writes each metric's meaning as attributes of its dataset
+    (sim/core/metrics.def): ``aggregation`` is "flow", "stock", "weighted" or
+    "ratio"; a weighted metric has ``weight`` and a ratio ``numerator`` and
+    ``denominator``, each a sum of dataset names joined by " + " and " - "
+    (``"needs_met - needs_met_self + needs_abandoned"``). Returns a Meaning
+    whose weight, numerator and denominator are those expressions evaluated
+    on ``ds`` (DataArrays over the metric's dimensions; None where the
+    aggregation has none).
+
+    Raises GovsimFileError when the dataset has no ``aggregation`` attribute
+    (a file written by an older govsim: re-run it with this version) or its
+    attributes name datasets the file does not have.
+    """
+    ds = _as_dataset(ds)
+    name = metric.name if isinstance(metric, xr.DataArray) else metric
+    if name not in ds.data_vars:
+        raise KeyError(_unknown(ds, name))
+    agg, exprs = _declared(ds, name)
+    values = {key: _evaluate(ds, text, name, key) for key, text in exprs.items()}
+    return Meaning(agg, values.get("weight"), values.get("numerator"), values.get("denominator"))
+
+
+def _parts(ds, name):
+    """(top, bottom, aggregation): per interval, the two series whose sums give the value.
+
+    flow: the values and 1 for each interval with a value (the value is the
+    sum of top, NaN with no interval); stock: the same, the value is their
+    ratio (the mean); weighted: value times weight and weight where the
+    value is a number and the weight > 0; ratio: numerator and denominator
+    where both are numbers. NaN intervals count 0 in both.
+    """
+    m = meaning(ds, name)
+    v = ds[name]
+    if m.aggregation in ("flow", "stock"):
+        ok = v.notnull()
+        return v.where(ok, 0.0), ok.astype(float), m.aggregation
+    if m.aggregation == "weighted":
+        ok = v.notnull() & (m.weight > 0)
+        return (v * m.weight).where(ok, 0.0), m.weight.where(ok, 0.0), m.aggregation
+    ok = m.numerator.notnull() & m.denominator.notnull()
+    return m.numerator.where(ok, 0.0), m.denominator.where(ok, 0.0), m.aggregation
+
+
+def _value(top, bottom, agg):
+    """The value from the sums of _parts(): NaN with nothing to sum, weigh or divide by."""
+    if agg == "flow":
+        return top.where(bottom > 0)
+    return top / bottom.where(bottom > 0)
+
+
+def over(ds, metric):
+    """A metric's value over all the time points of ``ds``, by its aggregation.
+
+    The rule of gs_metric_over (sim/core/metrics.c), which `govsim run`,
+    `compare` and `info` use: a flow is summed; a stock is averaged over
+    time; a weighted metric is sum(value x weight) / sum(weight) over the
+    intervals where the value is a number and the weight > 0; a ratio is
+    sum(numerator) / sum(denominator) over the intervals where both are
+    numbers. NaN intervals are left out; a value with no interval to add,
+    nothing to weigh or a denominator sum that is not > 0 is NaN. Which rule
+    and which weight or terms come from the file (meaning()).
+
+    For a span of intervals, select it first:
+    ``over(ds.isel(time=slice(0, 365)), "needs_met")``. The result keeps the
+    metric's other dimensions (``run``, and ``class`` for a per-class
+    metric) and coordinates.
+    """
+    top, bottom, agg = _parts(_as_dataset(ds), metric)
+    return _value(top.sum("time"), bottom.sum("time"), agg)
+
+
+def rolling(ds, metric, window):
+    """A metric's value over the last ``window`` intervals ending at each time.
+
+    The same rule as over(), on a moving window of output intervals (fewer
+    at the start of the run): a flow is the window's total, a ratio the
+    ratio of the window's sums, and so on. ``window`` 1 gives the series
+    itself (with NaN where over() would have nothing to add up).
+    """
+    window = max(1, int(window))
+    top, bottom, agg = _parts(_as_dataset(ds), metric)
+    top = top.rolling(time=window, min_periods=1).sum()
+    bottom = bottom.rolling(time=window, min_periods=1).sum()
+    return _value(top, bottom, agg)
+
+
+def _resolve(ds, metric):
+    """(dataset name, at the end?) for a metric or outcome name; KeyError if unknown."""
+    if metric in ds.data_vars:
+        return metric, False
+    if metric in AT_END and AT_END[metric] in ds.data_vars:
+        return AT_END[metric], True
+    if metric.endswith("_end") and metric[:-4] in ds.data_vars:
+        return metric[:-4], True
+    raise KeyError(_unknown(ds, metric))
+
+
+def label(ds, metric):
+    """What people read for a metric or outcome: its dataset's ``long_name``.
+
+    ``"needs met"`` for ``needs_met``; an outcome at the end (``trust_end``,
+    any ``<metric>_end``) adds " at end": ``"trust at end"``, as `govsim
+    run` labels its rows. Raises GovsimFileError when the dataset has no
+    long_name (a file written by an older govsim).
+    """
+    ds = _as_dataset(ds)
+    name, end = _resolve(ds, metric)
+    text = ds[name].attrs.get("long_name")
+    if not text:
+        _declared(ds, name)  # a file of an older govsim: say so by the missing aggregation
+        raise GovsimFileError(
+            f"{_source(ds)}the file has no long_name attribute for metric {name!r}: it was "
+            "written by an older govsim; re-run it with this version of govsim")
+    return f"{text} at end" if end else str(text)
+
+
+def outcomes_of(ds, names=OUTCOMES):
+    """The rows of the comparison table for this file: [(name, label, fmt)].
+
+    ``names`` lists (name, fmt) pairs (default OUTCOMES, the rows `govsim
+    run` prints); each label is label(ds, name), the metric's long_name.
+    (name, label, fmt) triples are kept as they are.
+    """
+    ds = _as_dataset(ds)
+    return [tuple(o) if len(o) == 3 else (o[0], label(ds, o[0]), o[1]) for o in names]
 
 
 def aggregation(ds, metric):
-    """How per_run() turns a metric's series into one value per run, in words."""
-    if metric in RATIOS:
-        return f"sum({RATIOS[metric][0]}) / sum({RATIOS[metric][1]})"
-    if metric in WEIGHTED:
-        return f"mean over time weighted by {WEIGHTED[metric][0]}"
-    if metric in FLOWS:
-        return "sum over time"
-    if metric in STOCKS:
-        return "mean over time"
-    name = ALIASES.get(metric, metric) if metric not in ds else metric
-    if name not in ds and name.endswith("_end") and name[:-4] in ds:
-        return f"{name[:-4]} at the last time"
-    if metric not in ds:
-        raise KeyError(_unknown(ds, metric))
-    # a metric this module does not know: guess from its description and units
-    attrs = ds[metric].attrs
-    desc, units = str(attrs.get("description", "")), str(attrs.get("units", ""))
-    if "at the end of" in desc or units in ("1", "days") or "mean" in metric or "share" in metric:
-        return "mean over time"
-    return "sum over time"
+    """How per_run() turns a metric's series into one value per run, in words.
+
+    From the file's attributes (meaning()): "sum over time", "mean over
+    time", "mean over time weighted by <weight>", "sum(<numerator>) /
+    sum(<denominator>)", or "<metric> at the last time" for trust_end and
+    any <metric>_end.
+    """
+    ds = _as_dataset(ds)
+    name, end = _resolve(ds, metric)
+    if end:
+        return f"{name} at the last time"
+    agg, exprs = _declared(ds, name)
+    if agg == "ratio":
+        return f"sum({exprs['numerator']}) / sum({exprs['denominator']})"
+    if agg == "weighted":
+        return f"mean over time weighted by {exprs['weight']}"
+    return "sum over time" if agg == "flow" else "mean over time"
 
 
 def _unknown(ds, metric):
@@ -315,18 +477,16 @@ def _time_index(ds, at):
 def per_run(ds, metric, at=None):
     """One value per run (dims ``run``, plus ``class`` for a per-class metric).
 
-    Without ``at``, the whole-run value (see the module docstring and
-    aggregation()); with ``at`` a time in days, the metric's value in the
-    output interval that contains that day (the first whose end is >= at).
-    ``trust_end`` (any ``<metric>_end``) is the metric's value at the last
-    time, or at ``at``. The result keeps the per-run coordinates.
+    Without ``at``, the whole-run value: over() of the metric, by the
+    aggregation the file declares for it (see aggregation()); with ``at`` a
+    time in days, the metric's value in the output interval that contains
+    that day (the first whose end is >= at). ``trust_end`` (any
+    ``<metric>_end``) is the metric's value at the last time, or at ``at``.
+    The result keeps the per-run coordinates; its attrs hold the metric's
+    units, long_name, description and the rule in words (``aggregation``).
     """
     ds = _as_dataset(ds)
-    name = ALIASES.get(metric, metric) if metric not in ds else metric
-    end = name not in ds and name.endswith("_end") and name[:-4] in ds
-    base = name[:-4] if end else name
-    if base not in ds:
-        raise KeyError(_unknown(ds, metric))
+    base, end = _resolve(ds, metric)
     var = ds[base]
     if "run" not in var.dims or "time" not in var.dims:
         raise ValueError(f"{metric!r} is not a series over (run, time): its dims are {var.dims}")
@@ -337,15 +497,7 @@ def per_run(ds, metric, at=None):
         elif end:
             out = var.isel(time=-1)
         else:
-            rule = aggregation(ds, metric)
-            if metric in RATIOS:
-                out = _ratio(_sum(RATIOS[metric][2](ds)), _sum(RATIOS[metric][3](ds)))
-            elif metric in WEIGHTED:
-                out = _wmean(var, WEIGHTED[metric][1](ds))
-            elif rule == "sum over time":
-                out = _sum(var)
-            else:
-                out = var.mean("time", skipna=True)
+            out = over(ds, base)
     out = out.drop_vars("time", errors="ignore")
     if "done" in ds.variables and ds["done"].dims == ("run",):
         out = out.where(ds["done"] != 0)  # a run not written yet has no value
@@ -354,6 +506,7 @@ def per_run(ds, metric, at=None):
             out = out.assign_coords({c: ds[c]})
     out.name = metric
     out.attrs = {"units": var.attrs.get("units", ""),
+                 "long_name": label(ds, metric) if var.attrs.get("long_name") else "",
                  "description": var.attrs.get("description", ""),
                  "aggregation": (f"value at day {float(ds['time'][_time_index(ds, at)]):g}"
                                  if at is not None else
@@ -424,7 +577,7 @@ def summary(ds, metric, at=None, by=None, level=0.95):
     values = per_run(ds, metric, at=at)
     out = _grouped(_frame(values, ds), _keys(ds, values, by), level)
     out.attrs.update(metric=metric, at=at, units=values.attrs["units"],
-                     aggregation=values.attrs["aggregation"])
+                     long_name=values.attrs["long_name"], aggregation=values.attrs["aggregation"])
     return out
 
 
@@ -481,16 +634,17 @@ def format_cell(fmt, mean, half=math.nan, n=1, half_fmt=None):
 def comparison(ds, outcomes=OUTCOMES, at=None, by="arm", level=0.95):
     """The key outcomes per arm: a DataFrame with one row per (outcome, group).
 
-    Columns: label, fmt, mean, sd, n, ci_low, ci_high, ci_half. By default
-    the outcomes of the table `govsim run` prints, grouped by arm only
-    (``by=None`` groups by sweep and design variables too).
+    Columns: outcome, label, fmt, then mean, sd, n, ci_low, ci_high,
+    ci_half. By default the outcomes of the table `govsim run` prints
+    (OUTCOMES, labelled by the metrics' long_name: see outcomes()), grouped
+    by arm only (``by=None`` groups by sweep and design variables too).
     """
     ds = _as_dataset(ds)
     parts = []
-    for name, label, fmt in outcomes:
+    for name, text, fmt in outcomes_of(ds, outcomes):
         s = summary(ds, name, at=at, by=by, level=level)
         s.insert(0, "fmt", fmt)
-        s.insert(0, "label", label)
+        s.insert(0, "label", text)
         s.insert(0, "outcome", name)
         parts.append(s.reset_index())
     out = pd.concat(parts, ignore_index=True)
@@ -502,13 +656,14 @@ def paired_table(ds, outcomes=OUTCOMES, base_arm=None, at=None, level=0.95):
 
     Each cell is the mean difference (arm - base_arm, default the first arm)
     over pairs of runs of the same replication and sweep point, with a sign,
-    and the half-width of its 95% CI: "+14 +- 3".
+    and the half-width of its 95% CI: "+14 +- 3". Rows are labelled as in
+    comparison_table().
     """
     ds = _as_dataset(ds)
     names = arms(ds)
     base_arm = names[0] if base_arm is None else base_arm
     table, npairs = {}, 0
-    for name, label, fmt in outcomes:
+    for name, text, fmt in outcomes_of(ds, outcomes):
         p = paired(ds, name, base_arm=base_arm, at=at, by="arm", level=level)
         row = {}
         for a in names:
@@ -521,14 +676,18 @@ def paired_table(ds, outcomes=OUTCOMES, base_arm=None, at=None, level=0.95):
                                      half_fmt=fmt)
             else:
                 row[a] = "nan"
-        table[label] = row
+        table[text] = row
     out = pd.DataFrame.from_dict(table, orient="index")
     out.index.name = f"paired: arm - {base_arm}" if npairs > 1 else f"arm - {base_arm}"
     return out[[a for a in names if a != base_arm]]
 
 
 def comparison_table(ds, outcomes=OUTCOMES, at=None, level=0.95):
-    """The comparison table of `govsim run` as strings: rows outcomes, columns arms."""
+    """The comparison table of `govsim run` as strings: rows outcomes, columns arms.
+
+    The same numbers, formats and row labels (the metrics' long_name, "trust
+    at end") as `govsim run` and `govsim compare FILE` print for the file.
+    """
     ds = _as_dataset(ds)
     c = comparison(ds, outcomes, at=at, by="arm", level=level)
     table = {}

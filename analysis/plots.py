@@ -70,28 +70,9 @@ def _band(values, level=0.95):
     return mean, half
 
 
-def _rolling(v, window, how="mean"):
-    """Rolling mean (or sum) over the last axis, `window` intervals ending at each time."""
-    if window <= 1:
-        return v
-    v = np.asarray(v, dtype=float)
-    filled = np.where(np.isnan(v), 0.0, v)
-    ok = (~np.isnan(v)).astype(float)
-    c = np.cumsum(filled, axis=-1)
-    k = np.cumsum(ok, axis=-1)
-    c = np.concatenate([np.zeros(c.shape[:-1] + (1,)), c], axis=-1)
-    k = np.concatenate([np.zeros(k.shape[:-1] + (1,)), k], axis=-1)
-    idx = np.arange(v.shape[-1]) + 1
-    lo = np.maximum(idx - window, 0)
-    s, cnt = c[..., idx] - c[..., lo], k[..., idx] - k[..., lo]
-    if how == "sum":
-        return np.where(cnt > 0, s, np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return s / np.where(cnt > 0, cnt, np.nan)
-
-
-def _series(ds, metric, cls):
-    var = ds[metric]
+def _series(ds, metric, cls, var=None):
+    """The (run, time) series of a metric (of one class, for a per-class metric)."""
+    var = ds[metric] if var is None else var
     if "class" in var.dims:
         if cls is None:
             raise ValueError(f"{metric} is per class: pass cls= one of "
@@ -112,22 +93,41 @@ def _plot_bands(ax, ds, series, arm_names, level, label_suffix=""):
             ax.fill_between(t, mean - half, mean + half, color=c, alpha=0.2, lw=0)
 
 
+def _axis_label(ds, metric):
+    """"needs met [needs]": the dataset's long_name and plain_units (name and units if absent)."""
+    attrs = ds[metric].attrs
+    name = attrs.get("long_name") or metric
+    units = attrs.get("plain_units") or attrs.get("units", "")
+    return f"{name} [{units}]" if units and units != name else name
+
+
 def timeseries(ds, metric, cls=None, window=1, level=0.95, ax=None, path=None, title=None):
     """A metric over time: per arm, the mean over replications and its 95% band.
 
-    ``window`` > 1 smooths each run with a rolling mean over that many
-    output intervals first. ``cls`` picks the class of a per-class metric.
+    ``window`` > 1 smooths each run first over that many output intervals,
+    by the metric's aggregation in the file (analysis.rolling()): a share
+    or ratio over the window, a stock's mean; a flow shows its mean per
+    interval over the window. ``cls`` picks the class of a per-class metric.
+    The axis and title name the metric by its long_name and plain_units.
     """
     ds = data._as_dataset(ds)
     fig, axes = _figure(ax)
     a = axes[0, 0]
-    var = _series(ds, metric, cls)
-    _plot_bands(a, ds, _rolling(var.values, int(window)), data.arms(ds), level)
-    units = ds[metric].attrs.get("units", "")
+    window = max(1, int(window))
+    var = None
+    if window > 1:
+        var = data.rolling(ds, metric, window)
+        if data.meaning(ds, metric).aggregation == "flow":
+            count = ds[metric].notnull().rolling(time=window, min_periods=1).sum()
+            var = var / count.where(count > 0)
+    var = _series(ds, metric, cls, var)
+    _plot_bands(a, ds, var.values, data.arms(ds), level)
     a.set_xlabel("day")
-    a.set_ylabel(f"{metric} [{units}]" if units else metric)
-    extra = f", {window}-interval rolling mean" if window > 1 else ""
-    a.set_title(title or f"{metric}{' (' + str(cls) + ')' if cls is not None else ''}"
+    a.set_ylabel(_axis_label(ds, metric))
+    name = str(ds[metric].attrs.get("long_name") or metric)
+    name = name[:1].upper() + name[1:]
+    extra = f", over {window} intervals" if window > 1 else ""
+    a.set_title(title or f"{name}{' (' + str(cls) + ')' if cls is not None else ''}"
                 f": mean and 95% CI over replications{extra}", fontsize=10)
     a.legend(frameon=False)
     a.grid(alpha=0.3)
@@ -137,24 +137,24 @@ def timeseries(ds, metric, cls=None, window=1, level=0.95, ax=None, path=None, t
 def failure_demand(ds, window=None, level=0.95, ax=None, path=None):
     """Failure-demand share of contacts over time, per arm with its 95% band.
 
-    Each run's share is sum(failure) / sum(value + failure) over a rolling
-    window of ``window`` output intervals (default: about a fiftieth of the
-    run, at least one interval), which steadies daily noise.
+    Each run's share over a rolling window of ``window`` output intervals
+    (default: about a fiftieth of the run, at least one interval), by the
+    metric's aggregation in the file (analysis.rolling(): the sum of its
+    numerator over the sum of its denominator), which steadies daily noise.
     """
     ds = data._as_dataset(ds)
+    metric = "failure_demand_share"
     n_time = ds.sizes["time"]
     window = max(1, n_time // 50) if window is None else max(1, int(window))
-    fail = _rolling(ds["contacts_failure"].transpose("run", "time").values, window, "sum")
-    value = _rolling(ds["contacts_value"].transpose("run", "time").values, window, "sum")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(fail + value > 0, fail / (fail + value), np.nan)
+    share = data.rolling(ds, metric, window).transpose("run", "time").values
     fig, axes = _figure(ax)
     a = axes[0, 0]
     _plot_bands(a, ds, share, data.arms(ds), level)
     a.set_xlabel("day")
-    a.set_ylabel("failure demand / all contacts")
+    a.set_ylabel(_axis_label(ds, metric))
     span = float(ds["time"].values[min(window, n_time) - 1]) if window > 1 else None
-    a.set_title("Failure-demand share of contacts" +
+    name = str(ds[metric].attrs.get("long_name") or metric)
+    a.set_title(name[:1].upper() + name[1:] +
                 (f" (rolling {span:g} days)" if span else "") + ": mean and 95% CI", fontsize=10)
     a.set_ylim(0, 1)
     a.legend(frameon=False)
@@ -230,9 +230,15 @@ def time_to_close(ds, target=None, cls=None, ax=None, path=None):
 
 
 def outcome_bars(ds, metric, label=None, level=0.95, ax=None, path=None):
-    """A whole-run outcome per arm as bars with 95% CI error bars (see analysis.summary)."""
+    """A whole-run outcome per arm as bars with 95% CI error bars (see analysis.summary).
+
+    ``label`` defaults to the outcome's label in the file (analysis.label():
+    the metric's long_name), the axis unit to its plain_units.
+    """
     ds = data._as_dataset(ds)
     s = data.summary(ds, metric, by="arm", level=level)
+    base, _ = data._resolve(ds, metric)
+    label = label or data.label(ds, metric)
     names = list(s.index)
     fig, axes = _figure(ax, size=(1.3 * len(names) + 2.5, 3.6))
     a = axes[0, 0]
@@ -241,10 +247,10 @@ def outcome_bars(ds, metric, label=None, level=0.95, ax=None, path=None):
     a.bar(x, s["mean"], yerr=err, capsize=5, color=[_color(names, n) for n in names],
           alpha=0.85)
     a.set_xticks(x, names)
-    units = s.attrs.get("units", "")
-    a.set_ylabel(f"{label or metric}" + (f" [{units}]" if units else ""))
+    units = ds[base].attrs.get("plain_units") or s.attrs.get("units", "")
+    a.set_ylabel(f"{label}" + (f" [{units}]" if units and units != label else ""))
     n = s["n"].min()
-    a.set_title(f"{label or metric}: mean" + (" and 95% CI" if n > 1 else "")
+    a.set_title(f"{label}: mean" + (" and 95% CI" if n > 1 else "")
                 + f" over {n} replication{'s' if n != 1 else ''}", fontsize=10)
     a.grid(axis="y", alpha=0.3)
     return _done(fig, path)
@@ -252,8 +258,7 @@ def outcome_bars(ds, metric, label=None, level=0.95, ax=None, path=None):
 
 def cost_per_need_met(ds, level=0.95, ax=None, path=None):
     """Cost per need met by the service, whole run, per arm: bars with 95% CI."""
-    return outcome_bars(ds, "cost_per_need_met", label="cost per need met", level=level,
-                        ax=ax, path=path)
+    return outcome_bars(ds, "cost_per_need_met", level=level, ax=ax, path=path)
 
 
 def sensitivity(indices, title=None, ax=None, path=None):

@@ -89,17 +89,21 @@ def comparison_section(ds, arm_names):
     comp = data.comparison(ds, by="arm")
     reps = int(comp["n"].max()) if len(comp) else 0
     rows = []
-    for name, label, fmt in data.OUTCOMES:
+    outcomes = data.outcomes_of(ds)
+    for name, label, fmt in outcomes:
         part = comp[comp["outcome"] == name].set_index("arm")
         rows.append([label] + [_cell(fmt, part.loc[a, "mean"], part.loc[a, "ci_half"],
                                      part.loc[a, "n"]) for a in arm_names])
     head = "outcome (mean \u00b1 95% CI)" if reps > 1 else "outcome"
     notes = []
-    for name, label, fmt in data.OUTCOMES:
-        metric = data.ALIASES.get(name, name).removesuffix("_end")
-        desc = ds[metric].attrs.get("description", "") if metric in ds else ""
+    for name, label, fmt in outcomes:
+        metric, _ = data._resolve(ds, name)
+        desc = ds[metric].attrs.get("description", "")
+        unit = ds[metric].attrs.get("plain_units", "")
         notes.append(f"<dt>{_e(label)}</dt><dd>{_e(desc)}{'. ' if desc else ''}"
-                     f"Whole run: {_e(data.aggregation(ds, name))}.</dd>")
+                     + (f"In {_e(unit)}. " if unit else "")
+                     + f"Whole run: {_e(data.aggregation(ds, name))} (the file's "
+                     "<code>aggregation</code> attribute).</dd>")
     return (_table([head] + arm_names, rows)
             + f'\n<p class="note">Per arm, the mean over {reps} replication'
               f'{"s" if reps != 1 else ""} of each run\'s whole-run value'
@@ -115,7 +119,7 @@ def paired_section(ds, arm_names):
     if not others:
         return "<p>Only one arm: no differences to show.</p>"
     rows, classes, npairs = [], [], set()
-    for name, label, fmt in data.OUTCOMES:
+    for name, label, fmt in data.outcomes_of(ds):
         p = data.paired(ds, name, base_arm=base, by="arm")
         row, cls = [label], [None]
         for a in others:
@@ -163,24 +167,25 @@ def sweep_section(ds, extras, max_points):
                 "per point (<code>--points</code> raises the limit; "
                 "<code>analysis.summary(ds, metric)</code> gives every point).</p>")
     keys = ["arm"] + keys
-    parts = {name: data.summary(ds, name, by=keys) for name, _, _ in data.OUTCOMES}
-    index = list(parts[data.OUTCOMES[0][0]].index)
+    outcomes = data.outcomes_of(ds)
+    parts = {name: data.summary(ds, name, by=keys) for name, _, _ in outcomes}
+    index = list(parts[outcomes[0][0]].index)
     rows = []
     for key in index:
         row = [f"{k:g}" if isinstance(k, float) else str(k)
                for k in (key if isinstance(key, tuple) else (key,))]
-        for name, _, fmt in data.OUTCOMES:
+        for name, _, fmt in outcomes:
             r = parts[name].loc[key]
             row.append(_cell(fmt, r["mean"], r["ci_half"], r["n"]))
         rows.append(row)
-    return (_table(keys + [label for _, label, _ in data.OUTCOMES], rows, num_from=len(keys))
+    return (_table(keys + [label for _, label, _ in outcomes], rows, num_from=len(keys))
             + '<p class="note">Per arm and sweep point: mean \u00b1 95% CI over its '
               "replications.</p>")
 
 
 def sensitivity_section(ds, outdir, n_boot, seed, warn):
     out = []
-    for name, label, fmt in data.OUTCOMES:
+    for name, label, fmt in data.outcomes_of(ds):
         try:
             idx = sobol.sobol_from_file(ds, name, n_boot=n_boot, seed=seed)
         except (ValueError, KeyError) as e:

@@ -8,7 +8,9 @@ its 95% confidence interval across replications, the tolerance band stated
 in docs/experiments/<name>.md, and PASS (the mean lies in the band) or FAIL.
 `--fast` runs small populations and fewer replications with wider bands (the
 subset `make check` runs). Figures the model does not reproduce are reported
-as such, never forced.
+as such, never forced. A metric's value over a run (or a span of it) is the
+one analysis.data.over() gives, by the aggregation the result file declares
+for the metric, as `govsim run` and `govsim compare` add it up.
 """
 
 import argparse
@@ -19,8 +21,9 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Tuple
 
-import h5py
 import numpy as np
+
+from . import data
 
 T975 = {1: 12.7062047, 2: 4.30265273, 3: 3.18244631, 4: 2.77644511, 5: 2.57058184,
         6: 2.44691185, 7: 2.36462425, 8: 2.30600414, 9: 2.26215716, 10: 2.22813885,
@@ -63,10 +66,10 @@ class Result:
     """A result file: helpers to pick an arm's replications."""
 
     def __init__(self, path):
-        self.f = h5py.File(path, "r")
-        self.arm = self.f["arm"].asstr()[()]
-        self.classes = list(self.f["class"].asstr()[()])
-        self.bin_minutes = self.f["bin"][()] * 1440.0
+        self.ds = data.load(path)
+        self.arm = np.asarray(self.ds["arm"].values)
+        self.classes = [str(c) for c in self.ds["class"].values.tolist()]
+        self.bin_minutes = np.asarray(self.ds["bin"].values, dtype=float) * 1440.0
 
     def runs(self, arm):
         rows = np.where(self.arm == arm)[0]
@@ -76,10 +79,31 @@ class Result:
 
     def hist_by_class(self, arm, kind="recorded"):
         """[replication, class, bin] counts of the recorded or true time to close."""
-        return self.f[f"time_to_close_{kind}_hist_by_class"][self.runs(arm)]
+        h = self.ds[f"time_to_close_{kind}_hist_by_class"].transpose("run", "class", "bin")
+        return h.values[self.runs(arm)]
 
     def series(self, arm, metric):
-        return self.f[metric][self.runs(arm)]
+        return self.ds[metric].values[self.runs(arm)]
+
+    def over(self, arm, metric, d0=None, d1=None, cls=None):
+        """Per replication, a metric's value over the whole run, by its aggregation.
+
+        The value analysis.data.over() gives (the sum of a flow, the mean of
+        a stock, a weighted mean, a ratio of sums: as the file declares it,
+        and as `govsim run` adds it up), over the intervals ending in (d0, d1]
+        days when they are given. ``cls``: a per-class metric's value for
+        that class (``metric`` without ``_by_class``).
+        """
+        ds = self.ds.isel(run=self.runs(arm))
+        if d0 is not None or d1 is not None:
+            t = np.asarray(ds["time"].values, dtype=float)
+            lo = -np.inf if d0 is None else d0
+            hi = np.inf if d1 is None else d1
+            ds = ds.isel(time=np.flatnonzero((t > lo) & (t <= hi)))
+        if cls is None:
+            return data.over(ds, metric).transpose("run").values
+        v = data.over(ds, f"{metric}_by_class").transpose("run", "class")
+        return v.values[:, self.classes.index(cls)]
 
 
 def _bin_index(res, minutes):
@@ -115,28 +139,24 @@ def mean_minutes(res, arm, cls):
     return (h * mid).sum(axis=1) / h.sum(axis=1)
 
 
-def _per_run(res, arm, metric, how):
-    x = res.series(arm, metric)
-    return np.nansum(x, axis=1) if how == "sum" else np.nanmean(x, axis=1)
+def ratio(res, arm, base, metric):
+    """Per replication (paired: the same seed), arm's whole-run value of a metric over base's."""
+    return res.over(arm, metric) / res.over(base, metric)
 
 
-def ratio(res, arm, base, metric, how="mean"):
-    """Per replication (paired: the same seed), arm's value of a metric over base's."""
-    return _per_run(res, arm, metric, how) / _per_run(res, base, metric, how)
+def met_by_service(res, arm, d0=None, d1=None):
+    """Per replication, needs met by the service (needs met less those resolved on their own)."""
+    return res.over(arm, "needs_met", d0, d1) - res.over(arm, "needs_met_self", d0, d1)
 
 
 def hours_per_need(res, arm):
     """Per replication, casework hours per need met by the service."""
-    met = _per_run(res, arm, "needs_met", "sum") - _per_run(res, arm, "needs_met_self", "sum")
-    return _per_run(res, arm, "hours_casework", "sum") / met
+    return res.over(arm, "hours_casework") / met_by_service(res, arm)
 
 
 def recorded_share(res, arm):
     """Per replication, % of measured cases recorded within the target."""
-    w = res.series(arm, "within_target_recorded")
-    n = res.series(arm, "cases_measured")
-    ok = ~np.isnan(w) & ~np.isnan(n)
-    return 100.0 * np.where(ok, w * n, 0).sum(axis=1) / np.where(ok, n, 0).sum(axis=1)
+    return 100.0 * res.over(arm, "within_target_recorded")
 
 
 def true_share_class(res, arm, cls, minutes):
@@ -148,67 +168,38 @@ def true_share_class(res, arm, cls, minutes):
 
 def measured_share(res, arm):
     """Per replication, % of closed cases in the measured category."""
-    return 100.0 * (res.series(arm, "cases_measured").sum(axis=1)
-                    / res.series(arm, "cases_closed").sum(axis=1))
+    return 100.0 * res.over(arm, "cases_measured") / res.over(arm, "cases_closed")
 
 
 def failure_share(res, arm):
     """Per replication, % of contacts that are failure demand."""
-    f = _per_run(res, arm, "contacts_failure", "sum")
-    v = _per_run(res, arm, "contacts_value", "sum")
-    return 100.0 * f / (f + v)
+    return 100.0 * res.over(arm, "failure_demand_share")
 
 
 def true_days(res, arm):
     """Per replication, mean true days to close of needs met by the service."""
-    t = res.series(arm, "time_to_close_true_mean")
-    n = res.series(arm, "needs_met") - res.series(arm, "needs_met_self")
-    ok = ~np.isnan(t) & (n > 0)
-    return np.where(ok, t * n, 0).sum(axis=1) / np.where(ok, n, 0).sum(axis=1)
+    return res.over(arm, "time_to_close_true_mean")
 
 
 def cost_per_need(res, arm):
-    met = _per_run(res, arm, "needs_met", "sum") - _per_run(res, arm, "needs_met_self", "sum")
-    return _per_run(res, arm, "cost_total", "sum") / met
+    """Per replication, cost per need met by the service."""
+    return res.over(arm, "cost_per_need_met")
 
 
-def window_sum(res, arm, metric, d0, d1):
-    """Per replication, a metric summed over the intervals ending in (d0, d1] days."""
-    t = res.f["time"][()]
-    sel = (t > d0) & (t <= d1)
-    return np.nansum(res.series(arm, metric)[:, sel], axis=1)
-
-
-def window_recorded(res, arm, d0, d1):
-    """Per replication, recorded share within target over the intervals ending in (d0, d1]."""
-    t = res.f["time"][()]
-    sel = (t > d0) & (t <= d1)
-    w = res.series(arm, "within_target_recorded")[:, sel]
-    n = res.series(arm, "cases_measured")[:, sel]
-    ok = ~np.isnan(w) & ~np.isnan(n)
-    return np.where(ok, w * n, 0).sum(axis=1) / np.where(ok, n, 0).sum(axis=1)
-
-
-def window_met(res, arm, d0, d1):
-    """Per replication, needs met by the service over the intervals ending in (d0, d1] days."""
-    return (window_sum(res, arm, "needs_met", d0, d1)
-            - window_sum(res, arm, "needs_met_self", d0, d1))
-
-
-def class_total(res, arm, metric, cls):
-    """Per replication, a per-class metric summed over time."""
-    x = res.f[f"{metric}_by_class"][res.runs(arm)][:, res.classes.index(cls), :]
-    return np.nansum(x, axis=1)
+def window(res, arm, metric, d0, d1):
+    """Per replication, a metric's value over the intervals ending in (d0, d1] days."""
+    return res.over(arm, metric, d0, d1)
 
 
 def hours_per_case_class(res, arm, cls):
-    return class_total(res, arm, "hours_casework", cls) / class_total(res, arm, "cases_closed", cls)
+    return (res.over(arm, "hours_casework", cls=cls)
+            / res.over(arm, "cases_closed", cls=cls))
 
 
 def met_share_class(res, arm, cls):
     """Per replication, % of a class's needs that the service met."""
-    return 100.0 * class_total(res, arm, "needs_met_service", cls) / class_total(
-        res, arm, "needs_arising", cls)
+    return 100.0 * res.over(arm, "needs_met_service", cls=cls) / res.over(
+        arm, "needs_arising", cls=cls)
 
 
 EXPERIMENTS = [
@@ -302,19 +293,19 @@ EXPERIMENTS = [
               "downstream.capacity=16"],
         figures=[
             Figure("leavers, stretch targets / learning", 1.5, (1.5, 4.0), "",
-                   lambda r: ratio(r, "stretch", "learning", "leavers", "sum"),
+                   lambda r: ratio(r, "stretch", "learning", "leavers"),
                    "Repenning & Sterman 2002; KPMG 2015", True),
             Figure("the dip: recorded in-target after the switch / stretch", 0.9,
                    (0.0, 0.95), "",
-                   lambda r: window_recorded(r, "transition", 730, 913)
-                   / window_recorded(r, "stretch", 730, 913), "Repenning & Sterman 2002", True),
+                   lambda r: window(r, "transition", "within_target_recorded", 730, 913)
+                   / window(r, "stretch", "within_target_recorded", 730, 913), "Repenning & Sterman 2002", True),
             Figure("the long run: needs met in year 4, transition / stretch", 1.2, (1.05, 3.0), "",
-                   lambda r: window_sum(r, "transition", "needs_met", 1095, 1460)
-                   / window_sum(r, "stretch", "needs_met", 1095, 1460),
+                   lambda r: window(r, "transition", "needs_met", 1095, 1460)
+                   / window(r, "stretch", "needs_met", 1095, 1460),
                    "Repenning & Sterman 2002", True),
             Figure("the trap: stretch net throughput (needs met), year 4 / 1", 0.9, (0.5, 0.97),
-                   "", lambda r: window_met(r, "stretch", 1095, 1460)
-                   / window_met(r, "stretch", 0, 365), "Repenning & Sterman 2002", True),
+                   "", lambda r: met_by_service(r, "stretch", 1095, 1460)
+                   / met_by_service(r, "stretch", 0, 365), "Repenning & Sterman 2002", True),
         ],
     ),
     Experiment(
@@ -330,17 +321,17 @@ EXPERIMENTS = [
                    lambda r: ratio(r, "buurtzorg", "task_based", "workers_sick"), "KPMG 2015",
                    True),
             Figure("leavers, buurtzorg / task-based", 0.5, (0.35, 0.7), "",
-                   lambda r: ratio(r, "buurtzorg", "task_based", "leavers", "sum"), "KPMG 2015",
+                   lambda r: ratio(r, "buurtzorg", "task_based", "leavers"), "KPMG 2015",
                    True),
             Figure("time to recovery (need met), buurtzorg / task-based", 0.5, (0.35, 0.7), "",
                    lambda r: ratio(r, "buurtzorg", "task_based", "time_to_close_true_mean"),
                    "KPMG 2015", True),
             Figure("self-reliance: families' unpaid hours / buurtzorg's", 2.0,
                    (1.5, 10.0), "",
-                   lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_coproduced", "sum"),
+                   lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_coproduced"),
                    "docs/ODD.md, 1. Purpose and patterns (P4)", True),
             Figure("self-reliance: paid hours / buurtzorg's", 0.8, (0.0, 0.95), "",
-                   lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_casework", "sum"),
+                   lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_casework"),
                    "docs/ODD.md, 1. Purpose and patterns (P4)", True),
         ],
     ),

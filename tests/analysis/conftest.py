@@ -1,7 +1,9 @@
 """Shared fixtures of the analysis tests: small real runs of build/govsim.
 
-The binary comes from $GOVSIM (default build/govsim); tests that need it are
-skipped when it is missing.
+The binary comes from $GOVSIM (default build/govsim). `make test-py` sets
+$GOVSIM, and then a missing binary fails the tests that need it; run
+standalone without the variable, they are skipped when build/govsim is
+missing (required_binary()).
 """
 import os
 import re
@@ -19,18 +21,33 @@ if str(ROOT) not in sys.path:  # the analysis package, wherever pytest runs from
 SMALL = ["--set", "population.citizens=2000", "--set", "simulation.duration=120d"]
 
 
-def govsim_binary():
-    path = Path(os.environ.get("GOVSIM", ROOT / "build" / "govsim"))
+def required_binary(variable, default, build):
+    """The path of a binary the tests run: $variable, else default (from the repository root).
+
+    When the variable is set (as `make test-py` sets it), the binary must be
+    there: a missing one fails the test. Only without the variable (pytest
+    run by hand) does a missing binary skip the test, saying how to build it.
+    """
+    value = os.environ.get(variable)
+    path = Path(value or default)
     if not path.is_absolute():
         path = ROOT / path
-    return path
+    if path.is_file():
+        return path
+    if value:
+        pytest.fail(f"${variable} is {value}, but {path} is missing: build it with `{build}`",
+                    pytrace=False)
+    pytest.skip(f"{path} is missing (and ${variable} is not set): build it with `{build}`")
+
+
+def govsim_binary():
+    """The govsim binary: $GOVSIM, else build/govsim (see required_binary())."""
+    return required_binary("GOVSIM", "build/govsim", "make")
 
 
 def run_govsim(out, *args, scenario="scenarios/default.ini"):
     """Run `govsim run` from the repository root; return its stdout."""
     binary = govsim_binary()
-    if not binary.is_file():
-        pytest.skip(f"{binary} is missing: build it with `make`")
     cmd = [str(binary), "run", scenario, "-o", str(out), "--force", *args]
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr

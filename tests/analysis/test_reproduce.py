@@ -11,14 +11,15 @@ import pytest
 
 from analysis import reproduce
 
-GOVSIM = os.environ.get("GOVSIM", "build/govsim")
+from conftest import ROOT, govsim_binary
 
 
-@pytest.mark.skipif(not os.path.exists(GOVSIM), reason=f"{GOVSIM} not built")
 @pytest.mark.parametrize("exp", reproduce.EXPERIMENTS, ids=lambda e: e.name)
-def test_fast_subset(exp):
+def test_fast_subset(exp, monkeypatch):
+    govsim = str(govsim_binary())  # fails if $GOVSIM is set but missing; skips without it
+    monkeypatch.chdir(ROOT)  # the experiments name their scenarios from the repository root
     with tempfile.TemporaryDirectory() as tmp:
-        res = reproduce.run_experiment(exp, GOVSIM, True, tmp)
+        res = reproduce.run_experiment(exp, govsim, True, tmp)
         rows = reproduce.evaluate(exp, res, True)
     assert len(rows) == len(exp.figures)
     for fig, mean, half, (lo, hi), ok in rows:

@@ -1,16 +1,16 @@
 """The HDF5 result file as xarray (h5netcdf), h5py and netCDF-C see it.
 
 The file is the small ensemble of tests/sim/io/test_output.c, written by
-`test_output --write PATH` (binary from $GOVSIM_TEST_OUTPUT, default
-build/tests/sim/test_output): arms "baseline" and "systems-thinking", two
-replications each, 5 output intervals ending at days 1..5, bin edges 0, 10,
-20, 30 days, demand classes "easy" and "hard"; metric m of run r at time
-index t is r*1000 + m*10 + t + 0.25, except failure_demand_share, which is
-NaN at t = 0; class metric m of run r, class c at time index t is
-r*10000 + c*1000 + m*10 + t + 0.5, except time_to_close_true_mean, which is
-NaN for class "hard" at t = 0.
+`test_output --write PATH` (binary from $GOVSIM_TEST_OUTPUT, which `make
+test-py` sets and builds: the tests fail if it is missing; run by hand
+without the variable, build/tests/sim/io/test_output, skipped if missing):
+arms "baseline" and "systems-thinking", two replications each, 5 output
+intervals ending at days 1..5, bin edges 0, 10, 20, 30 days, demand classes
+"easy" and "hard"; metric m of run r at time index t is r*1000 + m*10 + t +
+0.25, except failure_demand_share, which is NaN at t = 0; class metric m of
+run r, class c at time index t is r*10000 + c*1000 + m*10 + t + 0.5, except
+time_to_close_true_mean, which is NaN for class "hard" at t = 0.
 """
-import os
 import re
 import subprocess
 import sys
@@ -20,6 +20,8 @@ import h5py
 import numpy as np
 import pytest
 import xarray as xr
+
+from conftest import required_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 ARMS = ["baseline", "baseline", "systems-thinking", "systems-thinking"]
@@ -54,9 +56,8 @@ def expected_by_class(run, m, c, t):
 
 @pytest.fixture(scope="module")
 def result_file(tmp_path_factory):
-    binary = Path(os.environ.get("GOVSIM_TEST_OUTPUT", ROOT / "build/tests/sim/test_output"))
-    if not binary.is_file():
-        pytest.skip(f"{binary} is missing: build it with `make build/tests/sim/test_output`")
+    binary = required_binary("GOVSIM_TEST_OUTPUT", "build/tests/sim/io/test_output",
+                             "make build/tests/sim/io/test_output")
     path = tmp_path_factory.mktemp("output") / "x.h5"
     run = subprocess.run([str(binary), "--write", str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
@@ -227,3 +228,17 @@ def test_netcdf_c_reads_it(result_file):
         f"{ARMS!r} 2010.25 ['bin', 'bin_edge', 'class', 'run', 'time']",
         f"{CLASSES!r} {by_class} ('run', 'class', 'time')",
     ]
+
+
+def test_a_missing_binary_fails_when_its_variable_is_set(monkeypatch, tmp_path):
+    """`make test-py` names the binaries: one that is missing fails, never skips."""
+    missing = tmp_path / "test_output"
+    monkeypatch.setenv("GOVSIM_TEST_OUTPUT", str(missing))
+    with pytest.raises(pytest.fail.Exception, match="GOVSIM_TEST_OUTPUT"):
+        required_binary("GOVSIM_TEST_OUTPUT", "build/tests/sim/io/test_output", "make")
+    # by hand, without the variable: a missing default skips
+    monkeypatch.delenv("GOVSIM_TEST_OUTPUT")
+    with pytest.raises(pytest.skip.Exception, match="is not set"):
+        required_binary("GOVSIM_TEST_OUTPUT", str(missing), "make")
+    missing.write_text("")
+    assert required_binary("GOVSIM_TEST_OUTPUT", str(missing), "make") == missing
