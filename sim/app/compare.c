@@ -182,6 +182,65 @@ static void fill_row(void *ctx, size_t run, const double *series, size_t n_time)
 	run_values(r->view, series, n_time, r->values + run * r->view->n_cols);
 }
 
+/* The arms of a file whose runs are arm-major; returns their number, 0 if not grouped. */
+static size_t group_arms(char **arm, size_t n_runs, const char **arm_names)
+{
+	size_t n_arms = 0;
+	for (size_t r = 0; r < n_runs; r++)
+		if (!n_arms || strcmp(arm[r], arm_names[n_arms - 1]) != 0)
+			arm_names[n_arms++] = arm[r];
+	if (!n_arms || n_runs % n_arms)
+		return 0;
+	size_t per_arm = n_runs / n_arms;
+	for (size_t a = 0; a < n_arms; a++)
+		for (size_t i = 0; i < per_arm; i++)
+			if (strcmp(arm[a * per_arm + i], arm_names[a]) != 0)
+				return 0;
+	return n_arms;
+}
+
+/* The table of each arm's rows and, with several arms, their paired differences. */
+static void print_tables(FILE *f, const struct view *v, size_t n_arms, const char **arm_names,
+			 size_t per_arm, const double *values)
+{
+	fputc('\n', f);
+	gs_report_columns(f, n_arms, arm_names, per_arm, values, v->n_cols, v->labels, v->fmts,
+			  false);
+	if (n_arms > 1) {
+		fputc('\n', f);
+		gs_report_columns(f, n_arms, arm_names, per_arm, values, v->n_cols, v->labels, v->fmts,
+				  true);
+	}
+}
+
+/* One table per sweep point (each arm's runs of a point are consecutive). */
+static int print_by_point(FILE *f, const struct view *v, size_t n_arms, const char **arm_names,
+			  size_t per_arm, const double *values, size_t n_points)
+{
+	size_t reps = per_arm / n_points;
+	double *sub = malloc(n_arms * reps * v->n_cols * sizeof(*sub));
+	if (!sub)
+		return -1;
+	for (size_t p = 0; p < n_points; p++) {
+		for (size_t a = 0; a < n_arms; a++)
+			memcpy(sub + a * reps * v->n_cols, values + (a * per_arm + p * reps) * v->n_cols,
+			       reps * v->n_cols * sizeof(double));
+		fprintf(f, "\nsweep point %zu\n", p);
+		print_tables(f, v, n_arms, arm_names, reps, sub);
+	}
+	free(sub);
+	return 0;
+}
+
+/* The output interval that ends at `at` days (the first ending at or after it), or -1. */
+static long at_column(const double *time, size_t n_time, double at)
+{
+	size_t c = 0;
+	while (c + 1 < n_time && time[c] < at - 1e-9)
+		c++;
+	return !n_time || time[c] < at - 1e-9 ? -1 : (long)c;
+}
+
 int gs_compare(const char *path, const char *metric, double at, size_t max_points, FILE *f,
 	       char *err, size_t errlen)
 {
@@ -190,62 +249,43 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 		return -1;
 	size_t n_runs = gs_output_reader_runs(rd), n_time = gs_output_reader_times(rd);
 	int rc = -1;
-	char **arm = calloc(n_runs ? n_runs : 1, sizeof(*arm));
-	double *point = calloc(n_runs ? n_runs : 1, sizeof(*point));
+	size_t nr = n_runs ? n_runs : 1;
+	char **arm = calloc(nr, sizeof(*arm));
+	double *point = calloc(nr, sizeof(*point));
 	double *time = calloc(n_time ? n_time : 1, sizeof(*time));
+	const char **arm_names = calloc(nr, sizeof(*arm_names));
 	double *values = NULL;
-	const char **arm_names = NULL;
-	if (!arm || !point || !time) {
+	struct view view = {0};
+	if (!arm || !point || !time || !arm_names) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	if (gs_output_reader_strings(rd, "arm", arm, n_runs, err, errlen) ||
-	    gs_output_reader_vector(rd, "time", time, n_time, err, errlen))
+	    gs_output_reader_vector(rd, "time", time, n_time, err, errlen) ||
+	    choose_view(&view, metric, at, err, errlen))
 		goto out;
 	char ignore[256];
 	bool sweep = gs_output_reader_vector(rd, "sweep_point", point, n_runs, ignore,
 					     sizeof(ignore)) == 0;
-
-	/* what to show */
-	struct view view = {0};
-	if (choose_view(&view, metric, at, err, errlen))
-		goto out;
-	if (at >= 0) {
-		size_t c = 0;
-		while (c + 1 < n_time && time[c] < at - 1e-9)
-			c++;
-		if (!n_time || time[c] < at - 1e-9) {
-			snprintf(err, errlen, "%s: --at %g days is after the end of the runs (%g days)",
-				 path, at, n_time ? time[n_time - 1] : 0.0);
-			goto out;
-		}
-		view.at_col = c;
-	}
-	/* arms: runs are arm-major, each arm's runs in (point, replication) order */
-	size_t n_arms = 0;
-	arm_names = calloc(n_runs ? n_runs : 1, sizeof(*arm_names));
-	values = malloc((n_runs ? n_runs : 1) * view.n_cols * sizeof(*values));
-	if (!arm_names || !values) {
-		snprintf(err, errlen, "%s: out of memory", path);
+	long col = at >= 0 ? at_column(time, n_time, at) : 0;
+	if (col < 0) {
+		snprintf(err, errlen, "%s: --at %g days is after the end of the runs (%g days)", path,
+			 at, n_time ? time[n_time - 1] : 0.0);
 		goto out;
 	}
-	for (size_t r = 0; r < n_runs; r++)
-		if (!n_arms || strcmp(arm[r], arm_names[n_arms - 1]) != 0)
-			arm_names[n_arms++] = arm[r];
-	if (!n_arms || n_runs % n_arms) {
+	view.at_col = (size_t)col;
+	size_t n_arms = group_arms(arm, n_runs, arm_names);
+	if (!n_arms) {
 		snprintf(err, errlen, "%s: runs are not grouped by arm", path);
 		goto out;
 	}
 	size_t per_arm = n_runs / n_arms;
-	for (size_t a = 0; a < n_arms; a++)
-		for (size_t i = 0; i < per_arm; i++)
-			if (strcmp(arm[a * per_arm + i], arm_names[a]) != 0) {
-				snprintf(err, errlen, "%s: runs are not grouped by arm", path);
-				goto out;
-			}
-
-	/* every run's values, a block of runs at a time */
+	values = malloc(nr * view.n_cols * sizeof(*values));
 	struct rows rows = {&view, values};
+	if (!values) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
 	if (gs_each_run(rd, false, fill_row, &rows, NULL, err, errlen))
 		goto out;
 
@@ -259,38 +299,14 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 	else
 		fprintf(f, "%s: %zu runs, whole-run values\n", path, n_runs);
 	if (n_points > 1 && n_points <= max_points && per_arm % n_points == 0) {
-		size_t reps = per_arm / n_points;
-		double *sub = malloc(n_arms * reps * view.n_cols * sizeof(*sub));
-		if (!sub) {
+		if (print_by_point(f, &view, n_arms, arm_names, per_arm, values, n_points)) {
 			snprintf(err, errlen, "%s: out of memory", path);
 			goto out;
 		}
-		for (size_t p = 0; p < n_points; p++) {
-			for (size_t a = 0; a < n_arms; a++)
-				memcpy(sub + a * reps * view.n_cols,
-				       values + (a * per_arm + p * reps) * view.n_cols,
-				       reps * view.n_cols * sizeof(double));
-			fprintf(f, "\nsweep point %zu\n", p);
-			gs_report_columns(f, n_arms, arm_names, reps, sub, view.n_cols, view.labels, view.fmts,
-					  false);
-			if (n_arms > 1) {
-				fputc('\n', f);
-				gs_report_columns(f, n_arms, arm_names, reps, sub, view.n_cols, view.labels,
-						  view.fmts, true);
-			}
-		}
-		free(sub);
 	} else {
 		if (n_points > 1)
 			fprintf(f, "(%zu sweep points pooled)\n", n_points);
-		fputc('\n', f);
-		gs_report_columns(f, n_arms, arm_names, per_arm, values, view.n_cols, view.labels, view.fmts,
-				  false);
-		if (n_arms > 1) {
-			fputc('\n', f);
-			gs_report_columns(f, n_arms, arm_names, per_arm, values, view.n_cols, view.labels,
-					  view.fmts, true);
-		}
+		print_tables(f, &view, n_arms, arm_names, per_arm, values);
 	}
 	rc = 0;
 out:

@@ -649,27 +649,20 @@ static int apply_preset(struct gs_params *p, const struct gs_preset *rt, char *e
 	return 0;
 }
 
-int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *presets,
-			char *const *over, size_t n_over, struct gs_diag *diag)
+/*
+ * The command-line overrides "section.key=value", each checked once against
+ * the template: those that apply go into *ov (n_ov of them). Returns -1 if
+ * out of memory for the list itself.
+ */
+static int read_overrides(char *const *over, size_t n_over, const struct gs_params *tmpl,
+			  struct gs_assign **ov, size_t *n_ov, struct gs_diag *diag)
 {
-	size_t before = diag->n;
-	char names[256];
-	gs_model_preset_names(presets, names, sizeof(names));
-	struct gs_params tmpl;
-	if (gs_params_init(&tmpl)) {
-		gs_diag_add(diag, NULL, 0, NULL, "internal error: a default does not parse");
-		return -1;
-	}
-	for (size_t i = 0; i < sc->n_base; i++)
-		apply(&tmpl, &sc->base[i], NULL, diag);
-
-	/* command-line overrides, checked once */
-	struct gs_assign *ov = calloc(n_over ? n_over : 1, sizeof(*ov));
-	if (!ov) {
+	*n_ov = 0;
+	*ov = calloc(n_over ? n_over : 1, sizeof(**ov));
+	if (!*ov) {
 		gs_diag_add(diag, "--set", 0, NULL, "out of memory for %zu overrides", n_over);
 		return -1;
 	}
-	size_t n_ov = 0;
 	for (size_t i = 0; i < n_over; i++) {
 		const char *eq = strchr(over[i], '=');
 		if (!eq || eq == over[i]) {
@@ -685,24 +678,30 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 		}
 		memcpy(key, over[i], (size_t)(eq - over[i]));
 		key[eq - over[i]] = 0;
-		ov[n_ov] = (struct gs_assign){"--set", 0, key, value};
-		struct gs_params scratch = tmpl;
-		if (apply(&scratch, &ov[n_ov], "--set", diag) == 0)
-			n_ov++;
-		else {
-			free(ov[n_ov].key);
-			free(ov[n_ov].value);
+		struct gs_assign a = {"--set", 0, key, value};
+		struct gs_params scratch = *tmpl;
+		if (apply(&scratch, &a, "--set", diag) == 0) {
+			(*ov)[(*n_ov)++] = a;
+		} else {
+			free(key);
+			free(value);
 		}
 	}
-	for (size_t i = 0; i < n_ov; i++) /* scenario-wide keys apply to the template */
-		apply(&tmpl, &ov[i], NULL, diag);
-	check_consistency(sc, &tmpl, diag);
+	return 0;
+}
 
+/* The parameters of every arm: the template, its preset, its own keys, the overrides. */
+static int resolve_arms(struct gs_scenario *sc, const struct gs_params *tmpl,
+			const struct gs_preset *const *presets, const struct gs_assign *ov,
+			size_t n_ov, struct gs_diag *diag)
+{
+	char names[256];
+	gs_model_preset_names(presets, names, sizeof(names));
 	if (sc->n_arms == 0) {
 		sc->arms = calloc(1, sizeof(*sc->arms));
 		if (!sc->arms) {
 			gs_diag_add(diag, NULL, 0, NULL, "out of memory");
-			goto out;
+			return -1;
 		}
 		snprintf(sc->arms[0].name, GS_NAME_MAX, "base");
 		sc->arms[0].file = sc->n_files ? sc->files[0] : sc->path;
@@ -712,52 +711,62 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 	sc->arm_params = calloc(sc->n_arms, sizeof(*sc->arm_params));
 	if (!sc->arm_params) {
 		gs_diag_add(diag, NULL, 0, NULL, "out of memory for %zu arms", sc->n_arms);
-		goto out;
+		return -1;
 	}
 	for (size_t a = 0; a < sc->n_arms; a++) {
 		struct gs_arm_spec *arm = &sc->arms[a];
 		struct gs_params *p = &sc->arm_params[a];
-		*p = tmpl;
+		*p = *tmpl;
 		if (arm->preset) {
 			const struct gs_preset *rt = gs_model_preset(presets, arm->preset);
-			if (!rt) {
+			char err[512];
+			if (!rt)
 				gs_diag_add(diag, arm->file, arm->line, "preset",
-					    "unknown preset '%s' (presets: %s)", arm->preset,
-					    names);
-			} else {
-				char err[512];
-				if (apply_preset(p, rt, err, sizeof(err)))
-					gs_diag_add(diag, NULL, 0, "preset", "preset %s: %s", rt->name, err);
-			}
+					    "unknown preset '%s' (presets: %s)", arm->preset, names);
+			else if (apply_preset(p, rt, err, sizeof(err)))
+				gs_diag_add(diag, NULL, 0, "preset", "preset %s: %s", rt->name, err);
 		}
 		for (size_t i = 0; i < arm->n_set; i++)
 			apply(p, &arm->set[i], "arm", diag);
 		for (size_t i = 0; i < n_ov; i++)
 			apply(p, &ov[i], NULL, diag);
 	}
+	return 0;
+}
 
-	/* events */
+/* When event ev happens: its tick, or a problem reported. */
+static void resolve_event_time(struct gs_event_spec *ev, const struct gs_params *p,
+			       struct gs_diag *diag)
+{
+	int at_line = ev->at_line ? ev->at_line : ev->line;
+	if (!ev->at) {
+		gs_diag_add(diag, ev->file, ev->line, "at",
+			    "[event.%s] has no `at` (when it happens, e.g. at = 2y)", ev->name);
+		return;
+	}
+	double m;
+	char err[256];
+	if (gs_param_parse_duration(ev->at, &m, err, sizeof(err))) {
+		gs_diag_add(diag, ev->file, at_line, "at", "%s", err);
+		return;
+	}
+	double t = m / p->simulation.tick;
+	if (m < 0 || t > p->simulation.duration + 1e-9)
+		gs_diag_add(diag, ev->file, at_line, "at",
+			    "%s is outside the run (allowed 0 to simulation.duration)", ev->at);
+	else
+		ev->at_tick = (long)nearbyint(t);
+}
+
+/* Every event: its time, its arms, its preset, each of its keys (against the first arm). */
+static void check_events(struct gs_scenario *sc, const struct gs_preset *const *presets,
+			 struct gs_diag *diag)
+{
+	char names[256];
+	gs_model_preset_names(presets, names, sizeof(names));
 	for (size_t e = 0; e < sc->n_events; e++) {
 		struct gs_event_spec *ev = &sc->events[e];
-		int at_line = ev->at_line ? ev->at_line : ev->line;
-		if (!ev->at) {
-			gs_diag_add(diag, ev->file, ev->line, "at",
-				    "[event.%s] has no `at` (when it happens, e.g. at = 2y)", ev->name);
-		} else {
-			double m;
-			char err[256];
-			if (gs_param_parse_duration(ev->at, &m, err, sizeof(err))) {
-				gs_diag_add(diag, ev->file, at_line, "at", "%s", err);
-			} else {
-				double t = m / tmpl.simulation.tick;
-				if (m < 0 || t > tmpl.simulation.duration + 1e-9)
-					gs_diag_add(diag, ev->file, at_line, "at",
-						    "%s is outside the run (allowed 0 to simulation.duration)",
-						    ev->at);
-				else
-					ev->at_tick = (long)nearbyint(t);
-			}
-		}
+		resolve_event_time(ev, &sc->arm_params[0], diag);
 		for (size_t k = 0; k < ev->n_arms; k++) {
 			size_t a;
 			for (a = 0; a < sc->n_arms; a++)
@@ -770,13 +779,34 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 		if (ev->preset && !gs_model_preset(presets, ev->preset))
 			gs_diag_add(diag, ev->file, ev->preset_line, "preset",
 				    "unknown preset '%s' (presets: %s)", ev->preset, names);
-		/* each assignment checked once, against the first arm */
 		struct gs_params scratch = sc->arm_params[0];
 		for (size_t i = 0; i < ev->n_set; i++)
 			apply(&scratch, &ev->set[i], "event", diag);
 	}
-	gs_sweep_resolve(sc, diag);
-out:
+}
+
+int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *presets,
+			char *const *over, size_t n_over, struct gs_diag *diag)
+{
+	size_t before = diag->n;
+	struct gs_params tmpl;
+	if (gs_params_init(&tmpl)) {
+		gs_diag_add(diag, NULL, 0, NULL, "internal error: a default does not parse");
+		return -1;
+	}
+	for (size_t i = 0; i < sc->n_base; i++)
+		apply(&tmpl, &sc->base[i], NULL, diag);
+	struct gs_assign *ov;
+	size_t n_ov;
+	if (read_overrides(over, n_over, &tmpl, &ov, &n_ov, diag))
+		return -1;
+	for (size_t i = 0; i < n_ov; i++) /* scenario-wide keys apply to the template */
+		apply(&tmpl, &ov[i], NULL, diag);
+	check_consistency(sc, &tmpl, diag);
+	if (resolve_arms(sc, &tmpl, presets, ov, n_ov, diag) == 0) {
+		check_events(sc, presets, diag);
+		gs_sweep_resolve(sc, diag);
+	}
 	for (size_t i = 0; i < n_ov; i++) {
 		free(ov[i].key);
 		free(ov[i].value);
