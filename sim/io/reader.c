@@ -21,6 +21,7 @@
 
 #include <hdf5.h>
 
+#include "sim/core/util.h"
 #include "sim/io/h5util.h"
 #include "sim/io/reader.h"
 
@@ -123,7 +124,7 @@ int gs_io_read_attr(hid_t loc, const char *name, char *buf, size_t n)
 /* gs_io_exists - is there an object at path, and a group at each step on the way? */
 bool gs_io_exists(hid_t file, const char *path)
 {
-	char *step = strdup(path);
+	char *step = gs_strdup(path);
 	bool found = step != NULL;
 	for (char *s = step; found && *s; s++) {
 		if (*s != '/' || s == step)
@@ -150,7 +151,7 @@ char *gs_io_read_text(hid_t file, const char *path)
 	bool read = ds >= 0 && mtype >= 0 &&
 		    H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) >= 0;
 	if (read && s) {
-		copy = strdup(s);
+		copy = gs_strdup(s);
 		hid_t space = H5Dget_space(ds);
 		H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, &s);
 		H5Sclose(space);
@@ -377,7 +378,7 @@ int gs_output_reader_open(const char *path, struct gs_output_reader **out, char 
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	rd->path = strdup(path);
+	rd->path = gs_strdup(path);
 	rd->file = gs_io_open_result(&rp);
 	if (!rd->path || rd->file < 0)
 		goto fail;
@@ -473,7 +474,7 @@ int gs_output_reader_strings(struct gs_output_reader *rd, const char *name, char
 	    H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp) >= 0) {
 		rc = 0;
 		for (size_t i = 0; i < n; i++) {
-			out[i] = strdup(tmp[i] ? tmp[i] : "");
+			out[i] = gs_strdup(tmp[i] ? tmp[i] : "");
 			if (!out[i])
 				rc = -1;
 		}

@@ -35,6 +35,7 @@
 #include "sim/core/metrics.h"
 #include "sim/core/params.h"
 #include "sim/core/provenance.h"
+#include "sim/core/util.h"
 #include "sim/io/h5util.h"
 #include "sim/io/writer.h"
 
@@ -895,7 +896,7 @@ static bool close_scale_ids(struct scales *sc)
 static struct gs_output *new_output(const struct report *rp, const struct gs_ensemble_meta *meta)
 {
 	struct gs_output *o = calloc(1, sizeof(*o));
-	if (!o || !(o->path = strdup(rp->path))) {
+	if (!o || !(o->path = gs_strdup(rp->path))) {
 		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
 		free(o);
 		return NULL;
