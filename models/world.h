@@ -1,9 +1,12 @@
 /*
- * world.h - the state of one run: citizens, cases, teams and workers, plus
- * the event scheduler and the tallies that become the output metrics.
- * Each kind of agent lives in arrays allocated once (indices between agents,
- * no per-agent allocation): the fields an event touches together in one
- * record per agent (hot), the others in arrays of their own (cold).
+ * world.h - the state of one run: citizens, teams and workers here, and the
+ * parts with headers of their own: the event scheduler (sched.h), the case
+ * pool (cases.h), the histograms (hist.h), and what a block of a parallel
+ * phase keeps of its own, the tallies that become the output metrics among
+ * it (block.h, tally.h). Each kind of agent lives in arrays allocated once
+ * (indices between agents, no per-agent allocation): the fields an event
+ * touches together in one record per agent (hot), the others in arrays of
+ * their own (cold).
  *
  * Units: times are in ticks unless a name says otherwise; shares and
  * states in [0..1]; hours in worker hours.
