@@ -1,7 +1,8 @@
 /*
- * test_casework.c - work and resolution: hours by skill, standardisation
- * and co-production; discretion; the cap on contact hours; idle hours;
- * system barriers; time-slotted visits, and no chasing between them.
+ * test_casework.c - work and resolution (models/casework.c): hours by
+ * skill, standardisation and co-production; discretion; the cap on
+ * contact hours; idle hours; system barriers; time-slotted visits, and no
+ * chasing between them.
  */
 #include "testutil.h"
 
@@ -13,51 +14,16 @@
 #include "models/casework.h"
 #include "models/citizen.h"
 #include "models/closure.h"
-#include "models/contact.h"
-#include "models/queue.h"
 #include "models/worker.h"
 #include "models/world.h"
 
 /* One team of two workers with 7 h a day, ticks of a day, no needs of their own. */
 static void work_params(struct gs_params *p, int64_t citizens)
 {
-	assert_int_equal(gs_params_init(p), 0);
-	p->population.citizens = citizens;
-	p->workforce.teams = 1;
-	p->workforce.workers_per_team = 2;
+	gs_test_params(p, citizens, 0, 1, 2, 100);
 	p->workforce.hours_per_day = 7;
 	p->regime.reporting_burden = 0;
 	p->regime.learning_time = 0;
-	p->cls[0].need_rate = 0;
-	p->simulation.duration = 100;
-}
-
-/* Citizen c has a need of cx components, contacted about now; its case is queued. */
-static int32_t queue_case(struct gs_world *w, int32_t c, int cx)
-{
-	w->cit[c].state = GS_NEED_IN_SERVICE;
-	w->cit[c].sev0 = 0.5f;
-	w->cit[c].sev_t0 = w->tick;
-	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
-	w->cit[c].first_contact = w->tick;
-	w->cit[c].need_contacts = 1;
-	w->n_in_service++;
-	w->total_arisen++;
-	w->total_value++;
-	int32_t id = gs_case_open(w, c, 0);
-	assert_true(id >= 0);
-	w->cit[c].case_of = id;
-	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
-	return id;
-}
-
-static void assert_check_ok(const struct gs_world *w)
-{
-	char err[256] = "";
-	if (gs_world_check(w, err, sizeof(err))) {
-		print_error("%s\n", err);
-		fail();
-	}
 }
 
 /* Hours fall as skill rises, in proportion to 1.5 - skill and to the components. */
@@ -68,8 +34,7 @@ static void test_hours_skill(void **state)
 	work_params(&p, 10);
 	p.cls[0].hours_per_component = 2;
 	p.service.coproduction = 0;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	double prev = INFINITY;
 	for (double skill = 0; skill <= 1.0001; skill += 0.1) {
 		double h = gs_casework_hours(w, 0, 1, skill);
@@ -98,10 +63,9 @@ static void test_case_in_hand(void **state)
 		p.cls[0].hours_per_component = 10;
 		p.regime.discretion = 0;
 		p.service.coproduction = 0;
-		struct gs_world *w = gs_world_alloc(&p, 2);
-		assert_non_null(w);
+		struct gs_world *w = gs_test_world(&p, 2);
 		w->w_skill[0] = k ? 0.9f : 0.1f;
-		int32_t id = queue_case(w, 3, 2);
+		int32_t id = gs_test_queue_case(w, 3, 2);
 		double need = gs_casework_hours(w, 3, 1, w->w_skill[0]);
 		done_at[k] = -1;
 		for (int32_t t = 0; t < 10 && done_at[k] < 0; t++) {
@@ -124,7 +88,7 @@ static void test_case_in_hand(void **state)
 		assert_int_equal(done_at[k], (int32_t)ceil(need / 7.0) - 1);
 		assert_double_close(w->tally.hours_idle, 7.0 * (done_at[k] + 1) - need, 1e-4);
 		assert_int_equal(gs_closure_phase(w), 0);
-		assert_check_ok(w);
+		assert_world_ok(w);
 		gs_world_free(w);
 	}
 	/* 10 x 1.4 = 14 h: 2 ticks; 10 x 0.6 = 6 h: 1 tick */
@@ -144,15 +108,14 @@ static void test_standardisation(void **state)
 		p.regime.standard_saving = 0.3;
 		p.workforce.skill_sd = 0;
 		p.workforce.skill_from_practice = 0;
-		struct gs_world *w = gs_world_alloc(&p, 3);
-		assert_non_null(w);
+		struct gs_world *w = gs_test_world(&p, 3);
 		if (k)
 			assert_double_close(gs_casework_hours(w, 0, 2, 0.5),
 					    0.76 * 2 * 0.05 * (1 - p.service.coproduction *
 								   w->cit[0].strength * w->cit[0].trust),
 					    1e-9);
 		for (int32_t c = 0; c < 60; c++)
-			queue_case(w, c, 3);
+			gs_test_queue_case(w, c, 3);
 		assert_int_equal(gs_casework_phase(w), 0);
 		assert_int_equal(w->n_closures, 60);
 		hours[k] = w->tally.hours_casework;
@@ -181,10 +144,9 @@ static void test_work_variability(void **state)
 		p.workforce.skill_sd = 0;
 		p.service.coproduction = 0;
 		p.service.work_cv = k ? 0.5 : 0;
-		struct gs_world *w = gs_world_alloc(&p, 8);
-		assert_non_null(w);
+		struct gs_world *w = gs_test_world(&p, 8);
 		for (int32_t c = 0; c < 400; c++)
-			queue_case(w, c, 1);
+			gs_test_queue_case(w, c, 1);
 		assert_int_equal(gs_casework_phase(w), 0);
 		double sum = 0, sq = 0, worked = gs_worker_casework_hours(w);
 		for (int32_t id = 0; id < 400; id++) {
@@ -194,7 +156,7 @@ static void test_work_variability(void **state)
 		}
 		mean[k] = sum / 400;
 		cv[k] = sqrt(sq / 400 - mean[k] * mean[k]) / mean[k];
-		assert_check_ok(w);
+		assert_world_ok(w);
 		gs_world_free(w);
 	}
 	assert_double_close(cv[0], 0, 1e-6);
@@ -209,8 +171,7 @@ static void test_coproduction(void **state)
 	struct gs_params p;
 	work_params(&p, 10);
 	p.service.coproduction = 0.3;
-	struct gs_world *w = gs_world_alloc(&p, 4);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 4);
 	w->cit[0].strength = 0;
 	w->cit[0].trust = 0.9f;
 	double base = gs_casework_hours(w, 0, 2, 0.5);
@@ -250,10 +211,9 @@ static void run_discretion(double discretion, double *mean_taken, double *met)
 	p.regime.discretion = discretion;
 	p.service.resolve_base = 1;
 	p.service.barrier = 0;
-	struct gs_world *w = gs_world_alloc(&p, 5);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 5);
 	for (int32_t c = 0; c < 300; c++)
-		queue_case(w, c, 4);
+		gs_test_queue_case(w, c, 4);
 	assert_int_equal(gs_casework_phase(w), 0);
 	assert_int_equal(w->n_closures, 300);
 	double sum = 0;
@@ -264,7 +224,7 @@ static void run_discretion(double discretion, double *mean_taken, double *met)
 	}
 	*mean_taken = sum / 300;
 	assert_int_equal(gs_closure_phase(w), 0);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	*met = w->tally.needs_met_service;
 	gs_world_free(w);
 }
@@ -300,8 +260,7 @@ static void test_contact_cap(void **state)
 	struct gs_params p;
 	work_params(&p, 10);
 	p.service.contact_share_max = 0.5;
-	struct gs_world *w = gs_world_alloc(&p, 6);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 6);
 	/* 2 workers x 7 h, half of it at most on contacts */
 	w->queue[0].contact_hours = 100;
 	assert_int_equal(gs_casework_phase(w), 0);
@@ -329,7 +288,7 @@ static void test_contact_cap(void **state)
 	w->tally.hours_casework = 0;
 	w->tick = 3;
 	p.cls[0].hours_per_component = 1000;
-	queue_case(w, 0, 1);
+	gs_test_queue_case(w, 0, 1);
 	w->queue[0].contact_hours = 100;
 	assert_int_equal(gs_casework_phase(w), 0);
 	assert_double_close(w->tally.hours_contact, 0.8 * 2 * 5.6, 1e-9);
@@ -344,8 +303,7 @@ static void test_idle(void **state)
 	(void)state;
 	struct gs_params p;
 	work_params(&p, 10);
-	struct gs_world *w = gs_world_alloc(&p, 7);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 7);
 	assert_int_equal(gs_casework_phase(w), 0);
 	assert_double_close(w->tally.hours_idle, 14, 1e-9);
 	assert_double_close(w->tally.hours_casework, 0, 0);
@@ -356,7 +314,7 @@ static void test_idle(void **state)
 	w->tick = 1;
 	p.cls[0].hours_per_component = 0.5;
 	p.regime.discretion = 0;
-	queue_case(w, 2, 1);
+	gs_test_queue_case(w, 2, 1);
 	double need = gs_casework_hours(w, 2, 1, w->w_skill[0]);
 	assert_int_equal(gs_casework_phase(w), 0);
 	assert_double_close(w->tally.hours_casework, need, 1e-6);
@@ -376,17 +334,16 @@ static void test_barrier(void **state)
 		p.service.resolve_base = 1;
 		p.service.barrier = k ? 1 : 0;
 		p.population.abandon_probability = 0;
-		struct gs_world *w = gs_world_alloc(&p, 8);
-		assert_non_null(w);
+		struct gs_world *w = gs_test_world(&p, 8);
 		for (int32_t c = 0; c < 100; c++)
-			queue_case(w, c, 1 + c % 3);
+			gs_test_queue_case(w, c, 1 + c % 3);
 		assert_int_equal(gs_casework_phase(w), 0);
 		assert_int_equal(w->n_closures, 100);
 		size_t resolved = 0;
 		for (size_t i = 0; i < w->n_closures; i++)
 			resolved += w->cases.rec[w->closures[i]].addressed;
 		assert_int_equal(gs_closure_phase(w), 0);
-		assert_check_ok(w);
+		assert_world_ok(w);
 		size_t left = 0;
 		for (int32_t c = 0; c < 100; c++)
 			left += w->cit[c].left;
@@ -423,12 +380,11 @@ static void run_visits(double visit_hours, double tick_minutes, int n_cases, int
 	p.service.coproduction = 0;
 	p.service.visit_hours = visit_hours;
 	p.workforce.skill_from_practice = 0;
-	struct gs_world *w = gs_world_alloc(&p, 9);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 9);
 	w->w_skill[0] = 0.5f;
 	int32_t id[4];
 	for (int k = 0; k < n_cases; k++) {
-		id[k] = queue_case(w, k, 1);
+		id[k] = gs_test_queue_case(w, k, 1);
 		done[k] = -1;
 		assert_double_close(gs_casework_hours(w, k, 1, 0.5), 6, 1e-12);
 	}
@@ -445,7 +401,7 @@ static void run_visits(double visit_hours, double tick_minutes, int n_cases, int
 					open--;
 				}
 		assert_int_equal(gs_closure_phase(w), 0);
-		assert_check_ok(w);
+		assert_world_ok(w);
 	}
 	assert_int_equal(open, 0);
 	assert_int_equal(w->queue[0].n_held, 0);
@@ -538,11 +494,10 @@ static void test_visits_keep_offer(void **state)
 		p.regime.discretion = 0.5;
 		p.service.work_cv = 0.5;
 		p.service.visit_hours = 1.5;
-		struct gs_world *w = gs_world_alloc(&p, 10);
-		assert_non_null(w);
+		struct gs_world *w = gs_test_world(&p, 10);
 		int32_t id[8];
 		for (int k = 0; k < 8; k++)
-			id[k] = queue_case(w, k, 6);
+			id[k] = gs_test_queue_case(w, k, 6);
 		assert_int_equal(gs_casework_phase(w), 0);
 		assert_int_equal(w->n_closures, 0);
 		/*
@@ -573,7 +528,7 @@ static void test_visits_keep_offer(void **state)
 		for (int32_t t = 1; t < 4; t++) {
 			w->tick = t;
 			assert_int_equal(gs_casework_phase(w), 0);
-			assert_check_ok(w);
+			assert_world_ok(w);
 			for (int k = 0; k < 8; k++) {
 				const struct gs_case *r = &w->cases.rec[id[k]];
 				assert_int_equal(r->addressed, addressed[k]);
@@ -616,12 +571,11 @@ static void test_visits_no_chasing(void **state)
 	p.service.visit_hours = 2;
 	p.workforce.skill_from_practice = 0;
 	p.population.abandon_probability = 0;
-	struct gs_world *w = gs_world_alloc(&p, 9);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 9);
 	w->w_skill[0] = 0.5f;
 	int32_t id[5];
 	for (int k = 0; k < 5; k++)
-		id[k] = queue_case(w, k, 1);
+		id[k] = gs_test_queue_case(w, k, 1);
 	assert_int_equal(gs_casework_phase(w), 0);
 	for (int k = 0; k < 5; k++)
 		assert_int_equal(gs_casework_between_visits(w, id[k]), k < 3);
@@ -632,16 +586,14 @@ static void test_visits_no_chasing(void **state)
 		w->cit[c].due_kind = GS_DUE_CHASE;
 		assert_int_equal(gs_citizen_reschedule(w, c), 0);
 	}
-	w->tick = 1;
-	assert_int_equal(gs_citizen_phase(w), 0);
-	assert_int_equal(gs_contact_phase(w), 0);
+	assert_int_equal(gs_test_phases(w, 1, "needs contact"), 0);
 	assert_double_close(w->tally.contacts_chasing, 2, 0);
 	for (int32_t c = 0; c < 5; c++) {
 		assert_int_equal(w->cit[c].due_kind, GS_DUE_CHASE);
 		assert_true(w->cit[c].due > 1);
 		assert_int_equal(w->cit[c].need_contacts, c < 3 ? 1 : 2);
 	}
-	assert_check_ok(w);
+	assert_world_ok(w);
 	assert_false(gs_casework_between_visits(w, -1));
 	gs_world_free(w);
 }

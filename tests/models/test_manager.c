@@ -1,7 +1,8 @@
 /*
- * test_manager.c - managers' review periods: the target ratchets only when
- * met, never above 1, and resets when regime.target_level changes; system
- * barriers erode back (service.barrier_growth) and stewardship removes them.
+ * test_manager.c - managers (models/manager.c): review periods, where the
+ * target ratchets only when met, never above 1, and resets when
+ * regime.target_level changes; system barriers erode back
+ * (service.barrier_growth) and stewardship removes them.
  */
 #include "testutil.h"
 
@@ -13,19 +14,14 @@
 #include "models/manager.h"
 #include "models/world.h"
 
+/* One team of one worker, no needs, 200 ticks; reviews every 30 ticks. */
 static struct gs_world *manager_world(struct gs_params *p, double level, double ratchet)
 {
-	assert_int_equal(gs_params_init(p), 0);
-	p->population.citizens = 10;
-	p->workforce.teams = 1;
-	p->workforce.workers_per_team = 1;
-	p->cls[0].need_rate = 0;
-	p->simulation.duration = 200;
+	gs_test_params(p, 10, 0, 1, 1, 200);
 	p->regime.review_period = 30;
 	p->regime.target_level = level;
 	p->regime.target_ratchet = ratchet;
-	struct gs_world *w = gs_world_alloc(p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(p, 1);
 	assert_double_close(w->team[0].target, level, 0);
 	return w;
 }

@@ -20,156 +20,11 @@
 
 #include "models/casework.h"
 #include "models/citizen.h"
-#include "models/closure.h"
-#include "models/contact.h"
-#include "models/downstream.h"
-#include "sim/engine/engine.h"
-#include "sim/core/metrics.h"
-#include "models/queue.h"
 #include "models/recording.h"
-#include "sim/plan/scenario.h"
 #include "models/triage.h"
 #include "models/worker.h"
 #include "models/world.h"
-
-static const uint64_t seeds[] = {3, 4};
-#define N_SEEDS (sizeof(seeds) / sizeof(seeds[0]))
-
-static void set(struct gs_params *p, const char *key, const char *value)
-{
-	char err[256] = "";
-	if (gs_param_set(p, key, value, err, sizeof(err))) {
-		print_error("%s = %s: %s\n", key, value, err);
-		fail();
-	}
-}
-
-/* Daily ticks, one year, one class, `teams` teams of `per` workers. */
-static void run_base(struct gs_params *p, int64_t citizens, double need_rate, int64_t teams,
-		     int64_t per)
-{
-	assert_int_equal(gs_params_init(p), 0);
-	p->simulation.duration = 365;
-	p->population.citizens = citizens;
-	p->cls[0].need_rate = need_rate;
-	p->workforce.teams = teams;
-	p->workforce.workers_per_team = per;
-}
-
-static void assert_check_ok(const struct gs_world *w)
-{
-	char err[256] = "";
-	if (gs_world_check(w, err, sizeof(err))) {
-		print_error("%s\n", err);
-		fail();
-	}
-}
-
-/* The hook of every run: conservation at every tick. */
-static int check_hook(const struct gs_world *w, void *ctx)
-{
-	char err[256];
-	(void)ctx;
-	if (gs_world_check(w, err, sizeof(err))) {
-		print_error("%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-/* One run's parameters and results. */
-struct run {
-	struct gs_params p;
-	size_t n_time, n_bins;
-	struct gs_run_result r;
-};
-
-/* Run params p with seed `seed` (no scenario file: one arm, no events). */
-static void run(struct run *x, const struct gs_params *p, uint64_t seed, gs_tick_hook hook,
-		void *ctx)
-{
-	x->p = *p;
-	gs_run_shape(&x->p, &x->n_time, &x->n_bins);
-	x->r = (struct gs_run_result){0};
-	x->r.series = calloc(GS_N_METRICS * x->n_time, sizeof(double));
-	x->r.class_series =
-	    calloc(GS_N_CLASS_METRICS * (size_t)x->p.n_classes * x->n_time, sizeof(double));
-	x->r.hist_recorded = calloc(x->n_bins, sizeof(double));
-	x->r.hist_true = calloc(x->n_bins, sizeof(double));
-	struct gs_test_plan tp;
-	assert_int_equal(gs_test_plan_init(&tp, &x->p), 0);
-	assert_int_equal(gs_run(&tp.plan, 0, seed, &x->r, hook ? hook : check_hook, ctx), 0);
-	gs_test_plan_free(&tp);
-}
-
-static void run_free(struct run *x)
-{
-	free(x->r.series);
-	free(x->r.class_series);
-	free(x->r.hist_recorded);
-	free(x->r.hist_true);
-}
-
-static double value(const struct run *x, int m, size_t t)
-{
-	return x->r.series[(size_t)m * x->n_time + t];
-}
-
-/* Sum of metric m over the run (intervals with NaN left out). */
-static double total(const struct run *x, int m)
-{
-	double s = 0;
-	for (size_t t = 0; t < x->n_time; t++)
-		if (!isnan(value(x, m, t)))
-			s += value(x, m, t);
-	return s;
-}
-
-static double last(const struct run *x, int m)
-{
-	return value(x, m, x->n_time - 1);
-}
-
-/* Sum of class metric m of class k over the run. */
-static double class_total(const struct run *x, int m, int k)
-{
-	size_t nc = (size_t)x->p.n_classes;
-	double s = 0;
-	for (size_t t = 0; t < x->n_time; t++) {
-		double v = x->r.class_series[((size_t)m * nc + (size_t)k) * x->n_time + t];
-		if (!isnan(v))
-			s += v;
-	}
-	return s;
-}
-
-/* Citizen c has a need of cx components, contacted about now; its case is queued at team 0. */
-static int32_t queue_case(struct gs_world *w, int32_t c, int cx)
-{
-	w->cit[c].state = GS_NEED_IN_SERVICE;
-	w->cit[c].sev0 = 0.5f;
-	w->cit[c].sev_t0 = w->tick;
-	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
-	w->cit[c].first_contact = w->tick;
-	w->cit[c].need_contacts = 1;
-	w->n_in_service++;
-	w->total_arisen++;
-	w->total_value++;
-	int32_t id = gs_case_open(w, c, 0);
-	assert_true(id >= 0);
-	w->cit[c].case_of = id;
-	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
-	return id;
-}
-
-/* Casework, the downstream resource and closure of tick t. */
-static void work_tick(struct gs_world *w, int32_t t)
-{
-	w->tick = t;
-	assert_int_equal(gs_casework_phase(w), 0);
-	assert_int_equal(gs_downstream_phase(w), 0);
-	assert_int_equal(gs_closure_phase(w), 0);
-}
+#include "sim/core/metrics.h"
 
 /* ---- target pressure and premature closure ---- */
 
@@ -184,19 +39,19 @@ static void test_pressure_premature_closures(void **state)
 {
 	(void)state;
 	static const double levels[] = {0, 0.3, 0.9};
-	for (size_t s = 0; s < N_SEEDS; s++) {
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		double premature[3];
 		for (size_t k = 0; k < 3; k++) {
 			struct gs_params p;
-			run_base(&p, 3000, 2, 4, 4);
+			gs_test_params(&p, 3000, 2, 4, 4, 365);
 			p.mechanism.motivation = false;
 			p.workforce.motivation_initial = 0.6;
 			p.regime.target_pressure = levels[k];
-			struct run x;
-			run(&x, &p, seeds[s], NULL, NULL);
-			premature[k] = total(&x, GS_M_premature_closures);
-			assert_true(total(&x, GS_M_cases_closed) > 2000);
-			run_free(&x);
+			struct gs_test_result x;
+			gs_test_run(&x, &p, gs_test_seeds[s], NULL, NULL);
+			premature[k] = gs_test_total(&x, GS_M_premature_closures);
+			assert_true(gs_test_total(&x, GS_M_cases_closed) > 2000);
+			gs_test_result_free(&x);
 		}
 		assert_double_close(premature[0], 0, 0);
 		assert_true(premature[1] > 10);
@@ -210,14 +65,14 @@ static void test_pressure_premature_closures(void **state)
 
 		/* fully motivated workers do not game, however hard they are pressed */
 		struct gs_params p;
-		run_base(&p, 3000, 2, 4, 4);
+		gs_test_params(&p, 3000, 2, 4, 4, 365);
 		p.mechanism.motivation = false;
 		p.workforce.motivation_initial = 1;
 		p.regime.target_pressure = 0.9;
-		struct run x;
-		run(&x, &p, seeds[s], NULL, NULL);
-		assert_double_close(total(&x, GS_M_premature_closures), 0, 0);
-		run_free(&x);
+		struct gs_test_result x;
+		gs_test_run(&x, &p, gs_test_seeds[s], NULL, NULL);
+		assert_double_close(gs_test_total(&x, GS_M_premature_closures), 0, 0);
+		gs_test_result_free(&x);
 	}
 }
 
@@ -242,7 +97,7 @@ static void test_audit_deters_manipulation(void **state)
 	uint8_t corrected[4][2000];
 	for (size_t k = 0; k < 4; k++) {
 		struct gs_params p;
-		run_base(&p, 2000, 0, 1, 4);
+		gs_test_params(&p, 2000, 0, 1, 4, 365);
 		p.service.time_target = 10;
 		p.workforce.gaming_window = 0.5;
 		p.workforce.manipulation_base = 0.8;
@@ -250,13 +105,12 @@ static void test_audit_deters_manipulation(void **state)
 		p.regime.target_pressure = 0.7;
 		p.regime.audit_probability = prob[k];
 		p.regime.audit_penalty = pen[k];
-		struct gs_world *w = gs_world_alloc(&p, 12);
-		assert_non_null(w);
+		struct gs_world *w = gs_test_world(&p, 12);
 		for (size_t i = 0; i < w->n_workers; i++)
 			w->w_motivation[i] = 0.5f;
 		for (int32_t c = 0; c < 2000; c++) {
 			w->tick = 88;
-			int32_t id = queue_case(w, c, 1);
+			int32_t id = gs_test_queue_case(w, c, 1);
 			w->tick = 100;
 			double before = w->tally.records_manipulated;
 			int32_t rec = gs_record_closure(w, id, c % 4);
@@ -296,22 +150,21 @@ static void test_breached_recategorised(void **state)
 	(void)state;
 	for (int v = 0; v < 4; v++) {
 		struct gs_params p;
-		run_base(&p, 2000, 0, 1, 4);
+		gs_test_params(&p, 2000, 0, 1, 4, 365);
 		p.service.time_target = 10;
 		p.workforce.gaming_window = 0.5;
 		p.workforce.reclassify_base = 0.3;
 		p.regime.target_pressure = v == 2 ? 0 : 0.7;
 		p.regime.audit_probability = 0;
 		p.mechanism.triage = v != 1;
-		struct gs_world *w = gs_world_alloc(&p, 21);
-		assert_non_null(w);
+		struct gs_world *w = gs_test_world(&p, 21);
 		for (size_t i = 0; i < w->n_workers; i++)
 			w->w_motivation[i] = 0.5f;
 		int32_t age = v == 3 ? 8 : 25; /* v 3: within target */
 		size_t out = 0;
 		for (int32_t c = 0; c < 2000; c++) {
 			w->tick = 100 - age;
-			int32_t id = queue_case(w, c, 1);
+			int32_t id = gs_test_queue_case(w, c, 1);
 			w->tick = 100;
 			int32_t rec = gs_record_closure(w, id, c % 4);
 			assert_int_equal(rec, age);
@@ -337,22 +190,22 @@ static void test_audit_in_runs(void **state)
 {
 	(void)state;
 	static const double prob[] = {0, 0.05, 0.2, 0.3}, pen[] = {0, 1, 1, 2};
-	for (size_t s = 0; s < N_SEEDS; s++) {
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		double manipulated[4], catches[4];
 		for (size_t k = 0; k < 4; k++) {
 			struct gs_params p;
-			run_base(&p, 2000, 2, 2, 4);
+			gs_test_params(&p, 2000, 2, 2, 4, 365);
 			p.regime.target_pressure = 0.7;
 			p.service.time_target = 2;
 			p.workforce.gaming_window = 1;
 			p.workforce.deterrence = 10;
 			p.regime.audit_probability = prob[k];
 			p.regime.audit_penalty = pen[k];
-			struct run x;
-			run(&x, &p, seeds[s], NULL, NULL);
-			manipulated[k] = total(&x, GS_M_records_manipulated);
-			catches[k] = total(&x, GS_M_audit_catches);
-			run_free(&x);
+			struct gs_test_result x;
+			gs_test_run(&x, &p, gs_test_seeds[s], NULL, NULL);
+			manipulated[k] = gs_test_total(&x, GS_M_records_manipulated);
+			catches[k] = gs_test_total(&x, GS_M_audit_catches);
+			gs_test_result_free(&x);
 		}
 		assert_double_close(catches[0], 0, 0);
 		assert_true(manipulated[0] >= 20);
@@ -367,7 +220,7 @@ static void test_audit_restores_record(void **state)
 {
 	(void)state;
 	struct gs_params p;
-	run_base(&p, 400, 0, 1, 2);
+	gs_test_params(&p, 400, 0, 1, 2, 365);
 	p.service.time_target = 10;
 	p.workforce.gaming_window = 0.5;
 	p.regime.target_pressure = 1;
@@ -376,13 +229,12 @@ static void test_audit_restores_record(void **state)
 	p.regime.audit_probability = 1;
 	p.regime.audit_penalty = 0.5;
 	p.workforce.deterrence = 0; /* sanctions that do not deter: every record is corrected */
-	struct gs_world *w = gs_world_alloc(&p, 8);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 8);
 	w->team[0].shortfall = 0.2; /* full pressure felt */
 	assert_double_close(gs_gaming(w, 0, 0), 1, 1e-12);
 	for (int32_t c = 0; c < 400; c++) {
 		w->tick = 88; /* recorded start: 12 ticks before closure, within 10 x 1.5 */
-		int32_t id = queue_case(w, c, 1);
+		int32_t id = gs_test_queue_case(w, c, 1);
 		w->tick = 100;
 		int32_t rec = gs_record_closure(w, id, 0);
 		/* corrected to just under the target, then found: back to the true time */
@@ -408,19 +260,18 @@ static void test_audit_restores_record(void **state)
 static double first_case_met_share(double discretion, uint64_t seed, double *simple)
 {
 	struct gs_params p;
-	run_base(&p, 600, 0, 1, 8);
+	gs_test_params(&p, 600, 0, 1, 8, 365);
 	p.regime.discretion = discretion;
 	p.population.abandon_probability = 0;
 	p.service.resolve_base = 0.6; /* most components resolved: the offer is what matters */
 	p.cls[0].hours_per_component = 0.5;
-	struct gs_world *w = gs_world_alloc(&p, seed);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, seed);
 	for (int32_t c = 0; c < 600; c++)
-		queue_case(w, c, 1 + c % 6);
+		gs_test_queue_case(w, c, 1 + c % 6);
 	for (int32_t t = 0; t < 200 && w->n_in_service > 0; t++)
-		work_tick(w, t);
+		assert_int_equal(gs_test_phases(w, t, "casework downstream closure"), 0);
 	assert_int_equal(w->n_in_service, 0);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	int met = 0, n_complex = 0, met1 = 0;
 	for (int32_t c = 0; c < 600; c++) {
 		if (1 + c % 6 >= 3) {
@@ -439,10 +290,10 @@ static double first_case_met_share(double discretion, uint64_t seed, double *sim
 static void test_discretion_first_case(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		double simple_lo, simple_hi;
-		double lo = first_case_met_share(0.1, seeds[s], &simple_lo);
-		double hi = first_case_met_share(0.9, seeds[s], &simple_hi);
+		double lo = first_case_met_share(0.1, gs_test_seeds[s], &simple_lo);
+		double hi = first_case_met_share(0.9, gs_test_seeds[s], &simple_hi);
 		/*
 		 * resolving 0.82 of components (0.6 + 0.5 x 0.5 + 0.2 x 0.3, less
 		 * 10% barriers), a need of k >= 3 components is met at its
@@ -470,7 +321,7 @@ struct contact_obs {
 static int contact_hook(const struct gs_world *w, void *ctx)
 {
 	struct contact_obs *o = ctx;
-	if (check_hook(w, NULL))
+	if (gs_test_check_hook(w, NULL))
 		return -1;
 	for (size_t i = 0; i < w->n_cit; i++) {
 		int32_t c = (int32_t)i;
@@ -501,12 +352,12 @@ static int contact_hook(const struct gs_world *w, void *ctx)
 static void test_distrust_delays_contact(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		struct contact_obs obs[2];
 		static const double trust[2] = {0.85, 0.25};
 		for (int k = 0; k < 2; k++) {
 			struct gs_params p;
-			run_base(&p, 2000, 1, 2, 2);
+			gs_test_params(&p, 2000, 1, 2, 2, 365);
 			p.population.trust_initial = trust[k];
 			p.population.trust_sd = 0;
 			p.population.contact_distrust = 0.6;
@@ -521,9 +372,9 @@ static void test_distrust_delays_contact(void **state)
 			for (size_t i = 0; i < 2000; i++)
 				o->arose[i] = -1;
 			o->sev_min = 1;
-			struct run x;
-			run(&x, &p, seeds[s], contact_hook, o);
-			run_free(&x);
+			struct gs_test_result x;
+			gs_test_run(&x, &p, gs_test_seeds[s], contact_hook, o);
+			gs_test_result_free(&x);
 			free(o->arose);
 			free(o->before);
 			assert_true(o->n > 500);
@@ -553,36 +404,36 @@ static void test_distrust_delays_contact(void **state)
 static void test_learning_time(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
-		struct run x[3];
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		struct gs_test_result x[3];
 		for (int k = 0; k < 3; k++) {
 			struct gs_params p;
-			run_base(&p, 1500, 1.5, 2, 4);
+			gs_test_params(&p, 1500, 1.5, 2, 4, 365);
 			p.mechanism.turnover = false;
 			p.workforce.learning_rate = 0.004;
 			p.workforce.knowhow_rate = 0.001;
 			p.regime.learning_time = k == 0 ? 0 : 0.1;
 			/* the third: hours protected, mechanism off */
 			p.mechanism.learning = k != 2;
-			run(&x[k], &p, seeds[s], NULL, NULL);
+			gs_test_run(&x[k], &p, gs_test_seeds[s], NULL, NULL);
 		}
-		double s0 = value(&x[0], GS_M_worker_skill_mean, 0);
+		double s0 = gs_test_value(&x[0], GS_M_worker_skill_mean, 0);
 		/* without learning, know-how stays where it was (no turnover) */
-		assert_double_close(last(&x[0], GS_M_knowhow_mean), 0.3, 1e-12);
-		assert_double_close(last(&x[2], GS_M_knowhow_mean), 0.3, 1e-12);
+		assert_double_close(gs_test_last(&x[0], GS_M_knowhow_mean), 0.3, 1e-12);
+		assert_double_close(gs_test_last(&x[2], GS_M_knowhow_mean), 0.3, 1e-12);
 		/* with it, 4 x 0.7 h x 0.001 a day: 1 - 0.7 exp(-1.02) = 0.75 (less sick days) */
-		assert_true(last(&x[1], GS_M_knowhow_mean) > 0.65);
+		assert_true(gs_test_last(&x[1], GS_M_knowhow_mean) > 0.65);
 		/* skill grows faster, already after a quarter */
-		double g_none = last(&x[0], GS_M_worker_skill_mean) - s0;
-		double g_learn = last(&x[1], GS_M_worker_skill_mean) - s0;
-		double g_off = last(&x[2], GS_M_worker_skill_mean) - s0;
+		double g_none = gs_test_last(&x[0], GS_M_worker_skill_mean) - s0;
+		double g_learn = gs_test_last(&x[1], GS_M_worker_skill_mean) - s0;
+		double g_off = gs_test_last(&x[2], GS_M_worker_skill_mean) - s0;
 		assert_true(g_learn > g_none + 0.1);
 		assert_true(g_learn > g_off + 0.1);
-		assert_true(value(&x[1], GS_M_worker_skill_mean, 90) >
-			    value(&x[0], GS_M_worker_skill_mean, 90) + 0.02);
+		assert_true(gs_test_value(&x[1], GS_M_worker_skill_mean, 90) >
+			    gs_test_value(&x[0], GS_M_worker_skill_mean, 90) + 0.02);
 		assert_true(g_none >= 0); /* practice never lowers skill */
 		for (int k = 0; k < 3; k++)
-			run_free(&x[k]);
+			gs_test_result_free(&x[k]);
 	}
 }
 
@@ -591,13 +442,12 @@ static void test_learning_time(void **state)
 /* Workers of the worker phase's tiny world: no citizens' needs, `n` workers in one team. */
 static struct gs_world *worker_world(struct gs_params *p, int64_t n, uint64_t seed)
 {
-	run_base(p, 10, 0, 1, n);
+	gs_test_params(p, 10, 0, 1, n, 365);
 	p->regime.discretion = 0.2;
 	p->workforce.stress_rate = 0.02;
 	p->workforce.stress_recovery = 0.03;
 	p->workforce.autonomy_buffer = 0.5;
-	struct gs_world *w = gs_world_alloc(p, seed);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(p, seed);
 	return w;
 }
 
@@ -651,11 +501,11 @@ static void test_stress_overload_pressure(void **state)
 static void test_stress_sick_leave_leaving(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		double sick[2], leavers[2];
 		for (int k = 0; k < 2; k++) {
 			struct gs_params p;
-			struct gs_world *w = worker_world(&p, 400, seeds[s]);
+			struct gs_world *w = worker_world(&p, 400, gs_test_seeds[s]);
 			p.mechanism.stress = false;
 			p.mechanism.motivation = false;
 			p.workforce.motivation_initial = 1;
@@ -700,12 +550,12 @@ static void test_stress_sick_leave_leaving(void **state)
 static void test_sick_motivation(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		double sick[2][2];
 		for (int f = 0; f < 2; f++) {
 			for (int k = 0; k < 2; k++) {
 				struct gs_params p;
-				struct gs_world *w = worker_world(&p, 400, seeds[s]);
+				struct gs_world *w = worker_world(&p, 400, gs_test_seeds[s]);
 				p.mechanism.stress = false;
 				p.mechanism.motivation = false;
 				p.workforce.sick_rate = 2;
@@ -767,28 +617,28 @@ static void test_sanction_switches(void **state)
 static void test_stress_in_runs(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
-		struct run x[2];
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		struct gs_test_result x[2];
 		for (int k = 0; k < 2; k++) {
 			struct gs_params p;
-			run_base(&p, 2000, k ? 3 : 0.8, 4, 5);
+			gs_test_params(&p, 2000, k ? 3 : 0.8, 4, 5, 365);
 			p.regime.target_pressure = k ? 0.7 : 0;
 			p.workforce.sick_rate = 2;
 			p.workforce.sick_stress = 4;
-			run(&x[k], &p, seeds[s], NULL, NULL);
+			gs_test_run(&x[k], &p, gs_test_seeds[s], NULL, NULL);
 		}
-		double st0 = total(&x[0], GS_M_worker_stress_mean) / (double)x[0].n_time;
-		double st1 = total(&x[1], GS_M_worker_stress_mean) / (double)x[1].n_time;
+		double st0 = gs_test_total(&x[0], GS_M_worker_stress_mean) / (double)x[0].n_time;
+		double st1 = gs_test_total(&x[1], GS_M_worker_stress_mean) / (double)x[1].n_time;
 		assert_true(st0 < 0.05);
 		assert_true(st1 > st0 + 0.1);
 		/*
 		 * worker-days sick: ~20 workers x 2/y x 7 d ~ 280 a year at no
 		 * stress, (1 + 4 s) times that under stress s; ask for 1.3 times
 		 */
-		assert_true(total(&x[1], GS_M_workers_sick) >
-			    1.3 * total(&x[0], GS_M_workers_sick));
+		assert_true(gs_test_total(&x[1], GS_M_workers_sick) >
+			    1.3 * gs_test_total(&x[0], GS_M_workers_sick));
 		for (int k = 0; k < 2; k++)
-			run_free(&x[k]);
+			gs_test_result_free(&x[k]);
 	}
 }
 
@@ -812,11 +662,11 @@ static void test_novice_replaces_leaver(void **state)
 	p.workforce.motivation_initial = 0.7;
 	p.workforce.trust_initial = 0.65;
 	p.workforce.knowhow_loss = 0.5;
-	set(&p, "workforce.recruitment_delay", "300h"); /* 12.5 days: 13 ticks */
+	gs_test_set(&p, "workforce.recruitment_delay", "300h"); /* 12.5 days: 13 ticks */
 	w->w_skill[0] = 0.9f;
 	w->w_stress[0] = 1;
 	w->w_motivation[0] = 0.2f;
-	int32_t id = queue_case(w, 0, 2);
+	int32_t id = gs_test_queue_case(w, 0, 2);
 	w->tick = 0;
 	assert_int_equal(gs_casework_phase(w), 0);
 	assert_int_equal(w->w_case[0], id);
@@ -836,7 +686,7 @@ static void test_novice_replaces_leaver(void **state)
 	assert_int_equal(w->cases.rec[id].worker, -1);
 	assert_int_equal(w->queue[0].len, 1);
 	assert_double_close(w->team[0].knowhow, 0.3 * (1 - 0.5), 1e-12);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	p.workforce.leave_rate = 0;
 	for (int32_t t = left_at + 1; t < left_at + 13; t++) {
 		w->tick = t;
@@ -858,7 +708,7 @@ static void test_novice_replaces_leaver(void **state)
 	w->tick++;
 	assert_int_equal(gs_casework_phase(w), 0);
 	assert_int_equal(w->w_case[0], id);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	gs_world_free(w);
 }
 
@@ -875,7 +725,7 @@ struct vacancy_obs {
 static int vacancy_hook(const struct gs_world *w, void *ctx)
 {
 	struct vacancy_obs *o = ctx;
-	if (check_hook(w, NULL))
+	if (gs_test_check_hook(w, NULL))
 		return -1;
 	for (size_t i = 0; i < w->n_workers; i++) {
 		uint8_t now = w->w_status[i];
@@ -905,9 +755,9 @@ static int vacancy_hook(const struct gs_world *w, void *ctx)
 static void test_novices_in_run(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		struct gs_params p;
-		run_base(&p, 1500, 2, 4, 6);
+		gs_test_params(&p, 1500, 2, 4, 6, 365);
 		p.regime.target_pressure = 0.5;
 		p.workforce.leave_rate = 3;
 		p.workforce.recruitment_delay = 30;
@@ -917,13 +767,13 @@ static void test_novices_in_run(void **state)
 		o.novice = 0.2;
 		o.motivation = p.workforce.motivation_initial;
 		o.delay = 30;
-		struct run x;
-		run(&x, &p, seeds[s], vacancy_hook, &o);
+		struct gs_test_result x;
+		gs_test_run(&x, &p, gs_test_seeds[s], vacancy_hook, &o);
 		assert_int_equal(o.bad, 0);
 		/* 24 workers leaving at 3+ a year each: dozens of posts refilled */
 		assert_true(o.refilled > 20);
-		assert_true(total(&x, GS_M_leavers) >= (double)o.refilled);
-		run_free(&x);
+		assert_true(gs_test_total(&x, GS_M_leavers) >= (double)o.refilled);
+		gs_test_result_free(&x);
 	}
 }
 
@@ -938,19 +788,18 @@ static void test_reclassification_window(void **state)
 {
 	(void)state;
 	struct gs_params p;
-	run_base(&p, 10, 0, 1, 2);
+	gs_test_params(&p, 10, 0, 1, 2, 365);
 	p.service.time_target = 10;
 	p.regime.target_pressure = 1;
 	p.workforce.reclassify_base = 1;
 	p.workforce.motivation_initial = 0;
-	struct gs_world *w = gs_world_alloc(&p, 2);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 2);
 	w->team[0].shortfall = 0.2;
 	static const int32_t waits[] = {5, 7, 8, 10, 11, 9};
 	int32_t id[6];
 	for (int i = 0; i < 6; i++) {
 		w->tick = 20 - waits[i];
-		id[i] = queue_case(w, i, 1);
+		id[i] = gs_test_queue_case(w, i, 1);
 	}
 	/* the last one is of a class outside the measured category */
 	w->cases.rec[id[5]].flags = 0;
@@ -974,7 +823,7 @@ static void test_reclassification_window(void **state)
 	/* no pressure: nothing is looked at */
 	p.regime.target_pressure = 0;
 	w->tick = 14;
-	int32_t fresh = queue_case(w, 6, 1);
+	int32_t fresh = gs_test_queue_case(w, 6, 1);
 	w->tick = 22;
 	assert_int_equal(gs_triage_phase(w), 0);
 	assert_int_equal(w->cases.rec[fresh].flags, GS_CF_MEASURED);
@@ -992,37 +841,38 @@ static void test_reclassification_window(void **state)
 static void test_reclassification_runs(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		/* pressure and triage, pressure without triage, triage without pressure */
-		struct run x[3];
+		struct gs_test_result x[3];
 		for (int k = 0; k < 3; k++) {
 			struct gs_params p;
-			run_base(&p, 2000, 2.5, 2, 4);
+			gs_test_params(&p, 2000, 2.5, 2, 4, 365);
 			p.service.time_target = 2;
 			p.regime.audit_probability = 0;
 			p.mechanism.premature_closure = false;
 			p.mechanism.recording = false;
 			p.regime.target_pressure = k == 2 ? 0 : 0.7;
 			p.mechanism.triage = k != 1;
-			run(&x[k], &p, seeds[s], NULL, NULL);
+			gs_test_run(&x[k], &p, gs_test_seeds[s], NULL, NULL);
 		}
-		double re = total(&x[0], GS_M_reclassifications);
+		double re = gs_test_total(&x[0], GS_M_reclassifications);
 		assert_true(re > 50);
-		assert_double_close(total(&x[1], GS_M_reclassifications), 0, 0);
-		assert_double_close(total(&x[2], GS_M_reclassifications), 0, 0);
+		assert_double_close(gs_test_total(&x[1], GS_M_reclassifications), 0, 0);
+		assert_double_close(gs_test_total(&x[2], GS_M_reclassifications), 0, 0);
 		/* every closure is measured unless reclassified */
 		for (int k = 1; k < 3; k++)
-			assert_double_close(total(&x[k], GS_M_cases_measured),
-					    total(&x[k], GS_M_cases_closed), 0);
-		double unmeasured =
-		    total(&x[0], GS_M_cases_closed) - total(&x[0], GS_M_cases_measured);
+			assert_double_close(gs_test_total(&x[k], GS_M_cases_measured),
+					    gs_test_total(&x[k], GS_M_cases_closed), 0);
+		double unmeasured = gs_test_total(&x[0], GS_M_cases_closed) -
+				    gs_test_total(&x[0], GS_M_cases_measured);
 		assert_true(unmeasured <= re);
 		/* the others are still open at the end, or their citizens gave up waiting */
-		assert_true(unmeasured >= re - last(&x[0], GS_M_needs_in_service) -
-					      total(&x[0], GS_M_needs_abandoned));
-		assert_true(total(&x[0], GS_M_cases_measured) < total(&x[1], GS_M_cases_measured));
+		assert_true(unmeasured >= re - gs_test_last(&x[0], GS_M_needs_in_service) -
+					      gs_test_total(&x[0], GS_M_needs_abandoned));
+		assert_true(gs_test_total(&x[0], GS_M_cases_measured) <
+			    gs_test_total(&x[1], GS_M_cases_measured));
 		for (int k = 0; k < 3; k++)
-			run_free(&x[k]);
+			gs_test_result_free(&x[k]);
 	}
 }
 
@@ -1035,22 +885,22 @@ static void test_reclassification_runs(void **state)
  * the interval of tick t ends after t + 1 ticks of each, so they follow
  * b -> (1 - (1 - b) kg) ks per tick.
  */
-static void barrier_runs(struct run x[2], uint64_t seed, double barrier, double growth,
-			 double stewardship)
+static void barrier_runs(struct gs_test_result x[2], uint64_t seed, double barrier,
+			 double growth, double stewardship)
 {
 	for (int k = 0; k < 2; k++) {
 		struct gs_params p;
-		run_base(&p, 1500, 2, 2, 4);
+		gs_test_params(&p, 1500, 2, 2, 4, 365);
 		p.service.barrier = barrier;
 		p.service.barrier_growth = k ? growth : 0;
 		p.regime.stewardship = k ? stewardship : 0;
-		run(&x[k], &p, seed, NULL, NULL);
+		gs_test_run(&x[k], &p, seed, NULL, NULL);
 	}
 	double kg = exp(-growth / 365), ks = exp(-stewardship / 365), b = barrier;
 	for (size_t t = 0; t < x[0].n_time; t++) {
 		b = (1 - (1 - b) * kg) * ks;
-		assert_double_close(value(&x[0], GS_M_barrier_mean, t), barrier, 1e-12);
-		assert_double_close(value(&x[1], GS_M_barrier_mean, t), b, 1e-9);
+		assert_double_close(gs_test_value(&x[0], GS_M_barrier_mean, t), barrier, 1e-12);
+		assert_double_close(gs_test_value(&x[1], GS_M_barrier_mean, t), b, 1e-9);
 	}
 }
 
@@ -1058,23 +908,25 @@ static void barrier_runs(struct run x[2], uint64_t seed, double barrier, double 
 static void test_stewardship_barriers(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
-		struct run x[2];
-		barrier_runs(x, seeds[s], 0.2, 0, 1);
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		struct gs_test_result x[2];
+		barrier_runs(x, gs_test_seeds[s], 0.2, 0, 1);
 		/* the closed form: 0.2 e^(-(t + 1) / 365) */
 		size_t end = x[1].n_time - 1;
-		assert_double_close(value(&x[1], GS_M_barrier_mean, end),
+		assert_double_close(gs_test_value(&x[1], GS_M_barrier_mean, end),
 				    0.2 * exp(-(double)(end + 1) / 365), 1e-9);
 		/*
 		 * fewer hand-off contacts per closure: the mean barrier over the
 		 * year is 0.2 x (1 - e^-1) = 0.126 against 0.2, ~37% fewer; ask
 		 * for 15% on ~600 hand-offs
 		 */
-		double h0 = total(&x[0], GS_M_contacts_handoff) / total(&x[0], GS_M_cases_closed);
-		double h1 = total(&x[1], GS_M_contacts_handoff) / total(&x[1], GS_M_cases_closed);
+		double h0 = gs_test_total(&x[0], GS_M_contacts_handoff) /
+			    gs_test_total(&x[0], GS_M_cases_closed);
+		double h1 = gs_test_total(&x[1], GS_M_contacts_handoff) /
+			    gs_test_total(&x[1], GS_M_cases_closed);
 		assert_true(h1 < 0.85 * h0);
 		for (int k = 0; k < 2; k++)
-			run_free(&x[k]);
+			gs_test_result_free(&x[k]);
 	}
 }
 
@@ -1090,23 +942,25 @@ static void test_stewardship_barriers(void **state)
 static void test_barrier_erosion_runs(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
-		struct run x[2];
-		barrier_runs(x, seeds[s], 0.1, 2, 0);
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		struct gs_test_result x[2];
+		barrier_runs(x, gs_test_seeds[s], 0.1, 2, 0);
 		/* the closed form: 1 - 0.9 e^(-2 (t + 1) / 365) */
 		size_t end = x[1].n_time - 1;
-		assert_double_close(value(&x[1], GS_M_barrier_mean, end),
+		assert_double_close(gs_test_value(&x[1], GS_M_barrier_mean, end),
 				    1 - 0.9 * exp(-2.0 * (double)(end + 1) / 365), 1e-9);
 		double m[2], h[2];
 		for (int k = 0; k < 2; k++) {
-			double closed = total(&x[k], GS_M_cases_closed);
-			m[k] = (total(&x[k], GS_M_needs_met) - total(&x[k], GS_M_needs_met_self)) / closed;
-			h[k] = total(&x[k], GS_M_contacts_handoff) / closed;
+			double closed = gs_test_total(&x[k], GS_M_cases_closed);
+			m[k] = (gs_test_total(&x[k], GS_M_needs_met) -
+				gs_test_total(&x[k], GS_M_needs_met_self)) /
+			       closed;
+			h[k] = gs_test_total(&x[k], GS_M_contacts_handoff) / closed;
 		}
 		assert_true(m[1] < 0.8 * m[0]);
 		assert_true(h[1] > 1.5 * h[0]);
 		for (int k = 0; k < 2; k++)
-			run_free(&x[k]);
+			gs_test_result_free(&x[k]);
 	}
 }
 
@@ -1123,7 +977,7 @@ static void continuity_world(double continuity, uint64_t seed, double *known_sha
 			     double *hours_per_case)
 {
 	struct gs_params p;
-	run_base(&p, 40, 0, 1, 4);
+	gs_test_params(&p, 40, 0, 1, 4, 365);
 	p.workforce.skill_initial = 0.5;
 	p.workforce.skill_sd = 0;
 	p.workforce.skill_from_practice = 0;
@@ -1135,48 +989,35 @@ static void continuity_world(double continuity, uint64_t seed, double *known_sha
 	p.service.continuity_wait = 3;
 	p.service.contact_hours = 0; /* every hour goes to the cases */
 	p.regime.continuity = continuity;
-	struct gs_world *w = gs_world_alloc(&p, seed);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, seed);
 	int32_t last[40];
 	for (int32_t c = 0; c < 40; c++) {
 		last[c] = c % 4;
 		w->last_worker[c] = last[c];
 		/* a need first brought at tick 0, back at tick 1 */
-		w->cit[c].state = GS_NEED_PENDING;
-		w->cit[c].sev0 = 0.5f;
-		w->cit[c].sev_t0 = 0;
-		w->cit[c].cx = w->cit[c].left = 2;
-		w->cit[c].first_contact = 0;
-		w->cit[c].need_contacts = 1;
-		w->n_pending++;
-		w->total_arisen++;
-		w->total_value++;
+		gs_test_need(w, c, GS_NEED_PENDING, 0.5, 2);
 		w->cit[c].due = 1;
 		w->cit[c].due_kind = GS_DUE_RETURN;
 		assert_int_equal(gs_citizen_reschedule(w, c), 0);
 	}
-	w->tick = 1;
-	assert_int_equal(gs_citizen_phase(w), 0);
-	assert_int_equal(gs_contact_phase(w), 0);
+	assert_int_equal(gs_test_phases(w, 1, "needs contact"), 0);
 	assert_int_equal(w->n_in_service, 40);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	int known = 0, taken = 0;
 	for (int32_t t = 1; t < 30 && w->n_in_service > 0; t++) {
-		w->tick = t;
 		int32_t id_of[40];
 		for (int32_t c = 0; c < 40; c++) {
 			int32_t id = w->cit[c].case_of;
 			id_of[c] = id >= 0 && w->cases.rec[id].status == GS_CASE_QUEUED ? id : -1;
 		}
-		assert_int_equal(gs_casework_phase(w), 0);
+		assert_int_equal(gs_test_phases(w, t, "casework"), 0);
 		for (int32_t c = 0; c < 40; c++) {
 			if (id_of[c] < 0 || w->cases.rec[id_of[c]].status == GS_CASE_QUEUED)
 				continue;
 			taken++;
 			known += w->cases.rec[id_of[c]].worker == last[c];
 		}
-		assert_int_equal(gs_downstream_phase(w), 0);
-		assert_int_equal(gs_closure_phase(w), 0);
+		assert_int_equal(gs_test_phases(w, t, "downstream closure"), 0);
 	}
 	assert_int_equal(taken, 40);
 	assert_int_equal(w->n_in_service, 0);
@@ -1188,10 +1029,10 @@ static void continuity_world(double continuity, uint64_t seed, double *known_sha
 static void test_continuity(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		double known1, hours1, known0, hours0;
-		continuity_world(1, seeds[s], &known1, &hours1);
-		continuity_world(0, seeds[s], &known0, &hours0);
+		continuity_world(1, gs_test_seeds[s], &known1, &hours1);
+		continuity_world(0, gs_test_seeds[s], &known0, &hours0);
 		/* every returning citizen is seen by their worker, who needs 30% fewer hours */
 		assert_double_close(known1, 1, 0);
 		assert_double_close(hours1, 0.7, 1e-4);
@@ -1208,7 +1049,7 @@ static void test_continuity(void **state)
 static int resource_hook(const struct gs_world *w, void *ctx)
 {
 	(void)ctx;
-	if (check_hook(w, NULL))
+	if (gs_test_check_hook(w, NULL))
 		return -1;
 	int64_t cap = w->p->downstream.capacity;
 	size_t waiting = 0;
@@ -1235,31 +1076,32 @@ static int resource_hook(const struct gs_world *w, void *ctx)
 static void test_downstream(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
-		struct run x[2];
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		struct gs_test_result x[2];
 		for (int k = 0; k < 2; k++) {
 			struct gs_params p;
-			run_base(&p, 800, 1.5, 2, 4);
+			gs_test_params(&p, 800, 1.5, 2, 4, 365);
 			p.cls[0].resource_share = 1;
 			p.downstream.capacity = 1;
 			p.downstream.stay = 3;
 			p.mechanism.downstream = k == 0;
-			run(&x[k], &p, seeds[s], resource_hook, NULL);
+			gs_test_run(&x[k], &p, gs_test_seeds[s], resource_hook, NULL);
 		}
 		double max_wait = 0, max_closed_off = 0;
 		for (size_t t = 0; t < x[0].n_time; t++) {
-			assert_true(value(&x[0], GS_M_cases_closed, t) <= 1);
-			max_wait = fmax(max_wait, value(&x[0], GS_M_resource_waiting, t));
-			assert_double_close(value(&x[1], GS_M_resource_waiting, t), 0, 0);
-			max_closed_off = fmax(max_closed_off, value(&x[1], GS_M_cases_closed, t));
+			assert_true(gs_test_value(&x[0], GS_M_cases_closed, t) <= 1);
+			max_wait = fmax(max_wait, gs_test_value(&x[0], GS_M_resource_waiting, t));
+			assert_double_close(gs_test_value(&x[1], GS_M_resource_waiting, t), 0, 0);
+			max_closed_off =
+			    fmax(max_closed_off, gs_test_value(&x[1], GS_M_cases_closed, t));
 		}
 		assert_true(max_wait > 10);
 		assert_true(max_closed_off > 1);
 		/* ~1 closure per mean stay of 3 days, against ~3 a day without the resource */
-		assert_true(total(&x[0], GS_M_cases_closed) <
-			    0.5 * total(&x[1], GS_M_cases_closed));
+		assert_true(gs_test_total(&x[0], GS_M_cases_closed) <
+			    0.5 * gs_test_total(&x[1], GS_M_cases_closed));
 		for (int k = 0; k < 2; k++)
-			run_free(&x[k]);
+			gs_test_result_free(&x[k]);
 	}
 }
 
@@ -1277,30 +1119,30 @@ static void test_downstream(void **state)
 static void test_payment_by_outcome(void **state)
 {
 	(void)state;
-	for (size_t s = 0; s < N_SEEDS; s++) {
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		double easy[2], hard[2], parked[2];
 		for (int k = 0; k < 2; k++) {
 			struct gs_params p;
-			run_base(&p, 2000, 1, 2, 5);
-			set(&p, "class.easy.complexity_mean", "2");
-			set(&p, "class.hard.complexity_mean", "6");
+			gs_test_params(&p, 2000, 1, 2, 5, 365);
+			gs_test_set(&p, "class.easy.complexity_mean", "2");
+			gs_test_set(&p, "class.hard.complexity_mean", "6");
 			p.cls[1].need_rate = 1;
-			set(&p, "regime.payment_model", "outcome");
+			gs_test_set(&p, "regime.payment_model", "outcome");
 			p.cost.payment_per_outcome = 1000;
 			p.cost.wage_per_hour = 30;
 			p.cost.overhead = 0.2;
 			p.regime.discretion = 0.9;
 			p.mechanism.payments = k == 0;
-			struct run x;
-			run(&x, &p, seeds[s], NULL, NULL);
+			struct gs_test_result x;
+			gs_test_run(&x, &p, gs_test_seeds[s], NULL, NULL);
 			assert_string_equal(x.p.class_name[1], "hard");
-			easy[k] = class_total(&x, GS_CM_hours_casework, 0) /
-				  class_total(&x, GS_CM_cases_closed, 0);
-			hard[k] = class_total(&x, GS_CM_hours_casework, 1) /
-				  class_total(&x, GS_CM_cases_closed, 1);
-			parked[k] = total(&x, GS_M_cases_parked);
-			assert_true(total(&x, GS_M_payments) > 0);
-			run_free(&x);
+			easy[k] = gs_test_class_total(&x, GS_CM_hours_casework, 0) /
+				  gs_test_class_total(&x, GS_CM_cases_closed, 0);
+			hard[k] = gs_test_class_total(&x, GS_CM_hours_casework, 1) /
+				  gs_test_class_total(&x, GS_CM_cases_closed, 1);
+			parked[k] = gs_test_total(&x, GS_M_cases_parked);
+			assert_true(gs_test_total(&x, GS_M_payments) > 0);
+			gs_test_result_free(&x);
 		}
 		/* parked: hard cases get under half the hours of easy ones; not parked, more */
 		assert_true(hard[0] < 0.5 * easy[0]);

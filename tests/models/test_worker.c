@@ -1,7 +1,7 @@
 /*
- * test_worker.c - workers: teams and skill, how their hours are split
- * between reporting, learning and casework, what they cost, and skill
- * from practice.
+ * test_worker.c - workers (models/worker.c): teams and skill, how their
+ * hours are split between reporting, learning and casework, what they
+ * cost, and skill from practice.
  */
 #include "testutil.h"
 
@@ -10,7 +10,6 @@
 #include <stdlib.h>
 
 #include "models/casework.h"
-#include "models/queue.h"
 #include "models/costs.h"
 #include "models/worker.h"
 #include "models/world.h"
@@ -18,25 +17,11 @@
 /* Two teams of three workers, 7 paid hours a day. */
 static void worker_params(struct gs_params *p)
 {
-	assert_int_equal(gs_params_init(p), 0);
-	p->population.citizens = 30;
-	p->workforce.teams = 2;
-	p->workforce.workers_per_team = 3;
+	gs_test_params(p, 30, 0, 2, 3, 50);
 	p->workforce.hours_per_day = 7;
-	p->cls[0].need_rate = 0;
-	p->simulation.duration = 50;
 	p->cost.wage_per_hour = 30;
 	p->cost.manager_per_day = 350;
 	p->cost.overhead = 0.2;
-}
-
-static void set(struct gs_params *p, const char *key, const char *value)
-{
-	char err[256] = "";
-	if (gs_param_set(p, key, value, err, sizeof(err))) {
-		print_error("%s = %s: %s\n", key, value, err);
-		fail();
-	}
 }
 
 /* Workers in contiguous teams, skill drawn around skill_initial within 0..1. */
@@ -48,8 +33,7 @@ static void test_init(void **state)
 	p.workforce.workers_per_team = 100;
 	p.workforce.skill_initial = 0.9;
 	p.workforce.skill_sd = 0.2;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	assert_int_equal(w->n_workers, 200);
 	double sum = 0;
 	int at_one = 0;
@@ -74,8 +58,7 @@ static void test_hours_split(void **state)
 	worker_params(&p);
 	p.regime.reporting_burden = 0.12;
 	p.regime.learning_time = 0.1;
-	struct gs_world *w = gs_world_alloc(&p, 2);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 2);
 	assert_double_close(gs_worker_hours(w), 7, 1e-12);
 	assert_double_close(gs_worker_casework_hours(w), 7 * 0.78, 1e-12);
 	assert_int_equal(gs_casework_phase(w), 0);
@@ -111,8 +94,7 @@ static void test_cost(void **state)
 	(void)state;
 	struct gs_params p;
 	worker_params(&p);
-	struct gs_world *w = gs_world_alloc(&p, 3);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 3);
 	assert_int_equal(gs_cost_phase(w), 0);
 	double day = (6 * 7 * 30.0 + 2 * 350.0) * 1.2;
 	assert_double_close(w->tally.cost_total, day, 1e-9);
@@ -136,10 +118,9 @@ static void test_cost(void **state)
 
 	/* ticks of 6 h: a quarter of the day's hours and cost per tick */
 	worker_params(&p);
-	set(&p, "simulation.tick", "6h");
-	set(&p, "simulation.duration", "10d");
-	w = gs_world_alloc(&p, 3);
-	assert_non_null(w);
+	gs_test_set(&p, "simulation.tick", "6h");
+	gs_test_set(&p, "simulation.duration", "10d");
+	w = gs_test_world(&p, 3);
 	assert_int_equal(w->n_ticks, 40);
 	assert_double_close(gs_worker_hours(w), 7 / 4.0, 1e-12);
 	for (int32_t t = 0; t < 4; t++) {
@@ -157,8 +138,7 @@ static void test_practice(void **state)
 	struct gs_params p;
 	worker_params(&p);
 	p.workforce.skill_from_practice = 0.1;
-	struct gs_world *w = gs_world_alloc(&p, 4);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 4);
 	w->w_skill[0] = 0.5f;
 	gs_worker_practice(w, 0, 1);
 	assert_double_close(w->w_skill[0], 0.55, 1e-6);
@@ -190,17 +170,10 @@ static void test_practice_in_casework(void **state)
 	p.workforce.workers_per_team = 1;
 	p.workforce.skill_from_practice = 0.05;
 	p.cls[0].hours_per_component = 0.01;
-	struct gs_world *w = gs_world_alloc(&p, 5);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 5);
 	w->w_skill[0] = 0.2f;
-	for (int32_t c = 0; c < 10; c++) {
-		w->cit[c].state = GS_NEED_IN_SERVICE;
-		w->cit[c].cx = w->cit[c].left = 1;
-		w->cit[c].first_contact = 0;
-		w->cit[c].need_contacts = 1;
-		w->cit[c].case_of = gs_case_open(w, c, 0);
-		assert_int_equal(gs_queue_push(&w->queue[0], w->cit[c].case_of), 0);
-	}
+	for (int32_t c = 0; c < 10; c++)
+		gs_test_queue_case(w, c, 1);
 	assert_int_equal(gs_casework_phase(w), 0);
 	assert_int_equal(w->n_closures, 10);
 	/* 1 - skill shrinks by 0.95 per case */
