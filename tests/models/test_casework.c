@@ -1,8 +1,10 @@
 /*
  * test_casework.c - work and resolution (models/casework.c): hours by
- * skill, standardisation and co-production; discretion; the cap on
- * contact hours; idle hours; system barriers; time-slotted visits, and no
- * chasing between them.
+ * skill, standardisation and co-production; discretion, and needs met at
+ * their first case; the cap on contact hours; idle hours; system barriers;
+ * time-slotted visits, and no chasing between them; premature closure
+ * under target pressure; continuity with a known worker; rationing under
+ * payment by outcome.
  */
 #include "testutil.h"
 
@@ -16,6 +18,7 @@
 #include "models/closure.h"
 #include "models/worker.h"
 #include "models/world.h"
+#include "sim/core/metrics.h"
 
 /* One team of two workers with 7 h a day, ticks of a day, no needs of their own. */
 static void work_params(struct gs_params *p, int64_t citizens)
@@ -598,6 +601,234 @@ static void test_visits_no_chasing(void **state)
 	gs_world_free(w);
 }
 
+/*
+ * The chance of closing a case prematurely is premature_base x nearness x
+ * pressure felt x (1 - motivation) x deterrence: none without pressure,
+ * more the harder managers press, none from fully motivated workers.
+ * Motivation is held at 0.6 (mechanism.motivation off) so that only the
+ * pressure changes between the paired runs.
+ */
+static void test_pressure_premature_closures(void **state)
+{
+	(void)state;
+	static const double levels[] = {0, 0.3, 0.9};
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		double premature[3];
+		for (size_t k = 0; k < 3; k++) {
+			struct gs_params p;
+			gs_test_params(&p, 3000, 2, 4, 4, 365);
+			p.mechanism.motivation = false;
+			p.workforce.motivation_initial = 0.6;
+			p.regime.target_pressure = levels[k];
+			struct gs_test_result x;
+			gs_test_run(&x, &p, gs_test_seeds[s], NULL, NULL);
+			premature[k] = gs_test_total(&x, GS_M_premature_closures);
+			assert_true(gs_test_total(&x, GS_M_cases_closed) > 2000);
+			gs_test_result_free(&x);
+		}
+		assert_double_close(premature[0], 0, 0);
+		assert_true(premature[1] > 10);
+		/*
+		 * the propensity is proportional to target_pressure (x 3 here, ~50
+		 * against ~170 closures); with more closures bounced the load
+		 * shifts a little, so ask for twice as many, over 3 Poisson
+		 * standard deviations away
+		 */
+		assert_true(premature[2] > 2 * premature[1]);
+
+		/* fully motivated workers do not game, however hard they are pressed */
+		struct gs_params p;
+		gs_test_params(&p, 3000, 2, 4, 4, 365);
+		p.mechanism.motivation = false;
+		p.workforce.motivation_initial = 1;
+		p.regime.target_pressure = 0.9;
+		struct gs_test_result x;
+		gs_test_run(&x, &p, gs_test_seeds[s], NULL, NULL);
+		assert_double_close(gs_test_total(&x, GS_M_premature_closures), 0, 0);
+		gs_test_result_free(&x);
+	}
+}
+
+/*
+ * 600 needs of 1..6 components are queued at once; each is worked once
+ * (citizens do not come back in this world). A need is met at its first
+ * case only if every component is taken on and resolved: with discretion
+ * d a need of k components is wholly taken on with probability d^(k-1).
+ */
+static double first_case_met_share(double discretion, uint64_t seed, double *simple)
+{
+	struct gs_params p;
+	gs_test_params(&p, 600, 0, 1, 8, 365);
+	p.regime.discretion = discretion;
+	p.population.abandon_probability = 0;
+	p.service.resolve_base = 0.6; /* most components resolved: the offer is what matters */
+	p.cls[0].hours_per_component = 0.5;
+	struct gs_world *w = gs_test_world(&p, seed);
+	for (int32_t c = 0; c < 600; c++)
+		gs_test_queue_case(w, c, 1 + c % 6);
+	for (int32_t t = 0; t < 200 && w->n_in_service > 0; t++)
+		assert_int_equal(gs_test_phases(w, t, "casework downstream closure"), 0);
+	assert_int_equal(w->n_in_service, 0);
+	assert_world_ok(w);
+	int met = 0, n_complex = 0, met1 = 0;
+	for (int32_t c = 0; c < 600; c++) {
+		if (1 + c % 6 >= 3) {
+			n_complex++;
+			met += w->cit[c].state == GS_NEED_NONE;
+		} else if (1 + c % 6 == 1) {
+			met1 += w->cit[c].state == GS_NEED_NONE;
+		}
+	}
+	assert_int_equal(n_complex, 400);
+	*simple = met1 / 100.0;
+	gs_world_free(w);
+	return met / 400.0;
+}
+
+static void test_discretion_first_case(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		double simple_lo, simple_hi;
+		double lo = first_case_met_share(0.1, gs_test_seeds[s], &simple_lo);
+		double hi = first_case_met_share(0.9, gs_test_seeds[s], &simple_hi);
+		/*
+		 * resolving 0.82 of components (0.6 + 0.5 x 0.5 + 0.2 x 0.3, less
+		 * 10% barriers), a need of k >= 3 components is met at its
+		 * first case with probability ~d^(k-1) 0.82^k: ~0.30 on average with
+		 * d = 0.9 (120 of 400) and under 0.01 with d = 0.1
+		 */
+		assert_true(hi > 0.15);
+		assert_true(lo < 0.03);
+		assert_true(hi > lo + 0.12);
+		/* single components are taken on whatever the discretion */
+		assert_true(simple_lo > 0.6 && simple_hi > 0.6);
+	}
+}
+
+/*
+ * 40 citizens come back about needs of 2 components, each having last
+ * seen worker c % 4 of the team. All workers have the same skill, which
+ * practice does not change, and take on every component, so that a case
+ * needs exactly 2 x 0.5 h x (1.5 - 0.5) = 1 h, or 0.7 h when seen by the
+ * worker who knows the citizen.
+ */
+static void continuity_world(double continuity, uint64_t seed, double *known_share,
+			     double *hours_per_case)
+{
+	struct gs_params p;
+	gs_test_params(&p, 40, 0, 1, 4, 365);
+	p.workforce.skill_initial = 0.5;
+	p.workforce.skill_sd = 0;
+	p.workforce.skill_from_practice = 0;
+	p.mechanism.coproduction = false;
+	p.regime.discretion = 1;
+	p.cls[0].hours_per_component = 0.5;
+	p.population.abandon_probability = 0;
+	p.service.continuity_saving = 0.3;
+	p.service.continuity_wait = 3;
+	p.service.contact_hours = 0; /* every hour goes to the cases */
+	p.regime.continuity = continuity;
+	struct gs_world *w = gs_test_world(&p, seed);
+	int32_t last[40];
+	for (int32_t c = 0; c < 40; c++) {
+		last[c] = c % 4;
+		w->last_worker[c] = last[c];
+		/* a need first brought at tick 0, back at tick 1 */
+		gs_test_need(w, c, GS_NEED_PENDING, 0.5, 2);
+		w->cit[c].due = 1;
+		w->cit[c].due_kind = GS_DUE_RETURN;
+		assert_int_equal(gs_citizen_reschedule(w, c), 0);
+	}
+	assert_int_equal(gs_test_phases(w, 1, "needs contact"), 0);
+	assert_int_equal(w->n_in_service, 40);
+	assert_world_ok(w);
+	int known = 0, taken = 0;
+	for (int32_t t = 1; t < 30 && w->n_in_service > 0; t++) {
+		int32_t id_of[40];
+		for (int32_t c = 0; c < 40; c++) {
+			int32_t id = w->cit[c].case_of;
+			id_of[c] = id >= 0 && w->cases.rec[id].status == GS_CASE_QUEUED ? id : -1;
+		}
+		assert_int_equal(gs_test_phases(w, t, "casework"), 0);
+		for (int32_t c = 0; c < 40; c++) {
+			if (id_of[c] < 0 || w->cases.rec[id_of[c]].status == GS_CASE_QUEUED)
+				continue;
+			taken++;
+			known += w->cases.rec[id_of[c]].worker == last[c];
+		}
+		assert_int_equal(gs_test_phases(w, t, "downstream closure"), 0);
+	}
+	assert_int_equal(taken, 40);
+	assert_int_equal(w->n_in_service, 0);
+	*known_share = known / 40.0;
+	*hours_per_case = w->tally.hours_casework / 40;
+	gs_world_free(w);
+}
+
+static void test_continuity(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		double known1, hours1, known0, hours0;
+		continuity_world(1, gs_test_seeds[s], &known1, &hours1);
+		continuity_world(0, gs_test_seeds[s], &known0, &hours0);
+		/* every returning citizen is seen by their worker, who needs 30% fewer hours */
+		assert_double_close(known1, 1, 0);
+		assert_double_close(hours1, 0.7, 1e-4);
+		/* without continuity, whoever is free: mostly someone else */
+		assert_true(known0 < 0.6);
+		assert_double_close(hours0, 1 - 0.3 * known0, 1e-4);
+		assert_true(hours1 < hours0);
+	}
+}
+
+/*
+ * Paid only per need met (1000 a need), a provider parks a case whose
+ * chance of every component left being resolved, times the payment, does
+ * not cover the hours of the whole offer: the presenting component of a
+ * hard need (6 components) pays 0.64^6 x 1000 = 70 against ~10 h x 36 an
+ * hour, an easy one (2) 410 against ~4 h x 36. A parked case gets a
+ * holding appointment (0.3 of one component's hours), so hard cases get
+ * fewer hours than easy ones; without the mechanism, many more.
+ */
+static void test_payment_by_outcome(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		double easy[2], hard[2], parked[2];
+		for (int k = 0; k < 2; k++) {
+			struct gs_params p;
+			gs_test_params(&p, 2000, 1, 2, 5, 365);
+			gs_test_set(&p, "class.easy.complexity_mean", "2");
+			gs_test_set(&p, "class.hard.complexity_mean", "6");
+			p.cls[1].need_rate = 1;
+			gs_test_set(&p, "regime.payment_model", "outcome");
+			p.cost.payment_per_outcome = 1000;
+			p.cost.wage_per_hour = 30;
+			p.cost.overhead = 0.2;
+			p.regime.discretion = 0.9;
+			p.mechanism.payments = k == 0;
+			struct gs_test_result x;
+			gs_test_run(&x, &p, gs_test_seeds[s], NULL, NULL);
+			assert_string_equal(x.p.class_name[1], "hard");
+			easy[k] = gs_test_class_total(&x, GS_CM_hours_casework, 0) /
+				  gs_test_class_total(&x, GS_CM_cases_closed, 0);
+			hard[k] = gs_test_class_total(&x, GS_CM_hours_casework, 1) /
+				  gs_test_class_total(&x, GS_CM_cases_closed, 1);
+			parked[k] = gs_test_total(&x, GS_M_cases_parked);
+			assert_true(gs_test_total(&x, GS_M_payments) > 0);
+			gs_test_result_free(&x);
+		}
+		/* parked: hard cases get under half the hours of easy ones; not parked, more */
+		assert_true(hard[0] < 0.5 * easy[0]);
+		assert_true(hard[1] > 1.5 * easy[1]);
+		assert_true(hard[0] < 0.5 * hard[1]);
+		assert_true(parked[0] > 500);
+		assert_double_close(parked[1], 0, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +846,10 @@ int main(void)
 		cmocka_unit_test(test_visits_short_ticks),
 		cmocka_unit_test(test_visits_keep_offer),
 		cmocka_unit_test(test_visits_no_chasing),
+		cmocka_unit_test(test_pressure_premature_closures),
+		cmocka_unit_test(test_discretion_first_case),
+		cmocka_unit_test(test_continuity),
+		cmocka_unit_test(test_payment_by_outcome),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

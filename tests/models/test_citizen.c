@@ -1,8 +1,9 @@
 /*
  * test_citizen.c - citizens and their needs (models/citizen.c): the
- * contact threshold and trust, self-resolution and strengths, common
- * random numbers of need arrivals, components added to an open need, and
- * value and failure demand in the contact phase.
+ * contact threshold and trust, distrust delaying contact in runs,
+ * self-resolution and strengths, common random numbers of need arrivals,
+ * components added to an open need, and value and failure demand in the
+ * contact phase.
  */
 #include "testutil.h"
 
@@ -15,6 +16,7 @@
 #include "models/presets.h"
 #include "models/queue.h"
 #include "models/world.h"
+#include "sim/core/metrics.h"
 
 /* One team of two workers, no needs of their own, escalation over 60 days, 300 ticks. */
 static void small_params(struct gs_params *p, int64_t citizens)
@@ -128,6 +130,87 @@ static void test_trust_delays_contact_phase(void **state)
 	assert_true(t_lo / 100 > t_hi / 100 + 20);
 	assert_double_close(w->tally.contacts_value, 200, 0);
 	gs_world_free(w);
+}
+
+/* Severity and delay at value contacts, seen from the hook at the end of each tick. */
+struct contact_obs {
+	int32_t *arose;	 /* tick the citizen's open need arose, -1 if none seen */
+	uint8_t *before; /* need state at the end of the previous tick */
+	double sev_sum, sev_min, delay_sum;
+	long n;
+};
+
+static int contact_hook(const struct gs_world *w, void *ctx)
+{
+	struct contact_obs *o = ctx;
+	if (gs_test_check_hook(w, NULL))
+		return -1;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		int32_t c = (int32_t)i;
+		if (o->before[i] == GS_NEED_NONE && w->cit[c].state != GS_NEED_NONE)
+			o->arose[i] = w->tick;
+		if (w->cit[c].first_contact == w->tick && w->cit[c].need_contacts == 1 &&
+		    o->arose[i] >= 0) {
+			double s = gs_severity(w, c, w->tick);
+			o->sev_sum += s;
+			o->sev_min = fmin(o->sev_min, s);
+			o->delay_sum += w->tick - o->arose[i];
+			o->n++;
+		}
+		o->before[i] = w->cit[c].state;
+	}
+	return 0;
+}
+
+/*
+ * theta = contact_threshold + contact_distrust x (1 - trust) x (1 -
+ * contact_threshold) +- 0.05: 0.35 + 0.6 x 0.15 x 0.65 = 0.41 with trust
+ * 0.85 and 0.64 with trust 0.25. Needs arise at 0.15..0.45 and escalate
+ * with a time constant of 60 days: from 0.3 that is ~10 days to 0.41 and
+ * ~40 days to 0.64. Trust is held fixed (mechanism.trust off) and nobody
+ * works the cases, so that a value contact's severity is exactly where the
+ * citizen decided to come.
+ */
+static void test_distrust_delays_contact(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		struct contact_obs obs[2];
+		static const double trust[2] = {0.85, 0.25};
+		for (int k = 0; k < 2; k++) {
+			struct gs_params p;
+			gs_test_params(&p, 2000, 1, 2, 2, 365);
+			p.population.trust_initial = trust[k];
+			p.population.trust_sd = 0;
+			p.population.contact_distrust = 0.6;
+			p.cls[0].contact_threshold = 0.35;
+			p.cls[0].escalation_time = 60;
+			p.mechanism.trust = false;
+			p.workforce.hours_per_day = 0;
+			struct contact_obs *o = &obs[k];
+			*o = (struct contact_obs){0};
+			o->arose = malloc(2000 * sizeof(int32_t));
+			o->before = calloc(2000, 1);
+			for (size_t i = 0; i < 2000; i++)
+				o->arose[i] = -1;
+			o->sev_min = 1;
+			struct gs_test_result x;
+			gs_test_run(&x, &p, gs_test_seeds[s], contact_hook, o);
+			gs_test_result_free(&x);
+			free(o->arose);
+			free(o->before);
+			assert_true(o->n > 500);
+		}
+		double sev_hi = obs[0].sev_sum / obs[0].n, sev_lo = obs[1].sev_sum / obs[1].n;
+		double delay_hi = obs[0].delay_sum / obs[0].n,
+		       delay_lo = obs[1].delay_sum / obs[1].n;
+		/* nobody comes below their threshold: 0.41 - 0.05 and 0.64 - 0.05 */
+		assert_true(obs[0].sev_min >= 0.3585 - 1e-4);
+		assert_true(obs[1].sev_min >= 0.5925 - 1e-4);
+		assert_true(sev_lo > sev_hi + 0.15);
+		/* about 30 days later on average; half of that is a wide margin */
+		assert_true(delay_lo > delay_hi + 15);
+	}
 }
 
 /*
@@ -446,6 +529,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trust_delays_contact_paired),
 		cmocka_unit_test(test_trust_delays_contact_phase),
+		cmocka_unit_test(test_distrust_delays_contact),
 		cmocka_unit_test(test_strengths_self_resolution),
 		cmocka_unit_test(test_arrivals_common),
 		cmocka_unit_test(test_arrival_adds_component),
