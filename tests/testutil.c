@@ -1,11 +1,14 @@
 /*
- * testutil.c - helpers shared by govsim's cmocka tests.
+ * testutil.c - helpers shared by govsim's cmocka tests: files and
+ * scenarios, plans of one arm, and small worlds of the governance model.
  */
 #define _XOPEN_SOURCE 700
 #include "testutil.h"
 
 #include "models/governance.h"
+#include "models/queue.h"
 #include "sim/core/diag.h"
+#include "sim/core/metrics.h"
 #include "sim/core/util.h"
 
 #include <ftw.h>
@@ -122,4 +125,197 @@ int gs_test_load(const char *path, char *const *sets, size_t n_sets, struct gs_s
 		rc = -1;
 	}
 	return rc;
+}
+
+const uint64_t gs_test_seeds[GS_TEST_N_SEEDS] = {3, 4};
+
+void gs_test_set(struct gs_params *p, const char *key, const char *value)
+{
+	char err[256] = "";
+	if (gs_param_set(p, key, value, err, sizeof(err))) {
+		print_error("%s = %s: %s\n", key, value, err);
+		fail();
+	}
+}
+
+void gs_test_params(struct gs_params *p, int64_t citizens, double need_rate, int64_t teams,
+		    int64_t per_team, double ticks)
+{
+	assert_int_equal(gs_params_init(p), 0);
+	p->population.citizens = citizens;
+	p->cls[0].need_rate = need_rate;
+	p->workforce.teams = teams;
+	p->workforce.workers_per_team = per_team;
+	p->simulation.duration = ticks;
+}
+
+struct gs_world *gs_test_world(struct gs_params *p, uint64_t seed)
+{
+	struct gs_world *w = gs_world_alloc(p, seed);
+	assert_non_null(w);
+	return w;
+}
+
+void gs_test_world_ok(const struct gs_world *w, const char *file, int line)
+{
+	char err[256] = "";
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		_fail(file, line);
+	}
+}
+
+int gs_test_check_hook(const struct gs_world *w, void *ctx)
+{
+	char err[256];
+	(void)ctx;
+	if (gs_world_check(w, err, sizeof(err))) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The phase of gs_governance_phases named by the len characters at s, or NULL. */
+static const struct gs_phase *phase_of(const char *s, size_t len)
+{
+	for (const struct gs_phase *ph = gs_governance_phases; ph->name; ph++)
+		if (strlen(ph->name) == len && strncmp(ph->name, s, len) == 0)
+			return ph;
+	return NULL;
+}
+
+int gs_test_phases(struct gs_world *w, int32_t t, const char *names)
+{
+	uint64_t run = 0; /* bit k: run phase k */
+	for (const char *s = names + strspn(names, " "); *s; s += strspn(s, " ")) {
+		size_t len = strcspn(s, " ");
+		const struct gs_phase *ph = phase_of(s, len);
+		if (!ph) {
+			print_error("gs_test_phases: no phase %.*s\n", (int)len, s);
+			fail();
+		}
+		assert_true(ph - gs_governance_phases < 64);
+		run |= UINT64_C(1) << (ph - gs_governance_phases);
+		s += len;
+	}
+	w->tick = t;
+	for (const struct gs_phase *ph = gs_governance_phases; ph->name; ph++) {
+		if (!(run >> (ph - gs_governance_phases) & 1))
+			continue;
+		if (ph->run(w)) {
+			print_error("tick %d: phase %s failed\n", t, ph->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void gs_test_new_need(struct gs_world *w, int32_t c, double sev, int cx)
+{
+	gs_wellbeing_update(w, c, w->tick);
+	w->cit[c].state = GS_NEED_PENDING;
+	w->cit[c].sev0 = (float)sev;
+	w->cit[c].sev_t0 = w->tick;
+	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
+	w->cit[c].first_contact = -1;
+	w->cit[c].need_contacts = 0;
+	w->n_pending++;
+	w->total_arisen++;
+}
+
+void gs_test_need(struct gs_world *w, int32_t c, enum gs_need_state state, double sev, int cx)
+{
+	assert_true(state == GS_NEED_IN_SERVICE || state == GS_NEED_PENDING);
+	w->cit[c].state = (uint8_t)state;
+	w->cit[c].sev0 = (float)sev;
+	w->cit[c].sev_t0 = w->tick;
+	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
+	w->cit[c].first_contact = w->tick;
+	w->cit[c].need_contacts = 1;
+	if (state == GS_NEED_IN_SERVICE)
+		w->n_in_service++;
+	else
+		w->n_pending++;
+	w->total_arisen++;
+	w->total_value++;
+}
+
+int32_t gs_test_queue_case(struct gs_world *w, int32_t c, int cx)
+{
+	gs_test_need(w, c, GS_NEED_IN_SERVICE, 0.5, cx);
+	int32_t team = w->team_of[c];
+	int32_t id = gs_case_open(w, c, team);
+	assert_true(id >= 0);
+	w->cit[c].case_of = id;
+	assert_int_equal(gs_queue_push(&w->queue[team], id), 0);
+	return id;
+}
+
+void gs_test_result_alloc(struct gs_test_result *x, const struct gs_params *p)
+{
+	x->p = *p;
+	gs_run_shape(&x->p, &x->n_time, &x->n_bins);
+	x->r = (struct gs_run_result){0};
+	x->r.series = calloc(GS_N_METRICS * x->n_time, sizeof(double));
+	x->r.class_series =
+	    calloc(GS_N_CLASS_METRICS * (size_t)x->p.n_classes * x->n_time, sizeof(double));
+	x->r.hist_recorded = calloc(x->n_bins, sizeof(double));
+	x->r.hist_true = calloc(x->n_bins, sizeof(double));
+	assert_true(x->r.series && x->r.class_series && x->r.hist_recorded && x->r.hist_true);
+}
+
+void gs_test_result_free(struct gs_test_result *x)
+{
+	free(x->r.series);
+	free(x->r.class_series);
+	free(x->r.hist_recorded);
+	free(x->r.hist_true);
+}
+
+void gs_test_run(struct gs_test_result *x, const struct gs_params *p, uint64_t seed,
+		 gs_tick_hook hook, void *ctx)
+{
+	gs_test_result_alloc(x, p);
+	struct gs_test_plan tp;
+	assert_int_equal(gs_test_plan_init(&tp, &x->p), 0);
+	assert_int_equal(gs_run(&tp.plan, 0, seed, &x->r, hook ? hook : gs_test_check_hook, ctx),
+			 0);
+	gs_test_plan_free(&tp);
+}
+
+double gs_test_value(const struct gs_test_result *x, int m, size_t t)
+{
+	return x->r.series[(size_t)m * x->n_time + t];
+}
+
+double gs_test_last(const struct gs_test_result *x, int m)
+{
+	return gs_test_value(x, m, x->n_time - 1);
+}
+
+double gs_test_sum(const struct gs_test_result *x, int m, size_t t0, size_t t1)
+{
+	double s = 0;
+	for (size_t t = t0; t < t1; t++)
+		if (!isnan(gs_test_value(x, m, t)))
+			s += gs_test_value(x, m, t);
+	return s;
+}
+
+double gs_test_total(const struct gs_test_result *x, int m)
+{
+	return gs_test_sum(x, m, 0, x->n_time);
+}
+
+double gs_test_class_total(const struct gs_test_result *x, int cm, int k)
+{
+	size_t nc = (size_t)x->p.n_classes;
+	double s = 0;
+	for (size_t t = 0; t < x->n_time; t++) {
+		double v = x->r.class_series[((size_t)cm * nc + (size_t)k) * x->n_time + t];
+		if (!isnan(v))
+			s += v;
+	}
+	return s;
 }

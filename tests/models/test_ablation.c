@@ -105,32 +105,23 @@ static const struct expectation expectations[] = {
 /* Two replications: every expectation holds for both. */
 #define N_REPS 2
 
-struct arm_run {
-	struct gs_params p;
-	size_t n_time, n_bins;
-	struct gs_run_result r;
-	long ticks;
-};
-
 struct fixture {
 	char *dir;
-	struct arm_run on[N_REPS];
+	struct gs_test_result on[N_REPS];
 };
 
+/* Conservation at every tick, and the ticks counted. */
 static int check_hook(const struct gs_world *w, void *ctx)
 {
-	char err[512];
 	long *ticks = ctx;
-	if (gs_world_check(w, err, sizeof(err))) {
-		print_error("%s\n", err);
+	if (gs_test_check_hook(w, NULL))
 		return -1;
-	}
 	(*ticks)++;
 	return 0;
 }
 
 /* Read the base scenario with one override (NULL: none); run its arm on replication rep's seed. */
-static void run_arm(struct fixture *fx, const char *over, int rep, struct arm_run *x)
+static void run_arm(struct fixture *fx, const char *over, int rep, struct gs_test_result *x)
 {
 	struct gs_scenario sc = {0};
 	struct gs_plan pl = {0};
@@ -140,36 +131,20 @@ static void run_arm(struct fixture *fx, const char *over, int rep, struct arm_ru
 	free(path);
 	assert_int_equal(rc, 0);
 	assert_int_equal(sc.n_arms, 1);
-	x->p = sc.arm_params[0];
-	gs_run_shape(&x->p, &x->n_time, &x->n_bins);
-	x->r = (struct gs_run_result){0};
-	x->r.series = calloc(GS_N_METRICS * x->n_time, sizeof(double));
-	x->r.class_series =
-	    calloc(GS_N_CLASS_METRICS * (size_t)x->p.n_classes * x->n_time, sizeof(double));
-	x->r.hist_recorded = calloc(x->n_bins, sizeof(double));
-	x->r.hist_true = calloc(x->n_bins, sizeof(double));
-	x->ticks = 0;
+	gs_test_result_alloc(x, &sc.arm_params[0]);
+	long ticks = 0;
 	uint64_t seed = gs_plan_seed(&pl, 0, (size_t)rep);
 	/* the run completes, conserving needs and contacts at every tick */
-	if (gs_run(&pl, 0, seed, &x->r, check_hook, &x->ticks) != 0) {
-		print_error("%s: the run stopped after %ld ticks\n", over ? over : "all on",
-			    x->ticks);
+	if (gs_run(&pl, 0, seed, &x->r, check_hook, &ticks) != 0) {
+		print_error("%s: the run stopped after %ld ticks\n", over ? over : "all on", ticks);
 		fail();
 	}
-	assert_int_equal(x->ticks, 365);
+	assert_int_equal(ticks, 365);
 	gs_plan_free(&pl);
 	gs_scenario_free(&sc);
 }
 
-static void arm_free(struct arm_run *x)
-{
-	free(x->r.series);
-	free(x->r.class_series);
-	free(x->r.hist_recorded);
-	free(x->r.hist_true);
-}
-
-static const double *series(const struct arm_run *x, int m)
+static const double *series(const struct gs_test_result *x, int m)
 {
 	return x->r.series + (size_t)m * x->n_time;
 }
@@ -184,17 +159,7 @@ static int metric(const char *name)
 	return m;
 }
 
-/* Sum of metric m from interval t0 on (NaN intervals left out). */
-static double sum_from(const struct arm_run *x, int m, size_t t0)
-{
-	double s = 0;
-	for (size_t t = t0; t < x->n_time; t++)
-		if (!isnan(series(x, m)[t]))
-			s += series(x, m)[t];
-	return s;
-}
-
-static double class_sum(const struct arm_run *x, int cm, const char *cls)
+static double class_sum(const struct gs_test_result *x, int cm, const char *cls)
 {
 	int k = 0;
 	while (k < x->p.n_classes && strcmp(x->p.class_name[k], cls) != 0)
@@ -208,11 +173,11 @@ static double class_sum(const struct arm_run *x, int cm, const char *cls)
 }
 
 /* The quantity of expectation e in run x. */
-static double quantity(const struct arm_run *x, const struct expectation *e)
+static double quantity(const struct gs_test_result *x, const struct expectation *e)
 {
 	if (strcmp(e->quantity, "hours_per_case") == 0)
-		return sum_from(x, metric("hours_casework"), 0) /
-		       sum_from(x, metric("cases_closed"), 0);
+		return gs_test_total(x, metric("hours_casework")) /
+		       gs_test_total(x, metric("cases_closed"));
 	if (strcmp(e->quantity, "hard_hours_per_case") == 0)
 		return class_sum(x, GS_CM_hours_casework, "hard") /
 		       class_sum(x, GS_CM_cases_closed, "hard");
@@ -229,7 +194,7 @@ static double quantity(const struct arm_run *x, const struct expectation *e)
 			}
 		return n ? s / (double)n : NAN;
 	}
-	return sum_from(x, m, 0);
+	return gs_test_total(x, m);
 }
 
 /* The value of a REAL parameter "section.key" in p. */
@@ -243,7 +208,7 @@ static double param_value(const struct gs_params *p, const char *key)
 }
 
 /* Is the metric the same at every interval (and equal to `want` unless NaN)? */
-static bool constant(const struct arm_run *x, int m, double want)
+static bool constant(const struct gs_test_result *x, int m, double want)
 {
 	const double *s = series(x, m);
 	if (isnan(want))
@@ -255,8 +220,8 @@ static bool constant(const struct arm_run *x, int m, double want)
 }
 
 /* Check expectation e for the run with the switch off against the one with everything on. */
-static int check(const struct expectation *e, const struct arm_run *on, const struct arm_run *off,
-		 int rep)
+static int check(const struct expectation *e, const struct gs_test_result *on,
+		 const struct gs_test_result *off, int rep)
 {
 	double q_on = quantity(on, e), q_off = quantity(off, e);
 	const char *what = e->how == OFF_ZERO	  ? "0"
@@ -300,7 +265,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 	for (int r = 0; r < N_REPS; r++)
-		arm_free(&fx->on[r]);
+		gs_test_result_free(&fx->on[r]);
 	gs_test_rmtree(fx->dir);
 	free(fx);
 	return 0;
@@ -366,7 +331,7 @@ static void test_each_switch_off(void **state)
 		char over[128];
 		snprintf(over, sizeof(over), "mechanism.%s=off", in->name);
 		for (int r = 0; r < N_REPS; r++) {
-			struct arm_run off;
+			struct gs_test_result off;
 			run_arm(fx, over, r, &off);
 			assert_false(*(const bool *)((const char *)&off.p + in->offset));
 			/* what the mechanism drives moves the expected way */
@@ -375,13 +340,13 @@ static void test_each_switch_off(void **state)
 					failures += check(&expectations[k], &fx->on[r], &off, r);
 			/* the rest keeps running to the end */
 			size_t q = off.n_time * 3 / 4;
-			if (!(sum_from(&off, metric("needs_met"), q) > 0 &&
-			      sum_from(&off, metric("cases_closed"), q) > 0 &&
-			      sum_from(&off, metric("contacts_value"), q) > 0)) {
+			if (!(gs_test_sum(&off, metric("needs_met"), q, off.n_time) > 0 &&
+			      gs_test_sum(&off, metric("cases_closed"), q, off.n_time) > 0 &&
+			      gs_test_sum(&off, metric("contacts_value"), q, off.n_time) > 0)) {
 				print_error("%s: the service stopped\n", over);
 				failures++;
 			}
-			arm_free(&off);
+			gs_test_result_free(&off);
 		}
 	}
 	assert_int_equal(failures, 0);

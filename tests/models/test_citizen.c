@@ -1,8 +1,9 @@
 /*
- * test_citizen.c - citizens and their needs: the contact threshold and
- * trust, self-resolution and strengths, common random numbers of need
- * arrivals, components added to an open need, and value and failure
- * demand in the contact phase.
+ * test_citizen.c - citizens and their needs (models/citizen.c): the
+ * contact threshold and trust, distrust delaying contact in runs,
+ * self-resolution and strengths, common random numbers of need arrivals,
+ * components added to an open need, and value and failure demand in the
+ * contact phase.
  */
 #include "testutil.h"
 
@@ -11,59 +12,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/presets.h"
-#include "models/casework.h"
 #include "models/citizen.h"
-#include "models/closure.h"
-#include "models/contact.h"
-#include "models/manager.h"
+#include "models/presets.h"
 #include "models/queue.h"
-#include "models/regime.h"
-#include "models/worker.h"
 #include "models/world.h"
+#include "sim/core/metrics.h"
 
+/* One team of two workers, no needs of their own, escalation over 60 days, 300 ticks. */
 static void small_params(struct gs_params *p, int64_t citizens)
 {
-	assert_int_equal(gs_params_init(p), 0);
-	p->population.citizens = citizens;
-	p->workforce.teams = 1;
-	p->workforce.workers_per_team = 2;
-	p->cls[0].need_rate = 0;
+	gs_test_params(p, citizens, 0, 1, 2, 300);
 	p->cls[0].escalation_time = 60;
-	p->simulation.duration = 300;
 }
 
 /* Give citizen c an open pending need of severity sev and cx components now, and plan it. */
 static void give_need(struct gs_world *w, int32_t c, double sev, int cx)
 {
-	gs_wellbeing_update(w, c, w->tick);
-	w->cit[c].state = GS_NEED_PENDING;
-	w->cit[c].sev0 = (float)sev;
-	w->cit[c].sev_t0 = w->tick;
-	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
-	w->cit[c].first_contact = -1;
-	w->cit[c].need_contacts = 0;
-	w->n_pending++;
-	w->total_arisen++;
+	gs_test_new_need(w, c, sev, cx);
 	gs_citizen_replan(w, c, w->tick);
 	assert_int_equal(gs_citizen_reschedule(w, c), 0);
-}
-
-static void assert_check_ok(const struct gs_world *w)
-{
-	char err[256] = "";
-	if (gs_world_check(w, err, sizeof(err))) {
-		print_error("%s\n", err);
-		fail();
-	}
 }
 
 /* Run the needs and contact phases of tick t. */
 static void needs_and_contacts(struct gs_world *w, int32_t t)
 {
-	w->tick = t;
-	assert_int_equal(gs_citizen_phase(w), 0);
-	assert_int_equal(gs_contact_phase(w), 0);
+	assert_int_equal(gs_test_phases(w, t, "needs contact"), 0);
 }
 
 /*
@@ -78,8 +51,7 @@ static void test_trust_delays_contact_paired(void **state)
 	p.mechanism.self_resolution = false;
 	p.cls[0].contact_threshold = 0.35;
 	p.population.contact_distrust = 0.6;
-	struct gs_world *w = gs_world_alloc(&p, 5);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 5);
 	double sum_hi = 0, sum_lo = 0;
 	for (size_t i = 0; i < w->n_cit; i++) {
 		int32_t c = (int32_t)i;
@@ -126,8 +98,7 @@ static void test_trust_delays_contact_phase(void **state)
 	small_params(&p, 200);
 	p.mechanism.self_resolution = false;
 	p.population.abandon_probability = 0;
-	struct gs_world *w = gs_world_alloc(&p, 6);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 6);
 	for (size_t i = 0; i < w->n_cit; i++) {
 		w->cit[i].trust = i % 2 ? 0.2f : 0.9f;
 		give_need(w, (int32_t)i, 0.2, 1);
@@ -141,7 +112,7 @@ static void test_trust_delays_contact_phase(void **state)
 			if (w->cit[i].first_contact == t)
 				sev_at[i] = gs_severity(w, (int32_t)i, t);
 	}
-	assert_check_ok(w);
+	assert_world_ok(w);
 	double max_hi = 0, min_lo = 1, t_hi = 0, t_lo = 0;
 	for (size_t i = 0; i < w->n_cit; i++) {
 		assert_true(w->cit[i].first_contact >= 0);
@@ -161,6 +132,87 @@ static void test_trust_delays_contact_phase(void **state)
 	gs_world_free(w);
 }
 
+/* Severity and delay at value contacts, seen from the hook at the end of each tick. */
+struct contact_obs {
+	int32_t *arose;	 /* tick the citizen's open need arose, -1 if none seen */
+	uint8_t *before; /* need state at the end of the previous tick */
+	double sev_sum, sev_min, delay_sum;
+	long n;
+};
+
+static int contact_hook(const struct gs_world *w, void *ctx)
+{
+	struct contact_obs *o = ctx;
+	if (gs_test_check_hook(w, NULL))
+		return -1;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		int32_t c = (int32_t)i;
+		if (o->before[i] == GS_NEED_NONE && w->cit[c].state != GS_NEED_NONE)
+			o->arose[i] = w->tick;
+		if (w->cit[c].first_contact == w->tick && w->cit[c].need_contacts == 1 &&
+		    o->arose[i] >= 0) {
+			double s = gs_severity(w, c, w->tick);
+			o->sev_sum += s;
+			o->sev_min = fmin(o->sev_min, s);
+			o->delay_sum += w->tick - o->arose[i];
+			o->n++;
+		}
+		o->before[i] = w->cit[c].state;
+	}
+	return 0;
+}
+
+/*
+ * theta = contact_threshold + contact_distrust x (1 - trust) x (1 -
+ * contact_threshold) +- 0.05: 0.35 + 0.6 x 0.15 x 0.65 = 0.41 with trust
+ * 0.85 and 0.64 with trust 0.25. Needs arise at 0.15..0.45 and escalate
+ * with a time constant of 60 days: from 0.3 that is ~10 days to 0.41 and
+ * ~40 days to 0.64. Trust is held fixed (mechanism.trust off) and nobody
+ * works the cases, so that a value contact's severity is exactly where the
+ * citizen decided to come.
+ */
+static void test_distrust_delays_contact(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		struct contact_obs obs[2];
+		static const double trust[2] = {0.85, 0.25};
+		for (int k = 0; k < 2; k++) {
+			struct gs_params p;
+			gs_test_params(&p, 2000, 1, 2, 2, 365);
+			p.population.trust_initial = trust[k];
+			p.population.trust_sd = 0;
+			p.population.contact_distrust = 0.6;
+			p.cls[0].contact_threshold = 0.35;
+			p.cls[0].escalation_time = 60;
+			p.mechanism.trust = false;
+			p.workforce.hours_per_day = 0;
+			struct contact_obs *o = &obs[k];
+			*o = (struct contact_obs){0};
+			o->arose = malloc(2000 * sizeof(int32_t));
+			o->before = calloc(2000, 1);
+			for (size_t i = 0; i < 2000; i++)
+				o->arose[i] = -1;
+			o->sev_min = 1;
+			struct gs_test_result x;
+			gs_test_run(&x, &p, gs_test_seeds[s], contact_hook, o);
+			gs_test_result_free(&x);
+			free(o->arose);
+			free(o->before);
+			assert_true(o->n > 500);
+		}
+		double sev_hi = obs[0].sev_sum / obs[0].n, sev_lo = obs[1].sev_sum / obs[1].n;
+		double delay_hi = obs[0].delay_sum / obs[0].n,
+		       delay_lo = obs[1].delay_sum / obs[1].n;
+		/* nobody comes below their threshold: 0.41 - 0.05 and 0.64 - 0.05 */
+		assert_true(obs[0].sev_min >= 0.3585 - 1e-4);
+		assert_true(obs[1].sev_min >= 0.5925 - 1e-4);
+		assert_true(sev_lo > sev_hi + 0.15);
+		/* about 30 days later on average; half of that is a wide margin */
+		assert_true(delay_lo > delay_hi + 15);
+	}
+}
+
 /*
  * Strengths: the same draws, scaled by 1 / strengths. A need that resolves
  * on its own with low strengths does so with high strengths too, and more
@@ -174,8 +226,7 @@ static void test_strengths_self_resolution(void **state)
 	p.cls[0].escalation_time = 120;
 	p.cls[0].self_resolve_time = 180;
 	p.population.abandon_probability = 0;
-	struct gs_world *w = gs_world_alloc(&p, 7);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 7);
 	int n_lo = 0, n_hi = 0;
 	for (size_t i = 0; i < w->n_cit; i++) {
 		int32_t c = (int32_t)i;
@@ -217,7 +268,7 @@ static void test_strengths_self_resolution(void **state)
 	/* run: exactly the needs planned to resolve on their own do, and only those */
 	for (int32_t t = 0; t < 300; t++)
 		needs_and_contacts(w, t);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	assert_double_close(w->tally.needs_met_self, n_hi, 0);
 	assert_double_close(w->tally.contacts_value, 400 - n_hi, 0);
 	assert_int_equal(w->total_met, (uint64_t)n_hi);
@@ -233,24 +284,19 @@ static void apply_preset(struct gs_params *p, const char *name)
 {
 	const struct gs_preset *r = gs_model_preset(gs_presets, name);
 	assert_non_null(r);
-	char err[256];
 	for (size_t i = 0; r->settings[i]; i++) {
 		char key[128];
 		const char *eq = strchr(r->settings[i], '=');
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - r->settings[i]), r->settings[i]);
-		assert_int_equal(gs_param_set(p, key, eq + 1, err, sizeof(err)), 0);
+		gs_test_set(p, key, eq + 1);
 	}
 }
 
+/* Tick t of the phases that move needs, cases and workers. */
 static void run_tick(struct gs_world *w, int32_t t)
 {
-	w->tick = t;
-	assert_int_equal(gs_citizen_phase(w), 0);
-	assert_int_equal(gs_contact_phase(w), 0);
-	assert_int_equal(gs_casework_phase(w), 0);
-	assert_int_equal(gs_closure_phase(w), 0);
-	assert_int_equal(gs_worker_phase(w), 0);
-	assert_int_equal(gs_manager_phase(w), 0);
+	const char *phases = "needs contact casework closure workers managers";
+	assert_int_equal(gs_test_phases(w, t, phases), 0);
 }
 
 /*
@@ -269,9 +315,7 @@ static void test_arrivals_common(void **state)
 	apply_preset(&pa, "npm");
 	apply_preset(&pb, "hls");
 	pb.service.barrier = 0.5;
-	struct gs_world *a = gs_world_alloc(&pa, 42), *b = gs_world_alloc(&pb, 42);
-	assert_non_null(a);
-	assert_non_null(b);
+	struct gs_world *a = gs_test_world(&pa, 42), *b = gs_test_world(&pb, 42);
 	size_t n = a->n_cit;
 	for (size_t c = 0; c < n; c++)
 		assert_int_equal(a->cit[c].next_arrival, b->cit[c].next_arrival);
@@ -317,8 +361,7 @@ static void test_arrival_adds_component(void **state)
 	small_params(&p, 10);
 	p.mechanism.self_resolution = false;
 	p.mechanism.escalation = false;
-	struct gs_world *w = gs_world_alloc(&p, 8);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 8);
 
 	/* no open need: a new need */
 	arrive_at(w, 1, 0, 3);
@@ -342,7 +385,7 @@ static void test_arrival_adds_component(void **state)
 	/* severity is the larger: the new need's (0.3 x U(0.5, 1.5) > 0.01) */
 	assert_true(w->cit[0].sev0 >= 0.15 - 1e-6 && w->cit[0].sev0 <= 0.45 + 1e-6);
 	assert_int_equal(w->cit[0].sev_t0, 10);
-	assert_check_ok(w);
+	assert_world_ok(w);
 
 	/* a severe need keeps its severity; in service, it keeps its case */
 	w->tick = 11;
@@ -365,7 +408,7 @@ static void test_arrival_adds_component(void **state)
 	assert_double_close(w->cit[2].sev0, 0.95, 1e-6);
 	assert_double_close(w->tally.needs_arising, 1, 0);
 	assert_int_equal(w->total_arisen, 3);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	gs_world_free(w);
 }
 
@@ -379,8 +422,7 @@ static void test_value_and_failure_demand(void **state)
 	p.population.chase_interval = 5;
 	p.population.abandon_probability = 0;
 	p.service.contact_hours = 0.25;
-	struct gs_world *w = gs_world_alloc(&p, 9);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 9);
 	/* severe enough to contact at once */
 	give_need(w, 0, 0.99, 2);
 	assert_int_equal(w->cit[0].due, 0);
@@ -405,7 +447,7 @@ static void test_value_and_failure_demand(void **state)
 	assert_int_equal(w->cit[0].need_contacts, 4);
 	assert_int_equal(w->cit[0].first_contact, 0);
 	assert_int_equal(w->queue[0].len, 1);
-	assert_check_ok(w);
+	assert_world_ok(w);
 
 	/* coming back after a bounce: failure demand that opens a new case */
 	w->tick = ++t;
@@ -425,7 +467,7 @@ static void test_value_and_failure_demand(void **state)
 	assert_true(w->tally.contacts_failure >= fail0 + 1);
 	assert_int_equal(w->cit[1].first_contact, 0);
 	assert_int_equal(w->cit[1].need_contacts, 2);
-	assert_check_ok(w);
+	assert_world_ok(w);
 
 	/* without failure demand nobody chases */
 	p.mechanism.failure_demand = false;
@@ -447,8 +489,7 @@ static void test_chase_gives_up(void **state)
 	p.mechanism.trust = false;
 	p.population.abandon_probability = 0.5;
 	p.population.chase_interval = 1;
-	struct gs_world *w = gs_world_alloc(&p, 10);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 10);
 	for (size_t i = 0; i < w->n_cit; i++) {
 		w->cit[i].trust = i % 2 ? 0.0f : 1.0f;
 		give_need(w, (int32_t)i, 0.99, 1);
@@ -474,12 +515,12 @@ static void test_chase_gives_up(void **state)
 	 */
 	assert_true(gone_distrusting > 160);
 	assert_double_close(w->tally.needs_abandoned, (double)gone_distrusting, 0);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	/* their cases leave the queue at the next ordering */
 	assert_int_equal(w->queue[0].len, 400);
 	assert_int_equal(gs_queue_order(w, 0), 0);
 	assert_int_equal(w->queue[0].len, 400 - gone_distrusting);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	gs_world_free(w);
 }
 
@@ -488,6 +529,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trust_delays_contact_paired),
 		cmocka_unit_test(test_trust_delays_contact_phase),
+		cmocka_unit_test(test_distrust_delays_contact),
 		cmocka_unit_test(test_strengths_self_resolution),
 		cmocka_unit_test(test_arrivals_common),
 		cmocka_unit_test(test_arrival_adds_component),

@@ -1,7 +1,7 @@
 /*
- * test_closure.c - closing cases: needs met, bounced citizens giving up or
- * coming back, the recorded and true clocks, within-target tallies and
- * the time-to-close histograms.
+ * test_closure.c - closing cases (models/closure.c): needs met, bounced
+ * citizens giving up or coming back, the recorded and true clocks,
+ * within-target tallies and the time-to-close histograms.
  */
 #include "testutil.h"
 
@@ -13,18 +13,12 @@
 #include "models/citizen.h"
 #include "models/closure.h"
 #include "models/contact.h"
-#include "models/queue.h"
 #include "models/world.h"
 
 /* Ticks of a day; time target 10 ticks; histograms of 10 bins of 2 ticks. */
 static void close_params(struct gs_params *p, int64_t citizens)
 {
-	assert_int_equal(gs_params_init(p), 0);
-	p->population.citizens = citizens;
-	p->workforce.teams = 1;
-	p->workforce.workers_per_team = 1;
-	p->cls[0].need_rate = 0;
-	p->simulation.duration = 200;
+	gs_test_params(p, citizens, 0, 1, 1, 200);
 	p->service.time_target = 10;
 	p->output.hist_bin = 2;
 	p->output.hist_max = 20;
@@ -41,15 +35,8 @@ static int32_t finished_case(struct gs_world *w, int32_t c, int cx, int32_t fc, 
 			     int resolved)
 {
 	int32_t now = w->tick;
-	w->cit[c].state = GS_NEED_IN_SERVICE;
-	w->cit[c].sev0 = 0.6f;
-	w->cit[c].sev_t0 = fc;
-	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
-	w->cit[c].first_contact = fc;
-	w->cit[c].need_contacts = 1;
-	w->n_in_service++;
-	w->total_arisen++;
-	w->total_value++;
+	w->tick = fc;
+	gs_test_need(w, c, GS_NEED_IN_SERVICE, 0.6, cx);
 	w->tick = opened;
 	int32_t id = gs_case_open(w, c, 0);
 	w->tick = now;
@@ -80,23 +67,13 @@ static void reopen(struct gs_world *w, int32_t c)
 	finished_case(w, c, 2, w->tick, w->tick, 1);
 }
 
-static void assert_check_ok(const struct gs_world *w)
-{
-	char err[256] = "";
-	if (gs_world_check(w, err, sizeof(err))) {
-		print_error("%s\n", err);
-		fail();
-	}
-}
-
 /* Nothing left: the need is met, timed from the first contact; trust rises. */
 static void test_need_met(void **state)
 {
 	(void)state;
 	struct gs_params p;
 	close_params(&p, 10);
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	w->tick = 12;
 	w->cit[0].trust = 0.5f;
 	int32_t id = finished_case(w, 0, 2, 3, 3, 2);
@@ -119,7 +96,7 @@ static void test_need_met(void **state)
 	assert_int_equal(w->cit[0].due, GS_NEVER);
 	assert_int_equal(w->cit[0].due_kind, GS_DUE_NONE);
 	assert_int_equal(w->cit[0].wake, GS_NEVER);
-	assert_check_ok(w);
+	assert_world_ok(w);
 
 	/* met after chasing: trust still rises, by less (towards 0.6) */
 	w->cit[1].trust = 0.5f;
@@ -132,7 +109,7 @@ static void test_need_met(void **state)
 	assert_double_close(w->tally.ttc_true_sum, 9 + 7, 0);
 	/* wellbeing now heads for 1 */
 	assert_true(gs_wellbeing(w, 1, 100) > gs_wellbeing(w, 1, 13));
-	assert_check_ok(w);
+	assert_world_ok(w);
 	gs_world_free(w);
 }
 
@@ -142,8 +119,7 @@ static void test_two_clocks(void **state)
 	(void)state;
 	struct gs_params p;
 	close_params(&p, 10);
-	struct gs_world *w = gs_world_alloc(&p, 2);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 2);
 	w->tick = 20;
 	/* first contact at 4; this case (after a bounce) opened at 13, recorded from 15 */
 	int32_t id = finished_case(w, 0, 1, 4, 13, 1);
@@ -163,7 +139,7 @@ static void test_two_clocks(void **state)
 	assert_double_close(w->tally.ttc_rec_sum, 5 + 2, 0);
 	assert_double_close(w->tally.ttc_true_sum, 16, 0);
 	assert_double_close(w->tally.needs_met_service, 1, 0);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	gs_world_free(w);
 }
 
@@ -173,8 +149,7 @@ static void test_within_target(void **state)
 	(void)state;
 	struct gs_params p;
 	close_params(&p, 10);
-	struct gs_world *w = gs_world_alloc(&p, 3);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 3);
 	w->tick = 30;
 	finished_case(w, 0, 1, 20, 20, 1); /* 10: within */
 	finished_case(w, 1, 1, 19, 19, 1); /* 11: not */
@@ -203,8 +178,7 @@ static void test_histograms(void **state)
 	(void)state;
 	struct gs_params p;
 	close_params(&p, 10);
-	struct gs_world *w = gs_world_alloc(&p, 4);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 4);
 	assert_int_equal(w->hist.n_bins, 10);
 	w->tick = 50;
 	finished_case(w, 0, 1, 41, 45, 1);    /* rec 5: bin 2; true 9: bin 4 */
@@ -229,8 +203,7 @@ static void test_bounce(void **state)
 	close_params(&p, 10);
 	p.population.abandon_probability = 0;
 	p.mechanism.escalation = false;
-	struct gs_world *w = gs_world_alloc(&p, 5);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 5);
 	w->tick = 30;
 	w->cit[0].trust = 0.6f;
 	int32_t id = finished_case(w, 0, 3, 22, 22, 1);
@@ -254,7 +227,7 @@ static void test_bounce(void **state)
 	assert_int_equal(w->cit[0].wake, w->cit[0].due);
 	assert_int_equal(w->cit[0].first_contact, 22);
 	assert_int_equal(w->cit[0].need_contacts, 1);
-	assert_check_ok(w);
+	assert_world_ok(w);
 
 	/* nothing resolved: severity as it was */
 	finished_case(w, 1, 2, 25, 25, 0);
@@ -270,7 +243,7 @@ static void test_bounce(void **state)
 	assert_int_equal(w->cit[2].state, GS_NEED_PENDING);
 	assert_true(w->cit[2].due_kind == GS_DUE_CONTACT || w->cit[2].due_kind == GS_DUE_SELF);
 	assert_true(w->cit[2].due >= 31);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	gs_world_free(w);
 }
 
@@ -282,15 +255,14 @@ static void test_bounce_give_up(void **state)
 	close_params(&p, 400);
 	p.population.abandon_probability = 0.5;
 	p.population.return_delay = 14;
-	struct gs_world *w = gs_world_alloc(&p, 6);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 6);
 	w->tick = 40;
 	for (int32_t c = 0; c < 400; c++) {
 		w->cit[c].trust = 0.5f;
 		finished_case(w, c, 2, 30, 30, 1);
 	}
 	assert_int_equal(gs_closure_phase(w), 0);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	size_t gone = 0, back = 0;
 	double delay = 0;
 	for (int32_t c = 0; c < 400; c++) {
@@ -339,7 +311,7 @@ static void test_bounce_give_up(void **state)
 	assert_int_equal(gs_closure_phase(w), 0);
 	assert_int_equal(w->total_abandoned, 400);
 	assert_int_equal(w->n_pending, 0);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	gs_world_free(w);
 }
 
@@ -358,20 +330,10 @@ static double bounce_give_up_share(bool chase, double *want)
 	p.population.abandon_probability = 0.5;
 	p.population.trust_learning = 0.2;
 	p.mechanism.self_resolution = false;
-	struct gs_world *w = gs_world_alloc(&p, 9);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 9);
 	for (int32_t c = 0; c < 1000; c++) {
 		w->cit[c].trust = 0.5f;
-		w->cit[c].state = GS_NEED_IN_SERVICE;
-		w->cit[c].sev0 = 0.5f;
-		w->cit[c].cx = w->cit[c].left = 2;
-		w->cit[c].first_contact = 0;
-		w->cit[c].need_contacts = 1;
-		w->n_in_service++;
-		w->total_arisen++;
-		w->total_value++;
-		w->cit[c].case_of = gs_case_open(w, c, 0);
-		assert_int_equal(gs_queue_push(&w->queue[0], w->cit[c].case_of), 0);
+		gs_test_queue_case(w, c, 2);
 		w->cit[c].due = chase ? 5 : 50;
 		w->cit[c].due_kind = GS_DUE_CHASE;
 		assert_int_equal(gs_citizen_reschedule(w, c), 0);
@@ -384,7 +346,7 @@ static double bounce_give_up_share(bool chase, double *want)
 	size_t bounced = w->n_closures;
 	assert_int_equal(bounced, 1000 - (size_t)gone_chasing);
 	assert_int_equal(gs_closure_phase(w), 0);
-	assert_check_ok(w);
+	assert_world_ok(w);
 	double gone = w->tally.needs_abandoned - gone_chasing;
 	/* trust after a chase (towards 0.3) and a bounce (towards 0.2) */
 	double trust = chase ? 0.8 * (0.8 * 0.5 + 0.2 * 0.3) + 0.2 * 0.2 : 0.8 * 0.5 + 0.2 * 0.2;

@@ -194,36 +194,13 @@ static int probe_hook(const struct gs_world *w, void *ctx)
 	return 0;
 }
 
-struct result {
-	size_t n_time, n_bins, n_classes;
-	struct gs_run_result r;
-};
-
-static void result_alloc(struct result *x, const struct gs_params *p)
-{
-	gs_run_shape(p, &x->n_time, &x->n_bins);
-	x->n_classes = (size_t)p->n_classes;
-	x->r = (struct gs_run_result){0};
-	x->r.series = calloc(GS_N_METRICS * x->n_time, sizeof(double));
-	x->r.class_series = calloc(GS_N_CLASS_METRICS * x->n_classes * x->n_time, sizeof(double));
-	x->r.hist_recorded = calloc(x->n_bins, sizeof(double));
-	x->r.hist_true = calloc(x->n_bins, sizeof(double));
-}
-
-static void result_free(struct result *x)
-{
-	free(x->r.series);
-	free(x->r.class_series);
-	free(x->r.hist_recorded);
-	free(x->r.hist_true);
-}
-
 /* Are two results bit-identical? */
-static bool identical(const struct result *a, const struct result *b)
+static bool identical(const struct gs_test_result *a, const struct gs_test_result *b)
 {
+	size_t nc = (size_t)a->p.n_classes;
 	return memcmp(a->r.series, b->r.series, GS_N_METRICS * a->n_time * sizeof(double)) == 0 &&
 	       memcmp(a->r.class_series, b->r.class_series,
-		      GS_N_CLASS_METRICS * a->n_classes * a->n_time * sizeof(double)) == 0 &&
+		      GS_N_CLASS_METRICS * nc * a->n_time * sizeof(double)) == 0 &&
 	       memcmp(a->r.hist_recorded, b->r.hist_recorded, a->n_bins * sizeof(double)) == 0 &&
 	       memcmp(a->r.hist_true, b->r.hist_true, a->n_bins * sizeof(double)) == 0;
 }
@@ -244,10 +221,10 @@ static bool may_be_nan(const char *units)
 }
 
 /* The metrics of one run; returns how many checks failed. */
-static int check_metrics(const char *arm, const struct result *x)
+static int check_metrics(const char *arm, const struct gs_test_result *x)
 {
 	int fails = 0;
-	size_t nt = x->n_time;
+	size_t nt = x->n_time, nc = (size_t)x->p.n_classes;
 	const double *s = x->r.series;
 #define M(name) (s + (size_t)GS_M_##name * nt)
 	for (int m = 0; m < GS_N_METRICS; m++) {
@@ -292,8 +269,8 @@ static int check_metrics(const char *arm, const struct result *x)
 #undef M
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++) {
 		const char *units = gs_class_metric_table[m].units;
-		const double *cs = x->r.class_series + (size_t)m * x->n_classes * nt;
-		for (size_t i = 0; i < x->n_classes * nt; i++) {
+		const double *cs = x->r.class_series + (size_t)m * nc * nt;
+		for (size_t i = 0; i < nc * nt; i++) {
 			if (!(cs[i] >= 0) && !(isnan(cs[i]) && may_be_nan(units))) {
 				print_error("%s: %s_by_class = %g\n", arm,
 					    gs_class_metric_table[m].name, cs[i]);
@@ -329,10 +306,10 @@ static void conform(struct fixture *fx, size_t a)
 	const char *arm = fx->sc.arms[a].name;
 	const struct gs_params *p = &fx->sc.arm_params[a];
 	uint64_t seed = gs_plan_seed(&fx->plan, 0, 0);
-	struct result x[3];
+	struct gs_test_result x[3];
 	struct probe pr[2];
 	for (int k = 0; k < 3; k++)
-		result_alloc(&x[k], p);
+		gs_test_result_alloc(&x[k], p);
 	for (int k = 0; k < 2; k++) {
 		pr[k] = (struct probe){.arm = arm};
 		if (gs_run(&fx->plan, a, seed, &x[k].r, probe_hook, &pr[k]) != 0) {
@@ -351,7 +328,7 @@ static void conform(struct fixture *fx, size_t a)
 	}
 	assert_int_equal(check_metrics(arm, &x[0]), 0);
 	for (int k = 0; k < 3; k++)
-		result_free(&x[k]);
+		gs_test_result_free(&x[k]);
 }
 
 /* Every preset, whatever presets there are. */

@@ -1,7 +1,10 @@
 /*
- * test_manager.c - managers' review periods: the target ratchets only when
- * met, never above 1, and resets when regime.target_level changes; system
- * barriers erode back (service.barrier_growth) and stewardship removes them.
+ * test_manager.c - managers (models/manager.c): review periods, where the
+ * target ratchets only when met, never above 1, and resets when
+ * regime.target_level changes; system barriers erode back
+ * (service.barrier_growth) and stewardship removes them, tick by tick and
+ * in paired runs, where fewer barriers mean fewer hand-offs and more needs
+ * met per closure.
  */
 #include "testutil.h"
 
@@ -12,20 +15,16 @@
 #include "models/governance.h"
 #include "models/manager.h"
 #include "models/world.h"
+#include "sim/core/metrics.h"
 
+/* One team of one worker, no needs, 200 ticks; reviews every 30 ticks. */
 static struct gs_world *manager_world(struct gs_params *p, double level, double ratchet)
 {
-	assert_int_equal(gs_params_init(p), 0);
-	p->population.citizens = 10;
-	p->workforce.teams = 1;
-	p->workforce.workers_per_team = 1;
-	p->cls[0].need_rate = 0;
-	p->simulation.duration = 200;
+	gs_test_params(p, 10, 0, 1, 1, 200);
 	p->regime.review_period = 30;
 	p->regime.target_level = level;
 	p->regime.target_ratchet = ratchet;
-	struct gs_world *w = gs_world_alloc(p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(p, 1);
 	assert_double_close(w->team[0].target, level, 0);
 	return w;
 }
@@ -205,6 +204,92 @@ static void test_erosion_against_stewardship(void **state)
 	}
 }
 
+/*
+ * Paired runs with barriers `barrier` at the start: x[0] with neither
+ * erosion nor stewardship, x[1] with service.barrier_growth `growth` and
+ * regime.stewardship `stewardship`. Barriers stay put in x[0]; in x[1],
+ * the interval of tick t ends after t + 1 ticks of each, so they follow
+ * b -> (1 - (1 - b) kg) ks per tick.
+ */
+static void barrier_runs(struct gs_test_result x[2], uint64_t seed, double barrier,
+			 double growth, double stewardship)
+{
+	for (int k = 0; k < 2; k++) {
+		struct gs_params p;
+		gs_test_params(&p, 1500, 2, 2, 4, 365);
+		p.service.barrier = barrier;
+		p.service.barrier_growth = k ? growth : 0;
+		p.regime.stewardship = k ? stewardship : 0;
+		gs_test_run(&x[k], &p, seed, NULL, NULL);
+	}
+	double kg = exp(-growth / 365), ks = exp(-stewardship / 365), b = barrier;
+	for (size_t t = 0; t < x[0].n_time; t++) {
+		b = (1 - (1 - b) * kg) * ks;
+		assert_double_close(gs_test_value(&x[0], GS_M_barrier_mean, t), barrier, 1e-12);
+		assert_double_close(gs_test_value(&x[1], GS_M_barrier_mean, t), b, 1e-9);
+	}
+}
+
+/* Barriers fall by regime.stewardship per year, compounded every tick; none without it. */
+static void test_stewardship_barriers(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		struct gs_test_result x[2];
+		barrier_runs(x, gs_test_seeds[s], 0.2, 0, 1);
+		/* the closed form: 0.2 e^(-(t + 1) / 365) */
+		size_t end = x[1].n_time - 1;
+		assert_double_close(gs_test_value(&x[1], GS_M_barrier_mean, end),
+				    0.2 * exp(-(double)(end + 1) / 365), 1e-9);
+		/*
+		 * fewer hand-off contacts per closure: the mean barrier over the
+		 * year is 0.2 x (1 - e^-1) = 0.126 against 0.2, ~37% fewer; ask
+		 * for 15% on ~600 hand-offs
+		 */
+		double h0 = gs_test_total(&x[0], GS_M_contacts_handoff) /
+			    gs_test_total(&x[0], GS_M_cases_closed);
+		double h1 = gs_test_total(&x[1], GS_M_contacts_handoff) /
+			    gs_test_total(&x[1], GS_M_cases_closed);
+		assert_true(h1 < 0.85 * h0);
+		for (int k = 0; k < 2; k++)
+			gs_test_result_free(&x[k]);
+	}
+}
+
+/*
+ * Erosion (service.barrier_growth) without stewardship: barriers grow back
+ * as 1 - (1 - b0) e^(-growth t); resolved components are undone more
+ * often, so the service meets fewer needs per case closed and closures
+ * bring more hand-off contacts. At 2 a year from 0.1 the barrier averages
+ * about 0.61 over the year against 0.1: resolution falls by about 57%;
+ * ask for 20% fewer needs met per closure and 50% more hand-offs per
+ * closure.
+ */
+static void test_barrier_erosion_runs(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		struct gs_test_result x[2];
+		barrier_runs(x, gs_test_seeds[s], 0.1, 2, 0);
+		/* the closed form: 1 - 0.9 e^(-2 (t + 1) / 365) */
+		size_t end = x[1].n_time - 1;
+		assert_double_close(gs_test_value(&x[1], GS_M_barrier_mean, end),
+				    1 - 0.9 * exp(-2.0 * (double)(end + 1) / 365), 1e-9);
+		double m[2], h[2];
+		for (int k = 0; k < 2; k++) {
+			double closed = gs_test_total(&x[k], GS_M_cases_closed);
+			m[k] = (gs_test_total(&x[k], GS_M_needs_met) -
+				gs_test_total(&x[k], GS_M_needs_met_self)) /
+			       closed;
+			h[k] = gs_test_total(&x[k], GS_M_contacts_handoff) / closed;
+		}
+		assert_true(m[1] < 0.8 * m[0]);
+		assert_true(h[1] > 1.5 * h[0]);
+		for (int k = 0; k < 2; k++)
+			gs_test_result_free(&x[k]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +300,8 @@ int main(void)
 		cmocka_unit_test(test_period),
 		cmocka_unit_test(test_barrier_erosion),
 		cmocka_unit_test(test_erosion_against_stewardship),
+		cmocka_unit_test(test_stewardship_barriers),
+		cmocka_unit_test(test_barrier_erosion_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /*
- * test_measure.c - metrics of an output interval: the quantile, shares
- * and their NaNs, stocks against a census of the world, flows summing to
- * the run's totals.
+ * test_measure.c - metrics of an output interval (models/measure.c): the
+ * quantile, shares and their NaNs, stocks against a census of the world,
+ * flows summing to the run's totals.
  */
 #include "testutil.h"
 
@@ -10,14 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/casework.h"
 #include "models/citizen.h"
-#include "models/closure.h"
-#include "models/contact.h"
-#include "models/manager.h"
 #include "models/measure.h"
 #include "sim/core/metrics.h"
-#include "models/worker.h"
 #include "models/world.h"
 
 static int cmp_float(const void *a, const void *b)
@@ -103,14 +98,10 @@ static void test_quantile_random(void **state)
 	free(a);
 }
 
+/* Two teams of one worker, 300 citizens with no needs unless a test asks, 100 ticks. */
 static void small_params(struct gs_params *p)
 {
-	assert_int_equal(gs_params_init(p), 0);
-	p->population.citizens = 300;
-	p->workforce.teams = 2;
-	p->workforce.workers_per_team = 1;
-	p->cls[0].need_rate = 0;
-	p->simulation.duration = 100;
+	gs_test_params(p, 300, 0, 2, 1, 100);
 }
 
 /* failure_demand_share = failure / (value + failure); NaN with no contacts. */
@@ -119,8 +110,7 @@ static void test_failure_share(void **state)
 	(void)state;
 	struct gs_params p;
 	small_params(&p);
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	double series[GS_N_METRICS * 3];
 	for (size_t i = 0; i < GS_N_METRICS * 3; i++)
 		series[i] = -1;
@@ -164,22 +154,16 @@ static void test_stocks_and_flows(void **state)
 	small_params(&p);
 	p.cls[0].need_rate = 8;
 	p.cls[0].hours_per_component = 6;
-	struct gs_world *w = gs_world_alloc(&p, 2);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 2);
 	const size_t n_time = 10;
 	double *series = calloc(GS_N_METRICS * n_time, sizeof(double));
 	double sum[GS_N_METRICS] = {0};
 	float *wb = malloc(w->n_cit * sizeof(*wb));
 	size_t col = 0;
 	size_t max_queue = 0;
+	const char *phases = "needs contact casework closure workers managers";
 	for (int32_t t = 0; t < w->n_ticks; t++) {
-		w->tick = t;
-		assert_int_equal(gs_citizen_phase(w), 0);
-		assert_int_equal(gs_contact_phase(w), 0);
-		assert_int_equal(gs_casework_phase(w), 0);
-		assert_int_equal(gs_closure_phase(w), 0);
-		assert_int_equal(gs_worker_phase(w), 0);
-		assert_int_equal(gs_manager_phase(w), 0);
+		assert_int_equal(gs_test_phases(w, t, phases), 0);
 		if ((t + 1) % 10)
 			continue;
 		/* the census, before measuring */

@@ -1,7 +1,7 @@
 /*
- * test_queue.c - queue discipline: first come first served, need,
- * breach-chasing and parking, creaming, deterministic ties, and
- * withdrawn cases leaving the queue.
+ * test_queue.c - queue discipline (models/queue.c): first come first
+ * served, need, breach-chasing and parking, creaming, deterministic ties,
+ * and withdrawn cases leaving the queue.
  */
 #include "testutil.h"
 
@@ -15,12 +15,7 @@
 /* One team, no spontaneous needs, every queue weight off unless a test sets it. */
 static void queue_params(struct gs_params *p)
 {
-	assert_int_equal(gs_params_init(p), 0);
-	p->population.citizens = 20;
-	p->workforce.teams = 1;
-	p->workforce.workers_per_team = 1;
-	p->cls[0].need_rate = 0;
-	p->simulation.duration = 200;
+	gs_test_params(p, 20, 0, 1, 1, 200);
 	p->service.time_target = 10;
 	p->mechanism.escalation = false;
 	p->regime.weight_need = 0;
@@ -34,19 +29,8 @@ static int32_t queue_case(struct gs_world *w, int32_t c, int32_t opened, double 
 {
 	int32_t now = w->tick;
 	w->tick = opened;
-	w->cit[c].state = GS_NEED_IN_SERVICE;
+	int32_t id = gs_test_queue_case(w, c, left);
 	w->cit[c].sev0 = (float)sev;
-	w->cit[c].sev_t0 = opened;
-	w->cit[c].cx = w->cit[c].left = (uint8_t)left;
-	w->cit[c].first_contact = opened;
-	w->cit[c].need_contacts = 1;
-	w->n_in_service++;
-	w->total_arisen++;
-	w->total_value++;
-	int32_t id = gs_case_open(w, c, 0);
-	assert_true(id >= 0);
-	w->cit[c].case_of = id;
-	assert_int_equal(gs_queue_push(&w->queue[0], id), 0);
 	w->tick = now;
 	return id;
 }
@@ -71,8 +55,7 @@ static void test_fifo(void **state)
 	struct gs_params p;
 	queue_params(&p);
 	p.regime.weight_wait = 1;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	int32_t a = queue_case(w, 0, 8, 0.9, 5);
 	int32_t b = queue_case(w, 1, 2, 0.1, 1);
 	int32_t c = queue_case(w, 2, 5, 0.5, 3);
@@ -98,8 +81,7 @@ static void test_need(void **state)
 	queue_params(&p);
 	p.regime.weight_need = 2;
 	p.regime.weight_wait = 0.01;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	int32_t mild = queue_case(w, 0, 0, 0.2, 2);
 	int32_t severe = queue_case(w, 1, 6, 0.8, 2);
 	int32_t complex = queue_case(w, 2, 6, 0.2, 6);
@@ -131,8 +113,7 @@ static void test_breach(void **state)
 	queue_params(&p);
 	p.regime.weight_breach = 3;
 	p.regime.weight_wait = 0;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	w->tick = 20;
 	int32_t fresh = queue_case(w, 0, 20, 0.5, 2);
 	int32_t breached = queue_case(w, 1, 9, 0.5, 2);  /* waited 11 > 10 */
@@ -162,8 +143,7 @@ static void test_success(void **state)
 	queue_params(&p);
 	p.regime.weight_success = 1;
 	p.regime.weight_wait = 0.1;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	int32_t four = queue_case(w, 0, 0, 0.9, 4);
 	int32_t two = queue_case(w, 1, 1, 0.2, 2);
 	int32_t one = queue_case(w, 2, 2, 0.2, 1);
@@ -180,8 +160,7 @@ static void test_ties(void **state)
 	(void)state;
 	struct gs_params p;
 	queue_params(&p);
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	/* all weights 0: every priority is 0 */
 	int32_t id[6];
 	for (int i = 0; i < 6; i++)
@@ -222,8 +201,7 @@ static void test_withdrawn(void **state)
 	struct gs_params p;
 	queue_params(&p);
 	p.regime.weight_wait = 1;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	int32_t a = queue_case(w, 0, 1, 0.5, 2);
 	int32_t b = queue_case(w, 1, 2, 0.5, 2);
 	int32_t c = queue_case(w, 2, 3, 0.5, 2);
@@ -239,11 +217,7 @@ static void test_withdrawn(void **state)
 	int32_t want[] = {a, c};
 	assert_order(w, want, 2);
 	assert_int_equal(w->cases.rec[b].status, GS_CASE_FREE);
-	char err[256] = "";
-	if (gs_world_check(w, err, sizeof(err))) {
-		print_error("%s\n", err);
-		fail();
-	}
+	assert_world_ok(w);
 	/* its id is free for the next case */
 	assert_int_equal(gs_case_open(w, 7, 0), b);
 

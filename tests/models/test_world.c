@@ -1,7 +1,7 @@
 /*
- * test_world.c - the run's state: severity and wellbeing in closed form,
- * trust learning, the event scheduler, the case pool and the
- * conservation check.
+ * test_world.c - the run's state (models/world.c): severity and wellbeing
+ * in closed form, trust learning, the event scheduler, the case pool and
+ * the conservation check.
  */
 #include "testutil.h"
 
@@ -10,47 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/casework.h"
 #include "models/citizen.h"
-#include "models/closure.h"
-#include "models/contact.h"
-#include "models/manager.h"
 #include "models/queue.h"
-#include "models/worker.h"
 #include "models/world.h"
 
 /* A small world's parameters: one team, no needs unless a test asks. */
 static void small_params(struct gs_params *p)
 {
-	assert_int_equal(gs_params_init(p), 0);
-	p->population.citizens = 20;
-	p->workforce.teams = 1;
-	p->workforce.workers_per_team = 2;
-	p->cls[0].need_rate = 0;
-	p->simulation.duration = 100;
-}
-
-/* Give citizen c an open pending need of severity sev and cx components now. */
-static void give_need(struct gs_world *w, int32_t c, double sev, int cx)
-{
-	gs_wellbeing_update(w, c, w->tick);
-	w->cit[c].state = GS_NEED_PENDING;
-	w->cit[c].sev0 = (float)sev;
-	w->cit[c].sev_t0 = w->tick;
-	w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
-	w->cit[c].first_contact = -1;
-	w->cit[c].need_contacts = 0;
-	w->n_pending++;
-	w->total_arisen++;
-}
-
-static void assert_check_ok(const struct gs_world *w)
-{
-	char err[256] = "";
-	if (gs_world_check(w, err, sizeof(err))) {
-		print_error("%s\n", err);
-		fail();
-	}
+	gs_test_params(p, 20, 0, 1, 2, 100);
 }
 
 /* Severity follows 1 - (1 - s0) exp(-(t - t0) / escalation_time), rising towards 1. */
@@ -60,10 +27,9 @@ static void test_severity_closed_form(void **state)
 	struct gs_params p;
 	small_params(&p);
 	p.cls[0].escalation_time = 60;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	w->tick = 10;
-	give_need(w, 3, 0.3, 1);
+	gs_test_new_need(w, 3, 0.3, 1);
 	double s0 = w->cit[3].sev0;
 	assert_double_close(gs_severity(w, 3, 10), s0, 1e-12);
 	assert_double_close(gs_severity(w, 3, 70), 1 - (1 - s0) * exp(-1.0), 1e-9);
@@ -93,8 +59,7 @@ static void test_wellbeing_no_need(void **state)
 	struct gs_params p;
 	small_params(&p);
 	p.population.wellbeing_time = 30;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	w->cit[0].wb = 0.4f;
 	w->cit[0].wb_t = 5;
 	double wb0 = w->cit[0].wb;
@@ -120,12 +85,11 @@ static void test_wellbeing_open_need(void **state)
 	small_params(&p);
 	p.population.wellbeing_time = 30;
 	p.mechanism.escalation = false;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	w->tick = 0;
 	w->cit[1].wb = 0.9f;
 	w->cit[1].wb_t = 0;
-	give_need(w, 1, 0.6, 2);
+	gs_test_new_need(w, 1, 0.6, 2);
 	double wb0 = w->cit[1].wb, target = 1 - (double)w->cit[1].sev0;
 	assert_double_close(gs_wellbeing(w, 1, 30), target + (wb0 - target) * exp(-1.0), 1e-6);
 	assert_double_close(gs_wellbeing(w, 1, 1000), target, 1e-6);
@@ -151,8 +115,7 @@ static void test_trust_update(void **state)
 	struct gs_params p;
 	small_params(&p);
 	p.population.trust_learning = 0.2;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	w->cit[0].trust = 0.5f;
 	gs_trust_update(w, 0, 1.0);
 	assert_double_close(w->cit[0].trust, 0.6, 1e-6);
@@ -192,8 +155,7 @@ static void test_sched_outside_run(void **state)
 	(void)state;
 	struct gs_params p;
 	small_params(&p);
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	assert_int_equal(w->n_ticks, 100);
 	size_t before = 0;
 	for (int32_t t = 0; t < w->n_ticks; t++)
@@ -226,8 +188,7 @@ static void test_sched_reuse(void **state)
 	small_params(&p);
 	p.simulation.duration = 400;
 	p.mechanism.self_resolution = false;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	/* every tick, every citizen is rescheduled 50 times, between the next two ticks */
 	for (int32_t t = 0; t + 1 < w->n_ticks; t++) {
 		w->tick = t;
@@ -252,8 +213,7 @@ static void test_sched_grows(void **state)
 	(void)state;
 	struct gs_params p;
 	small_params(&p);
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	size_t before = 0, before10 = bucket_len(w, 10);
 	for (int32_t t = 0; t < w->n_ticks; t++)
 		before += bucket_len(w, t);
@@ -320,8 +280,7 @@ static void test_by_team(void **state)
 	struct gs_params p;
 	small_params(&p);
 	p.workforce.teams = 4;
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	int32_t team_of[12] = {2, 0, 2, 3, 0, 0, 1, 3, 2, 2, 0, 1};
 	struct seen seen[4] = {0};
 	assert_int_equal(gs_by_team(w, 12, team_of, record_team, seen), 0);
@@ -343,8 +302,7 @@ static void test_case_pool(void **state)
 	(void)state;
 	struct gs_params p;
 	small_params(&p);
-	struct gs_world *w = gs_world_alloc(&p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(&p, 1);
 	w->tick = 7;
 	int32_t a = gs_case_open(w, 3, 0);
 	w->tick = 9;
@@ -407,18 +365,12 @@ static void test_check_passes(void **state)
 	small_params(&p);
 	p.population.citizens = 300;
 	p.cls[0].need_rate = 6;
-	struct gs_world *w = gs_world_alloc(&p, 3);
-	assert_non_null(w);
-	assert_check_ok(w);
+	struct gs_world *w = gs_test_world(&p, 3);
+	assert_world_ok(w);
+	const char *phases = "needs contact casework closure workers managers";
 	for (int32_t t = 0; t < w->n_ticks; t++) {
-		w->tick = t;
-		assert_int_equal(gs_citizen_phase(w), 0);
-		assert_int_equal(gs_contact_phase(w), 0);
-		assert_int_equal(gs_casework_phase(w), 0);
-		assert_int_equal(gs_closure_phase(w), 0);
-		assert_int_equal(gs_worker_phase(w), 0);
-		assert_int_equal(gs_manager_phase(w), 0);
-		assert_check_ok(w);
+		assert_int_equal(gs_test_phases(w, t, phases), 0);
+		assert_world_ok(w);
 	}
 	/* it was not idle */
 	assert_true(w->total_arisen > 50 && w->total_value > 20);
@@ -429,11 +381,10 @@ static void test_check_passes(void **state)
 static struct gs_world *busy_world(struct gs_params *p)
 {
 	small_params(p);
-	struct gs_world *w = gs_world_alloc(p, 1);
-	assert_non_null(w);
+	struct gs_world *w = gs_test_world(p, 1);
 	w->tick = 3;
-	give_need(w, 0, 0.4, 2);
-	give_need(w, 1, 0.5, 1);
+	gs_test_new_need(w, 0, 0.4, 2);
+	gs_test_new_need(w, 1, 0.5, 1);
 	/* citizen 1 contacted: value demand, a case opened and queued */
 	w->cit[1].first_contact = 3;
 	w->cit[1].need_contacts = 1;
@@ -445,7 +396,7 @@ static struct gs_world *busy_world(struct gs_params *p)
 	w->n_pending--;
 	w->n_in_service++;
 	/* citizen 2's need was met after two contacts */
-	give_need(w, 2, 0.5, 1);
+	gs_test_new_need(w, 2, 0.5, 1);
 	w->cit[2].first_contact = 3;
 	w->cit[2].need_contacts = 2;
 	w->total_value++;
@@ -453,7 +404,7 @@ static struct gs_world *busy_world(struct gs_params *p)
 	gs_need_end(w, 2);
 	w->n_pending--;
 	w->total_met++;
-	assert_check_ok(w);
+	assert_world_ok(w);
 	return w;
 }
 
@@ -480,7 +431,7 @@ static void test_check_detects(void **state)
 	w->n_in_service--;
 	assert_check_fails(w, "in service");
 	w->n_in_service++;
-	assert_check_ok(w);
+	assert_world_ok(w);
 
 	/* a need that vanished: arisen is no longer the sum of the four */
 	w->total_met++;
@@ -516,7 +467,7 @@ static void test_check_detects(void **state)
 	w->cit[0].need_contacts = 1;
 	assert_check_fails(w, "citizen 0");
 	w->cit[0].need_contacts = 0;
-	assert_check_ok(w);
+	assert_world_ok(w);
 	gs_world_free(w);
 }
 
