@@ -319,3 +319,32 @@ double gs_test_class_total(const struct gs_test_result *x, int cm, int k)
 	}
 	return s;
 }
+
+int gs_test_fixture_setup(void **state)
+{
+	struct gs_test_fixture *fx = calloc(1, sizeof(*fx));
+	if (!fx)
+		return -1;
+	fx->dir = gs_test_tmpdir();
+	*state = fx;
+	return 0;
+}
+
+int gs_test_fixture_teardown(void **state)
+{
+	struct gs_test_fixture *fx = *state;
+	gs_plan_free(&fx->plan);
+	gs_scenario_free(&fx->sc);
+	gs_test_rmtree(fx->dir);
+	free(fx);
+	return 0;
+}
+
+int gs_test_fixture_load(struct gs_test_fixture *fx, const char *text, char *const *sets,
+			 size_t n_sets)
+{
+	char *path = gs_test_write(fx->dir, "s.ini", text);
+	int rc = gs_test_load(path, sets, n_sets, &fx->sc, &fx->plan);
+	free(path);
+	return rc;
+}

@@ -42,6 +42,23 @@ char *gs_test_slurp(const char *path);
 int gs_test_load(const char *path, char *const *sets, size_t n_sets, struct gs_scenario *sc,
 		 struct gs_plan *pl);
 
+/*
+ * A scenario written into a temporary directory and loaded into a plan:
+ * gs_test_fixture_setup / _teardown are cmocka setup and teardown functions
+ * (state: a struct gs_test_fixture *); gs_test_fixture_load writes text to
+ * dir/s.ini and loads it with n_sets overrides (returns 0, or -1 with every
+ * problem printed).
+ */
+struct gs_test_fixture {
+	char *dir;
+	struct gs_scenario sc;
+	struct gs_plan plan;
+};
+int gs_test_fixture_setup(void **state);
+int gs_test_fixture_teardown(void **state);
+int gs_test_fixture_load(struct gs_test_fixture *fx, const char *text, char *const *sets,
+			 size_t n_sets);
+
 /* A plan of one arm "base" with parameters p: no scenario file, no events, no sweep. */
 struct gs_test_plan {
 	struct gs_scenario sc;

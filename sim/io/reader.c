@@ -429,19 +429,29 @@ size_t gs_output_reader_times(const struct gs_output_reader *rd)
 	return rd->n_time;
 }
 
+/* Is the 1-D dataset name of n values? Else -1 with a message. */
+static int check_length(const struct gs_output_reader *rd, const struct report *rp,
+			const char *name, size_t n)
+{
+	gs_io_quiet();
+	long len = dataset_length(rp, rd->file, name);
+	if (len < 0)
+		return -1;
+	if ((size_t)len != n) {
+		snprintf(rp->err, rp->errlen, "%s: '%s' has %ld values, not %zu", rd->path, name, len,
+			 n);
+		return -1;
+	}
+	return 0;
+}
+
 /* gs_output_reader_vector - the n values of the 1-D numeric dataset name. */
 int gs_output_reader_vector(struct gs_output_reader *rd, const char *name, double *buf,
 			    size_t n, char *err, size_t errlen)
 {
 	struct report rp = {rd->path, err, errlen};
-	gs_io_quiet();
-	long len = dataset_length(&rp, rd->file, name);
-	if (len < 0)
+	if (check_length(rd, &rp, name, n))
 		return -1;
-	if ((size_t)len != n) {
-		snprintf(err, errlen, "%s: '%s' has %ld values, not %zu", rd->path, name, len, n);
-		return -1;
-	}
 	hid_t ds = H5Dopen2(rd->file, name, H5P_DEFAULT);
 	int rc = ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0
 			 ? 0
@@ -458,14 +468,8 @@ int gs_output_reader_strings(struct gs_output_reader *rd, const char *name, char
 			     size_t n, char *err, size_t errlen)
 {
 	struct report rp = {rd->path, err, errlen};
-	gs_io_quiet();
-	long len = dataset_length(&rp, rd->file, name);
-	if (len < 0)
+	if (check_length(rd, &rp, name, n))
 		return -1;
-	if ((size_t)len != n) {
-		snprintf(err, errlen, "%s: '%s' has %ld values, not %zu", rd->path, name, len, n);
-		return -1;
-	}
 	hid_t ds = H5Dopen2(rd->file, name, H5P_DEFAULT);
 	hid_t mtype = gs_io_string_type();
 	char **tmp = calloc(n ? n : 1, sizeof(*tmp));

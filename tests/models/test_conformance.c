@@ -50,11 +50,6 @@ static const char hybrids_ini[] =
 	"regime.target_pressure = 0.4\nregime.audit_probability = 0.1\nregime.audit_penalty = 1\n"
 	"regime.weight_breach = 1\nregime.target_ratchet = 0.02\n";
 
-struct fixture {
-	char *dir;
-	struct gs_scenario sc;
-	struct gs_plan plan;
-};
 
 /* What the probing hook saw in one run. */
 struct probe {
@@ -62,26 +57,8 @@ struct probe {
 	long ticks, priorities, offers, gamings, bad;
 };
 
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	fx->dir = gs_test_tmpdir();
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	gs_plan_free(&fx->plan);
-	gs_scenario_free(&fx->sc);
-	gs_test_rmtree(fx->dir);
-	free(fx);
-	return 0;
-}
-
 /* The base scenario with `arms` appended, read and resolved. */
-static void load(struct fixture *fx, const char *arms)
+static void load(struct gs_test_fixture *fx, const char *arms)
 {
 	size_t n = strlen(base_ini) + strlen(arms) + 1;
 	char *text = malloc(n);
@@ -301,7 +278,7 @@ static int check_metrics(const char *arm, const struct gs_test_result *x)
 }
 
 /* The suite, on arm a of the loaded scenario. */
-static void conform(struct fixture *fx, size_t a)
+static void conform(struct gs_test_fixture *fx, size_t a)
 {
 	const char *arm = fx->sc.arms[a].name;
 	const struct gs_params *p = &fx->sc.arm_params[a];
@@ -334,7 +311,7 @@ static void conform(struct fixture *fx, size_t a)
 /* Every preset, whatever presets there are. */
 static void test_presets(void **state)
 {
-	struct fixture *fx = *state;
+	struct gs_test_fixture *fx = *state;
 	size_t n = 0, len = 1;
 	for (; gs_presets[n]; n++)
 		len += strlen(gs_presets[n]->name) * 2 + 32;
@@ -352,7 +329,7 @@ static void test_presets(void **state)
 
 static void test_hybrids(void **state)
 {
-	struct fixture *fx = *state;
+	struct gs_test_fixture *fx = *state;
 	load(fx, hybrids_ini);
 	assert_int_equal(fx->sc.n_arms, 2);
 	assert_double_close(fx->sc.arm_params[0].regime.discretion, 0.5, 0);
@@ -364,8 +341,10 @@ static void test_hybrids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_presets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hybrids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_presets, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hybrids, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

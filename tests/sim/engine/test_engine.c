@@ -28,48 +28,6 @@ static const char small_ini[] =
 	"[arm.npm]\npreset = npm\n[arm.hls]\npreset = hls\n[arm.none]\npreset = none\n"
 	"[event.shock]\nat = 100d\nclass.easy.need_rate = 4\n";
 
-struct fixture {
-	char *dir;
-	struct gs_scenario sc;
-	struct gs_plan plan;
-};
-
-static int load(struct fixture *fx, const char *text, char **sets, size_t n_sets)
-{
-	struct gs_diag d = {0};
-	char *path = gs_test_write(fx->dir, "s.ini", text);
-	char err[256];
-	int rc = gs_scenario_read(path, &fx->sc, &d);
-	if (!rc)
-		rc = gs_scenario_resolve(&fx->sc, gs_presets, sets, n_sets, &d);
-	if (!rc && gs_plan_build(&fx->plan, &fx->sc, &gs_governance, err, sizeof(err))) {
-		print_error("%s\n", err);
-		rc = -1;
-	}
-	gs_diag_print(&d, stderr);
-	gs_diag_free(&d);
-	free(path);
-	return rc;
-}
-
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	fx->dir = gs_test_tmpdir();
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	gs_plan_free(&fx->plan);
-	gs_scenario_free(&fx->sc);
-	gs_test_rmtree(fx->dir);
-	free(fx);
-	return 0;
-}
-
 static int check_hook(const struct gs_world *w, void *ctx)
 {
 	char err[512];
@@ -102,7 +60,7 @@ static void free_result(struct gs_run_result *r)
 }
 
 /* Every need is exactly one of pending, in service, met or abandoned, at every tick, in every arm. */
-static void run_conserving(struct fixture *fx)
+static void run_conserving(struct gs_test_fixture *fx)
 {
 	for (size_t a = 0; a < fx->sc.n_arms; a++) {
 		size_t n_time, n_bins;
@@ -126,17 +84,17 @@ static void run_conserving(struct fixture *fx)
 
 static void test_conservation(void **state)
 {
-	struct fixture *fx = *state;
-	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	struct gs_test_fixture *fx = *state;
+	assert_int_equal(gs_test_fixture_load(fx, small_ini, NULL, 0), 0);
 	run_conserving(fx);
 }
 
 static void test_conservation_mechanisms_off(void **state)
 {
-	struct fixture *fx = *state;
+	struct gs_test_fixture *fx = *state;
 	char *sets[] = {"mechanism.escalation=off", "mechanism.failure_demand=off",
 			"mechanism.trust=off", "population.contact_distrust=0"};
-	assert_int_equal(load(fx, small_ini, sets, 4), 0);
+	assert_int_equal(gs_test_fixture_load(fx, small_ini, sets, 4), 0);
 	/* without escalation, needs below the threshold are never brought: lower it */
 	for (size_t a = 0; a < fx->sc.n_arms; a++)
 		for (int c = 0; c < fx->sc.arm_params[a].n_classes; c++)
@@ -150,7 +108,7 @@ static int write_run(void *ctx, size_t run, const struct gs_run_result *r, char 
 }
 
 /* Write the whole ensemble with `threads` threads and scenario seed `seed`; return the file's path. */
-static char *ensemble_file(struct fixture *fx, int threads, const char *name, uint64_t seed)
+static char *ensemble_file(struct gs_test_fixture *fx, int threads, const char *name, uint64_t seed)
 {
 	fx->plan.seed = seed;
 	struct gs_ensemble_meta meta = fx->plan.meta;
@@ -207,8 +165,8 @@ static int count_differences(const char *a, const char *b, size_t n_runs, size_t
 
 static void test_threads_bit_identical(void **state)
 {
-	struct fixture *fx = *state;
-	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	struct gs_test_fixture *fx = *state;
+	assert_int_equal(gs_test_fixture_load(fx, small_ini, NULL, 0), 0);
 	size_t n_time, n_bins, n_runs = fx->sc.n_arms * 2;
 	gs_run_shape(&fx->sc.arm_params[0], &n_time, &n_bins);
 	char *one = ensemble_file(fx, 1, "t1.h5", 11);
@@ -241,8 +199,8 @@ static const char big_ini[] =
 
 static void test_threads_inside_a_run(void **state)
 {
-	struct fixture *fx = *state;
-	assert_int_equal(load(fx, big_ini, NULL, 0), 0);
+	struct gs_test_fixture *fx = *state;
+	assert_int_equal(gs_test_fixture_load(fx, big_ini, NULL, 0), 0);
 	size_t n_time, n_bins;
 	gs_run_shape(&fx->sc.arm_params[0], &n_time, &n_bins);
 	char *one = ensemble_file(fx, 1, "i1.h5", 5);
@@ -294,8 +252,8 @@ static int visits_hook(const struct gs_world *w, void *ctx)
 
 static void test_visits(void **state)
 {
-	struct fixture *fx = *state;
-	assert_int_equal(load(fx, visits_ini, NULL, 0), 0);
+	struct gs_test_fixture *fx = *state;
+	assert_int_equal(gs_test_fixture_load(fx, visits_ini, NULL, 0), 0);
 	for (size_t a = 0; a < fx->sc.n_arms; a++) {
 		size_t n_time, n_bins;
 		struct gs_run_result r = alloc_result(&fx->sc.arm_params[a], &n_time, &n_bins);
@@ -322,8 +280,8 @@ static void test_visits(void **state)
 /* Arms share the citizens' exogenous streams: the same needs arise at the start in every arm. */
 static void test_common_random_numbers(void **state)
 {
-	struct fixture *fx = *state;
-	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	struct gs_test_fixture *fx = *state;
+	assert_int_equal(gs_test_fixture_load(fx, small_ini, NULL, 0), 0);
 	size_t n_time, n_bins;
 	struct gs_run_result r[3];
 	for (size_t a = 0; a < 3; a++) {
@@ -352,8 +310,8 @@ static void test_common_random_numbers(void **state)
  */
 static void test_event_applies(void **state)
 {
-	struct fixture *fx = *state;
-	assert_int_equal(load(fx, small_ini, NULL, 0), 0);
+	struct gs_test_fixture *fx = *state;
+	assert_int_equal(gs_test_fixture_load(fx, small_ini, NULL, 0), 0);
 	assert_int_equal(fx->sc.n_events, 1);
 	assert_int_equal(fx->sc.events[0].at_tick, 100);
 	size_t n_time, n_bins;
@@ -396,13 +354,20 @@ static void test_phase_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_conservation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_conservation_mechanisms_off, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_threads_bit_identical, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_threads_inside_a_run, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_visits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_common_random_numbers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_event_applies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conservation, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_conservation_mechanisms_off, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_threads_bit_identical, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_threads_inside_a_run, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_visits, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_common_random_numbers, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_event_applies, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
 		cmocka_unit_test(test_phase_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
