@@ -91,8 +91,9 @@ static void print_means(FILE *f, const struct arms *s, const bool *missing)
 		if (w > width)
 			width = w;
 	}
-	fprintf(f, "whole-run outcomes, mean over runs (as in govsim run and compare):\n%-*s %5s",
-		width, "arm", "runs");
+	fprintf(f, "arms: %zu; whole-run outcomes, mean over runs (as in govsim run and compare):\n"
+		   "%-*s %5s",
+		s->n_arms, width, "arm", "runs");
 	for (size_t k = 0; k < N_SHOWN; k++)
 		fprintf(f, "  %s", gs_summary_name(shown[k]));
 	fputc('\n', f);

@@ -344,7 +344,7 @@ static void test_info(void **state)
 	assert_non_null(strstr(text, "seed             7\n"));
 	assert_non_null(strstr(text, "scenario_path    scenarios/test.ini\n"));
 	assert_non_null(strstr(text, "generator        philox4x32-10\n"));
-	assert_non_null(strstr(text, "runs: 4, arms: 2, time points: 5 (1 to 5 days)"));
+	assert_non_null(strstr(text, "runs: 4, time points: 5 (1 to 5 days)"));
 	free(text);
 	free(e);
 	free(path);
