@@ -338,19 +338,6 @@ static void test_event_applies(void **state)
 	free_result(&without);
 }
 
-static void test_phase_list(void **state)
-{
-	(void)state;
-	static const char *expected[] = {"needs",   "contact", "triage",   "casework", "downstream",
-					 "closure", "workers", "learning", "managers", "costs"};
-	size_t n = 0, want = sizeof(expected) / sizeof(expected[0]);
-	for (const struct gs_phase *p = gs_governance.phases; p->run; p++, n++) {
-		assert_true(n < want);
-		assert_string_equal(p->name, expected[n]);
-	}
-	assert_int_equal(n, want);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,7 +355,6 @@ int main(void)
 						gs_test_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_event_applies, gs_test_fixture_setup,
 						gs_test_fixture_teardown),
-		cmocka_unit_test(test_phase_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
