@@ -635,6 +635,77 @@ static void check_consistency(const struct gs_scenario *sc, const struct gs_para
 		gs_diag_add(diag, f, 0, "class.share", "every class has share 0: no citizens");
 }
 
+/*
+ * Need arrivals a citizen may draw in one tick, on average: each is drawn
+ * until the next falls after the tick, so a rate far above one per tick
+ * makes a tick's work grow without bound (at 100 per tick, 10^21 draws).
+ */
+#define MAX_ARRIVALS_PER_TICK 10
+
+/* The last of n assignments to key, or NULL. */
+static const struct gs_assign *last_set(const struct gs_assign *a, size_t n, const char *key)
+{
+	for (size_t i = n; i-- > 0;)
+		if (strcmp(a[i].key, key) == 0)
+			return &a[i];
+	return NULL;
+}
+
+/*
+ * Every class's need rate is at most MAX_ARRIVALS_PER_TICK per tick; a
+ * problem names the line that set the rate (in `set`, else in the
+ * scenario's sections), else file:line. what: where the rate applies.
+ */
+static void check_arrival_rates(const struct gs_scenario *sc, const struct gs_params *p,
+				const struct gs_assign *set, size_t n_set, const char *file,
+				int line, const char *what, struct gs_diag *diag)
+{
+	for (int k = 0; k < p->n_classes; k++) {
+		double per_tick = gs_per_tick(p, p->cls[k].need_rate);
+		if (per_tick <= MAX_ARRIVALS_PER_TICK)
+			continue;
+		char key[GS_NAME_MAX + 32], tick[32];
+		snprintf(key, sizeof(key), "class.%s.need_rate", p->class_name[k]);
+		const struct gs_assign *a = last_set(set, n_set, key);
+		if (!a)
+			a = last_set(sc->base, sc->n_base, key);
+		if (a && a->line) {
+			file = a->file;
+			line = a->line;
+		}
+		gs_format_duration(p->simulation.tick, tick, sizeof(tick));
+		gs_diag_add(diag, file, line, key,
+			    "%g needs a year is %.3g per citizen per tick of %s%s%s: at most %d "
+			    "(allowed up to %.6g a year with this tick); use a shorter simulation.tick",
+			    p->cls[k].need_rate, per_tick, tick, what ? " " : "", what ? what : "",
+			    MAX_ARRIVALS_PER_TICK,
+			    MAX_ARRIVALS_PER_TICK * GS_MIN_PER_YEAR / p->simulation.tick);
+	}
+}
+
+/* The need rates of every arm at every sweep point. */
+static void check_sweep_rates(const struct gs_scenario *sc, struct gs_diag *diag)
+{
+	const struct gs_sweep *sw = &sc->sweep;
+	if (!sw->n_keys || !sw->text)
+		return;
+	const char *file = sw->n_raw ? sw->raw[0].file : sc->path;
+	int line = sw->n_raw ? sw->raw[0].line : 0;
+	size_t before = diag->n;
+	for (size_t a = 0; a < sc->n_arms && diag->n == before; a++) {
+		for (size_t pt = 0; pt < sw->n_points && diag->n == before; pt++) {
+			struct gs_params p = sc->arm_params[a];
+			char err[256];
+			for (size_t k = 0; k < sw->n_keys; k++)
+				if (gs_param_set(&p, sw->keys[k], sw->text[pt * sw->n_keys + k], err,
+						 sizeof(err)))
+					break;
+			check_arrival_rates(sc, &p, sw->raw, sw->n_raw, file, line, "at a sweep point",
+					    diag);
+		}
+	}
+}
+
 /* Apply every setting of a preset to p. */
 static int apply_preset(struct gs_params *p, const struct gs_preset *rt, char *err,
 			size_t errlen)
@@ -730,6 +801,9 @@ static int resolve_arms(struct gs_scenario *sc, const struct gs_params *tmpl,
 			apply(p, &arm->set[i], "arm", diag);
 		for (size_t i = 0; i < n_ov; i++)
 			apply(p, &ov[i], NULL, diag);
+		char what[GS_NAME_MAX + 16];
+		snprintf(what, sizeof(what), "in arm %s", arm->name);
+		check_arrival_rates(sc, p, arm->set, arm->n_set, arm->file, arm->line, what, diag);
 	}
 	return 0;
 }
@@ -782,6 +856,9 @@ static void check_events(struct gs_scenario *sc, const struct gs_preset *const *
 		struct gs_params scratch = sc->arm_params[0];
 		for (size_t i = 0; i < ev->n_set; i++)
 			apply(&scratch, &ev->set[i], "event", diag);
+		char what[GS_NAME_MAX + 16];
+		snprintf(what, sizeof(what), "after event %s", ev->name);
+		check_arrival_rates(sc, &scratch, ev->set, ev->n_set, ev->file, ev->line, what, diag);
 	}
 }
 
@@ -805,7 +882,8 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 	check_consistency(sc, &tmpl, diag);
 	if (resolve_arms(sc, &tmpl, presets, ov, n_ov, diag) == 0) {
 		check_events(sc, presets, diag);
-		gs_sweep_resolve(sc, diag);
+		if (gs_sweep_resolve(sc, diag) == 0)
+			check_sweep_rates(sc, diag);
 	}
 	for (size_t i = 0; i < n_ov; i++) {
 		free(ov[i].key);

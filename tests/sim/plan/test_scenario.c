@@ -950,6 +950,52 @@ static void test_no_arms(void **state)
 	assert_double_close(q.regime.discretion, 0.5, 0);
 }
 
+/*
+ * D12: a need rate far above one arrival per citizen per tick made a tick
+ * draw arrivals without end (36500/y in daily ticks hung `govsim run`). A
+ * rate above 10 per tick is refused wherever it is set (sections, arms,
+ * events, sweep points), naming the line; the same rate in minute ticks is
+ * fine.
+ */
+static void test_d12_need_rate_bounded_per_tick(void **state)
+{
+	struct run *r = *state;
+	load_text(r,
+		  /* 1 */ "[simulation]\n"
+		  /* 2 */ "duration = 10d\n"
+		  /* 3 */ "[class.a]\n"
+		  /* 4 */ "need_rate = 36500\n",
+		  NULL, 0);
+	expect_diag(r, "x.ini", 4, "class.a.need_rate", "100 per citizen per tick of 1d");
+	expect_diag(r, "x.ini", 4, "class.a.need_rate", "allowed up to 3650 a year");
+	assert_int_equal(r->resolve_rc, -1);
+	restart(r);
+	load_text(r, "[simulation]\nduration = 1d\ntick = 1min\n[class.a]\nneed_rate = 36500\n",
+		  NULL, 0);
+	expect_clean(r);
+	restart(r);
+	load_text(r,
+		  /* 1 */ "[class.a]\n"
+		  /* 2 */ "need_rate = 3\n"
+		  /* 3 */ "[arm.x]\n"
+		  /* 4 */ "class.a.need_rate = 4000\n"
+		  /* 5 */ "[event.e]\n"
+		  /* 6 */ "at = 5d\n"
+		  /* 7 */ "class.a.need_rate = 5000\n"
+		  /* 8 */ "[sweep]\n"
+		  /* 9 */ "class.a.need_rate = 1, 3651\n",
+		  NULL, 0);
+	expect_diag(r, "x.ini", 4, "class.a.need_rate", "in arm x");
+	expect_diag(r, "x.ini", 7, "class.a.need_rate", "after event e");
+	expect_diag(r, "x.ini", 9, "class.a.need_rate", "at a sweep point");
+	/* the largest rate allowed is accepted */
+	restart(r);
+	load_text(r, "[simulation]\nduration = 3d\n[population]\ncitizens = 20\n"
+		     "[class.a]\nneed_rate = 3650\n",
+		  NULL, 0);
+	expect_clean(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -972,6 +1018,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_event_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_unknown_arm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_preset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d12_need_rate_bounded_per_tick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_unknown_preset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_unknown_section, setup, teardown),
