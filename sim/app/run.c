@@ -35,7 +35,8 @@ static const char usage_run[] =
 	"                        results are identical for any number of threads\n"
 	"  --set KEY=VALUE       override a parameter for every arm, e.g.\n"
 	"                        --set regime.learning_time=0.2 (repeatable)\n"
-	"  --force               overwrite OUT.h5 if it exists\n"
+	"  --force               overwrite OUT.h5 if it exists, and start again over the\n"
+	"                        OUT.h5.partial an interrupted run left\n"
 	"  --resume              complete OUT.h5.partial, left by an interrupted run of\n"
 	"                        the same scenario: only the missing runs are run\n"
 	"  -q, --quiet           no progress bar and no table\n"
@@ -43,7 +44,9 @@ static const char usage_run[] =
 	"\n"
 	"The file is written as OUT.h5.partial and renamed when complete; an\n"
 	"interrupted run (Ctrl-C, SIGTERM) leaves no OUT.h5, keeps the runs it\n"
-	"finished in OUT.h5.partial for --resume, and exits with 1.\n";
+	"finished in OUT.h5.partial for --resume, and exits with 1. The partial is\n"
+	"created and locked by one process: another run writing the same OUT.h5\n"
+	"is refused and never touches it.\n";
 
 /* What the command line asked for. */
 struct run_args {
@@ -195,9 +198,27 @@ static int open_result(const struct run_args *a, const struct gs_ensemble_meta *
 				rf->n_done, meta->n_runs);
 		return -1;
 	}
+	if (a->resume && stat(rf->path, &st) == 0 && !a->force) {
+		fprintf(stderr, "govsim run: --resume: %s is complete (there is no %s to resume); "
+			"use --force to run it again\n", rf->path, rf->tmp_path);
+		return EXIT_USAGE;
+	}
 	if (a->resume && !a->quiet)
 		fprintf(stderr, "govsim run: nothing to resume (no %s): running every run\n",
 			rf->tmp_path);
+	if (stat(rf->tmp_path, &st) == 0) {
+		/* an earlier run's partial: started again only on request, and never under a writer */
+		if (!a->force) {
+			fprintf(stderr, "govsim run: %s exists: an interrupted run left it, or another "
+				"govsim is writing it; complete it with --resume, or start again with "
+				"--force\n", rf->tmp_path);
+			return EXIT_USAGE;
+		}
+		if (gs_output_discard(rf->tmp_path, err, sizeof(err))) {
+			fprintf(stderr, "govsim run: %s\n", err);
+			return EXIT_RUNTIME;
+		}
+	}
 	if (gs_output_create(rf->tmp_path, meta, &rf->out, err, sizeof(err))) {
 		fprintf(stderr, "govsim run: %s\n", err);
 		return EXIT_RUNTIME;
@@ -254,17 +275,18 @@ static int close_result(const struct run_args *a, struct result_file *rf, int rc
 				a->scenario, rf->path);
 		return EXIT_RUNTIME;
 	}
-	rc = gs_output_close(rf->out, err, sizeof(err));
-	rf->out = NULL;
-	if (rc || gs_stop) {
+	if (gs_stop) {
+		gs_output_abort(rf->out);
+		rf->out = NULL;
 		remove(rf->tmp_path);
-		fprintf(stderr, "govsim run: %s\n", rc ? err : "interrupted; no output written");
+		fprintf(stderr, "govsim run: interrupted; no output written\n");
 		return EXIT_RUNTIME;
 	}
-	if (rename(rf->tmp_path, rf->path)) {
-		fprintf(stderr, "govsim run: cannot rename %s to %s: %s\n", rf->tmp_path, rf->path,
-			strerror(errno));
-		remove(rf->tmp_path);
+	/* renamed while this process still holds the partial's lock */
+	rc = gs_output_commit(rf->out, rf->path, err, sizeof(err));
+	rf->out = NULL;
+	if (rc) {
+		fprintf(stderr, "govsim run: %s\n", err);
 		return EXIT_RUNTIME;
 	}
 	return -1;

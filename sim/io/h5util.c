@@ -1,13 +1,22 @@
 /*
  * h5util.c - the helpers every part of the result file shares: error
  * reports with HDF5's innermost message, the string type, the class
- * metrics' dataset names and the names of stored parameters.
+ * metrics' dataset names, the names of stored parameters, and the lock of
+ * a partial file.
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#define _DEFAULT_SOURCE /* flock */
 #include "sim/io/h5util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 /* The dataset of each per-class metric: "<name>_by_class". */
 const char *const gs_io_class_dataset[GS_N_CLASS_METRICS] = {
@@ -88,4 +97,42 @@ void gs_io_param_key(const struct gs_params *p, size_t i, int c, char *key, size
 		snprintf(key, n, "class.%s.%s", p->class_name[c], in->name);
 	else
 		snprintf(key, n, "%s.%s", in->section, in->name);
+}
+
+int gs_io_lock(const struct report *rp, bool create)
+{
+	int fd = open(rp->path, create ? O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC : O_RDWR | O_CLOEXEC,
+		      0666);
+	if (fd < 0) {
+		if (create && errno == EEXIST)
+			snprintf(rp->err, rp->errlen,
+				 "%s exists: an interrupted run left it, or another govsim is "
+				 "writing it (complete it with --resume, or start again with --force)",
+				 rp->path);
+		else
+			snprintf(rp->err, rp->errlen, "%s: cannot open: %s", rp->path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			snprintf(rp->err, rp->errlen,
+				 "%s is being written by another govsim process; wait for it to "
+				 "finish, or write elsewhere with -o",
+				 rp->path);
+		else
+			snprintf(rp->err, rp->errlen, "%s: cannot lock: %s", rp->path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+hid_t gs_io_fapl(void)
+{
+	hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+	if (fapl >= 0 && H5Pset_file_locking(fapl, 0, 1) < 0) {
+		H5Pclose(fapl);
+		return H5I_INVALID_HID;
+	}
+	return fapl;
 }

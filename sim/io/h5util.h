@@ -9,6 +9,7 @@
 #ifndef GS_IO_H5UTIL_H
 #define GS_IO_H5UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <hdf5.h>
@@ -36,6 +37,19 @@ void gs_io_fail(const struct report *rp, const char *fmt, ...)
 
 /* gs_io_quiet - stop HDF5 printing its error stack to stderr; errors go to err. */
 void gs_io_quiet(void);
+
+/*
+ * gs_io_lock - the lock that makes one process the only writer of a
+ * partial file: with create, the file is created (never an existing one
+ * truncated: O_EXCL); without, an existing file is opened. Either way an
+ * exclusive flock is taken without waiting. Returns the descriptor holding
+ * the lock (close it to release), or -1 with a message saying whether the
+ * file exists or another process holds it.
+ */
+int gs_io_lock(const struct report *rp, bool create);
+
+/* gs_io_fapl - file access properties without HDF5's own file locking (gs_io_lock's is used). */
+hid_t gs_io_fapl(void);
 
 /* gs_io_string_type - a variable-length UTF-8 string type (the caller closes it), or -1. */
 hid_t gs_io_string_type(void);

@@ -38,9 +38,10 @@
 struct gs_output;
 
 /*
- * gs_output_create - create the file at path (truncating it) with every
- * dataset sized for meta, and write coordinates and provenance. Returns 0,
- * or -1 with a message in err.
+ * gs_output_create - create the file at path with every dataset sized for
+ * meta, and write coordinates and provenance. The file must not exist: it
+ * is created exclusively and locked for as long as out is open (no two
+ * processes write one file). Returns 0, or -1 with a message in err.
  */
 int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 		     struct gs_output **out, char *err, size_t errlen);
@@ -60,6 +61,21 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 
 /* gs_output_close - flush and close; frees out. Returns 0 or -1 with a message. */
 int gs_output_close(struct gs_output *out, char *err, size_t errlen);
+
+/*
+ * gs_output_commit - close out and rename its file to final_path while the
+ * file's lock is still held (only the process that created or resumed it
+ * renames it); on failure the file is removed. Frees out. Returns 0, or -1
+ * with a message in err.
+ */
+int gs_output_commit(struct gs_output *out, const char *final_path, char *err, size_t errlen);
+
+/*
+ * gs_output_discard - remove the partial file at path left by an earlier
+ * run, unless another process holds its lock. Returns 0 (also when there is
+ * no such file), or -1 with a message in err.
+ */
+int gs_output_discard(const char *path, char *err, size_t errlen);
 
 /* gs_output_abort - close without caring about errors (the caller deletes the file). */
 void gs_output_abort(struct gs_output *out);

@@ -44,9 +44,12 @@ hid_t gs_io_open_result(const struct report *rp)
 		snprintf(rp->err, rp->errlen, "%s: not an HDF5 file", rp->path);
 		return H5I_INVALID_HID;
 	}
-	hid_t file = H5Fopen(rp->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+	hid_t fapl = gs_io_fapl();
+	hid_t file = fapl < 0 ? H5I_INVALID_HID : H5Fopen(rp->path, H5F_ACC_RDONLY, fapl);
 	if (file < 0)
 		gs_io_fail(rp, "cannot open");
+	if (fapl >= 0)
+		H5Pclose(fapl);
 	return file;
 }
 

@@ -29,9 +29,12 @@ static hid_t open_partial(const struct report *rp)
 	if (file < 0)
 		return H5I_INVALID_HID;
 	H5Fclose(file);
-	file = H5Fopen(rp->path, H5F_ACC_RDWR, H5P_DEFAULT);
+	hid_t fapl = gs_io_fapl();
+	file = fapl < 0 ? H5I_INVALID_HID : H5Fopen(rp->path, H5F_ACC_RDWR, fapl);
 	if (file < 0)
 		gs_io_fail(rp, "cannot open for writing");
+	if (fapl >= 0)
+		H5Pclose(fapl);
 	return file;
 }
 
@@ -149,6 +152,11 @@ int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
 	struct gs_output *o = gs_io_writer_new(&rp, meta);
 	if (!o)
 		return -1;
+	/* the lock first: a partial another process is writing is not touched */
+	int lock_fd = gs_io_lock(&rp, false);
+	if (lock_fd < 0)
+		goto discard;
+	gs_io_writer_hold(o, lock_fd);
 	hid_t file = open_partial(&rp);
 	if (file < 0)
 		goto discard;

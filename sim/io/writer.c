@@ -21,6 +21,7 @@
 #endif
 #include "sim/io/output.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -71,6 +73,7 @@ struct gs_output {
 	hid_t hist_class[N_HISTS];   /* (run, class, bin) */
 	hid_t arm, replication, seed; /* (run) */
 	hid_t done;                   /* (run) 1 once the run is written */
+	int lock_fd;                  /* holds the partial's lock (gs_io_lock), -1 if none */
 	time_t flushed;               /* when the file was last flushed to disk */
 	hid_t arm_type;               /* variable-length UTF-8 string */
 	hid_t row_time, row_bin, one; /* memory dataspaces: n_time, n_bins, 1 value */
@@ -123,6 +126,8 @@ static bool close_all(struct gs_output *out)
 /* free_output - free out and its copies of names (its objects closed first). */
 static void free_output(struct gs_output *out)
 {
+	if (out->lock_fd >= 0)
+		close(out->lock_fd); /* releases the lock */
 	for (size_t a = 0; out->arm_names && a < out->n_arms; a++)
 		free(out->arm_names[a]);
 	free(out->arm_names);
@@ -869,9 +874,13 @@ static hid_t create_file(const struct report *rp)
 		gs_io_fail(rp, "cannot create");
 		goto close_plist;
 	}
-	file = H5Fcreate(rp->path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+	hid_t fapl = gs_io_fapl();
+	/* the file is ours (created and locked by gs_io_lock): truncating it truncates nothing */
+	file = fapl < 0 ? H5I_INVALID_HID : H5Fcreate(rp->path, H5F_ACC_TRUNC, fcpl, fapl);
 	if (file < 0)
 		gs_io_fail(rp, "cannot create");
+	if (fapl >= 0)
+		H5Pclose(fapl);
 close_plist:
 	H5Pclose(fcpl);
 	return file;
@@ -902,6 +911,7 @@ static struct gs_output *new_output(const struct report *rp, const struct gs_ens
 		return NULL;
 	}
 	o->file = o->arm = o->replication = o->seed = o->done = H5I_INVALID_HID;
+	o->lock_fd = -1;
 	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
 	o->slab_class_bin = H5I_INVALID_HID;
 	for (int h = 0; h < N_HISTS; h++)
@@ -946,9 +956,12 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 	struct gs_output *o = gs_io_writer_new(&rp, meta);
 	if (!o)
 		return -1;
+	o->lock_fd = gs_io_lock(&rp, true);
+	if (o->lock_fd < 0)
+		goto free_out;
 	o->file = create_file(&rp);
 	if (o->file < 0)
-		goto free_out;
+		goto remove_file;
 	if (make_scales(&rp, o->file, meta, &sc) || make_run_vars(&rp, o, &sc, meta) ||
 	    make_extra_run_vars(&rp, o, &sc, meta) || make_tables(&rp, o, &sc) ||
 	    write_provenance(&rp, o->file, meta))
@@ -1116,6 +1129,51 @@ int gs_output_close(struct gs_output *out, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * gs_output_commit - close out and rename its file to final_path while its
+ * lock is still held: only the process that created (or resumed) a partial
+ * renames it. Frees out.
+ */
+int gs_output_commit(struct gs_output *out, const char *final_path, char *err, size_t errlen)
+{
+	int lock_fd = out->lock_fd;
+	out->lock_fd = -1; /* kept until the rename */
+	char *path = gs_strdup(out->path);
+	int rc = gs_output_close(out, err, errlen);
+	if (rc == 0 && !path) {
+		snprintf(err, errlen, "%s: out of memory", final_path);
+		rc = -1;
+	}
+	if (rc == 0 && rename(path, final_path) < 0) {
+		snprintf(err, errlen, "cannot rename %s to %s: %s", path, final_path, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0 && path)
+		remove(path);
+	free(path);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	return rc;
+}
+
+/* gs_output_discard - an earlier run's partial removed, unless another process holds it. */
+int gs_output_discard(const char *path, char *err, size_t errlen)
+{
+	struct report rp = {path, err, errlen};
+	if (access(path, F_OK) < 0)
+		return 0;
+	int fd = gs_io_lock(&rp, false);
+	if (fd < 0)
+		return -1;
+	int rc = 0;
+	if (unlink(path) < 0) {
+		snprintf(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
+
 /* gs_output_abort - close and free out, errors ignored. */
 void gs_output_abort(struct gs_output *out)
 {
@@ -1152,6 +1210,11 @@ static bool open_datasets(struct gs_output *out)
 	for (int h = 0; h < N_HISTS; h++)
 		opened = opened && out->hist[h] >= 0 && out->hist_class[h] >= 0;
 	return opened;
+}
+
+void gs_io_writer_hold(struct gs_output *out, int fd)
+{
+	out->lock_fd = fd;
 }
 
 /* gs_io_writer_reopen - out takes over file, its datasets opened, done[] read. */

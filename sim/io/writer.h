@@ -19,6 +19,9 @@
  */
 struct gs_output *gs_io_writer_new(const struct report *rp, const struct gs_ensemble_meta *meta);
 
+/* gs_io_writer_hold - out keeps the lock held by descriptor fd until it is freed. */
+void gs_io_writer_hold(struct gs_output *out, int fd);
+
 /*
  * gs_io_writer_reopen - let out write to file, a result file of out's
  * shape open for reading and writing, and read its /done into done

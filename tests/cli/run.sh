@@ -162,5 +162,33 @@ if command -v h5diff >/dev/null; then
 	expect 0 "resumed = uninterrupted" -- h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/ens.h5" "$T/ens_full.h5"
 fi
 
+# D18: a second run writing the same -o while the first runs never touches its
+# partial (with or without --force); the first finishes with an intact file
+"$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --set population.citizens=200000 \
+	--set simulation.duration=1y >"$T/first" 2>&1 &
+pid=$!
+i=0
+while [ ! -e "$T/same.h5.partial" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+expect 2 "D18 second writer without --force" -- "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q
+contains "same.h5.partial exists" "D18 the second writer says the partial exists"
+expect 1 "D18 second writer with --force" -- "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --force
+contains "being written by another govsim" "D18 the second writer says another process writes it"
+expect 2 "D18 --resume of a partial being written" -- "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --resume
+contains "being written by another govsim" "D18 resume refuses a partial being written"
+wait $pid
+st=$?
+[ "$st" -eq 0 ] && ok || { fail "D18 the first writer exit $st, expected 0"; cat "$T/first"; }
+expect 0 "D18 the first writer's file is intact" -- "$GOVSIM" info "$T/same.h5"
+contains "arms: 3" "D18 info reads every arm of the file"
+
+# D13: --resume with no partial does not overwrite a complete file without --force
+expect 2 "D13 --resume of a complete file" -- "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --resume
+contains "same.h5 is complete" "D13 says the file is complete"
+# a stale partial is started again only with --force
+: >"$T/stale.h5.partial"
+expect 2 "stale partial without --force" -- "$GOVSIM" run "$T/small.ini" -o "$T/stale.h5" -q
+expect 0 "stale partial with --force" -- "$GOVSIM" run "$T/small.ini" -o "$T/stale.h5" -q --force
+[ -s "$T/stale.h5" ] && [ ! -e "$T/stale.h5.partial" ] && ok || fail "--force replaced the stale partial"
+
 echo "== CLI: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]
