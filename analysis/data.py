@@ -73,8 +73,9 @@ AT_END = {"trust_end": "trust_mean"}
 AGGREGATIONS = ("flow", "stock", "weighted", "ratio")
 
 # Per-run variables that do not tell groups of runs apart: the replication
-# and its seed, and `done` (1 once a run is written; 0 in a partial file).
-_NOT_GROUPS = ("replication", "seed", "done")
+# and its seed, `done` (1 once a run is written; 0 in a partial file) and
+# `digest` (the check of a run's data).
+_NOT_GROUPS = ("replication", "seed", "done", "digest")
 
 
 class GovsimFileError(ValueError):

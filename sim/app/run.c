@@ -193,9 +193,13 @@ static int open_result(const struct run_args *a, const struct gs_ensemble_meta *
 		}
 		for (size_t r = 0; r < meta->n_runs; r++)
 			rf->n_done += rf->done[r] != 0;
-		if (!a->quiet)
-			fprintf(stderr, "govsim run: resuming %s: %zu of %zu runs done\n", rf->tmp_path,
-				rf->n_done, meta->n_runs);
+		size_t damaged = gs_output_damaged(rf->out);
+		if (!a->quiet || damaged)
+			fprintf(stderr, "govsim run: resuming %s: %zu of %zu runs done%s", rf->tmp_path,
+				rf->n_done, meta->n_runs, damaged ? "" : "\n");
+		if (damaged)
+			fprintf(stderr, "; %zu more marked done did not read back to their digest "
+				"and are run again\n", damaged);
 		return -1;
 	}
 	if (a->resume && stat(rf->path, &st) == 0 && !a->force) {
@@ -292,8 +296,8 @@ static int close_result(const struct run_args *a, struct result_file *rf, int rc
 	return -1;
 }
 
-static void print_table(const struct gs_plan *pl, const struct result_file *rf,
-			const double *summary)
+static int print_table(const struct gs_plan *pl, const struct result_file *rf,
+		       const double *summary)
 {
 	const struct gs_ensemble_meta *meta = &pl->meta;
 	size_t reps = pl->n_reps;
@@ -309,15 +313,18 @@ static void print_table(const struct gs_plan *pl, const struct result_file *rf,
 	if (rf->n_done) {
 		/* some runs were done before: the tables come from the whole file */
 		char err[1024];
-		if (gs_compare(rf->path, NULL, -1, 0, stdout, err, sizeof(err)))
-			fprintf(stderr, "govsim run: %s\n", err);
-		return;
+		if (gs_compare(rf->path, NULL, -1, 0, stdout, err, sizeof(err))) {
+			fprintf(stderr, "govsim run: the file written cannot be summarised: %s\n", err);
+			return -1;
+		}
+		return 0;
 	}
 	gs_report_table(stdout, meta, summary);
 	if (pl->n_arms > 1) {
 		putchar('\n');
 		gs_report_paired(stdout, meta, summary);
 	}
+	return 0;
 }
 
 int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, char **full_argv)
@@ -371,8 +378,10 @@ int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, c
 	int rc = gs_ensemble_run(&pl, &opts, sinks, 2, err, sizeof(err));
 	if ((status = close_result(&a, &rf, rc, err)) >= 0)
 		goto out;
-	if (!a.quiet)
-		print_table(&pl, &rf, s.summary);
+	if (!a.quiet && print_table(&pl, &rf, s.summary)) {
+		status = EXIT_RUNTIME;
+		goto out;
+	}
 	status = 0;
 out:
 	if (rf.out) {

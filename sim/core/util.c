@@ -47,3 +47,11 @@ char *gs_strdup(const char *s)
 		memcpy(d, s, n);
 	return d;
 }
+
+uint64_t gs_hash64(const void *data, size_t n, uint64_t h)
+{
+	const unsigned char *b = data;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * UINT64_C(1099511628211);
+	return h;
+}

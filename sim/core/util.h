@@ -5,6 +5,7 @@
 #define GS_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * gs_array_reserve - make *arr, an array of *cap elements of `size` bytes,
@@ -19,6 +20,13 @@ int gs_array_reserve(void **arr, size_t *cap, size_t n, size_t size);
  * kept: for arrays that only grow). Returns 0, or -1 if out of memory.
  */
 int gs_array_push(void **arr, size_t *n, size_t size, const void *elem);
+
+/*
+ * gs_hash64 - FNV-1a, 64 bits, of the n bytes at data, continuing from h
+ * (start with GS_HASH64_INIT): a digest that any change of a byte changes.
+ */
+#define GS_HASH64_INIT UINT64_C(14695981039346656037)
+uint64_t gs_hash64(const void *data, size_t n, uint64_t h);
 
 /* gs_strdup - a malloc'd copy of s (NULL if out of memory). */
 char *gs_strdup(const char *s);

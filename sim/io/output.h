@@ -55,6 +55,13 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
 		     struct gs_output **out, unsigned char *done, char *err, size_t errlen);
 
+/*
+ * gs_output_damaged - how many runs the partial marked done whose data
+ * did not read back to their digest (gs_output_resume marks them not done,
+ * so they are run again).
+ */
+size_t gs_output_damaged(const struct gs_output *out);
+
 /* gs_output_write_run - write run number `run` (its row of every dataset), marked done. */
 int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_result *r,
 			char *err, size_t errlen);

@@ -73,7 +73,9 @@ struct gs_output {
 	hid_t hist_class[N_HISTS];   /* (run, class, bin) */
 	hid_t arm, replication, seed; /* (run) */
 	hid_t done;                   /* (run) 1 once the run is written */
+	hid_t digest;                 /* (run) the run's digest (run_digest), written before done */
 	int lock_fd;                  /* holds the partial's lock (gs_io_lock), -1 if none */
+	size_t damaged;               /* runs marked done whose data failed their digest (resume) */
 	time_t flushed;               /* when the file was last flushed to disk */
 	hid_t arm_type;               /* variable-length UTF-8 string */
 	hid_t row_time, row_bin, one; /* memory dataspaces: n_time, n_bins, 1 value */
@@ -111,6 +113,7 @@ static bool close_all(struct gs_output *out)
 	close_id(&out->replication, H5Dclose, &ok);
 	close_id(&out->seed, H5Dclose, &ok);
 	close_id(&out->done, H5Dclose, &ok);
+	close_id(&out->digest, H5Dclose, &ok);
 	close_id(&out->arm_type, H5Tclose, &ok);
 	close_id(&out->row_time, H5Sclose, &ok);
 	close_id(&out->row_bin, H5Sclose, &ok);
@@ -423,6 +426,16 @@ static int make_run_vars(const struct report *rp, struct gs_output *out, const s
 				 H5T_NATIVE_UCHAR, &not_done);
 	if (out->done < 0 || attach(rp, out->done, "done", 1, &sc->run) ||
 	    write_labels(rp, out->done, NULL, "1 once the run is written (resuming skips it)",
+			 NULL))
+		return -1;
+	uint64_t no_digest = 0;
+	out->digest = make_dataset(rp, out->file, "digest", H5T_STD_U64LE, 1, dims, NULL,
+				   H5T_NATIVE_UINT64, &no_digest);
+	if (out->digest < 0 || attach(rp, out->digest, "digest", 1, &sc->run) ||
+	    write_labels(rp, out->digest, NULL,
+			 "FNV-1a 64-bit digest of the run's metrics, class metrics, histograms, "
+			 "replication and seed, written before done (resuming reruns a run whose "
+			 "data do not match it)",
 			 NULL))
 		return -1;
 
@@ -910,7 +923,7 @@ static struct gs_output *new_output(const struct report *rp, const struct gs_ens
 		free(o);
 		return NULL;
 	}
-	o->file = o->arm = o->replication = o->seed = o->done = H5I_INVALID_HID;
+	o->file = o->arm = o->replication = o->seed = o->done = o->digest = H5I_INVALID_HID;
 	o->lock_fd = -1;
 	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
 	o->slab_class_bin = H5I_INVALID_HID;
@@ -991,32 +1004,41 @@ free_out:
  * or (run, bin) table, a class x time slab of a (run, class, time) one)
  * from buf, described by the memory space mem.
  */
-static int write_row(const struct report *rp, hid_t ds, const char *name, size_t run,
-		     hid_t mem, const double *buf)
+static int xfer_row(const struct report *rp, hid_t ds, const char *name, size_t run,
+		    hid_t mem, double *buf, bool read)
 {
 	int rc = -1;
+	const char *verb = read ? "read" : "write";
 	hsize_t start[MAX_RANK] = {0}, count[MAX_RANK];
 	hid_t space = H5Dget_space(ds);
 	if (space < 0) {
-		gs_io_fail(rp, "cannot write run %zu of %s", run, name);
+		gs_io_fail(rp, "cannot %s run %zu of %s", verb, run, name);
 		return -1;
 	}
 	int rank = H5Sget_simple_extent_ndims(space);
 	if (rank < 1 || rank > MAX_RANK || H5Sget_simple_extent_dims(space, count, NULL) < 0) {
-		gs_io_fail(rp, "cannot write run %zu of %s", run, name);
+		gs_io_fail(rp, "cannot %s run %zu of %s", verb, run, name);
 		goto close_space;
 	}
 	start[0] = run;
 	count[0] = 1;
 	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-	    H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) < 0) {
-		gs_io_fail(rp, "cannot write run %zu of %s", run, name);
+	    (read ? H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf)
+		  : H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf)) < 0) {
+		gs_io_fail(rp, "cannot %s run %zu of %s", verb, run, name);
 		goto close_space;
 	}
 	rc = 0;
 close_space:
 	H5Sclose(space);
 	return rc;
+}
+
+/* write_row - row `run` of ds from buf (see xfer_row). */
+static int write_row(const struct report *rp, hid_t ds, const char *name, size_t run,
+		     hid_t mem, const double *buf)
+{
+	return xfer_row(rp, ds, name, run, mem, (double *)buf, false);
 }
 
 /* write_element - element `run` of the 1-D dataset ds from value (memory type mtype). */
@@ -1068,6 +1090,64 @@ static int write_tables(const struct report *rp, struct gs_output *out, size_t r
 	return 0;
 }
 
+/*
+ * run_digest - what /digest holds for a run: FNV-1a of its metrics, class
+ * metrics, both histograms, replication and seed, in that order.
+ */
+static uint64_t run_digest(const struct gs_output *out, const double *series,
+			   const double *class_series, const double *hist_rec,
+			   const double *hist_true, int replication, uint64_t seed)
+{
+	uint64_t h = GS_HASH64_INIT;
+	h = gs_hash64(series, GS_N_METRICS * out->n_time * sizeof(double), h);
+	h = gs_hash64(class_series, GS_N_CLASS_METRICS * out->n_classes * out->n_time * sizeof(double),
+		      h);
+	h = gs_hash64(hist_rec, out->n_bins * sizeof(double), h);
+	h = gs_hash64(hist_true, out->n_bins * sizeof(double), h);
+	h = gs_hash64(&replication, sizeof(replication), h);
+	return gs_hash64(&seed, sizeof(seed), h);
+}
+
+/*
+ * check_run - read run `run` back and compare its digest with the one
+ * stored: 1 if they agree, 0 if not or if the run cannot be read.
+ */
+static int check_run(const struct report *rp, struct gs_output *out, size_t run, double *buf)
+{
+	double *series = buf, *class_series = series + GS_N_METRICS * out->n_time;
+	double *hist_rec = class_series + GS_N_CLASS_METRICS * out->n_classes * out->n_time;
+	double *hist_true = hist_rec + out->n_bins;
+	for (int m = 0; m < GS_N_METRICS; m++)
+		if (xfer_row(rp, out->metric[m], gs_metric_table[m].name, run, out->row_time,
+			     series + (size_t)m * out->n_time, true))
+			return 0;
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		if (xfer_row(rp, out->class_metric[m], gs_io_class_dataset[m], run, out->slab_class,
+			     class_series + (size_t)m * out->n_classes * out->n_time, true))
+			return 0;
+	if (xfer_row(rp, out->hist[HIST_RECORDED], hist_info[HIST_RECORDED].name, run,
+		     out->row_bin, hist_rec, true) ||
+	    xfer_row(rp, out->hist[HIST_TRUE], hist_info[HIST_TRUE].name, run, out->row_bin,
+		     hist_true, true))
+		return 0;
+	int replication;
+	uint64_t seed, stored;
+	hsize_t start[1] = {run}, count[1] = {1};
+	hid_t space = H5Dget_space(out->digest);
+	int ok = space >= 0 &&
+		 H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+		 H5Dread(out->digest, H5T_NATIVE_UINT64, out->one, space, H5P_DEFAULT, &stored) >= 0 &&
+		 H5Dread(out->replication, H5T_NATIVE_INT, out->one, space, H5P_DEFAULT,
+			 &replication) >= 0 &&
+		 H5Dread(out->seed, H5T_NATIVE_UINT64, out->one, space, H5P_DEFAULT, &seed) >= 0;
+	if (space >= 0)
+		H5Sclose(space);
+	if (!ok)
+		return 0;
+	return run_digest(out, series, class_series, hist_rec, hist_true, replication, seed) ==
+	       stored;
+}
+
 /* gs_output_write_run - every dataset's row of run `run`, then the run marked done. */
 int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_result *r,
 			char *err, size_t errlen)
@@ -1095,6 +1175,11 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 	    write_element(&rp, out->replication, "replication", run, out->one, H5T_NATIVE_INT,
 			  &r->replication) ||
 	    write_element(&rp, out->seed, "seed", run, out->one, H5T_NATIVE_UINT64, &r->seed))
+		return -1;
+	/* the digest of what was written, then done: a run is trusted only with both */
+	uint64_t digest = run_digest(out, r->series, r->class_series, r->hist_recorded, r->hist_true,
+				     r->replication, r->seed);
+	if (write_element(&rp, out->digest, "digest", run, out->one, H5T_NATIVE_UINT64, &digest))
 		return -1;
 	unsigned char one = 1;
 	if (write_element(&rp, out->done, "done", run, out->one, H5T_NATIVE_UCHAR, &one))
@@ -1202,7 +1287,9 @@ static bool open_datasets(struct gs_output *out)
 	out->replication = H5Dopen2(out->file, "replication", H5P_DEFAULT);
 	out->seed = H5Dopen2(out->file, "seed", H5P_DEFAULT);
 	out->done = H5Dopen2(out->file, "done", H5P_DEFAULT);
-	bool opened = out->arm >= 0 && out->replication >= 0 && out->seed >= 0 && out->done >= 0;
+	out->digest = H5Dopen2(out->file, "digest", H5P_DEFAULT);
+	bool opened = out->arm >= 0 && out->replication >= 0 && out->seed >= 0 && out->done >= 0 &&
+		      out->digest >= 0;
 	for (int m = 0; m < GS_N_METRICS; m++)
 		opened = opened && out->metric[m] >= 0;
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
@@ -1210,6 +1297,11 @@ static bool open_datasets(struct gs_output *out)
 	for (int h = 0; h < N_HISTS; h++)
 		opened = opened && out->hist[h] >= 0 && out->hist_class[h] >= 0;
 	return opened;
+}
+
+size_t gs_output_damaged(const struct gs_output *out)
+{
+	return out->damaged;
 }
 
 void gs_io_writer_hold(struct gs_output *out, int fd)
@@ -1224,8 +1316,26 @@ int gs_io_writer_reopen(const struct report *rp, struct gs_output *out, hid_t fi
 	out->file = file;
 	if (!open_datasets(out) ||
 	    H5Dread(out->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0) {
-		gs_io_fail(rp, "cannot open its datasets");
+		gs_io_fail(rp, "cannot open its datasets (a partial without /digest was written by an "
+			   "older govsim: run without --resume)");
 		return -1;
 	}
+	/* a run marked done is trusted only if its data read back to its digest */
+	size_t n = (GS_N_METRICS + GS_N_CLASS_METRICS * out->n_classes) * out->n_time + 2 * out->n_bins;
+	double *buf = malloc(n * sizeof(*buf));
+	if (!buf) {
+		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
+		return -1;
+	}
+	char quiet[256];
+	struct report silent = {rp->path, quiet, sizeof(quiet)};
+	for (size_t run = 0; run < out->n_runs; run++) {
+		if (done[run] && !check_run(&silent, out, run, buf)) {
+			done[run] = 0;
+			out->damaged++;
+		}
+	}
+	H5Eclear2(H5E_DEFAULT);
+	free(buf);
 	return 0;
 }

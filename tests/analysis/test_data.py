@@ -26,7 +26,7 @@ def test_load(small_ds):
     assert ds["time"].dtype == np.float64  # days, not timedelta64
     assert float(ds["time"][-1]) == 120.0
     assert analysis.run_coords(ds)[:3] == ["arm", "replication", "seed"]
-    assert analysis.group_keys(ds) == ["arm"]  # not replication, seed or done
+    assert analysis.group_keys(ds) == ["arm"]  # not replication, seed, done or digest
 
 
 def test_provenance(small_path):

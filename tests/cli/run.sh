@@ -162,6 +162,41 @@ if command -v h5diff >/dev/null; then
 	expect 0 "resumed = uninterrupted" -- h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/ens.h5" "$T/ens_full.h5"
 fi
 
+# D15: a partial whose runs marked done hold other data (a changed value, a
+# file cut short by a size limit) is never trusted: those runs are run
+# again, and the result equals an uninterrupted run; or, if the file cannot
+# be read at all, the resume is refused and no OUT.h5 appears
+expect 1 "D15 stopped ensemble" -- env GOVSIM_STOP_AFTER_RUNS=5 "$GOVSIM" run "$T/ens.ini" -o "$T/d15.h5" -q
+/usr/bin/python3 - "$T/d15.h5.partial" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    done = [r for r in range(len(f["done"])) if f["done"][r]]
+    row = f["needs_met"][done[0]]
+    row[-1] += 1
+    f["needs_met"][done[0]] = row
+PY
+expect 0 "D15 resume of a partial with a changed run" -- "$GOVSIM" run "$T/ens.ini" -o "$T/d15.h5" -q --resume
+contains "1 more marked done did not read back to their digest" "D15 the changed run is found"
+if command -v h5diff >/dev/null; then
+	expect 0 "D15 resumed = uninterrupted" -- h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/d15.h5" "$T/ens_full.h5"
+fi
+for lim in 150 250 350; do
+	rm -f "$T/cut.h5" "$T/cut.h5.partial"
+	(ulimit -f $lim; "$GOVSIM" run "$T/ens.ini" -o "$T/cut.h5" -q --threads 1; true) >/dev/null 2>&1
+	"$GOVSIM" run "$T/ens.ini" -o "$T/cut.h5" -q --resume >"$T/out" 2>&1
+	st=$?
+	if [ "$st" -eq 0 ]; then
+		if command -v h5diff >/dev/null; then
+			expect 0 "D15 resumed after a size limit of $lim blocks = uninterrupted" -- \
+				h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/cut.h5" "$T/ens_full.h5"
+		fi
+	elif [ "$st" -eq 2 ] && [ ! -e "$T/cut.h5" ]; then
+		ok
+	else
+		fail "D15 resume after a size limit of $lim blocks: exit $st"; cat "$T/out"
+	fi
+done
+
 # D18: a second run writing the same -o while the first runs never touches its
 # partial (with or without --force); the first finishes with an intact file
 "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --set population.citizens=200000 \
