@@ -825,11 +825,20 @@ static void resolve_event_time(struct gs_event_spec *ev, const struct gs_params 
 		return;
 	}
 	double t = m / p->simulation.tick;
+	long tick = (long)nearbyint(t), n_ticks = (long)ceil(p->simulation.duration - 1e-9);
+	char end[32];
+	gs_format_duration(p->simulation.duration * p->simulation.tick, end, sizeof(end));
 	if (m < 0 || t > p->simulation.duration + 1e-9)
 		gs_diag_add(diag, ev->file, at_line, "at",
-			    "%s is outside the run (allowed 0 to simulation.duration)", ev->at);
+			    "%s is outside the run (allowed 0 to before simulation.duration = %s)",
+			    ev->at, end);
+	else if (tick >= n_ticks)
+		gs_diag_add(diag, ev->file, at_line, "at",
+			    "%s is the end of the run (simulation.duration = %s): an event there "
+			    "would never apply; allowed 0 to before the end",
+			    ev->at, end);
 	else
-		ev->at_tick = (long)nearbyint(t);
+		ev->at_tick = tick;
 }
 
 /* Every event: its time, its arms, its preset, each of its keys (against the first arm). */

@@ -825,8 +825,9 @@ static void test_event_problems(void **state)
 	expect_diag(r, "x.ini", 19, "population.citizens", "cannot be set in an event");
 	expect_diag(r, "x.ini", 21, "at", "'soon' is not a duration");
 	expect_diag(r, "x.ini", 24, "regime.discretion", "1.5 is out of range");
-	expect_count(r, 7);
-	assert_int_equal(r->sc.events[7].at_tick, 730);
+	/* at the very end of the run an event would never apply (D5) */
+	expect_diag(r, "x.ini", 26, "at", "2y is the end of the run");
+	expect_count(r, 8);
 	assert_int_equal(r->sc.events[8].at_tick, 0);
 }
 
@@ -996,6 +997,25 @@ static void test_d12_need_rate_bounded_per_tick(void **state)
 	expect_clean(r);
 }
 
+/* D5: an event at exactly the run's duration would never apply: refused, naming the line. */
+static void test_d5_event_at_the_end(void **state)
+{
+	struct run *r = *state;
+	load_text(r,
+		  /* 1 */ "[simulation]\n"
+		  /* 2 */ "duration = 30d\n"
+		  /* 3 */ "[event.late]\n"
+		  /* 4 */ "at = 30d\n"
+		  /* 5 */ "regime.discretion = 0.5\n",
+		  NULL, 0);
+	expect_diag(r, "x.ini", 4, "at", "30d is the end of the run");
+	restart(r);
+	load_text(r, "[simulation]\nduration = 30d\n[event.last]\nat = 29d\nregime.discretion = 0.5\n",
+		  NULL, 0);
+	expect_clean(r);
+	assert_int_equal(r->sc.events[0].at_tick, 29);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1019,6 +1039,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_event_unknown_arm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_preset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d12_need_rate_bounded_per_tick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d5_event_at_the_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_unknown_preset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_unknown_section, setup, teardown),
