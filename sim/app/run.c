@@ -119,6 +119,8 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* past a file-size limit a write fails (EFBIG) and is reported, instead of killing us */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 static char *join_args(int argc, char **argv)
@@ -268,15 +270,16 @@ static int close_result(const struct run_args *a, struct result_file *rf, int rc
 		int closed = gs_output_close(rf->out, err, sizeof(err));
 		rf->out = NULL;
 		if (rc > 0)
-			fprintf(stderr, "govsim run: interrupted; no %s written%s%s\n", rf->path,
-				closed ? "" : "; finished runs kept in ", closed ? "" : rf->tmp_path);
+			fprintf(stderr, "govsim run: interrupted; no %s written\n", rf->path);
 		else
 			fprintf(stderr, "govsim run: %s\n", run_err);
-		if (closed)
+		if (closed) {
+			fprintf(stderr, "govsim run: %s\n", err);
 			remove(rf->tmp_path);
-		else if (rc > 0)
-			fprintf(stderr, "govsim run: complete it with: govsim run %s -o %s --resume\n",
-				a->scenario, rf->path);
+		} else {
+			fprintf(stderr, "govsim run: finished runs kept in %s; complete it with: "
+				"govsim run %s -o %s --resume\n", rf->tmp_path, a->scenario, rf->path);
+		}
 		return EXIT_RUNTIME;
 	}
 	if (gs_stop) {

@@ -37,8 +37,22 @@ struct h5_detail {
 static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *data)
 {
 	struct h5_detail *d = data;
-	if (n == 0 && e->desc && *e->desc)
+	if (n != 0 || !e->desc || !*e->desc)
+		return 0;
+	/* a failed system call: its own message ("File too large", "No space left on device") */
+	const char *sys = strstr(e->desc, "error message = '");
+	const char *no = strstr(e->desc, "errno = ");
+	if (sys) {
+		sys += strlen("error message = '");
+		int len = (int)strcspn(sys, "'");
+		snprintf(d->buf, d->n, "%.*s%s%.*s", len, sys, no ? ", errno " : "",
+			 no ? (int)strspn(no + 8, "0123456789") : 0, no ? no + 8 : "");
+	} else {
 		snprintf(d->buf, d->n, "%s", e->desc);
+	}
+	for (char *c = d->buf; *c; c++) /* one line */
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
 	return 0;
 }
 
@@ -64,9 +78,18 @@ void gs_io_fail(const struct report *rp, const char *fmt, ...)
 		snprintf(rp->err + len, rp->errlen - (size_t)len, " (HDF5: %s)", detail);
 }
 
-/* gs_io_quiet - stop HDF5 printing its error stack to stderr; errors go to err. */
+/*
+ * gs_io_quiet - stop HDF5 printing its error stack to stderr (errors go to
+ * err), and its clean-up at exit: after a failed write (disk full, a
+ * file-size limit) HDF5 1.10 crashes closing the file again at exit.
+ */
 void gs_io_quiet(void)
 {
+	static int once;
+	if (!once) {
+		once = 1;
+		H5dont_atexit();
+	}
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 

@@ -197,6 +197,15 @@ for lim in 150 250 350; do
 	fi
 done
 
+# D14: past a file-size limit a run is not killed silently: it exits 1 with a
+# one-line message and leaves no OUT.h5
+rm -f "$T/fsz.h5" "$T/fsz.h5.partial"
+(ulimit -f 200; "$GOVSIM" run "$T/ens.ini" -o "$T/fsz.h5" -q --threads 1 >"$T/out" 2>&1; echo $? >"$T/fsz.rc") 2>/dev/null
+[ "$(cat "$T/fsz.rc")" = 1 ] && ok || { fail "D14 run past a file-size limit: exit $(cat "$T/fsz.rc"), expected 1"; cat "$T/out"; }
+contains "File too large" "D14 the limit is named"
+[ "$(grep -c . "$T/out")" -le 3 ] && ok || { fail "D14 the message is a few lines, not an HDF5 stack"; cat "$T/out"; }
+[ ! -e "$T/fsz.h5" ] && ok || fail "D14 no OUT.h5 after a failed write"
+
 # D18: a second run writing the same -o while the first runs never touches its
 # partial (with or without --force); the first finishes with an intact file
 "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --set population.citizens=200000 \
