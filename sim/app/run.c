@@ -18,6 +18,7 @@
 #include "sim/app/cli.h"
 #include "sim/app/compare.h"
 #include "sim/app/report.h"
+#include "sim/core/util.h"
 #include "sim/engine/engine.h"
 #include "sim/io/output.h"
 #include "sim/plan/plan.h"
@@ -167,6 +168,28 @@ static int choose_paths(const struct run_args *a, const struct gs_scenario *sc,
 		rf->path = rf->default_path;
 	}
 	struct stat st;
+	/* the output's name is checked before anything runs */
+	if (!*rf->path) {
+		fprintf(stderr, "govsim run: -o needs a file name (got an empty one)\n");
+		return EXIT_USAGE;
+	}
+	if (stat(rf->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "govsim run: -o %s is a directory; name a file in it\n", rf->path);
+		return EXIT_USAGE;
+	}
+	char *dir = gs_strdup(rf->path);
+	if (!dir)
+		return EXIT_RUNTIME;
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	int usable = !slash || access(dir, W_OK | X_OK) == 0;
+	if (!usable)
+		fprintf(stderr, "govsim run: cannot write in %s (for -o %s): %s\n", dir, rf->path,
+			strerror(errno));
+	free(dir);
+	if (!usable)
+		return EXIT_USAGE;
 	if (stat(rf->path, &st) == 0 && !a->force && !a->resume) {
 		fprintf(stderr, "govsim run: %s exists; use --force to overwrite it\n", rf->path);
 		return EXIT_USAGE;

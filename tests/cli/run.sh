@@ -197,6 +197,15 @@ for lim in 150 250 350; do
 	fi
 done
 
+# D10: a bad -o is refused before anything runs
+expect 2 "D10 -o empty" -- "$GOVSIM" run "$T/small.ini" -o "" -q
+contains "-o needs a file name" "D10 says the name is empty"
+mkdir -p "$T/adir"
+expect 2 "D10 -o a directory" -- "$GOVSIM" run "$T/small.ini" -o "$T/adir" -q --force
+contains "is a directory" "D10 says it is a directory"
+expect 2 "D10 -o in a missing directory" -- "$GOVSIM" run "$T/small.ini" -o "$T/nodir/x.h5" -q
+contains "cannot write in" "D10 says the directory is not there"
+
 # D14: past a file-size limit a run is not killed silently: it exits 1 with a
 # one-line message and leaves no OUT.h5
 rm -f "$T/fsz.h5" "$T/fsz.h5.partial"
