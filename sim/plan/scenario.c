@@ -14,11 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <ini.h>
 
 #include "sim/core/util.h"
 
 #define MAX_INCLUDE_DEPTH 16
+#define MAX_FILE_BYTES (4 << 20) /* a scenario file, each include too */
 #define LINE_MAX_CHARS 196 /* inih's line buffer is 200 bytes */
 #define GS_STR2(x) #x
 #define GS_STR(x) GS_STR2(x)
@@ -501,6 +504,18 @@ static int read_file(struct gs_scenario *sc, const char *path, const char *shown
 	if (depth >= MAX_INCLUDE_DEPTH) {
 		gs_diag_add(diag, from_file, from_line, "include", "includes nested deeper than %d",
 			    MAX_INCLUDE_DEPTH);
+		return -1;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		gs_diag_add(diag, from_file, from_line, from_file ? "include" : NULL,
+			    "'%s' is not a regular file (a scenario is a text file)", path);
+		return -1;
+	}
+	if (stat(path, &st) == 0 && st.st_size > MAX_FILE_BYTES) {
+		gs_diag_add(diag, from_file, from_line, from_file ? "include" : NULL,
+			    "'%s' is %lld bytes: a scenario file is at most %d bytes", path,
+			    (long long)st.st_size, MAX_FILE_BYTES);
 		return -1;
 	}
 	char *text = slurp(path);

@@ -1016,6 +1016,33 @@ static void test_d5_event_at_the_end(void **state)
 	assert_int_equal(r->sc.events[0].at_tick, 29);
 }
 
+/*
+ * D11: an include that is not a regular file (/dev/zero would be read until
+ * memory ran out; a FIFO would block) or that is too large is refused at
+ * the include's line.
+ */
+static void test_d11_include_regular_and_bounded(void **state)
+{
+	struct run *r = *state;
+	load_text(r, "include = /dev/zero\n[simulation]\nduration = 10d\n", NULL, 0);
+	expect_diag(r, "x.ini", 1, "include", "'/dev/zero' is not a regular file");
+	restart(r);
+	char fifo[1100];
+	snprintf(fifo, sizeof(fifo), "%s/pipe.ini", r->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	load_text(r, "include = pipe.ini\n", NULL, 0);
+	expect_diag(r, "x.ini", 1, "include", "is not a regular file");
+	restart(r);
+	size_t n = (4u << 20) + 10;
+	char *big = malloc(n + 1);
+	memset(big, ';', n);
+	big[n] = 0;
+	add_file(r, "big.ini", big);
+	free(big);
+	load_text(r, "include = big.ini\n", NULL, 0);
+	expect_diag(r, "x.ini", 1, "include", "a scenario file is at most 4194304 bytes");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1040,6 +1067,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_event_preset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d12_need_rate_bounded_per_tick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d5_event_at_the_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d11_include_regular_and_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_unknown_preset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_unknown_section, setup, teardown),
