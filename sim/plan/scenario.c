@@ -702,8 +702,11 @@ static void check_arrival_rates(const struct gs_scenario *sc, const struct gs_pa
 static void check_sweep_rates(const struct gs_scenario *sc, struct gs_diag *diag)
 {
 	const struct gs_sweep *sw = &sc->sweep;
-	if (!sw->n_keys || !sw->text)
-		return;
+	bool rates = false;
+	for (size_t k = 0; k < sw->n_keys && sw->text; k++)
+		rates = rates || strstr(sw->keys[k], ".need_rate") != NULL;
+	if (!rates)
+		return; /* only a swept need rate can exceed the bound */
 	const char *file = sw->n_raw ? sw->raw[0].file : sc->path;
 	int line = sw->n_raw ? sw->raw[0].line : 0;
 	size_t before = diag->n;
@@ -719,6 +722,25 @@ static void check_sweep_rates(const struct gs_scenario *sc, struct gs_diag *diag
 					    diag);
 		}
 	}
+}
+
+/* Runs an ensemble may have: each is a row of every dataset of the result file. */
+#define MAX_RUNS 10000000
+
+/* arms x sweep points x replications, at most MAX_RUNS, blamed on simulation.replications. */
+static void check_run_count(const struct gs_scenario *sc, struct gs_diag *diag)
+{
+	double points = sc->sweep.n_points ? (double)sc->sweep.n_points : 1;
+	double reps = (double)sc->arm_params[0].simulation.replications;
+	double runs = (double)sc->n_arms * points * reps;
+	if (runs <= MAX_RUNS)
+		return;
+	const struct gs_assign *a = last_set(sc->base, sc->n_base, "simulation.replications");
+	const char *file = a ? a->file : sc->n_files ? sc->files[0] : sc->path;
+	gs_diag_add(diag, file, a ? a->line : 0, "simulation.replications",
+		    "%.0f runs (%zu arm%s x %.0f sweep point%s x %.0f replication%s): at most %d",
+		    runs, sc->n_arms, sc->n_arms == 1 ? "" : "s", points, points == 1 ? "" : "s", reps,
+		    reps == 1 ? "" : "s", MAX_RUNS);
 }
 
 /* Apply every setting of a preset to p. */
@@ -906,8 +928,10 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 	check_consistency(sc, &tmpl, diag);
 	if (resolve_arms(sc, &tmpl, presets, ov, n_ov, diag) == 0) {
 		check_events(sc, presets, diag);
-		if (gs_sweep_resolve(sc, diag) == 0)
+		if (gs_sweep_resolve(sc, diag) == 0) {
+			check_run_count(sc, diag);
 			check_sweep_rates(sc, diag);
+		}
 	}
 	for (size_t i = 0; i < n_ov; i++) {
 		free(ov[i].key);

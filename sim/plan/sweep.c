@@ -119,9 +119,14 @@ static int grid_axis(struct axis *ax, struct gs_diag *diag)
 			    parse_bound(ax->row, trim(p3), &step, err, sizeof(err))) {
 				gs_diag_add(diag, a->file, a->line, a->key, "%s", err);
 				rc = -1;
-			} else if (!(step > 0) || to < from || (to - from) / step > MAX_POINTS) {
+			} else if (!(step > 0) || to < from) {
 				gs_diag_add(diag, a->file, a->line, a->key,
 					    "range %s: step must be positive and from <= to", a->value);
+				rc = -1;
+			} else if ((to - from) / step > MAX_POINTS) {
+				gs_diag_add(diag, a->file, a->line, a->key,
+					    "range %s has %.3g points: at most %d", a->value,
+					    floor((to - from) / step) + 1, MAX_POINTS);
 				rc = -1;
 			} else {
 				long count = (long)floor((to - from) / step + 1e-9) + 1;

@@ -183,6 +183,32 @@ static void test_seeds_stable(void **state)
 	assert_true(seed_of(f, 9, 2, 0) == gs_run_seed(9, 2));
 }
 
+/* D6: a grid axis with too many points says so (it said "step must be positive"). */
+static void test_d6_axis_too_many_points(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "[sweep]\nregime.discretion = 0:0.9:1e-9\n"), -1);
+	assert_true(has(f, "s.ini:2: regime.discretion: range 0:0.9:1e-9 has 9e+08 points: at most"));
+	assert_int_equal(load(f, "[sweep]\nregime.discretion = 0.5:0.1:0.1\n"), -1);
+	assert_true(has(f, "step must be positive and from <= to"));
+}
+
+/* D8: an ensemble of more runs than a file can hold is refused by check, with its count. */
+static void test_d8_too_many_runs(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "[simulation]\nreplications = 100000\n"
+				 "[sweep]\nregime.discretion = 0:0.99:0.01\n"
+				 "[arm.a]\n[arm.b]\n"),
+			 -1);
+	assert_true(has(f, "s.ini:2: simulation.replications: 20000000 runs (2 arms x 100 sweep "
+			   "points x 100000 replications): at most 10000000"));
+	assert_int_equal(load(f, "[simulation]\nreplications = 50000\n"
+				 "[sweep]\nregime.discretion = 0:0.99:0.01\n"
+				 "[arm.a]\n[arm.b]\n"),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +217,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_saltelli, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seeds_stable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d6_axis_too_many_points, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d8_too_many_runs, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
