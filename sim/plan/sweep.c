@@ -123,6 +123,13 @@ static int grid_axis(struct axis *ax, struct gs_diag *diag)
 				gs_diag_add(diag, a->file, a->line, a->key,
 					    "range %s: step must be positive and from <= to", a->value);
 				rc = -1;
+			} else if (gs_param_table[ax->row].type == GS_INT &&
+				   (step != floor(step) || from != floor(from))) {
+				gs_diag_add(diag, a->file, a->line, a->key,
+					    "range %s: an integer parameter takes whole numbers (a "
+					    "fractional step would repeat points)",
+					    a->value);
+				rc = -1;
 			} else if ((to - from) / step > MAX_POINTS) {
 				gs_diag_add(diag, a->file, a->line, a->key,
 					    "range %s has %.3g points: at most %d", a->value,

@@ -193,6 +193,17 @@ static void test_d6_axis_too_many_points(void **state)
 	assert_true(has(f, "step must be positive and from <= to"));
 }
 
+/* D9: an integer parameter swept with a fractional step repeated points silently. */
+static void test_d9_integer_fractional_step(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "[sweep]\nworkforce.teams = 1:3:0.5\n"), -1);
+	assert_true(has(f, "s.ini:2: workforce.teams: range 1:3:0.5: an integer parameter takes "
+			   "whole numbers"));
+	assert_int_equal(load(f, "[sweep]\nworkforce.teams = 1:3:1\n"), 0);
+	assert_int_equal(f->sc.sweep.n_points, 3);
+}
+
 /* D8: an ensemble of more runs than a file can hold is refused by check, with its count. */
 static void test_d8_too_many_runs(void **state)
 {
@@ -219,6 +230,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_seeds_stable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d6_axis_too_many_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d8_too_many_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d9_integer_fractional_step, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
