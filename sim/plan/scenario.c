@@ -43,7 +43,7 @@ static int read_file(struct gs_scenario *sc, const char *path, const char *shown
 		     struct gs_diag *diag, int depth, char **stack, const char *from_file,
 		     int from_line);
 
-static char *slurp(const char *path)
+static char *slurp(const char *path, size_t *n)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -67,6 +67,7 @@ static char *slurp(const char *path)
 		goto fail;
 	fclose(f);
 	buf[len] = 0;
+	*n = len;
 	return buf;
 fail:
 	free(buf);
@@ -417,8 +418,11 @@ static char *next_line(char *str, int num, void *stream)
 	struct reader *r = stream;
 	if (!*r->pos)
 		return NULL;
-	const char *end = strchr(r->pos, '\n');
+	/* a line ends at \n, \r\n or a lone \r (old Mac files) */
+	const char *end = strpbrk(r->pos, "\r\n");
 	size_t len = end ? (size_t)(end - r->pos) + 1 : strlen(r->pos);
+	if (end && end[0] == '\r' && end[1] == '\n')
+		len++;
 	const char *line = r->pos;
 	r->pos += len;
 	r->line++;
@@ -438,8 +442,14 @@ static char *next_line(char *str, int num, void *stream)
 			problem = "malformed line: indented (continuation lines are not allowed)";
 		} else if (line[s] == '[') {
 			const char *close = memchr(line, ']', body);
+			const char *after = close ? close + 1 : NULL;
+			while (after && after < line + body && isspace((unsigned char)*after))
+				after++;
 			if (!close) {
 				problem = "malformed line: section header without ']'";
+			} else if (after < line + body && *after != ';' && *after != '#') {
+				problem = "malformed line: text after the section header (put `key = value` "
+					  "on a line of its own)";
 			} else {
 				char name[256];
 				const char *a = line + s + 1;
@@ -518,7 +528,17 @@ static int read_file(struct gs_scenario *sc, const char *path, const char *shown
 			    (long long)st.st_size, MAX_FILE_BYTES);
 		return -1;
 	}
-	char *text = slurp(path);
+	size_t text_len = 0;
+	char *text = slurp(path, &text_len);
+	if (text && memchr(text, 0, text_len)) {
+		int at = 1;
+		for (const char *c = text; *c; c++)
+			at += *c == '\n';
+		gs_diag_add(diag, shown, at, NULL,
+			    "a NUL byte: a scenario is a text file (nothing after it would be read)");
+		free(text);
+		return -1;
+	}
 	if (!text) {
 		gs_diag_add(diag, from_file, from_line, from_file ? "include" : NULL,
 			    "cannot read '%s': %s", path, strerror(errno));
@@ -535,7 +555,9 @@ static int read_file(struct gs_scenario *sc, const char *path, const char *shown
 	append_text(sc, shown, text);
 
 	stack[depth] = real;
-	struct reader r = {sc, diag, name, text, 0, depth, stack, false, false};
+	/* a UTF-8 byte-order mark (editors on Windows write one) is not part of the text */
+	const char *start = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
+	struct reader r = {sc, diag, name, start, 0, depth, stack, false, false};
 	size_t before = diag->n;
 	int rc = ini_parse_stream(next_line, &r, on_value, &r);
 	if (r.oom)

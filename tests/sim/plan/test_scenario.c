@@ -1043,6 +1043,61 @@ static void test_d11_include_regular_and_bounded(void **state)
 	expect_diag(r, "x.ini", 1, "include", "a scenario file is at most 4194304 bytes");
 }
 
+/* Write n bytes (NULs too) to dir/name. */
+static void add_bytes(struct run *r, const char *name, const char *bytes, size_t n)
+{
+	char path[1100];
+	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, n, f), n);
+	fclose(f);
+}
+
+/* D1: a NUL byte hid everything after it (check passed invalid keys): refused at its line. */
+static void test_d1_nul_byte(void **state)
+{
+	struct run *r = *state;
+	static const char text[] = "[simulation]\nduration = 10d\n\0[regime]\ndiscreton = 9\n";
+	add_bytes(r, "x.ini", text, sizeof(text) - 1);
+	load(r, "x.ini", NULL, 0);
+	expect_diag(r, "x.ini", 3, NULL, "a NUL byte");
+}
+
+/* D2: a UTF-8 byte-order mark at the start is not a malformed line. */
+static void test_d2_byte_order_mark(void **state)
+{
+	struct run *r = *state;
+	load_text(r, "\xEF\xBB\xBF; a comment\n[simulation]\nduration = 10d\n", NULL, 0);
+	expect_clean(r);
+	restart(r);
+	load_text(r, "\xEF\xBB\xBF[simulation]\nduration = 10d\n", NULL, 0);
+	expect_clean(r);
+	assert_double_close(r->sc.arm_params[0].simulation.duration, 10, 0);
+}
+
+/*
+ * D3: text after a section header was dropped silently, and a file with
+ * lone CR line endings was read as one line: the first is refused, the
+ * second read line by line.
+ */
+static void test_d3_header_text_and_cr_lines(void **state)
+{
+	struct run *r = *state;
+	load_text(r, "[regime] discreton = 9\n", NULL, 0);
+	expect_diag(r, "x.ini", 1, NULL, "text after the section header");
+	restart(r);
+	load_text(r, "[regime] ; a comment\ndiscretion = 0.5\n", NULL, 0);
+	expect_clean(r);
+	restart(r);
+	load_text(r, "[simulation]\rduration = 10d\r[regime]\rdiscreton = 9\r", NULL, 0);
+	expect_diag(r, "x.ini", 4, "regime.discreton", "unknown parameter");
+	restart(r);
+	load_text(r, "[simulation]\r\nduration = 10d\r\n", NULL, 0);
+	expect_clean(r);
+	assert_double_close(r->sc.arm_params[0].simulation.duration, 10, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1068,6 +1123,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_d12_need_rate_bounded_per_tick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d5_event_at_the_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d11_include_regular_and_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d1_nul_byte, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d2_byte_order_mark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d3_header_text_and_cr_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_unknown_preset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_unknown_section, setup, teardown),
