@@ -38,11 +38,35 @@ static hid_t open_partial(const struct report *rp)
 	return file;
 }
 
+/*
+ * same_scenario - do two scenario texts say the same, their "; ==== PATH
+ * ====" lines aside (a file's path as typed: ./s.ini, s.ini and /abs/s.ini
+ * name one file)?
+ */
+static bool same_scenario(const char *a, const char *b)
+{
+	static const char mark[] = "; ==== ";
+	for (;;) {
+		while (strncmp(a, mark, sizeof(mark) - 1) == 0)
+			a += strcspn(a, "\n") + (a[strcspn(a, "\n")] ? 1 : 0);
+		while (strncmp(b, mark, sizeof(mark) - 1) == 0)
+			b += strcspn(b, "\n") + (b[strcspn(b, "\n")] ? 1 : 0);
+		if (!*a || !*b)
+			return !*a && !*b;
+		size_t la = strcspn(a, "\n") + (a[strcspn(a, "\n")] ? 1 : 0);
+		size_t lb = strcspn(b, "\n") + (b[strcspn(b, "\n")] ? 1 : 0);
+		if (la != lb || strncmp(a, b, la) != 0)
+			return false;
+		a += la;
+		b += lb;
+	}
+}
+
 /* check_scenario - was the file written for meta's scenario text? */
 static int check_scenario(const struct report *rp, hid_t file, const struct gs_ensemble_meta *meta)
 {
 	char *text = gs_io_read_text(file, "provenance/scenario");
-	bool same_text = text && strcmp(text, meta->scenario_text) == 0;
+	bool same_text = text && same_scenario(text, meta->scenario_text);
 	free(text);
 	if (!same_text) {
 		snprintf(rp->err, rp->errlen,

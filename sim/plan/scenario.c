@@ -481,16 +481,17 @@ static char *next_line(char *str, int num, void *stream)
 	return str;
 }
 
-static void append_text(struct gs_scenario *sc, const char *shown, const char *text)
+static int append_text(struct gs_scenario *sc, const char *shown, const char *text)
 {
 	size_t old = sc->text ? strlen(sc->text) : 0;
 	size_t add = strlen(shown) + strlen(text) + 32;
 	char *t = realloc(sc->text, old + add);
 	if (!t)
-		return;
+		return -1;
 	sc->text = t;
 	snprintf(t + old, add, "; ==== %s ====\n%s%s", shown, text,
 		 (*text && text[strlen(text) - 1] != '\n') ? "\n" : "");
+	return 0;
 }
 
 static int read_file(struct gs_scenario *sc, const char *path, const char *shown,
@@ -552,7 +553,12 @@ static int read_file(struct gs_scenario *sc, const char *path, const char *shown
 		free(text);
 		return -1;
 	}
-	append_text(sc, shown, text);
+	if (append_text(sc, shown, text)) {
+		gs_diag_add(diag, from_file, from_line, from_file ? "include" : NULL,
+			    "out of memory reading '%s'", path);
+		free(text);
+		return -1;
+	}
 
 	stack[depth] = real;
 	/* a UTF-8 byte-order mark (editors on Windows write one) is not part of the text */

@@ -206,6 +206,13 @@ contains "is a directory" "D10 says it is a directory"
 expect 2 "D10 -o in a missing directory" -- "$GOVSIM" run "$T/small.ini" -o "$T/nodir/x.h5" -q
 contains "cannot write in" "D10 says the directory is not there"
 
+# D19: a partial resumes when the scenario is named by another spelling of its path
+expect 1 "D19 stopped ensemble" -- env GOVSIM_STOP_AFTER_RUNS=3 "$GOVSIM" run "$T/ens.ini" -o "$T/d19.h5" -q
+expect 0 "D19 resume by another spelling of the path" -- "$GOVSIM" run "$T/./ens.ini" -o "$T/d19.h5" -q --resume
+if command -v h5diff >/dev/null; then
+	expect 0 "D19 resumed = uninterrupted" -- h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/d19.h5" "$T/ens_full.h5"
+fi
+
 # D14: past a file-size limit a run is not killed silently: it exits 1 with a
 # one-line message and leaves no OUT.h5
 rm -f "$T/fsz.h5" "$T/fsz.h5.partial"
