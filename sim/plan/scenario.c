@@ -654,28 +654,56 @@ static int apply(struct gs_params *p, const struct gs_assign *a, const char *sco
 	return 0;
 }
 
+/* The last line of the scenario's sections that sets key (file:line), else its main file. */
+static void where_set(const struct gs_scenario *sc, const char *key, const char **file, int *line)
+{
+	*file = sc->files && sc->n_files ? sc->files[0] : sc->path;
+	*line = 0;
+	for (size_t i = sc->n_base; i-- > 0;) {
+		if (strcmp(sc->base[i].key, key) == 0) {
+			*file = sc->base[i].file;
+			*line = sc->base[i].line;
+			return;
+		}
+	}
+}
+
+/* A problem of two parameters, reported at the line that set `key` (the first named). */
+#define CONSISTENCY(sc, diag, key, ...)                                    \
+	do {                                                                \
+		const char *f_;                                             \
+		int l_;                                                     \
+		where_set((sc), (key), &f_, &l_);                           \
+		gs_diag_add((diag), f_, l_, (key), __VA_ARGS__);            \
+	} while (0)
+
 static void check_consistency(const struct gs_scenario *sc, const struct gs_params *p,
 			      struct gs_diag *diag)
 {
-	const char *f = sc->files && sc->n_files ? sc->files[0] : sc->path;
 	double tick = p->simulation.tick;
 	if (p->simulation.duration < 1)
-		gs_diag_add(diag, f, 0, "simulation.duration", "shorter than one tick (%g min)", tick);
+		CONSISTENCY(sc, diag, "simulation.duration",
+			    "shorter than one tick (simulation.tick = %g min)", tick);
 	double iv = p->output.interval;
 	if (iv < 1 || fabs(iv - nearbyint(iv)) > 1e-9)
-		gs_diag_add(diag, f, 0, "output.interval",
-			    "must be a whole number of ticks (tick = %g min)", tick);
+		CONSISTENCY(sc, diag, "output.interval",
+			    "must be a whole number of ticks (simulation.tick = %g min)", tick);
 	if (p->output.hist_max < p->output.hist_bin)
-		gs_diag_add(diag, f, 0, "output.hist_max", "smaller than output.hist_bin");
+		CONSISTENCY(sc, diag, "output.hist_max", "smaller than output.hist_bin");
 	else if (p->output.hist_max / p->output.hist_bin > 100000)
-		gs_diag_add(diag, f, 0, "output.hist_bin", "more than 100000 histogram bins");
+		CONSISTENCY(sc, diag, "output.hist_bin",
+			    "more than 100000 histogram bins (output.hist_max / output.hist_bin)");
 	if (p->simulation.duration / fmax(1, iv) > 1e7)
-		gs_diag_add(diag, f, 0, "output.interval", "more than 10^7 output intervals");
+		CONSISTENCY(sc, diag, "output.interval",
+			    "more than 10^7 output intervals (simulation.duration / output.interval)");
 	double share = 0;
 	for (int c = 0; c < p->n_classes; c++)
 		share += p->cls[c].share;
-	if (share <= 0)
-		gs_diag_add(diag, f, 0, "class.share", "every class has share 0: no citizens");
+	if (share <= 0) {
+		char key[GS_NAME_MAX + 16];
+		snprintf(key, sizeof(key), "class.%s.share", p->class_name[p->n_classes - 1]);
+		CONSISTENCY(sc, diag, key, "every class has share 0: no citizens");
+	}
 }
 
 /*

@@ -1043,6 +1043,29 @@ static void test_d11_include_regular_and_bounded(void **state)
 	expect_diag(r, "x.ini", 1, "include", "a scenario file is at most 4194304 bytes");
 }
 
+/*
+ * D4: problems of two parameters name the line that set the first, in the
+ * file that set it (an include), not the main file without a line.
+ */
+static void test_d4_consistency_at_the_line(void **state)
+{
+	struct run *r = *state;
+	add_file(r, "inc.ini",
+		 /* 1 */ "[simulation]\n"
+		 /* 2 */ "duration = 30min\n"
+		 /* 3 */ "[output]\n"
+		 /* 4 */ "interval = 36h\n"
+		 /* 5 */ "hist_bin = 2d\n"
+		 /* 6 */ "hist_max = 1d\n"
+		 /* 7 */ "[class.a]\n"
+		 /* 8 */ "share = 0\n");
+	load_text(r, "include = inc.ini\n[simulation]\nseed = 3\n", NULL, 0);
+	expect_diag(r, "inc.ini", 2, "simulation.duration", "shorter than one tick");
+	expect_diag(r, "inc.ini", 4, "output.interval", "whole number of ticks");
+	expect_diag(r, "inc.ini", 6, "output.hist_max", "smaller than output.hist_bin");
+	expect_diag(r, "inc.ini", 8, "class.a.share", "every class has share 0");
+}
+
 /* Write n bytes (NULs too) to dir/name. */
 static void add_bytes(struct run *r, const char *name, const char *bytes, size_t n)
 {
@@ -1124,6 +1147,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_d5_event_at_the_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d11_include_regular_and_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d1_nul_byte, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d4_consistency_at_the_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d2_byte_order_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d3_header_text_and_cr_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_unknown_preset, setup, teardown),
