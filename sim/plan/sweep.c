@@ -27,6 +27,7 @@
 #include "sim/core/rng.h"
 
 #define MAX_POINTS 10000000
+#define MAX_CELLS 20000000 /* points x swept parameters: the values kept as text and numbers */
 
 struct axis {
 	const struct gs_assign *a;
@@ -373,6 +374,22 @@ int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag)
 	for (size_t k = 0; k < sw->n_keys; k++)
 		(sw->design == GS_DESIGN_GRID ? grid_axis : design_axis)(&ax[k], diag);
 	int rc = 0;
+	/* the size of the design, before anything is built */
+	double points = 1;
+	for (size_t k = 0; k < sw->n_keys && sw->design == GS_DESIGN_GRID; k++)
+		points *= (double)ax[k].n;
+	if (sw->design == GS_DESIGN_LHS)
+		points = (double)sw->samples;
+	if (sw->design == GS_DESIGN_SALTELLI)
+		points = (double)sw->samples * (double)(sw->n_keys + 2);
+	if (diag->n == before && sw->n_keys &&
+	    (points > MAX_POINTS || points * (double)sw->n_keys > MAX_CELLS)) {
+		const struct gs_assign *at = samples ? samples : design ? design : ax[0].a;
+		gs_diag_add(diag, at->file, at->line, samples ? "sweep.samples" : NULL,
+			    "the sweep has %.0f points of %zu values: at most %d points and %d values "
+			    "in all",
+			    points, sw->n_keys, MAX_POINTS, MAX_CELLS);
+	}
 	if (diag->n == before && sw->n_keys) {
 		sw->keys = calloc(sw->n_keys, sizeof(*sw->keys));
 		for (size_t k = 0; sw->keys && k < sw->n_keys; k++)
@@ -385,6 +402,9 @@ int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag)
 		if (rc == -2)
 			gs_diag_add(diag, ax[0].a->file, ax[0].a->line, NULL,
 				    "the sweep has more than %d points", MAX_POINTS);
+		else if (rc)
+			gs_diag_add(diag, ax[0].a->file, ax[0].a->line, NULL,
+				    "out of memory building the sweep's %.0f points", points);
 	}
 	/* every value must be valid for every arm; record the values as numbers */
 	for (size_t pt = 0; !rc && diag->n == before && pt < (sw->keys ? sw->n_points : 0); pt++) {

@@ -204,6 +204,21 @@ static void test_d9_integer_fractional_step(void **state)
 	assert_int_equal(f->sc.sweep.n_points, 3);
 }
 
+/* D7: a sampled design too large to hold is refused at `samples` before anything is built. */
+static void test_d7_design_capped(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "[sweep]\ndesign = saltelli\nsamples = 1000000\n"
+				 "regime.discretion = 0:1\nregime.learning_time = 0:0.2\n"
+				 "regime.target_pressure = 0:1\nregime.stewardship = 0:1\n"
+				 "regime.continuity = 0:1\nregime.audit_probability = 0:1\n"
+				 "regime.audit_penalty = 0:1\nregime.reporting_burden = 0:0.5\n"
+				 "regime.weight_need = 0:1\nregime.weight_wait = 0:1\n"),
+			 -1);
+	assert_true(has(f, "s.ini:3: sweep.samples: the sweep has 12000000 points of 10 values"));
+	assert_null(f->sc.sweep.text); /* nothing was built */
+}
+
 /* D8: an ensemble of more runs than a file can hold is refused by check, with its count. */
 static void test_d8_too_many_runs(void **state)
 {
@@ -231,6 +246,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_d6_axis_too_many_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d8_too_many_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d9_integer_fractional_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_d7_design_capped, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
