@@ -85,10 +85,13 @@ static const char usage_compare[] =
 	"                  points (default 12); else every point pooled\n";
 
 static const char usage_info[] =
-	"usage: govsim info FILE.h5\n"
+	"usage: govsim info FILE.h5 [--verify]\n"
 	"\n"
 	"Shows the provenance of a result file (version, revision, compiler, libraries,\n"
-	"seed, scenario) and a short summary of its runs.\n";
+	"seed, scenario) and a short summary of its runs.\n"
+	"\n"
+	"  --verify   also read every run marked done back and check it against its\n"
+	"             digest; exit 1 if any run does not match\n";
 
 static int cmd_check(int argc, char **argv)
 {
@@ -167,10 +170,13 @@ static int cmd_table(int argc, char **argv, const char *name, const char *usage,
 static int cmd_info(int argc, char **argv)
 {
 	const char *path = NULL;
+	bool verify = false;
 	for (int i = 1; i < argc; i++) {
 		if (gs_cli_is_help(argv[i])) {
 			fputs(usage_info, stdout);
 			return 0;
+		} else if (strcmp(argv[i], "--verify") == 0) {
+			verify = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return gs_cli_usage("info", "unknown option '%s'", argv[i]);
 		} else if (path) {
@@ -186,7 +192,20 @@ static int cmd_info(int argc, char **argv)
 		fprintf(stderr, "govsim info: %s\n", err);
 		return EXIT_USAGE;
 	}
-	return 0;
+	if (!verify)
+		return 0;
+	size_t n_done, n_bad;
+	long first_bad;
+	if (gs_output_verify(path, &n_done, &n_bad, &first_bad, err, sizeof(err))) {
+		fprintf(stderr, "govsim info: --verify: %s\n", err);
+		return EXIT_USAGE;
+	}
+	printf("verify: %zu run%s marked done, %zu whose data do not match their digest", n_done,
+	       n_done == 1 ? "" : "s", n_bad);
+	if (n_bad)
+		printf(" (the first: run %ld)", first_bad);
+	printf("\n");
+	return n_bad ? EXIT_RUNTIME : 0;
 }
 
 static int cmd_compare(int argc, char **argv)

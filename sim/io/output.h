@@ -62,6 +62,15 @@ int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
  */
 size_t gs_output_damaged(const struct gs_output *out);
 
+/*
+ * gs_output_verify - read every run the file at path marks done back and
+ * compare it with its digest: n_done runs marked done, n_bad of them whose
+ * data do not match (first_bad the first, else -1). Returns 0, or -1 with a
+ * message in err if the file cannot be checked.
+ */
+int gs_output_verify(const char *path, size_t *n_done, size_t *n_bad, long *first_bad,
+		     char *err, size_t errlen);
+
 /* gs_output_write_run - write run number `run` (its row of every dataset), marked done. */
 int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_result *r,
 			char *err, size_t errlen);

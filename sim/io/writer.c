@@ -39,6 +39,7 @@
 #include "sim/core/provenance.h"
 #include "sim/core/util.h"
 #include "sim/io/h5util.h"
+#include "sim/io/reader.h"
 #include "sim/io/writer.h"
 
 #define CHUNK_MAX 4096  /* longest chunk along time or bin [values] */
@@ -1297,6 +1298,105 @@ static bool open_datasets(struct gs_output *out)
 	for (int h = 0; h < N_HISTS; h++)
 		opened = opened && out->hist[h] >= 0 && out->hist_class[h] >= 0;
 	return opened;
+}
+
+/* The length of dimension scale name (a 1-D dataset), or -1. */
+static long scale_length(hid_t file, const char *name)
+{
+	hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
+	hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
+	hsize_t n = 0;
+	long len = space >= 0 && H5Sget_simple_extent_ndims(space) == 1 &&
+			   H5Sget_simple_extent_dims(space, &n, NULL) == 1
+		       ? (long)n
+		       : -1;
+	if (space >= 0)
+		H5Sclose(space);
+	if (ds >= 0)
+		H5Dclose(ds);
+	return len;
+}
+
+int gs_output_verify(const char *path, size_t *n_done, size_t *n_bad, long *first_bad,
+		     char *err, size_t errlen)
+{
+	struct report rp = {path, err, errlen};
+	*n_done = *n_bad = 0;
+	*first_bad = -1;
+	gs_io_quiet();
+	hid_t file = gs_io_open_result(&rp);
+	if (file < 0)
+		return -1;
+	struct gs_output *o = calloc(1, sizeof(*o));
+	unsigned char *done = NULL;
+	double *buf = NULL;
+	int rc = -1;
+	if (!o) {
+		H5Fclose(file);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	o->file = file;
+	o->lock_fd = -1;
+	o->arm = o->replication = o->seed = o->done = o->digest = H5I_INVALID_HID;
+	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
+	o->slab_class_bin = H5I_INVALID_HID;
+	for (int h = 0; h < N_HISTS; h++)
+		o->hist[h] = o->hist_class[h] = H5I_INVALID_HID;
+	for (int m = 0; m < GS_N_METRICS; m++)
+		o->metric[m] = H5I_INVALID_HID;
+	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
+		o->class_metric[m] = H5I_INVALID_HID;
+	long runs = scale_length(file, "run"), times = scale_length(file, "time");
+	long classes = scale_length(file, "class"), bins = scale_length(file, "bin");
+	if (runs < 0 || times < 0 || classes < 0 || bins < 0) {
+		snprintf(err, errlen, "%s: not a govsim result file (no run, time, class or bin scale)",
+			 path);
+		goto out;
+	}
+	o->n_runs = (size_t)runs;
+	o->n_time = (size_t)times;
+	o->n_classes = (size_t)classes;
+	o->n_bins = (size_t)bins;
+	if (make_memory_spaces(&rp, o))
+		goto out;
+	if (!open_datasets(o)) {
+		H5Eclear2(H5E_DEFAULT);
+		snprintf(err, errlen, "%s: a dataset is missing (a file without /digest was written "
+			 "by an older govsim and cannot be verified)", path);
+		goto out;
+	}
+	size_t n = (GS_N_METRICS + GS_N_CLASS_METRICS * o->n_classes) * o->n_time + 2 * o->n_bins;
+	done = malloc(o->n_runs ? o->n_runs : 1);
+	buf = malloc((n ? n : 1) * sizeof(*buf));
+	if (!done || !buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	if (H5Dread(o->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0) {
+		gs_io_fail(&rp, "cannot read /done");
+		goto out;
+	}
+	char quiet[256];
+	struct report silent = {path, quiet, sizeof(quiet)};
+	for (size_t run = 0; run < o->n_runs; run++) {
+		if (!done[run])
+			continue;
+		++*n_done;
+		if (!check_run(&silent, o, run, buf)) {
+			if (!*n_bad)
+				*first_bad = (long)run;
+			++*n_bad;
+		}
+	}
+	H5Eclear2(H5E_DEFAULT);
+	rc = 0;
+out:
+	free(done);
+	free(buf);
+	close_all(o);
+	free_output(o);
+	return rc;
 }
 
 size_t gs_output_damaged(const struct gs_output *out)

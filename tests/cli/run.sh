@@ -206,6 +206,20 @@ contains "is a directory" "D10 says it is a directory"
 expect 2 "D10 -o in a missing directory" -- "$GOVSIM" run "$T/small.ini" -o "$T/nodir/x.h5" -q
 contains "cannot write in" "D10 says the directory is not there"
 
+# info --verify: every run marked done read back against its digest; a changed value is found
+expect 0 "info --verify of an intact file" -- "$GOVSIM" info "$T/ens_full.h5" --verify
+contains "verify: 9 runs marked done, 0 whose data do not match" "info --verify counts the runs"
+cp "$T/ens_full.h5" "$T/changed.h5"
+/usr/bin/python3 - "$T/changed.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    row = f["trust_mean"][4]
+    row[0] += 0.5
+    f["trust_mean"][4] = row
+PY
+expect 1 "info --verify of a changed file" -- "$GOVSIM" info "$T/changed.h5" --verify
+contains "1 whose data do not match their digest \(the first: run 4\)" "info --verify names the changed run"
+
 # D19: a partial resumes when the scenario is named by another spelling of its path
 expect 1 "D19 stopped ensemble" -- env GOVSIM_STOP_AFTER_RUNS=3 "$GOVSIM" run "$T/ens.ini" -o "$T/d19.h5" -q
 expect 0 "D19 resume by another spelling of the path" -- "$GOVSIM" run "$T/./ens.ini" -o "$T/d19.h5" -q --resume
