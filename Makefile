@@ -4,6 +4,7 @@
 #   make check      build and run every test (installs missing packages first)
 #   make layers     includes run one way (tests/layers/check.sh)
 #   make contributing  the worked example of docs/contributing.md builds and passes
+#   make fuzz       fuzz the scenario reader (clang libFuzzer) for FUZZ_SECONDS
 #   make golden     every scenario's results against tests/golden/reference (1 and 2 threads)
 #   make demo       run the default scenario and print its comparison
 #   make sanitize   run the test suite under AddressSanitizer + UBSan
@@ -40,7 +41,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
-.PHONY: all check test-c test-py layers contributing golden golden-update demo sanitize docs deps clean ablation bench reproduce
+.PHONY: all check test-c test-py layers contributing fuzz fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
 
 all: $(BUILD)/govsim
 
@@ -86,16 +87,38 @@ check: deps
 	$(MAKE) all $(TEST_BIN)
 	$(MAKE) test-c test-py golden contributing
 
-test-c: $(BUILD)/govsim $(TEST_BIN)
+test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
 	@tests/cli/run.sh $(BUILD)/govsim
 	@tests/layers/test_check.sh
+	@$(BUILD)/fuzz-replay-scenario tests/fuzz/corpus/scenario/*
 	@echo "== all C tests passed"
 
 # The binaries the Python tests run; with the variables set, a missing one fails its tests.
 test-py: $(BUILD)/govsim $(BUILD)/tests/sim/io/test_output
 	GOVSIM=$(BUILD)/govsim GOVSIM_TEST_OUTPUT=$(BUILD)/tests/sim/io/test_output \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/analysis
+
+# Fuzzing the scenario reader: `make fuzz` (clang's libFuzzer with ASan and
+# UBSan, every object instrumented) for FUZZ_SECONDS; `make check` replays
+# the committed corpus with the project's own compiler.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
+$(BUILD)/fuzz-replay-scenario: tests/fuzz/fuzz_scenario.c tests/fuzz/replay.c $(BUILD)/libgovsim.a $(HDRS)
+	$(CC) $(ALL_CFLAGS) tests/fuzz/fuzz_scenario.c tests/fuzz/replay.c $(BUILD)/libgovsim.a -o $@ $(LDLIBS)
+
+fuzz-replay: $(BUILD)/fuzz-replay-scenario
+	$(BUILD)/fuzz-replay-scenario tests/fuzz/corpus/scenario/*
+
+fuzz:
+	@command -v clang >/dev/null || { echo "fuzz: needs clang and libclang-rt-14-dev: sudo apt-get install -y clang libclang-rt-14-dev libomp-dev"; exit 1; }
+	$(MAKE) BUILD=build/fuzz CC=clang OPT="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build/fuzz/libgovsim.a
+	clang $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -I. $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L \
+		tests/fuzz/fuzz_scenario.c build/fuzz/libgovsim.a -o build/fuzz/fuzz-scenario $(LDLIBS)
+	@mkdir -p build/fuzz/corpus
+	cp tests/fuzz/corpus/scenario/* build/fuzz/corpus/
+	build/fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+		-dict=tests/fuzz/scenario.dict -artifact_prefix=build/fuzz/ build/fuzz/corpus
 
 # Layers: a lower layer never includes a higher one.
 layers:
