@@ -236,6 +236,37 @@ contains "File too large" "D14 the limit is named"
 [ "$(grep -c . "$T/out")" -le 3 ] && ok || { fail "D14 the message is a few lines, not an HDF5 stack"; cat "$T/out"; }
 [ ! -e "$T/fsz.h5" ] && ok || fail "D14 no OUT.h5 after a failed write"
 
+# SIGKILL at points through an ensemble, then --resume: the uninterrupted file,
+# or (a partial killed mid-write beyond reading) a refusal and no OUT.h5
+cat >"$T/kill.ini" <<INI
+include = $(pwd)/scenarios/default.ini
+[simulation]
+duration = 1y
+replications = 4
+[population]
+citizens = 20000
+INI
+expect 0 "the ensemble uninterrupted" -- "$GOVSIM" run "$T/kill.ini" -o "$T/kill_full.h5" -q --threads 2
+for delay in 0.3 0.7 1.1; do
+	rm -f "$T/kill.h5" "$T/kill.h5.partial"
+	"$GOVSIM" run "$T/kill.ini" -o "$T/kill.h5" -q --threads 2 >/dev/null 2>&1 &
+	pid=$!
+	sleep $delay
+	kill -KILL $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	if [ -e "$T/kill.h5" ]; then ok; continue; fi # it finished before the kill
+	"$GOVSIM" run "$T/kill.ini" -o "$T/kill.h5" -q --threads 2 --resume >"$T/out" 2>&1
+	st=$?
+	if [ "$st" -eq 0 ] && command -v h5diff >/dev/null; then
+		expect 0 "SIGKILL after ${delay}s, resumed = uninterrupted" -- \
+			h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/kill.h5" "$T/kill_full.h5"
+	elif [ "$st" -eq 2 ] && [ ! -e "$T/kill.h5" ]; then
+		ok
+	else
+		fail "SIGKILL after ${delay}s then --resume: exit $st"; cat "$T/out"
+	fi
+done
+
 # D18: a second run writing the same -o while the first runs never touches its
 # partial (with or without --force); the first finishes with an intact file
 "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --set population.citizens=200000 \
