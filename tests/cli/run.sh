@@ -276,6 +276,19 @@ contains "run 0 \(arm npm, point 0, replication 0\): out of memory for the world
 contains "finished runs kept in .*oom.h5.partial" "out of memory mentions the partial"
 [ ! -e "$T/oom.h5" ] && ok || fail "out of memory left OUT.h5"
 
+# disk full, on a small tmpfs where this machine lets the tests mount one:
+# exit 1 with the system's one-line message, no OUT.h5
+mkdir -p "$T/tiny"
+if mount -t tmpfs -o size=400k tmpfs "$T/tiny" 2>/dev/null; then
+	expect 1 "disk full" -- "$GOVSIM" run "$T/ens.ini" -o "$T/tiny/full.h5" -q
+	contains "No space left on device" "disk full is named"
+	[ "$(grep -c . "$T/out")" -le 3 ] && ok || { fail "disk full: a few lines, not an HDF5 stack"; cat "$T/out"; }
+	[ ! -e "$T/tiny/full.h5" ] && ok || fail "disk full left OUT.h5"
+	umount "$T/tiny"
+else
+	echo "   (disk full not tried: this machine does not let the tests mount a tmpfs)"
+fi
+
 # D18: a second run writing the same -o while the first runs never touches its
 # partial (with or without --force); the first finishes with an intact file
 "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --set population.citizens=200000 \
