@@ -41,7 +41,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
-.PHONY: all check test-c test-py layers contributing fuzz fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
+.PHONY: all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
 
 all: $(BUILD)/govsim
 
@@ -87,11 +87,13 @@ check: deps
 	$(MAKE) all $(TEST_BIN)
 	$(MAKE) test-c test-py golden contributing
 
-test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario
+test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
 	@tests/cli/run.sh $(BUILD)/govsim
 	@tests/layers/test_check.sh
 	@$(BUILD)/fuzz-replay-scenario tests/fuzz/corpus/scenario/*
+	@tests/fuzz/results.sh $(BUILD)/govsim $(BUILD)/fuzz-results
+	@$(BUILD)/fuzz-replay-result $(BUILD)/fuzz-results/*.h5
 	@echo "== all C tests passed"
 
 # The binaries the Python tests run; with the variables set, a missing one fails its tests.
@@ -107,8 +109,13 @@ FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
 $(BUILD)/fuzz-replay-scenario: tests/fuzz/fuzz_scenario.c tests/fuzz/replay.c $(BUILD)/libgovsim.a $(HDRS)
 	$(CC) $(ALL_CFLAGS) tests/fuzz/fuzz_scenario.c tests/fuzz/replay.c $(BUILD)/libgovsim.a -o $@ $(LDLIBS)
 
-fuzz-replay: $(BUILD)/fuzz-replay-scenario
+$(BUILD)/fuzz-replay-result: tests/fuzz/fuzz_result.c tests/fuzz/replay.c $(BUILD)/libgovsim.a $(HDRS)
+	$(CC) $(ALL_CFLAGS) tests/fuzz/fuzz_result.c tests/fuzz/replay.c $(BUILD)/libgovsim.a -o $@ $(LDLIBS)
+
+fuzz-replay: $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result $(BUILD)/govsim
 	$(BUILD)/fuzz-replay-scenario tests/fuzz/corpus/scenario/*
+	tests/fuzz/results.sh $(BUILD)/govsim $(BUILD)/fuzz-results
+	$(BUILD)/fuzz-replay-result $(BUILD)/fuzz-results/*.h5
 
 fuzz:
 	@command -v clang >/dev/null || { echo "fuzz: needs clang and libclang-rt-14-dev: sudo apt-get install -y clang libclang-rt-14-dev libomp-dev"; exit 1; }
@@ -119,6 +126,16 @@ fuzz:
 	cp tests/fuzz/corpus/scenario/* build/fuzz/corpus/
 	build/fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
 		-dict=tests/fuzz/scenario.dict -artifact_prefix=build/fuzz/ build/fuzz/corpus
+
+# The result-file reader (info, info --verify, compare) on mutated files.
+fuzz-results: $(BUILD)/govsim
+	@command -v clang >/dev/null || { echo "fuzz-results: needs clang and libclang-rt-14-dev"; exit 1; }
+	$(MAKE) BUILD=build/fuzz CC=clang OPT="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build/fuzz/libgovsim.a
+	clang $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -I. $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L \
+		tests/fuzz/fuzz_result.c build/fuzz/libgovsim.a -o build/fuzz/fuzz-result $(LDLIBS)
+	tests/fuzz/results.sh $(BUILD)/govsim build/fuzz/results
+	build/fuzz/fuzz-result -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+		-max_len=2000000 -artifact_prefix=build/fuzz/result- build/fuzz/results
 
 # Layers: a lower layer never includes a higher one.
 layers:
