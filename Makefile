@@ -134,6 +134,7 @@ fuzz-results: $(BUILD)/govsim
 	clang $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -I. $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L \
 		tests/fuzz/fuzz_result.c build/fuzz/libgovsim.a -o build/fuzz/fuzz-result $(LDLIBS)
 	tests/fuzz/results.sh $(BUILD)/govsim build/fuzz/results
+	LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp \
 	build/fuzz/fuzz-result -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
 		-max_len=2000000 -artifact_prefix=build/fuzz/result- build/fuzz/results
 
