@@ -93,7 +93,7 @@ test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-
 	@tests/layers/test_check.sh
 	@$(BUILD)/fuzz-replay-scenario tests/fuzz/corpus/scenario/*
 	@tests/fuzz/results.sh $(BUILD)/govsim $(BUILD)/fuzz-results
-	@$(BUILD)/fuzz-replay-result $(BUILD)/fuzz-results/*.h5
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp $(BUILD)/fuzz-replay-result $(BUILD)/fuzz-results/*.h5
 	@echo "== all C tests passed"
 
 # The binaries the Python tests run; with the variables set, a missing one fails its tests.
@@ -115,7 +115,7 @@ $(BUILD)/fuzz-replay-result: tests/fuzz/fuzz_result.c tests/fuzz/replay.c $(BUIL
 fuzz-replay: $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result $(BUILD)/govsim
 	$(BUILD)/fuzz-replay-scenario tests/fuzz/corpus/scenario/*
 	tests/fuzz/results.sh $(BUILD)/govsim $(BUILD)/fuzz-results
-	$(BUILD)/fuzz-replay-result $(BUILD)/fuzz-results/*.h5
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp $(BUILD)/fuzz-replay-result $(BUILD)/fuzz-results/*.h5
 
 fuzz:
 	@command -v clang >/dev/null || { echo "fuzz: needs clang and libclang-rt-14-dev: sudo apt-get install -y clang libclang-rt-14-dev libomp-dev"; exit 1; }
