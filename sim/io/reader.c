@@ -385,6 +385,14 @@ int gs_output_reader_open(const char *path, struct gs_output_reader **out, char 
 	rd->file = gs_io_open_result(&rp);
 	if (!rd->path || rd->file < 0)
 		goto fail;
+	/* a govsim file by its marks, before any of its data are read */
+	if (H5Aexists(rd->file, "govsim_version") <= 0 ||
+	    H5Lexists(rd->file, "provenance", H5P_DEFAULT) <= 0) {
+		H5Eclear2(H5E_DEFAULT);
+		snprintf(err, errlen, "%s: not a govsim result file (no govsim_version attribute "
+			 "or provenance group)", path);
+		goto fail;
+	}
 	long runs = dataset_length(&rp, rd->file, "run");
 	long times = dataset_length(&rp, rd->file, "time");
 	if (runs < 0 || times < 0)

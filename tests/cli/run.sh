@@ -220,6 +220,13 @@ PY
 expect 1 "info --verify of a changed file" -- "$GOVSIM" info "$T/changed.h5" --verify
 contains "1 whose data do not match their digest \(the first: run 4\)" "info --verify names the changed run"
 
+# compare checks a file is govsim's before reading its data (the result-file
+# fuzzer found HDF5 spinning on a corrupted heap of a file that was not)
+cp "$T/ens_full.h5" "$T/notgovsim.h5"
+/usr/bin/python3 -c "import h5py, sys; f = h5py.File(sys.argv[1], 'r+'); del f.attrs['govsim_version']" "$T/notgovsim.h5"
+expect 2 "compare of a file without govsim_version" -- "$GOVSIM" compare "$T/notgovsim.h5"
+contains "not a govsim result file" "compare says it is not a govsim file"
+
 # D19: a partial resumes when the scenario is named by another spelling of its path
 expect 1 "D19 stopped ensemble" -- env GOVSIM_STOP_AFTER_RUNS=3 "$GOVSIM" run "$T/ens.ini" -o "$T/d19.h5" -q
 expect 0 "D19 resume by another spelling of the path" -- "$GOVSIM" run "$T/./ens.ini" -o "$T/d19.h5" -q --resume
