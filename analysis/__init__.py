@@ -13,26 +13,52 @@
     >>> analysis.sobol_from_file("out/design.h5", "needs_met")   # a Saltelli design
 
 Modules: ``analysis.data`` (reading; summaries by each metric's aggregation as
-the file declares it), ``analysis.stats`` (the t distribution),
-``analysis.sobol`` (Sobol sensitivity indices), ``analysis.plots`` (figures),
-``analysis.report`` (an HTML report: ``python3 -m analysis.report OUT.h5 -o
-REPORT_DIR``), ``analysis.ablation``, ``analysis.reproduce``.
+the file declares it), ``analysis.guard`` (every file is read whole in a child
+process and checked before it is opened: a damaged file raises
+GovsimFileError rather than crashing the process), ``analysis.stats`` (the t
+distribution), ``analysis.sobol`` (Sobol sensitivity indices),
+``analysis.plots`` (figures), ``analysis.report`` (an HTML report: ``python3
+-m analysis.report OUT.h5 -o REPORT_DIR``), ``analysis.ablation``,
+``analysis.reproduce``.
 
 Run with Debian's Python (/usr/bin/python3) and its python3-xarray,
 python3-h5netcdf, python3-h5py, python3-pandas and python3-matplotlib.
+
+The names below are imported when first used: analysis.data imports xarray
+and pandas, which take about half a second, and the command lines check
+their file before paying for that.
 """
 
-from .data import (AT_END, OUTCOMES, GovsimFileError, Meaning, aggregation, arms, check_file,
-                   comparison, comparison_table, format_cell, group_keys, label, load, meaning,
-                   outcomes_of, over, paired, paired_table, parse_duration, per_run, provenance,
-                   rolling, run_coords, summary, time_target)
-from .sobol import sobol_from_file, sobol_indices
-from .stats import mean_ci, t_ppf
+import importlib
 
-__all__ = [
-    "load", "provenance", "summary", "paired", "per_run", "comparison", "comparison_table",
-    "paired_table", "format_cell", "aggregation", "meaning", "over", "rolling", "label",
-    "outcomes_of", "run_coords", "group_keys", "arms", "check_file", "parse_duration",
-    "time_target", "GovsimFileError", "Meaning", "OUTCOMES", "AT_END", "t_ppf", "mean_ci",
-    "sobol_from_file", "sobol_indices",
-]
+# Where each name of the package comes from.
+_SOURCES = {
+    **dict.fromkeys([
+        "load", "provenance", "summary", "paired", "per_run", "comparison", "comparison_table",
+        "paired_table", "format_cell", "aggregation", "meaning", "over", "rolling", "label",
+        "outcomes_of", "run_coords", "group_keys", "arms", "check_file", "parse_duration",
+        "time_target", "GovsimFileError", "Meaning", "OUTCOMES", "AT_END"], "data"),
+    "check_file": "guard", "GovsimFileError": "guard",
+    "t_ppf": "stats", "mean_ci": "stats",
+    "sobol_from_file": "sobol", "sobol_indices": "sobol",
+}
+
+# The modules `import analysis` used to import along with the package.
+_MODULES = ("data", "stats", "sobol")
+
+__all__ = list(_SOURCES)
+
+
+def __getattr__(name):
+    """Import a name of the package (or one of _MODULES) on first use."""
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name not in _SOURCES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_SOURCES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SOURCES) | set(_MODULES))

@@ -73,13 +73,14 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     reps = [f"simulation.replications={args.replications}"]
-    with tempfile.TemporaryDirectory() as tmp:
-        base = run(args.govsim, args.scenario, os.path.join(tmp, "base.h5"), reps)
-        rows = []
-        for m in mechanisms(args.govsim):
-            res = run(args.govsim, args.scenario, os.path.join(tmp, m + ".h5"),
-                      reps + [f"mechanism.{m}=off"])
-            rows.append((m, res))
+    try:
+        base, rows = _run_all(args.govsim, args.scenario, reps)
+    except (FileNotFoundError, data.GovsimFileError) as e:
+        print(f"ablation: {e}", file=sys.stderr)  # a result file govsim left that is not one
+        return 2
+    except subprocess.CalledProcessError as e:
+        print(f"ablation: {e}", file=sys.stderr)  # govsim has said why on stderr
+        return 1
 
     arms = list(base)
     lines = []
@@ -99,6 +100,18 @@ def main(argv=None):
             f.write(_page(args.scenario, args.replications, arms, table))
     print(table)
     return 0
+
+
+def _run_all(govsim, scenario, reps):
+    """The base run and [(mechanism, run with it off)], each as run() gives it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = run(govsim, scenario, os.path.join(tmp, "base.h5"), reps)
+        rows = []
+        for m in mechanisms(govsim):
+            res = run(govsim, scenario, os.path.join(tmp, m + ".h5"),
+                      reps + [f"mechanism.{m}=off"])
+            rows.append((m, res))
+    return base, rows
 
 
 def _fmt(v):

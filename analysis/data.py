@@ -24,7 +24,7 @@ end"). A file written by an older govsim, without these attributes, raises
 GovsimFileError: re-run it with this version.
 
 Runs are grouped by arm and by any other per-run variable (a variable of
-dimension ``run`` only, such as a sweep coordinate
+dimension ``run`` only: a sweep coordinate such as
 ``sweep.regime.learning_time``, ``sweep_point`` or the ``design_*``
 variables of a sampled design), except ``replication``, ``seed`` and
 ``done``: the runs of a group are the replications of one arm at one sweep
@@ -43,6 +43,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from . import guard
+from .guard import GovsimFileError, check_file
 from .stats import t_ppf
 
 __all__ = [
@@ -78,11 +80,11 @@ AGGREGATIONS = ("flow", "stock", "weighted", "ratio")
 _NOT_GROUPS = ("replication", "seed", "done", "digest")
 
 
-class GovsimFileError(ValueError):
-    """The file is not a govsim result file (or lacks what an analysis needs)."""
-
-
 # --------------------------------------------------------------------------- files
+
+# Files are opened here only once analysis/guard.py has had them read whole and checked in
+# a child process (a damaged HDF5 file can crash the HDF5 library, and with it the process
+# reading it): see guard.py for how and why.
 
 def load(path):
     """Open a govsim result file as an xarray Dataset.
@@ -92,54 +94,39 @@ def load(path):
     along ``run``. Durations (``time``, ``bin``, the time-to-close metrics)
     stay floats in days rather than being decoded to timedelta64. The data
     are loaded into memory and the file closed.
-    """
-    # phony_dims: a dataset without a dimension scale gets a made-up dimension
-    # rather than making the whole file unreadable
-    with xr.open_dataset(path, engine="h5netcdf", decode_timedelta=False,
-                         phony_dims="sort") as ds:
-        return ds.load()
 
-
-def check_file(path):
-    """Raise FileNotFoundError or GovsimFileError unless path is a govsim result file.
-
-    A file whose metrics carry no ``aggregation`` attribute (written by an
-    older govsim) is not summarised: GovsimFileError says to re-run it.
+    The file is checked first, in a child process (see check_file()): a
+    missing file raises FileNotFoundError, and a file that is not an intact
+    govsim result file (not HDF5, damaged, a dataset missing or of another
+    shape or type) raises GovsimFileError naming the file and the problem.
+    Metrics without the attributes that say how they add up (a file of an
+    older govsim) still load; the functions that need the attributes raise
+    GovsimFileError.
     """
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise GovsimFileError(f"{path}: is a directory, not a result file")
+    verdict = guard.readable(path)
+    # phony_dims: a dataset without a dimension scale gets a made-up dimension rather than
+    # making the whole file unreadable (the check below then names it)
     try:
-        ok = h5py.is_hdf5(path)
-    except OSError as e:
-        raise GovsimFileError(f"{path}: cannot read: {e}") from None
-    if not ok:
-        raise GovsimFileError(f"{path}: not an HDF5 file, so not a govsim result file")
-    with h5py.File(path, "r") as f:
-        missing = [n for n in ("run", "time", "arm") if n not in f]
-        if missing or "govsim_version" not in f.attrs:
-            what = ", ".join("/" + n for n in missing) or "the govsim_version attribute"
-            raise GovsimFileError(f"{path}: not a govsim result file (no {what})")
-        for name, d in f.items():
-            if _is_metric(d) and "aggregation" not in d.attrs:
-                raise GovsimFileError(
-                    f"{path}: the file has no aggregation attribute for metric {name!r}: it was "
-                    "written by an older govsim, which did not say how its metrics add up; "
-                    "re-run it with this version of govsim to summarise it")
+        with xr.open_dataset(path, engine="h5netcdf", decode_timedelta=False,
+                             phony_dims="sort") as ds:
+            ds = ds.load()
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 - whatever the reader raises, the file is at fault
+        raise GovsimFileError(f"{path}: cannot read it: {_one_line(e)}") from None
+    # the layout as xarray sees it: every dataset with the dimensions the guard found
+    for name, dims in verdict["dims"].items():
+        if name not in ds.variables or ds[name].dims != tuple(dims):
+            got = ds[name].dims if name in ds.variables else "no such variable"
+            raise GovsimFileError(f"{path}: not an intact govsim result file: /{name} reads "
+                                  f"as {got}, not {tuple(dims)}")
+    return ds
 
 
-def _is_metric(d):
-    """Whether an h5py object is a metric's dataset: dimensions run first and time last."""
-    if not isinstance(d, h5py.Dataset) or d.ndim < 2:
-        return False
-    try:
-        first, last = d.dims[0], d.dims[d.ndim - 1]
-        return (len(first) > 0 and len(last) > 0 and first[0].name == "/run"
-                and last[0].name == "/time")
-    except (KeyError, RuntimeError, ValueError):
-        return False
+def _one_line(e):
+    """An exception as one line of text."""
+    return " ".join(str(e).split()) or type(e).__name__
 
 
 def _py(v):
@@ -162,22 +149,33 @@ def provenance(path):
     ``command_line``, ``scenario_name``, ``scenario_path``), ``scenario``
     (the full scenario text) and ``parameters``: {arm: {key: value}}, every
     resolved parameter of every arm as text (``"service.time_target": "10d"``),
-    arms in file order. A file without ``/provenance`` gives the root
-    attributes and empty ``scenario`` and ``parameters``.
+    arms in file order. The file is checked first as by load(): a file that
+    is not an intact govsim result file raises GovsimFileError.
     """
+    path = os.fspath(path)
+    guard.readable(path)
+    try:
+        return _provenance(path)
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 - whatever the reader raises, the file is at fault
+        raise GovsimFileError(f"{path}: cannot read its provenance: {_one_line(e)}") from None
+
+
+def _provenance(path):
+    """provenance() of a file the guard has passed (it has a /provenance group)."""
     with h5py.File(path, "r") as f:
-        g = f.get("provenance")
-        out = {k: _py(v) for k, v in (g if g is not None else f).attrs.items()}
+        g = f["provenance"]
+        out = {k: _py(v) for k, v in g.attrs.items()}
         out["scenario"] = ""
         out["parameters"] = {}
-        if g is None:
-            return out
-        if "scenario" in g:
-            out["scenario"] = g["scenario"].asstr()[()] if g["scenario"].dtype.kind in "OSU" \
-                else str(g["scenario"][()])
-        if "parameters" in g:
-            pg = g["parameters"]
-            order = list(dict.fromkeys(f["arm"].asstr()[()])) if "arm" in f else []
+        text = g.get("scenario")
+        if isinstance(text, h5py.Dataset):
+            out["scenario"] = (text.asstr()[()] if h5py.check_string_dtype(text.dtype)
+                               else str(text[()]))
+        pg = g.get("parameters")
+        if isinstance(pg, h5py.Group):
+            order = [a for a in dict.fromkeys(f["arm"].asstr()[()]) if a]
             order += [a for a in pg if a not in order]
             out["parameters"] = {a: {k: _py(v) for k, v in pg[a].attrs.items()}
                                  for a in order if a in pg}

@@ -16,9 +16,23 @@ import html
 import os
 import sys
 
-from . import data, plots, sobol
+from . import guard
 
 __all__ = ["write_report", "main"]
+
+# analysis.data, plots and sobol, imported by _readers() once the file has been checked:
+# they import xarray, pandas and matplotlib, which take about a second, and a bad file is
+# refused before that.
+data = plots = sobol = None
+
+
+def _readers():
+    """Import analysis.data, plots and sobol into this module (once)."""
+    global data, plots, sobol
+    if data is None:
+        from . import data as data_module, plots as plots_module, sobol as sobol_module
+        data, plots, sobol = data_module, plots_module, sobol_module
+
 
 # The figures of every report: (file name, caption, function of (ds, prov) -> Figure).
 FIGURES = [
@@ -86,6 +100,7 @@ def _signed(fmt):
 
 
 def comparison_section(ds, arm_names):
+    _readers()
     comp = data.comparison(ds, by="arm")
     reps = int(comp["n"].max()) if len(comp) else 0
     rows = []
@@ -114,6 +129,7 @@ def comparison_section(ds, arm_names):
 
 
 def paired_section(ds, arm_names):
+    _readers()
     base = arm_names[0]
     others = arm_names[1:]
     if not others:
@@ -160,6 +176,7 @@ def _n_points(ds, keys):
 
 def sweep_section(ds, extras, max_points):
     """Outcomes per sweep point and arm, or a note when there are too many points."""
+    _readers()
     keys = _point_keys(extras)
     n_points = _n_points(ds, keys)
     if n_points > max_points:
@@ -184,6 +201,7 @@ def sweep_section(ds, extras, max_points):
 
 
 def sensitivity_section(ds, outdir, n_boot, seed, warn):
+    _readers()
     out = []
     for name, label, fmt in data.outcomes_of(ds):
         try:
@@ -257,7 +275,8 @@ def _fmt_days(t):
 def write_report(path, outdir, n_boot=500, seed=0, max_points=12, warn=None):
     """Write outdir/index.html and its figures for the result file at path; return its path."""
     warn = warn or (lambda msg: print(f"analysis.report: warning: {msg}", file=sys.stderr))
-    data.check_file(path)
+    guard.check_file(path)
+    _readers()
     ds = data.load(path)
     prov = data.provenance(path)
     os.makedirs(outdir, exist_ok=True)
@@ -333,8 +352,10 @@ def main(argv=None):
                     "govsim result file: the comparison of arms with 95% confidence "
                     "intervals, paired differences from the first arm, figures, Sobol "
                     "indices when the file holds a Saltelli design, and the provenance.",
-        epilog="Exit status: 0 success, 2 bad usage or input (missing file, not a govsim "
-               "result file), 1 failure while writing.")
+        epilog="Exit status: 0 success, 2 bad usage or input (missing file, not an intact "
+               "govsim result file: not HDF5, damaged, a dataset missing or of another shape, "
+               "the metrics' attributes missing; one line on stderr says which), 1 failure "
+               "while writing.")
     ap.add_argument("file", metavar="OUT.h5", help="a result file of `govsim run`")
     ap.add_argument("-o", "--output", metavar="REPORT_DIR",
                     help="directory for index.html and the figures, created if missing "
@@ -351,14 +372,14 @@ def main(argv=None):
         ap.error("--n-boot must be >= 0")
     outdir = args.output or os.path.splitext(args.file)[0] + "-report"
     try:
-        data.check_file(args.file)
+        guard.check_file(args.file)  # before the slow imports: a bad file is refused at once
     except (OSError, ValueError) as e:
         print(f"analysis.report: {e}", file=sys.stderr)
         return 2
     try:
         index = write_report(args.file, outdir, n_boot=args.n_boot, seed=args.seed,
                              max_points=args.points)
-    except data.GovsimFileError as e:
+    except guard.GovsimFileError as e:
         print(f"analysis.report: {e}", file=sys.stderr)
         return 2
     except (OSError, ValueError, KeyError) as e:

@@ -379,14 +379,29 @@ def main(argv=None):
     if not exps:
         print(f"reproduce: no experiment {args.only!r}", file=sys.stderr)
         return 2
-    total = passed = 0
     print(f"{'experiment / figure':58s} {'published':>10s} {'govsim (95% CI)':>22s} "
           f"{'band':>16s}  result")
+    try:
+        passed, total = _run_all(exps, args.govsim, args.fast)
+    except (FileNotFoundError, data.GovsimFileError) as e:
+        print(f"reproduce: {e}", file=sys.stderr)  # a result file govsim left that is not one
+        return 2
+    except subprocess.CalledProcessError as e:
+        print(f"reproduce: {e}", file=sys.stderr)  # govsim has said why on stderr
+        return 1
+    print(f"\n{passed} of {total} published figures within their bands"
+          f"{' (fast: wider bands)' if args.fast else ''}")
+    return 0
+
+
+def _run_all(exps, govsim, fast):
+    """Run and print every experiment; (figures within their bands, figures)."""
+    total = passed = 0
     with tempfile.TemporaryDirectory() as tmp:
         for exp in exps:
-            res = run_experiment(exp, args.govsim, args.fast, tmp)
+            res = run_experiment(exp, govsim, fast, tmp)
             print(exp.name)
-            for fig, mean, half, (lo, hi), ok in evaluate(exp, res, args.fast):
+            for fig, mean, half, (lo, hi), ok in evaluate(exp, res, fast):
                 total += 1
                 passed += ok
                 d = 2 if abs(fig.published) < 5 else 1
@@ -394,9 +409,7 @@ def main(argv=None):
                 note = "" if fig.reproduced else "  (not reproduced: see the page)"
                 print(f"  {fig.label:56s} {fig.published:9.{d}f}{fig.unit:1s} {ci:>22s} "
                       f"{f'{lo:.{d}f}..{hi:.{d}f}':>16s}  {'PASS' if ok else 'FAIL'}{note}")
-    print(f"\n{passed} of {total} published figures within their bands"
-          f"{' (fast: wider bands)' if args.fast else ''}")
-    return 0
+    return passed, total
 
 
 if __name__ == "__main__":
