@@ -274,14 +274,19 @@ for delay in 0.3 0.7 1.1; do
 	fi
 done
 
-# out of memory (ulimit -v): exit 1 naming the run and the cause, the partial mentioned
-rm -f "$T/oom.h5" "$T/oom.h5.partial"
-(ulimit -v 500000; "$GOVSIM" run scenarios/default.ini -o "$T/oom.h5" -q --threads 1 \
-	--set population.citizens=30000000 --set simulation.duration=10d >"$T/out" 2>&1; echo $? >"$T/oom.rc") 2>/dev/null
-[ "$(cat "$T/oom.rc")" = 1 ] && ok || { fail "out of memory: exit $(cat "$T/oom.rc"), expected 1"; cat "$T/out"; }
-contains "run 0 \(arm npm, point 0, replication 0\): out of memory for the world of 30000000 citizens" "out of memory names the run and the cause"
-contains "finished runs kept in .*oom.h5.partial" "out of memory mentions the partial"
-[ ! -e "$T/oom.h5" ] && ok || fail "out of memory left OUT.h5"
+# out of memory (ulimit -v): exit 1 naming the run and the cause, the partial
+# mentioned (not under AddressSanitizer, which reserves terabytes of address space)
+if "$GOVSIM" --version | grep -q 'fsanitize=address'; then
+	echo "   (out of memory not tried: this build runs under AddressSanitizer)"
+else
+	rm -f "$T/oom.h5" "$T/oom.h5.partial"
+	(ulimit -v 500000; "$GOVSIM" run scenarios/default.ini -o "$T/oom.h5" -q --threads 1 \
+		--set population.citizens=30000000 --set simulation.duration=10d >"$T/out" 2>&1; echo $? >"$T/oom.rc") 2>/dev/null
+	[ "$(cat "$T/oom.rc")" = 1 ] && ok || { fail "out of memory: exit $(cat "$T/oom.rc"), expected 1"; cat "$T/out"; }
+	contains "run 0 \\(arm npm, point 0, replication 0\\): out of memory for the world of 30000000 citizens" "out of memory names the run and the cause"
+	contains "finished runs kept in .*oom.h5.partial" "out of memory mentions the partial"
+	[ ! -e "$T/oom.h5" ] && ok || fail "out of memory left OUT.h5"
+fi
 
 # disk full, on a small tmpfs where this machine lets the tests mount one:
 # exit 1 with the system's one-line message, no OUT.h5
