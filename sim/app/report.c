@@ -140,22 +140,24 @@ static void summary_columns(const char **labels, const char **fmts, char buf[][G
 	}
 }
 
-void gs_report_table(FILE *f, const struct gs_ensemble_meta *meta, const double *summary)
+/* Every summary of every run, by arm: the table, or with `paired` the differences. */
+static void summary_table(FILE *f, const struct gs_ensemble_meta *meta, const double *summary,
+			  bool paired)
 {
 	size_t per_arm = meta->n_arms ? meta->n_runs / meta->n_arms : 0;
 	const char *labels[GS_N_SUMMARY], *fmts[GS_N_SUMMARY];
 	char buf[GS_N_SUMMARY][GS_LABEL_MAX];
 	summary_columns(labels, fmts, buf);
 	gs_report_columns(f, meta->n_arms, meta->arm_names, per_arm, summary, GS_N_SUMMARY, labels,
-			  fmts, false);
+			  fmts, paired);
+}
+
+void gs_report_table(FILE *f, const struct gs_ensemble_meta *meta, const double *summary)
+{
+	summary_table(f, meta, summary, false);
 }
 
 void gs_report_paired(FILE *f, const struct gs_ensemble_meta *meta, const double *summary)
 {
-	size_t per_arm = meta->n_arms ? meta->n_runs / meta->n_arms : 0;
-	const char *labels[GS_N_SUMMARY], *fmts[GS_N_SUMMARY];
-	char buf[GS_N_SUMMARY][GS_LABEL_MAX];
-	summary_columns(labels, fmts, buf);
-	gs_report_columns(f, meta->n_arms, meta->arm_names, per_arm, summary, GS_N_SUMMARY, labels,
-			  fmts, true);
+	summary_table(f, meta, summary, true);
 }
