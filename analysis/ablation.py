@@ -19,7 +19,7 @@ import tempfile
 
 import numpy as np
 
-from . import data
+from . import data, guard
 
 # The whole-run outcomes of the table: (metric, column heading). Each run's value is
 # analysis.data.per_run(): the metric added up by the aggregation the file declares.
@@ -73,14 +73,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     reps = [f"simulation.replications={args.replications}"]
-    try:
-        base, rows = _run_all(args.govsim, args.scenario, reps)
-    except (FileNotFoundError, data.GovsimFileError) as e:
-        print(f"ablation: {e}", file=sys.stderr)  # a result file govsim left that is not one
-        return 2
-    except subprocess.CalledProcessError as e:
-        print(f"ablation: {e}", file=sys.stderr)  # govsim has said why on stderr
-        return 1
+    got = guard.run_command("ablation", _run_all, args.govsim, args.scenario, reps)
+    if isinstance(got, int):
+        return got
+    base, rows = got
 
     arms = list(base)
     lines = []

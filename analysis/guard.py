@@ -171,3 +171,22 @@ def check_file(path):
     result = readable(path)
     if result["meaning"]:
         raise GovsimFileError(f"{path}: {result['meaning']}")
+
+
+def run_command(name, fn, *args):
+    """fn(*args) for a command-line entry point, its errors as one line on stderr.
+
+    Returns fn's value, or the exit status: 2 for a result file that is not
+    an intact govsim file (or is missing), 1 for a govsim run that failed
+    (govsim has said why on stderr).
+    """
+    import subprocess
+    import sys
+    try:
+        return fn(*args)
+    except (FileNotFoundError, GovsimFileError) as e:
+        print(f"{name}: {e}", file=sys.stderr)  # a result file govsim left that is not one
+        return 2
+    except subprocess.CalledProcessError as e:
+        print(f"{name}: {e}", file=sys.stderr)
+        return 1

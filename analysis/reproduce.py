@@ -23,7 +23,7 @@ from typing import Callable, List, Optional, Tuple
 
 import numpy as np
 
-from . import data
+from . import data, guard
 
 T975 = {1: 12.7062047, 2: 4.30265273, 3: 3.18244631, 4: 2.77644511, 5: 2.57058184,
         6: 2.44691185, 7: 2.36462425, 8: 2.30600414, 9: 2.26215716, 10: 2.22813885,
@@ -381,14 +381,10 @@ def main(argv=None):
         return 2
     print(f"{'experiment / figure':58s} {'published':>10s} {'govsim (95% CI)':>22s} "
           f"{'band':>16s}  result")
-    try:
-        passed, total = _run_all(exps, args.govsim, args.fast)
-    except (FileNotFoundError, data.GovsimFileError) as e:
-        print(f"reproduce: {e}", file=sys.stderr)  # a result file govsim left that is not one
-        return 2
-    except subprocess.CalledProcessError as e:
-        print(f"reproduce: {e}", file=sys.stderr)  # govsim has said why on stderr
-        return 1
+    got = guard.run_command("reproduce", _run_all, exps, args.govsim, args.fast)
+    if isinstance(got, int):
+        return got
+    passed, total = got
     print(f"\n{passed} of {total} published figures within their bands"
           f"{' (fast: wider bands)' if args.fast else ''}")
     return 0
