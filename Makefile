@@ -16,7 +16,7 @@
 #   make clean
 
 CC      ?= cc
-PKGS    := gsl hdf5-serial inih
+PKGS    := gsl hdf5-serial
 CSTD    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -fopenmp
 OPT     ?= -O2 -g
 CFLAGS  ?=
@@ -37,7 +37,7 @@ BENCH   := scenarios/bench/small.ini scenarios/bench/medium.ini scenarios/bench/
 TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
 TEST_COMMON := tests/testutil.c
 
-DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev libinih-dev \
+DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 

@@ -1,6 +1,6 @@
 /*
- * scenario.c - reading scenario files (inih) and resolving them into the
- * parameters of each arm.
+ * scenario.c - reading scenario files (an INI dialect read line by line
+ * here) and resolving them into the parameters of each arm.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "sim/plan/scenario.h"
@@ -16,25 +16,24 @@
 
 #include <sys/stat.h>
 
-#include <ini.h>
-
 #include "sim/core/util.h"
 
 #define MAX_INCLUDE_DEPTH 16
 #define MAX_FILE_BYTES (4 << 20) /* a scenario file, each include too */
-#define LINE_MAX_CHARS 196 /* inih's line buffer is 200 bytes */
+#define LINE_MAX_CHARS 196 /* a line, without its end (comments may be longer) */
 #define GS_STR2(x) #x
 #define GS_STR(x) GS_STR2(x)
 
-/* What the inih callbacks need while one file is read. */
+/* What reading one file needs: where it is, and the section it is in. */
 struct reader {
 	struct gs_scenario *sc;
 	struct gs_diag *diag;
 	const char *file;   /* name for messages (owned by sc->files) */
 	const char *pos;    /* next unread character of the file's text */
-	int line;           /* number of the line last handed to inih */
+	int line;           /* number of the line being read */
 	int depth;
 	char **stack;       /* real paths of the files being read, for cycles */
+	char section[LINE_MAX_CHARS + 1]; /* the current section ("" before the first) */
 	bool section_ok;    /* the current section header was valid (else reported) */
 	bool oom;           /* out of memory: reading stopped */
 };
@@ -262,7 +261,7 @@ static void handle_include(struct reader *r, const char *value)
 	read_file(r->sc, path, path, r->diag, r->depth + 1, r->stack, r->file, r->line);
 }
 
-/* The inih callback: one `name = value` in `section`. */
+/* One `name = value` in `section`; returns 0 to stop reading (out of memory). */
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
 	struct reader *r = user;
@@ -364,7 +363,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 	return 1;
 oom:
 	r->oom = true;
-	return 0; /* inih stops reading */
+	return 0; /* reading stops */
 }
 
 /*
@@ -408,39 +407,66 @@ static void open_section(struct reader *r, const char *name)
 }
 
 /*
- * The inih line reader: hands inih one line at a time, so that r->line is
- * the line of every callback. Lines inih would reject, or not see whole,
- * are reported here (all of them, with their numbers) and replaced by a
- * blank line.
+ * `key = value` on one line (l, n characters, no line end, not indented):
+ * the key is what comes before the first '=', the value what follows it up
+ * to a ';' that comes after white space (a comment), both without the white
+ * space around them. Returns on_value's answer (0: stop reading).
  */
-static char *next_line(char *str, int num, void *stream)
+static int split_value(struct reader *r, const char *l, size_t n)
 {
-	struct reader *r = stream;
-	if (!*r->pos)
-		return NULL;
-	/* a line ends at \n, \r\n or a lone \r (old Mac files) */
-	const char *end = strpbrk(r->pos, "\r\n");
-	size_t len = end ? (size_t)(end - r->pos) + 1 : strlen(r->pos);
-	if (end && end[0] == '\r' && end[1] == '\n')
-		len++;
-	const char *line = r->pos;
-	r->pos += len;
-	r->line++;
+	const char *eq = memchr(l, '=', n);
+	const char *k_end = eq;
+	while (k_end > l && isspace((unsigned char)k_end[-1]))
+		k_end--;
+	const char *v = eq + 1, *v_end = l + n;
+	for (const char *c = v; c < v_end; c++) {
+		if (*c == ';' && c > v && isspace((unsigned char)c[-1])) {
+			v_end = c;
+			break;
+		}
+	}
+	while (v < v_end && isspace((unsigned char)*v))
+		v++;
+	while (v_end > v && isspace((unsigned char)v_end[-1]))
+		v_end--;
+	char key[LINE_MAX_CHARS + 1], value[LINE_MAX_CHARS + 1];
+	snprintf(key, sizeof(key), "%.*s", (int)(k_end - l), l);
+	snprintf(value, sizeof(value), "%.*s", (int)(v_end - v), v);
+	return on_value(r, r->section, key, value);
+}
 
-	size_t body = len;
-	while (body && (line[body - 1] == '\n' || line[body - 1] == '\r'))
-		body--;
-	size_t s = 0;
-	while (s < body && isspace((unsigned char)line[s]))
-		s++;
-	bool comment = s == body || line[s] == ';' || line[s] == '#';
-	const char *problem = NULL;
-	if (!comment) {
-		if (body > LINE_MAX_CHARS || (int)len >= num) {
+/*
+ * Reads the lines of one file's text (r->pos): comments, `[section]`
+ * headers and `key = value` lines. A line ends at \n, \r\n or a lone \r
+ * (old Mac files). Every line that is none of these is reported, with its
+ * number, and reading goes on with the next line; only running out of
+ * memory stops it.
+ */
+static void read_lines(struct reader *r)
+{
+	while (*r->pos && !r->oom) {
+		const char *end = strpbrk(r->pos, "\r\n");
+		size_t len = end ? (size_t)(end - r->pos) + 1 : strlen(r->pos);
+		if (end && end[0] == '\r' && end[1] == '\n')
+			len++;
+		const char *line = r->pos;
+		r->pos += len;
+		r->line++;
+
+		size_t body = len;
+		while (body && (line[body - 1] == '\n' || line[body - 1] == '\r'))
+			body--;
+		size_t s = 0;
+		while (s < body && isspace((unsigned char)line[s]))
+			s++;
+		if (s == body || line[s] == ';' || line[s] == '#')
+			continue; /* blank or a comment, of any length */
+		const char *problem = NULL;
+		if (body > LINE_MAX_CHARS) {
 			problem = "line too long (at most " GS_STR(LINE_MAX_CHARS) " characters)";
 		} else if (s > 0) {
 			problem = "malformed line: indented (continuation lines are not allowed)";
-		} else if (line[s] == '[') {
+		} else if (line[0] == '[') {
 			const char *close = memchr(line, ']', body);
 			const char *after = close ? close + 1 : NULL;
 			while (after && after < line + body && isspace((unsigned char)*after))
@@ -451,34 +477,25 @@ static char *next_line(char *str, int num, void *stream)
 				problem = "malformed line: text after the section header (put `key = value` "
 					  "on a line of its own)";
 			} else {
-				char name[256];
-				const char *a = line + s + 1;
+				const char *a = line + 1;
 				while (a < close && isspace((unsigned char)*a))
 					a++;
 				const char *b = close;
 				while (b > a && isspace((unsigned char)b[-1]))
 					b--;
-				snprintf(name, sizeof(name), "%.*s", (int)(b - a), a);
-				open_section(r, name);
+				snprintf(r->section, sizeof(r->section), "%.*s", (int)(b - a), a);
+				open_section(r, r->section);
 			}
 		} else if (!memchr(line, '=', body)) {
 			problem = "malformed line: expected `key = value`, `[section]` or a comment";
-		} else if (line[s] == '=') {
+		} else if (line[0] == '=') {
 			problem = "malformed line: no key before '='";
+		} else if (!split_value(r, line, body)) {
+			break;
 		}
+		if (problem)
+			gs_diag_add(r->diag, r->file, r->line, NULL, "%s", problem);
 	}
-	if (problem) {
-		gs_diag_add(r->diag, r->file, r->line, NULL, "%s", problem);
-		snprintf(str, (size_t)num, "\n");
-		return str;
-	}
-	if ((int)len >= num) { /* a long comment: inih need not see it */
-		snprintf(str, (size_t)num, "\n");
-		return str;
-	}
-	memcpy(str, line, len);
-	str[len] = 0;
-	return str;
 }
 
 static int append_text(struct gs_scenario *sc, const char *shown, const char *text)
@@ -563,15 +580,10 @@ static int read_file(struct gs_scenario *sc, const char *path, const char *shown
 	stack[depth] = real;
 	/* a UTF-8 byte-order mark (editors on Windows write one) is not part of the text */
 	const char *start = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
-	struct reader r = {sc, diag, name, start, 0, depth, stack, false, false};
-	size_t before = diag->n;
-	int rc = ini_parse_stream(next_line, &r, on_value, &r);
+	struct reader r = {sc, diag, name, start, 0, depth, stack, "", false, false};
+	read_lines(&r);
 	if (r.oom)
 		gs_diag_add(diag, name, r.line, NULL, "out of memory: reading stopped here");
-	else if (rc > 0 && diag->n == before)
-		gs_diag_add(diag, name, rc, NULL, "malformed line");
-	else if (rc < 0)
-		gs_diag_add(diag, name, 0, NULL, "cannot parse (error %d)", rc);
 	free(text);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * scenario.h - scenario files: INI read with inih, includes, arms, events,
+ * scenario.h - scenario files: INI read line by line, includes, arms, events,
  * and their resolution into one `struct gs_params` per arm.
  *
  * Precedence, most specific last: defaults < scenario sections < the arm's
