@@ -21,6 +21,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "sim/core/rng.h"
+#include "sim/core/stop.h"
 #include "sim/core/util.h"
 
 static double clip01(double x)
@@ -54,6 +55,8 @@ int gs_citizens_init(struct gs_world *w)
 		cum[k] = total += p->cls[k].share;
 	size_t per_team = (w->n_cit + w->n_teams - 1) / w->n_teams;
 	for (size_t i = 0; i < w->n_cit; i++) {
+		if (i % GS_STOP_EVERY == 0 && gs_stopping())
+			return -1;
 		int32_t c = (int32_t)i;
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, 0, GS_RNG_CITIZEN_INIT);
 		double u = gsl_rng_uniform(w->rng) * total;

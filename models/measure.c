@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sim/core/metrics.h"
+#include "sim/core/stop.h"
 
 static double ratio(double a, double b)
 {
@@ -88,6 +89,8 @@ static void census(struct gs_world *w, int32_t now, double *wb_sum, double *trus
 #pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n_blocks > 1) \
 	default(none) shared(w, n, n_blocks, now, sums, hist)
 	for (size_t b = 0; b < n_blocks; b++) {
+		if (gs_stopping())
+			continue; /* the measure is not kept (the engine looks at the flag) */
 		double ws = 0, ts = 0;
 		uint32_t *h = hist + b * CENSUS_BINS;
 		size_t end = (b + 1) * CENSUS_BLOCK < n ? (b + 1) * CENSUS_BLOCK : n;

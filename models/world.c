@@ -16,6 +16,7 @@
 #include "models/citizen.h"
 #include "models/regime.h"
 #include "sim/core/rng.h"
+#include "sim/core/stop.h"
 #include "sim/core/util.h"
 #include "models/worker.h"
 
@@ -103,7 +104,8 @@ int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, voi
 			views[b].hist_defer = &defer[per * b + 1];
 			defer[per * b + 1].n = 0;
 		}
-		if (fn(&views[b], b, ctx)) {
+		/* on the stop flag the phase is given up (its run is discarded) */
+		if (gs_stopping() || fn(&views[b], b, ctx)) {
 #pragma omp atomic write
 			failed = 1;
 		}

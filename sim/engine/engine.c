@@ -13,7 +13,6 @@
 
 #include "sim/core/metrics.h"
 
-volatile sig_atomic_t gs_stop;
 
 static long interval_ticks(const struct gs_params *p)
 {
@@ -100,6 +99,8 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 	struct gs_world *w = seen ? m->alloc(&p, seed) : NULL;
 	if (!w) {
 		free(seen);
+		if (gs_stopping())
+			return 1; /* the world's making gave up on the stop flag */
 		WHY("out of memory for the world of %lld citizens",
 		    (long long)p.population.citizens);
 		return -1;
@@ -126,7 +127,15 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 			t_events += omp_get_wtime() - t0;
 		for (const struct gs_phase *ph = m->phases; ph->run; ph++) {
 			double t1 = profile ? omp_get_wtime() : 0;
+			if (gs_stopping()) {
+				rc = 1;
+				goto done;
+			}
 			if (ph->run(w)) {
+				if (gs_stopping()) { /* the phase gave up on the stop flag */
+					rc = 1;
+					goto done;
+				}
 				WHY("tick %ld: phase %s failed (out of memory)", (long)t, ph->name);
 				rc = -1;
 				goto done;
@@ -142,6 +151,10 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 		if (o.hook && o.hook(w, o.ctx)) {
 			WHY("tick %ld: the tick hook failed", (long)t);
 			rc = -1;
+			goto done;
+		}
+		if (gs_stopping()) { /* a measure the flag may have cut short is not kept */
+			rc = 1;
 			goto done;
 		}
 		if ((t & 63) == 63) {

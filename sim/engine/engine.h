@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "sim/core/model.h"
+#include "sim/core/stop.h"
 #include "sim/plan/plan.h"
 
 /* Called after every tick of a run when given (tests check invariants with it). */
@@ -41,8 +42,7 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 int gs_run(const struct gs_plan *pl, size_t arm, uint64_t seed, struct gs_run_result *r,
 	   gs_tick_hook hook, void *ctx);
 
-/* Set by the signal handler of `govsim run`: every run stops at its next tick. */
-extern volatile sig_atomic_t gs_stop;
+/* gs_stop (sim/core/stop.h), set by the signal handler of `govsim run`, stops every run. */
 
 /*
  * A sink takes each finished run, one at a time (never two at once), in

@@ -13,6 +13,7 @@
 #include "models/citizen.h"
 #include "models/queue.h"
 #include "models/world.h"
+#include "sim/core/stop.h"
 
 /* A small world's parameters: one team, no needs unless a test asks. */
 static void small_params(struct gs_params *p)
@@ -471,6 +472,43 @@ static void test_check_detects(void **state)
 	gs_world_free(w);
 }
 
+static int count_block(struct gs_world *view, size_t k, void *ctx)
+{
+	(void)view;
+	(void)k;
+#pragma omp atomic
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/*
+ * The stop flag makes the long loops give up: building a world of many
+ * citizens returns no world, and a phase's blocks are not run (the phase
+ * fails, so its run is discarded). With the flag down both work.
+ */
+static void test_stop_flag_gives_up(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	gs_test_params(&p, 3 * GS_STOP_EVERY, 0, 2, 2, 10);
+	gs_stop = 1;
+	struct gs_world *none = gs_world_alloc(&p, 1);
+	gs_stop = 0;
+	assert_null(none);
+	struct gs_world *w = gs_world_alloc(&p, 1);
+	assert_non_null(w);
+	int calls = 0;
+	gs_stop = 1;
+	int rc = gs_blocks(w, 8, false, count_block, &calls);
+	gs_stop = 0;
+	assert_int_equal(rc, -1);
+	assert_int_equal(calls, 0);
+	assert_int_equal(gs_blocks(w, 8, false, count_block, &calls), 0);
+	assert_int_equal(calls, 8);
+	assert_world_ok(w);
+	gs_world_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_case_pool),
 		cmocka_unit_test(test_check_passes),
 		cmocka_unit_test(test_check_detects),
+		cmocka_unit_test(test_stop_flag_gives_up),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -338,6 +338,37 @@ static void test_event_applies(void **state)
 	free_result(&without);
 }
 
+/* The tick hook of the stop test: raises the stop flag at the run's last tick. */
+static int stop_at_last_tick(const struct gs_world *w, void *ctx)
+{
+	int *ticks = ctx;
+	if (++*ticks == w->n_ticks)
+		gs_stop = 1;
+	return 0;
+}
+
+/*
+ * The stop flag raised during a run's last tick ends the run as stopped
+ * (1): its last interval, which the flag may have cut short, is never
+ * handed on as a finished run. With the flag down the same run finishes.
+ */
+static void test_stop_flag_discards_the_run(void **state)
+{
+	struct gs_test_fixture *fx = *state;
+	assert_int_equal(gs_test_fixture_load(fx, small_ini, NULL, 0), 0);
+	size_t n_time, n_bins;
+	struct gs_run_result r = alloc_result(&fx->sc.arm_params[0], &n_time, &n_bins);
+	int ticks = 0;
+	int rc = gs_run(&fx->plan, 0, 5, &r, stop_at_last_tick, &ticks);
+	gs_stop = 0;
+	assert_int_equal(ticks, 200);
+	assert_int_equal(rc, 1);
+	long n = 0;
+	assert_int_equal(gs_run(&fx->plan, 0, 5, &r, check_hook, &n), 0);
+	assert_int_equal(n, 200);
+	free_result(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +385,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_common_random_numbers, gs_test_fixture_setup,
 						gs_test_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_event_applies, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_stop_flag_discards_the_run, gs_test_fixture_setup,
 						gs_test_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
