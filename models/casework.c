@@ -19,7 +19,7 @@
 double gs_casework_hours(const struct gs_world *w, int32_t c, int n, double skill)
 {
 	const struct gs_params *p = w->p;
-	double h = n * p->cls[w->cit[c].cls].hours_per_component * (1.5 - skill);
+	double h = n * p->cls[w->cit[c].cls].hours_per_component * (p->workforce.skill_hours - skill);
 	h *= 1 - p->regime.standardisation * p->regime.standard_saving;
 	if (p->mechanism.coproduction)
 		h *= 1 - p->service.coproduction * w->cit[c].strength * w->cit[c].trust;
@@ -59,7 +59,8 @@ static bool closes_prematurely(struct gs_world *w, int32_t worker, int32_t id)
 	double x = (double)(w->tick - w->cases.rec[id].rec_start) / p->service.time_target;
 	if (x > 1)
 		return false; /* breached already: closing it early gains nothing */
-	double near = 0.2 + 0.8 * (x > 0.5 ? (x - 0.5) / 0.5 : 0);
+	double far = p->workforce.premature_far, from = p->workforce.premature_from;
+	double near = far + (1 - far) * (x > from ? (x - from) / (1 - from) : 0);
 	double pr = p->workforce.premature_base * near *
 		    w->rules->gaming(w, (size_t)w->w_team[worker], w->w_motivation[worker]);
 	gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)w->tick,
@@ -114,11 +115,11 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 	if (closes_prematurely(w, worker, id)) {
 		w->cases.rec[id].flags |= GS_CF_PREMATURE;
 		n = 1;
-		hours = 0.3 * gs_casework_hours(w, c, 1, skill);
+		hours = p->service.holding_hours * gs_casework_hours(w, c, 1, skill);
 	} else if (parked(w, worker, id, left, gs_casework_hours(w, c, left, skill))) {
 		w->cases.rec[id].flags |= GS_CF_PARKED;
 		n = 1;
-		hours = 0.3 * gs_casework_hours(w, c, 1, skill);
+		hours = p->service.holding_hours * gs_casework_hours(w, c, 1, skill);
 	} else {
 		n = w->rules->offer(w, worker, id, left);
 		hours = gs_casework_hours(w, c, n, skill);

@@ -97,7 +97,7 @@ static void plan_pending(struct gs_world *w, int32_t c, int32_t t)
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_NEED_CONTACT);
 	double thr = cp->contact_threshold;
 	double theta = thr + p->population.contact_distrust * (1 - w->cit[c].trust) * (1 - thr) +
-		       0.1 * (gsl_rng_uniform(w->rng) - 0.5);
+		       p->population.contact_jitter * (gsl_rng_uniform(w->rng) - 0.5);
 	theta = theta < 0 ? 0 : theta > 0.99 ? 0.99 : theta;
 	double s = gs_severity(w, c, t);
 	double dt_contact;

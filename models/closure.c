@@ -32,7 +32,8 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	gs_hist_add(w, 1, w->cit[c].cls, ttc);
 	if (p->regime.payment_model == GS_PAYMENT_OUTCOME)
 		w->tally.payments += p->cost.payment_per_outcome;
-	gs_trust_update(w, c, w->cit[c].need_contacts <= 1 ? 1.0 : 0.6);
+	gs_trust_update(w, c, w->cit[c].need_contacts <= 1 ? p->population.experience_first_time
+							    : p->population.experience_met_later);
 	gs_need_end(w, c);
 	w->cit[c].due = GS_NEVER;
 	w->cit[c].due_kind = GS_DUE_NONE;
@@ -45,7 +46,7 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 	double s = gs_severity(w, c, t);
 	w->cit[c].sev0 = (float)(s * (1.0 - (double)resolved / (w->cit[c].left + resolved)));
 	w->cit[c].sev_t0 = t;
-	gs_trust_update(w, c, 0.2);
+	gs_trust_update(w, c, p->population.experience_bounced);
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
 	if (gsl_rng_uniform(w->rng) < p->population.abandon_probability * (1 - w->cit[c].trust)) {
 		gs_need_end(w, c);

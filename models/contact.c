@@ -120,7 +120,7 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 			}
 			gs_contact_count(w, c, t);
 			w->tally.contacts_chasing++;
-			gs_trust_update(w, c, 0.3);
+			gs_trust_update(w, c, w->p->population.experience_chasing);
 			if (gives_up(w, c, t)) {
 				if (withdraw(w, c, t))
 					return -1;

@@ -23,9 +23,9 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 		double pm = p->workforce.manipulation_base *
 			    w->rules->gaming(w, (size_t)w->w_team[worker], w->w_motivation[worker]);
 		if (gsl_rng_uniform(w->rng) < pm) {
-			/* just under the target: at it or within the last 5% of it */
+			/* just under the target: at it or within its last correction_spread */
 			int32_t top = (int32_t)floor(target + 1e-9);
-			int32_t spread = (int32_t)fmax(1, floor(0.05 * target));
+			int32_t spread = (int32_t)fmax(1, floor(p->workforce.correction_spread * target));
 			int32_t fixed = top - (int32_t)floor(gsl_rng_uniform(w->rng) * spread);
 			if (fixed < 0)
 				fixed = 0;

@@ -24,7 +24,7 @@ int gs_triage_phase(struct gs_world *w)
 			    (f & GS_CF_CONSIDERED))
 				continue;
 			double wait = (double)(t - w->cases.rec[id].rec_start);
-			if (wait < 0.75 * target || wait > target)
+			if (wait < p->workforce.reclassify_from * target || wait > target)
 				continue;
 			w->cases.rec[id].flags |= GS_CF_CONSIDERED;
 			if (g < 0)

@@ -37,7 +37,7 @@ static void start_worker(struct gs_world *w, int32_t i, double skill)
 	w->w_motivation[i] = (float)p->workforce.motivation_initial;
 	w->w_trust[i] = (float)p->workforce.trust_initial;
 	w->w_stress[i] = 0;
-	w->w_competence[i] = 0.5f;
+	w->w_competence[i] = (float)p->workforce.competence_initial;
 	w->w_cx[i] = 1;
 	w->w_overloaded[i] = 0;
 }
@@ -71,19 +71,22 @@ void gs_worker_practice(struct gs_world *w, int32_t worker, int components)
 	float s = w->w_skill[worker];
 	w->w_skill[worker] = s + (float)(w->p->workforce.skill_from_practice * (1 - s));
 	/* the complexity of recent cases: exponential average over ~20 cases */
-	w->w_cx[worker] += (float)(0.05 * (components - w->w_cx[worker]));
+	w->w_cx[worker] += (float)(1.0 / w->p->workforce.memory_cases * (components - w->w_cx[worker]));
 }
 
 void gs_worker_outcome(struct gs_world *w, int32_t worker, double met)
 {
-	w->w_competence[worker] += (float)(0.05 * (met - w->w_competence[worker]));
+	w->w_competence[worker] += (float)(1.0 / w->p->workforce.memory_cases * (met - w->w_competence[worker]));
 }
 
 double gs_team_pressure(const struct gs_world *w, size_t t)
 {
 	const struct gs_params *p = w->p;
-	double extra = p->mechanism.pressure ? fmin(0.5, 5 * w->team[t].shortfall) : 0;
-	return p->regime.target_pressure * (0.5 + extra);
+	double base = p->workforce.pressure_on_target;
+	double extra = p->mechanism.pressure
+			       ? fmin(1 - base, p->workforce.pressure_shortfall * w->team[t].shortfall)
+			       : 0;
+	return p->regime.target_pressure * (base + extra);
 }
 
 double gs_gaming(const struct gs_world *w, size_t team, double motivation)
@@ -110,9 +113,9 @@ void gs_worker_sanction(struct gs_world *w, int32_t worker)
 {
 	double pen = w->p->regime.audit_penalty;
 	if (w->p->mechanism.stress)
-		w->w_stress[worker] = (float)clip01(w->w_stress[worker] + 0.05 * pen);
+		w->w_stress[worker] = (float)clip01(w->w_stress[worker] + w->p->workforce.sanction_stress * pen);
 	if (w->p->mechanism.motivation)
-		w->w_trust[worker] = (float)clip01(w->w_trust[worker] - 0.05 * pen);
+		w->w_trust[worker] = (float)clip01(w->w_trust[worker] - w->p->workforce.sanction_trust * pen);
 }
 
 /*
