@@ -19,14 +19,19 @@
 double gs_casework_hours(const struct gs_world *w, int32_t c, int n, double skill)
 {
 	const struct gs_params *p = w->p;
-	double h = n * p->cls[w->cit[c].cls].hours_per_component * (p->workforce.skill_hours - skill);
-	h *= 1 - p->regime.standardisation * p->regime.standard_saving;
+	const struct gs_class_params *cp = &p->cls[w->cit[c].cls];
+	double std = p->regime.standardisation;
+	/* a scripted procedure closes part of a novice's gap in speed */
+	if (std > 0 && p->workforce.skill_max > skill)
+		skill += std * p->workforce.standard_novice * (p->workforce.skill_max - skill);
+	double h = n * cp->hours_per_component * (p->workforce.skill_hours - skill);
+	h *= 1 - std * p->regime.standard_saving * cp->procedural_share;
 	if (p->mechanism.coproduction)
 		h *= 1 - p->service.coproduction * w->cit[c].strength * w->cit[c].trust;
 	return h;
 }
 
-double gs_resolve_probability(const struct gs_world *w, int32_t worker, bool known)
+double gs_resolve_probability(const struct gs_world *w, int32_t worker, int cls, bool known)
 {
 	const struct gs_params *p = w->p;
 	const struct gs_team *tm = &w->team[w->w_team[worker]];
@@ -36,6 +41,9 @@ double gs_resolve_probability(const struct gs_world *w, int32_t worker, bool kno
 		pr += p->service.continuity_resolve;
 	if (pr > 1)
 		pr = 1;
+	/* a standard procedure prevents some failures on the routine components */
+	pr += (1 - pr) * p->regime.standardisation * p->service.standard_error_cut *
+	      p->cls[cls].routine_share;
 	if (p->mechanism.barriers)
 		pr *= 1 - tm->barrier;
 	return pr;
@@ -79,7 +87,7 @@ static bool parked(const struct gs_world *w, int32_t worker, int32_t id, int lef
 	const struct gs_params *p = w->p;
 	if (!p->mechanism.payments || p->regime.payment_model != GS_PAYMENT_OUTCOME)
 		return false;
-	double pr = gs_resolve_probability(w, worker, knows(w, worker, id));
+	double pr = gs_resolve_probability(w, worker, w->cases.rec[id].cls, knows(w, worker, id));
 	double expected = pow(pr, left) * p->cost.payment_per_outcome;
 	return expected < hours * p->cost.wage_per_hour * (1 + p->cost.overhead);
 }
@@ -160,7 +168,7 @@ static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
 	int n = w->cases.rec[id].addressed;
 	int resolved = 0;
 	if (!(w->cases.rec[id].flags & (GS_CF_PREMATURE | GS_CF_PARKED))) {
-		double pr = gs_resolve_probability(w, worker, knows(w, worker, id));
+		double pr = gs_resolve_probability(w, worker, w->cases.rec[id].cls, knows(w, worker, id));
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)w->tick, GS_RNG_RESOLUTION);
 		resolved = (int)gsl_ran_binomial(w->rng, pr, (unsigned)n);
 	}
@@ -292,6 +300,11 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 	size_t present = 0;
 	for (size_t k = 0; k < per; k++)
 		present += w->w_status[team * per + k] == GS_W_PRESENT;
+	/* felt target pressure raises effort on measured work, with diminishing returns */
+	double felt = gs_team_pressure(w, team);
+	double speed = p->mechanism.effort
+			       ? 1 + p->workforce.effort_gain * (1 - (1 - felt) * (1 - felt))
+			       : 1;
 	double contact = q->contact_hours;
 	double contact_max = p->service.contact_share_max * hours * (double)present;
 	if (contact > contact_max)
@@ -325,10 +338,12 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 				}
 				take_case(w, i, id);
 			}
-			double work = h < w->cases.rec[id].hours_left ? h : w->cases.rec[id].hours_left;
+			double sp = (w->cases.rec[id].flags & GS_CF_MEASURED) ? speed : 1;
+			double need = w->cases.rec[id].hours_left / sp; /* paid hours to finish it */
+			double work = h < need ? h : need;
 			if (visit > 0 && work > visit - w->w_visit[i])
 				work = visit > w->w_visit[i] ? visit - w->w_visit[i] : 0;
-			w->cases.rec[id].hours_left -= (float)work;
+			w->cases.rec[id].hours_left -= (float)(work * sp);
 			h -= work;
 			w->w_visit[i] += work;
 			w->tally.hours_casework += work;

@@ -46,7 +46,7 @@ int gs_casework_offer(struct gs_world *w, int32_t worker, int32_t id, int left);
  * addressed component: min(1, resolve_base + resolve_skill x skill +
  * resolve_knowhow x team know-how [+ continuity_resolve]) x (1 - barriers).
  */
-double gs_resolve_probability(const struct gs_world *w, int32_t worker, bool known);
+double gs_resolve_probability(const struct gs_world *w, int32_t worker, int cls, bool known);
 
 /*
  * gs_casework_between_visits - is case id active but in no worker's hand:

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "models/regime.h"
+#include "models/worker.h"
 
 int gs_queue_push(struct gs_queue *q, int32_t id)
 {
@@ -33,10 +34,15 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)
 	if (p->regime.weight_need > 0)
 		prio += p->regime.weight_need * gs_severity(w, c, t) * w->cit[c].left / 8.0;
 	prio += p->regime.weight_wait * wait;
-	if (p->regime.weight_breach > 0)
-		prio += p->regime.weight_breach * (wait <= 1 ? wait * wait * wait : -1.0);
-	if (p->regime.weight_success > 0)
-		prio += p->regime.weight_success / w->cit[c].left;
+	if (p->regime.weight_breach > 0 || p->regime.weight_success > 0) {
+		/* breach-chasing and creaming answer the pressure the team feels */
+		double cp = p->workforce.chasing_pressure;
+		double f = 1 - cp + cp * gs_team_pressure(w, (size_t)w->cases.rec[id].team);
+		if (p->regime.weight_breach > 0)
+			prio += f * p->regime.weight_breach * (wait <= 1 ? wait * wait * wait : -1.0);
+		if (p->regime.weight_success > 0)
+			prio += f * p->regime.weight_success / w->cit[c].left;
+	}
 	return prio;
 }
 

@@ -69,7 +69,9 @@ double gs_worker_casework_hours(const struct gs_world *w)
 void gs_worker_practice(struct gs_world *w, int32_t worker, int components)
 {
 	float s = w->w_skill[worker];
-	w->w_skill[worker] = s + (float)(w->p->workforce.skill_from_practice * (1 - s));
+	float room = (float)w->p->workforce.skill_max - s;
+	if (room > 0)
+		w->w_skill[worker] = s + (float)(w->p->workforce.skill_from_practice * room);
 	/* the complexity of recent cases: exponential average over ~20 cases */
 	w->w_cx[worker] += (float)(1.0 / w->p->workforce.memory_cases * (components - w->w_cx[worker]));
 }

@@ -43,7 +43,8 @@ static const char base_ini[] =
 	"regime.target_pressure = 1\nregime.target_level = 0.6\nregime.discretion = 0.4\n"
 	"regime.continuity = 0.6\nregime.stewardship = 0.3\nregime.learning_time = 0.05\n"
 	"regime.payment_model = outcome\nregime.audit_probability = 0.2\nregime.audit_penalty = 1\n"
-	"regime.target_ratchet = 0.05\n";
+	"regime.target_ratchet = 0.05\n"
+	"[workforce]\neffort_gain = 0.15\n";
 
 enum agg { SUM, MEAN, LAST }; /* over the run; MEAN leaves NaN intervals out */
 
@@ -86,6 +87,8 @@ static const struct expectation expectations[] = {
 	/* the shortfall no longer adds to the pressure felt (the ratchet makes one) */
 	{"pressure", "premature_closures", SUM, OFF_LOWER, NULL},
 	{"pressure", "worker_trust_mean", MEAN, OFF_HIGHER, NULL}, /* towards 1 - control */
+	/* no extra effort on measured work under pressure: more paid hours per case */
+	{"effort", "hours_per_case", SUM, OFF_HIGHER, NULL},
 	{"ratchet", "target_value", SUM, OFF_CONSTANT, "regime.target_level"},
 	{"learning", "knowhow_mean", LAST, OFF_LOWER, NULL},
 	{"learning", "worker_skill_mean", LAST, OFF_LOWER, NULL},
