@@ -124,7 +124,8 @@ fuzz:
 		tests/fuzz/fuzz_scenario.c build/fuzz/libgovsim.a -o build/fuzz/fuzz-scenario $(LDLIBS)
 	@mkdir -p build/fuzz/corpus
 	cp tests/fuzz/corpus/scenario/* build/fuzz/corpus/
-	build/fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	tests/fuzz/log.sh scenario $(FUZZ_SECONDS) build/fuzz/corpus build/fuzz/ -- \
+	build/fuzz/fuzz-scenario -print_final_stats=1 -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
 		-dict=tests/fuzz/scenario.dict -artifact_prefix=build/fuzz/ build/fuzz/corpus
 
 # The result-file reader (info, info --verify, compare) on mutated files.
@@ -135,7 +136,8 @@ fuzz-results: $(BUILD)/govsim
 		tests/fuzz/fuzz_result.c build/fuzz/libgovsim.a -o build/fuzz/fuzz-result $(LDLIBS)
 	tests/fuzz/results.sh $(BUILD)/govsim build/fuzz/results
 	LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp \
-	build/fuzz/fuzz-result -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	tests/fuzz/log.sh results $(FUZZ_SECONDS) build/fuzz/results build/fuzz/result- -- \
+	build/fuzz/fuzz-result -print_final_stats=1 -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
 		-max_len=2000000 -artifact_prefix=build/fuzz/result- build/fuzz/results
 
 # Layers: a lower layer never includes a higher one.
