@@ -9,6 +9,12 @@
 #   CORPUS           the corpus directory the fuzzer reads (counted at start)
 #   ARTIFACT_PREFIX  the fuzzer's -artifact_prefix (crash-, leak-, timeout-,
 #                    oom- files made during the run are counted)
+# Columns: date (UTC, at the start), cpu, load (1, 5, 15 min, at the start),
+# target, seconds (the time limit), inputs_at_start (files in CORPUS),
+# executions and exec_per_sec (stat:: lines), edges (the last "cov:"),
+# corpus (the last "corp:": the units libFuzzer kept), artifacts, notes
+# (how the run ended: the sanitizer's summary and the first frame in the
+# project's code).
 # The fuzzer's output is kept in build/fuzz/TARGET.out; the exit status is
 # the fuzzer's. FUZZ_LOG names another log file (tests use it).
 set -u
@@ -34,6 +40,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 st=$(cat "$OUT.rc")
 
 executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$OUT" | tail -1)
+per_sec=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$OUT" | tail -1)
 # libFuzzer's last status line: "#N <event> cov: E ft: F corp: C/SIZE ..."
 edges=$(grep -Eo 'cov: [0-9]+' "$OUT" | tail -1 | cut -d' ' -f2)
 corp=$(grep -Eo 'corp: [0-9]+' "$OUT" | tail -1 | cut -d' ' -f2)
@@ -53,9 +60,9 @@ else
 fi
 [ -n "$kinds" ] && end="$end; artifacts: $kinds"
 
-[ -s "$LOG" ] || printf 'date\tcpu\tload\ttarget\tseconds\tinputs_at_start\texecutions\tedges\tcorpus\tartifacts\tnotes\n' >"$LOG"
-printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$date" "$cpu" "$load" "$target" "$seconds" \
-	"$inputs" "${executions:-?}" "${edges:-?}" "${corp:-?}" "$found" "$end" >>"$LOG"
+[ -s "$LOG" ] || printf 'date\tcpu\tload\ttarget\tseconds\tinputs_at_start\texecutions\texec_per_sec\tedges\tcorpus\tartifacts\tnotes\n' >"$LOG"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$date" "$cpu" "$load" "$target" "$seconds" \
+	"$inputs" "${executions:-?}" "${per_sec:-?}" "${edges:-?}" "${corp:-?}" "$found" "$end" >>"$LOG"
 echo "fuzz log: $(tail -1 "$LOG")"
 rm -f "$OUT.before" "$OUT.after" "$OUT.rc"
 exit "$st"
