@@ -289,7 +289,8 @@ if sh "$(dirname "$0")/../fuzz/results.sh" "$GOVSIM" "$T/flips" >/dev/null 2>&1;
 		done
 		[ -z "$bad" ] && ok || fail "$cmd on a changed result file crashed:$bad"
 		[ "$nmsg" -eq "$n2" ] && ok || fail "$cmd refused $n2 changed files, $nmsg with a message naming the file"
-		flip_outcome="$flip_outcome${flip_outcome:+; }\`$cmd\`: $n0 exit 0, $n1 exit 1 (a run not matching its digest), $n2 refused (exit 2, $nmsg naming the file), $(echo $bad | wc -w) other${bad:+ (}${bad# }${bad:+)}"
+		why1=""; [ "$cmd" = compare ] || why1=" (a run not matching its digest)"
+		flip_outcome="$flip_outcome${flip_outcome:+; }\`$cmd\`: $n0 exit 0, $n1 exit 1$why1, $n2 refused (exit 2, $nmsg naming the file), $(echo $bad | wc -w) other${bad:+ (}${bad# }${bad:+)}"
 	done
 	record "bit flips and truncations of a result file" \
 		"tests/fuzz/results.sh: one byte set to 0xff at $(ls "$T"/flips/flip*.h5 | wc -l) offsets, $(ls "$T"/flips/cut*.h5 | wc -l) truncations" \

@@ -173,7 +173,8 @@ def faults_block(path, cli_log=None):
     if bad:
         raise FiguresError(f"{path}: a row without three fields: {bad[0]}")
     head = "Written by `make reliability` from the rows `tests/cli/run.sh` recorded"
-    where = ", ".join(f"{k} {meta[k]}" for k in ("date", "cpu", "load") if k in meta)
+    where = "; ".join(f"{label}{meta[k]}" for k, label in
+                      (("date", "on "), ("cpu", ""), ("load", "load at the start ")) if k in meta)
     if where:
         head += f" ({where})"
     if cli_log:
@@ -199,7 +200,9 @@ def latency_block(path):
                  f"({cal[0]['message']})")
     timed = [float(r["latency_s"]) for r in runs
              if re.fullmatch(r"[0-9.]+", r.get("latency_s", ""))]
-    head += ". The phase is inferred from the calibration's times."
+    head += (". A run does not report its phase: the script reads its thread count every "
+             "0.1 s (a world is built by one thread; the ticks' parallel phases start a "
+             "second).")
     if timed:
         within = sum(t <= 1.0 for t in timed)
         head += (f" Longest: {max(timed):.2f} s; {within} of {len(timed)} "

@@ -148,7 +148,7 @@ class Figures(unittest.TestCase):
         self.assertNotIn("the matrix of another day", doc)
         self.assertIn("| disk full | a 400 KiB tmpfs | not tried: no mount \\| here |", doc)
         self.assertIn("161 checks passed, 0 failed", doc)
-        self.assertIn("date 2026-12-02T09:00Z, cpu Some CPU, 2 cores, load 1.0 1.0 1.0", doc)
+        self.assertIn("(on 2026-12-02T09:00Z; Some CPU, 2 cores; load at the start 1.0 1.0 1.0)", doc)
         self.assertIn("| SIGINT | 11 | ticks (about tick 2) | 1.30 | 1 |", doc)
         self.assertIn("Longest: 1.30 s; 1 of 2 ended within a second", doc)
         # the check looks at the deterministic blocks only
