@@ -5,6 +5,7 @@
 #   make layers     includes run one way (tests/layers/check.sh)
 #   make contributing  the worked example of docs/contributing.md builds and passes
 #   make fuzz       fuzz the scenario reader (clang libFuzzer) for FUZZ_SECONDS
+#   make reliability  fault matrix, interruption latency and fuzz log into docs/reliability.md
 #   make golden     every scenario's results against tests/golden/reference (1 and 2 threads)
 #   make demo       run the default scenario and print its comparison
 #   make sanitize   run the test suite under AddressSanitizer + UBSan
@@ -41,6 +42,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
+.PHONY: reliability figures-check
 .PHONY: all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
 
 all: $(BUILD)/govsim
@@ -86,6 +88,7 @@ deps:
 check: deps
 	$(MAKE) all $(TEST_BIN)
 	$(MAKE) test-c test-py golden contributing
+	$(MAKE) figures-check
 
 test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
@@ -124,7 +127,8 @@ fuzz:
 		tests/fuzz/fuzz_scenario.c build/fuzz/libgovsim.a -o build/fuzz/fuzz-scenario $(LDLIBS)
 	@mkdir -p build/fuzz/corpus
 	cp tests/fuzz/corpus/scenario/* build/fuzz/corpus/
-	build/fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	tests/fuzz/log.sh scenario $(FUZZ_SECONDS) build/fuzz/corpus build/fuzz/ -- \
+	build/fuzz/fuzz-scenario -print_final_stats=1 -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
 		-dict=tests/fuzz/scenario.dict -artifact_prefix=build/fuzz/ build/fuzz/corpus
 
 # The result-file reader (info, info --verify, compare) on mutated files.
@@ -135,7 +139,8 @@ fuzz-results: $(BUILD)/govsim
 		tests/fuzz/fuzz_result.c build/fuzz/libgovsim.a -o build/fuzz/fuzz-result $(LDLIBS)
 	tests/fuzz/results.sh $(BUILD)/govsim build/fuzz/results
 	LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp \
-	build/fuzz/fuzz-result -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	tests/fuzz/log.sh results $(FUZZ_SECONDS) build/fuzz/results build/fuzz/result- -- \
+	build/fuzz/fuzz-result -print_final_stats=1 -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
 		-max_len=2000000 -artifact_prefix=build/fuzz/result- build/fuzz/results
 
 # Layers: a lower layer never includes a higher one.
@@ -184,3 +189,13 @@ bench: $(BUILD)/govsim-bench
 # Published experiments: govsim's figures against the published ones (scenarios/published/).
 reproduce: $(BUILD)/govsim
 	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m analysis.reproduce
+
+# The figures of docs/reliability.md, written from what the tests saw on this
+# machine (tests/reliability/); make check only checks the deterministic ones.
+LATENCY_CITIZENS ?= 30000000
+reliability: $(BUILD)/govsim
+	tests/reliability/reliability.sh $(BUILD)/govsim $(LATENCY_CITIZENS)
+
+figures-check:
+	/usr/bin/python3 tests/reliability/test_figures.py
+	/usr/bin/python3 tests/reliability/figures.py --check

@@ -2,6 +2,8 @@
 # tests/cli/run.sh - the command line as users meet it: help, exit codes,
 # messages, scenario checks, output files, interruption.
 # usage: tests/cli/run.sh build/govsim
+# With GOVSIM_FAULTS=FILE, each fault injected appends a row to FILE: the
+# fault matrix of docs/reliability.md, as this run saw it (make reliability).
 set -u
 GOVSIM=${1:-build/govsim}
 T=$(mktemp -d /tmp/govsim-cli-XXXXXX)
@@ -19,6 +21,35 @@ expect() {
 	got=$?
 	if [ "$got" -eq "$want" ]; then ok; else fail "$what: exit $got, expected $want"; sed 's/^/    /' "$T/out" | head -20; fi
 }
+# record FAULT HOW OUTCOME: one row of the fault matrix, tab-separated, into
+# $GOVSIM_FAULTS if set; OUTCOME is composed from what the test observed
+record() {
+	[ -n "${GOVSIM_FAULTS:-}" ] || return 0
+	printf '%s\t%s\t%s\n' "$(oneline "$1")" "$(oneline "$2")" "$(oneline "$3")" >>"$GOVSIM_FAULTS"
+}
+oneline() { printf '%s' "$1" | tr '\t\r\n' '   '; }
+# said PATTERN [FILE]: the first line of FILE ($T/out) matching PATTERN, quoted, or "no message"
+said() {
+	l=$(grep -m1 -E -- "$1" "${2:-$T/out}" | sed "s/^govsim [a-z]*: //; s/\r.*//; s|$T/||g")
+	if [ -n "$l" ]; then printf '"%s"' "$l"; else printf 'no message matching /%s/' "$1"; fi
+}
+# lines [FILE]: how many lines FILE ($T/out) holds, in words
+lines() { n=$(grep -c . "${1:-$T/out}"); [ "$n" -eq 1 ] && echo "1 line" || echo "$n lines"; }
+# present PATH: whether PATH exists, in words
+present() { if [ -e "$1" ]; then printf '%s present' "${1##*/}"; else printf 'no %s' "${1##*/}"; fi; }
+# same A B: h5diff of two result files, in words (sets $same_rc)
+same() {
+	if command -v h5diff >/dev/null; then
+		h5diff --exclude-path /provenance --exclude-path /bin_edge "$1" "$2" >/dev/null 2>&1
+		same_rc=$?
+		if [ $same_rc -eq 0 ]; then printf 'equal to the uninterrupted file (h5diff)'
+		else printf 'differs from the uninterrupted file (h5diff exit %s)' $same_rc; fi
+	else
+		same_rc=
+		printf 'not compared (no h5diff)'
+	fi
+}
+
 # contains PATTERN DESCRIPTION   (grep -E on $T/out)
 contains() {
 	if grep -Eq -- "$1" "$T/out"; then ok; else fail "$2: output lacks /$1/"; sed 's/^/    /' "$T/out" | head -20; fi
@@ -141,6 +172,8 @@ st=$?
 [ "$st" -eq 1 ] && ok || { fail "interrupted run exit $st, expected 1"; cat "$T/out"; }
 [ ! -e "$T/big.h5" ] && ok || fail "interrupted run left a file under the requested name"
 contains "interrupted" "interruption reported"
+record "SIGINT during a run" "\`kill -INT\` after 1 s (400,000 citizens, 20 years, 3 runs)" \
+	"exit $st, $(present "$T/big.h5"), $(present "$T/big.h5.partial"); $(said interrupted)"
 rm -f "$T/big.h5.partial"
 
 # resume: stopped after 4 of 9 runs, then completed: the same results as an uninterrupted run
@@ -152,15 +185,19 @@ INI
 expect 1 "stopped ensemble" -- env GOVSIM_STOP_AFTER_RUNS=4 "$GOVSIM" run "$T/ens.ini" -o "$T/ens.h5" -q
 [ ! -e "$T/ens.h5" ] && [ -s "$T/ens.h5.partial" ] && ok || fail "a stopped ensemble keeps OUT.h5.partial only"
 contains "--resume" "the stop says how to resume"
+stop_outcome="exit $got, $(present "$T/ens.h5"), $(present "$T/ens.h5.partial")"
 expect 2 "resume with other parameters" -- "$GOVSIM" run "$T/ens.ini" -o "$T/ens.h5" --resume --set regime.discretion=0.5
 contains "other parameters: regime.discretion" "resume refuses other parameters"
 expect 0 "resume" -- "$GOVSIM" run "$T/ens.ini" -o "$T/ens.h5" --resume
+resume_rc=$got resume_said=$(said "runs done")
 contains "[4-5] of 9 runs done" "resume counts the runs done (a run in flight may finish too)"
 [ -s "$T/ens.h5" ] && [ ! -e "$T/ens.h5.partial" ] && ok || fail "resume leaves OUT.h5 only"
 expect 0 "uninterrupted ensemble" -- "$GOVSIM" run "$T/ens.ini" -o "$T/ens_full.h5" -q
 if command -v h5diff >/dev/null; then
 	expect 0 "resumed = uninterrupted" -- h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/ens.h5" "$T/ens_full.h5"
 fi
+record "stop after N runs, then resume" "\`GOVSIM_STOP_AFTER_RUNS=4\` (9 runs), then \`--resume\`" \
+	"$stop_outcome; --resume: exit $resume_rc, $resume_said; $(same "$T/ens.h5" "$T/ens_full.h5")"
 
 # D15: a partial whose runs marked done hold other data (a changed value, a
 # file cut short by a size limit) is never trusted: those runs are run
@@ -177,24 +214,32 @@ with h5py.File(sys.argv[1], "r+") as f:
 PY
 expect 0 "D15 resume of a partial with a changed run" -- "$GOVSIM" run "$T/ens.ini" -o "$T/d15.h5" -q --resume
 contains "1 more marked done did not read back to their digest" "D15 the changed run is found"
+d15_outcome="--resume: exit $got, $(said "did not read back")"
 if command -v h5diff >/dev/null; then
 	expect 0 "D15 resumed = uninterrupted" -- h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/d15.h5" "$T/ens_full.h5"
 fi
+record "a changed value in a run marked done" "h5py edit of the partial (one value of the first run marked done)" \
+	"$d15_outcome; $(same "$T/d15.h5" "$T/ens_full.h5")"
 for lim in 150 250 350; do
 	rm -f "$T/cut.h5" "$T/cut.h5.partial"
-	(ulimit -f $lim; "$GOVSIM" run "$T/ens.ini" -o "$T/cut.h5" -q --threads 1; true) >/dev/null 2>&1
+	(ulimit -f $lim; "$GOVSIM" run "$T/ens.ini" -o "$T/cut.h5" -q --threads 1 >"$T/cutrun" 2>&1; echo $? >"$T/cut.rc") 2>/dev/null
+	cut_outcome="the run: exit $(cat "$T/cut.rc" 2>/dev/null), $(said "." "$T/cutrun")"
 	"$GOVSIM" run "$T/ens.ini" -o "$T/cut.h5" -q --resume >"$T/out" 2>&1
 	st=$?
 	if [ "$st" -eq 0 ]; then
+		cut_outcome="$cut_outcome; --resume: exit 0, $(present "$T/cut.h5"), $(same "$T/cut.h5" "$T/ens_full.h5")"
 		if command -v h5diff >/dev/null; then
 			expect 0 "D15 resumed after a size limit of $lim blocks = uninterrupted" -- \
 				h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/cut.h5" "$T/ens_full.h5"
 		fi
 	elif [ "$st" -eq 2 ] && [ ! -e "$T/cut.h5" ]; then
+		cut_outcome="$cut_outcome; --resume refused (exit 2), $(present "$T/cut.h5"): $(said .)"
 		ok
 	else
+		cut_outcome="$cut_outcome; --resume: exit $st, $(present "$T/cut.h5") (a failure)"
 		fail "D15 resume after a size limit of $lim blocks: exit $st"; cat "$T/out"
 	fi
+	record "a partial cut by a file-size limit" "\`ulimit -f $lim\` (blocks of 512 bytes), then \`--resume\`" "$cut_outcome"
 done
 
 # D10: a bad -o is refused before anything runs
@@ -209,6 +254,7 @@ contains "cannot write in" "D10 says the directory is not there"
 # info --verify: every run marked done read back against its digest; a changed value is found
 expect 0 "info --verify of an intact file" -- "$GOVSIM" info "$T/ens_full.h5" --verify
 contains "verify: 9 runs marked done, 0 whose data do not match" "info --verify counts the runs"
+record "none (an intact file)" "\`govsim info --verify\`" "exit $got, $(said "verify:")"
 cp "$T/ens_full.h5" "$T/changed.h5"
 /usr/bin/python3 - "$T/changed.h5" <<'PY'
 import sys, h5py
@@ -219,6 +265,39 @@ with h5py.File(sys.argv[1], "r+") as f:
 PY
 expect 1 "info --verify of a changed file" -- "$GOVSIM" info "$T/changed.h5" --verify
 contains "1 whose data do not match their digest \(the first: run 4\)" "info --verify names the changed run"
+record "a changed value in a complete file" "h5py edit (one value of run 4), then \`govsim info --verify\`" \
+	"exit $got, $(said "verify:")"
+
+# bit flips and truncations of a result file (tests/fuzz/results.sh): info
+# --verify and compare pass, find a changed run (1) or refuse with a message
+# (2); none crashes or hangs
+if sh "$(dirname "$0")/../fuzz/results.sh" "$GOVSIM" "$T/flips" >/dev/null 2>&1; then
+	flip_outcome=""
+	for cmd in "info --verify" compare; do
+		n=0 n0=0 n1=0 n2=0 nmsg=0 bad=""
+		for f in "$T"/flips/flip*.h5 "$T"/flips/cut*.h5; do
+			# shellcheck disable=SC2086 # cmd is a command and its option
+			"$GOVSIM" $cmd "$f" >"$T/out" 2>&1
+			st=$?
+			n=$((n + 1))
+			case $st in
+			0) n0=$((n0 + 1)) ;;
+			1) n1=$((n1 + 1)) ;;
+			2) n2=$((n2 + 1)); grep -q "${f##*/}" "$T/out" && nmsg=$((nmsg + 1)) ;;
+			*) bad="$bad ${f##*/}:$st" ;;
+			esac
+		done
+		[ -z "$bad" ] && ok || fail "$cmd on a changed result file crashed:$bad"
+		[ "$nmsg" -eq "$n2" ] && ok || fail "$cmd refused $n2 changed files, $nmsg with a message naming the file"
+		why1=""; [ "$cmd" = compare ] || why1=" (a run not matching its digest)"
+		flip_outcome="$flip_outcome${flip_outcome:+; }\`$cmd\`: $n0 exit 0, $n1 exit 1$why1, $n2 refused (exit 2, $nmsg naming the file), $(echo $bad | wc -w) other${bad:+ (}${bad# }${bad:+)}"
+	done
+	record "bit flips and truncations of a result file" \
+		"tests/fuzz/results.sh: one byte set to 0xff at $(ls "$T"/flips/flip*.h5 | wc -l) offsets, $(ls "$T"/flips/cut*.h5 | wc -l) truncations" \
+		"$flip_outcome"
+else
+	fail "tests/fuzz/results.sh could not make the changed result files"
+fi
 
 # compare checks a file is govsim's before reading its data (the result-file
 # fuzzer found HDF5 spinning on a corrupted heap of a file that was not)
@@ -242,6 +321,8 @@ rm -f "$T/fsz.h5" "$T/fsz.h5.partial"
 contains "File too large" "D14 the limit is named"
 [ "$(grep -c . "$T/out")" -le 3 ] && ok || { fail "D14 the message is a few lines, not an HDF5 stack"; cat "$T/out"; }
 [ ! -e "$T/fsz.h5" ] && ok || fail "D14 no OUT.h5 after a failed write"
+record "a file-size limit reached while writing" "\`ulimit -f 200\` (1 thread)" \
+	"exit $(cat "$T/fsz.rc"), $(present "$T/fsz.h5"), a message of $(lines): $(said "File too large|[Ll]imit|error")"
 
 # SIGKILL at points through an ensemble, then --resume: the uninterrupted file,
 # or (a partial killed mid-write beyond reading) a refusal and no OUT.h5
@@ -261,23 +342,35 @@ for delay in 0.3 0.7 1.1; do
 	sleep $delay
 	kill -KILL $pid 2>/dev/null
 	wait $pid 2>/dev/null
-	if [ -e "$T/kill.h5" ]; then ok; continue; fi # it finished before the kill
-	"$GOVSIM" run "$T/kill.ini" -o "$T/kill.h5" -q --threads 2 --resume >"$T/out" 2>&1
+	kill_how="\`kill -KILL\` after $delay s (12 runs, 20,000 citizens, 2 threads), then \`--resume\`"
+	if [ -e "$T/kill.h5" ]; then # it finished before the kill
+		record "SIGKILL during an ensemble" "$kill_how" "finished before the kill ($(present "$T/kill.h5")); not resumed"
+		ok; continue
+	fi
+	kill_partial=$(present "$T/kill.h5.partial")
+	"$GOVSIM" run "$T/kill.ini" -o "$T/kill.h5" --threads 2 --resume >"$T/out" 2>&1
 	st=$?
+	kill_outcome="killed: $kill_partial; --resume: exit $st, $(said "resum|nothing to resume|refus|cannot")"
 	if [ "$st" -eq 0 ] && command -v h5diff >/dev/null; then
 		expect 0 "SIGKILL after ${delay}s, resumed = uninterrupted" -- \
 			h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/kill.h5" "$T/kill_full.h5"
+		kill_outcome="$kill_outcome; resumed: $(same "$T/kill.h5" "$T/kill_full.h5")"
 	elif [ "$st" -eq 2 ] && [ ! -e "$T/kill.h5" ]; then
+		kill_outcome="$kill_outcome; refused (exit 2), $(present "$T/kill.h5")"
 		ok
 	else
+		kill_outcome="$kill_outcome (a failure)"
 		fail "SIGKILL after ${delay}s then --resume: exit $st"; cat "$T/out"
 	fi
+	record "SIGKILL during an ensemble" "$kill_how" "$kill_outcome"
 done
 
 # out of memory (ulimit -v): exit 1 naming the run and the cause, the partial
 # mentioned (not under AddressSanitizer, which reserves terabytes of address space)
 if "$GOVSIM" --version | grep -q 'fsanitize=address'; then
 	echo "   (out of memory not tried: this build runs under AddressSanitizer)"
+	record "out of memory" "\`ulimit -v 500000\` and 30 million citizens" \
+		"not tried: this build runs under AddressSanitizer, which reserves terabytes of address space"
 else
 	rm -f "$T/oom.h5" "$T/oom.h5.partial"
 	(ulimit -v 500000; "$GOVSIM" run scenarios/default.ini -o "$T/oom.h5" -q --threads 1 \
@@ -286,19 +379,24 @@ else
 	contains "run 0 \\(arm npm, point 0, replication 0\\): out of memory for the world of 30000000 citizens" "out of memory names the run and the cause"
 	contains "finished runs kept in .*oom.h5.partial" "out of memory mentions the partial"
 	[ ! -e "$T/oom.h5" ] && ok || fail "out of memory left OUT.h5"
+	record "out of memory" "\`ulimit -v 500000\` and 30 million citizens (1 thread)" \
+		"exit $(cat "$T/oom.rc"), $(present "$T/oom.h5"), $(present "$T/oom.h5.partial"); $(said "out of memory"); $(said "finished runs kept")"
 fi
 
 # disk full, on a small tmpfs where this machine lets the tests mount one:
 # exit 1 with the system's one-line message, no OUT.h5
 mkdir -p "$T/tiny"
-if mount -t tmpfs -o size=400k tmpfs "$T/tiny" 2>/dev/null; then
+if mount -t tmpfs -o size=400k tmpfs "$T/tiny" 2>"$T/mount.err"; then
 	expect 1 "disk full" -- "$GOVSIM" run "$T/ens.ini" -o "$T/tiny/full.h5" -q
 	contains "No space left on device" "disk full is named"
 	[ "$(grep -c . "$T/out")" -le 3 ] && ok || { fail "disk full: a few lines, not an HDF5 stack"; cat "$T/out"; }
 	[ ! -e "$T/tiny/full.h5" ] && ok || fail "disk full left OUT.h5"
+	record "disk full" "a 400 KiB tmpfs" "exit $got, $(present "$T/tiny/full.h5"), a message of $(lines): $(said "No space|error")"
 	umount "$T/tiny"
 else
 	echo "   (disk full not tried: this machine does not let the tests mount a tmpfs)"
+	record "disk full" "a 400 KiB tmpfs" \
+		"not tried: this machine does not let the tests mount a tmpfs ($(said . "$T/mount.err"))"
 fi
 
 # D18: a second run writing the same -o while the first runs never touches its
@@ -310,15 +408,20 @@ i=0
 while [ ! -e "$T/same.h5.partial" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 expect 2 "D18 second writer without --force" -- "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q
 contains "same.h5.partial exists" "D18 the second writer says the partial exists"
+d18_outcome="the second: exit $got, $(said "exists")"
 expect 1 "D18 second writer with --force" -- "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --force
 contains "being written by another govsim" "D18 the second writer says another process writes it"
+d18_outcome="$d18_outcome; with --force: exit $got, $(said "another govsim")"
 expect 2 "D18 --resume of a partial being written" -- "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --resume
 contains "being written by another govsim" "D18 resume refuses a partial being written"
+d18_outcome="$d18_outcome; with --resume: exit $got"
 wait $pid
 st=$?
 [ "$st" -eq 0 ] && ok || { fail "D18 the first writer exit $st, expected 0"; cat "$T/first"; }
 expect 0 "D18 the first writer's file is intact" -- "$GOVSIM" info "$T/same.h5"
 contains "arms: 3" "D18 info reads every arm of the file"
+record "two writers to one \`-o\`" "a second \`govsim run\` while the first runs (200,000 citizens, 1 year)" \
+	"$d18_outcome; the first: exit $st, $(present "$T/same.h5"), \`govsim info\` exit $got, $(said "arms:")"
 
 # D13: --resume with no partial does not overwrite a complete file without --force
 expect 2 "D13 --resume of a complete file" -- "$GOVSIM" run scenarios/default.ini -o "$T/same.h5" -q --resume
