@@ -83,6 +83,29 @@ void gs_io_fail(const struct report *rp, const char *fmt, ...)
  * err), and its clean-up at exit: after a failed write (disk full, a
  * file-size limit) HDF5 1.10 crashes closing the file again at exit.
  */
+int gs_io_shape_fits(const struct report *rp, hid_t file, size_t runs, size_t times, size_t bins)
+{
+	if (runs > GS_MAX_RUNS) {
+		snprintf(rp->err, rp->errlen, "%s: not a govsim result file (%zu runs: at most %d)",
+			 rp->path, runs, GS_MAX_RUNS);
+		return -1;
+	}
+	hsize_t size = 0;
+	if (H5Fget_filesize(file, &size) < 0) {
+		gs_io_fail(rp, "cannot tell the file's size");
+		return -1;
+	}
+	double run_bytes = ((double)GS_N_METRICS * (double)times + 2.0 * (double)bins) * 8;
+	if (run_bytes / 1032 > (double)size) {
+		snprintf(rp->err, rp->errlen,
+			 "%s: damaged (a run of %zu time points and %zu histogram bins cannot fit in "
+			 "a file of %llu bytes)",
+			 rp->path, times, bins, (unsigned long long)size);
+		return -1;
+	}
+	return 0;
+}
+
 void gs_io_quiet(void)
 {
 	static int once;

@@ -16,6 +16,7 @@
 
 #include "sim/core/metrics.h"
 #include "sim/core/params.h"
+#include "sim/plan/scenario.h"
 
 #define MAX_RANK      3                      /* (run, class, time) */
 #define PARAM_KEY_MAX (2 * GS_NAME_MAX + 64) /* longest stored parameter name, with its NUL */
@@ -34,6 +35,15 @@ struct report {
  */
 void gs_io_fail(const struct report *rp, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * gs_io_shape_fits - could the file hold the axes it claims? At most
+ * GS_MAX_RUNS runs, and one written run (every metric over the time axis,
+ * two histograms) must fit in the file's bytes at deflate's best ratio
+ * (1032:1): a corrupted axis length is refused before anything is sized by
+ * it. Returns 0, or -1 with a message.
+ */
+int gs_io_shape_fits(const struct report *rp, hid_t file, size_t runs, size_t times, size_t bins);
 
 /* gs_io_quiet - stop HDF5 printing its error stack to stderr; errors go to err. */
 void gs_io_quiet(void);

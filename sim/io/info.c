@@ -106,7 +106,7 @@ static int print_shape(const struct report *rp, hid_t file, FILE *f)
 	long long n_runs = extent(rp, file, "run");
 	long long n_time = n_runs < 0 ? -1 : extent(rp, file, "time");
 	long long n_bins = n_time < 0 ? -1 : extent(rp, file, "bin");
-	if (n_bins < 0)
+	if (n_bins < 0 || gs_io_shape_fits(rp, file, (size_t)n_runs, (size_t)n_time, (size_t)n_bins))
 		return -1;
 	double *time = malloc((n_time ? (size_t)n_time : 1) * sizeof(*time));
 	if (!time) {

@@ -397,6 +397,8 @@ int gs_output_reader_open(const char *path, struct gs_output_reader **out, char 
 	long times = dataset_length(&rp, rd->file, "time");
 	if (runs < 0 || times < 0)
 		goto fail;
+	if (gs_io_shape_fits(&rp, rd->file, (size_t)runs, (size_t)times, 0))
+		goto fail;
 	rd->n_runs = (size_t)runs;
 	rd->n_time = (size_t)times;
 	*out = rd;

@@ -1366,6 +1366,13 @@ int gs_output_verify(const char *path, size_t *n_done, size_t *n_bad, long *firs
 			 "by an older govsim and cannot be verified)", path);
 		goto out;
 	}
+	if (o->n_classes > GS_MAX_CLASSES) {
+		snprintf(err, errlen, "%s: not a govsim result file (%zu classes: at most %d)", path,
+			 o->n_classes, GS_MAX_CLASSES);
+		goto out;
+	}
+	if (gs_io_shape_fits(&rp, file, o->n_runs, o->n_time, o->n_bins))
+		goto out;
 	size_t n = (GS_N_METRICS + GS_N_CLASS_METRICS * o->n_classes) * o->n_time + 2 * o->n_bins;
 	done = malloc(o->n_runs ? o->n_runs : 1);
 	buf = malloc((n ? n : 1) * sizeof(*buf));

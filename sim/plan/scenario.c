@@ -793,22 +793,20 @@ static void check_sweep_rates(const struct gs_scenario *sc, struct gs_diag *diag
 }
 
 /* Runs an ensemble may have: each is a row of every dataset of the result file. */
-#define MAX_RUNS 10000000
-
-/* arms x sweep points x replications, at most MAX_RUNS, blamed on simulation.replications. */
+/* arms x sweep points x replications, at most GS_MAX_RUNS, blamed on simulation.replications. */
 static void check_run_count(const struct gs_scenario *sc, struct gs_diag *diag)
 {
 	double points = sc->sweep.n_points ? (double)sc->sweep.n_points : 1;
 	double reps = (double)sc->arm_params[0].simulation.replications;
 	double runs = (double)sc->n_arms * points * reps;
-	if (runs <= MAX_RUNS)
+	if (runs <= GS_MAX_RUNS)
 		return;
 	const struct gs_assign *a = last_set(sc->base, sc->n_base, "simulation.replications");
 	const char *file = a ? a->file : sc->n_files ? sc->files[0] : sc->path;
 	gs_diag_add(diag, file, a ? a->line : 0, "simulation.replications",
 		    "%.0f runs (%zu arm%s x %.0f sweep point%s x %.0f replication%s): at most %d",
 		    runs, sc->n_arms, sc->n_arms == 1 ? "" : "s", points, points == 1 ? "" : "s", reps,
-		    reps == 1 ? "" : "s", MAX_RUNS);
+		    reps == 1 ? "" : "s", GS_MAX_RUNS);
 }
 
 /* Apply every setting of a preset to p. */

@@ -14,6 +14,9 @@
 #include "sim/core/model.h"
 #include "sim/core/params.h"
 
+/* The most runs (arms x sweep points x replications) one scenario may ask for. */
+#define GS_MAX_RUNS 10000000
+
 /* One `key = value` line. key is "section.name" or "class.NAME.name". */
 struct gs_assign {
 	const char *file; /* owned by the scenario's file list */

@@ -299,6 +299,20 @@ else
 	fail "tests/fuzz/results.sh could not make the changed result files"
 fi
 
+# a time axis longer than the file could hold (the result-file fuzzer found
+# verify sizing a buffer of petabytes by it): refused before anything is sized
+cp "$T/ens_full.h5" "$T/longaxis.h5"
+/usr/bin/python3 - "$T/longaxis.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    del f["time"]
+    f.create_dataset("time", shape=(10**12,), chunks=(4096,), dtype="f8")
+PY
+expect 2 "info --verify of a file with an absurd time axis" -- "$GOVSIM" info "$T/longaxis.h5" --verify
+contains "cannot fit in a file of" "info --verify says the axis cannot fit"
+expect 2 "compare of a file with an absurd time axis" -- "$GOVSIM" compare "$T/longaxis.h5"
+contains "cannot fit in a file of" "compare says the axis cannot fit"
+
 # compare checks a file is govsim's before reading its data (the result-file
 # fuzzer found HDF5 spinning on a corrupted heap of a file that was not)
 cp "$T/ens_full.h5" "$T/notgovsim.h5"
