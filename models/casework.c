@@ -41,6 +41,12 @@ double gs_resolve_probability(const struct gs_world *w, int32_t worker, int cls,
 		pr += p->service.continuity_resolve;
 	if (pr > 1)
 		pr = 1;
+	/* discretion in less skilled hands errs more */
+	if (p->workforce.discretion_error > 0 && p->mechanism.discretion) {
+		double gap = p->workforce.skill_max - w->w_skill[worker];
+		if (gap > 0)
+			pr *= 1 - p->regime.discretion * p->workforce.discretion_error * gap;
+	}
 	/* a standard procedure prevents some failures on the routine components */
 	pr += (1 - pr) * p->regime.standardisation * p->service.standard_error_cut *
 	      p->cls[cls].routine_share;
@@ -94,12 +100,14 @@ static bool parked(const struct gs_world *w, int32_t worker, int32_t id, int lef
 
 int gs_casework_offer(struct gs_world *w, int32_t worker, int32_t id, int left)
 {
-	(void)worker;
 	if (left <= 1)
 		return 1;
 	gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)w->tick,
 		  GS_RNG_CASEWORK);
 	double d = w->p->mechanism.discretion ? w->p->regime.discretion : 0;
+	/* workers free to choose choose differently (judgement_sd: 0, alike) */
+	d *= 1 + w->p->workforce.judgement_sd * w->w_judgement[worker];
+	d = d < 0 ? 0 : d > 1 ? 1 : d;
 	return 1 + (int)gsl_ran_binomial(w->rng, d, (unsigned)(left - 1));
 }
 
@@ -131,6 +139,8 @@ static void take_case(struct gs_world *w, int32_t worker, int32_t id)
 	} else {
 		n = w->rules->offer(w, worker, id, left);
 		hours = gs_casework_hours(w, c, n, skill);
+		w->w_offered[worker] += (float)n;
+		w->w_offer_left[worker] += (float)left;
 	}
 	if (known)
 		hours *= 1 - p->service.continuity_saving;

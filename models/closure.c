@@ -22,6 +22,7 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	int k = w->cit[c].cls;
 	w->tally.needs_met++;
 	w->tally.needs_met_service++;
+	gs_need_outcome(w, c, true);
 	w->tally.by_class.needs_met[k]++;
 	w->tally.by_class.needs_met_service[k]++;
 	w->tally.ttc_true_sum += ttc;
@@ -53,6 +54,7 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 		w->cit[c].due = GS_NEVER;
 		w->cit[c].due_kind = GS_DUE_NONE;
 		w->tally.needs_abandoned++;
+		gs_need_outcome(w, c, false);
 		w->total_abandoned++;
 		return;
 	}

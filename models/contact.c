@@ -35,6 +35,7 @@ static int withdraw(struct gs_world *w, int32_t c, int32_t t)
 	w->cit[c].due = GS_NEVER;
 	w->cit[c].due_kind = GS_DUE_NONE;
 	w->tally.needs_abandoned++;
+	gs_need_outcome(w, c, false);
 	w->total_abandoned++;
 	return gs_citizen_reschedule(w, c);
 }

@@ -169,6 +169,24 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 		wtrust += w->w_trust[i];
 		stress += w->w_stress[i];
 	}
+	/* consistency: the spread between workers of the share of components they took on */
+	double o_sum = 0, o_sq = 0;
+	size_t n_off = 0;
+	for (size_t i = 0; i < w->n_workers; i++) {
+		if (w->w_offer_left[i] > 0) {
+			double share = (double)w->w_offered[i] / (double)w->w_offer_left[i];
+			o_sum += share;
+			o_sq += share * share;
+			n_off++;
+		}
+		w->w_offered[i] = w->w_offer_left[i] = 0;
+	}
+	double spread = NAN;
+	if (n_off > 1) {
+		double mean = o_sum / (double)n_off;
+		double var = (o_sq - (double)n_off * mean * mean) / (double)(n_off - 1);
+		spread = sqrt(var > 0 ? var : 0);
+	}
 	double knowhow = 0, barrier = 0, target = 0;
 	for (size_t k = 0; k < w->n_teams; k++) {
 		knowhow += w->team[k].knowhow;
@@ -200,6 +218,9 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 	v[GS_M_wellbeing_p10] = wb_p10;
 	v[GS_M_trust_mean] = ratio(trust_sum, (double)w->n_cit);
 	v[GS_M_worker_skill_mean] = ratio(skill, (double)in_post);
+	v[GS_M_offer_spread] = spread;
+	v[GS_M_met_share_simple] = ratio(t->needs_met_simple, t->needs_ended_simple);
+	v[GS_M_met_share_complex] = ratio(t->needs_met_complex, t->needs_ended_complex);
 	v[GS_M_worker_motivation_mean] = ratio(motivation, (double)in_post);
 	v[GS_M_worker_trust_mean] = ratio(wtrust, (double)in_post);
 	v[GS_M_worker_stress_mean] = ratio(stress, (double)in_post);

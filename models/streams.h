@@ -34,7 +34,8 @@
 	X(GS_RNG_GIVE_UP, 22)         /* giving up while chasing a waiting case */ \
 	X(GS_RNG_RETURN_DELAY, 23)    /* when a bounced citizen comes back */ \
 	X(GS_RNG_WORK_SIZE, 26)       /* how much work a case turns out to need */ \
-	X(GS_RNG_RECATEGORISE, 27)    /* a breached case recorded in another category */
+	X(GS_RNG_RECATEGORISE, 27)    /* a breached case recorded in another category */ \
+	X(GS_RNG_JUDGEMENT, 28)       /* a worker's judgement: how much they take on */
 
 enum gs_stream {
 #define GS_STREAM_ENUM(name, value) name = value,

@@ -40,6 +40,11 @@ static void start_worker(struct gs_world *w, int32_t i, double skill)
 	w->w_competence[i] = (float)p->workforce.competence_initial;
 	w->w_cx[i] = 1;
 	w->w_overloaded[i] = 0;
+	w->w_offered[i] = w->w_offer_left[i] = 0;
+	/* how much this worker takes on when free to choose (a stream of its own) */
+	gs_rng_at(w->rng, w->seed, (uint32_t)i, (uint32_t)(w->tick > 0 ? w->tick : 0),
+		  GS_RNG_JUDGEMENT);
+	w->w_judgement[i] = (float)gsl_ran_gaussian(w->rng, 1);
 }
 
 int gs_workers_init(struct gs_world *w)

@@ -230,6 +230,17 @@ void gs_trust_update(struct gs_world *w, int32_t c, double q)
 	w->cit[c].trust = (float)((1 - a) * w->cit[c].trust + a * q);
 }
 
+void gs_need_outcome(struct gs_world *w, int32_t c, bool met)
+{
+	if (w->cit[c].cx >= w->p->output.complex_components) {
+		w->tally.needs_ended_complex++;
+		w->tally.needs_met_complex += met;
+	} else {
+		w->tally.needs_ended_simple++;
+		w->tally.needs_met_simple += met;
+	}
+}
+
 void gs_need_end(struct gs_world *w, int32_t c)
 {
 	if (w->cit[c].first_contact >= 0) {
@@ -404,6 +415,9 @@ void gs_world_free(struct gs_world *w)
 	free(w->w_stress);
 	free(w->w_competence);
 	free(w->w_cx);
+	free(w->w_judgement);
+	free(w->w_offered);
+	free(w->w_offer_left);
 	free(w->w_overloaded);
 	free(w->res_release);
 	free(w->res_wait);
@@ -456,6 +470,8 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    !ALLOC(w->w_until, w->n_workers) || !ALLOC(w->w_motivation, w->n_workers) ||
 	    !ALLOC(w->w_trust, w->n_workers) || !ALLOC(w->w_stress, w->n_workers) ||
 	    !ALLOC(w->w_competence, w->n_workers) || !ALLOC(w->w_cx, w->n_workers) ||
+	    !ALLOC(w->w_judgement, w->n_workers) || !ALLOC(w->w_offered, w->n_workers) ||
+	    !ALLOC(w->w_offer_left, w->n_workers) ||
 	    !ALLOC(w->w_overloaded, w->n_workers) || !ALLOC(w->team, w->n_teams) ||
 	    !ALLOC(w->res_release, (size_t)w->n_ticks) ||
 	    gs_hists_init(&w->hist, n_bins, (size_t)p->n_classes, p->output.hist_bin))

@@ -152,6 +152,9 @@ struct gs_world {
 	float *w_stress;          /* [0..1] */
 	float *w_competence;      /* [0..1] recent share of cases that met the need */
 	float *w_cx;              /* mean components of recent cases */
+	float *w_judgement;       /* z of the worker's judgement (workforce.judgement_sd) */
+	float *w_offered;         /* components taken on in this output interval */
+	float *w_offer_left;      /* components left at those offers */
 	uint8_t *w_overloaded;    /* no slack this tick while cases waited */
 
 	/* told by an event (gs_governance.changed), done at the managers' next phase */
@@ -257,6 +260,12 @@ void gs_wellbeing_update(struct gs_world *w, int32_t c, int32_t t);
 void gs_trust_update(struct gs_world *w, int32_t c, double q);
 
 /* gs_need_end - c's need ends (met, self-resolved or abandoned): it has no open need now. */
+/*
+ * gs_need_outcome - the need of citizen c, which reached the service, ends:
+ * met by it (met) or given up; counted as simple or complex by its
+ * components (output.complex_components) for the equity metrics.
+ */
+void gs_need_outcome(struct gs_world *w, int32_t c, bool met);
 void gs_need_end(struct gs_world *w, int32_t c);
 
 /*

@@ -901,6 +901,33 @@ static void test_payment_by_outcome(void **state)
 	}
 }
 
+/*
+ * Discretion in less skilled hands errs more: the chance of resolving a
+ * component falls by discretion x discretion_error x (skill_max - skill);
+ * nothing for a worker above the plateau, nothing without discretion.
+ */
+static void test_discretion_error(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	work_params(&p, 10);
+	p.service.barrier = 0;
+	p.workforce.skill_max = 0.9;
+	p.regime.discretion = 0.8;
+	struct gs_world *w = gs_test_world(&p, 1);
+	w->w_skill[0] = 0.3f;
+	w->w_skill[1] = 1.0f;
+	double novice0 = gs_resolve_probability(w, 0, 0, false);
+	double expert0 = gs_resolve_probability(w, 1, 0, false);
+	p.workforce.discretion_error = 0.5;
+	assert_double_close(gs_resolve_probability(w, 0, 0, false),
+			    novice0 * (1 - 0.8 * 0.5 * (0.9 - (double)0.3f)), 1e-12);
+	assert_double_close(gs_resolve_probability(w, 1, 0, false), expert0, 1e-12);
+	p.regime.discretion = 0;
+	assert_double_close(gs_resolve_probability(w, 0, 0, false), novice0, 1e-12);
+	gs_world_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -909,6 +936,7 @@ int main(void)
 		cmocka_unit_test(test_standardisation),
 		cmocka_unit_test(test_standardisation_novices_errors),
 		cmocka_unit_test(test_effort_under_pressure),
+		cmocka_unit_test(test_discretion_error),
 		cmocka_unit_test(test_work_variability),
 		cmocka_unit_test(test_coproduction),
 		cmocka_unit_test(test_discretion),

@@ -215,6 +215,88 @@ static void test_stocks_and_flows(void **state)
 	gs_world_free(w);
 }
 
+/*
+ * The equity metrics split the needs that reached the service and ended
+ * exactly: simple + complex ended = met by the service + abandoned, and
+ * simple + complex met = met by the service, in every interval; the
+ * shares are their ratios. Needs of three components on average end
+ * complex (two or more components) far more often than needs of one (which
+ * grow only when a further need joins them).
+ */
+static void test_equity_split(void **state)
+{
+	(void)state;
+	double complex_ended[2] = {0, 0};
+	for (int k = 0; k < 2; k++) {
+		struct gs_params p;
+		gs_test_params(&p, 1500, 2, 2, 3, 200);
+		p.cls[0].complexity_mean = k ? 3 : 1;
+		p.output.complex_components = 2;
+		struct gs_test_result x;
+		gs_test_run(&x, &p, gs_test_seeds[0], NULL, NULL);
+		for (size_t t = 0; t < x.n_time; t++) {
+			double ended = gs_test_value(&x, GS_M_needs_ended_simple, t) +
+				       gs_test_value(&x, GS_M_needs_ended_complex, t);
+			double met = gs_test_value(&x, GS_M_needs_met_simple, t) +
+				     gs_test_value(&x, GS_M_needs_met_complex, t);
+			double service = gs_test_value(&x, GS_M_needs_met, t) -
+					 gs_test_value(&x, GS_M_needs_met_self, t);
+			assert_double_close(ended, service + gs_test_value(&x, GS_M_needs_abandoned, t),
+					    1e-9);
+			assert_double_close(met, service, 1e-9);
+			complex_ended[k] += gs_test_value(&x, GS_M_needs_ended_complex, t);
+			double s = gs_test_value(&x, GS_M_met_share_simple, t);
+			double e = gs_test_value(&x, GS_M_needs_ended_simple, t);
+			if (e > 0)
+				assert_double_close(s, gs_test_value(&x, GS_M_needs_met_simple, t) / e,
+						    1e-12);
+		}
+		gs_test_result_free(&x);
+	}
+	assert_true(complex_ended[1] > 100);
+	assert_true(complex_ended[1] > 5 * complex_ended[0]);
+}
+
+/*
+ * Consistency: workers free to choose (discretion 0.5) who differ in
+ * judgement (workforce.judgement_sd) spread their offers more than workers
+ * who judge alike, on the same citizens; with no discretion, judgement
+ * changes nothing at all.
+ */
+static void test_offer_spread(void **state)
+{
+	(void)state;
+	double spread[2] = {0, 0};
+	for (int k = 0; k < 2; k++) {
+		struct gs_params p;
+		gs_test_params(&p, 3000, 2, 2, 6, 365);
+		p.cls[0].complexity_mean = 4;
+		p.regime.discretion = 0.5;
+		p.workforce.judgement_sd = k ? 0.6 : 0;
+		p.output.interval = 365;
+		struct gs_test_result x;
+		gs_test_run(&x, &p, gs_test_seeds[1], NULL, NULL);
+		spread[k] = gs_test_last(&x, GS_M_offer_spread);
+		gs_test_result_free(&x);
+	}
+	assert_false(isnan(spread[0]));
+	assert_true(spread[1] > 2 * spread[0]);
+	struct gs_test_result y[2];
+	for (int k = 0; k < 2; k++) {
+		struct gs_params p;
+		gs_test_params(&p, 1000, 2, 2, 3, 100);
+		p.cls[0].complexity_mean = 4;
+		p.regime.discretion = 0;
+		p.workforce.judgement_sd = k ? 0.6 : 0;
+		gs_test_run(&y[k], &p, gs_test_seeds[1], NULL, NULL);
+	}
+	for (size_t t = 0; t < y[0].n_time; t++)
+		assert_double_close(gs_test_value(&y[0], GS_M_needs_met, t),
+				    gs_test_value(&y[1], GS_M_needs_met, t), 0);
+	gs_test_result_free(&y[0]);
+	gs_test_result_free(&y[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +304,8 @@ int main(void)
 		cmocka_unit_test(test_quantile_random),
 		cmocka_unit_test(test_failure_share),
 		cmocka_unit_test(test_stocks_and_flows),
+		cmocka_unit_test(test_equity_split),
+		cmocka_unit_test(test_offer_spread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
