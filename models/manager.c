@@ -49,6 +49,11 @@ void gs_manager_review(struct gs_world *w, size_t t)
 	if (tm->review_closed > 0) {
 		double share = tm->review_within / tm->review_closed;
 		tm->shortfall = share < tm->target ? tm->target - share : 0;
+		/* what the reports show lets the manager support a team that falls short */
+		if (p->mechanism.support && p->workforce.support_gain > 0 && tm->shortfall > 0) {
+			double info = 1 - exp(-p->regime.reporting_burden / p->workforce.report_scale);
+			tm->knowhow += p->workforce.support_gain * info * tm->shortfall * (1 - tm->knowhow);
+		}
 		if (share >= tm->target && p->mechanism.ratchet)
 			tm->target = fmin(1.0, tm->target + p->regime.target_ratchet);
 	}

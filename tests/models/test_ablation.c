@@ -44,7 +44,7 @@ static const char base_ini[] =
 	"regime.continuity = 0.6\nregime.stewardship = 0.3\nregime.learning_time = 0.05\n"
 	"regime.payment_model = outcome\nregime.audit_probability = 0.2\nregime.audit_penalty = 1\n"
 	"regime.target_ratchet = 0.05\n"
-	"[workforce]\neffort_gain = 0.15\n";
+	"[workforce]\neffort_gain = 0.15\nsupport_gain = 2\n";
 
 enum agg { SUM, MEAN, LAST }; /* over the run; MEAN leaves NaN intervals out */
 
@@ -90,6 +90,8 @@ static const struct expectation expectations[] = {
 	/* no extra effort on measured work under pressure: more paid hours per case */
 	{"effort", "hours_per_case", SUM, OFF_HIGHER, NULL},
 	{"ratchet", "target_value", SUM, OFF_CONSTANT, "regime.target_level"},
+	/* managers no longer coach the teams their reports show falling short */
+	{"support", "knowhow_mean", LAST, OFF_LOWER, NULL},
 	{"learning", "knowhow_mean", LAST, OFF_LOWER, NULL},
 	{"learning", "worker_skill_mean", LAST, OFF_LOWER, NULL},
 	{"stewardship", "barrier_mean", SUM, OFF_CONSTANT, "service.barrier"},

@@ -4,7 +4,8 @@
  * regime.target_level changes; system barriers erode back
  * (service.barrier_growth) and stewardship removes them, tick by tick and
  * in paired runs, where fewer barriers mean fewer hand-offs and more needs
- * met per closure.
+ * met per closure; performance information lets managers support a team
+ * that falls short.
  */
 #include "testutil.h"
 
@@ -290,10 +291,37 @@ static void test_barrier_erosion_runs(void **state)
 	}
 }
 
+/*
+ * Support: at a review a team short of its target gains support_gain x
+ * information x shortfall x (1 - know-how) of know-how, information = 1 -
+ * exp(-reporting_burden / report_scale); a team that meets its target, a
+ * service that reports nothing and the switch off give none.
+ */
+static void test_support(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 4; k++) {
+		struct gs_params p;
+		struct gs_world *w = manager_world(&p, 0.8, 0);
+		p.workforce.support_gain = 2;
+		p.workforce.report_scale = 0.05;
+		p.regime.reporting_burden = k == 2 ? 0 : 0.1;
+		p.mechanism.support = k != 3;
+		double kh = w->team[0].knowhow;
+		/* k == 1: 17 of 20 within, above the target; else 12 of 20: 0.2 short */
+		review(w, 29, 20, k == 1 ? 17 : 12);
+		double info = 1 - exp(-0.1 / 0.05);
+		double want = k == 0 ? kh + 2 * info * 0.2 * (1 - kh) : kh;
+		assert_double_close(w->team[0].knowhow, want, 1e-12);
+		gs_world_free(w);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ratchet_when_met),
+		cmocka_unit_test(test_support),
 		cmocka_unit_test(test_ratchet_capped),
 		cmocka_unit_test(test_no_ratchet),
 		cmocka_unit_test(test_reset),
