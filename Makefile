@@ -90,9 +90,10 @@ check: deps
 	$(MAKE) test-c test-py golden contributing
 	$(MAKE) figures-check
 
-test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result
+test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result \
+	$(BUILD)/enospc.so
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
-	@tests/cli/run.sh $(BUILD)/govsim
+	@GOVSIM_ENOSPC_SHIM=$(BUILD)/enospc.so tests/cli/run.sh $(BUILD)/govsim
 	@tests/layers/test_check.sh
 	@$(BUILD)/fuzz-replay-scenario tests/fuzz/corpus/scenario/*
 	@tests/fuzz/results.sh $(BUILD)/govsim $(BUILD)/fuzz-results
@@ -165,6 +166,11 @@ demo: deps
 	$(MAKE) all
 	$(BUILD)/govsim run scenarios/default.ini --force
 	/usr/bin/python3 -m analysis.report out/default.h5 -o out/default-report
+
+# A full disk for the tests where no tmpfs can be mounted (LD_PRELOAD; no sanitizer).
+$(BUILD)/enospc.so: tests/cli/enospc.c
+	@mkdir -p $(@D)
+	gcc -std=c11 -Wall -Wextra -O2 -shared -fPIC $< -o $@ -ldl
 
 sanitize:
 	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-c

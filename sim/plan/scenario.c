@@ -266,7 +266,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 {
 	struct reader *r = user;
 	struct gs_scenario *sc = r->sc;
-	char key[256];
+	char key[2 * LINE_MAX_CHARS + 2];
 
 	if (*section && !r->section_ok)
 		return 1; /* the section header was reported */

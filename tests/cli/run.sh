@@ -397,20 +397,33 @@ else
 		"exit $(cat "$T/oom.rc"), $(present "$T/oom.h5"), $(present "$T/oom.h5.partial"); $(said "out of memory"); $(said "finished runs kept")"
 fi
 
-# disk full, on a small tmpfs where this machine lets the tests mount one:
-# exit 1 with the system's one-line message, no OUT.h5
+# disk full, on a small tmpfs where this machine lets the tests mount one,
+# else with writes failing with ENOSPC after 400 KiB (tests/cli/enospc.c,
+# LD_PRELOAD): exit 1 with the system's one-line message, no OUT.h5
+disk_full() { # HOW DIR, the command's environment before it
+	how=$1; dir=$2; shift 2
+	expect 1 "disk full ($how)" -- env "$@" "$GOVSIM" run "$T/ens.ini" -o "$dir/full.h5" -q
+	contains "No space left on device" "disk full is named ($how)"
+	[ "$(grep -c . "$T/out")" -le 3 ] && ok || { fail "disk full ($how): a few lines, not an HDF5 stack"; cat "$T/out"; }
+	[ ! -e "$dir/full.h5" ] && ok || fail "disk full ($how) left OUT.h5"
+	record "disk full" "$how" "exit $got, $(present "$dir/full.h5"), a message of $(lines): $(said "No space|error")"
+}
 mkdir -p "$T/tiny"
 if mount -t tmpfs -o size=400k tmpfs "$T/tiny" 2>"$T/mount.err"; then
-	expect 1 "disk full" -- "$GOVSIM" run "$T/ens.ini" -o "$T/tiny/full.h5" -q
-	contains "No space left on device" "disk full is named"
-	[ "$(grep -c . "$T/out")" -le 3 ] && ok || { fail "disk full: a few lines, not an HDF5 stack"; cat "$T/out"; }
-	[ ! -e "$T/tiny/full.h5" ] && ok || fail "disk full left OUT.h5"
-	record "disk full" "a 400 KiB tmpfs" "exit $got, $(present "$T/tiny/full.h5"), a message of $(lines): $(said "No space|error")"
+	disk_full "a 400 KiB tmpfs" "$T/tiny"
 	umount "$T/tiny"
 else
-	echo "   (disk full not tried: this machine does not let the tests mount a tmpfs)"
+	echo "   (no tmpfs: this machine does not let the tests mount one)"
 	record "disk full" "a 400 KiB tmpfs" \
 		"not tried: this machine does not let the tests mount a tmpfs ($(said . "$T/mount.err"))"
+fi
+if [ -n "${GOVSIM_ENOSPC_SHIM:-}" ] && [ -f "$GOVSIM_ENOSPC_SHIM" ]; then
+	mkdir -p "$T/shim"
+	disk_full "writes fail with ENOSPC after 400 KiB (LD_PRELOAD)" "$T/shim" \
+		LD_PRELOAD="$GOVSIM_ENOSPC_SHIM" GOVSIM_ENOSPC_AFTER=409600 ASAN_OPTIONS=verify_asan_link_order=0
+else
+	echo "   (ENOSPC shim not given: GOVSIM_ENOSPC_SHIM)"
+	record "disk full" "writes fail with ENOSPC after 400 KiB (LD_PRELOAD)" "not tried: no shim given"
 fi
 
 # D18: a second run writing the same -o while the first runs never touches its
