@@ -55,9 +55,16 @@ $(BUILD)/sim/core/provenance.o: sim/core/provenance.c sim/core/provenance.h $(BU
 	$(CC) $(ALL_CFLAGS) -DGS_GIT_REV='"$(GIT_REV)"' \
 		-DGS_BUILD_CFLAGS='"$(strip $(CSTD) $(OPT) $(CFLAGS))"' -c $< -o $@
 
+# govsim report and export run the analysis package with this Python (Debian's, the one
+# `make deps` provides the modules for) and, unless installed, from this source tree.
+PYTHON  ?= /usr/bin/python3
+$(BUILD)/sim/app/python.o: sim/app/python.c $(HDRS) $(BUILD)/.buildinfo
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DGS_PYTHON='"$(PYTHON)"' -DGS_PYDIR='"$(CURDIR)"' -c $< -o $@
+
 $(BUILD)/.buildinfo: FORCE
 	@mkdir -p $(BUILD)
-	@echo '$(GIT_REV) $(CC) $(CSTD) $(OPT) $(CFLAGS)' > $@.tmp
+	@echo '$(GIT_REV) $(CC) $(CSTD) $(OPT) $(CFLAGS) $(PYTHON) $(CURDIR)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 FORCE:
 

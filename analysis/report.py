@@ -16,7 +16,7 @@ import html
 import os
 import sys
 
-from . import guard
+from . import deps, guard
 
 __all__ = ["write_report", "main"]
 
@@ -346,8 +346,9 @@ def write_report(path, outdir, n_boot=500, seed=0, max_points=12, warn=None):
 
 
 def main(argv=None):
+    prog, argv = deps.take_prog(argv, "/usr/bin/python3 -m analysis.report")
     ap = argparse.ArgumentParser(
-        prog="python3 -m analysis.report",
+        prog=prog,
         description="Write a self-contained HTML report (index.html and PNG figures) of a "
                     "govsim result file: the comparison of arms with 95% confidence "
                     "intervals, paired differences from the first arm, figures, Sobol "

@@ -1,6 +1,6 @@
 /*
  * main.c - the govsim command line: run, check, params, metrics, info,
- * compare. The composition root: the one file that names both the
+ * compare, report, export. The composition root: the one file that names both the
  * framework (sim/) and the model it runs (models/governance.h).
  *
  * Exit status: 0 success, 2 bad usage or bad input, 1 runtime failure
@@ -24,6 +24,7 @@
 #include "models/governance.h"
 #include "sim/app/cli.h"
 #include "sim/app/compare.h"
+#include "sim/core/diag.h"
 #include "sim/core/metrics.h"
 #include "sim/core/params.h"
 #include "sim/core/provenance.h"
@@ -44,6 +45,8 @@ static const char usage_main[] =
 	"  metrics           list every output metric\n"
 	"  info FILE.h5      show the provenance and a summary of a result file\n"
 	"  compare FILE.h5   compare the arms of a result file: means, CIs, paired differences\n"
+	"  report FILE.h5    write a self-contained HTML report of a result file\n"
+	"  export FILE.h5    write a result file as a table (CSV)\n"
 	"\n"
 	"options:\n"
 	"  -h, --help        this help (also after a command: govsim run --help)\n"
@@ -279,9 +282,15 @@ static void print_version(void)
 	       GS_RNG_NAME);
 }
 
+/* The commands, for dispatch and for "did you mean". */
+static const char *const commands[] = {"run",	  "check",   "params", "metrics",
+				       "info",	  "compare", "report", "export"};
+
 int main(int argc, char **argv)
 {
 	gsl_set_error_handler_off();
+	if (argc > 0 && argv[0] && *argv[0])
+		gs_cli_prog = argv[0];
 	if (argc < 2) {
 		fputs(usage_main, stderr);
 		return EXIT_USAGE;
@@ -307,6 +316,15 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0)
 		return cmd_compare(argc - 1, argv + 1);
-	fprintf(stderr, "govsim: unknown command '%s'\n\n%s", cmd, usage_main);
+	if (strcmp(cmd, "report") == 0)
+		return gs_cmd_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0)
+		return gs_cmd_export(argc - 1, argv + 1);
+	const char *best = gs_suggest(cmd, commands, sizeof(commands) / sizeof(commands[0]));
+	if (best)
+		fprintf(stderr, "%s: unknown command '%s'; did you mean '%s'?\n(see %s --help)\n",
+			gs_cli_prog, cmd, best, gs_cli_prog);
+	else
+		fprintf(stderr, "%s: unknown command '%s'\n\n%s", gs_cli_prog, cmd, usage_main);
 	return EXIT_USAGE;
 }

@@ -5,7 +5,7 @@
  * prints its summary; h5util.c holds what they share.
  *
  * Layout (docs/output.md has the full table):
- *   /time                 (time)      end of each output interval, units "days"
+ *   /time                 (time)      end of each output interval, units "day"
  *   /run                  (run)       0..n_runs-1; run = (arm * sweep points + point) *
  *                                     replications + replication (gs_run_of)
  *   /arm                  (run)       arm name (variable-length UTF-8 string)
