@@ -13,6 +13,8 @@
 #   make bench      speed and memory of scenarios/bench/*.ini with 1 and 2 threads
 #   make reproduce  published experiments against their published figures
 #   make deps       install missing Debian packages (as root), or print the command
+#   make install    govsim, its man page, bash completion and the analysis package
+#                   under PREFIX (default /usr/local); make uninstall removes them
 #   make clean
 
 CC      ?= cc
@@ -41,7 +43,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
-.PHONY: all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
+.PHONY: install uninstall all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
 
 all: $(BUILD)/govsim
 
@@ -161,10 +163,47 @@ golden: $(BUILD)/govsim
 golden-update: $(BUILD)/govsim
 	/usr/bin/python3 tests/golden/golden.py --govsim $(BUILD)/govsim --threads 1,2 --update
 
+# The demo writes out/demo.h5 and out/demo-report.html, so that README's tour
+# (which writes out/default.h5) starts on a clean slate after it.
 demo: deps
 	$(MAKE) all
-	$(BUILD)/govsim run scenarios/default.ini --force
-	/usr/bin/python3 -m analysis.report out/default.h5 -o out/default-report
+	$(BUILD)/govsim run scenarios/default.ini -o out/demo.h5 --force
+	$(BUILD)/govsim report out/demo.h5
+
+# Installation: the binary finds the analysis package in PREFIX/share/govsim/python;
+# a .pth file in PYSITE puts it on the path of $(PYTHON) (Debian's), so that
+# `import analysis` works from any directory. PYSITE: /usr/local's dist-packages
+# for PREFIX=/usr/local, the user site for PREFIX=~/.local, else
+# PREFIX/lib/pythonX.Y/site-packages (then add it to PYTHONPATH).
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+DATADIR  = $(PREFIX)/share/govsim
+MANDIR   = $(PREFIX)/share/man/man1
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
+PYSITE  ?= $(shell $(PYTHON) -c 'import os, site, sys; p = os.path.realpath("$(PREFIX)"); \
+	v = "%d.%d" % sys.version_info[:2]; \
+	print(site.getusersitepackages() if p == os.path.realpath(site.getuserbase()) else \
+	p + "/lib/python%s/%s-packages" % (v, "dist" if p == "/usr/local" else "site"))')
+
+install: $(BUILD)/govsim
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/python/analysis $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(PYSITE)
+	install -m 755 $(BUILD)/govsim $(DESTDIR)$(BINDIR)/govsim
+	install -m 644 analysis/*.py $(DESTDIR)$(DATADIR)/python/analysis/
+	tools/man.sh $(BUILD)/govsim > $(DESTDIR)$(MANDIR)/govsim.1
+	install -m 644 tools/completion.bash $(DESTDIR)$(COMPDIR)/govsim
+	echo '$(DATADIR)/python' > $(DESTDIR)$(PYSITE)/govsim.pth
+	@echo "install: govsim in $(BINDIR), the analysis package in $(DATADIR)/python" \
+		"(on $(PYTHON)'s path through $(PYSITE)/govsim.pth)"
+	@case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "install: $(BINDIR) is not on your PATH;" \
+		"add it: export PATH=\"$(BINDIR):\$$PATH\"";; esac
+	@[ -n "$(DESTDIR)" ] || (cd / && $(PYTHON) -c 'import sys; sys.path.remove("") if "" in sys.path else None; import analysis' 2>/dev/null) \
+		|| echo "install: $(PYTHON) does not see $(PYSITE): add it to PYTHONPATH"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/govsim $(DESTDIR)$(MANDIR)/govsim.1 $(DESTDIR)$(COMPDIR)/govsim \
+		$(DESTDIR)$(PYSITE)/govsim.pth
+	rm -rf $(DESTDIR)$(DATADIR)
 
 sanitize:
 	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-c

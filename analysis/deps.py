@@ -46,7 +46,7 @@ def message(modules):
     chosen = os.environ.get("GOVSIM_PYTHON")
     if chosen:
         hint = (f"GOVSIM_PYTHON chose {chosen}; unset it to use the Python govsim was built "
-                f"with, or install the modules for {chosen}")
+                f"with, Debian's, which has them once `{install}` has run")
     elif sys.executable == debian:
         hint = f"install {'it' if len(modules) == 1 else 'them'} with: {install}"
     else:

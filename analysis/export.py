@@ -135,9 +135,10 @@ def export(path, fmt="csv", layout="long", output=None):
 
 
 def main(argv=None):
-    prog, argv = deps.take_prog(argv, "/usr/bin/python3 -m analysis.export")
+    given, argv = deps.take_prog(argv, None)
+    prog = given or "analysis.export"  # what messages start with
     ap = argparse.ArgumentParser(
-        prog=prog,
+        prog=given or "/usr/bin/python3 -m analysis.export",
         description="Export a govsim result file as a table: CSV, or Parquet where a writer "
                     "(pyarrow, fastparquet) is installed. Layout long: one row per run, time, "
                     "metric (and class); layout runs: one row per run with every metric's "

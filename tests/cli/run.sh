@@ -30,13 +30,18 @@ expect 0 "--version" -- "$GOVSIM" --version
 contains "govsim [0-9]+\.[0-9]+" "--version names the version"
 contains "GSL .*HDF5" "--version names the libraries"
 expect 0 "--help" -- "$GOVSIM" --help
-for c in run check params metrics info compare; do
+for c in run check params metrics info compare report export; do
 	expect 0 "$c --help" -- "$GOVSIM" "$c" --help
 	contains "usage: govsim $c" "$c --help"
 done
 expect 2 "no command" -- "$GOVSIM"
 expect 2 "unknown command" -- "$GOVSIM" frobnicate
 contains "unknown command 'frobnicate'" "unknown command message"
+expect 2 "misspelt command" -- "$GOVSIM" runn scenarios/default.ini
+contains "unknown command 'runn'; did you mean 'run'\?" "did you mean a command"
+# hints name the program as it was typed
+expect 2 "usage hint" -- "$GOVSIM" run
+contains "\(see $GOVSIM run --help\)" "hint names argv[0]"
 expect 2 "unknown option" -- "$GOVSIM" run --bogus scenarios/default.ini
 contains "unknown option '--bogus'" "unknown option message"
 expect 2 "run without scenario" -- "$GOVSIM" run
