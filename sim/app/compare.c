@@ -213,9 +213,44 @@ static void print_tables(FILE *f, const struct view *v, size_t n_arms, const cha
 	}
 }
 
-/* One table per sweep point (each arm's runs of a point are consecutive). */
+#define MAX_SWEPT 16 /* swept parameters named in a point's heading */
+
+/* The swept parameters of a file: their names and per-run values. */
+struct swept {
+	size_t n;
+	char *names[MAX_SWEPT];   /* "sweep.regime.learning_time" */
+	double *values[MAX_SWEPT]; /* [n_runs] */
+};
+
+static void swept_read(struct gs_output_reader *rd, size_t n_runs, struct swept *sw)
+{
+	char ignore[256];
+	size_t n = gs_output_reader_names(rd, "sweep.", sw->names, MAX_SWEPT);
+	for (size_t k = 0; k < n; k++) {
+		double *v = malloc((n_runs ? n_runs : 1) * sizeof(*v));
+		if (v && gs_output_reader_vector(rd, sw->names[k], v, n_runs, ignore,
+						 sizeof(ignore)) == 0) {
+			sw->names[sw->n] = sw->names[k];
+			sw->values[sw->n++] = v;
+		} else {
+			free(v); /* not numbers: left out of the heading */
+			free(sw->names[k]);
+		}
+	}
+}
+
+static void swept_free(struct swept *sw)
+{
+	for (size_t k = 0; k < sw->n; k++) {
+		free(sw->names[k]);
+		free(sw->values[k]);
+	}
+}
+
+/* One table per sweep point (each arm's runs of a point are consecutive), headed by its values. */
 static int print_by_point(FILE *f, const struct view *v, size_t n_arms, const char **arm_names,
-			  size_t per_arm, const double *values, size_t n_points)
+			  size_t per_arm, const double *values, size_t n_points,
+			  const struct swept *sw)
 {
 	size_t reps = per_arm / n_points;
 	double *sub = malloc(n_arms * reps * v->n_cols * sizeof(*sub));
@@ -225,7 +260,11 @@ static int print_by_point(FILE *f, const struct view *v, size_t n_arms, const ch
 		for (size_t a = 0; a < n_arms; a++)
 			memcpy(sub + a * reps * v->n_cols, values + (a * per_arm + p * reps) * v->n_cols,
 			       reps * v->n_cols * sizeof(double));
-		fprintf(f, "\nsweep point %zu\n", p);
+		fprintf(f, "\nsweep point %zu", p);
+		for (size_t k = 0; k < sw->n; k++)
+			fprintf(f, "%s%s = %g", k ? ", " : ": ", sw->names[k] + strlen("sweep."),
+				sw->values[k][p * reps]);
+		fputc('\n', f);
 		print_tables(f, v, n_arms, arm_names, reps, sub);
 	}
 	free(sub);
@@ -256,6 +295,7 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 	const char **arm_names = calloc(nr, sizeof(*arm_names));
 	double *values = NULL;
 	struct view view = {0};
+	struct swept sw = {0};
 	if (!arm || !point || !time || !arm_names) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
@@ -294,22 +334,29 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 	for (size_t r = 0; sweep && r < n_runs; r++)
 		if ((size_t)point[r] + 1 > n_points)
 			n_points = (size_t)point[r] + 1;
-	if (at >= 0)
-		fprintf(f, "%s: %zu runs, values at %g days\n", path, n_runs, time[view.at_col]);
-	else
+	if (at >= 0) {
+		double t = time[view.at_col], t0 = view.at_col ? time[view.at_col - 1] : 0;
+		fprintf(f, "%s: %zu runs, values at %g days: each metric's value in the output "
+			"interval ending then (%g day%s long; a flow is its total over that interval, "
+			"not since the start)\n", path, n_runs, t, t - t0, t - t0 == 1 ? "" : "s");
+	} else {
 		fprintf(f, "%s: %zu runs, whole-run values\n", path, n_runs);
+	}
 	if (n_points > 1 && n_points <= max_points && per_arm % n_points == 0) {
-		if (print_by_point(f, &view, n_arms, arm_names, per_arm, values, n_points)) {
+		swept_read(rd, n_runs, &sw);
+		if (print_by_point(f, &view, n_arms, arm_names, per_arm, values, n_points, &sw)) {
 			snprintf(err, errlen, "%s: out of memory", path);
 			goto out;
 		}
 	} else {
 		if (n_points > 1)
-			fprintf(f, "(%zu sweep points pooled)\n", n_points);
+			fprintf(f, "(%zu sweep points pooled: the intervals mix parameter values; "
+				"--points %zu gives a table per point)\n", n_points, n_points);
 		print_tables(f, &view, n_arms, arm_names, per_arm, values);
 	}
 	rc = 0;
 out:
+	swept_free(&sw);
 	for (size_t r = 0; arm && r < n_runs; r++)
 		free(arm[r]);
 	free(arm);

@@ -142,6 +142,14 @@ int gs_output_reader_block(struct gs_output_reader *rd, const char *name, size_t
 			   double *buf, char *err, size_t errlen);
 void gs_output_reader_close(struct gs_output_reader *rd);
 
+/*
+ * gs_output_reader_names - the names of the file's top-level datasets that
+ * start with prefix ("sweep."), in name order: at most max, each
+ * malloc'd into names. Returns their number.
+ */
+size_t gs_output_reader_names(struct gs_output_reader *rd, const char *prefix, char **names,
+			      size_t max);
+
 /* gs_output_library_version - "HDF5 x.y.z" of the library linked. */
 const char *gs_output_library_version(void);
 

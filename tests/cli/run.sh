@@ -81,6 +81,17 @@ contains "learning_time" "params lists regime.learning_time"
 expect 0 "metrics" -- "$GOVSIM" metrics
 contains "failure_demand_share" "metrics lists failure_demand_share"
 
+# compare on a sweep: a table per point, headed by the point's values; --at says what it shows
+expect 0 "sweep run" -- "$GOVSIM" run tests/golden/sweep_events.ini -o "$T/sw.h5" -q
+expect 0 "compare a sweep" -- "$GOVSIM" compare "$T/sw.h5" --metric needs_met
+contains "^sweep point 3: regime.learning_time = 0.1, service.time_target = 10$" "a point's values"
+expect 0 "compare --at" -- "$GOVSIM" compare "$T/sw.h5" --metric leavers --at 14
+contains "values at 14 days: each metric's value in the output interval ending then \(7 days long; a flow is its total over that interval" "--at says which interval"
+# the header before the progress line; the line counts runs, time elapsed and left
+GOVSIM_PROGRESS=1 "$GOVSIM" run tests/golden/sweep_events.ini -o "$T/sw.h5" --force >"$T/out" 2>&1
+head -n 1 "$T/out" | grep -q "^sweep_events: 2 arms x 2 replications" && ok || { fail "header first"; head -3 "$T/out"; }
+contains "\] 16/16 runs, [0-9]+s elapsed, 0s left" "progress: runs, elapsed, left"
+
 # a small run, its file, no overwrite without --force, info
 cat >"$T/small.ini" <<'INI'
 include = SCEN/default.ini
