@@ -8,7 +8,8 @@
 #   make golden     every scenario's results against tests/golden/reference (1 and 2 threads)
 #   make demo       run the default scenario and print its comparison
 #   make sanitize   run the test suite under AddressSanitizer + UBSan
-#   make docs       regenerate docs/parameters.md and docs/metrics.md
+#   make docs       regenerate docs/parameters.md, docs/metrics.md and the outputs the docs show
+#   make docs-check the outputs the docs show are current (part of make check)
 #   make ablation   rerun the ablation of the default scenario (docs/mechanisms.md)
 #   make bench      speed and memory of scenarios/bench/*.ini with 1 and 2 threads
 #   make reproduce  published experiments against their published figures
@@ -43,7 +44,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
-.PHONY: install uninstall all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
+.PHONY: install uninstall docs-check all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
 
 all: $(BUILD)/govsim
 
@@ -94,7 +95,7 @@ deps:
 # The test command of README.md and .ci/run.
 check: deps
 	$(MAKE) all $(TEST_BIN)
-	$(MAKE) test-c test-py golden contributing
+	$(MAKE) test-c test-py golden contributing docs-check
 
 test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
@@ -208,9 +209,17 @@ uninstall:
 sanitize:
 	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-c
 
+# The docs whose shown commands and outputs tools/docs.py runs and writes.
+SHOWN_DOCS := README.md docs/cli.md docs/analysis.md docs/output.md docs/scenarios.md
+
 docs: $(BUILD)/govsim
 	$(BUILD)/govsim params --markdown > docs/parameters.md
 	$(BUILD)/govsim metrics --markdown > docs/metrics.md
+	$(PYTHON) tools/docs.py --govsim $(BUILD)/govsim $(SHOWN_DOCS)
+
+# Every output shown in the docs is what the commands give now (timings aside).
+docs-check: $(BUILD)/govsim
+	$(PYTHON) tools/docs.py --check --govsim $(BUILD)/govsim $(SHOWN_DOCS)
 
 clean:
 	rm -rf build out
@@ -229,4 +238,4 @@ bench: $(BUILD)/govsim-bench
 
 # Published experiments: govsim's figures against the published ones (scenarios/published/).
 reproduce: $(BUILD)/govsim
-	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m analysis.reproduce
+	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m analysis.reproduce $(if $(ONLY),--only $(ONLY))

@@ -406,7 +406,7 @@ def _number(x, d):
 def format_row(fig, mean, half, band, ok):
     """One printed row: figure, unit, published (as published), govsim, band, result."""
     lo, hi = band
-    d = 2 if max(abs(lo), abs(hi), abs(fig.published)) < 5 else 1
+    d = 2 if max(abs(lo), abs(hi)) < 10 else 1
     gov = _number(mean, d) + ("" if np.isnan(half) else f" \u00b1 {_number(half, d)}")
     if not fig.reproduced:
         result = ("PASS" if ok else "FAIL") + " (not reproduced: see the page)"

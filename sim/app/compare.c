@@ -112,7 +112,12 @@ static int choose_view(struct view *v, const char *metric, double at, char *err,
 	v->fmts[0] = "%10.4g";
 	v->labels[0] = metric;
 	if (at >= 0) {
+		/* labelled as people read it, in the format of the --at table when it has one */
 		v->mode = AT_TIME;
+		v->labels[0] = gs_metric_table[v->metric].label;
+		for (size_t k = 0; k < N_AT; k++)
+			if (at_metrics[k].metric == v->metric)
+				v->fmts[0] = at_metrics[k].fmt;
 	} else if (s < GS_N_SUMMARY) {
 		v->mode = ONE_SUMMARY;
 		v->summary = s;

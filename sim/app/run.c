@@ -192,7 +192,8 @@ static int choose_paths(const struct run_args *a, const struct gs_scenario *sc,
 	if (!usable)
 		return EXIT_USAGE;
 	if (stat(rf->path, &st) == 0 && !a->force && !a->resume) {
-		fprintf(stderr, "govsim run: %s exists; use --force to overwrite it\n", rf->path);
+		fprintf(stderr, "govsim run: %s exists; use --force to overwrite it, or -o to name "
+			"another file\n", rf->path);
 		return EXIT_USAGE;
 	}
 	size_t tl = strlen(rf->path) + 16;
