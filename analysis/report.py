@@ -19,6 +19,7 @@ file, CSS or JavaScript.
 
 import argparse
 import base64
+import errno
 import html
 import io
 import os
@@ -364,6 +365,9 @@ def output_path(path, output=None):
         return os.path.splitext(os.fspath(path))[0] + "-report.html"
     output = os.fspath(output)
     if output.lower().endswith((".html", ".htm")):
+        folder = os.path.dirname(output) or "."
+        if not os.path.isdir(folder):  # said before the report is drawn, not after
+            raise FileNotFoundError(errno.ENOENT, "No such directory", folder)
         return output
     os.makedirs(output, exist_ok=True)
     return os.path.join(output, "index.html")
@@ -373,10 +377,10 @@ def write_report(path, output=None, n_boot=500, seed=0, max_points=12, warn=None
     """Write the report of the result file at path (see output_path()); return its path."""
     warn = warn or (lambda msg: print(f"analysis.report: warning: {msg}", file=sys.stderr))
     guard.check_file(path)
+    index = output_path(path, output)
     _readers()
     ds = data.load(path)
     prov = data.provenance(path)
-    index = output_path(path, output)
     arm_names = data.arms(ds)
     design = sobol.has_design(ds)
     extras = [k for k in data.group_keys(ds) if k != "arm"]

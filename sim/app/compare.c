@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/app/cli.h"
+#include "sim/core/diag.h"
 #include "sim/core/metrics.h"
 #include "sim/io/output.h"
 #include "sim/app/report.h"
@@ -101,7 +103,19 @@ static int choose_view(struct view *v, const char *metric, double at, char *err,
 			break;
 	v->metric = gs_metric_find(metric);
 	if (s == GS_N_SUMMARY && v->metric < 0) {
-		snprintf(err, errlen, "no metric '%s' (`govsim metrics` lists them)", metric);
+		const char *names[GS_N_METRICS + GS_N_SUMMARY];
+		size_t n = 0;
+		for (int m = 0; m < GS_N_METRICS; m++)
+			names[n++] = gs_metric_table[m].name;
+		for (int k = 0; k < GS_N_SUMMARY; k++)
+			names[n++] = gs_summary_name(k);
+		const char *best = gs_suggest(metric, names, n);
+		if (best)
+			snprintf(err, errlen, "no metric '%s'; did you mean '%s'? (`%s metrics` lists "
+				 "them)", metric, best, gs_cli_prog);
+		else
+			snprintf(err, errlen, "no metric '%s' (`%s metrics` lists them)", metric,
+				 gs_cli_prog);
 		return -1;
 	}
 	if (at >= 0 && v->metric < 0) {

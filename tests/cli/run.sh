@@ -85,6 +85,8 @@ contains "failure_demand_share" "metrics lists failure_demand_share"
 expect 0 "sweep run" -- "$GOVSIM" run tests/golden/sweep_events.ini -o "$T/sw.h5" -q
 expect 0 "compare a sweep" -- "$GOVSIM" compare "$T/sw.h5" --metric needs_met
 contains "^sweep point 3: regime.learning_time = 0.1, service.time_target = 10$" "a point's values"
+expect 2 "compare a misspelt metric" -- "$GOVSIM" compare "$T/sw.h5" --metric needs_mett
+contains "no metric 'needs_mett'; did you mean 'needs_met'\? \(\`$GOVSIM metrics\` lists them\)" "did you mean a metric"
 expect 0 "compare --at" -- "$GOVSIM" compare "$T/sw.h5" --metric leavers --at 14
 contains "values at 14 days: each metric's value in the output interval ending then \(7 days long; a flow is its total over that interval" "--at says which interval"
 # the header before the progress line; the line counts runs, time elapsed and left
