@@ -42,16 +42,16 @@ def message(modules):
     """One line: which modules are missing, for which Python, and the command to install them."""
     pkgs = " ".join(MODULES.get(m, m) for m in modules)
     debian = "/usr/bin/python3"
-    install = f"sudo apt-get install -y {pkgs} (or `make deps`)"
+    install = f"`sudo apt-get install -y {pkgs}` (or `make deps`)"
     chosen = os.environ.get("GOVSIM_PYTHON")
     if chosen:
-        hint = (f"GOVSIM_PYTHON chose {chosen}; unset it to use the Python govsim was built "
-                f"with, Debian's, which has them once `{install}` has run")
-    elif sys.executable == debian:
-        hint = f"install {'it' if len(modules) == 1 else 'them'} with: {install}"
+        hint = (f"GOVSIM_PYTHON chose {chosen}; unset it to use Debian's Python, {debian}, "
+                f"with {install}")
+    elif os.path.realpath(sys.executable) == os.path.realpath(debian):
+        hint = f"install {'it' if len(modules) == 1 else 'them'} with {install}"
     else:
-        hint = (f"use Debian's Python, {debian}, which has them once `{install}` has run "
-                "(`govsim report` and `govsim export` use it)")
+        hint = (f"use Debian's Python, {debian}, with {install}; `govsim report` and "
+                "`govsim export` use it")
     return (f"the analysis package needs the Python module{'s' if len(modules) > 1 else ''} "
             f"{', '.join(modules)}, which {sys.executable} lacks: {hint}")
 
