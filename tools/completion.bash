@@ -29,7 +29,7 @@ _govsim()
 	check) opts="--set --help"; files="ini" ;;
 	params|metrics) opts="--markdown --help"; files="" ;;
 	info) opts="--verify --help"; files="h5" ;;
-	compare) opts="--metric --at --points --help"; files="h5" ;;
+	compare) opts="--metric --at --until --points --help"; files="h5" ;;
 	report) opts="-o --points --n-boot --seed --help"; files="h5" ;;
 	export) opts="--format --layout -o --help"; files="h5" ;;
 	esac

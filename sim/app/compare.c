@@ -43,6 +43,7 @@ struct view {
 	int summary;       /* ONE_SUMMARY */
 	int metric;        /* ONE_METRIC, or AT_TIME with --metric (else -1) */
 	size_t at_col;     /* AT_TIME */
+	size_t t1;         /* the others: over the intervals 0..t1-1 (--until; else every one) */
 	size_t n_cols;
 	const char *labels[MAX_COLS];
 	const char *fmts[MAX_COLS];
@@ -55,15 +56,15 @@ static void run_values(const struct view *v, const double *series, size_t n_time
 	double s[GS_N_SUMMARY];
 	switch (v->mode) {
 	case EVERY_SUMMARY:
-		gs_summarise(series, n_time, out);
+		gs_summarise_span(series, n_time, v->t1, out);
 		break;
 	case ONE_SUMMARY:
-		gs_summarise(series, n_time, s);
+		gs_summarise_span(series, n_time, v->t1, s);
 		out[0] = s[v->summary];
 		break;
 	case ONE_METRIC:
 		out[0] = gs_metric_over(gs_metric_table, GS_N_METRICS, series, n_time, v->metric, 0,
-					n_time);
+					v->t1 < n_time ? v->t1 : n_time);
 		break;
 	case AT_TIME:
 		if (v->metric >= 0)
@@ -302,6 +303,12 @@ static long at_column(const double *time, size_t n_time, double at)
 int gs_compare(const char *path, const char *metric, double at, size_t max_points, FILE *f,
 	       char *err, size_t errlen)
 {
+	return gs_compare_until(path, metric, at, -1, max_points, f, err, errlen);
+}
+
+int gs_compare_until(const char *path, const char *metric, double at, double until,
+		     size_t max_points, FILE *f, char *err, size_t errlen)
+{
 	struct gs_output_reader *rd = NULL;
 	if (gs_output_reader_open(path, &rd, err, errlen))
 		return -1;
@@ -333,6 +340,16 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 		goto out;
 	}
 	view.at_col = (size_t)col;
+	view.t1 = n_time;
+	if (until >= 0) {
+		long last = at_column(time, n_time, until);
+		if (last < 0) {
+			snprintf(err, errlen, "%s: --until %g days is after the end of the runs (%g days)",
+				 path, until, n_time ? time[n_time - 1] : 0.0);
+			goto out;
+		}
+		view.t1 = (size_t)last + 1;
+	}
 	size_t n_arms = group_arms(arm, n_runs, arm_names);
 	if (!n_arms) {
 		snprintf(err, errlen, "%s: runs are not grouped by arm", path);
@@ -358,6 +375,10 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 		fprintf(f, "%s: %zu runs, values at %g days: each metric's value in the output "
 			"interval ending then (%g day%s long; a flow is its total over that interval, "
 			"not since the start)\n", path, n_runs, t, t - t0, t - t0 == 1 ? "" : "s");
+	} else if (until >= 0) {
+		fprintf(f, "%s: %zu runs, values over the first %g days (the output intervals ending "
+			"by then), each metric added up as over a whole run\n", path, n_runs,
+			time[view.t1 - 1]);
 	} else {
 		fprintf(f, "%s: %zu runs, whole-run values\n", path, n_runs);
 	}

@@ -74,7 +74,7 @@ static const char usage_metrics[] =
 	"writes docs/metrics.md.\n";
 
 static const char usage_compare[] =
-	"usage: govsim compare FILE.h5 [--metric NAME] [--at DAYS] [--points N]\n"
+	"usage: govsim compare FILE.h5 [--metric NAME] [--at DAYS | --until DAYS] [--points N]\n"
 	"\n"
 	"Per arm, the mean and 95% confidence interval across replications of the\n"
 	"key whole-run outcomes (the table `govsim run` prints), and the paired\n"
@@ -83,7 +83,11 @@ static const char usage_compare[] =
 	"\n"
 	"  --metric NAME   one metric: its whole-run value if it is an outcome of the\n"
 	"                  table, else its mean and its total over time\n"
-	"  --at DAYS       values at that time (the interval ending then) instead\n"
+	"  --at DAYS       values in the output interval ending then instead (a flow:\n"
+	"                  its total over that one interval)\n"
+	"  --until DAYS    values over the first DAYS only (the intervals ending by\n"
+	"                  then), added up as over a whole run: --metric leavers\n"
+	"                  --until 365 gives the leavers of the first year\n"
 	"  --points N      with a sweep, one table per point if there are at most N\n"
 	"                  points (default 12); else every point pooled\n";
 
@@ -238,7 +242,7 @@ static int cmd_info(int argc, char **argv)
 static int cmd_compare(int argc, char **argv)
 {
 	const char *path = NULL, *metric = NULL;
-	double at = -1;
+	double at = -1, until = -1;
 	long points = 12;
 	for (int i = 1; i < argc; i++) {
 		if (gs_cli_is_help(argv[i])) {
@@ -252,6 +256,11 @@ static int cmd_compare(int argc, char **argv)
 			char *end;
 			if (++i == argc || (at = strtod(argv[i], &end), end == argv[i] || *end || at < 0))
 				return gs_cli_usage("compare", "--at needs a time in days (>= 0)%s", "");
+		} else if (strcmp(argv[i], "--until") == 0) {
+			char *end;
+			if (++i == argc ||
+			    (until = strtod(argv[i], &end), end == argv[i] || *end || until <= 0))
+				return gs_cli_usage("compare", "--until needs a time in days (> 0)%s", "");
 		} else if (strcmp(argv[i], "--points") == 0) {
 			if (++i == argc || !gs_cli_count(argv[i], 0, 1000000, &points))
 				return gs_cli_usage("compare", "--points needs a count%s", "");
@@ -265,9 +274,11 @@ static int cmd_compare(int argc, char **argv)
 	}
 	if (!path)
 		return gs_cli_usage("compare", "no file given%s", "");
+	if (at >= 0 && until >= 0)
+		return gs_cli_usage("compare", "--at and --until do not go together%s", "");
 	char err[512];
 	read_watchdog(path);
-	if (gs_compare(path, metric, at, (size_t)points, stdout, err, sizeof(err))) {
+	if (gs_compare_until(path, metric, at, until, (size_t)points, stdout, err, sizeof(err))) {
 		fprintf(stderr, "govsim compare: %s\n", err);
 		return EXIT_USAGE;
 	}

@@ -5,6 +5,7 @@ any directory; a Python without the modules gets one line naming the
 module and the command that installs it.
 """
 import csv
+import re
 import os
 import subprocess
 import sys
@@ -141,3 +142,22 @@ def test_make_install(tmp_path, small_path):
     run = subprocess.run(["make", "-s", "uninstall", f"PREFIX={prefix}", f"PYSITE={site}"],
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0 and not exe.exists() and not (site / "govsim.pth").exists()
+
+
+def test_compare_until_is_the_span_added_up(small_path, small_ds):
+    """govsim compare --until DAYS: each metric over the first DAYS by its aggregation."""
+    ds = small_ds
+    span = ds.isel(time=slice(0, 60))  # daily intervals ending at days 1..60
+    for metric, fmt in (("leavers", "{:.4g}"), ("needs_met", "{:.0f}"),
+                        ("failure_demand_share", "{:.3f}")):
+        run = govsim("compare", small_path, "--metric", metric, "--until", 60)
+        assert run.returncode == 0, run.stderr
+        assert "values over the first 60 days" in run.stdout
+        row = next(ln for ln in run.stdout.splitlines()[2:] if ln.startswith(
+            analysis.label(ds, metric)))
+        cells = [c.split(" +- ")[0] for c in re.split(r"\s{2,}", row.strip())[1:]]
+        per_run = analysis.over(span, metric)
+        want = [fmt.format(float(per_run.sel(run=ds.arm == a).mean())) for a in analysis.arms(ds)]
+        assert cells == want, metric
+    run = govsim("compare", small_path, "--at", 30, "--until", 60)
+    assert run.returncode == 2 and "do not go together" in run.stderr
