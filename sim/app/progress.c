@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct gs_progress {
 	FILE *f;
 	size_t done0, total;
 	size_t fresh; /* runs done since the start */
-	bool stop;
+	bool stop, tty;
 	struct timespec t0;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -61,8 +62,8 @@ static void draw(struct gs_progress *p)
 	char line[160];
 	gs_progress_format(line, sizeof(line), p->done0 + p->fresh, p->total, p->fresh,
 			   seconds_since(&p->t0));
-	/* \033[K clears what a longer line left */
-	fprintf(p->f, "\r%s\033[K", line);
+	/* on a terminal \033[K clears what a longer line left; elsewhere lines only grow */
+	fprintf(p->f, "\r%s%s", line, p->tty ? "\033[K" : "");
 	fflush(p->f);
 }
 
@@ -92,6 +93,7 @@ struct gs_progress *gs_progress_start(FILE *f, size_t done, size_t total)
 	if (!p)
 		return NULL;
 	p->f = f;
+	p->tty = isatty(fileno(f));
 	p->done0 = done;
 	p->total = total;
 	clock_gettime(CLOCK_MONOTONIC, &p->t0);

@@ -54,3 +54,14 @@ def test_every_shown_doc_has_generated_blocks():
     assert "README.md" in shown and "docs/cli.md" in shown
     for doc in shown:
         assert "<!-- doc: " in (ROOT / doc).read_text(), doc
+
+
+def test_unchecked_blocks_are_written_not_checked(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("<!-- doc: shell unchecked -->\n```console\n$ echo $$\n```\n")
+    assert docs(page).returncode == 0
+    text = page.read_text()
+    assert text.startswith("<!-- doc: shell unchecked -->\n```console\n$ echo $$\n")
+    assert text.split("\n")[3].isdigit()  # a process id: differs every time
+    page.write_text(text.replace(text.split("\n")[3], "1"))
+    assert docs("--check", page).returncode == 0
