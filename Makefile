@@ -9,11 +9,14 @@
 #   make golden     every scenario's results against tests/golden/reference (1 and 2 threads)
 #   make demo       run the default scenario and print its comparison
 #   make sanitize   run the test suite under AddressSanitizer + UBSan
-#   make docs       regenerate docs/parameters.md and docs/metrics.md
+#   make docs       regenerate docs/parameters.md, docs/metrics.md and the outputs the docs show
+#   make docs-check the outputs the docs show are current (part of make check)
 #   make ablation   rerun the ablation of the default scenario (docs/mechanisms.md)
 #   make bench      speed and memory of scenarios/bench/*.ini with 1 and 2 threads
 #   make reproduce  published experiments against their published figures
 #   make deps       install missing Debian packages (as root), or print the command
+#   make install    govsim, its man page, bash completion and the analysis package
+#                   under PREFIX (default /usr/local); make uninstall removes them
 #   make clean
 
 CC      ?= cc
@@ -43,7 +46,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
 .PHONY: reliability figures-check
-.PHONY: all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
+.PHONY: install uninstall docs-check all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
 
 all: $(BUILD)/govsim
 
@@ -57,9 +60,16 @@ $(BUILD)/sim/core/provenance.o: sim/core/provenance.c sim/core/provenance.h $(BU
 	$(CC) $(ALL_CFLAGS) -DGS_GIT_REV='"$(GIT_REV)"' \
 		-DGS_BUILD_CFLAGS='"$(strip $(CSTD) $(OPT) $(CFLAGS))"' -c $< -o $@
 
+# govsim report and export run the analysis package with this Python (Debian's, the one
+# `make deps` provides the modules for) and, unless installed, from this source tree.
+PYTHON  ?= /usr/bin/python3
+$(BUILD)/sim/app/python.o: sim/app/python.c $(HDRS) $(BUILD)/.buildinfo
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DGS_PYTHON='"$(PYTHON)"' -DGS_PYDIR='"$(CURDIR)"' -c $< -o $@
+
 $(BUILD)/.buildinfo: FORCE
 	@mkdir -p $(BUILD)
-	@echo '$(GIT_REV) $(CC) $(CSTD) $(OPT) $(CFLAGS)' > $@.tmp
+	@echo '$(GIT_REV) $(CC) $(CSTD) $(OPT) $(CFLAGS) $(PYTHON) $(CURDIR)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 FORCE:
 
@@ -87,7 +97,7 @@ deps:
 # The test command of README.md and .ci/run.
 check: deps
 	$(MAKE) all $(TEST_BIN)
-	$(MAKE) test-c test-py golden contributing
+	$(MAKE) test-c test-py golden contributing docs-check
 	$(MAKE) figures-check
 
 test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result \
@@ -162,10 +172,47 @@ golden: $(BUILD)/govsim
 golden-update: $(BUILD)/govsim
 	/usr/bin/python3 tests/golden/golden.py --govsim $(BUILD)/govsim --threads 1,2 --update
 
+# The demo writes out/demo.h5 and out/demo-report.html, so that README's tour
+# (which writes out/default.h5) starts on a clean slate after it.
 demo: deps
 	$(MAKE) all
-	$(BUILD)/govsim run scenarios/default.ini --force
-	/usr/bin/python3 -m analysis.report out/default.h5 -o out/default-report
+	$(BUILD)/govsim run scenarios/default.ini -o out/demo.h5 --force
+	$(BUILD)/govsim report out/demo.h5
+
+# Installation: the binary finds the analysis package in PREFIX/share/govsim/python;
+# a .pth file in PYSITE puts it on the path of $(PYTHON) (Debian's), so that
+# `import analysis` works from any directory. PYSITE: /usr/local's dist-packages
+# for PREFIX=/usr/local, the user site for PREFIX=~/.local, else
+# PREFIX/lib/pythonX.Y/site-packages (then add it to PYTHONPATH).
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+DATADIR  = $(PREFIX)/share/govsim
+MANDIR   = $(PREFIX)/share/man/man1
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
+PYSITE  ?= $(shell $(PYTHON) -c 'import os, site, sys; p = os.path.realpath("$(PREFIX)"); \
+	v = "%d.%d" % sys.version_info[:2]; \
+	print(site.getusersitepackages() if p == os.path.realpath(site.getuserbase()) else \
+	p + "/lib/python%s/%s-packages" % (v, "dist" if p == "/usr/local" else "site"))')
+
+install: $(BUILD)/govsim
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/python/analysis $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(PYSITE)
+	install -m 755 $(BUILD)/govsim $(DESTDIR)$(BINDIR)/govsim
+	install -m 644 analysis/*.py $(DESTDIR)$(DATADIR)/python/analysis/
+	tools/man.sh $(BUILD)/govsim > $(DESTDIR)$(MANDIR)/govsim.1
+	install -m 644 tools/completion.bash $(DESTDIR)$(COMPDIR)/govsim
+	echo '$(DATADIR)/python' > $(DESTDIR)$(PYSITE)/govsim.pth
+	@echo "install: govsim in $(BINDIR), the analysis package in $(DATADIR)/python" \
+		"(on $(PYTHON)'s path through $(PYSITE)/govsim.pth)"
+	@case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "install: $(BINDIR) is not on your PATH;" \
+		"add it: export PATH=\"$(BINDIR):\$$PATH\"";; esac
+	@[ -n "$(DESTDIR)" ] || (cd / && $(PYTHON) -c 'import sys; sys.path.remove("") if "" in sys.path else None; import analysis' 2>/dev/null) \
+		|| echo "install: $(PYTHON) does not see $(PYSITE): add it to PYTHONPATH"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/govsim $(DESTDIR)$(MANDIR)/govsim.1 $(DESTDIR)$(COMPDIR)/govsim \
+		$(DESTDIR)$(PYSITE)/govsim.pth
+	rm -rf $(DESTDIR)$(DATADIR)
 
 # A full disk for the tests where no tmpfs can be mounted (LD_PRELOAD; no sanitizer).
 $(BUILD)/enospc.so: tests/cli/enospc.c
@@ -175,9 +222,17 @@ $(BUILD)/enospc.so: tests/cli/enospc.c
 sanitize:
 	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-c
 
+# The docs whose shown commands and outputs tools/docs.py runs and writes.
+SHOWN_DOCS := README.md docs/cli.md docs/analysis.md docs/output.md docs/scenarios.md
+
 docs: $(BUILD)/govsim
 	$(BUILD)/govsim params --markdown > docs/parameters.md
 	$(BUILD)/govsim metrics --markdown > docs/metrics.md
+	$(PYTHON) tools/docs.py --govsim $(BUILD)/govsim $(SHOWN_DOCS)
+
+# Every output shown in the docs is what the commands give now (timings aside).
+docs-check: $(BUILD)/govsim
+	$(PYTHON) tools/docs.py --check --govsim $(BUILD)/govsim $(SHOWN_DOCS)
 
 clean:
 	rm -rf build out
@@ -196,7 +251,7 @@ bench: $(BUILD)/govsim-bench
 
 # Published experiments: govsim's figures against the published ones (scenarios/published/).
 reproduce: $(BUILD)/govsim
-	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m analysis.reproduce
+	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m analysis.reproduce $(if $(ONLY),--only $(ONLY))
 
 # The figures of docs/reliability.md, written from what the tests saw on this
 # machine (tests/reliability/); make check only checks the deterministic ones.

@@ -17,12 +17,18 @@ the file declares it), ``analysis.guard`` (every file is read whole in a child
 process and checked before it is opened: a damaged file raises
 GovsimFileError rather than crashing the process), ``analysis.stats`` (the t
 distribution), ``analysis.sobol`` (Sobol sensitivity indices),
-``analysis.plots`` (figures), ``analysis.report`` (an HTML report: ``python3
--m analysis.report OUT.h5 -o REPORT_DIR``), ``analysis.ablation``,
-``analysis.reproduce``.
+``analysis.plots`` (figures), ``analysis.report`` (a self-contained HTML
+report: ``govsim report OUT.h5``), ``analysis.export`` (CSV: ``govsim export
+OUT.h5``), ``analysis.ablation``, ``analysis.reproduce``.
 
 Run with Debian's Python (/usr/bin/python3) and its python3-xarray,
-python3-h5netcdf, python3-h5py, python3-pandas and python3-matplotlib.
+python3-h5netcdf, python3-h5py, python3-pandas and python3-matplotlib; under
+a Python that lacks one of them, the first use of the package raises
+``analysis.deps.MissingModule`` (a ModuleNotFoundError) whose one-line
+message names the module, the Python and the command that installs it.
+``make install`` makes the package importable from any directory
+(docs/cli.md); ``govsim report`` and ``govsim export`` run it with the
+Python found when govsim was built.
 
 The names below are imported when first used: analysis.data imports xarray
 and pandas, which take about half a second, and the command lines check
@@ -49,13 +55,26 @@ _MODULES = ("data", "stats", "sobol")
 __all__ = list(_SOURCES)
 
 
+def _import(module):
+    """Import analysis.<module>; a missing dependency raises deps.MissingModule, one line
+    naming the module, this Python and the command that installs it."""
+    from . import deps
+    try:
+        return importlib.import_module(f"{__name__}.{module}")
+    except ModuleNotFoundError as e:
+        if e.name in deps.MODULES:
+            raise deps.MissingModule(deps.message(deps.missing(deps.READ) or [e.name]),
+                                     name=e.name) from None
+        raise
+
+
 def __getattr__(name):
     """Import a name of the package (or one of _MODULES) on first use."""
     if name in _MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
+        return _import(name)
     if name not in _SOURCES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_SOURCES[name]}"), name)
+    value = getattr(_import(_SOURCES[name]), name)
     globals()[name] = value
     return value
 

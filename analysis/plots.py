@@ -11,7 +11,10 @@
     >>> plots.sensitivity(sobol_from_file("out/design.h5", "needs_met"), path="s.png")
 
 Every function returns the matplotlib Figure and, given ``path``, saves it
-as a PNG. They draw on their own Figure (no pyplot state, nothing shown on
+as a PNG. Time axes are in days, or in years past two years, with the
+scenario's events marked when ``events`` is given; axes of non-negative
+metrics start at 0. Titles say what the band is: a 95% CI over
+replications, or "1 replication: no interval". They draw on their own Figure (no pyplot state, nothing shown on
 screen), or into ``ax`` when one is given. Bands and error bars are 95%
 t confidence intervals over replications.
 """
@@ -24,7 +27,7 @@ from . import data
 from .stats import t_ppf
 
 __all__ = ["timeseries", "time_to_close", "failure_demand", "cost_per_need_met", "outcome_bars",
-           "sensitivity", "save"]
+           "sensitivity", "outcome_vs_parameter", "uncertainty", "replications", "save"]
 
 _COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
@@ -81,16 +84,92 @@ def _series(ds, metric, cls, var=None):
     return var.transpose("run", "time")
 
 
+def _points(ds):
+    """Each run's sweep or design point as a tuple of its per-run values (() if none)."""
+    keys = [k for k in data.group_keys(ds) if k != "arm"]
+    cols = [np.asarray(ds[k].values).tolist() for k in keys]
+    return keys, [tuple(v) for v in zip(*cols)] if keys else [()] * ds.sizes["run"]
+
+
 def _plot_bands(ax, ds, series, arm_names, level, label_suffix=""):
-    t = np.asarray(ds["time"].values, dtype=float)
+    """Per arm, the mean over replications and its band; with sweep points, one line per
+    (arm, point) and no band: a band is never drawn over runs of different points."""
+    t = _t(ds)
     arm_of_run = np.asarray(ds["arm"].values)
+    keys, point = _points(ds)
+    points = list(dict.fromkeys(point))
     for arm in arm_names:
+        c = _color(arm_names, arm)
+        if len(points) > 1:
+            for k, p in enumerate(points):
+                rows = series[(arm_of_run == arm) & np.array([q == p for q in point])]
+                mean, _ = _band(rows, level)
+                ax.plot(t, mean, color=c, lw=0.9, alpha=0.35 + 0.6 * (k + 1) / len(points),
+                        label=f"{arm}{label_suffix}" if k == 0 else None)
+            continue
         rows = series[arm_of_run == arm]
         mean, half = _band(rows, level)
-        c = _color(arm_names, arm)
         ax.plot(t, mean, color=c, lw=1.5, label=f"{arm}{label_suffix}")
         if np.isfinite(half).any():
             ax.fill_between(t, mean - half, mean + half, color=c, alpha=0.2, lw=0)
+
+
+def _years(ds):
+    """Whether time axes are in years: runs longer than two years."""
+    t = np.asarray(ds["time"].values, dtype=float)
+    return bool(t.size) and t[-1] > 730 + 1e-9
+
+
+def _time_axis(ax, ds, events=None):
+    """The x axis of a time series: days, or years past two years; events marked.
+
+    ``events``: [(day, name, arms or None)] as analysis.report.events() reads
+    them from the scenario: a dotted vertical line and the event's name.
+    """
+    years = _years(ds)
+    ax.set_xlabel("year" if years else "day")
+    for day, name, arms in events or []:
+        x = day / 365.0 if years else day
+        ax.axvline(x, color="#555555", ls=":", lw=1)
+        who = f" ({', '.join(arms)})" if arms else ""
+        ax.text(x, 0.99, f" {name}{who}", transform=ax.get_xaxis_transform(), va="top",
+                ha="left", fontsize=7, color="#333333")
+
+
+def _t(ds):
+    t = np.asarray(ds["time"].values, dtype=float)
+    return t / 365.0 if _years(ds) else t
+
+
+def replications(ds):
+    """The fewest runs with a value of any arm (and sweep point): what an interval rests on."""
+    keys = [k for k in data.group_keys(ds)]
+    cols = [np.asarray(ds[k].values).astype(str) for k in keys]
+    groups = {}
+    done = np.asarray(ds["done"].values) != 0 if "done" in ds.variables else None
+    for i, key in enumerate(zip(*cols)):
+        if done is None or done[i]:
+            groups[key] = groups.get(key, 0) + 1
+    return min(groups.values()) if groups else 0
+
+
+def uncertainty(ds, level=0.95):
+    """What a figure's bands are, in words: "mean and 95% CI over 5 replications", or
+    "1 replication: no interval"."""
+    n = replications(ds)
+    if n <= 1:
+        return f"{n} replication: no interval"
+    return f"mean and {level:.0%} CI over {n} replications"
+
+
+def _from_zero(ax, ds, metric, values):
+    """Axes of non-negative metrics start at 0, and shares ([0..1]) end at 1 or above."""
+    v = np.asarray(values, dtype=float)
+    if not np.isfinite(v).any() or np.nanmin(v) < 0:
+        return
+    unit = str(ds[metric].attrs.get("units", ""))
+    top = ax.get_ylim()[1]
+    ax.set_ylim(0, max(top, 1.0) if unit == "1" and np.nanmax(v) <= 1 else top)
 
 
 def _axis_label(ds, metric):
@@ -101,7 +180,8 @@ def _axis_label(ds, metric):
     return f"{name} [{units}]" if units and units != name else name
 
 
-def timeseries(ds, metric, cls=None, window=1, level=0.95, ax=None, path=None, title=None):
+def timeseries(ds, metric, cls=None, window=1, level=0.95, ax=None, path=None, title=None,
+               events=None):
     """A metric over time: per arm, the mean over replications and its 95% band.
 
     ``window`` > 1 smooths each run first over that many output intervals,
@@ -122,19 +202,28 @@ def timeseries(ds, metric, cls=None, window=1, level=0.95, ax=None, path=None, t
             var = var / count.where(count > 0)
     var = _series(ds, metric, cls, var)
     _plot_bands(a, ds, var.values, data.arms(ds), level)
-    a.set_xlabel("day")
+    _from_zero(a, ds, metric, var.values)
+    _time_axis(a, ds, events)
     a.set_ylabel(_axis_label(ds, metric))
     name = str(ds[metric].attrs.get("long_name") or metric)
     name = name[:1].upper() + name[1:]
     extra = f", over {window} intervals" if window > 1 else ""
     a.set_title(title or f"{name}{' (' + str(cls) + ')' if cls is not None else ''}"
-                f": mean and 95% CI over replications{extra}", fontsize=10)
+                f": {_what(ds, level)}{extra}", fontsize=10)
     a.legend(frameon=False)
     a.grid(alpha=0.3)
     return _done(fig, path)
 
 
-def failure_demand(ds, window=None, level=0.95, ax=None, path=None):
+def _what(ds, level):
+    """The title's account of the lines: bands, no interval, or one line per point."""
+    keys, point = _points(ds)
+    if len(set(point)) > 1:
+        return f"mean per arm and {'design' if any(k.startswith('design') for k in keys) else 'sweep'} point (one line each, no band)"
+    return uncertainty(ds, level)
+
+
+def failure_demand(ds, window=None, level=0.95, ax=None, path=None, events=None):
     """Failure-demand share of contacts over time, per arm with its 95% band.
 
     Each run's share over a rolling window of ``window`` output intervals
@@ -150,12 +239,13 @@ def failure_demand(ds, window=None, level=0.95, ax=None, path=None):
     fig, axes = _figure(ax)
     a = axes[0, 0]
     _plot_bands(a, ds, share, data.arms(ds), level)
-    a.set_xlabel("day")
+    _time_axis(a, ds, events)
     a.set_ylabel(_axis_label(ds, metric))
     span = float(ds["time"].values[min(window, n_time) - 1]) if window > 1 else None
     name = str(ds[metric].attrs.get("long_name") or metric)
     a.set_title(name[:1].upper() + name[1:] +
-                (f" (rolling {span:g} days)" if span else "") + ": mean and 95% CI", fontsize=10)
+                (f" (rolling {span:g} days)" if span else "") + f": {_what(ds, level)}",
+                fontsize=10)
     a.set_ylim(0, 1)
     a.legend(frameon=False)
     a.grid(alpha=0.3)
@@ -196,37 +286,46 @@ def time_to_close(ds, target=None, cls=None, ax=None, path=None):
         fig, axes = _figure(None, 1, len(names), size=(3.6 * len(names) + 0.8, 3.6),
                             sharey=True)
     arm_of_run = np.asarray(ds["arm"].values)
+    # recorded and true overlaid in each arm's panel, as step lines: dashed grey what
+    # managers see, solid in the arm's colour what citizens live; one legend for all
     for j, arm in enumerate(names):
         a = axes[0, j]
-        for var, style, label in (("time_to_close_recorded_hist", "-", "recorded"),
-                                  ("time_to_close_true_hist", "-", "true")):
+        for var, label in (("time_to_close_recorded_hist", "recorded (what managers see)"),
+                           ("time_to_close_true_hist", "true (what citizens live)")):
             h = (ds[var] if cls is None else _series_hist(ds, var, cls))
             h = h.transpose("run", "bin").values[arm_of_run == arm]
             tot = h.sum(axis=1, keepdims=True)
             with np.errstate(invalid="ignore", divide="ignore"):
                 share = np.where(tot > 0, h / tot, np.nan)
             mean = np.nanmean(share, axis=0) if np.isfinite(share).any() else share[0]
-            color = "#7f7f7f" if label == "recorded" else _color(names, arm)
-            a.stairs(np.nan_to_num(mean), edges, color=color, lw=1.6 if label == "true" else 1.2,
-                     fill=label == "recorded", alpha=0.45 if label == "recorded" else 1.0,
-                     label=label)
+            recorded = var.startswith("time_to_close_recorded")
+            a.stairs(np.nan_to_num(mean), edges, color="#555555" if recorded else
+                     _color(names, arm), lw=1.4 if recorded else 1.8, ls="--" if recorded else "-",
+                     label=label if j == 0 else None)
         tgt = _target_of(target, arm)
         if tgt is not None and np.isfinite(tgt):
-            a.axvline(tgt, color="black", ls="--", lw=1)
+            a.axvline(tgt, color="black", ls=":", lw=1)
             a.text(tgt, 0.97, f" target {tgt:g} d", transform=a.get_xaxis_transform(),
                    va="top", ha="left", fontsize=8)
         a.set_title(arm, fontsize=10)
         a.set_xlabel(f"days to close (last bin: {edges[-2]:g} d and over)", fontsize=8)
         a.set_xlim(edges[0], edges[-1])
+        a.set_ylim(bottom=0)
         a.grid(alpha=0.3)
         if j == 0:
-            a.set_ylabel("share per bin")
-            a.legend(frameon=False, fontsize=8, loc="center right")
+            a.set_ylabel("share of closures per bin")
     if ax is None:
         fig.suptitle("Time to close" + (f" ({cls})" if cls is not None else "")
-                     + ": recorded (what managers see) vs true (what citizens live)",
-                     fontsize=10)
+                     + f": recorded against true, per arm; {_hist_what(ds)}", fontsize=10)
+    axes[0, -1].legend(*axes[0, 0].get_legend_handles_labels(), frameon=False, fontsize=8,
+                       loc="upper right")
     return _done(fig, path)
+
+
+def _hist_what(ds):
+    n = replications(ds)
+    return "the mean over replications of each run's shares" if n > 1 else \
+        "1 replication: no interval"
 
 
 def outcome_bars(ds, metric, label=None, level=0.95, ax=None, path=None):
@@ -250,8 +349,9 @@ def outcome_bars(ds, metric, label=None, level=0.95, ax=None, path=None):
     units = ds[base].attrs.get("plain_units") or s.attrs.get("units", "")
     a.set_ylabel(f"{label}" + (f" [{units}]" if units and units != label else ""))
     n = s["n"].min()
-    a.set_title(f"{label}: mean" + (" and 95% CI" if n > 1 else "")
-                + f" over {n} replication{'s' if n != 1 else ''}", fontsize=10)
+    a.set_title(f"{label}: mean" + (f" and 95% CI over {n} replications" if n > 1 else
+                                    f" ({n} replication: no interval)"), fontsize=10)
+    a.set_ylim(bottom=min(0, a.get_ylim()[0]))
     a.grid(axis="y", alpha=0.3)
     return _done(fig, path)
 
@@ -306,4 +406,66 @@ def sensitivity(indices, title=None, ax=None, path=None):
         fig.suptitle(head, fontsize=10)
     else:
         ax.set_title(head, fontsize=10)
+    return _done(fig, path)
+
+
+def outcome_vs_parameter(ds, key, outcomes=None, level=0.95, path=None):
+    """Whole-run outcomes against one swept parameter (``sweep.<key>``), one panel each.
+
+    Per arm, the mean over replications at each value of the parameter and
+    its 95% band (none with one replication). With other swept parameters,
+    one line per combination of their values: runs of different sweep
+    points are never pooled into one mean or band. ``outcomes`` defaults to
+    the rows of the comparison table (analysis.outcomes_of()).
+    """
+    ds = data._as_dataset(ds)
+    outcomes = data.outcomes_of(ds) if outcomes is None else data.outcomes_of(ds, outcomes)
+    swept = [k for k in data.group_keys(ds) if k.startswith("sweep.")]
+    if key not in swept:
+        raise ValueError(f"{key!r} is not a swept parameter of this file "
+                         f"(swept: {', '.join(swept) or 'none'})")
+    others = [k for k in swept if k != key]
+    names = data.arms(ds)
+    ncols = min(4, len(outcomes))
+    nrows = -(-len(outcomes) // ncols)
+    fig, axes = _figure(None, nrows, ncols, size=(3.4 * ncols + 0.4, 2.9 * nrows + 0.5))
+    reps = replications(ds)
+    for i, (name, label, _fmt) in enumerate(outcomes):
+        a = axes.flat[i]
+        frame = data.summary(ds, name, by=["arm", key] + others, level=level).reset_index()
+        for arm in names:
+            sub = frame[frame["arm"] == arm]
+            groups = (sub.groupby(others[0] if len(others) == 1 else others, sort=True)
+                      if others else [((), sub)])
+            for k, (combo, g) in enumerate(groups):
+                combo = combo if isinstance(combo, tuple) else (combo,)
+                g = g.sort_values(key)
+                x = g[key].to_numpy(dtype=float)
+                m = g["mean"].to_numpy(dtype=float)
+                h = g["ci_half"].to_numpy(dtype=float)
+                c = _color(names, arm)
+                tag = ", ".join(f"{o.removeprefix('sweep.')}={v:g}" if isinstance(v, float)
+                                else f"{o.removeprefix('sweep.')}={v}"
+                                for o, v in zip(others, combo))
+                a.plot(x, m, color=c, marker="o", ms=3, lw=1.4,
+                       ls=["-", "--", ":", "-."][k % 4],
+                       label=f"{arm}{' (' + tag + ')' if tag else ''}" if i == 0 else None)
+                if np.isfinite(h).any():
+                    a.fill_between(x, m - h, m + h, color=c, alpha=0.15, lw=0)
+        base, _ = data._resolve(ds, name)
+        unit = ds[base].attrs.get("plain_units") or ds[base].attrs.get("units", "")
+        a.set_title(label, fontsize=9)
+        a.set_xlabel(key.removeprefix("sweep."), fontsize=8)
+        a.set_ylabel(unit, fontsize=8)
+        lo, hi = a.get_ylim()
+        if lo >= 0 or np.nanmin(frame["mean"].to_numpy(dtype=float)) >= 0:
+            a.set_ylim(0, hi)
+        a.grid(alpha=0.3)
+        a.tick_params(labelsize=7)
+    for a in axes.flat[len(outcomes):]:
+        a.set_visible(False)
+    axes.flat[0].legend(frameon=False, fontsize=7)
+    fig.suptitle(f"Whole-run outcomes against {key.removeprefix('sweep.')}: "
+                 + (f"mean and {level:.0%} CI over {reps} replications per point"
+                    if reps > 1 else "1 replication per point: no interval"), fontsize=10)
     return _done(fig, path)

@@ -1,22 +1,32 @@
-"""Write a self-contained HTML report of a govsim result file.
+"""Write a self-contained HTML report of a govsim result file: one file, figures inside.
 
-    /usr/bin/python3 -m analysis.report OUT.h5 -o REPORT_DIR
+    govsim report OUT.h5 [-o REPORT.html|DIR]
+    /usr/bin/python3 -m analysis.report OUT.h5 [-o REPORT.html|DIR]    (the same)
 
-REPORT_DIR/index.html holds the comparison table of the key outcomes (the
-numbers `govsim run` prints: per arm, mean +- 95% CI over replications), the
-paired differences of every arm from the first one (by replication: common
-random numbers), the figures (PNG files next to index.html), a sensitivity
-section when the file holds a Saltelli design, and the provenance: version,
-git revision, seed, creation time, command line, the scenario text and the
-parameters that differ between arms. No external CSS or JavaScript.
+The page (OUT-report.html next to the file by default; DIR/index.html when
+-o names a directory) holds the comparison table of the key outcomes with
+their units (the numbers `govsim run` prints: per arm, the mean, and the
+95% CI over replications when there are several), the paired differences of
+every arm from the first one (by replication: common random numbers), the
+figures (PNG images embedded as data: URLs; time axes in years past two
+years, the scenario's events marked), for a sweep a table per point and a
+figure of each outcome against each swept parameter (nothing pooled over
+points), a sensitivity section when the file holds a Saltelli design, and
+the provenance: version, git revision, seed, creation time, command line,
+the scenario text and the parameters that differ between arms. No external
+file, CSS or JavaScript.
 """
 
 import argparse
+import base64
+import errno
 import html
+import io
 import os
+import re
 import sys
 
-from . import guard
+from . import deps, guard
 
 __all__ = ["write_report", "main"]
 
@@ -34,21 +44,66 @@ def _readers():
         data, plots, sobol = data_module, plots_module, sobol_module
 
 
-# The figures of every report: (file name, caption, function of (ds, prov) -> Figure).
+# The figures of every report: (name, caption, function of (ds, prov, events) -> Figure).
 FIGURES = [
-    ("time_to_close.png", "Time to close, recorded and true, with the time target",
-     lambda ds, prov: plots.time_to_close(ds, target=data.time_target(prov))),
-    ("failure_demand.png", "Failure-demand share of contacts over time",
-     lambda ds, prov: plots.failure_demand(ds)),
-    ("cost_per_need_met.png", "Cost per need met by the service, whole run",
-     lambda ds, prov: plots.cost_per_need_met(ds)),
-    ("needs_unmet.png", "Backlog of unmet needs",
-     lambda ds, prov: plots.timeseries(ds, "needs_unmet")),
-    ("wellbeing_mean.png", "Mean citizen wellbeing",
-     lambda ds, prov: plots.timeseries(ds, "wellbeing_mean")),
-    ("trust_mean.png", "Mean citizen trust in the service",
-     lambda ds, prov: plots.timeseries(ds, "trust_mean")),
+    ("time_to_close", "Time to close, recorded and true, with the time target",
+     lambda ds, prov, ev: plots.time_to_close(ds, target=data.time_target(prov))),
+    ("failure_demand", "Failure-demand share of contacts over time",
+     lambda ds, prov, ev: plots.failure_demand(ds, events=ev)),
+    ("cost_per_need_met", "Cost per need met by the service, whole run",
+     lambda ds, prov, ev: plots.cost_per_need_met(ds)),
+    ("needs_unmet", "Backlog of unmet needs",
+     lambda ds, prov, ev: plots.timeseries(ds, "needs_unmet", events=ev)),
+    ("wellbeing_mean", "Mean citizen wellbeing",
+     lambda ds, prov, ev: plots.timeseries(ds, "wellbeing_mean", events=ev)),
+    ("trust_mean", "Mean citizen trust in the service",
+     lambda ds, prov, ev: plots.timeseries(ds, "trust_mean", events=ev)),
 ]
+
+
+def events(prov):
+    """The scenario's events as [(day, name, arms or None)], from its text in the provenance.
+
+    An event is an ``[event.NAME]`` section with ``at = DURATION`` and an
+    optional ``arms = a, b`` (every arm when absent); included files are part
+    of the text. Events the text does not time (no ``at``) are left out.
+    """
+    found, name, fields = [], None, {}
+
+    def close():
+        if name is not None and "at" in fields:
+            try:
+                day = data.parse_duration(fields["at"])
+            except ValueError:
+                return
+            arms = [a.strip() for a in fields.get("arms", "").split(",") if a.strip()]
+            found.append((day, name, arms or None))
+
+    for raw in str(prov.get("scenario", "")).splitlines():
+        line = re.split(r"\s[;#]", raw.strip(), maxsplit=1)[0].strip()
+        if not line or line[0] in ";#":
+            continue
+        m = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", line)
+        if m:
+            close()
+            sec = m.group(1)
+            name, fields = (sec[len("event."):], {}) if sec.startswith("event.") else (None, {})
+            continue
+        if name is not None and "=" in line:
+            k, v = line.split("=", 1)
+            fields[k.strip()] = v.strip()
+    close()
+    return sorted(found)
+
+
+def embed(fig, alt, caption=None):
+    """A figure as an <img> whose PNG is inside the page (a data: URL)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    b64 = base64.b64encode(buf.getvalue()).decode("ascii")
+    cap = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
+    return (f'<figure><img src="data:image/png;base64,{b64}" alt="{_e(alt)}">{cap}'
+            "</figure>")
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto;
@@ -63,6 +118,8 @@ pre { background: #f7f7f7; border: 1px solid #ddd; padding: 0.8em; overflow-x: a
       font-size: 0.85em; }
 figure { display: inline-block; margin: 0.5em 1em 1em 0; }
 figure img { max-width: 100%; border: 1px solid #eee; }
+.wide { overflow-x: auto; max-width: 100%; }
+td.unit { color: #555; white-space: nowrap; }
 figcaption { font-size: 0.9em; color: #555; }
 .note { color: #555; font-size: 0.9em; }
 code { background: #f2f2f2; padding: 0 0.2em; }
@@ -73,21 +130,31 @@ def _e(x):
     return html.escape(str(x))
 
 
-def _table(header, rows, num_from=1, classes=None):
-    """An HTML table; cells from column num_from on are right-aligned numbers."""
-    out = ["<table>", "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr>"]
+def _unit(ds, name):
+    """An outcome's unit in words (the file's plain_units), "" if none."""
+    base, _ = data._resolve(ds, name)
+    return str(ds[base].attrs.get("plain_units") or ds[base].attrs.get("units", ""))
+
+
+def _table(header, rows, num_from=1, classes=None, unit_col=None):
+    """An HTML table that scrolls sideways when wide; cells from column num_from on are
+    right-aligned numbers, column unit_col a unit."""
+    out = ['<div class="wide"><table>',
+           "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr>"]
     for i, row in enumerate(rows):
         cells = []
         for j, c in enumerate(row):
             cls = []
-            if j >= num_from:
+            if j == unit_col:
+                cls.append("unit")
+            elif j >= num_from:
                 cls.append("num")
             if classes and classes[i][j]:
                 cls.append(classes[i][j])
             attr = f' class="{" ".join(cls)}"' if cls else ""
             cells.append(f"<td{attr}>{_e(c)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</table>")
+    out.append("</table></div>")
     return "\n".join(out)
 
 
@@ -107,9 +174,10 @@ def comparison_section(ds, arm_names):
     outcomes = data.outcomes_of(ds)
     for name, label, fmt in outcomes:
         part = comp[comp["outcome"] == name].set_index("arm")
-        rows.append([label] + [_cell(fmt, part.loc[a, "mean"], part.loc[a, "ci_half"],
-                                     part.loc[a, "n"]) for a in arm_names])
-    head = "outcome (mean \u00b1 95% CI)" if reps > 1 else "outcome"
+        rows.append([label, _unit(ds, name)]
+                    + [_cell(fmt, part.loc[a, "mean"], part.loc[a, "ci_half"], part.loc[a, "n"])
+                       for a in arm_names])
+    head = "outcome (mean \u00b1 95% CI)" if reps > 1 else "outcome (1 replication: no interval)"
     notes = []
     for name, label, fmt in outcomes:
         metric, _ = data._resolve(ds, name)
@@ -119,7 +187,7 @@ def comparison_section(ds, arm_names):
                      + (f"In {_e(unit)}. " if unit else "")
                      + f"Whole run: {_e(data.aggregation(ds, name))} (the file's "
                      "<code>aggregation</code> attribute).</dd>")
-    return (_table([head] + arm_names, rows)
+    return (_table([head, "unit"] + arm_names, rows, num_from=2, unit_col=1)
             + f'\n<p class="note">Per arm, the mean over {reps} replication'
               f'{"s" if reps != 1 else ""} of each run\'s whole-run value'
             + (", with the half-width of its 95% t confidence interval" if reps > 1 else "")
@@ -137,7 +205,7 @@ def paired_section(ds, arm_names):
     rows, classes, npairs = [], [], set()
     for name, label, fmt in data.outcomes_of(ds):
         p = data.paired(ds, name, base_arm=base, by="arm")
-        row, cls = [label], [None]
+        row, cls = [label, _unit(ds, name)], [None, None]
         for a in others:
             if a not in p.index or p.loc[a, "n"] == 0:
                 row.append("nan")
@@ -153,7 +221,7 @@ def paired_section(ds, arm_names):
         classes.append(cls)
     n = ", ".join(str(k) for k in sorted(npairs)) or "0"
     head = "paired: arm \u2212 " + base if max(npairs, default=0) > 1 else "arm \u2212 " + base
-    return (_table([head] + others, rows, classes=classes)
+    return (_table([head, "unit"] + others, rows, num_from=2, classes=classes, unit_col=1)
             + f'\n<p class="note">Mean difference of each arm from <b>{_e(base)}</b> over {n} '
               f'pair{"" if npairs == {1} else "s"} of runs that share a replication (and sweep '
               "point): the same seed, so the same citizens with the same lives"
@@ -195,12 +263,31 @@ def sweep_section(ds, extras, max_points):
             r = parts[name].loc[key]
             row.append(_cell(fmt, r["mean"], r["ci_half"], r["n"]))
         rows.append(row)
-    return (_table(keys + [label for _, label, _ in outcomes], rows, num_from=len(keys))
-            + '<p class="note">Per arm and sweep point: mean \u00b1 95% CI over its '
-              "replications.</p>")
+    reps = plots.replications(ds)
+    head = [k.removeprefix("sweep.") for k in keys] + [
+        f"{label} [{_unit(ds, name)}]" if _unit(ds, name) else label
+        for name, label, _ in outcomes]
+    return (_table(head, rows, num_from=len(keys))
+            + '<p class="note">Per arm and sweep point: '
+            + (f"mean \u00b1 95% CI over its {reps} replications"
+               if reps > 1 else "1 replication: no interval")
+            + "; every row is one point, never several pooled.</p>")
 
 
-def sensitivity_section(ds, outdir, n_boot, seed, warn):
+def parameter_section(ds):
+    """For each swept parameter, the outcomes against it (mean and band per arm)."""
+    _readers()
+    out = []
+    for key in [k for k in data.group_keys(ds) if k.startswith("sweep.")]:
+        name = key.removeprefix("sweep.")
+        out.append(f"<h3>{_e(name)}</h3>")
+        fig = plots.outcome_vs_parameter(ds, key)
+        out.append(embed(fig, f"outcomes against {name}",
+                         f"Whole-run outcomes against {name}, per arm"))
+    return "\n".join(out)
+
+
+def sensitivity_section(ds, n_boot, seed, warn):
     _readers()
     out = []
     for name, label, fmt in data.outcomes_of(ds):
@@ -215,9 +302,8 @@ def sensitivity_section(ds, outdir, n_boot, seed, warn):
             out.append("<p>The same value in every run of the design: no variance to "
                        "apportion.</p>")
             continue
-        png = f"sensitivity_{name}.png"
-        plots.sensitivity(idx, title=f"Sobol indices of {label}: S1 and ST, 95% bootstrap CI",
-                          path=os.path.join(outdir, png))
+        fig = plots.sensitivity(idx, title=f"Sobol indices of {label}: S1 and ST, 95% "
+                                "bootstrap CI")
         rows = []
         for (arm, param), r in idx.iterrows():
             rows.append([arm, param,
@@ -225,8 +311,7 @@ def sensitivity_section(ds, outdir, n_boot, seed, warn):
                          f"{r['ST']:.3f} [{r['ST_low']:.3f}, {r['ST_high']:.3f}]"])
         out.append(f'<p class="note">{idx.attrs["N"]} base rows with a value in every run.</p>'
                    + _table(["arm", "parameter", "S1 [95% CI]", "ST [95% CI]"], rows, num_from=2)
-                   + f'<figure><img src="{_e(png)}" alt="Sobol indices of {_e(label)}">'
-                     "</figure>")
+                   + embed(fig, f"Sobol indices of {label}"))
     head = ('<p class="note">First-order (S1, Saltelli 2010) and total (ST, Jansen) Sobol '
             "indices of each outcome from the Saltelli design in the file, per arm, with "
             f"95% bootstrap intervals ({n_boot} resamples of the base rows, seed {seed}). "
@@ -272,25 +357,42 @@ def _fmt_days(t):
     return f"{t:g}"
 
 
-def write_report(path, outdir, n_boot=500, seed=0, max_points=12, warn=None):
-    """Write outdir/index.html and its figures for the result file at path; return its path."""
+def output_path(path, output=None):
+    """Where the report of the result file at path goes: output if it ends in .html (its
+    folder must exist), else output/index.html (the folder created), by default
+    OUT-report.html next to the file."""
+    if output is None:
+        return os.path.splitext(os.fspath(path))[0] + "-report.html"
+    output = os.fspath(output)
+    if output.lower().endswith((".html", ".htm")):
+        folder = os.path.dirname(output) or "."
+        if not os.path.isdir(folder):  # said before the report is drawn, not after
+            raise FileNotFoundError(errno.ENOENT, "No such directory", folder)
+        return output
+    os.makedirs(output, exist_ok=True)
+    return os.path.join(output, "index.html")
+
+
+def write_report(path, output=None, n_boot=500, seed=0, max_points=12, warn=None):
+    """Write the report of the result file at path (see output_path()); return its path."""
     warn = warn or (lambda msg: print(f"analysis.report: warning: {msg}", file=sys.stderr))
     guard.check_file(path)
+    index = output_path(path, output)
     _readers()
     ds = data.load(path)
     prov = data.provenance(path)
-    os.makedirs(outdir, exist_ok=True)
     arm_names = data.arms(ds)
     design = sobol.has_design(ds)
     extras = [k for k in data.group_keys(ds) if k != "arm"]
+    sweep = bool(extras) and not design
+    ev = events(prov)
 
     figs = []
-    for png, caption, fn in FIGURES:
+    for fname, caption, fn in FIGURES:
         try:
-            plots.save(fn(ds, prov), os.path.join(outdir, png))
-            figs.append((png, caption))
+            figs.append(embed(fn(ds, prov, ev), caption, caption))
         except (KeyError, ValueError) as e:
-            warn(f"figure {png} skipped: {e}")
+            warn(f"figure {fname} skipped: {e}")
 
     name = prov.get("scenario_name") or ds.attrs.get("scenario_name", "")
     n_runs = ds.sizes["run"]
@@ -300,34 +402,44 @@ def write_report(path, outdir, n_boot=500, seed=0, max_points=12, warn=None):
     citizens = first.get("population.citizens")
     keys = _point_keys(extras)
     n_points = _n_points(ds, keys)
+    span = f"{t_end / 365:g} years" if t_end > 730 else f"{_fmt_days(t_end)} days"
     desc = (f"{len(arm_names)} arm{'s' if len(arm_names) != 1 else ''} "
             f"({', '.join(arm_names)}) \u00d7 "
             + (f"{n_points} {'design' if design else 'sweep'} point{'s' if n_points != 1 else ''}"
                " \u00d7 " if keys else "")
-            + f"{reps} replication{'s' if reps != 1 else ''} ({n_runs} runs), "
-            f"{_fmt_days(t_end)} days"
+            + f"{reps} replication{'s' if reps != 1 else ''} ({n_runs} runs), {span}"
             + (f", {citizens} citizens" if citizens else "")
-            + f"; file <code>{_e(os.path.abspath(path))}</code>.")
+            + f"; file <code>{_e(os.path.abspath(path))}</code>."
+            + ("" if reps > 1 else " With 1 replication there is no interval: run the "
+               "scenario with <code>replications = N</code> for 95% confidence intervals."))
 
     body = [f"<h1>govsim report: {_e(name)}</h1>", f"<p>{desc}</p>"]
-    body.append("<h2>Comparison of arms</h2>")
-    if design or extras:
-        body.append('<p class="note">Runs of each arm are pooled over the '
-                    + ("sampled design" if design else "sweep points")
-                    + f" ({_e(', '.join(extras))}).</p>")
-    body.append(comparison_section(ds, arm_names))
-    body.append(f"<h2>Differences from {_e(arm_names[0])}</h2>")
-    body.append(paired_section(ds, arm_names))
-    if extras and not design:
+    if ev:
+        body.append('<p class="note">Events (marked on every time axis): '
+                    + "; ".join(f"<b>{_e(n)}</b> at day {d:g}"
+                                + (f" in {_e(', '.join(a))}" if a else " in every arm")
+                                for d, n, a in ev) + ".</p>")
+    if sweep:
         body.append("<h2>By sweep point</h2>")
         body.append(sweep_section(ds, extras, max_points))
+        body.append("<h2>Outcomes against each swept parameter</h2>")
+        body.append(parameter_section(ds))
+    else:
+        body.append("<h2>Comparison of arms</h2>")
+        if design:
+            body.append('<p class="note">Runs of each arm are pooled over the sampled design '
+                        f"({_e(', '.join(extras))}).</p>")
+        body.append(comparison_section(ds, arm_names))
+        body.append(f"<h2>Differences from {_e(arm_names[0])}</h2>")
+        body.append(paired_section(ds, arm_names))
     body.append("<h2>Figures</h2>")
-    for png, caption in figs:
-        body.append(f'<figure><img src="{_e(png)}" alt="{_e(caption)}">'
-                    f"<figcaption>{_e(caption)}</figcaption></figure>")
+    if sweep:
+        body.append('<p class="note">Over time: one line per arm and sweep point, no band '
+                    "(a band over runs of different points would mix parameter values).</p>")
+    body.extend(figs)
     if design:
         body.append("<h2>Sensitivity</h2>")
-        body.append(sensitivity_section(ds, outdir, n_boot, seed, warn))
+        body.append(sensitivity_section(ds, n_boot, seed, warn))
     body.append("<h2>Provenance</h2>")
     body.append(provenance_section(prov, arm_names))
 
@@ -337,29 +449,36 @@ def write_report(path, outdir, n_boot=500, seed=0, max_points=12, warn=None):
             + "\n".join(body)
             + f'\n<p class="note">govsim {_e(prov.get("govsim_version", ""))}, '
               f'revision {_e(prov.get("git_revision", ""))}.</p>\n</body>\n</html>\n')
-    index = os.path.join(outdir, "index.html")
     tmp = index + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(page)
-    os.replace(tmp, index)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(page)
+        os.replace(tmp, index)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
     return index
 
 
 def main(argv=None):
+    given, argv = deps.take_prog(argv, None)
+    prog = given or "analysis.report"  # what messages start with
     ap = argparse.ArgumentParser(
-        prog="python3 -m analysis.report",
-        description="Write a self-contained HTML report (index.html and PNG figures) of a "
+        prog=given or "/usr/bin/python3 -m analysis.report",
+        description="Write a self-contained HTML report (one file, figures embedded) of a "
                     "govsim result file: the comparison of arms with 95% confidence "
-                    "intervals, paired differences from the first arm, figures, Sobol "
+                    "intervals, paired differences from the first arm, figures, per-point "
+                    "tables and outcomes against each parameter for a sweep, Sobol "
                     "indices when the file holds a Saltelli design, and the provenance.",
         epilog="Exit status: 0 success, 2 bad usage or input (missing file, not an intact "
                "govsim result file: not HDF5, damaged, a dataset missing or of another shape, "
                "the metrics' attributes missing; one line on stderr says which), 1 failure "
                "while writing.")
     ap.add_argument("file", metavar="OUT.h5", help="a result file of `govsim run`")
-    ap.add_argument("-o", "--output", metavar="REPORT_DIR",
-                    help="directory for index.html and the figures, created if missing "
-                         "(default: OUT-report next to the file)")
+    ap.add_argument("-o", "--output", metavar="REPORT.html|DIR",
+                    help="the page, or a directory for DIR/index.html, created if missing "
+                         "(default: OUT-report.html next to the file)")
     ap.add_argument("--n-boot", type=int, default=500, metavar="N",
                     help="bootstrap resamples for the Sobol intervals (default 500)")
     ap.add_argument("--seed", type=int, default=0,
@@ -370,20 +489,28 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.n_boot < 0:
         ap.error("--n-boot must be >= 0")
-    outdir = args.output or os.path.splitext(args.file)[0] + "-report"
+    try:
+        deps.require(deps.REPORT)
+    except deps.MissingModule as e:
+        print(f"{prog}: {e}", file=sys.stderr)
+        return 1
     try:
         guard.check_file(args.file)  # before the slow imports: a bad file is refused at once
     except (OSError, ValueError) as e:
-        print(f"analysis.report: {e}", file=sys.stderr)
+        print(f"{prog}: {e}", file=sys.stderr)
         return 2
     try:
-        index = write_report(args.file, outdir, n_boot=args.n_boot, seed=args.seed,
+        index = write_report(args.file, args.output, n_boot=args.n_boot, seed=args.seed,
                              max_points=args.points)
     except guard.GovsimFileError as e:
-        print(f"analysis.report: {e}", file=sys.stderr)
+        print(f"{prog}: {e}", file=sys.stderr)
         return 2
-    except (OSError, ValueError, KeyError) as e:
-        print(f"analysis.report: {args.file}: {e}", file=sys.stderr)
+    except OSError as e:
+        where = e.filename or args.output
+        print(f"{prog}: cannot write {where}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except (ValueError, KeyError) as e:
+        print(f"{prog}: {args.file}: {e}", file=sys.stderr)
         return 1
     print(index)
     return 0

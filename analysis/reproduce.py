@@ -1,14 +1,21 @@
 """Reproduce published experiments: run each scenario of scenarios/published/
 and compare govsim's figures with the published ones.
 
-    /usr/bin/python3 -m analysis.reproduce [--fast] [--only NAME] [--govsim build/govsim]
+    /usr/bin/python3 -m analysis.reproduce [--fast] [--only NAME] [--out DIR]
+                                           [--govsim build/govsim]
 
-For every published figure it prints the published value, govsim's mean with
-its 95% confidence interval across replications, the tolerance band stated
-in docs/experiments/<name>.md, and PASS (the mean lies in the band) or FAIL.
-`--fast` runs small populations and fewer replications with wider bands (the
-subset `make check` runs). Figures the model does not reproduce are reported
-as such, never forced. A metric's value over a run (or a span of it) is the
+Each experiment's result file is kept in DIR (default out/reproduce, or
+out/reproduce/fast with --fast), one file per experiment, NAME.h5; a line
+says which experiment runs (and govsim's progress line follows on a
+terminal). For every published figure it prints its unit once, what was
+published as it was published (a value, a range "40–75", a threshold
+"≥ 1.5" or a claim "~0.5"), govsim's mean with its 95% confidence interval
+across replications, the tolerance band stated in docs/experiments/<name>.md,
+and PASS (the mean lies in the band) or FAIL. `--fast` runs small
+populations and fewer replications with wider bands (the subset `make check`
+runs). Figures the model does not reproduce are reported as such, never
+forced. Exit status: 0 when every figure flagged as reproduced (on its page)
+lies within its band, 1 when one does not, 2 for bad usage. A metric's value over a run (or a span of it) is the
 one analysis.data.over() gives, by the aggregation the result file declares
 for the metric, as `govsim run` and `govsim compare` add it up.
 """
@@ -51,6 +58,13 @@ class Figure:
     compute: Callable[["Result"], np.ndarray]   # one value per replication
     source: str = ""
     reproduced: bool = False  # within its band in the last full `make reproduce` (docs page)
+    claim: str = ""  # what was published, when not a point value: "40–75", "≥ 1.5", "~0.5"
+
+    def published_text(self):
+        """What was published, as published: the claim, else the value."""
+        if self.claim:
+            return self.claim
+        return f"{self.published:g}"
 
 
 @dataclass
@@ -223,7 +237,7 @@ EXPERIMENTS = [
                    lambda r: share_before(r, "target", "discharged"), "Mason et al. 2012", True),
             Figure("admitted: rise in mean stay with the target", 30.0, (10.0, 50.0), "min",
                    lambda r: mean_minutes(r, "target", "admitted")
-                   - mean_minutes(r, "no_target", "admitted"), "Mason et al. 2012", True),
+                   - mean_minutes(r, "no_target", "admitted"), "Mason et al. 2012", True, claim="+30"),
         ],
     ),
     Experiment(
@@ -255,13 +269,13 @@ EXPERIMENTS = [
             Figure("hours per hard client, paid by results / needs-based", 0.5, (0.0, 0.5), "",
                    lambda r: hours_per_case_class(r, "payment_by_results", "hard")
                    / hours_per_case_class(r, "needs_based", "hard"),
-                   "Rees, Whitworth & Carter 2014", True),
+                   "Rees, Whitworth & Carter 2014", True, claim="< 0.5"),
             Figure("hard clients helped into work, paid by results", 10.0, (5.0, 20.0), "%",
-                   lambda r: met_share_class(r, "payment_by_results", "hard"), "NAO 2014", True),
+                   lambda r: met_share_class(r, "payment_by_results", "hard"), "NAO 2014", True, claim="about 10"),
             Figure("needs-based: hours per hard client / per easy client", 1.0, (1.0, 10.0), "",
                    lambda r: hours_per_case_class(r, "needs_based", "hard")
                    / hours_per_case_class(r, "needs_based", "easy"),
-                   "Rees, Whitworth & Carter 2014", True),
+                   "Rees, Whitworth & Carter 2014", True, claim="≥ 1"),
         ],
     ),
     Experiment(
@@ -271,8 +285,8 @@ EXPERIMENTS = [
         fast=["simulation.replications=2", "population.citizens=5000", "workforce.teams=2",
               "simulation.duration=1y"],
         figures=[
-            Figure("failure demand, before redesign (range 40-75%)", 57.5, (40.0, 75.0), "%",
-                   lambda r: failure_share(r, "before"), "Seddon 2008", True),
+            Figure("failure demand, before redesign", 57.5, (40.0, 75.0), "%",
+                   lambda r: failure_share(r, "before"), "Seddon 2008", True, claim="40–75"),
             Figure("days end to end, before redesign", 24.0, (18.0, 30.0), "d",
                    lambda r: true_days(r, "before"), "Seddon 2008", True),
             Figure("repairs done within 48 h, after redesign", 75.0, (65.0, 85.0), "%",
@@ -282,7 +296,7 @@ EXPERIMENTS = [
                    lambda r: cost_per_need(r, "after") / cost_per_need(r, "before"), "Seddon 2008"),
             Figure("failure demand, after / before (at most half)", 0.5, (0.0, 0.5), "",
                    lambda r: failure_share(r, "after") / failure_share(r, "before"),
-                   "Seddon 2008", True),
+                   "Seddon 2008", True, claim="≤ 0.5"),
         ],
     ),
     Experiment(
@@ -294,18 +308,18 @@ EXPERIMENTS = [
         figures=[
             Figure("leavers, stretch targets / learning", 1.5, (1.5, 4.0), "",
                    lambda r: ratio(r, "stretch", "learning", "leavers"),
-                   "Repenning & Sterman 2002; KPMG 2015", True),
+                   "Repenning & Sterman 2002; KPMG 2015", True, claim="≥ 1.5"),
             Figure("the dip: recorded in-target after the switch / stretch", 0.9,
                    (0.0, 0.95), "",
                    lambda r: window(r, "transition", "within_target_recorded", 730, 913)
-                   / window(r, "stretch", "within_target_recorded", 730, 913), "Repenning & Sterman 2002", True),
+                   / window(r, "stretch", "within_target_recorded", 730, 913), "Repenning & Sterman 2002", True, claim="< 0.95"),
             Figure("the long run: needs met in year 4, transition / stretch", 1.2, (1.05, 3.0), "",
                    lambda r: window(r, "transition", "needs_met", 1095, 1460)
                    / window(r, "stretch", "needs_met", 1095, 1460),
-                   "Repenning & Sterman 2002", True),
+                   "Repenning & Sterman 2002", True, claim="> 1.05"),
             Figure("the trap: stretch net throughput (needs met), year 4 / 1", 0.9, (0.5, 0.97),
                    "", lambda r: met_by_service(r, "stretch", 1095, 1460)
-                   / met_by_service(r, "stretch", 0, 365), "Repenning & Sterman 2002", True),
+                   / met_by_service(r, "stretch", 0, 365), "Repenning & Sterman 2002", True, claim="< 0.97"),
         ],
     ),
     Experiment(
@@ -319,20 +333,20 @@ EXPERIMENTS = [
                    "KPMG 2015"),
             Figure("workers on sick leave, buurtzorg / task-based", 0.5, (0.35, 0.7), "",
                    lambda r: ratio(r, "buurtzorg", "task_based", "workers_sick"), "KPMG 2015",
-                   True),
+                   True, claim="~0.5"),
             Figure("leavers, buurtzorg / task-based", 0.5, (0.35, 0.7), "",
                    lambda r: ratio(r, "buurtzorg", "task_based", "leavers"), "KPMG 2015",
-                   True),
+                   True, claim="~0.5"),
             Figure("time to recovery (need met), buurtzorg / task-based", 0.5, (0.35, 0.7), "",
                    lambda r: ratio(r, "buurtzorg", "task_based", "time_to_close_true_mean"),
-                   "KPMG 2015", True),
+                   "KPMG 2015", True, claim="~0.5"),
             Figure("self-reliance: families' unpaid hours / buurtzorg's", 2.0,
                    (1.5, 10.0), "",
                    lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_coproduced"),
-                   "docs/ODD.md, 1. Purpose and patterns (P4)", True),
+                   "docs/ODD.md, 1. Purpose and patterns (P4)", True, claim="> 1.5 (shifted)"),
             Figure("self-reliance: paid hours / buurtzorg's", 0.8, (0.0, 0.95), "",
                    lambda r: ratio(r, "self_reliance", "buurtzorg", "hours_casework"),
-                   "docs/ODD.md, 1. Purpose and patterns (P4)", True),
+                   "docs/ODD.md, 1. Purpose and patterns (P4)", True, claim="< 0.95 (saved)"),
         ],
     ),
 ]
@@ -344,12 +358,19 @@ _ORDER = ["ae_four_hours", "ambulance_8min", "portsmouth_repairs", "buurtzorg", 
 EXPERIMENTS.sort(key=lambda e: _ORDER.index(e.name) if e.name in _ORDER else len(_ORDER))
 
 
-def run_experiment(exp, govsim, fast, workdir):
+def run_experiment(exp, govsim, fast, workdir, progress=False):
+    """Run an experiment's scenario into workdir/NAME.h5 (kept); its Result.
+
+    With ``progress``, govsim draws its progress line on this process's
+    standard error (when that is a terminal); its table is not printed.
+    """
     out = os.path.join(workdir, exp.name + ".h5")
-    cmd = [govsim, "run", exp.scenario, "-o", out, "--force", "--quiet"]
+    cmd = [govsim, "run", exp.scenario, "-o", out, "--force"]
+    if not progress:
+        cmd.append("--quiet")
     for s in (exp.fast if fast else exp.full):
         cmd += ["--set", s]
-    subprocess.run(cmd, check=True)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL if progress else None)
     return Result(out)
 
 
@@ -369,43 +390,99 @@ def evaluate(exp, res, fast):
     return rows
 
 
+def _duration(seconds):
+    m, sec = divmod(int(round(seconds)), 60)
+    return f"{m}m{sec:02d}s" if m else f"{sec}s"
+
+
+def unit_name(fig):
+    return fig.unit or "ratio"
+
+
+def _number(x, d):
+    return "nan" if np.isnan(x) else f"{x:.{d}f}"
+
+
+def format_row(fig, mean, half, band, ok):
+    """One printed row: figure, unit, published (as published), govsim, band, result."""
+    lo, hi = band
+    d = 2 if max(abs(lo), abs(hi)) < 10 else 1
+    gov = _number(mean, d) + ("" if np.isnan(half) else f" \u00b1 {_number(half, d)}")
+    if not fig.reproduced:
+        result = ("PASS" if ok else "FAIL") + " (not reproduced: see the page)"
+    else:
+        result = "PASS" if ok else "FAIL (reproduced before: out of its band now)"
+    band_text = f"{lo:g}\u2013{hi:g}"
+    return (f"  {fig.label:56s} {unit_name(fig):>5s} {fig.published_text():>15s} "
+            f"{gov:>16s} {band_text:>12s}  {result}")
+
+
+def suggest(name):
+    """The experiments' names, with the closest first when one is close."""
+    import difflib
+    names = [e.name for e in EXPERIMENTS]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.4)
+    return (f"did you mean {close[0]!r}? " if close else "") + "experiments: " + ", ".join(names)
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="/usr/bin/python3 -m analysis.reproduce",
+                                 description=__doc__.splitlines()[0])
     ap.add_argument("--fast", action="store_true", help="small runs, wider bands (make check)")
     ap.add_argument("--only", help="run one experiment by name")
+    ap.add_argument("--out", metavar="DIR",
+                    help="where the result files are kept, one per experiment (default "
+                         "out/reproduce; out/reproduce/fast with --fast)")
     ap.add_argument("--govsim", default=os.environ.get("GOVSIM", "build/govsim"))
     args = ap.parse_args(argv)
     exps = [e for e in EXPERIMENTS if not args.only or e.name == args.only]
     if not exps:
-        print(f"reproduce: no experiment {args.only!r}", file=sys.stderr)
+        print(f"reproduce: no experiment {args.only!r}; {suggest(args.only)}", file=sys.stderr)
         return 2
-    print(f"{'experiment / figure':58s} {'published':>10s} {'govsim (95% CI)':>22s} "
-          f"{'band':>16s}  result")
-    got = guard.run_command("reproduce", _run_all, exps, args.govsim, args.fast)
+    out = args.out or os.path.join("out", "reproduce", *(["fast"] if args.fast else []))
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as e:
+        print(f"reproduce: cannot create {out}: {e.strerror}", file=sys.stderr)
+        return 1
+    got = guard.run_command("reproduce", _run_all, exps, args.govsim, args.fast, out)
     if isinstance(got, int):
         return got
-    passed, total = got
+    passed, total, lost, seconds = got
     print(f"\n{passed} of {total} published figures within their bands"
-          f"{' (fast: wider bands)' if args.fast else ''}")
+          f"{' (fast: wider bands)' if args.fast else ''}; {len(exps)} experiment"
+          f"{'s' if len(exps) != 1 else ''} in {_duration(seconds)}; result files in {out}/")
+    if lost:
+        print(f"reproduce: {len(lost)} figure{'s' if len(lost) != 1 else ''} flagged as "
+              f"reproduced fell out of {'their bands' if len(lost) != 1 else 'its band'}: "
+              + "; ".join(lost), file=sys.stderr)
+        return 1
     return 0
 
 
-def _run_all(exps, govsim, fast):
-    """Run and print every experiment; (figures within their bands, figures)."""
+def _run_all(exps, govsim, fast, out):
+    """Run and print every experiment; (within bands, figures, flagged ones lost, seconds)."""
+    import time
     total = passed = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for exp in exps:
-            res = run_experiment(exp, govsim, fast, tmp)
-            print(exp.name)
-            for fig, mean, half, (lo, hi), ok in evaluate(exp, res, fast):
-                total += 1
-                passed += ok
-                d = 2 if abs(fig.published) < 5 else 1
-                ci = f"{mean:.{d}f} +- {half:.{d}f}"
-                note = "" if fig.reproduced else "  (not reproduced: see the page)"
-                print(f"  {fig.label:56s} {fig.published:9.{d}f}{fig.unit:1s} {ci:>22s} "
-                      f"{f'{lo:.{d}f}..{hi:.{d}f}':>16s}  {'PASS' if ok else 'FAIL'}{note}")
-    return passed, total
+    lost = []
+    t0 = time.monotonic()
+    for i, exp in enumerate(exps, 1):
+        sets = exp.fast if fast else exp.full
+        print(f"[{i}/{len(exps)}] {exp.name}: {exp.scenario} {' '.join(sets)} -> "
+              f"{os.path.join(out, exp.name + '.h5')}", flush=True)
+        t1 = time.monotonic()
+        res = run_experiment(exp, govsim, fast, out, progress=True)
+        rows = evaluate(exp, res, fast)
+        print(f"  {'figure':56s} {'unit':>5s} {'published':>15s} {'govsim (95% CI)':>16s} "
+              f"{'band':>12s}  result   ({_duration(time.monotonic() - t1)})")
+        for fig, mean, half, band, ok in rows:
+            total += 1
+            passed += ok
+            if fig.reproduced and not ok:
+                lost.append(f"{exp.name}: {fig.label}")
+            print(format_row(fig, mean, half, band, ok))
+        sys.stdout.flush()
+    return passed, total, lost, time.monotonic() - t0
 
 
 if __name__ == "__main__":

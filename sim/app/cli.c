@@ -10,6 +10,8 @@
 
 #include "sim/core/diag.h"
 
+const char *gs_cli_prog = "govsim";
+
 bool gs_cli_is_help(const char *a)
 {
 	return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
@@ -17,9 +19,9 @@ bool gs_cli_is_help(const char *a)
 
 int gs_cli_usage(const char *cmd, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "govsim %s: ", cmd);
+	fprintf(stderr, "%s %s: ", gs_cli_prog, cmd);
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see govsim %s --help)\n", cmd);
+	fprintf(stderr, "\n(see %s %s --help)\n", gs_cli_prog, cmd);
 	return EXIT_USAGE;
 }
 

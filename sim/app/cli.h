@@ -16,6 +16,12 @@
 #define EXIT_USAGE 2
 #define EXIT_RUNTIME 1
 
+/*
+ * gs_cli_prog - the program's name as the user typed it (argv[0]: "govsim",
+ * "build/govsim"), for every command the program suggests typing.
+ */
+extern const char *gs_cli_prog;
+
 /* gs_cli_is_help - is a "-h" or "--help"? */
 bool gs_cli_is_help(const char *a);
 
@@ -34,5 +40,11 @@ int gs_cli_load(const struct gs_model *m, const char *path, char **sets, size_t 
 
 /* gs_cmd_run - `govsim run`: argv[0] is "run"; full_argv is the whole command line. */
 int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, char **full_argv);
+
+/* gs_cmd_report - `govsim report`: argv[0] is "report". */
+int gs_cmd_report(int argc, char **argv);
+
+/* gs_cmd_export - `govsim export`: argv[0] is "export". */
+int gs_cmd_export(int argc, char **argv);
 
 #endif

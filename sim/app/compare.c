@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/app/cli.h"
+#include "sim/core/diag.h"
 #include "sim/core/metrics.h"
 #include "sim/io/output.h"
 #include "sim/app/report.h"
@@ -41,6 +43,7 @@ struct view {
 	int summary;       /* ONE_SUMMARY */
 	int metric;        /* ONE_METRIC, or AT_TIME with --metric (else -1) */
 	size_t at_col;     /* AT_TIME */
+	size_t t1;         /* the others: over the intervals 0..t1-1 (--until; else every one) */
 	size_t n_cols;
 	const char *labels[MAX_COLS];
 	const char *fmts[MAX_COLS];
@@ -53,15 +56,15 @@ static void run_values(const struct view *v, const double *series, size_t n_time
 	double s[GS_N_SUMMARY];
 	switch (v->mode) {
 	case EVERY_SUMMARY:
-		gs_summarise(series, n_time, out);
+		gs_summarise_span(series, n_time, v->t1, out);
 		break;
 	case ONE_SUMMARY:
-		gs_summarise(series, n_time, s);
+		gs_summarise_span(series, n_time, v->t1, s);
 		out[0] = s[v->summary];
 		break;
 	case ONE_METRIC:
 		out[0] = gs_metric_over(gs_metric_table, GS_N_METRICS, series, n_time, v->metric, 0,
-					n_time);
+					v->t1 < n_time ? v->t1 : n_time);
 		break;
 	case AT_TIME:
 		if (v->metric >= 0)
@@ -101,7 +104,19 @@ static int choose_view(struct view *v, const char *metric, double at, char *err,
 			break;
 	v->metric = gs_metric_find(metric);
 	if (s == GS_N_SUMMARY && v->metric < 0) {
-		snprintf(err, errlen, "no metric '%s' (`govsim metrics` lists them)", metric);
+		const char *names[GS_N_METRICS + GS_N_SUMMARY];
+		size_t n = 0;
+		for (int m = 0; m < GS_N_METRICS; m++)
+			names[n++] = gs_metric_table[m].name;
+		for (int k = 0; k < GS_N_SUMMARY; k++)
+			names[n++] = gs_summary_name(k);
+		const char *best = gs_suggest(metric, names, n);
+		if (best)
+			snprintf(err, errlen, "no metric '%s'; did you mean '%s'? (`%s metrics` lists "
+				 "them)", metric, best, gs_cli_prog);
+		else
+			snprintf(err, errlen, "no metric '%s' (`%s metrics` lists them)", metric,
+				 gs_cli_prog);
 		return -1;
 	}
 	if (at >= 0 && v->metric < 0) {
@@ -112,7 +127,12 @@ static int choose_view(struct view *v, const char *metric, double at, char *err,
 	v->fmts[0] = "%10.4g";
 	v->labels[0] = metric;
 	if (at >= 0) {
+		/* labelled as people read it, in the format of the --at table when it has one */
 		v->mode = AT_TIME;
+		v->labels[0] = gs_metric_table[v->metric].label;
+		for (size_t k = 0; k < N_AT; k++)
+			if (at_metrics[k].metric == v->metric)
+				v->fmts[0] = at_metrics[k].fmt;
 	} else if (s < GS_N_SUMMARY) {
 		v->mode = ONE_SUMMARY;
 		v->summary = s;
@@ -213,9 +233,44 @@ static void print_tables(FILE *f, const struct view *v, size_t n_arms, const cha
 	}
 }
 
-/* One table per sweep point (each arm's runs of a point are consecutive). */
+#define MAX_SWEPT 16 /* swept parameters named in a point's heading */
+
+/* The swept parameters of a file: their names and per-run values. */
+struct swept {
+	size_t n;
+	char *names[MAX_SWEPT];   /* "sweep.regime.learning_time" */
+	double *values[MAX_SWEPT]; /* [n_runs] */
+};
+
+static void swept_read(struct gs_output_reader *rd, size_t n_runs, struct swept *sw)
+{
+	char ignore[256];
+	size_t n = gs_output_reader_names(rd, "sweep.", sw->names, MAX_SWEPT);
+	for (size_t k = 0; k < n; k++) {
+		double *v = malloc((n_runs ? n_runs : 1) * sizeof(*v));
+		if (v && gs_output_reader_vector(rd, sw->names[k], v, n_runs, ignore,
+						 sizeof(ignore)) == 0) {
+			sw->names[sw->n] = sw->names[k];
+			sw->values[sw->n++] = v;
+		} else {
+			free(v); /* not numbers: left out of the heading */
+			free(sw->names[k]);
+		}
+	}
+}
+
+static void swept_free(struct swept *sw)
+{
+	for (size_t k = 0; k < sw->n; k++) {
+		free(sw->names[k]);
+		free(sw->values[k]);
+	}
+}
+
+/* One table per sweep point (each arm's runs of a point are consecutive), headed by its values. */
 static int print_by_point(FILE *f, const struct view *v, size_t n_arms, const char **arm_names,
-			  size_t per_arm, const double *values, size_t n_points)
+			  size_t per_arm, const double *values, size_t n_points,
+			  const struct swept *sw)
 {
 	size_t reps = per_arm / n_points;
 	double *sub = malloc(n_arms * reps * v->n_cols * sizeof(*sub));
@@ -225,7 +280,11 @@ static int print_by_point(FILE *f, const struct view *v, size_t n_arms, const ch
 		for (size_t a = 0; a < n_arms; a++)
 			memcpy(sub + a * reps * v->n_cols, values + (a * per_arm + p * reps) * v->n_cols,
 			       reps * v->n_cols * sizeof(double));
-		fprintf(f, "\nsweep point %zu\n", p);
+		fprintf(f, "\nsweep point %zu", p);
+		for (size_t k = 0; k < sw->n; k++)
+			fprintf(f, "%s%s = %g", k ? ", " : ": ", sw->names[k] + strlen("sweep."),
+				sw->values[k][p * reps]);
+		fputc('\n', f);
 		print_tables(f, v, n_arms, arm_names, reps, sub);
 	}
 	free(sub);
@@ -244,6 +303,12 @@ static long at_column(const double *time, size_t n_time, double at)
 int gs_compare(const char *path, const char *metric, double at, size_t max_points, FILE *f,
 	       char *err, size_t errlen)
 {
+	return gs_compare_until(path, metric, at, -1, max_points, f, err, errlen);
+}
+
+int gs_compare_until(const char *path, const char *metric, double at, double until,
+		     size_t max_points, FILE *f, char *err, size_t errlen)
+{
 	struct gs_output_reader *rd = NULL;
 	if (gs_output_reader_open(path, &rd, err, errlen))
 		return -1;
@@ -256,6 +321,7 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 	const char **arm_names = calloc(nr, sizeof(*arm_names));
 	double *values = NULL;
 	struct view view = {0};
+	struct swept sw = {0};
 	if (!arm || !point || !time || !arm_names) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
@@ -274,6 +340,16 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 		goto out;
 	}
 	view.at_col = (size_t)col;
+	view.t1 = n_time;
+	if (until >= 0) {
+		long last = at_column(time, n_time, until);
+		if (last < 0) {
+			snprintf(err, errlen, "%s: --until %g days is after the end of the runs (%g days)",
+				 path, until, n_time ? time[n_time - 1] : 0.0);
+			goto out;
+		}
+		view.t1 = (size_t)last + 1;
+	}
 	size_t n_arms = group_arms(arm, n_runs, arm_names);
 	if (!n_arms) {
 		snprintf(err, errlen, "%s: runs are not grouped by arm", path);
@@ -294,22 +370,33 @@ int gs_compare(const char *path, const char *metric, double at, size_t max_point
 	for (size_t r = 0; sweep && r < n_runs; r++)
 		if ((size_t)point[r] + 1 > n_points)
 			n_points = (size_t)point[r] + 1;
-	if (at >= 0)
-		fprintf(f, "%s: %zu runs, values at %g days\n", path, n_runs, time[view.at_col]);
-	else
+	if (at >= 0) {
+		double t = time[view.at_col], t0 = view.at_col ? time[view.at_col - 1] : 0;
+		fprintf(f, "%s: %zu runs, values at %g days: each metric's value in the output "
+			"interval ending then (%g day%s long; a flow is its total over that interval, "
+			"not since the start)\n", path, n_runs, t, t - t0, t - t0 == 1 ? "" : "s");
+	} else if (until >= 0) {
+		fprintf(f, "%s: %zu runs, values over the first %g days (the output intervals ending "
+			"by then), each metric added up as over a whole run\n", path, n_runs,
+			time[view.t1 - 1]);
+	} else {
 		fprintf(f, "%s: %zu runs, whole-run values\n", path, n_runs);
+	}
 	if (n_points > 1 && n_points <= max_points && per_arm % n_points == 0) {
-		if (print_by_point(f, &view, n_arms, arm_names, per_arm, values, n_points)) {
+		swept_read(rd, n_runs, &sw);
+		if (print_by_point(f, &view, n_arms, arm_names, per_arm, values, n_points, &sw)) {
 			snprintf(err, errlen, "%s: out of memory", path);
 			goto out;
 		}
 	} else {
 		if (n_points > 1)
-			fprintf(f, "(%zu sweep points pooled)\n", n_points);
+			fprintf(f, "(%zu sweep points pooled: the intervals mix parameter values; "
+				"--points %zu gives a table per point)\n", n_points, n_points);
 		print_tables(f, &view, n_arms, arm_names, per_arm, values);
 	}
 	rc = 0;
 out:
+	swept_free(&sw);
 	for (size_t r = 0; arm && r < n_runs; r++)
 		free(arm[r]);
 	free(arm);

@@ -43,4 +43,12 @@ int gs_info(const char *path, FILE *f, char *err, size_t errlen);
 int gs_compare(const char *path, const char *metric, double at, size_t max_points, FILE *f,
 	       char *err, size_t errlen);
 
+/*
+ * gs_compare_until - gs_compare, with until >= 0 the outcomes over the
+ * output intervals ending by `until` days only (the first one ending at or
+ * after it included), added up as over a whole run; until < 0: the whole run.
+ */
+int gs_compare_until(const char *path, const char *metric, double at, double until,
+		     size_t max_points, FILE *f, char *err, size_t errlen);
+
 #endif

@@ -83,24 +83,22 @@ static void add_run(void *ctx, size_t run, const double *series, size_t n_time)
 	}
 }
 
+/* Rows: the outcomes by their labels (as in govsim run and compare); columns: the arms. */
 static void print_means(FILE *f, const struct arms *s, const bool *missing)
 {
-	int width = 3;
-	for (size_t a = 0; a < s->n_arms; a++) {
-		int w = (int)strlen(s->arm[s->first[a]]);
-		if (w > width)
-			width = w;
-	}
-	fprintf(f, "arms: %zu; whole-run outcomes, mean over runs (as in govsim run and compare):\n"
-		   "%-*s %5s",
-		s->n_arms, width, "arm", "runs");
-	for (size_t k = 0; k < N_SHOWN; k++)
-		fprintf(f, "  %s", gs_summary_name(shown[k]));
+	fprintf(f, "arms: %zu; whole-run outcomes, mean over runs (as in govsim run and compare):\n",
+		s->n_arms);
+	fprintf(f, "%-28s", "outcome");
+	for (size_t a = 0; a < s->n_arms; a++)
+		fprintf(f, " %12.12s", s->arm[s->first[a]]);
+	fprintf(f, "\n%-28s", "runs");
+	for (size_t a = 0; a < s->n_arms; a++)
+		fprintf(f, " %12zu", s->runs[a]);
 	fputc('\n', f);
-	for (size_t a = 0; a < s->n_arms; a++) {
-		fprintf(f, "%-*s %5zu", width, s->arm[s->first[a]], s->runs[a]);
-		for (size_t k = 0; k < N_SHOWN; k++) {
-			int cw = (int)strlen(gs_summary_name(shown[k]));
+	for (size_t k = 0; k < N_SHOWN; k++) {
+		char label[GS_LABEL_MAX];
+		fprintf(f, "%-28s", gs_summary_label(shown[k], label, sizeof(label)));
+		for (size_t a = 0; a < s->n_arms; a++) {
 			size_t i = a * N_SHOWN + k;
 			char num[64];
 			if (missing[k])
@@ -113,7 +111,7 @@ static void print_means(FILE *f, const struct arms *s, const bool *missing)
 			const char *p = num;
 			while (*p == ' ')
 				p++;
-			fprintf(f, "  %*s", cw, p);
+			fprintf(f, " %12s", p);
 		}
 		fputc('\n', f);
 	}

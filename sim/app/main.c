@@ -1,6 +1,6 @@
 /*
  * main.c - the govsim command line: run, check, params, metrics, info,
- * compare. The composition root: the one file that names both the
+ * compare, report, export. The composition root: the one file that names both the
  * framework (sim/) and the model it runs (models/governance.h).
  *
  * Exit status: 0 success, 2 bad usage or bad input, 1 runtime failure
@@ -24,6 +24,7 @@
 #include "models/governance.h"
 #include "sim/app/cli.h"
 #include "sim/app/compare.h"
+#include "sim/core/diag.h"
 #include "sim/core/metrics.h"
 #include "sim/core/params.h"
 #include "sim/core/provenance.h"
@@ -44,6 +45,8 @@ static const char usage_main[] =
 	"  metrics           list every output metric\n"
 	"  info FILE.h5      show the provenance and a summary of a result file\n"
 	"  compare FILE.h5   compare the arms of a result file: means, CIs, paired differences\n"
+	"  report FILE.h5    write a self-contained HTML report of a result file\n"
+	"  export FILE.h5    write a result file as a table (CSV)\n"
 	"\n"
 	"options:\n"
 	"  -h, --help        this help (also after a command: govsim run --help)\n"
@@ -71,7 +74,7 @@ static const char usage_metrics[] =
 	"writes docs/metrics.md.\n";
 
 static const char usage_compare[] =
-	"usage: govsim compare FILE.h5 [--metric NAME] [--at DAYS] [--points N]\n"
+	"usage: govsim compare FILE.h5 [--metric NAME] [--at DAYS | --until DAYS] [--points N]\n"
 	"\n"
 	"Per arm, the mean and 95% confidence interval across replications of the\n"
 	"key whole-run outcomes (the table `govsim run` prints), and the paired\n"
@@ -80,7 +83,11 @@ static const char usage_compare[] =
 	"\n"
 	"  --metric NAME   one metric: its whole-run value if it is an outcome of the\n"
 	"                  table, else its mean and its total over time\n"
-	"  --at DAYS       values at that time (the interval ending then) instead\n"
+	"  --at DAYS       values in the output interval ending then instead (a flow:\n"
+	"                  its total over that one interval)\n"
+	"  --until DAYS    values over the first DAYS only (the intervals ending by\n"
+	"                  then), added up as over a whole run: --metric leavers\n"
+	"                  --until 365 gives the leavers of the first year\n"
 	"  --points N      with a sweep, one table per point if there are at most N\n"
 	"                  points (default 12); else every point pooled\n";
 
@@ -235,7 +242,7 @@ static int cmd_info(int argc, char **argv)
 static int cmd_compare(int argc, char **argv)
 {
 	const char *path = NULL, *metric = NULL;
-	double at = -1;
+	double at = -1, until = -1;
 	long points = 12;
 	for (int i = 1; i < argc; i++) {
 		if (gs_cli_is_help(argv[i])) {
@@ -249,6 +256,11 @@ static int cmd_compare(int argc, char **argv)
 			char *end;
 			if (++i == argc || (at = strtod(argv[i], &end), end == argv[i] || *end || at < 0))
 				return gs_cli_usage("compare", "--at needs a time in days (>= 0)%s", "");
+		} else if (strcmp(argv[i], "--until") == 0) {
+			char *end;
+			if (++i == argc ||
+			    (until = strtod(argv[i], &end), end == argv[i] || *end || until <= 0))
+				return gs_cli_usage("compare", "--until needs a time in days (> 0)%s", "");
 		} else if (strcmp(argv[i], "--points") == 0) {
 			if (++i == argc || !gs_cli_count(argv[i], 0, 1000000, &points))
 				return gs_cli_usage("compare", "--points needs a count%s", "");
@@ -262,9 +274,11 @@ static int cmd_compare(int argc, char **argv)
 	}
 	if (!path)
 		return gs_cli_usage("compare", "no file given%s", "");
+	if (at >= 0 && until >= 0)
+		return gs_cli_usage("compare", "--at and --until do not go together%s", "");
 	char err[512];
 	read_watchdog(path);
-	if (gs_compare(path, metric, at, (size_t)points, stdout, err, sizeof(err))) {
+	if (gs_compare_until(path, metric, at, until, (size_t)points, stdout, err, sizeof(err))) {
 		fprintf(stderr, "govsim compare: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -279,9 +293,15 @@ static void print_version(void)
 	       GS_RNG_NAME);
 }
 
+/* The commands, for dispatch and for "did you mean". */
+static const char *const commands[] = {"run",	  "check",   "params", "metrics",
+				       "info",	  "compare", "report", "export"};
+
 int main(int argc, char **argv)
 {
 	gsl_set_error_handler_off();
+	if (argc > 0 && argv[0] && *argv[0])
+		gs_cli_prog = argv[0];
 	if (argc < 2) {
 		fputs(usage_main, stderr);
 		return EXIT_USAGE;
@@ -307,6 +327,15 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0)
 		return cmd_compare(argc - 1, argv + 1);
-	fprintf(stderr, "govsim: unknown command '%s'\n\n%s", cmd, usage_main);
+	if (strcmp(cmd, "report") == 0)
+		return gs_cmd_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0)
+		return gs_cmd_export(argc - 1, argv + 1);
+	const char *best = gs_suggest(cmd, commands, sizeof(commands) / sizeof(commands[0]));
+	if (best)
+		fprintf(stderr, "%s: unknown command '%s'; did you mean '%s'?\n(see %s --help)\n",
+			gs_cli_prog, cmd, best, gs_cli_prog);
+	else
+		fprintf(stderr, "%s: unknown command '%s'\n\n%s", gs_cli_prog, cmd, usage_main);
 	return EXIT_USAGE;
 }

@@ -26,13 +26,20 @@ static const struct {
 
 void gs_summarise(const double *series, size_t n_time, double out[GS_N_SUMMARY])
 {
+	gs_summarise_span(series, n_time, n_time, out);
+}
+
+void gs_summarise_span(const double *series, size_t n_time, size_t t1, double out[GS_N_SUMMARY])
+{
+	if (t1 > n_time)
+		t1 = n_time;
 	for (int s = 0; s < GS_N_SUMMARY; s++) {
 		int m = summaries[s].metric;
 		if (summaries[s].at_end)
-			out[s] = n_time ? series[(size_t)m * n_time + n_time - 1] : NAN;
+			out[s] = t1 ? series[(size_t)m * n_time + t1 - 1] : NAN;
 		else
 			out[s] = gs_metric_over(gs_metric_table, GS_N_METRICS, series, n_time, m, 0,
-						n_time);
+						t1);
 	}
 }
 

@@ -37,6 +37,12 @@ enum gs_summary {
 /* gs_summarise - the whole-run outcomes of one run's series ([GS_N_METRICS][n_time]). */
 void gs_summarise(const double *series, size_t n_time, double out[GS_N_SUMMARY]);
 
+/*
+ * gs_summarise_span - the same outcomes over the first t1 output intervals
+ * only (an outcome "at end" at interval t1 - 1): gs_summarise is t1 = n_time.
+ */
+void gs_summarise_span(const double *series, size_t n_time, size_t t1, double out[GS_N_SUMMARY]);
+
 /* gs_summary_name - the name of summary s, e.g. "failure_demand_share". */
 const char *gs_summary_name(int s);
 

@@ -17,6 +17,7 @@
 
 #include "sim/app/cli.h"
 #include "sim/app/compare.h"
+#include "sim/app/progress.h"
 #include "sim/app/report.h"
 #include "sim/core/util.h"
 #include "sim/engine/engine.h"
@@ -191,7 +192,8 @@ static int choose_paths(const struct run_args *a, const struct gs_scenario *sc,
 	if (!usable)
 		return EXIT_USAGE;
 	if (stat(rf->path, &st) == 0 && !a->force && !a->resume) {
-		fprintf(stderr, "govsim run: %s exists; use --force to overwrite it\n", rf->path);
+		fprintf(stderr, "govsim run: %s exists; use --force to overwrite it, or -o to name "
+			"another file\n", rf->path);
 		return EXIT_USAGE;
 	}
 	size_t tl = strlen(rf->path) + 16;
@@ -255,12 +257,13 @@ static int open_result(const struct run_args *a, const struct gs_ensemble_meta *
 	return -1;
 }
 
-/* The sinks of `govsim run`: the file, the table's summaries, and a stop for tests. */
+/* The sinks of `govsim run`: the file, the table's summaries, progress, and a stop for tests. */
 struct sinks {
 	struct gs_output *out;
 	double *summary; /* [n_runs * GS_N_SUMMARY] */
 	size_t n_time;
 	long stop_after, written; /* GOVSIM_STOP_AFTER_RUNS=N: stop as if interrupted after N runs */
+	struct gs_progress *progress; /* NULL: none drawn */
 };
 
 static int write_run(void *ctx, size_t run, const struct gs_run_result *r, char *err, size_t n)
@@ -275,6 +278,7 @@ static int summarise_run(void *ctx, size_t run, const struct gs_run_result *r, c
 	(void)n;
 	struct sinks *s = ctx;
 	gs_summarise(r->series, s->n_time, s->summary + run * GS_N_SUMMARY);
+	gs_progress_run_done(s->progress);
 	if (s->stop_after >= 0 && ++s->written >= s->stop_after)
 		gs_stop = 1;
 	return 0;
@@ -297,11 +301,13 @@ static int close_result(const struct run_args *a, struct result_file *rf, int rc
 		else
 			fprintf(stderr, "govsim run: %s\n", run_err);
 		if (closed) {
-			fprintf(stderr, "govsim run: %s\n", err);
+			if (rc > 0 || strcmp(err, run_err) != 0) /* the same failure is said once */
+				fprintf(stderr, "govsim run: %s\n", err);
 			remove(rf->tmp_path);
 		} else {
 			fprintf(stderr, "govsim run: finished runs kept in %s; complete it with: "
-				"govsim run %s -o %s --resume\n", rf->tmp_path, a->scenario, rf->path);
+				"%s run %s -o %s --resume\n", rf->tmp_path, gs_cli_prog, a->scenario,
+				rf->path);
 		}
 		return EXIT_RUNTIME;
 	}
@@ -322,8 +328,8 @@ static int close_result(const struct run_args *a, struct result_file *rf, int rc
 	return -1;
 }
 
-static int print_table(const struct gs_plan *pl, const struct result_file *rf,
-		       const double *summary)
+/* What is about to run, and where it goes: printed before the runs start. */
+static void print_header(const struct gs_plan *pl, const struct result_file *rf)
 {
 	const struct gs_ensemble_meta *meta = &pl->meta;
 	size_t reps = pl->n_reps;
@@ -333,8 +339,15 @@ static int print_table(const struct gs_plan *pl, const struct result_file *rf,
 	       (long long)pl->arm_params[0].population.citizens, rf->path);
 	if (pl->n_points > 1)
 		printf("sweep: %zu points x %zu arms x %zu replications = %zu runs; the table "
-		       "pools every point (per-point results: govsim compare)\n",
-		       pl->n_points, pl->n_arms, reps, pl->n_runs);
+		       "pools every point (per-point results: %s compare %s)\n",
+		       pl->n_points, pl->n_arms, reps, pl->n_runs, gs_cli_prog, rf->path);
+	fflush(stdout);
+}
+
+static int print_table(const struct gs_plan *pl, const struct result_file *rf,
+		       const double *summary)
+{
+	const struct gs_ensemble_meta *meta = &pl->meta;
 	putchar('\n');
 	if (rf->n_done) {
 		/* some runs were done before: the tables come from the whole file */
@@ -399,9 +412,16 @@ int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, c
 	s.stop_after = stop_env ? strtol(stop_env, NULL, 10) : -1;
 	const struct gs_sink sinks[] = {{write_run, &s}, {summarise_run, &s}};
 	/* GOVSIM_PROFILE=1: wall time of each phase of each run on stderr */
-	struct gs_ensemble_opts opts = {(int)a.threads, !a.quiet && isatty(STDERR_FILENO), rf.done,
+	struct gs_ensemble_opts opts = {(int)a.threads, false, rf.done,
 					getenv("GOVSIM_PROFILE") != NULL};
+	if (!a.quiet)
+		print_header(&pl, &rf);
+	/* GOVSIM_PROGRESS=1 draws it when stderr is not a terminal too (tests) */
+	if (!a.quiet && (isatty(STDERR_FILENO) || getenv("GOVSIM_PROGRESS")))
+		s.progress = gs_progress_start(stderr, rf.n_done, pl.n_runs);
 	int rc = gs_ensemble_run(&pl, &opts, sinks, 2, err, sizeof(err));
+	gs_progress_stop(s.progress);
+	s.progress = NULL;
 	if ((status = close_result(&a, &rf, rc, err)) >= 0)
 		goto out;
 	if (!a.quiet && print_table(&pl, &rf, s.summary)) {

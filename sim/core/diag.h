@@ -12,6 +12,8 @@
 struct gs_diag {
 	char **msg;
 	size_t n, cap;
+	char **file; /* [n] the file of each problem (a copy), NULL if none */
+	int *line;   /* [n] its line, 0 if none */
 };
 
 /*
@@ -21,7 +23,12 @@ struct gs_diag {
 void gs_diag_add(struct gs_diag *d, const char *file, int line, const char *key,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* gs_diag_print - every problem, one per line, to f. */
+/*
+ * gs_diag_print - every problem, one per line, to f, sorted: by file (in
+ * the order the files were first named) and line, a file's problems
+ * without a line after its lines, problems without a file last; problems
+ * of the same place keep the order they were found in.
+ */
 void gs_diag_print(const struct gs_diag *d, FILE *f);
 
 void gs_diag_free(struct gs_diag *d);

@@ -5,7 +5,7 @@
  * prints its summary; h5util.c holds what they share.
  *
  * Layout (docs/output.md has the full table):
- *   /time                 (time)      end of each output interval, units "days"
+ *   /time                 (time)      end of each output interval, units "day"
  *   /run                  (run)       0..n_runs-1; run = (arm * sweep points + point) *
  *                                     replications + replication (gs_run_of)
  *   /arm                  (run)       arm name (variable-length UTF-8 string)
@@ -141,6 +141,14 @@ int gs_output_reader_strings(struct gs_output_reader *rd, const char *name, char
 int gs_output_reader_block(struct gs_output_reader *rd, const char *name, size_t r0, size_t nr,
 			   double *buf, char *err, size_t errlen);
 void gs_output_reader_close(struct gs_output_reader *rd);
+
+/*
+ * gs_output_reader_names - the names of the file's top-level datasets that
+ * start with prefix ("sweep."), in name order: at most max, each
+ * malloc'd into names. Returns their number.
+ */
+size_t gs_output_reader_names(struct gs_output_reader *rd, const char *prefix, char **names,
+			      size_t max);
 
 /* gs_output_library_version - "HDF5 x.y.z" of the library linked. */
 const char *gs_output_library_version(void);

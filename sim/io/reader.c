@@ -430,6 +430,38 @@ bool gs_output_reader_has(struct gs_output_reader *rd, const char *name)
 	return ok > 0;
 }
 
+/* What gs_output_reader_names collects while it walks the root group. */
+struct name_walk {
+	const char *prefix;
+	char **names;
+	size_t n, max;
+};
+
+static herr_t take_name(hid_t group, const char *name, const H5L_info_t *info, void *ctx)
+{
+	struct name_walk *w = ctx;
+	(void)group;
+	(void)info;
+	if (w->n < w->max && strncmp(name, w->prefix, strlen(w->prefix)) == 0) {
+		char *copy = malloc(strlen(name) + 1);
+		if (!copy)
+			return -1;
+		strcpy(copy, name);
+		w->names[w->n++] = copy;
+	}
+	return 0;
+}
+
+size_t gs_output_reader_names(struct gs_output_reader *rd, const char *prefix, char **names,
+			      size_t max)
+{
+	struct name_walk w = {prefix, names, 0, max};
+	gs_io_quiet();
+	if (H5Literate(rd->file, H5_INDEX_NAME, H5_ITER_INC, NULL, take_name, &w) < 0)
+		H5Eclear2(H5E_DEFAULT);
+	return w.n;
+}
+
 /* gs_output_reader_runs - the number of runs of the file. */
 size_t gs_output_reader_runs(const struct gs_output_reader *rd)
 {

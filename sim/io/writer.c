@@ -200,11 +200,22 @@ static int write_attr_double(const struct report *rp, hid_t loc, const char *nam
 	return write_attr(rp, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
+/*
+ * The `units` attribute of a unit of the tables: durations in "days" are
+ * written "day" (UDUNITS and CF read both as days). xarray decodes a
+ * variable whose units are exactly "days" (or "hours", ...) as timedelta64,
+ * with NaN turned into NaT and a warning; "day" leaves them floats in days.
+ */
+static const char *file_units(const char *units)
+{
+	return strcmp(units, "days") == 0 ? "day" : units;
+}
+
 /* units, long_name and description attributes; NULL ones are left out. */
 static int write_labels(const struct report *rp, hid_t loc, const char *units,
 			const char *long_name, const char *description)
 {
-	if (units && write_attr_string(rp, loc, "units", units))
+	if (units && write_attr_string(rp, loc, "units", file_units(units)))
 		return -1;
 	if (long_name && write_attr_string(rp, loc, "long_name", long_name))
 		return -1;
@@ -342,7 +353,7 @@ static int make_bin_edges(const struct report *rp, hid_t file, const struct gs_e
 		gs_io_fail(rp, "cannot write bin_edges");
 		goto close_edges;
 	}
-	if (write_labels(rp, edges, "days", "time-to-close bin edges", NULL) ||
+	if (write_labels(rp, edges, "day", "time-to-close bin edges", NULL) ||
 	    attach(rp, edges, "bin_edges", 1, &bin_edge))
 		goto close_edges;
 	rc = 0;
@@ -368,7 +379,7 @@ static int make_scales(const struct report *rp, hid_t file, const struct gs_ense
 
 	sc->time = make_scale(rp, file, "time", "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
 			      meta->n_time, meta->time);
-	if (sc->time < 0 || write_labels(rp, sc->time, "days", "end of output interval", NULL))
+	if (sc->time < 0 || write_labels(rp, sc->time, "day", "end of output interval", NULL))
 		goto free_runs;
 	sc->run = make_scale(rp, file, "run", "run", H5T_STD_I64LE, H5T_NATIVE_INT64,
 			     meta->n_runs, runs);
@@ -381,7 +392,7 @@ static int make_scales(const struct report *rp, hid_t file, const struct gs_ense
 	sc->bin = make_scale(rp, file, "bin", "bin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
 			     meta->n_bins, meta->bin_edges);
 	if (sc->bin < 0 ||
-	    write_labels(rp, sc->bin, "days",
+	    write_labels(rp, sc->bin, "day",
 			 "lower edge of time-to-close bin (the last bin also counts longer times)",
 			 NULL))
 		goto free_runs;

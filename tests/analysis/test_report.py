@@ -23,8 +23,18 @@ def report(*args):
 
 
 def png_ok(path):
-    data = path.read_bytes()
+    return png_bytes_ok(path.read_bytes())
+
+
+def png_bytes_ok(data):
     return len(data) > 1000 and data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def embedded(page):
+    """The PNG images inside the page (data: URLs), decoded."""
+    import base64
+    return [base64.b64decode(b) for b in re.findall(r'<img src="data:image/png;base64,([^"]+)"',
+                                                    page)]
 
 
 def test_figures(small_ds, small_path, tmp_path):
@@ -75,12 +85,11 @@ def test_report_renders(rendered, small_path):
     assert run.stdout.strip().splitlines()[-1] == str(index)
     page = index.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    # self-contained: no scripts, no external style sheets or images
+    # self-contained: one file, no scripts, no external style sheets or images
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
     assert "<script" not in page and "<link" not in page and "http" not in page
-    images = re.findall(r'<img src="([^"]+)"', page)
-    assert len(images) >= 6
-    for img in images:
-        assert "/" not in img and png_ok(out / img), img
+    assert len(re.findall(r"<img ", page)) == len(embedded(page)) >= 6
+    assert all(png_bytes_ok(img) for img in embedded(page))
     prov = analysis.provenance(small_path)
     assert f"<pre>{html.escape(prov['scenario'])}</pre>" in page
     for key in ("govsim_version", "git_revision", "created", "command_line"):
@@ -96,7 +105,8 @@ def _rows(page, section):
     rows = {}
     for m in re.finditer(r"<tr><td>([^<]*)</td>(.*?)</tr>", part):
         rows[html.unescape(m.group(1))] = [html.unescape(c) for c in
-                                           re.findall(r"<td[^>]*>([^<]*)</td>", m.group(2))]
+                                           re.findall(r'<td class="num[^"]*">([^<]*)</td>',
+                                                      m.group(2))]
     return rows
 
 
@@ -130,7 +140,20 @@ def test_report_sweep(small_path, tmp_path):
     index = write_report(path, tmp_path / "r", warn=pytest.fail)
     page = Path(index).read_text(encoding="utf-8")
     assert "<h2>By sweep point</h2>" in page
-    assert "<th>sweep.regime.learning_time</th>" in page
+    assert "<th>regime.learning_time</th>" in page
+    # nothing pooled over points: no pooled table, a figure against the parameter
+    assert "<h2>Comparison of arms</h2>" not in page
+    assert "<h2>Outcomes against each swept parameter</h2>" in page
+    assert 'alt="outcomes against regime.learning_time"' in page
+    # a row per (arm, point) with its value, each over its own runs
+    ds = analysis.load(path)
+    got = _rows(page, "<h2>By sweep point</h2>")
+    assert set(got) == {"npm", "hls", "none"}  # first cell: the arm
+    cells = re.findall(r"<tr><td>([^<]*)</td><td[^>]*>([^<]*)</td>", page[page.index(
+        "<h2>By sweep point</h2>"):page.index("<h2>Outcomes against")])
+    assert sorted(cells) == sorted((a, v) for a in ("npm", "hls", "none") for v in ("0", "0.1"))
+    s = analysis.summary(ds, "needs_met")
+    assert s.loc[("hls", 0.1), "n"] == 2 and s.loc[("hls", 0.0), "n"] == 1
 
 
 def test_report_sensitivity(design_file, tmp_path):
@@ -140,7 +163,7 @@ def test_report_sensitivity(design_file, tmp_path):
     page = (tmp_path / "d" / "index.html").read_text(encoding="utf-8")
     assert "<h2>Sensitivity</h2>" in page
     assert "regime.learning_time" in page
-    assert png_ok(tmp_path / "d" / "sensitivity_needs_met.png")
+    assert 'alt="Sobol indices of needs met"' in page
 
 
 def test_report_errors(tmp_path, small_path, capsys):
@@ -166,7 +189,72 @@ def test_report_errors(tmp_path, small_path, capsys):
     assert rc == 1 and io.err
     with pytest.raises(SystemExit) as e:
         main("--help")
-    assert e.value.code == 0 and "REPORT_DIR" in capsys.readouterr().out
+    assert e.value.code == 0 and "REPORT.html" in capsys.readouterr().out
     with pytest.raises(SystemExit) as e:
         main()
     assert e.value.code == 2
+
+
+def test_report_default_is_one_html_file_next_to_the_result(small_path, tmp_path):
+    import shutil
+    path = tmp_path / "x.h5"
+    shutil.copy(small_path, path)
+    run = report(path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == str(tmp_path / "x-report.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x-report.html", "x.h5"]
+    run = report(path, "-o", tmp_path / "named.html")
+    assert run.returncode == 0 and (tmp_path / "named.html").is_file()
+    run = report(path, "-o", tmp_path / "no" / "such" / "r.html")
+    assert run.returncode == 1
+    assert run.stderr.count("\n") == 1 and "cannot write" in run.stderr
+
+
+def test_report_units_and_intervals(rendered):
+    out, _, stdout = rendered
+    page = (out / "index.html").read_text(encoding="utf-8")
+    part = page[page.index("<h2>Comparison of arms</h2>"):]
+    part = part[:part.index("</table>")]
+    units = re.findall(r'<td class="unit">([^<]*)</td>', part)
+    assert len(units) == 8 and all(units) and "share of contacts" in units
+    assert "outcome (mean \u00b1 95% CI)" in part  # 3 replications
+
+
+def test_one_replication_says_no_interval(tmp_path):
+    from conftest import run_govsim, SMALL
+    path = tmp_path / "one.h5"
+    run_govsim(path, *SMALL)
+    run = report(path)
+    assert run.returncode == 0, run.stderr
+    page = (tmp_path / "one-report.html").read_text(encoding="utf-8")
+    assert "outcome (1 replication: no interval)" in page
+    assert "95% CI" not in page.replace("for 95% confidence", "")
+    ds = analysis.load(path)
+    fig = plots.timeseries(ds, "wellbeing_mean")
+    assert "1 replication: no interval" in fig.axes[0].get_title()
+    assert not fig.axes[0].collections  # no band drawn
+    assert fig.axes[0].get_ylim()[0] == 0  # a share's axis starts at 0
+
+
+def test_events_years_and_histograms(small_ds):
+    from analysis.report import events
+    prov = {"scenario": "; x\n[simulation]\nduration = 4y\n[event.to-hls] ; switch\n"
+                        "at = 2y\narms = a, b\npreset = hls\n[event.surge]\nat = 30d\n"
+                        "[event.untimed]\nx = 1\n"}
+    assert events(prov) == [(30.0, "surge", None), (730.0, "to-hls", ["a", "b"])]
+    fig = plots.timeseries(small_ds, "trust_mean", events=[(30.0, "surge", None)])
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "day"  # 120 days: in days
+    assert [ln.get_xdata()[0] for ln in ax.get_lines() if ln.get_linestyle() == ":"] == [30.0]
+    assert any(t.get_text().strip() == "surge" for t in ax.texts)
+    long = small_ds.assign_coords(time=small_ds["time"] * 10)  # 1200 days: in years
+    fig = plots.timeseries(long, "trust_mean", events=[(730.0, "to-hls", ["hls"])])
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "year"
+    assert [ln.get_xdata()[0] for ln in ax.get_lines() if ln.get_linestyle() == ":"] == [2.0]
+    # histograms: one legend, step lines (no fill), recorded and true in each arm's panel
+    fig = plots.time_to_close(small_ds, target=10.0)
+    assert sum(1 for a in fig.axes if a.get_legend() is not None) == 1
+    for a in fig.axes:
+        steps = [p for p in a.patches if not p.get_fill()]
+        assert len(steps) == 2 and len(a.patches) == 2

@@ -51,6 +51,52 @@ def test_command_line():
                          capture_output=True, text=True)
     assert out.returncode == 2
     assert "no experiment 'nosuch'" in out.stderr
+    # a typo: the closest name, and every valid one
+    out = subprocess.run(["/usr/bin/python3", "-m", "analysis.reproduce", "--only", "ae_4h"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1
+    assert "did you mean 'ae_four_hours'?" in out.stderr
+    for e in reproduce.EXPERIMENTS:
+        assert e.name in out.stderr
+
+
+def test_rows_print_what_was_published_and_one_unit():
+    figs = {f.label: f for e in reproduce.EXPERIMENTS for f in e.figures}
+    fig = figs["failure demand, before redesign"]
+    row = reproduce.format_row(fig, 70.1, 0.4, fig.band, True)
+    assert " 40\u201375 " in row and "57.5" not in row  # the range, not its midpoint
+    assert "70.1 \u00b1 0.4" in row and row.count("%") == 1 and row.endswith("PASS")
+    fig = figs["leavers, stretch targets / learning"]
+    row = reproduce.format_row(fig, 1.78, 0.17, fig.band, True)
+    assert "\u2265 1.5" in row and " 1.50 " not in row and " ratio " in row
+    assert "1.5\u20134" in row
+    fig = figs["cost per repair, after / before"]  # not reproduced: said so, PASS or FAIL
+    row = reproduce.format_row(fig, 0.61, 0.01, fig.band, False)
+    assert row.endswith("FAIL (not reproduced: see the page)") and " 0.5 " in row
+    fig = figs["within 4 h, no target"]  # reproduced before, out of its band now
+    row = reproduce.format_row(fig, 70.0, 1.0, fig.band, False)
+    assert row.endswith("FAIL (reproduced before: out of its band now)")
+    # with one replication there is no interval
+    assert "70.0 \u00b1" not in reproduce.format_row(fig, 70.0, float("nan"), fig.band, False)
+
+
+def _fake_run(monkeypatch, tmp_path, ok):
+    """main() on one experiment whose runs are faked: the flagged figure in or out of band."""
+    exp = reproduce.EXPERIMENTS[0]
+    monkeypatch.setattr(reproduce, "run_experiment", lambda *a, **k: None)
+    monkeypatch.setattr(reproduce, "evaluate", lambda e, r, f: [
+        (fig, 1.0, 0.1, fig.band, ok or not fig.reproduced) for fig in e.figures])
+    return reproduce.main(["--only", exp.name, "--out", str(tmp_path / "r")])
+
+
+def test_exit_status_says_a_reproduced_figure_failed(monkeypatch, tmp_path, capsys):
+    assert _fake_run(monkeypatch, tmp_path, True) == 0
+    assert (tmp_path / "r").is_dir()  # the result files are kept there
+    out = capsys.readouterr()
+    assert "[1/1] ae_four_hours: " in out.out and f"result files in {tmp_path / 'r'}/" in out.out
+    assert _fake_run(monkeypatch, tmp_path, False) == 1
+    err = capsys.readouterr().err
+    assert "flagged as reproduced fell out of their bands" in err
 
 
 def _counts_in(path):

@@ -61,13 +61,18 @@ expect 0 "--version" -- "$GOVSIM" --version
 contains "govsim [0-9]+\.[0-9]+" "--version names the version"
 contains "GSL .*HDF5" "--version names the libraries"
 expect 0 "--help" -- "$GOVSIM" --help
-for c in run check params metrics info compare; do
+for c in run check params metrics info compare report export; do
 	expect 0 "$c --help" -- "$GOVSIM" "$c" --help
 	contains "usage: govsim $c" "$c --help"
 done
 expect 2 "no command" -- "$GOVSIM"
 expect 2 "unknown command" -- "$GOVSIM" frobnicate
 contains "unknown command 'frobnicate'" "unknown command message"
+expect 2 "misspelt command" -- "$GOVSIM" runn scenarios/default.ini
+contains "unknown command 'runn'; did you mean 'run'\?" "did you mean a command"
+# hints name the program as it was typed
+expect 2 "usage hint" -- "$GOVSIM" run
+contains "\(see $GOVSIM run --help\)" "hint names argv[0]"
 expect 2 "unknown option" -- "$GOVSIM" run --bogus scenarios/default.ini
 contains "unknown option '--bogus'" "unknown option message"
 expect 2 "run without scenario" -- "$GOVSIM" run
@@ -106,6 +111,19 @@ expect 0 "params" -- "$GOVSIM" params
 contains "learning_time" "params lists regime.learning_time"
 expect 0 "metrics" -- "$GOVSIM" metrics
 contains "failure_demand_share" "metrics lists failure_demand_share"
+
+# compare on a sweep: a table per point, headed by the point's values; --at says what it shows
+expect 0 "sweep run" -- "$GOVSIM" run tests/golden/sweep_events.ini -o "$T/sw.h5" -q
+expect 0 "compare a sweep" -- "$GOVSIM" compare "$T/sw.h5" --metric needs_met
+contains "^sweep point 3: regime.learning_time = 0.1, service.time_target = 10$" "a point's values"
+expect 2 "compare a misspelt metric" -- "$GOVSIM" compare "$T/sw.h5" --metric needs_mett
+contains "no metric 'needs_mett'; did you mean 'needs_met'\? \(\`$GOVSIM metrics\` lists them\)" "did you mean a metric"
+expect 0 "compare --at" -- "$GOVSIM" compare "$T/sw.h5" --metric leavers --at 14
+contains "values at 14 days: each metric's value in the output interval ending then \(7 days long; a flow is its total over that interval" "--at says which interval"
+# the header before the progress line; the line counts runs, time elapsed and left
+GOVSIM_PROGRESS=1 "$GOVSIM" run tests/golden/sweep_events.ini -o "$T/sw.h5" --force >"$T/out" 2>&1
+head -n 1 "$T/out" | grep -q "^sweep_events: 2 arms x 2 replications" && ok || { fail "header first"; head -3 "$T/out"; }
+contains "\] 16/16 runs, [0-9]+s elapsed, 0s left" "progress: runs, elapsed, left"
 
 # a small run, its file, no overwrite without --force, info
 cat >"$T/small.ini" <<'INI'

@@ -110,36 +110,37 @@ static void test_same_numbers(void **state)
 			fail_msg("run table and compare differ:\n%.*s\n%.*s", (int)len, a,
 				 (int)strcspn(b, "\n"), b);
 	}
-	/* info: the mean over each arm's runs, in the table's format */
+	/* info: a row per outcome, by its label as in the run table; a column per arm, the
+	 * mean over the arm's runs in the table's format */
 	const char *shown[] = {"needs_met", "failure_demand_share", "within_target_recorded",
 			       "within_target_true", "wellbeing_mean"};
-	for (size_t a = 0; a < pl.n_arms; a++) {
-		const char *row = line_of(info, pl.meta.arm_names[a]);
-		for (size_t k = 0; k < 5; k++) {
-			int s;
-			for (s = 0; s < GS_N_SUMMARY; s++)
-				if (strcmp(gs_summary_name(s), shown[k]) == 0)
-					break;
-			assert_true(s < GS_N_SUMMARY);
+	for (size_t k = 0; k < 5; k++) {
+		int s;
+		for (s = 0; s < GS_N_SUMMARY; s++)
+			if (strcmp(gs_summary_name(s), shown[k]) == 0)
+				break;
+		assert_true(s < GS_N_SUMMARY);
+		char label[GS_LABEL_MAX];
+		gs_summary_label(s, label, sizeof(label));
+		const char *row = line_of(info, label);
+		assert_true(strcspn(row, "\n") > 28);
+		const char *cells = row + 28; /* the label's column */
+		for (size_t a = 0; a < pl.n_arms; a++) {
 			double sum = 0;
 			for (size_t r = 0; r < pl.n_reps; r++)
 				sum += w.summary[(a * pl.n_reps + r) * GS_N_SUMMARY + (size_t)s];
-			char want[64], cell[70];
+			char want[64], got[64];
+			int used = 0;
 			snprintf(want, sizeof(want), gs_summary_fmt(s), sum / (double)pl.n_reps);
 			const char *p = want;
 			while (*p == ' ')
 				p++;
-			snprintf(cell, sizeof(cell), " %s", p);
-			const char *end = strchr(row, '\n');
-			const char *hit = strstr(row, cell);
-			if (!hit || hit > end)
+			if (sscanf(cells, "%63s%n", got, &used) != 1 || strcmp(got, p) != 0)
 				fail_msg("info's %s of arm %s is not %s:\n%.*s", shown[k],
-					 pl.meta.arm_names[a], p, (int)(end - row), row);
+					 pl.meta.arm_names[a], p, (int)strcspn(row, "\n"), row);
+			cells += used;
 			/* and the run table's cell starts with the same mean */
-			char label[GS_LABEL_MAX];
-			gs_summary_label(s, label, sizeof(label));
-			const char *trow = line_of(table, label);
-			assert_non_null(strstr(trow, p));
+			assert_non_null(strstr(line_of(table, label), p));
 		}
 	}
 	free(table);

@@ -48,11 +48,41 @@ static void test_suggest(void **state)
 	assert_null(gs_suggest("x", keys, 0));
 }
 
+/* Problems print sorted by file and line, whatever order they were found in. */
+static void test_sorted(void **state)
+{
+	(void)state;
+	struct gs_diag d = {0};
+	gs_diag_add(&d, "base.ini", 9, "b", "nine");
+	gs_diag_add(&d, NULL, 0, "--set", "no file");
+	gs_diag_add(&d, "main.ini", 3, "m", "three");
+	gs_diag_add(&d, "base.ini", 0, NULL, "whole file");
+	gs_diag_add(&d, "base.ini", 2, "b", "two");
+	gs_diag_add(&d, "main.ini", 1, "m", "one");
+	gs_diag_add(&d, "base.ini", 2, "b", "two again");
+	FILE *f = tmpfile();
+	gs_diag_print(&d, f);
+	rewind(f);
+	const char *want[] = {"base.ini:2: b: two\n",	  "base.ini:2: b: two again\n",
+			      "base.ini:9: b: nine\n",	  "base.ini: whole file\n",
+			      "main.ini:1: m: one\n",	  "main.ini:3: m: three\n",
+			      "--set: no file\n"};
+	char line[256];
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_non_null(fgets(line, sizeof(line), f));
+		assert_string_equal(line, want[i]);
+	}
+	assert_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	gs_diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,179 @@
+/*
+ * python.c - `govsim report` and `govsim export`: the analysis package
+ * (analysis/) run with the Python that `make deps` provisioned.
+ *
+ * Which Python: $GOVSIM_PYTHON, else the one found when govsim was built
+ * (GS_PYTHON, by default Debian's /usr/bin/python3), never the first
+ * `python3` on the PATH, which often lacks h5py. Which package: the copy
+ * `make install` put next to the binary (PREFIX/share/govsim/python), else
+ * the source tree govsim was built from (GS_PYDIR). The command replaces
+ * this process (exec), so its exit status is the command's.
+ */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/app/cli.h"
+
+#ifndef GS_PYTHON
+#define GS_PYTHON "/usr/bin/python3"
+#endif
+#ifndef GS_PYDIR
+#define GS_PYDIR "."
+#endif
+
+static const char usage_report[] =
+	"usage: govsim report OUT.h5 [-o REPORT.html|DIR] [--points N] [--n-boot N] [--seed N]\n"
+	"\n"
+	"Writes one self-contained HTML file (figures embedded, no other file) about a\n"
+	"result file: the comparison of arms, paired differences from the first arm,\n"
+	"figures over time with the scenario's events marked, per-point tables and\n"
+	"outcome-against-parameter figures for a sweep, Sobol indices for a Saltelli\n"
+	"design, and the provenance.\n"
+	"\n"
+	"  -o PATH       REPORT.html, or a directory for DIR/index.html\n"
+	"                (default: OUT-report.html next to OUT.h5)\n"
+	"  --points N    with a sweep, a table per point if there are at most N (default 12)\n"
+	"  --n-boot N    bootstrap resamples of the Sobol intervals (default 500)\n"
+	"  --seed N      seed of the bootstrap (default 0)\n"
+	"\n"
+	"Runs the analysis package with the Python found when govsim was built\n"
+	"(GOVSIM_PYTHON overrides it). Exit status: 0 success, 2 bad usage or input,\n"
+	"1 failure (including a missing Python module: the message names it).\n";
+
+static const char usage_export[] =
+	"usage: govsim export OUT.h5 [--format csv|parquet] [--layout long|runs] [-o PATH|-]\n"
+	"\n"
+	"Writes a result file as a table.\n"
+	"\n"
+	"  --format csv       comma-separated values (default)\n"
+	"  --format parquet   Parquet, where pyarrow or fastparquet is installed (Debian 12\n"
+	"                     packages neither: then it says so and exits 2)\n"
+	"  --layout long      one row per run, time, metric (and class): columns run, arm,\n"
+	"                     replication, seed, sweep values, time, metric, class, value,\n"
+	"                     units (default)\n"
+	"  --layout runs      one row per run: its arm, replication, sweep values and every\n"
+	"                     metric's whole-run value (the numbers of govsim compare)\n"
+	"  -o PATH            the table's file, - for standard output (default: OUT.csv,\n"
+	"                     or OUT-runs.csv with --layout runs, next to OUT.h5)\n"
+	"\n"
+	"Runs the analysis package with the Python found when govsim was built\n"
+	"(GOVSIM_PYTHON overrides it). Exit status: 0 success, 2 bad usage or input,\n"
+	"1 failure.\n";
+
+/* dir/rel if it names a directory holding analysis/__init__.py, in buf; else NULL. */
+static const char *package_in(const char *dir, const char *rel, char *buf, size_t n)
+{
+	char probe[PATH_MAX + 64];
+	struct stat st;
+	if (snprintf(buf, n, "%s%s", dir, rel) >= (int)n)
+		return NULL;
+	snprintf(probe, sizeof(probe), "%s/analysis/__init__.py", buf);
+	return stat(probe, &st) == 0 && S_ISREG(st.st_mode) ? buf : NULL;
+}
+
+/* The folder holding the analysis package: next to an installed binary, else the source tree. */
+static const char *package_dir(char *buf, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		exe[len] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			if (package_in(exe, "/../share/govsim/python", buf, n))
+				return buf;
+		}
+	}
+	const char *env = getenv("GOVSIM_PYDIR");
+	if (env && *env && package_in(env, "", buf, n))
+		return buf;
+	return package_in(GS_PYDIR, "", buf, n);
+}
+
+/*
+ * Run `PYTHON -m analysis.<module> ARGS...` with the package on the path,
+ * in place of this process. Returns only on failure, with the exit status.
+ */
+static int run_python(const char *cmd, const char *module, int argc, char **argv)
+{
+	const char *python = getenv("GOVSIM_PYTHON");
+	if (!python || !*python)
+		python = GS_PYTHON;
+	if (access(python, X_OK) != 0) {
+		fprintf(stderr, "%s %s: no Python at %s (%s): install Debian's with "
+			"`sudo apt-get install -y python3 python3-h5py python3-xarray python3-h5netcdf "
+			"python3-pandas python3-matplotlib` (or `make deps`), or set GOVSIM_PYTHON\n",
+			gs_cli_prog, cmd, python, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	char dir[PATH_MAX];
+	if (!package_dir(dir, sizeof(dir))) {
+		fprintf(stderr, "%s %s: the analysis package is not in %s nor next to this program "
+			"(share/govsim/python): reinstall govsim (`make install`) or set GOVSIM_PYDIR\n",
+			gs_cli_prog, cmd, GS_PYDIR);
+		return EXIT_RUNTIME;
+	}
+	/* the package first on the path; a folder named analysis/ in the current one is not seen */
+	const char *old = getenv("PYTHONPATH");
+	size_t n = strlen(dir) + (old ? strlen(old) : 0) + 2;
+	char *path = malloc(n);
+	char prog[256];
+	char **args = calloc((size_t)argc + 8, sizeof(*args));
+	if (!path || !args) {
+		free(path);
+		free(args);
+		return EXIT_RUNTIME;
+	}
+	snprintf(path, n, "%s%s%s", dir, old && *old ? ":" : "", old && *old ? old : "");
+	snprintf(prog, sizeof(prog), "%s %s", gs_cli_prog, cmd);
+	setenv("PYTHONPATH", path, 1);
+	setenv("PYTHONSAFEPATH", "1", 1);
+	size_t k = 0;
+	char module_arg[64];
+	snprintf(module_arg, sizeof(module_arg), "analysis.%s", module);
+	args[k++] = (char *)python;
+	args[k++] = "-m";
+	args[k++] = module_arg;
+	args[k++] = "--prog";
+	args[k++] = prog;
+	for (int i = 1; i < argc; i++)
+		args[k++] = argv[i];
+	args[k] = NULL;
+	fflush(NULL);
+	execv(python, args);
+	fprintf(stderr, "%s %s: cannot run %s: %s\n", gs_cli_prog, cmd, python, strerror(errno));
+	free(path);
+	free(args);
+	return EXIT_RUNTIME;
+}
+
+int gs_cmd_report(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (gs_cli_is_help(argv[i])) {
+			fputs(usage_report, stdout);
+			return 0;
+		}
+	if (argc < 2)
+		return gs_cli_usage("report", "no file given%s", "");
+	return run_python("report", "report", argc, argv);
+}
+
+int gs_cmd_export(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (gs_cli_is_help(argv[i])) {
+			fputs(usage_export, stdout);
+			return 0;
+		}
+	if (argc < 2)
+		return gs_cli_usage("export", "no file given%s", "");
+	return run_python("export", "export", argc, argv);
+}
