@@ -120,7 +120,8 @@ static bool known_section(const char *s)
  * Check that key names a parameter; if not, report it with a suggestion.
  * key is "section.name" or "class.NAME.name".
  */
-static bool check_key(struct gs_diag *diag, const char *file, int line, const char *key)
+static bool check_key(struct gs_diag *diag, const char *file, int line, const char *key,
+		      const char *const *extra)
 {
 	char cls[GS_NAME_MAX];
 	if (gs_param_find(key, cls) >= 0)
@@ -136,8 +137,14 @@ static bool check_key(struct gs_diag *diag, const char *file, int line, const ch
 			clen = (size_t)(d2 - cname);
 		}
 	}
-	char **cand = malloc(gs_param_count * sizeof(*cand));
+	size_t n_extra = 0;
+	while (extra && extra[n_extra])
+		n_extra++;
+	char **cand = malloc((gs_param_count + n_extra) * sizeof(*cand));
 	size_t nc = 0;
+	for (size_t i = 0; cand && i < n_extra; i++)
+		if ((cand[nc] = gs_strdup(extra[i])))
+			nc++;
 	for (size_t i = 0; cand && i < gs_param_count; i++) {
 		char buf[160];
 		const struct gs_param_info *in = &gs_param_table[i];
@@ -261,6 +268,11 @@ static void handle_include(struct reader *r, const char *value)
 	read_file(r->sc, path, path, r->diag, r->depth + 1, r->stack, r->file, r->line);
 }
 
+/* The keys of arm, event and sweep sections besides parameters (for "did you mean"). */
+static const char *const arm_keys[] = {"preset", NULL};
+static const char *const event_keys[] = {"at", "arms", "preset", NULL};
+static const char *const sweep_keys[] = {"design", "samples", NULL};
+
 /* One `name = value` in `section`; returns 0 to stop reading (out of memory). */
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
@@ -294,7 +306,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 				goto oom;
 			a->line = r->line;
 			a->file = r->file;
-		} else if (check_key(r->diag, r->file, r->line, name) &&
+		} else if (check_key(r->diag, r->file, r->line, name, arm_keys) &&
 			   push_assign(&a->set, &a->n_set, r->file, r->line, name, value)) {
 			goto oom;
 		}
@@ -323,7 +335,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 			if (set_text(&e->preset, value))
 				goto oom;
 			e->preset_line = r->line;
-		} else if (check_key(r->diag, r->file, r->line, name) &&
+		} else if (check_key(r->diag, r->file, r->line, name, event_keys) &&
 			   push_assign(&e->set, &e->n_set, r->file, r->line, name, value)) {
 			goto oom;
 		}
@@ -331,7 +343,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 	}
 	if (strcmp(section, "sweep") == 0) {
 		if (strcmp(name, "design") != 0 && strcmp(name, "samples") != 0 &&
-		    !check_key(r->diag, r->file, r->line, name))
+		    !check_key(r->diag, r->file, r->line, name, sweep_keys))
 			return 1;
 		if (push_assign(&sc->sweep.raw, &sc->sweep.n_raw, r->file, r->line, name, value))
 			goto oom;
@@ -357,7 +369,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 			    section, best ? "; did you mean [" : "", best ? best : "", best ? "]" : "");
 		return 1;
 	}
-	if (check_key(r->diag, r->file, r->line, key) &&
+	if (check_key(r->diag, r->file, r->line, key, NULL) &&
 	    push_assign(&sc->base, &sc->n_base, r->file, r->line, key, value))
 		goto oom;
 	return 1;
@@ -639,7 +651,7 @@ static int apply(struct gs_params *p, const struct gs_assign *a, const char *sco
 	const char *file = a->line ? a->file : "--set";
 	int i = gs_param_find(a->key, cls);
 	if (i < 0) {
-		check_key(diag, file, a->line, a->key);
+		check_key(diag, file, a->line, a->key, NULL);
 		return -1;
 	}
 	int flags = gs_param_table[i].flags;

@@ -442,7 +442,11 @@ static void test_unknown_keys(void **state)
 		  /* 9 */ "discretion = 0.5\n"
 		  /* 10 */ "[event.e]\n"
 		  /* 11 */ "at = 1y\n"
-		  /* 12 */ "servce.time_target = 5d\n",
+		  /* 12 */ "servce.time_target = 5d\n"
+		  /* 13 */ "[arm.b]\n"
+		  /* 14 */ "prest = npm\n"
+		  /* 15 */ "[event.f]\n"
+		  /* 16 */ "att = 1y\n",
 		  NULL, 0);
 	assert_int_equal(r->read_rc, -1);
 	expect_diag(r, "x.ini", 2, "regime.discreton",
@@ -450,13 +454,17 @@ static void test_unknown_keys(void **state)
 	expect_diag(r, "x.ini", 4, "class.easy.need_rat",
 		    "unknown parameter; did you mean 'class.easy.need_rate'?");
 	expect_diag(r, "x.ini", 6, "mechanism.zzzzzzzzzzzzzzzz", "unknown parameter");
-	assert_int_equal(count_diag(r, "did you mean"), 4);
+	assert_int_equal(count_diag(r, "did you mean"), 6);
 	expect_diag(r, "x.ini", 8, "regime.discretio",
 		    "unknown parameter; did you mean 'regime.discretion'?");
 	expect_diag(r, "x.ini", 9, "discretion", "unknown parameter");
 	expect_diag(r, "x.ini", 12, "servce.time_target",
 		    "unknown parameter; did you mean 'service.time_target'?");
-	expect_count(r, 6);
+	/* the keys of arms and events are candidates too */
+	expect_diag(r, "x.ini", 14, "prest", "unknown parameter; did you mean 'preset'?");
+	expect_diag(r, "x.ini", 16, "att", "unknown parameter; did you mean 'at'?");
+	expect_diag(r, "x.ini", 15, "at", "[event.f] has no `at` (when it happens, e.g. at = 2y)");
+	expect_count(r, 9);
 }
 
 static void test_unknown_section(void **state)
