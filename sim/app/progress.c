@@ -16,6 +16,8 @@ struct gs_progress {
 	FILE *f;
 	size_t done0, total;
 	size_t fresh; /* runs done since the start */
+	double (*work)(void *); /* share of this start's work done (NULL: from runs) */
+	void *ctx;
 	bool stop, tty;
 	struct timespec t0;
 	pthread_t thread;
@@ -42,17 +44,18 @@ static void duration_text(char *buf, size_t n, double s)
 		snprintf(buf, n, "%ldh%02ldm", t / 3600, (t % 3600) / 60);
 }
 
-void gs_progress_format(char *buf, size_t n, size_t done, size_t total, size_t fresh,
-			double elapsed)
+void gs_progress_format(char *buf, size_t n, size_t done, size_t total, size_t done0,
+			double work, double elapsed)
 {
 	char bar[31], el[32], left[32] = "--";
-	int fill = total ? (int)(30.0 * (double)done / (double)total) : 30;
+	double all = total ? ((double)done0 + work * (double)(total - done0)) / (double)total : 1;
+	int fill = (int)(30.0 * (all < 0 ? 0 : all > 1 ? 1 : all));
 	for (int i = 0; i < 30; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[30] = 0;
 	duration_text(el, sizeof(el), elapsed);
-	if (fresh > 0 && done <= total)
-		duration_text(left, sizeof(left), elapsed / (double)fresh * (double)(total - done));
+	if (work > 0 && work <= 1)
+		duration_text(left, sizeof(left), elapsed * (1 - work) / work);
 	snprintf(buf, n, "[%s] %zu/%zu runs, %s elapsed, %s left", bar, done, total, el,
 		 done >= total ? "0s" : left);
 }
@@ -60,7 +63,11 @@ void gs_progress_format(char *buf, size_t n, size_t done, size_t total, size_t f
 static void draw(struct gs_progress *p)
 {
 	char line[160];
-	gs_progress_format(line, sizeof(line), p->done0 + p->fresh, p->total, p->fresh,
+	size_t todo = p->total - p->done0;
+	double work = p->work ? p->work(p->ctx) : todo ? (double)p->fresh / (double)todo : 1;
+	if (p->fresh == todo)
+		work = 1;
+	gs_progress_format(line, sizeof(line), p->done0 + p->fresh, p->total, p->done0, work,
 			   seconds_since(&p->t0));
 	/* on a terminal \033[K clears what a longer line left; elsewhere lines only grow */
 	fprintf(p->f, "\r%s%s", line, p->tty ? "\033[K" : "");
@@ -87,11 +94,14 @@ static void *redraw(void *arg)
 	return NULL;
 }
 
-struct gs_progress *gs_progress_start(FILE *f, size_t done, size_t total)
+struct gs_progress *gs_progress_start(FILE *f, size_t done, size_t total,
+				      double (*work)(void *), void *ctx)
 {
 	struct gs_progress *p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
+	p->work = work;
+	p->ctx = ctx;
 	p->f = f;
 	p->tty = isatty(fileno(f));
 	p->done0 = done;

@@ -257,6 +257,15 @@ static int open_result(const struct run_args *a, const struct gs_ensemble_meta *
 	return -1;
 }
 
+/* The share of the ensemble's ticks done: the progress line's measure of work. */
+static double ticks_share(void *ctx)
+{
+	(void)ctx;
+	long done, total;
+	gs_ensemble_ticks(&done, &total);
+	return total > 0 ? (double)done / (double)total : 0;
+}
+
 /* The sinks of `govsim run`: the file, the table's summaries, progress, and a stop for tests. */
 struct sinks {
 	struct gs_output *out;
@@ -418,7 +427,7 @@ int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, c
 		print_header(&pl, &rf);
 	/* GOVSIM_PROGRESS=1 draws it when stderr is not a terminal too (tests) */
 	if (!a.quiet && (isatty(STDERR_FILENO) || getenv("GOVSIM_PROGRESS")))
-		s.progress = gs_progress_start(stderr, rf.n_done, pl.n_runs);
+		s.progress = gs_progress_start(stderr, rf.n_done, pl.n_runs, ticks_share, NULL);
 	int rc = gs_ensemble_run(&pl, &opts, sinks, 2, err, sizeof(err));
 	gs_progress_stop(s.progress);
 	s.progress = NULL;

@@ -4,6 +4,7 @@
 #include "sim/engine/engine.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ static int apply_changes(const struct gs_model *m, struct gs_world *w, struct gs
 }
 
 /* Ticks done across every run of the ensemble, for the progress bar. */
-static long progress_done, progress_total;
+static _Atomic long progress_done, progress_total;
 static int progress_on;
 
 static void draw_progress(long done, long total);
@@ -157,13 +158,10 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 			rc = 1;
 			goto done;
 		}
-		if ((t & 63) == 63) {
-#pragma omp atomic
-			progress_done += 64;
-			if (progress_on && omp_get_thread_num() == 0) {
+		atomic_fetch_add_explicit(&progress_done, 1, memory_order_relaxed);
+		if ((t & 63) == 63 && progress_on && omp_get_thread_num() == 0) {
 #pragma omp critical(gs_ensemble_collect)
-				draw_progress(progress_done, progress_total);
-			}
+			draw_progress(progress_done, progress_total);
 		}
 	}
 	m->finish(w, r, n_bins);
@@ -181,6 +179,12 @@ done:
 	m->free(w);
 	free(seen);
 	return rc;
+}
+
+void gs_ensemble_ticks(long *done, long *total)
+{
+	*done = atomic_load_explicit(&progress_done, memory_order_relaxed);
+	*total = atomic_load_explicit(&progress_total, memory_order_relaxed);
 }
 
 static void draw_progress(long done, long total)
@@ -235,12 +239,13 @@ int gs_ensemble_run(const struct gs_plan *pl, const struct gs_ensemble_opts *opt
 		    const struct gs_sink *sinks, size_t n_sinks, char *err, size_t errlen)
 {
 	const struct gs_ensemble_meta *meta = &pl->meta;
-	long total = 0;
-	for (size_t a = 0; a < pl->n_arms; a++)
-		total += (long)(pl->n_reps * pl->n_points) *
-			 (long)ceil(pl->arm_params[a].simulation.duration - 1e-9);
-	progress_done = 0;
-	progress_total = total;
+	long total = 0; /* ticks of the runs to run */
+	for (size_t run = 0; run < pl->n_runs; run++)
+		if (!(opts->skip && opts->skip[run]))
+			total += (long)ceil(
+				pl->arm_params[gs_run_of(meta, run).arm].simulation.duration - 1e-9);
+	atomic_store(&progress_done, 0);
+	atomic_store(&progress_total, total);
 	progress_on = opts->progress;
 	int failed = 0, stopped = 0;
 	char first_err[512] = "";

@@ -63,6 +63,13 @@ struct gs_ensemble_opts {
 };
 
 /*
+ * gs_ensemble_ticks - how far the ensemble running now has got: ticks done
+ * and ticks of all its runs to run (not those skipped); safe to call from
+ * any thread while it runs.
+ */
+void gs_ensemble_ticks(long *done, long *total);
+
+/*
  * gs_ensemble_run - every run of pl, in parallel over runs, each finished
  * run handed to every sink in order. Returns 0, 1 if stopped by gs_stop,
  * -1 on failure with a message in err.

@@ -15,19 +15,23 @@ static void test_format(void **state)
 {
 	(void)state;
 	char buf[160];
-	gs_progress_format(buf, sizeof(buf), 0, 12, 0, 0.4);
+	gs_progress_format(buf, sizeof(buf), 0, 12, 0, 0, 0.4);
 	assert_string_equal(buf, "[..............................] 0/12 runs, 0s elapsed, -- left");
-	gs_progress_format(buf, sizeof(buf), 5, 10, 5, 10.0);
+	gs_progress_format(buf, sizeof(buf), 5, 10, 0, 0.5, 10.0);
 	assert_string_equal(buf, "[###############...............] 5/10 runs, 10s elapsed, 10s left");
-	/* resumed: 7 were done before, 2 in 4 s, so 3 more take 6 s */
-	gs_progress_format(buf, sizeof(buf), 9, 10, 2, 4.0);
+	/* resumed: 7 were done before, 2 of 3 in 4 s, so the last takes 2 s */
+	gs_progress_format(buf, sizeof(buf), 9, 10, 7, 2.0 / 3, 4.0);
 	assert_string_equal(buf, "[###########################...] 9/10 runs, 4s elapsed, 2s left");
-	gs_progress_format(buf, sizeof(buf), 7, 10, 2, 4.0);
+	/* 5 done before, 2 of 5 in 4 s: 3 more take 6 s */
+	gs_progress_format(buf, sizeof(buf), 7, 10, 5, 0.4, 4.0);
 	assert_string_equal(buf, "[#####################.........] 7/10 runs, 4s elapsed, 6s left");
-	gs_progress_format(buf, sizeof(buf), 1, 100, 1, 125.0);
+	gs_progress_format(buf, sizeof(buf), 1, 100, 0, 0.01, 125.0);
 	assert_string_equal(buf, "[..............................] 1/100 runs, 2m05s elapsed, 3h26m left");
-	gs_progress_format(buf, sizeof(buf), 3, 3, 3, 61.0);
+	gs_progress_format(buf, sizeof(buf), 3, 3, 0, 1, 61.0);
 	assert_string_equal(buf, "[##############################] 3/3 runs, 1m01s elapsed, 0s left");
+	/* one long run half done: the bar and the time left from its ticks */
+	gs_progress_format(buf, sizeof(buf), 0, 1, 0, 0.5, 30.0);
+	assert_string_equal(buf, "[###############...............] 0/1 runs, 30s elapsed, 30s left");
 }
 
 /* The line drawn to a file: redrawn while runs go on, and the last line says all are done. */
@@ -35,7 +39,7 @@ static void test_drawn(void **state)
 {
 	(void)state;
 	FILE *f = tmpfile();
-	struct gs_progress *p = gs_progress_start(f, 1, 3);
+	struct gs_progress *p = gs_progress_start(f, 1, 3, NULL, NULL);
 	assert_non_null(p);
 	gs_progress_run_done(p);
 	nanosleep(&(struct timespec){0, 600000000L}, NULL); /* at least one redraw */
