@@ -47,9 +47,13 @@ double gs_resolve_probability(const struct gs_world *w, int32_t worker, int cls,
 		if (gap > 0)
 			pr *= 1 - p->regime.discretion * p->workforce.discretion_error * gap;
 	}
-	/* a standard procedure prevents some failures on the routine components */
-	pr += (1 - pr) * p->regime.standardisation * p->service.standard_error_cut *
-	      p->cls[cls].routine_share;
+	/*
+	 * a standard procedure prevents some failures on the routine components
+	 * and misfits the others (the share of each: class.routine_share)
+	 */
+	double std = p->regime.standardisation, routine = p->cls[cls].routine_share;
+	pr += (1 - pr) * std * p->service.standard_error_cut * routine -
+	      pr * std * p->service.standard_misfit * (1 - routine);
 	if (p->mechanism.barriers)
 		pr *= 1 - tm->barrier;
 	return pr;

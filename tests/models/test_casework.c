@@ -138,8 +138,9 @@ static void test_standardisation(void **state)
 /*
  * Standardisation's other two sides: it closes standard_novice of a
  * worker's gap to skill_max in speed (more for a novice than an expert),
- * and prevents standard_error_cut of the failures on routine components;
- * with no procedural share and no routine components it does neither.
+ * prevents standard_error_cut of the failures on routine components and
+ * loses standard_misfit of the chance on the others; with no routine
+ * components it prevents nothing.
  */
 static void test_standardisation_novices_errors(void **state)
 {
@@ -165,6 +166,11 @@ static void test_standardisation_novices_errors(void **state)
 	assert_double_close(gs_casework_hours(w, 0, 1, 0.9), expert0, 1e-12);
 	double pr1 = gs_resolve_probability(w, 0, 0, false);
 	assert_double_close(1 - pr1, (1 - pr0) * (1 - 0.36 * 0.5), 1e-12);
+	/* and misfits the non-routine ones: they lose standard_misfit of their chance */
+	p.service.standard_misfit = 0.4;
+	assert_double_close(gs_resolve_probability(w, 0, 0, false),
+			    pr0 + (1 - pr0) * 0.36 * 0.5 - pr0 * 0.4 * 0.5, 1e-12);
+	p.service.standard_misfit = 0;
 	p.cls[0].routine_share = 0;
 	assert_double_close(gs_resolve_probability(w, 0, 0, false), pr0, 1e-12);
 	gs_world_free(w);
