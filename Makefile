@@ -256,8 +256,9 @@ reproduce: $(BUILD)/govsim
 # The figures of docs/reliability.md, written from what the tests saw on this
 # machine (tests/reliability/); make check only checks the deterministic ones.
 LATENCY_CITIZENS ?= 30000000
-reliability: $(BUILD)/govsim
-	tests/reliability/reliability.sh $(BUILD)/govsim $(LATENCY_CITIZENS)
+reliability: $(BUILD)/govsim $(BUILD)/enospc.so
+	GOVSIM_ENOSPC_SHIM=$(BUILD)/enospc.so tests/reliability/reliability.sh $(BUILD)/govsim \
+		$(LATENCY_CITIZENS)
 
 figures-check:
 	/usr/bin/python3 tests/reliability/test_figures.py

@@ -3,6 +3,7 @@
 # machine: the fault matrix (tests/cli/run.sh with GOVSIM_FAULTS) and the
 # interruption latency (latency.sh); then figures.py rewrites the doc.
 # usage: tests/reliability/reliability.sh BUILD/govsim [CITIZENS]   (make reliability)
+# GOVSIM_ENOSPC_SHIM (BUILD/enospc.so) is passed on to tests/cli/run.sh.
 set -eu
 GOVSIM=$1
 CITIZENS=${2:-30000000}
