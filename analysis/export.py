@@ -28,7 +28,7 @@ import importlib.util
 import os
 import sys
 
-from . import deps, guard
+from . import deps, files, guard
 
 __all__ = ["long_frame", "runs_frame", "export", "main", "PARQUET_WRITERS"]
 
@@ -120,18 +120,9 @@ def export(path, fmt="csv", layout="long", output=None):
     if output == "-":
         frame.to_csv(sys.stdout, index=False)
         return output
-    tmp = output + ".tmp"
-    try:
-        if fmt == "csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_parquet(tmp, index=False)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return output
+    if fmt == "csv":
+        return files.write_atomically(output, lambda tmp: frame.to_csv(tmp, index=False))
+    return files.write_atomically(output, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def main(argv=None):

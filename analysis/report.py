@@ -26,7 +26,7 @@ import os
 import re
 import sys
 
-from . import deps, guard
+from . import deps, files, guard
 
 __all__ = ["write_report", "main"]
 
@@ -449,16 +449,10 @@ def write_report(path, output=None, n_boot=500, seed=0, max_points=12, warn=None
             + "\n".join(body)
             + f'\n<p class="note">govsim {_e(prov.get("govsim_version", ""))}, '
               f'revision {_e(prov.get("git_revision", ""))}.</p>\n</body>\n</html>\n')
-    tmp = index + ".tmp"
-    try:
+    def write(tmp):
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(page)
-        os.replace(tmp, index)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return index
+    return files.write_atomically(index, write)
 
 
 def main(argv=None):
