@@ -38,7 +38,8 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)
 		/* breach-chasing and creaming answer the pressure the team feels */
 		double cp = p->workforce.chasing_pressure;
 		double f = 1 - cp + cp * gs_team_pressure(w, (size_t)w->cases.rec[id].team);
-		if (p->regime.weight_breach > 0)
+		/* only the measured clock is chased: a case out of the measured category is not */
+		if (p->regime.weight_breach > 0 && (w->cases.rec[id].flags & GS_CF_MEASURED))
 			prio += f * p->regime.weight_breach * (wait <= 1 ? wait * wait * wait : -1.0);
 		if (p->regime.weight_success > 0)
 			prio += f * p->regime.weight_success / w->cit[c].left;

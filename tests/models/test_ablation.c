@@ -43,8 +43,8 @@ static const char base_ini[] =
 	"regime.target_pressure = 1\nregime.target_level = 0.6\nregime.discretion = 0.4\n"
 	"regime.continuity = 0.6\nregime.stewardship = 0.3\nregime.learning_time = 0.05\n"
 	"regime.payment_model = outcome\nregime.audit_probability = 0.2\nregime.audit_penalty = 1\n"
-	"regime.target_ratchet = 0.05\n"
-	"[workforce]\neffort_gain = 0.15\nsupport_gain = 2\n";
+	"regime.target_ratchet = 0.1\n"
+	"[workforce]\neffort_gain = 0.15\nsupport_gain = 0.5\n";
 
 enum agg { SUM, MEAN, LAST }; /* over the run; MEAN leaves NaN intervals out */
 
