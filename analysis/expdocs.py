@@ -28,6 +28,7 @@ current one).
 import hashlib
 import inspect
 import json
+import math
 import os
 import re
 import types
@@ -241,10 +242,14 @@ def _digits(band):
 
 
 def govsim_text(fig):
-    """Mean ± 95% half-width with its unit, as `make reproduce` rounds it."""
+    """Mean ± 95% half-width with its unit, rounded as `make reproduce` prints them, or
+    finer where that would round the half-width to 0 (up to 4 decimals)."""
     if fig["value"] is None:
         return "nan"
     d = _digits(fig["band"])
+    half = fig["half_width"]
+    if half is not None and 0 < half < 0.5 * 10 ** -d:
+        d = min(4, -math.floor(math.log10(half)))
     text = f"{fig['value']:.{d}f}"
     if fig["half_width"] is not None:
         text += f" \u00b1 {fig['half_width']:.{d}f}"

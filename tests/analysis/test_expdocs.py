@@ -94,6 +94,19 @@ def test_missing_or_doubled_markers_are_refused():
         expdocs.replace_blocks(twice, {"table": "x\n"})
 
 
+def test_half_width_never_rounded_to_zero():
+    fig = {"value": 0.4123, "half_width": 0.0041, "band": [0.35, 0.7], "unit": ""}
+    assert expdocs.govsim_text(fig) == "0.412 \u00b1 0.004"
+    fig = {"value": 2.984, "half_width": 0.012, "band": [1.5, 10.0], "unit": ""}
+    assert expdocs.govsim_text(fig) == "2.98 \u00b1 0.01"
+    fig = {"value": 83.41, "half_width": 0.61, "band": [80.0, 88.0], "unit": "%"}
+    assert expdocs.govsim_text(fig) == "83.4 \u00b1 0.6%"
+    fig = {"value": 1.0, "half_width": 0.0, "band": [0.5, 2.0], "unit": ""}
+    assert expdocs.govsim_text(fig) == "1.00 \u00b1 0.00"
+    fig = {"value": 1.0, "half_width": None, "band": [0.5, 2.0], "unit": "d"}
+    assert expdocs.govsim_text(fig) == "1.00 d"
+
+
 def test_pages_written_from_results(tmp_path):
     docs, root, results = written(tmp_path)
     stored = json.loads((docs / "results.json").read_text())
