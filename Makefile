@@ -14,6 +14,8 @@
 #   make ablation   rerun the ablation of the default scenario (docs/mechanisms.md)
 #   make bench      speed and memory of scenarios/bench/*.ini with 1 and 2 threads
 #   make reproduce  published experiments against their published figures
+#   make reproduce-docs  the same, then their tables into docs/experiments (and results.json)
+#   make reproduce-docs-check  those tables are results.json's, from the current model (no run)
 #   make deps       install missing Debian packages (as root), or print the command
 #   make install    govsim, its man page, bash completion and the analysis package
 #                   under PREFIX (default /usr/local); make uninstall removes them
@@ -46,7 +48,8 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
 .PHONY: reliability figures-check
-.PHONY: install uninstall docs-check all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce
+.PHONY: install uninstall docs-check all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce \
+	reproduce-docs reproduce-docs-check
 
 all: $(BUILD)/govsim
 
@@ -97,7 +100,7 @@ deps:
 # The test command of README.md and .ci/run.
 check: deps
 	$(MAKE) all $(TEST_BIN)
-	$(MAKE) test-c test-py golden contributing docs-check
+	$(MAKE) test-c test-py golden contributing docs-check reproduce-docs-check
 	$(MAKE) figures-check
 
 test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result \
@@ -252,6 +255,16 @@ bench: $(BUILD)/govsim-bench
 # Published experiments: govsim's figures against the published ones (scenarios/published/).
 reproduce: $(BUILD)/govsim
 	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m analysis.reproduce $(if $(ONLY),--only $(ONLY))
+
+# The full run, whose figures are written into docs/experiments/*.md between
+# marker comments and into docs/experiments/results.json (commit them).
+reproduce-docs: $(BUILD)/govsim
+	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m analysis.reproduce --write-docs
+
+# No run: the tables are what results.json renders to, and results.json is from
+# the current model (the published scenarios' golden references), scenarios and figures.
+reproduce-docs-check:
+	/usr/bin/python3 -m analysis.reproduce --check-docs
 
 # The figures of docs/reliability.md, written from what the tests saw on this
 # machine (tests/reliability/); make check only checks the deterministic ones.

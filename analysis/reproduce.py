@@ -2,7 +2,8 @@
 and compare govsim's figures with the published ones.
 
     /usr/bin/python3 -m analysis.reproduce [--fast] [--only NAME] [--out DIR]
-                                           [--govsim build/govsim]
+                                           [--govsim build/govsim] [--write-docs]
+    /usr/bin/python3 -m analysis.reproduce --check-docs
 
 Each experiment's result file is kept in DIR (default out/reproduce, or
 out/reproduce/fast with --fast), one file per experiment, NAME.h5; a line
@@ -18,6 +19,12 @@ forced. Exit status: 0 when every figure flagged as reproduced (on its page)
 lies within its band, 1 when one does not, 2 for bad usage. A metric's value over a run (or a span of it) is the
 one analysis.data.over() gives, by the aggregation the result file declares
 for the metric, as `govsim run` and `govsim compare` add it up.
+
+`--write-docs` (`make reproduce-docs`; the full run of every experiment)
+then writes docs/experiments/results.json and, from it, the tables between
+marker comments in docs/experiments/*.md; `--check-docs` (`make check`) runs
+nothing and fails when a page's table is not what results.json renders to or
+results.json is from an older model (analysis/expdocs.py says how).
 """
 
 import argparse
@@ -30,7 +37,7 @@ from typing import Callable, List, Optional, Tuple
 
 import numpy as np
 
-from . import data, guard
+from . import data, expdocs, guard
 
 T975 = {1: 12.7062047, 2: 4.30265273, 3: 3.18244631, 4: 2.77644511, 5: 2.57058184,
         6: 2.44691185, 7: 2.36462425, 8: 2.30600414, 9: 2.26215716, 10: 2.22813885,
@@ -59,6 +66,7 @@ class Figure:
     source: str = ""
     reproduced: bool = False  # within its band in the last full `make reproduce` (docs page)
     claim: str = ""  # what was published, when not a point value: "40–75", "≥ 1.5", "~0.5"
+    calibrated: bool = False  # the scenario was calibrated to it (its page says how)
 
     def published_text(self):
         """What was published, as published: the claim, else the value."""
@@ -74,6 +82,7 @@ class Experiment:
     figures: List[Figure]
     full: List[str] = field(default_factory=list)   # --set overrides for `make reproduce`
     fast: List[str] = field(default_factory=list)   # ... for --fast
+    pattern: str = ""  # what it shows, for docs/experiments/README.md
 
 
 class Result:
@@ -219,16 +228,19 @@ def met_share_class(res, arm, cls):
 EXPERIMENTS = [
     Experiment(
         name="ae_four_hours",
+        pattern="P1, the four-hour spike",
         scenario="scenarios/published/ae_four_hours.ini",
         full=["simulation.replications=30"],
         fast=["simulation.replications=3", "simulation.duration=60d"],
         figures=[
             Figure("leaving in the last 20 min before 4 h, no target", 4.7, (3.5, 6.0), "%",
-                   lambda r: share_before(r, "no_target"), "Locker & Mason 2005", True),
+                   lambda r: share_before(r, "no_target"), "Locker & Mason 2005", True,
+                   calibrated=True),
             Figure("leaving in the last 20 min before 4 h, target", 8.4, (6.5, 10.5), "%",
                    lambda r: share_before(r, "target"), "Locker & Mason 2005", True),
             Figure("within 4 h, no target", 83.9, (80.0, 88.0), "%",
-                   lambda r: share_within(r, "no_target"), "Locker & Mason 2005", True),
+                   lambda r: share_within(r, "no_target"), "Locker & Mason 2005", True,
+                   calibrated=True),
             Figure("within 4 h, target", 96.3, (93.0, 99.0), "%",
                    lambda r: share_within(r, "target"), "Locker & Mason 2005"),
             Figure("admitted: last 20 min before 4 h, target", 12.3, (9.0, 16.0), "%",
@@ -242,12 +254,14 @@ EXPERIMENTS = [
     ),
     Experiment(
         name="ambulance_8min",
+        pattern="P2, recorded vs true compliance",
         scenario="scenarios/published/ambulance_8min.ini",
         full=["simulation.replications=24"],
         fast=["simulation.replications=8", "simulation.duration=20d"],
         figures=[
             Figure("recorded compliance with 8 min, before pressure", 59.0, (54.0, 64.0), "%",
-                   lambda r: recorded_share(r, "no_pressure"), "Bevan & Hamblin 2009", True),
+                   lambda r: recorded_share(r, "no_pressure"), "Bevan & Hamblin 2009", True,
+                   calibrated=True),
             Figure("recorded compliance with 8 min, under pressure", 77.0, (72.0, 82.0), "%",
                    lambda r: recorded_share(r, "pressure"), "Bevan & Hamblin 2009"),
             Figure("true compliance (urgent calls), under pressure", 60.0, (55.0, 65.0), "%",
@@ -261,6 +275,7 @@ EXPERIMENTS = [
     ),
     Experiment(
         name="work_programme",
+        pattern="P5, creaming and parking",
         scenario="scenarios/published/work_programme.ini",
         full=["simulation.replications=12"],
         fast=["simulation.replications=2", "population.citizens=4000", "workforce.teams=2",
@@ -280,6 +295,7 @@ EXPERIMENTS = [
     ),
     Experiment(
         name="portsmouth_repairs",
+        pattern="P3, failure demand before and after redesign",
         scenario="scenarios/published/portsmouth_repairs.ini",
         full=["simulation.replications=12"],
         fast=["simulation.replications=2", "population.citizens=5000", "workforce.teams=2",
@@ -288,7 +304,7 @@ EXPERIMENTS = [
             Figure("failure demand, before redesign", 57.5, (40.0, 75.0), "%",
                    lambda r: failure_share(r, "before"), "Seddon 2008", True, claim="40–75"),
             Figure("days end to end, before redesign", 24.0, (18.0, 30.0), "d",
-                   lambda r: true_days(r, "before"), "Seddon 2008", True),
+                   lambda r: true_days(r, "before"), "Seddon 2008", True, calibrated=True),
             Figure("repairs done within 48 h, after redesign", 75.0, (65.0, 85.0), "%",
                    lambda r: true_share_class(r, "after", "repair", 2 * 1440.0), "Seddon 2008",
                    True),
@@ -301,6 +317,7 @@ EXPERIMENTS = [
     ),
     Experiment(
         name="capability_trap",
+        pattern="P6, the capability trap, burnout, the J-curve",
         scenario="scenarios/published/capability_trap.ini",
         full=["simulation.replications=8"],
         fast=["simulation.replications=2", "population.citizens=4000", "workforce.teams=2",
@@ -324,6 +341,7 @@ EXPERIMENTS = [
     ),
     Experiment(
         name="buurtzorg",
+        pattern="P4, Buurtzorg vs task-based home care, cost shifted to families",
         scenario="scenarios/published/buurtzorg.ini",
         full=["simulation.replications=30"],
         fast=["simulation.replications=2", "simulation.duration=2y"],
@@ -403,15 +421,27 @@ def _number(x, d):
     return "nan" if np.isnan(x) else f"{x:.{d}f}"
 
 
+def verdict(fig, ok, calibrated=True):
+    """PASS or FAIL, with what the figure's flags say of it (and, with ``calibrated``,
+    that the scenario was calibrated to it)."""
+    if not fig.reproduced:
+        return ("PASS" if ok else "FAIL") + " (not reproduced: see the page)"
+    if not ok:
+        return "FAIL (reproduced before: out of its band now)"
+    return "PASS (calibrated)" if calibrated and fig.calibrated else "PASS"
+
+
+def replications(res):
+    """The replications of each arm of a result file."""
+    return int(np.sum(res.arm == res.arm[0])) if len(res.arm) else 0
+
+
 def format_row(fig, mean, half, band, ok):
     """One printed row: figure, unit, published (as published), govsim, band, result."""
     lo, hi = band
     d = 2 if max(abs(lo), abs(hi)) < 10 else 1
     gov = _number(mean, d) + ("" if np.isnan(half) else f" \u00b1 {_number(half, d)}")
-    if not fig.reproduced:
-        result = ("PASS" if ok else "FAIL") + " (not reproduced: see the page)"
-    else:
-        result = "PASS" if ok else "FAIL (reproduced before: out of its band now)"
+    result = verdict(fig, ok, calibrated=False)
     band_text = f"{lo:g}\u2013{hi:g}"
     return (f"  {fig.label:56s} {unit_name(fig):>5s} {fig.published_text():>15s} "
             f"{gov:>16s} {band_text:>12s}  {result}")
@@ -434,7 +464,28 @@ def main(argv=None):
                     help="where the result files are kept, one per experiment (default "
                          "out/reproduce; out/reproduce/fast with --fast)")
     ap.add_argument("--govsim", default=os.environ.get("GOVSIM", "build/govsim"))
+    ap.add_argument("--write-docs", action="store_true",
+                    help="after the full run of every experiment, write results.json and the "
+                         "tables of the experiments' pages (make reproduce-docs)")
+    ap.add_argument("--check-docs", action="store_true",
+                    help="run nothing: fail if the pages' tables are not what results.json "
+                         "renders to, or results.json is from an older model")
+    ap.add_argument("--docs", metavar="DIR", default=expdocs.DOCS_DIR,
+                    help="the experiments' pages (default docs/experiments of the repository)")
     args = ap.parse_args(argv)
+    if args.check_docs:
+        problems = expdocs.check(EXPERIMENTS, args.docs)
+        for p in problems:
+            print(f"reproduce: {p}", file=sys.stderr)
+        if problems:
+            return 1
+        print(f"reproduce: {os.path.join(args.docs, expdocs.RESULTS)} and the tables of "
+              f"{len(EXPERIMENTS) + 1} pages are current")
+        return 0
+    if args.write_docs and (args.fast or args.only):
+        print("reproduce: --write-docs writes the full run of every experiment: "
+              "not with --fast or --only", file=sys.stderr)
+        return 2
     exps = [e for e in EXPERIMENTS if not args.only or e.name == args.only]
     if not exps:
         print(f"reproduce: no experiment {args.only!r}; {suggest(args.only)}", file=sys.stderr)
@@ -448,10 +499,19 @@ def main(argv=None):
     got = guard.run_command("reproduce", _run_all, exps, args.govsim, args.fast, out)
     if isinstance(got, int):
         return got
-    passed, total, lost, seconds = got
+    passed, total, lost, seconds, runs = got
     print(f"\n{passed} of {total} published figures within their bands"
           f"{' (fast: wider bands)' if args.fast else ''}; {len(exps)} experiment"
           f"{'s' if len(exps) != 1 else ''} in {_duration(seconds)}; result files in {out}/")
+    if args.write_docs:
+        try:
+            results = expdocs.record(exps, runs["experiments"], runs["date"], seconds,
+                                     runs["load"], _govsim_version(args.govsim))
+            for path in expdocs.write(results, args.docs):
+                print(f"reproduce: wrote {path}")
+        except (expdocs.DocsError, OSError) as e:
+            print(f"reproduce: {e}", file=sys.stderr)
+            return 1
     if lost:
         print(f"reproduce: {len(lost)} figure{'s' if len(lost) != 1 else ''} flagged as "
               f"reproduced fell out of {'their bands' if len(lost) != 1 else 'its band'}: "
@@ -460,17 +520,31 @@ def main(argv=None):
     return 0
 
 
+def _govsim_version(govsim):
+    """`govsim --version`'s first line (the version and revision of the binary)."""
+    try:
+        out = subprocess.run([govsim, "--version"], capture_output=True, text=True, timeout=30)
+        return out.stdout.strip().split("\n")[0]
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
 def _run_all(exps, govsim, fast, out):
-    """Run and print every experiment; (within bands, figures, flagged ones lost, seconds)."""
+    """Run and print every experiment; (within bands, figures, flagged ones lost, seconds,
+    the run's record: its date, load average and, per experiment, replications, seconds,
+    load average and rows)."""
     import time
     total = passed = 0
     lost = []
     t0 = time.monotonic()
+    record = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "experiments": []}
+    load0 = expdocs.load_average()
     for i, exp in enumerate(exps, 1):
         sets = exp.fast if fast else exp.full
         print(f"[{i}/{len(exps)}] {exp.name}: {exp.scenario} {' '.join(sets)} -> "
               f"{os.path.join(out, exp.name + '.h5')}", flush=True)
         t1 = time.monotonic()
+        l1 = expdocs.load_average()
         res = run_experiment(exp, govsim, fast, out, progress=True)
         rows = evaluate(exp, res, fast)
         print(f"  {'figure':56s} {'unit':>5s} {'published':>15s} {'govsim (95% CI)':>16s} "
@@ -482,7 +556,11 @@ def _run_all(exps, govsim, fast, out):
                 lost.append(f"{exp.name}: {fig.label}")
             print(format_row(fig, mean, half, band, ok))
         sys.stdout.flush()
-    return passed, total, lost, time.monotonic() - t0
+        record["experiments"].append({
+            "replications": replications(res), "seconds": time.monotonic() - t1,
+            "load": [l1, expdocs.load_average()], "rows": rows})
+    record["load"] = [load0, expdocs.load_average()]
+    return passed, total, lost, time.monotonic() - t0, record
 
 
 if __name__ == "__main__":

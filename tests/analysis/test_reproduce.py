@@ -84,6 +84,7 @@ def _fake_run(monkeypatch, tmp_path, ok):
     """main() on one experiment whose runs are faked: the flagged figure in or out of band."""
     exp = reproduce.EXPERIMENTS[0]
     monkeypatch.setattr(reproduce, "run_experiment", lambda *a, **k: None)
+    monkeypatch.setattr(reproduce, "replications", lambda res: 3)
     monkeypatch.setattr(reproduce, "evaluate", lambda e, r, f: [
         (fig, 1.0, 0.1, fig.band, ok or not fig.reproduced) for fig in e.figures])
     return reproduce.main(["--only", exp.name, "--out", str(tmp_path / "r")])
