@@ -19,7 +19,8 @@ GovsimFileError rather than crashing the process), ``analysis.stats`` (the t
 distribution), ``analysis.sobol`` (Sobol sensitivity indices),
 ``analysis.plots`` (figures), ``analysis.report`` (a self-contained HTML
 report: ``govsim report OUT.h5``), ``analysis.export`` (CSV: ``govsim export
-OUT.h5``), ``analysis.ablation``, ``analysis.reproduce``.
+OUT.h5``), ``analysis.ablation``, ``analysis.reproduce``, ``analysis.expdocs``
+(the experiment pages' tables), ``analysis.files`` (atomic writes).
 
 Run with Debian's Python (/usr/bin/python3) and its python3-xarray,
 python3-h5netcdf, python3-h5py, python3-pandas and python3-matplotlib; under
