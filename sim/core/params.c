@@ -530,6 +530,23 @@ double gs_param_number(const struct gs_params *p, size_t i, int cls)
 	return NAN;
 }
 
+const struct gs_param_basis gs_basis_table[] = {
+#define GS_BASIS(sec, name, text) {#sec, #name, text},
+#include "sim/core/params_basis.def"
+#undef GS_BASIS
+};
+const size_t gs_basis_count = sizeof(gs_basis_table) / sizeof(gs_basis_table[0]);
+
+const char *gs_param_basis(size_t i)
+{
+	const struct gs_param_info *in = &gs_param_table[i];
+	for (size_t k = 0; k < gs_basis_count; k++)
+		if (strcmp(gs_basis_table[k].section, in->section) == 0 &&
+		    strcmp(gs_basis_table[k].name, in->name) == 0)
+			return gs_basis_table[k].text;
+	return NULL;
+}
+
 static const char *type_name(enum gs_type t)
 {
 	static const char *names[] = {"int", "real", "duration", "bool", "enum"};
@@ -548,7 +565,13 @@ void gs_params_print(FILE *f, bool markdown)
 		      "Per-class parameters are set in `[class.NAME]` sections and addressed as "
 		      "`class.NAME.key` in `--set` and in arms and events. "
 		      "*scenario*: one value for the whole scenario (not per arm, not by events); "
-		      "*run*: may differ between arms, not changed by events.\n",
+		      "*run*: may differ between arms, not changed by events.\n\n"
+		      "*Basis* says what a behavioural default rests on "
+		      "(`sim/core/params_basis.def`): *setting*, a property of the service "
+		      "that a scenario sets from the service's own data; *source*, a value "
+		      "taken from the study cited; *assumption*, no measured value, with the "
+		      "reason for the default and the range to try. Regime parameters are "
+		      "levers, set by the presets and scenarios.\n",
 		      f);
 	}
 	for (size_t i = 0; i < gs_param_count; i++) {
@@ -561,8 +584,8 @@ void gs_params_print(FILE *f, bool markdown)
 		if (strcmp(section, in->section) != 0) {
 			section = in->section;
 			if (markdown)
-				fprintf(f, "\n## [%s]\n\n| key | type | default | range | unit | set | description |\n"
-					   "|---|---|---|---|---|---|---|\n",
+				fprintf(f, "\n## [%s]\n\n| key | type | default | range | unit | set | description | basis |\n"
+					   "|---|---|---|---|---|---|---|---|\n",
 					strcmp(section, "class") == 0 ? "class.NAME" : section);
 			else
 				fprintf(f, "%s[%s]\n", i ? "\n" : "",
@@ -577,8 +600,12 @@ void gs_params_print(FILE *f, bool markdown)
 				esc[k++] = *c;
 			}
 			esc[k] = 0;
-			fprintf(f, "| `%s` | %s | `%s` | %s | %s | %s | %s |\n", in->name, type_name(in->type),
-				in->def, esc, choices ? "" : in->unit, scope, in->desc);
+			const char *basis = gs_param_basis(i);
+			if (!basis)
+				basis = strcmp(in->section, "regime") == 0 ? "lever" : "";
+			fprintf(f, "| `%s` | %s | `%s` | %s | %s | %s | %s | %s |\n", in->name,
+				type_name(in->type), in->def, esc, choices ? "" : in->unit, scope,
+				in->desc, basis);
 		}
 		else
 			fprintf(f, "  %-22s %-8s %-8s %-22s %-12s %-8s %s\n", in->name, type_name(in->type),

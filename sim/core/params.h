@@ -101,6 +101,17 @@ struct gs_param_info {
 extern const struct gs_param_info gs_param_table[];
 extern const size_t gs_param_count;
 
+/* What a behavioural parameter's default rests on (sim/core/params_basis.def). */
+struct gs_param_basis {
+	const char *section, *name;
+	const char *text; /* "setting: ...", "source: ..." or "assumption: ... range ..." */
+};
+extern const struct gs_param_basis gs_basis_table[];
+extern const size_t gs_basis_count;
+
+/* gs_param_basis - the basis of row i of the parameter table, or NULL if it has none. */
+const char *gs_param_basis(size_t i);
+
 /* The row of every parameter in gs_param_table: GS_P_<section>_<name>. */
 enum gs_param_id {
 #define GS_SECTION(sec)

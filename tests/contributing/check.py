@@ -12,6 +12,7 @@ metrics` and the result file. Exit 0 if all holds, 1 otherwise.
 Info strings understood (after the language, `c`):
     PATH                        a new file at PATH (contains a '/')
     params.def SECTION          a row before GS_END_SECTION(SECTION) of sim/core/params.def
+    params_basis.def            a line at the end of sim/core/params_basis.def
     metrics.def                 an entry after the last GS_METRIC of sim/core/metrics.def
     governance.c include        a line after the last model include of models/governance.c
     governance.c phase after N  a row after the phase named N in models/governance.c
@@ -61,6 +62,8 @@ def apply(tree, info, body):
     if words[0] == "params.def":
         edit("sim/core/params.def",
              lambda t: insert_before(t, f"\nGS_END_SECTION({words[1]})", "\n" + body.rstrip("\n")))
+    elif words[0] == "params_basis.def":
+        edit("sim/core/params_basis.def", lambda t: t.rstrip("\n") + "\n" + body)
     elif words[0] == "metrics.def":
         edit("sim/core/metrics.def",
              lambda t: insert_before(t, "\nGS_CLASS_METRIC(", "\n" + body.rstrip("\n")))
@@ -111,8 +114,11 @@ def main():
             apply(tree, info, body)
         build = os.path.join(tmp, "build")
         test = "tests/models/test_peer_support"
-        run(["make", "-j2", f"BUILD={build}", "OPT=-O0", f"{build}/govsim", f"{build}/{test}"], tree)
+        basis = "tests/sim/core/test_params"  # every behavioural parameter has its basis
+        run(["make", "-j2", f"BUILD={build}", "OPT=-O0", f"{build}/govsim", f"{build}/{test}",
+             f"{build}/{basis}"], tree)
         run([f"{build}/{test}"], tree)
+        run([f"{build}/{basis}"], tree)
         run(["tests/layers/check.sh"], tree)
         params = run([f"{build}/govsim", "params"], tree)
         metrics = run([f"{build}/govsim", "metrics"], tree)

@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -683,10 +684,61 @@ static void test_table_units(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* Sections whose parameters are not behaviour (or are regime levers): no basis. */
+static bool without_basis(const char *section)
+{
+	return strcmp(section, "simulation") == 0 || strcmp(section, "output") == 0 ||
+	       strcmp(section, "mechanism") == 0 || strcmp(section, "regime") == 0;
+}
+
+/*
+ * Every behavioural parameter says what its default rests on: exactly one
+ * line of params_basis.def, naming a parameter that exists, of a known
+ * kind; an assumption gives the range to try.
+ */
+static void test_basis(void **state)
+{
+	(void)state;
+	int bad = 0;
+	for (size_t i = 0; i < gs_param_count; i++) {
+		const struct gs_param_info *in = &gs_param_table[i];
+		const char *b = gs_param_basis(i);
+		if (without_basis(in->section) ? b != NULL : b == NULL) {
+			print_error("%s.%s: %s\n", in->section, in->name,
+				    b ? "has a basis but is not behaviour" : "no line in params_basis.def");
+			bad++;
+		}
+	}
+	for (size_t k = 0; k < gs_basis_count; k++) {
+		const struct gs_param_basis *g = &gs_basis_table[k];
+		size_t rows = 0;
+		for (size_t i = 0; i < gs_param_count; i++)
+			rows += strcmp(gs_param_table[i].section, g->section) == 0 &&
+				strcmp(gs_param_table[i].name, g->name) == 0;
+		size_t lines = 0;
+		for (size_t j = 0; j < gs_basis_count; j++)
+			lines += strcmp(gs_basis_table[j].section, g->section) == 0 &&
+				 strcmp(gs_basis_table[j].name, g->name) == 0;
+		bool assumption = strncmp(g->text, "assumption: ", 12) == 0;
+		bool kind = assumption || strncmp(g->text, "setting: ", 9) == 0 ||
+			    strncmp(g->text, "source: ", 8) == 0;
+		if (rows != 1 || lines != 1 || !kind || (assumption && !strstr(g->text, "range "))) {
+			print_error("params_basis.def: %s.%s: %s\n", g->section, g->name,
+				    rows != 1    ? "not a parameter"
+				    : lines != 1 ? "listed twice"
+				    : !kind      ? "kind not setting, source or assumption"
+						 : "an assumption without its range");
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_parse),
+		cmocka_unit_test(test_basis),
 		cmocka_unit_test(test_round_trip_defaults),
 		cmocka_unit_test(test_round_trip_values),
 		cmocka_unit_test(test_round_trip_fractional_durations),
