@@ -220,7 +220,7 @@ def hours_per_case_class(res, arm, cls):
 
 
 def met_share_class(res, arm, cls):
-    """Per replication, % of a class's needs that the service met."""
+    """Per replication, % of a class's needs (each arrival) that the service met."""
     return 100.0 * res.over(arm, "needs_met_service", cls=cls) / res.over(
         arm, "needs_arising", cls=cls)
 

@@ -133,6 +133,9 @@ static void need_arrives(struct gs_world *w, int32_t c, int32_t t)
 	double sev = clip01(cp->severity_initial * (0.5 + gsl_rng_uniform(w->rng)));
 
 	gs_wellbeing_update(w, c, t);
+	/* every arrival arises, whatever the service did: the same in every arm */
+	w->tally.needs_arising++;
+	w->tally.by_class.needs_arising[w->cit[c].cls]++;
 	if (w->cit[c].state == GS_NEED_NONE) {
 		w->cit[c].state = GS_NEED_PENDING;
 		w->n_pending++;
@@ -141,11 +144,10 @@ static void need_arrives(struct gs_world *w, int32_t c, int32_t t)
 		w->cit[c].cx = w->cit[c].left = (uint8_t)cx;
 		w->cit[c].first_contact = -1;
 		w->cit[c].need_contacts = 0;
-		w->tally.needs_arising++;
-		w->tally.by_class.needs_arising[w->cit[c].cls]++;
 		w->total_arisen++;
 		plan_pending(w, c, t);
 	} else {
+		w->tally.needs_joined++;
 		double now = gs_severity(w, c, t);
 		w->cit[c].sev0 = (float)(now > sev ? now : sev);
 		w->cit[c].sev_t0 = t;

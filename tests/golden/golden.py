@@ -84,6 +84,24 @@ def digest(path):
     return sorted(rows)
 
 
+def different_needs(path):
+    """The runs of one replication (and sweep point) whose needs arising differ
+    between arms: the needs arising are the citizens' own, the same in every arm
+    (unless an arm changes the need rates themselves: none of the scenarios does)."""
+    with h5py.File(path, "r") as f:
+        arising = f["needs_arising"][()]
+        rep = f["replication"][()]
+        point = f["sweep_point"][()] if "sweep_point" in f else np.zeros_like(rep)
+    first, bad = {}, []
+    for run in range(arising.shape[0]):
+        key = (int(point[run]), int(rep[run]))
+        if key not in first:
+            first[key] = run
+        elif not np.array_equal(arising[run], arising[first[key]]):
+            bad.append(run)
+    return bad
+
+
 def run(govsim, scenario, args, threads, tmp):
     out = os.path.join(tmp, f"golden-{threads}.h5")
     cmd = [govsim, "run", os.path.join(ROOT, scenario), "-o", out, "--force", "--quiet",
@@ -93,6 +111,11 @@ def run(govsim, scenario, args, threads, tmp):
     if p.returncode != 0:
         sys.stderr.write(f"golden: {' '.join(cmd)} exited {p.returncode}\n{p.stderr}")
         sys.exit(2)
+    bad = different_needs(out)
+    if bad:
+        print(f"golden: {scenario}: needs arising differ between arms of one replication "
+              f"(runs {', '.join(map(str, bad[:5]))})")
+        sys.exit(1)
     return digest(out)
 
 
