@@ -18,6 +18,8 @@ int gs_learning_phase(struct gs_world *w)
 	double h = gs_worker_hours(w) * p->regime.learning_time;
 	double keep_skill = exp(-gs_per_tick(p, p->workforce.skill_forgetting));
 	double keep_knowhow = exp(-gs_per_tick(p, p->workforce.knowhow_forgetting));
+	if (h <= 0 && keep_skill >= 1 && keep_knowhow >= 1)
+		return 0; /* nothing learnt, nothing forgotten: no pass over the workers */
 	double floor_skill = p->workforce.novice_skill;
 	if (keep_knowhow < 1)
 		for (size_t t = 0; t < w->n_teams; t++)

@@ -154,26 +154,25 @@ static int run_python(const char *cmd, const char *module, int argc, char **argv
 	return EXIT_RUNTIME;
 }
 
-int gs_cmd_report(int argc, char **argv)
+/* `govsim NAME FILE ...`: its usage on --help, else analysis.NAME with the arguments. */
+static int python_command(const char *name, const char *usage, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
 		if (gs_cli_is_help(argv[i])) {
-			fputs(usage_report, stdout);
+			fputs(usage, stdout);
 			return 0;
 		}
 	if (argc < 2)
-		return gs_cli_usage("report", "no file given%s", "");
-	return run_python("report", "report", argc, argv);
+		return gs_cli_usage(name, "no file given%s", "");
+	return run_python(name, name, argc, argv);
+}
+
+int gs_cmd_report(int argc, char **argv)
+{
+	return python_command("report", usage_report, argc, argv);
 }
 
 int gs_cmd_export(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++)
-		if (gs_cli_is_help(argv[i])) {
-			fputs(usage_export, stdout);
-			return 0;
-		}
-	if (argc < 2)
-		return gs_cli_usage("export", "no file given%s", "");
-	return run_python("export", "export", argc, argv);
+	return python_command("export", usage_export, argc, argv);
 }
