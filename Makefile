@@ -179,6 +179,7 @@ golden-update: $(BUILD)/govsim
 # (which writes out/default.h5) starts on a clean slate after it.
 demo: deps
 	$(MAKE) all
+	mkdir -p out
 	$(BUILD)/govsim run scenarios/default.ini -o out/demo.h5 --force
 	$(BUILD)/govsim report out/demo.h5
 
