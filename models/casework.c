@@ -112,6 +112,13 @@ int gs_casework_offer(struct gs_world *w, int32_t worker, int32_t id, int left)
 	/* workers free to choose choose differently (judgement_sd: 0, alike) */
 	d *= 1 + w->p->workforce.judgement_sd * w->w_judgement[worker];
 	d = d < 0 ? 0 : d > 1 ? 1 : d;
+	/*
+	 * a standard procedure takes in the routine components of the need as
+	 * well, whatever the worker's discretion (class.routine_share of them)
+	 */
+	double std = w->p->regime.standardisation * w->p->cls[w->cases.rec[id].cls].routine_share;
+	if (std > 0)
+		d = 1 - (1 - d) * (1 - std);
 	return 1 + (int)gsl_ran_binomial(w->rng, d, (unsigned)(left - 1));
 }
 

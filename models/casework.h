@@ -37,7 +37,9 @@ double gs_casework_hours(const struct gs_world *w, int32_t c, int n, double skil
 /*
  * gs_casework_offer - the general rule of the offer: the presenting
  * component, and each further one of the `left` with probability
- * regime.discretion (mechanism.discretion).
+ * 1 - (1 - regime.discretion) x (1 - regime.standardisation x
+ * class.routine_share): taken on by the worker's choice (mechanism.
+ * discretion) or, if routine, by the standard procedure.
  */
 int gs_casework_offer(struct gs_world *w, int32_t worker, int32_t id, int left);
 

@@ -785,6 +785,49 @@ static void test_discretion_first_case(void **state)
 }
 
 /*
+ * The mean offer over 2000 cases of 5 components: the presenting one and
+ * each further one with probability 1 - (1 - d)(1 - standardisation x
+ * routine_share), a standard procedure taking in the routine components
+ * whatever the worker's discretion d.
+ */
+static double mean_offer(double d, double std, double routine, uint64_t seed)
+{
+	struct gs_params p;
+	gs_test_params(&p, 2000, 0, 1, 4, 365);
+	p.regime.discretion = d;
+	p.regime.standardisation = std;
+	p.cls[0].routine_share = routine;
+	struct gs_world *w = gs_test_world(&p, seed);
+	double sum = 0;
+	for (int32_t c = 0; c < 2000; c++) {
+		int32_t id = gs_test_queue_case(w, c, 5);
+		int n = gs_casework_offer(w, 0, id, 5);
+		assert_true(n >= 1 && n <= 5);
+		sum += n;
+	}
+	gs_world_free(w);
+	return sum / 2000;
+}
+
+static void test_standard_offer_takes_in_routine_components(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		uint64_t seed = gs_test_seeds[s];
+		/* no discretion, no routine share: the presenting component only */
+		assert_double_close(mean_offer(0, 1, 0, seed), 1, 0);
+		/* every component routine under a full standard: all five */
+		assert_double_close(mean_offer(0, 1, 1, seed), 5, 0);
+		/* no standard: the routine share alone takes in nothing */
+		assert_double_close(mean_offer(0, 0, 1, seed), 1, 0);
+		/* 1 + 4 (1 - 0.8 x 0.52) = 3.336; binomial sd over 2000 cases ~0.022 */
+		double m = mean_offer(0.2, 0.8, 0.6, seed);
+		print_message("mean offer %.3f\n", m);
+		assert_true(fabs(m - 3.336) < 0.1);
+	}
+}
+
+/*
  * 40 citizens come back about needs of 2 components, each having last
  * seen worker c % 4 of the team. All workers have the same skill, which
  * practice does not change, and take on every component, so that a case
@@ -953,6 +996,7 @@ int main(void)
 		cmocka_unit_test(test_visits_second_case),
 		cmocka_unit_test(test_visits_short_ticks),
 		cmocka_unit_test(test_visits_keep_offer),
+		cmocka_unit_test(test_standard_offer_takes_in_routine_components),
 		cmocka_unit_test(test_visits_no_chasing),
 		cmocka_unit_test(test_pressure_premature_closures),
 		cmocka_unit_test(test_discretion_first_case),
