@@ -7,17 +7,17 @@
 #include "models/learning.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 #include "models/worker.h"
 
 int gs_learning_phase(struct gs_world *w)
 {
 	const struct gs_params *p = w->p;
-	if (!p->mechanism.learning)
-		return 0;
-	double h = gs_worker_hours(w) * p->regime.learning_time;
-	double keep_skill = exp(-gs_per_tick(p, p->workforce.skill_forgetting));
-	double keep_knowhow = exp(-gs_per_tick(p, p->workforce.knowhow_forgetting));
+	double h = p->mechanism.learning ? gs_worker_hours(w) * p->regime.learning_time : 0;
+	bool forget = p->mechanism.forgetting;
+	double keep_skill = forget ? exp(-gs_per_tick(p, p->workforce.skill_forgetting)) : 1;
+	double keep_knowhow = forget ? exp(-gs_per_tick(p, p->workforce.knowhow_forgetting)) : 1;
 	if (h <= 0 && keep_skill >= 1 && keep_knowhow >= 1)
 		return 0; /* nothing learnt, nothing forgotten: no pass over the workers */
 	double floor_skill = p->workforce.novice_skill;

@@ -94,6 +94,8 @@ static const struct expectation expectations[] = {
 	{"support", "knowhow_mean", LAST, OFF_LOWER, NULL},
 	{"learning", "knowhow_mean", LAST, OFF_LOWER, NULL},
 	{"learning", "worker_skill_mean", LAST, OFF_LOWER, NULL},
+	/* nothing decays: the know-how kept is higher */
+	{"forgetting", "knowhow_mean", LAST, OFF_HIGHER, NULL},
 	{"stewardship", "barrier_mean", SUM, OFF_CONSTANT, "service.barrier"},
 	{"motivation", "worker_motivation_mean", SUM, OFF_CONSTANT, "workforce.motivation_initial"},
 	/* nothing raises stress */

@@ -292,6 +292,8 @@ static void run_discretion(double discretion, double *mean_taken, double *met)
 	p.regime.discretion = discretion;
 	p.service.resolve_base = 1;
 	p.service.barrier = 0;
+	p.workforce.judgement_sd = 0; /* every worker offers alike */
+	p.workforce.discretion_error = 0;
 	struct gs_world *w = gs_test_world(&p, 5);
 	for (int32_t c = 0; c < 300; c++)
 		gs_test_queue_case(w, c, 4);
@@ -842,8 +844,10 @@ static void continuity_world(double continuity, uint64_t seed, double *known_sha
 	p.workforce.skill_initial = 0.5;
 	p.workforce.skill_sd = 0;
 	p.workforce.skill_from_practice = 0;
+	p.mechanism.forgetting = false; /* skill stays where it is */
 	p.mechanism.coproduction = false;
 	p.regime.discretion = 1;
+	p.workforce.judgement_sd = 0; /* every worker takes on every component */
 	p.cls[0].hours_per_component = 0.5;
 	p.population.abandon_probability = 0;
 	p.service.continuity_saving = 0.3;
@@ -963,6 +967,7 @@ static void test_discretion_error(void **state)
 	p.service.barrier = 0;
 	p.workforce.skill_max = 0.9;
 	p.regime.discretion = 0.8;
+	p.workforce.discretion_error = 0; /* first without the extra errors */
 	struct gs_world *w = gs_test_world(&p, 1);
 	w->w_skill[0] = 0.3f;
 	w->w_skill[1] = 1.0f;

@@ -33,7 +33,7 @@
 /* Two classes, one needing a scarce downstream resource; a short target so that gaming has room. */
 static const char base_ini[] =
 	"[simulation]\nseed = 23\nduration = 200d\ntick = 1d\n"
-	"[population]\ncitizens = 1500\n"
+	"[population]\ncitizens = 2000\n"
 	"[class.easy]\nshare = 2\nneed_rate = 2\ncomplexity_mean = 1.5\n"
 	"[class.hard]\nshare = 1\nneed_rate = 1.5\ncomplexity_mean = 4\nhours_per_component = 2.5\n"
 	"resource_share = 0.3\n"
@@ -296,6 +296,7 @@ static void conform(struct gs_test_fixture *fx, size_t a)
 		assert_int_equal(pr[k].ticks, 200);
 		assert_int_equal(pr[k].bad, 0);
 		/* the rules were exercised */
+		print_message("%s: %ld priorities, %ld offers, %ld gamings\n", arm, (long)pr[k].priorities, (long)pr[k].offers, (long)pr[k].gamings);
 		assert_true(pr[k].priorities > 100 && pr[k].offers > 100 && pr[k].gamings > 100);
 	}
 	assert_int_equal(gs_run(&fx->plan, a, seed, &x[2].r, NULL, NULL), 0);

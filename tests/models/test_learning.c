@@ -60,7 +60,7 @@ static void test_learning_time(void **state)
 /*
  * Forgetting: with no learning time and no practice, skill above the
  * novice level and team know-how decay exponentially at their rates
- * (closed form after a year); with the mechanism off they stay.
+ * (closed form after a year); with mechanism.forgetting off they stay.
  */
 static void test_forgetting(void **state)
 {
@@ -69,7 +69,7 @@ static void test_forgetting(void **state)
 		struct gs_params p;
 		gs_test_params(&p, 200, 0, 2, 4, 365);
 		p.mechanism.turnover = false;
-		p.mechanism.learning = !off;
+		p.mechanism.forgetting = !off;
 		p.regime.learning_time = 0;
 		p.workforce.skill_from_practice = 0;
 		p.workforce.skill_initial = 0.7;

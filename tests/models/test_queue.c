@@ -22,6 +22,7 @@ static void queue_params(struct gs_params *p)
 	p->regime.weight_wait = 0;
 	p->regime.weight_breach = 0;
 	p->regime.weight_success = 0;
+	p->workforce.chasing_pressure = 0; /* the weights as set, whatever the pressure felt */
 }
 
 /* Citizen c's need (severity sev, `left` components) gets a case opened at `opened`, queued. */
