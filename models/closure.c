@@ -5,6 +5,7 @@
 #include "models/closure.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -48,8 +49,14 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 	w->cit[c].sev0 = (float)(s * (1.0 - (double)resolved / (w->cit[c].left + resolved)));
 	w->cit[c].sev_t0 = t;
 	gs_trust_update(w, c, p->population.experience_bounced);
-	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
-	if (gsl_rng_uniform(w->rng) < p->population.abandon_probability * (1 - w->cit[c].trust)) {
+	/* without failure demand nobody comes back: the need is given up */
+	bool gone = !p->mechanism.failure_demand;
+	if (!gone) {
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
+		gone = gsl_rng_uniform(w->rng) <
+		       p->population.abandon_probability * (1 - w->cit[c].trust);
+	}
+	if (gone) {
 		gs_need_end(w, c);
 		w->cit[c].due = GS_NEVER;
 		w->cit[c].due_kind = GS_DUE_NONE;

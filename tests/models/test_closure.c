@@ -235,14 +235,15 @@ static void test_bounce(void **state)
 	assert_int_equal(w->cit[1].left, 2);
 	assert_double_close(w->cit[1].sev0, 0.6, 1e-6);
 
-	/* without failure demand the need is planned afresh from the next tick */
+	/* without failure demand nobody comes back: the need is given up */
 	p.mechanism.failure_demand = false;
 	p.mechanism.escalation = true;
+	double abandoned = w->tally.needs_abandoned;
 	finished_case(w, 2, 2, 25, 25, 1);
 	assert_int_equal(gs_closure_phase(w), 0);
-	assert_int_equal(w->cit[2].state, GS_NEED_PENDING);
-	assert_true(w->cit[2].due_kind == GS_DUE_CONTACT || w->cit[2].due_kind == GS_DUE_SELF);
-	assert_true(w->cit[2].due >= 31);
+	assert_int_equal(w->cit[2].state, GS_NEED_NONE);
+	assert_int_equal(w->cit[2].due, GS_NEVER);
+	assert_double_close(w->tally.needs_abandoned, abandoned + 1, 0);
 	assert_world_ok(w);
 	gs_world_free(w);
 }
