@@ -32,8 +32,10 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	if (ttc <= p->service.time_target + 1e-9)
 		w->tally.met_within_true++;
 	gs_hist_add(w, 1, w->cit[c].cls, ttc);
-	if (p->regime.payment_model == GS_PAYMENT_OUTCOME)
+	if (p->regime.payment_model == GS_PAYMENT_OUTCOME) {
 		w->tally.payments += p->cost.payment_per_outcome;
+		w->tally.cost_total += p->cost.payment_per_outcome;
+	}
 	gs_trust_update(w, c, w->cit[c].need_contacts <= 1 ? p->population.experience_first_time
 							    : p->population.experience_met_later);
 	gs_need_end(w, c);
@@ -116,8 +118,10 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 				w->tally.closed_within_audited++;
 		}
 		gs_hist_add(w, 0, k, rec);
-		if (p->regime.payment_model == GS_PAYMENT_PER_CASE)
+		if (p->regime.payment_model == GS_PAYMENT_PER_CASE) {
 			w->tally.payments += p->cost.payment_per_case;
+			w->tally.cost_total += p->cost.payment_per_case;
+		}
 
 		gs_wellbeing_update(w, c, t);
 		gs_failure_handoff(w, c, t);

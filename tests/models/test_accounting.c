@@ -5,7 +5,12 @@
  *
  * - the recorded, audited and true shares within target: recorded -
  *   audited (misreporting) is exactly zero without gaming, and grows with
- *   regime.target_pressure on the same citizens (common random numbers).
+ *   regime.target_pressure on the same citizens (common random numbers);
+ * - the commissioner's cost: cost_total is the cost of provision when the
+ *   service is salaried or the payments when it is paid per case or per
+ *   outcome, never both, plus the downstream resource; payments follow
+ *   the closures or needs met; cost per need met divides by the needs the
+ *   service met.
  */
 #define _XOPEN_SOURCE 700
 #include "testutil.h"
@@ -182,10 +187,83 @@ static void test_misreporting_grows_with_pressure(void **state)
 	free_all(&e);
 }
 
+/* default.ini's arms (npm paid by outcome, hls and none salaried) and one paid per case. */
+static const char cost_arms[] =
+	"[simulation]\nreplications = 2\n"
+	"[downstream]\ncost_per_day = 40\n"
+	"[arm.per_case]\npreset = npm\nregime.payment_model = per_case\n"
+	"cost.payment_per_case = 250\n";
+
+static bool close_to(double a, double b)
+{
+	return fabs(a - b) <= 1e-9 * fmax(1, fmax(fabs(a), fabs(b)));
+}
+
+/*
+ * The accounting identity, in every interval of every arm:
+ * cost_total = (salaried ? cost_provision : payments) + cost_resource;
+ * payments = payment_per_outcome x needs met by the service (outcome) or
+ * payment_per_case x cases closed (per case), 0 when salaried; cost per
+ * need met = cost_total / (needs_met - needs_met_self), over the run too.
+ */
+static void test_cost_identity(void **state)
+{
+	(void)state;
+	struct ens e;
+	run_all(&e, "scenarios/default.ini", cost_arms, small, N_SMALL);
+	assert_int_equal(e.n_arms, 4);
+	int bad = 0;
+	for (size_t a = 0; a < e.n_arms; a++) {
+		const struct gs_params *p = &e.fx->sc.arm_params[a];
+		enum gs_payment_model pm = p->regime.payment_model;
+		double per_case = p->cost.payment_per_case, per_outcome = p->cost.payment_per_outcome;
+		for (size_t r = 0; r < e.reps; r++) {
+			double paid = 0, provision = 0, resource = 0;
+			for (size_t t = 0; t < e.n_time; t++) {
+#define V(m) series(&e, (int)a, r, GS_M_##m)[t]
+				double met = V(needs_met) - V(needs_met_self);
+				double want_paid = pm == GS_PAYMENT_OUTCOME    ? per_outcome * met
+						   : pm == GS_PAYMENT_PER_CASE ? per_case * V(cases_closed)
+									       : 0;
+				double want_total = (pm == GS_PAYMENT_SALARY ? V(cost_provision)
+									     : V(payments)) +
+						    V(cost_resource);
+				if (!close_to(V(payments), want_paid) ||
+				    !close_to(V(cost_total), want_total) ||
+				    !same(V(cost_per_need_met), met > 0 ? V(cost_total) / met : NAN) ||
+				    !(V(cost_provision) > 0)) {
+					print_error("arm %s run %zu interval %zu: payments %g (want %g), "
+						    "cost_total %g (want %g), per need met %g\n",
+						    e.fx->sc.arms[a].name, r, t, V(payments), want_paid,
+						    V(cost_total), want_total, V(cost_per_need_met));
+					bad++;
+				}
+				paid += V(payments);
+				provision += V(cost_provision);
+				resource += V(cost_resource);
+#undef V
+			}
+			/* every route is used: resource costs everywhere, payments where paid */
+			assert_true(resource > 0);
+			assert_true(pm == GS_PAYMENT_SALARY ? paid == 0 : paid > 0);
+			double met = over(&e, (int)a, r, GS_M_needs_met) - over(&e, (int)a, r, GS_M_needs_met_self);
+			assert_true(close_to(over(&e, (int)a, r, GS_M_cost_per_need_met),
+					     over(&e, (int)a, r, GS_M_cost_total) / met));
+			print_message("%-8s run %zu: provision %.0f, payments %.0f, resource %.0f, "
+				      "cost per need met %.1f\n",
+				      e.fx->sc.arms[a].name, r, provision, paid, resource,
+				      over(&e, (int)a, r, GS_M_cost_per_need_met));
+		}
+	}
+	assert_int_equal(bad, 0);
+	free_all(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_misreporting_grows_with_pressure),
+		cmocka_unit_test(test_cost_identity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
