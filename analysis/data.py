@@ -61,10 +61,12 @@ OUTCOMES = [
     ("needs_met", "%.0f"),
     ("failure_demand_share", "%.3f"),
     ("within_target_recorded", "%.3f"),
+    ("within_target_audited", "%.3f"),
     ("within_target_true", "%.3f"),
     ("time_to_close_true_mean", "%.1f"),
     ("wellbeing_mean", "%.3f"),
     ("trust_end", "%.3f"),
+    ("hours_idle", "%.0f"),
     ("cost_per_need_met", "%.0f"),
 ]
 

@@ -52,8 +52,9 @@ class GovsimFileError(ValueError):
 # comparison table (analysis.data.OUTCOMES; trust_end is trust_mean at the end). A test
 # keeps the two lists the same.
 REQUIRED_METRICS = (
-    "cost_per_need_met", "failure_demand_share", "needs_met", "time_to_close_true_mean",
-    "trust_mean", "wellbeing_mean", "within_target_recorded", "within_target_true",
+    "cost_per_need_met", "failure_demand_share", "hours_idle", "needs_met",
+    "time_to_close_true_mean", "trust_mean", "wellbeing_mean", "within_target_audited",
+    "within_target_recorded", "within_target_true",
 )
 
 # The child: h5check.py run as a script, without putting its folder (or the current one)

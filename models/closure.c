@@ -5,6 +5,7 @@
 #include "models/closure.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -31,8 +32,10 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	if (ttc <= p->service.time_target + 1e-9)
 		w->tally.met_within_true++;
 	gs_hist_add(w, 1, w->cit[c].cls, ttc);
-	if (p->regime.payment_model == GS_PAYMENT_OUTCOME)
+	if (p->regime.payment_model == GS_PAYMENT_OUTCOME) {
 		w->tally.payments += p->cost.payment_per_outcome;
+		w->tally.cost_total += p->cost.payment_per_outcome;
+	}
 	gs_trust_update(w, c, w->cit[c].need_contacts <= 1 ? p->population.experience_first_time
 							    : p->population.experience_met_later);
 	gs_need_end(w, c);
@@ -48,8 +51,14 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 	w->cit[c].sev0 = (float)(s * (1.0 - (double)resolved / (w->cit[c].left + resolved)));
 	w->cit[c].sev_t0 = t;
 	gs_trust_update(w, c, p->population.experience_bounced);
-	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
-	if (gsl_rng_uniform(w->rng) < p->population.abandon_probability * (1 - w->cit[c].trust)) {
+	/* without failure demand nobody comes back: the need is given up */
+	bool gone = !p->mechanism.failure_demand;
+	if (!gone) {
+		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
+		gone = gsl_rng_uniform(w->rng) <
+		       p->population.abandon_probability * (1 - w->cit[c].trust);
+	}
+	if (gone) {
 		gs_need_end(w, c);
 		w->cit[c].due = GS_NEVER;
 		w->cit[c].due_kind = GS_DUE_NONE;
@@ -102,9 +111,17 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 				tm->review_within++;
 			}
 		}
+		/* the audited record: the true clock, the category the case was opened in */
+		if (w->cases.rec[id].flags & (GS_CF_MEASURED | GS_CF_RECLASSIFIED)) {
+			w->tally.cases_measured_audited++;
+			if (t - w->cases.rec[id].opened <= target + 1e-9)
+				w->tally.closed_within_audited++;
+		}
 		gs_hist_add(w, 0, k, rec);
-		if (p->regime.payment_model == GS_PAYMENT_PER_CASE)
+		if (p->regime.payment_model == GS_PAYMENT_PER_CASE) {
 			w->tally.payments += p->cost.payment_per_case;
+			w->tally.cost_total += p->cost.payment_per_case;
+		}
 
 		gs_wellbeing_update(w, c, t);
 		gs_failure_handoff(w, c, t);

@@ -22,7 +22,18 @@ int gs_cost_phase(struct gs_world *w)
 	double wages = h * (double)paid * p->cost.wage_per_hour;
 	double managers = (double)w->n_teams * p->cost.manager_per_day * days;
 	double occupied = (double)(p->downstream.capacity - w->res_free);
-	w->tally.cost_total += (wages + managers) * (1 + p->cost.overhead) +
-			 occupied * p->downstream.cost_per_day * days;
+	double provision = (wages + managers) * (1 + p->cost.overhead);
+	double resource = occupied * p->downstream.cost_per_day * days;
+	w->tally.cost_provision += provision;
+	w->tally.cost_resource += resource;
+	/*
+	 * The commissioner pays for provision when the service is salaried;
+	 * otherwise it pays the provider by case or outcome (closure.c adds the
+	 * payments to cost_total as they are made) and the provider pays for
+	 * provision out of them. The downstream resource is the commissioner's.
+	 */
+	if (p->regime.payment_model == GS_PAYMENT_SALARY)
+		w->tally.cost_total += provision;
+	w->tally.cost_total += resource;
 	return 0;
 }

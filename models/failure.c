@@ -30,10 +30,6 @@ void gs_failure_chase_due(struct gs_world *w, int32_t c, int32_t t)
 
 void gs_failure_return_due(struct gs_world *w, int32_t c, int32_t t)
 {
-	if (!w->p->mechanism.failure_demand) {
-		gs_citizen_replan(w, c, t + 1);
-		return;
-	}
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN_DELAY);
 	w->cit[c].due = later(t, gsl_ran_exponential(w->rng, w->p->population.return_delay));
 	w->cit[c].due_kind = GS_DUE_RETURN;
@@ -41,7 +37,7 @@ void gs_failure_return_due(struct gs_world *w, int32_t c, int32_t t)
 
 void gs_failure_handoff(struct gs_world *w, int32_t c, int32_t t)
 {
-	if (!w->p->mechanism.barriers)
+	if (!w->p->mechanism.barriers || !w->p->mechanism.failure_demand)
 		return;
 	double b = w->team[w->team_of[c]].barrier;
 	if (b <= 0)

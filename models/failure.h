@@ -19,15 +19,16 @@ void gs_failure_chase_due(struct gs_world *w, int32_t c, int32_t t);
 
 /*
  * gs_failure_return_due - c, bounced at tick t with the need unmet, comes
- * back after an exponential time of mean population.return_delay; with
- * mechanism.failure_demand off, the need follows the contact rule again.
+ * back after an exponential time of mean population.return_delay (with
+ * mechanism.failure_demand off nobody comes back: closure.c ends the need,
+ * given up, before it gets here).
  */
 void gs_failure_return_due(struct gs_world *w, int32_t c, int32_t t);
 
 /*
  * gs_failure_handoff - at a closure at tick t, with probability equal to the
  * team's system barriers (mechanism.barriers), c makes one more contact
- * about the same need.
+ * about the same need; none with mechanism.failure_demand off.
  */
 void gs_failure_handoff(struct gs_world *w, int32_t c, int32_t t);
 

@@ -209,6 +209,7 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 					     t->contacts_value + t->contacts_failure);
 	v[GS_M_queue_length] = (double)queued;
 	v[GS_M_within_target_recorded] = ratio(t->closed_within_rec, t->cases_measured);
+	v[GS_M_within_target_audited] = ratio(t->closed_within_audited, t->cases_measured_audited);
 	v[GS_M_within_target_true] =
 		ratio(t->met_within_true, t->needs_met_service + t->needs_abandoned);
 	v[GS_M_time_to_close_recorded_mean] = gs_ticks_to_days(w, ratio(t->ttc_rec_sum, t->cases_closed));

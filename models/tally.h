@@ -25,6 +25,7 @@
 #define GS_TALLY_PARTS(X)                                                                  \
 	X(needs_met_service)  /* needs met by the service */                               \
 	X(closed_within_rec)  /* measured cases closed within target by their record */    \
+	X(closed_within_audited) /* measured cases closed within target by their true record */ \
 	X(met_within_true)    /* needs met within target of their first contact */        \
 	X(ttc_rec_sum)        /* [ticks] recorded times to close, summed */               \
 	X(ttc_true_sum)       /* [ticks] true times to close of needs met by the service */

@@ -23,9 +23,10 @@ static const struct {
 	const char *fmt;
 } at_metrics[] = {
 	{GS_M_failure_demand_share, "%10.3f"},   {GS_M_within_target_recorded, "%10.3f"},
-	{GS_M_within_target_true, "%10.3f"},     {GS_M_time_to_close_true_mean, "%10.1f"},
-	{GS_M_wellbeing_mean, "%10.3f"},         {GS_M_trust_mean, "%10.3f"},
-	{GS_M_queue_length, "%10.1f"},           {GS_M_cost_per_need_met, "%10.0f"},
+	{GS_M_within_target_audited, "%10.3f"},  {GS_M_within_target_true, "%10.3f"},
+	{GS_M_time_to_close_true_mean, "%10.1f"}, {GS_M_wellbeing_mean, "%10.3f"},
+	{GS_M_trust_mean, "%10.3f"},             {GS_M_queue_length, "%10.1f"},
+	{GS_M_hours_idle, "%10.0f"},             {GS_M_cost_per_need_met, "%10.0f"},
 };
 #define N_AT (sizeof(at_metrics) / sizeof(at_metrics[0]))
 #define MAX_COLS (GS_N_SUMMARY > N_AT ? GS_N_SUMMARY : N_AT)

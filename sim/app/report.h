@@ -21,10 +21,12 @@
 	X(needs_met, needs_met, 0, "%10.0f")                              \
 	X(failure_demand_share, failure_demand_share, 0, "%10.3f")        \
 	X(within_target_recorded, within_target_recorded, 0, "%10.3f")    \
+	X(within_target_audited, within_target_audited, 0, "%10.3f")      \
 	X(within_target_true, within_target_true, 0, "%10.3f")            \
 	X(time_to_close_true_mean, time_to_close_true_mean, 0, "%10.1f")  \
 	X(wellbeing_mean, wellbeing_mean, 0, "%10.3f")                    \
 	X(trust_end, trust_mean, 1, "%10.3f")                             \
+	X(hours_idle, hours_idle, 0, "%10.0f")                            \
 	X(cost_per_need_met, cost_per_need_met, 0, "%10.0f")
 
 enum gs_summary {

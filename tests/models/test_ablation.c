@@ -68,9 +68,12 @@ static const struct expectation expectations[] = {
 	/* needs below the contact threshold stay there: fewer are brought */
 	{"escalation", "contacts_value", SUM, OFF_LOWER, NULL},
 	{"self_resolution", "needs_met_self", SUM, OFF_ZERO, NULL},
-	/* nobody chases; the bounced come back when the threshold is crossed again, not sooner */
+	/* no failure demand at all: nobody chases or comes back, no hand-offs; the unmet give up */
 	{"failure_demand", "contacts_chasing", SUM, OFF_ZERO, NULL},
-	{"failure_demand", "contacts_failure", SUM, OFF_LOWER, NULL},
+	{"failure_demand", "contacts_repeat", SUM, OFF_ZERO, NULL},
+	{"failure_demand", "contacts_handoff", SUM, OFF_ZERO, NULL},
+	{"failure_demand", "contacts_failure", SUM, OFF_ZERO, NULL},
+	{"failure_demand", "needs_abandoned", SUM, OFF_HIGHER, NULL},
 	{"trust", "trust_mean", SUM, OFF_CONSTANT, NULL},
 	{"coproduction", "hours_per_case", SUM, OFF_HIGHER, NULL},
 	{"triage", "reclassifications", SUM, OFF_ZERO, NULL},
@@ -109,6 +112,58 @@ static const struct expectation expectations[] = {
 };
 #define N_EXPECT (sizeof(expectations) / sizeof(expectations[0]))
 
+/*
+ * A switch off does what its lever at zero does: the run with the switch
+ * off and the run with it on but its lever(s) at zero (the same seed) are
+ * the same, every metric at every interval, by class, and the histograms
+ * (but for `except`, a stock that shows the lever's own level). A switch
+ * without such a lever is listed in no_lever with the reason; the
+ * expectations above then show its effect gone (a quantity at 0 or
+ * constant).
+ */
+struct lever {
+	const char *mechanism;
+	const char *sets[5]; /* section.key=value, NULL-terminated */
+	const char *except;  /* a metric that may differ, or NULL */
+};
+
+static const struct lever levers[] = {
+	{"coproduction", {"service.coproduction=0"}, NULL},
+	{"triage", {"workforce.reclassify_base=0"}, NULL},
+	{"queue", {"regime.weight_need=0", "regime.weight_wait=1", "regime.weight_breach=0",
+		   "regime.weight_success=0"}, NULL},
+	{"discretion", {"regime.discretion=0"}, NULL},
+	{"premature_closure", {"workforce.premature_base=0"}, NULL},
+	{"recording", {"workforce.manipulation_base=0"}, NULL},
+	{"audit", {"regime.audit_probability=0"}, NULL},
+	/* barriers at 0 act as barriers switched off; the level itself is still shown when off */
+	{"barriers", {"service.barrier=0", "service.barrier_growth=0"}, "barrier_mean"},
+	{"continuity", {"regime.continuity=0", "service.continuity_saving=0",
+			"service.continuity_resolve=0"}, NULL},
+	{"pressure", {"workforce.pressure_shortfall=0"}, NULL},
+	{"effort", {"workforce.effort_gain=0"}, NULL},
+	{"support", {"workforce.support_gain=0"}, NULL},
+	{"ratchet", {"regime.target_ratchet=0"}, NULL},
+	{"learning", {"workforce.learning_rate=0", "workforce.knowhow_rate=0",
+		      "workforce.skill_forgetting=0", "workforce.knowhow_forgetting=0"}, NULL},
+	{"stewardship", {"regime.stewardship=0"}, NULL},
+	{"trust", {"population.trust_learning=0"}, NULL},
+	{"turnover", {"workforce.sick_rate=0", "workforce.leave_rate=0"}, NULL},
+	{"downstream", {"class.easy.resource_share=0", "class.hard.resource_share=0"}, NULL},
+};
+#define N_LEVERS (sizeof(levers) / sizeof(levers[0]))
+
+/* Switches with no lever that a value of 0 turns off, and why. */
+static const char *const no_lever[][2] = {
+	{"escalation", "class.escalation_time has no value for 'never'"},
+	{"self_resolution", "class.self_resolve_time has no value for 'never'"},
+	{"failure_demand", "no parameter sets the chasing, returns and hand-offs to none"},
+	{"motivation", "no rate of change of motivation and trust in management"},
+	{"stress", "stress_rate 0 leaves the stress of sanctions"},
+	{"payments", "payment_per_outcome 0 makes every case not worth working"},
+};
+#define N_NO_LEVER (sizeof(no_lever) / sizeof(no_lever[0]))
+
 /* Two replications: every expectation holds for both. */
 #define N_REPS 2
 
@@ -127,14 +182,15 @@ static int check_hook(const struct gs_world *w, void *ctx)
 	return 0;
 }
 
-/* Read the base scenario with one override (NULL: none); run its arm on replication rep's seed. */
-static void run_arm(struct fixture *fx, const char *over, int rep, struct gs_test_result *x)
+/* Read the base scenario with n_sets overrides; run its arm on replication rep's seed. */
+static void run_arm_sets(struct fixture *fx, char *const *sets, size_t n_sets, int rep,
+			 struct gs_test_result *x)
 {
 	struct gs_scenario sc = {0};
 	struct gs_plan pl = {0};
+	const char *over = n_sets ? sets[0] : NULL;
 	char *path = gs_test_write(fx->dir, "ablation.ini", base_ini);
-	char *sets[1] = {(char *)over};
-	int rc = gs_test_load(path, sets, over ? 1 : 0, &sc, &pl);
+	int rc = gs_test_load(path, sets, n_sets, &sc, &pl);
 	free(path);
 	assert_int_equal(rc, 0);
 	assert_int_equal(sc.n_arms, 1);
@@ -149,6 +205,13 @@ static void run_arm(struct fixture *fx, const char *over, int rep, struct gs_tes
 	assert_int_equal(ticks, 365);
 	gs_plan_free(&pl);
 	gs_scenario_free(&sc);
+}
+
+/* The same with one override (NULL: none). */
+static void run_arm(struct fixture *fx, const char *over, int rep, struct gs_test_result *x)
+{
+	char *sets[1] = {(char *)over};
+	run_arm_sets(fx, sets, over ? 1 : 0, rep, x);
 }
 
 static const double *series(const struct gs_test_result *x, int m)
@@ -315,6 +378,22 @@ static void test_every_switch_listed(void **state)
 			missing++;
 		}
 	}
+	/* every switch has a lever, or the reason it has none */
+	for (size_t i = 0; i < gs_param_count; i++) {
+		const struct gs_param_info *in = &gs_param_table[i];
+		if (strcmp(in->section, "mechanism") != 0)
+			continue;
+		int n = 0;
+		for (size_t k = 0; k < N_LEVERS; k++)
+			n += strcmp(levers[k].mechanism, in->name) == 0;
+		for (size_t k = 0; k < N_NO_LEVER; k++)
+			n += strcmp(no_lever[k][0], in->name) == 0;
+		if (n != 1) {
+			print_error("mechanism.%s: %d rows in levers and no_lever (want 1)\n", in->name,
+				    n);
+			missing++;
+		}
+	}
 	assert_int_equal(missing, 0);
 }
 
@@ -359,11 +438,63 @@ static void test_each_switch_off(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Equal, NaN equal to NaN. */
+static bool same(const double *a, const double *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(a[i] == b[i] || (isnan(a[i]) && isnan(b[i]))))
+			return false;
+	return true;
+}
+
+/* Each switch off against the same switch on with its lever at zero. */
+static void test_off_is_lever_zero(void **state)
+{
+	struct fixture *fx = *state;
+	int failures = 0;
+	for (size_t k = 0; k < N_LEVERS; k++) {
+		const struct lever *lv = &levers[k];
+		char off_set[128];
+		snprintf(off_set, sizeof(off_set), "mechanism.%s=off", lv->mechanism);
+		char *sets[5];
+		size_t n = 0;
+		while (n < 5 && lv->sets[n])
+			sets[n] = (char *)lv->sets[n], n++;
+		int except = lv->except ? metric(lv->except) : -1;
+		for (int r = 0; r < N_REPS; r++) {
+			struct gs_test_result off, zero;
+			run_arm(fx, off_set, r, &off);
+			run_arm_sets(fx, sets, n, r, &zero);
+			for (int m = 0; m < GS_N_METRICS; m++)
+				if (m != except &&
+				    !same(series(&off, m), series(&zero, m), off.n_time)) {
+					print_error("replication %d: mechanism.%s off differs from its "
+						    "lever at 0 in %s\n",
+						    r, lv->mechanism, gs_metric_table[m].name);
+					failures++;
+				}
+			size_t nc = GS_N_CLASS_METRICS * (size_t)off.p.n_classes * off.n_time;
+			if (!same(off.r.class_series, zero.r.class_series, nc) ||
+			    !same(off.r.hist_recorded, zero.r.hist_recorded, off.n_bins) ||
+			    !same(off.r.hist_true, zero.r.hist_true, off.n_bins)) {
+				print_error("replication %d: mechanism.%s off differs from its lever at "
+					    "0 by class or in the histograms\n",
+					    r, lv->mechanism);
+				failures++;
+			}
+			gs_test_result_free(&off);
+			gs_test_result_free(&zero);
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_switch_listed),
 		cmocka_unit_test_setup_teardown(test_each_switch_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_off_is_lever_zero, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

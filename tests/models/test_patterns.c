@@ -177,27 +177,46 @@ static void test_p7_targets_move_the_measure(void **state)
 	}
 }
 
+static double audited_share(const struct ens *e, int arm, size_t rep, size_t t0, size_t t1)
+{
+	return share(e, arm, rep, GS_M_within_target_audited, GS_M_cases_measured_audited, t0, t1);
+}
+
 /*
  * P2 (casework): under npm the recorded share within target far exceeds the
- * true share; under hls, after its learning period (the last quarter), the
- * gap is at most a quarter of npm's.
+ * true share. The gap has two parts: misreporting (recorded - audited: what
+ * an audit of every case would undo) and the difference between the case
+ * clock and the need clock (audited - true). Without target pressure hls
+ * misreports nothing, in any replication; npm misreports at least as much;
+ * and after hls's learning period (the last quarter) hls's whole gap is
+ * smaller than npm's: needs met whole at the first case leave the two clocks
+ * closer. docs/patterns.md says why this replaced "a quarter of npm's".
  */
 static void test_p2_recorded_vs_true_casework(void **state)
 {
 	struct ens *e = *state;
 	int npm = arm_index(e, "npm"), hls = arm_index(e, "hls");
-	size_t q = 3 * e->n_time / 4;
-	double gap_npm = 0, gap_hls = 0;
+	size_t q = 3 * e->n_time / 4, n = e->n_time;
+	double mis_npm = 0, str_npm = 0, str_hls = 0, gap_npm = 0, gap_hls = 0;
 	for (size_t r = 0; r < e->reps; r++) {
-		double rec = recorded_share(e, npm, r, 0, e->n_time);
-		double tru = true_share(e, npm, r, 0, e->n_time);
+		double rec = recorded_share(e, npm, r, 0, n);
+		double aud = audited_share(e, npm, r, 0, n);
+		double tru = true_share(e, npm, r, 0, n);
 		assert_true(rec - tru > 0.3);
-		gap_npm += recorded_share(e, npm, r, q, e->n_time) - true_share(e, npm, r, q, e->n_time);
-		gap_hls += recorded_share(e, hls, r, q, e->n_time) - true_share(e, hls, r, q, e->n_time);
+		assert_true(rec - aud >= 0);
+		mis_npm += rec - aud;
+		/* no pressure, no gaming: recorded and audited agree exactly */
+		assert_double_close(recorded_share(e, hls, r, 0, n), audited_share(e, hls, r, 0, n), 0);
+		str_npm += audited_share(e, npm, r, q, n) - true_share(e, npm, r, q, n);
+		str_hls += audited_share(e, hls, r, q, n) - true_share(e, hls, r, q, n);
+		gap_npm += recorded_share(e, npm, r, q, n) - true_share(e, npm, r, q, n);
+		gap_hls += recorded_share(e, hls, r, q, n) - true_share(e, hls, r, q, n);
 	}
-	print_message("P2 last quarter: gap npm %.3f, hls %.3f\n", gap_npm / (double)e->reps,
-		      gap_hls / (double)e->reps);
-	assert_true(gap_hls <= 0.25 * gap_npm);
+	double k = (double)e->reps;
+	print_message("P2: npm misreporting over the run %.5f; last quarter: gap npm %.3f, hls %.3f "
+		      "(ratio %.2f), of which clocks npm %.3f, hls %.3f\n",
+		      mis_npm / k, gap_npm / k, gap_hls / k, gap_hls / gap_npm, str_npm / k, str_hls / k);
+	assert_true(gap_hls < gap_npm);
 }
 
 /*
