@@ -52,11 +52,13 @@ STRUCTURE = {
 # is a number or a string.
 KINDS = {
     "time": "f", "run": "iu", "replication": "iu", "seed": "iu", "done": "iub", "digest": "iu",
-    "arm": "str", "class": "str", "bin": "f", "bin_edges": "f",
+    "arm": "str", "class": "str", "bin": "f", "bin_edges": "f", "team": "iu",
 }
 
-# The dimension scales of the layout: each lists the datasets attached to it.
+# The dimension scales of the layout: each lists the datasets attached to it. team and the
+# per-team datasets are in files of this version on (an older file has neither).
 SCALES = ("run", "time", "class", "bin", "bin_edge")
+OPTIONAL_SCALES = ("team",)
 
 AGGREGATIONS = ("flow", "stock", "weighted", "ratio")
 
@@ -77,8 +79,8 @@ def expected_dims(name):
     """The dimensions a root dataset of a govsim file must have, by its name."""
     if name in STRUCTURE:
         return STRUCTURE[name]
-    if name == "bin_edge":
-        return ("bin_edge",)
+    if name in ("bin_edge", "team"):
+        return (name,)
     if is_per_run(name):
         return ("run",)
     if name.endswith("_hist_by_class"):
@@ -87,6 +89,8 @@ def expected_dims(name):
         return ("run", "bin")
     if name.endswith("_by_class"):
         return ("run", "class", "time")
+    if name.endswith("_by_team"):
+        return ("run", "team", "time")
     return ("run", "time")
 
 
@@ -164,6 +168,12 @@ def _layout(f, required):
         if not sizes[scale]:
             raise Bad(f"not an intact govsim result file: /{scale} is empty")
     sizes["bin_edge"] = sizes["bin"] + 1
+    if "team" in f:
+        d = _dataset(f, "team", "the teams")
+        if d.ndim != 1 or not d.shape[0]:
+            raise Bad(f"not an intact govsim result file: /team has shape {d.shape}, not one "
+                      "dimension of at least one team")
+        sizes["team"] = d.shape[0]
 
     dims = {}
     for name in STRUCTURE:
@@ -174,6 +184,9 @@ def _layout(f, required):
         if not isinstance(obj, h5py.Dataset):
             continue
         want = expected_dims(name)
+        if any(d not in sizes for d in want):
+            raise Bad(f"not an intact govsim result file: /{name} has no /{want[1]} "
+                      "dimension in the file")
         shape = tuple(sizes[d] for d in want)
         if obj.shape != shape:
             raise Bad(f"not an intact govsim result file: /{name} has shape {obj.shape}, but "
@@ -213,6 +226,8 @@ def _values(f, sizes):
 
     if not np.array_equal(f["run"][()], np.arange(sizes["run"])):
         raise bad(f"/run is not 0..{sizes['run'] - 1}")
+    if "team" in sizes and not np.array_equal(f["team"][()], np.arange(sizes["team"])):
+        raise bad(f"/team is not 0..{sizes['team'] - 1}")
     for name in ("time", "bin", "bin_edges"):
         v = f[name][()]
         if not np.all(np.isfinite(v)) or np.any(np.diff(v) <= 0):
@@ -267,7 +282,7 @@ def _hashable(x):
 
 def _scales(f, sizes):
     """Every dataset a dimension scale lists must still be in the file, with that dimension."""
-    for scale in SCALES:
+    for scale in SCALES + tuple(s for s in OPTIONAL_SCALES if s in sizes):
         if scale not in f:
             raise Bad(f"not an intact govsim result file: no /{scale} (a dimension)")
         refs = f[scale].attrs.get("REFERENCE_LIST")

@@ -27,7 +27,8 @@ from . import data
 from .stats import t_ppf
 
 __all__ = ["timeseries", "time_to_close", "failure_demand", "cost_per_need_met", "outcome_bars",
-           "sensitivity", "outcome_vs_parameter", "uncertainty", "replications", "save"]
+           "sensitivity", "outcome_vs_parameter", "uncertainty", "replications", "save",
+           "team_values", "teams"]
 
 _COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
@@ -353,6 +354,77 @@ def outcome_bars(ds, metric, label=None, level=0.95, ax=None, path=None):
                                     f" ({n} replication: no interval)"), fontsize=10)
     a.set_ylim(bottom=min(0, a.get_ylim()[0]))
     a.grid(axis="y", alpha=0.3)
+    return _done(fig, path)
+
+
+def team_values(ds):
+    """Whole-run values of every team of every run: a pandas DataFrame.
+
+    One row per (run, team) that the run has (a run with fewer teams than the
+    file has NaN for the rest, left out), with the columns run, arm, team,
+    gap (recorded minus true share within target, in percentage points),
+    leavers, gaming (records manipulated + reclassifications + premature
+    closures), stress (mean over time) and pressure (felt, mean over time).
+    KeyError if the file has no per-team datasets (written before govsim had
+    them).
+    """
+    import pandas as pd
+
+    ds = data._as_dataset(ds)
+    if "within_target_recorded_by_team" not in ds:
+        raise KeyError("no per-team datasets in the file (written by an older govsim)")
+
+    def over(name):
+        return data.over(ds, f"{name}_by_team").transpose("run", "team").values
+
+    rec, true = over("within_target_recorded"), over("within_target_true")
+    leavers, stress, pressure = over("leavers"), over("worker_stress_mean"), over("pressure_felt")
+    gaming = (over("records_manipulated") + over("reclassifications")
+              + over("premature_closures"))
+    sick = ds["workers_sick_by_team"].transpose("run", "team", "time").values
+    present = ~np.all(np.isnan(sick), axis=2)  # the run has this team
+    arms = [str(a) for a in ds["arm"].values.tolist()]
+    runs = ds["run"].values
+    rows = [{"run": int(runs[r]), "arm": arms[r], "team": int(k),
+             "gap": 100 * (rec[r, k] - true[r, k]), "leavers": leavers[r, k],
+             "gaming": gaming[r, k], "stress": stress[r, k], "pressure": pressure[r, k]}
+            for r, k in zip(*np.nonzero(present))]
+    return pd.DataFrame(rows, columns=["run", "arm", "team", "gap", "leavers", "gaming",
+                                       "stress", "pressure"])
+
+
+def teams(ds, path=None):
+    """Each team's whole-run recorded-minus-true gap and leavers, per arm, as dots.
+
+    Two panels side by side, one column of dots per arm, one dot per team of
+    each run (jittered sideways; replications pooled), the arm's median as a
+    bar: differences between the teams of one arm are the managers' and
+    workers' traits at work (workforce.manager_*_sd, worker_*_sd).
+    """
+    df = team_values(ds)
+    ds = data._as_dataset(ds)
+    names = data.arms(ds)
+    fig, axes = _figure(nrows=1, ncols=2, size=(max(7.0, 1.6 * len(names) * 2 + 2), 3.8))
+    rng = np.random.default_rng(0)
+    for a, (col, label) in zip(axes[0], [("gap", "recorded − true in target [points]"),
+                                         ("leavers", "leavers per team [workers]")]):
+        for i, arm in enumerate(names):
+            v = df.loc[df["arm"] == arm, col].to_numpy(dtype=float)
+            v = v[np.isfinite(v)]
+            if not v.size:
+                continue
+            x = i + rng.uniform(-0.18, 0.18, v.size)
+            a.plot(x, v, "o", ms=4, alpha=0.6, color=_color(names, arm))
+            a.plot([i - 0.28, i + 0.28], [np.median(v)] * 2, "-", color="#222", lw=1.5)
+        a.set_xticks(np.arange(len(names)), names)
+        a.set_xlim(-0.6, len(names) - 0.4)
+        a.set_ylabel(label)
+        a.grid(axis="y", alpha=0.3)
+        if col == "leavers":
+            a.set_ylim(bottom=0)
+    n_teams = int(df.groupby("run")["team"].count().max()) if len(df) else 0
+    fig.suptitle(f"Teams: one dot per team and run ({n_teams} teams a run), bar the median",
+                 fontsize=10)
     return _done(fig, path)
 
 

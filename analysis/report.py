@@ -9,7 +9,8 @@ their units (the numbers `govsim run` prints: per arm, the mean, and the
 95% CI over replications when there are several), the paired differences of
 every arm from the first one (by replication: common random numbers), the
 figures (PNG images embedded as data: URLs; time axes in years past two
-years, the scenario's events marked), for a sweep a table per point and a
+years, the scenario's events marked), how far the teams of each arm differ
+(each team's recorded-minus-true gap and leavers: a table and dots), for a sweep a table per point and a
 figure of each outcome against each swept parameter (nothing pooled over
 points), a sensitivity section when the file holds a Saltelli design, and
 the provenance: version, git revision, seed, creation time, command line,
@@ -321,6 +322,37 @@ def sensitivity_section(ds, n_boot, seed, warn):
     return head + "\n".join(out)
 
 
+def teams_section(ds, arm_names):
+    """Per arm, how far its teams differ: the spread of each team's whole-run
+    recorded-minus-true gap and leavers (the per-team datasets), and the figure."""
+    _readers()
+    df = plots.team_values(ds)
+    rows = []
+    for arm in arm_names:
+        d = df[df["arm"] == arm]
+        if not len(d):
+            continue
+        gap, lv = d["gap"].dropna(), d["leavers"].dropna()
+        rows.append([arm, str(len(d)),
+                     f"{gap.median():+.1f}" if len(gap) else "",
+                     f"{gap.min():+.1f} to {gap.max():+.1f}" if len(gap) else "",
+                     f"{lv.median():.0f}" if len(lv) else "",
+                     f"{lv.min():.0f} to {lv.max():.0f}" if len(lv) else "",
+                     f"{d['gaming'].sum() / max(len(d), 1):.0f}"])
+    head = ('<p class="note">Each team has its own manager and workers, whose traits differ '
+            "by the spreads <code>workforce.manager_pressure_sd</code>, "
+            "<code>manager_integrity_sd</code>, <code>manager_stewardship_sd</code>, "
+            "<code>worker_motivation_sd</code> and <code>worker_integrity_sd</code> (0: "
+            "alike). Whole-run values per team and run (the <code>*_by_team</code> datasets), "
+            "replications pooled: the gap is the recorded share in target minus the true "
+            "share, in percentage points; gamed cases are records manipulated, "
+            "reclassifications and premature closures.</p>")
+    table = _table(["arm", "teams × runs", "gap: median", "gap: range",
+                    "leavers: median", "leavers: range", "gamed cases per team"], rows)
+    return head + table + embed(plots.teams(ds), "Teams: recorded minus true gap and leavers",
+                                "Each team's recorded − true gap and leavers, per arm")
+
+
 def provenance_section(prov, arm_names):
     keys = [("govsim_version", "govsim version"), ("git_revision", "git revision"),
             ("seed", "seed"), ("created", "created"), ("command_line", "command line"),
@@ -437,6 +469,13 @@ def write_report(path, output=None, n_boot=500, seed=0, max_points=12, warn=None
         body.append('<p class="note">Over time: one line per arm and sweep point, no band '
                     "(a band over runs of different points would mix parameter values).</p>")
     body.extend(figs)
+    if not sweep and "within_target_recorded_by_team" in ds:
+        try:
+            section = teams_section(ds, arm_names)
+            body.append("<h2>Teams</h2>")
+            body.append(section)
+        except (KeyError, ValueError) as e:
+            warn(f"teams section skipped: {e}")
     if design:
         body.append("<h2>Sensitivity</h2>")
         body.append(sensitivity_section(ds, n_boot, seed, warn))

@@ -249,7 +249,7 @@ EXPERIMENTS = [
                    lambda r: share_before(r, "target", "discharged"), "Mason et al. 2012", True),
             Figure("admitted: rise in mean stay with the target", 30.0, (10.0, 50.0), "min",
                    lambda r: mean_minutes(r, "target", "admitted")
-                   - mean_minutes(r, "no_target", "admitted"), "Mason et al. 2012", claim="+30"),
+                   - mean_minutes(r, "no_target", "admitted"), "Mason et al. 2012", True, claim="+30"),
         ],
     ),
     Experiment(
@@ -268,7 +268,7 @@ EXPERIMENTS = [
                    lambda r: true_share_class(r, "pressure", "cat_a", 8.0), "Bevan & Hood 2006", True),
             Figure("recorded minus true compliance, under pressure", 17.0, (12.0, 22.0), "pp",
                    lambda r: recorded_share(r, "pressure") - true_share_class(r, "pressure", "cat_a", 8.0),
-                   "Bevan & Hood 2006", True),
+                   "Bevan & Hood 2006"),
             Figure("calls in the measured category, under pressure", 25.0, (20.0, 30.0), "%",
                    lambda r: measured_share(r, "pressure"), "Bevan & Hamblin 2009"),
         ],

@@ -79,8 +79,7 @@ static bool closes_prematurely(struct gs_world *w, int32_t worker, int32_t id)
 		return false; /* breached already: closing it early gains nothing */
 	double far = p->workforce.premature_far, from = p->workforce.premature_from;
 	double near = far + (1 - far) * (x > from ? (x - from) / (1 - from) : 0);
-	double pr = p->workforce.premature_base * near *
-		    w->rules->gaming(w, (size_t)w->w_team[worker], w->w_motivation[worker]);
+	double pr = p->workforce.premature_base * near * gs_worker_gaming(w, worker);
 	gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)w->tick,
 		  GS_RNG_PREMATURE);
 	return gsl_rng_uniform(w->rng) < pr;

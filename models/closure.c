@@ -16,7 +16,7 @@
 #include "sim/core/rng.h"
 #include "models/worker.h"
 
-static void need_met(struct gs_world *w, int32_t c, int32_t t)
+static void need_met(struct gs_world *w, int32_t c, int32_t t, struct gs_team_tally *tt)
 {
 	const struct gs_params *p = w->p;
 	int32_t ttc = t - w->cit[c].first_contact;
@@ -29,8 +29,11 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	w->tally.ttc_true_sum += ttc;
 	w->tally.by_class.ttc_true_sum[k] += ttc;
 	w->total_met++;
-	if (ttc <= p->service.time_target + 1e-9)
+	tt->needs_met_service++;
+	if (ttc <= p->service.time_target + 1e-9) {
 		w->tally.met_within_true++;
+		tt->met_within_true++;
+	}
 	gs_hist_add(w, 1, w->cit[c].cls, ttc);
 	if (p->regime.payment_model == GS_PAYMENT_OUTCOME) {
 		w->tally.payments += p->cost.payment_per_outcome;
@@ -43,7 +46,8 @@ static void need_met(struct gs_world *w, int32_t c, int32_t t)
 	w->cit[c].due_kind = GS_DUE_NONE;
 }
 
-static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
+static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved,
+			 struct gs_team_tally *tt)
 {
 	const struct gs_params *p = w->p;
 	/* what was resolved no longer weighs on the citizen */
@@ -63,6 +67,7 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved)
 		w->cit[c].due = GS_NEVER;
 		w->cit[c].due_kind = GS_DUE_NONE;
 		w->tally.needs_abandoned++;
+		tt->needs_abandoned++;
 		gs_need_outcome(w, c, false);
 		w->total_abandoned++;
 		return;
@@ -94,6 +99,7 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 		int resolved = w->cases.rec[id].addressed;
 		int32_t rec = gs_record_closure(w, id, worker);
 		struct gs_team *tm = &w->team[w->cases.rec[id].team];
+		struct gs_team_tally *tt = &w->team_tally[w->cases.rec[id].team];
 		w->tally.cases_closed++;
 		w->tally.by_class.cases_closed[k]++;
 		w->tally.ttc_rec_sum += rec;
@@ -102,12 +108,15 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 		if (w->cases.rec[id].flags & GS_CF_PREMATURE) {
 			w->tally.premature_closures++;
 			w->tally.by_class.premature_closures[k]++;
+			tt->premature_closures++;
 		}
 		if (w->cases.rec[id].flags & GS_CF_MEASURED) {
 			w->tally.cases_measured++;
+			tt->cases_measured++;
 			tm->review_closed++;
 			if (rec <= target + 1e-9) {
 				w->tally.closed_within_rec++;
+				tt->closed_within_rec++;
 				tm->review_within++;
 			}
 		}
@@ -130,9 +139,9 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 		w->n_in_service--;
 		gs_worker_outcome(w, worker, w->cit[c].left == 0);
 		if (w->cit[c].left == 0)
-			need_met(w, c, t);
+			need_met(w, c, t, tt);
 		else
-			need_bounced(w, c, t, resolved);
+			need_bounced(w, c, t, resolved, tt);
 		if (gs_citizen_reschedule(w, c))
 			return -1;
 	}

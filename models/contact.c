@@ -28,6 +28,7 @@ static bool gives_up(struct gs_world *w, int32_t c, int32_t t)
 static int withdraw(struct gs_world *w, int32_t c, int32_t t)
 {
 	gs_wellbeing_update(w, c, t);
+	w->team_tally[w->cases.rec[w->cit[c].case_of].team].needs_abandoned++;
 	w->cases.rec[w->cit[c].case_of].status = GS_CASE_WITHDRAWN;
 	w->cit[c].case_of = -1;
 	gs_need_end(w, c);

@@ -64,6 +64,7 @@ static int changed(struct gs_world *w, enum gs_param_id row, int cls, union gs_v
 
 static void measure(struct gs_world *w, struct gs_run_result *r, size_t n_time, size_t col)
 {
+	gs_measure_teams(w, r->team_series, r->n_teams, n_time, col);
 	gs_measure_interval(w, r->series, r->class_series, n_time, col);
 }
 

@@ -6,7 +6,24 @@
 
 #include <math.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "models/regime.h"
+#include "sim/core/rng.h"
+
+void gs_managers_init(struct gs_world *w)
+{
+	const struct gs_params *p = w->p;
+	for (size_t t = 0; t < w->n_teams; t++) {
+		gs_rng_at(w->rng, w->seed, (uint32_t)t, 0, GS_RNG_MANAGER_TRAITS);
+		double z_pressure = gsl_ran_gaussian(w->rng, 1);
+		double z_gaming = gsl_ran_gaussian(w->rng, 1);
+		double z_steward = gsl_ran_gaussian(w->rng, 1);
+		w->team[t].m_pressure = gs_spread_factor(p->workforce.manager_pressure_sd, z_pressure);
+		w->team[t].m_gaming = gs_spread_factor(p->workforce.manager_integrity_sd, z_gaming);
+		w->team[t].m_stewardship = gs_spread_factor(p->workforce.manager_stewardship_sd, z_steward);
+	}
+}
 
 int gs_manager_phase(struct gs_world *w)
 {
@@ -28,9 +45,10 @@ int gs_manager_phase(struct gs_world *w)
 			w->team[t].barrier = 1 - (1 - w->team[t].barrier) * keep;
 	}
 	if (p->mechanism.stewardship && p->regime.stewardship > 0) {
-		double keep = exp(-gs_per_tick(p, p->regime.stewardship));
+		/* each manager removes barriers at the regime's rate times its skill */
 		for (size_t t = 0; t < w->n_teams; t++)
-			w->team[t].barrier *= keep;
+			w->team[t].barrier *=
+				exp(-gs_per_tick(p, p->regime.stewardship * w->team[t].m_stewardship));
 	}
 	long period = lround(p->regime.review_period);
 	if (period < 1)

@@ -18,6 +18,14 @@
 int gs_manager_phase(struct gs_world *w);
 
 /*
+ * gs_managers_init - each team's manager draws its traits from a stream of
+ * its own (team, GS_RNG_MANAGER_TRAITS), the same in every arm of a
+ * replication: pressure style, integrity (the gaming tolerated) and
+ * stewardship skill, each gs_spread_factor of its workforce.manager_*_sd.
+ */
+void gs_managers_init(struct gs_world *w);
+
+/*
  * gs_manager_review - the general rule of a review: the shortfall of the
  * recorded share within target below the team's target (which drives the
  * pressure felt), and the ratchet if the target was met (mechanism.ratchet).

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/worker.h"
 #include "sim/core/metrics.h"
 #include "sim/core/stop.h"
 
@@ -254,4 +255,43 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 				class_series[((size_t)m * nc + k) * n_time + col] = cv[m];
 	}
 	memset(t, 0, sizeof(*t));
+}
+
+void gs_measure_teams(struct gs_world *w, double *team_series, size_t n_slots, size_t n_time,
+		      size_t col)
+{
+	size_t per = (size_t)w->p->workforce.workers_per_team;
+	size_t n = w->n_teams < n_slots ? w->n_teams : n_slots;
+	for (size_t k = 0; team_series && k < n; k++) {
+		const struct gs_team_tally *t = &w->team_tally[k];
+		double v[GS_N_TEAM_METRICS];
+		size_t sick = 0, in_post = 0;
+		double stress = 0;
+		for (size_t j = 0; j < per; j++) {
+			size_t i = k * per + j;
+			if (w->w_status[i] == GS_W_VACANT)
+				continue;
+			sick += w->w_status[i] == GS_W_SICK;
+			in_post++;
+			stress += w->w_stress[i];
+		}
+#define GS_TALLY_IF_FLOW(name) v[GS_TM_##name] = t->name;
+#define GS_METRIC(name, ...)
+#define GS_CLASS_METRIC(name, ...)
+#define GS_TEAM_METRIC(name, units, kind, ...) GS_TALLY_IF_##kind(name)
+#include "sim/core/metrics.def"
+#undef GS_TEAM_METRIC
+#undef GS_CLASS_METRIC
+#undef GS_METRIC
+#undef GS_TALLY_IF_FLOW
+		v[GS_TM_within_target_recorded] = ratio(t->closed_within_rec, t->cases_measured);
+		v[GS_TM_within_target_true] =
+			ratio(t->met_within_true, t->needs_met_service + t->needs_abandoned);
+		v[GS_TM_workers_sick] = (double)sick;
+		v[GS_TM_worker_stress_mean] = ratio(stress, (double)in_post);
+		v[GS_TM_pressure_felt] = gs_team_pressure(w, k);
+		for (int m = 0; m < GS_N_TEAM_METRICS; m++)
+			team_series[((size_t)m * n_slots + k) * n_time + col] = v[m];
+	}
+	memset(w->team_tally, 0, w->n_teams * sizeof(*w->team_tally));
 }

@@ -18,6 +18,15 @@
 void gs_measure_interval(struct gs_world *w, double *series, double *class_series, size_t n_time,
 			 size_t col);
 
+/*
+ * gs_measure_teams - write every per-team metric of the interval that ends
+ * now into column `col` of team_series ([GS_N_TEAM_METRICS][n_slots][n_time]:
+ * the first n_teams of the n_slots team rows; NULL writes nothing), then
+ * start the teams' new interval.
+ */
+void gs_measure_teams(struct gs_world *w, double *team_series, size_t n_slots, size_t n_time,
+		      size_t col);
+
 /* gs_quantile_rank - the k-th smallest of a[0..n), 0-based (reorders a). */
 double gs_quantile_rank(float *a, size_t n, size_t k);
 

@@ -20,8 +20,7 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 	if (p->mechanism.recording && (*f & GS_CF_MEASURED) && rec > target &&
 	    rec <= target * (1 + p->workforce.gaming_window) && p->regime.target_pressure > 0) {
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RECORDING);
-		double pm = p->workforce.manipulation_base *
-			    w->rules->gaming(w, (size_t)w->w_team[worker], w->w_motivation[worker]);
+		double pm = p->workforce.manipulation_base * gs_worker_gaming(w, worker);
 		if (gsl_rng_uniform(w->rng) < pm) {
 			/* just under the target: at it or within its last correction_spread */
 			int32_t top = (int32_t)floor(target + 1e-9);
@@ -33,17 +32,18 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 			rec = fixed;
 			*f |= GS_CF_MANIPULATED;
 			w->tally.records_manipulated++;
+			w->team_tally[w->cases.rec[id].team].records_manipulated++;
 		}
 	}
 	/* a measured case that breached anyway may be recorded in another category */
 	if (p->mechanism.triage && (*f & GS_CF_MEASURED) && rec > target &&
 	    p->regime.target_pressure > 0) {
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RECATEGORISE);
-		double pr = p->workforce.reclassify_base *
-			    w->rules->gaming(w, (size_t)w->w_team[worker], w->w_motivation[worker]);
+		double pr = p->workforce.reclassify_base * gs_worker_gaming(w, worker);
 		if (gsl_rng_uniform(w->rng) < pr) {
 			*f = (uint8_t)((*f & ~GS_CF_MEASURED) | GS_CF_RECLASSIFIED);
 			w->tally.reclassifications++;
+			w->team_tally[w->cases.rec[id].team].reclassifications++;
 		}
 	}
 	if (p->mechanism.audit && p->regime.audit_probability > 0) {

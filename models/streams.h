@@ -35,7 +35,9 @@
 	X(GS_RNG_RETURN_DELAY, 23)    /* when a bounced citizen comes back */ \
 	X(GS_RNG_WORK_SIZE, 26)       /* how much work a case turns out to need */ \
 	X(GS_RNG_RECATEGORISE, 27)    /* a breached case recorded in another category */ \
-	X(GS_RNG_JUDGEMENT, 28)       /* a worker's judgement: how much they take on */
+	X(GS_RNG_JUDGEMENT, 28)       /* a worker's judgement: how much they take on */ \
+	X(GS_RNG_MANAGER_TRAITS, 29)  /* a team's manager: pressure style, integrity, stewardship */ \
+	X(GS_RNG_WORKER_TRAITS, 30)   /* a worker's public-service motivation and integrity */
 
 enum gs_stream {
 #define GS_STREAM_ENUM(name, value) name = value,

@@ -61,6 +61,30 @@ struct gs_tally {
 	struct gs_class_tally by_class;
 };
 
+/*
+ * by team: a field for every FLOW per-team metric, named after it, and the
+ * parts of the team's shares. Each team's tally is its own (w->team_tally):
+ * only the block of that team, or a phase that is not parallel, counts in it.
+ */
+#define GS_TALLY_TEAM_PARTS(X)                                                             \
+	X(closed_within_rec)  /* measured cases closed within target by their record */    \
+	X(met_within_true)    /* needs met within target of their first contact */
+
+struct gs_team_tally {
+#define GS_TALLY_IF_FLOW(name) double name;
+#define GS_METRIC(name, ...)
+#define GS_CLASS_METRIC(name, ...)
+#define GS_TEAM_METRIC(name, units, kind, ...) GS_TALLY_IF_##kind(name)
+#include "sim/core/metrics.def"
+#undef GS_TEAM_METRIC
+#undef GS_CLASS_METRIC
+#undef GS_METRIC
+#undef GS_TALLY_IF_FLOW
+#define GS_TALLY_TEAM_FIELD(name) double name;
+	GS_TALLY_TEAM_PARTS(GS_TALLY_TEAM_FIELD)
+#undef GS_TALLY_TEAM_FIELD
+};
+
 /* Every field a double: blocks add tallies up as arrays of doubles. */
 #define GS_TALLY_IF_FLOW(name) +1
 #define GS_TALLY_ONE(name) +1

@@ -19,6 +19,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "models/queue.h"
+#include "models/regime.h"
 #include "sim/core/rng.h"
 
 static double clip01(double x)
@@ -34,7 +35,16 @@ static void start_worker(struct gs_world *w, int32_t i, double skill)
 	w->w_visit[i] = 0;
 	w->w_status[i] = GS_W_PRESENT;
 	w->w_until[i] = GS_NEVER;
-	w->w_motivation[i] = (float)p->workforce.motivation_initial;
+	/* public-service motivation and integrity: traits of the worker (a stream of its own) */
+	gs_rng_at(w->rng, w->seed, (uint32_t)i, (uint32_t)(w->tick > 0 ? w->tick : 0),
+		  GS_RNG_WORKER_TRAITS);
+	double z_psm = gsl_ran_gaussian(w->rng, 1);
+	double z_gaming = gsl_ran_gaussian(w->rng, 1);
+	w->w_psm[i] = (float)(p->workforce.worker_motivation_sd * z_psm);
+	w->w_gaming[i] = (float)gs_spread_factor(p->workforce.worker_integrity_sd, z_gaming);
+	/* without mechanism.motivation, every worker's motivation stays at motivation_initial */
+	w->w_motivation[i] = (float)clip01(p->workforce.motivation_initial +
+					   (p->mechanism.motivation ? w->w_psm[i] : 0));
 	w->w_trust[i] = (float)p->workforce.trust_initial;
 	w->w_stress[i] = 0;
 	w->w_competence[i] = (float)p->workforce.competence_initial;
@@ -93,7 +103,8 @@ double gs_team_pressure(const struct gs_world *w, size_t t)
 	double extra = p->mechanism.pressure
 			       ? fmin(1 - base, p->workforce.pressure_shortfall * w->team[t].shortfall)
 			       : 0;
-	return p->regime.target_pressure * (base + extra);
+	/* the manager's pressure style: some press harder than the regime asks */
+	return fmin(1, p->regime.target_pressure * (base + extra) * w->team[t].m_pressure);
 }
 
 double gs_gaming(const struct gs_world *w, size_t team, double motivation)
@@ -113,7 +124,28 @@ double gs_gaming(const struct gs_world *w, size_t team, double motivation)
 	}
 	double deter = exp(-p->workforce.deterrence * p->regime.audit_probability *
 			   p->regime.audit_penalty * (p->mechanism.audit ? 1 : 0));
-	return gs_team_pressure(w, team) * (1 - motivation) * deter;
+	/* what the team's manager tolerates or encourages */
+	return fmin(1, gs_team_pressure(w, team) * (1 - motivation) * deter * w->team[team].m_gaming);
+}
+
+double gs_worker_gaming(const struct gs_world *w, int32_t worker)
+{
+	size_t team = (size_t)w->w_team[worker];
+	return fmin(1, w->rules->gaming(w, team, w->w_motivation[worker]) * w->w_gaming[worker]);
+}
+
+double gs_team_gaming(const struct gs_world *w, size_t team)
+{
+	size_t per = (size_t)w->p->workforce.workers_per_team, n = 0;
+	double sum = 0;
+	for (size_t k = 0; k < per; k++) {
+		size_t i = team * per + k;
+		if (w->w_status[i] != GS_W_VACANT) {
+			sum += w->w_gaming[i];
+			n++;
+		}
+	}
+	return fmin(1, w->rules->gaming(w, team, -1) * (n ? sum / (double)n : 1.0));
 }
 
 void gs_worker_sanction(struct gs_world *w, int32_t worker)
@@ -182,6 +214,7 @@ static int turnover(struct gs_world *w, int32_t i, int32_t t)
 		double until = t + ceil(p->workforce.recruitment_delay);
 		w->w_until[i] = until > GS_NEVER - 1 ? GS_NEVER - 1 : (int32_t)until;
 		w->tally.leavers++;
+		w->team_tally[w->w_team[i]].leavers++;
 		struct gs_team *tm = &w->team[w->w_team[i]];
 		tm->knowhow *= 1 - p->workforce.knowhow_loss / (double)p->workforce.workers_per_team;
 	} else if (u < p_leave + p_sick) {
@@ -212,6 +245,8 @@ int gs_worker_phase(struct gs_world *w)
 				double control = clip01(felt + sanctions + p->regime.reporting_burden);
 				w->w_trust[k] += (float)(relax * (1 - control - w->w_trust[k]));
 				double level = (autonomy + w->w_competence[k] + w->w_trust[k]) / 3;
+				if (w->w_psm[k] != 0) /* the worker's own public-service motivation */
+					level = clip01(level + w->w_psm[k]);
 				w->w_motivation[k] += (float)(relax * (level - w->w_motivation[k]));
 			}
 			if (p->mechanism.stress) {

@@ -25,17 +25,33 @@ void gs_worker_outcome(struct gs_world *w, int32_t worker, double met);
 
 /*
  * gs_team_pressure - the target pressure team t's workers feel [0..1]:
- * regime.target_pressure x (0.5 + min(0.5, 5 x shortfall)); the second
- * term only with mechanism.pressure.
+ * regime.target_pressure x (pressure_on_target + min(1 - pressure_on_target,
+ * pressure_shortfall x shortfall)) x the manager's pressure style (at most
+ * 1); the second term only with mechanism.pressure.
  */
 double gs_team_pressure(const struct gs_world *w, size_t t);
 
 /*
  * gs_gaming - a worker's propensity to game the measures [0..1]: the pressure
- * felt x (1 - motivation) x exp(-deterrence x audit_probability x audit_penalty).
+ * felt x (1 - motivation) x exp(-deterrence x audit_probability x audit_penalty)
+ * x the gaming the team's manager tolerates (at most 1).
  * motivation < 0 means the team's mean.
  */
 double gs_gaming(const struct gs_world *w, size_t team, double motivation);
+
+/*
+ * gs_worker_gaming - worker's own propensity to game [0..1]: the regime's
+ * rule (w->rules->gaming) for its team and motivation, times its own
+ * (lack of) integrity, at most 1.
+ */
+double gs_worker_gaming(const struct gs_world *w, int32_t worker);
+
+/*
+ * gs_team_gaming - the team's propensity to game [0..1] (a decision of
+ * the team, as triage): the rule at the team's mean motivation times the
+ * mean (lack of) integrity of its workers in post, at most 1.
+ */
+double gs_team_gaming(const struct gs_world *w, size_t team);
 
 /* gs_worker_sanction - an audit caught the worker: stress up, trust in management down. */
 void gs_worker_sanction(struct gs_world *w, int32_t worker);

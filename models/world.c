@@ -14,6 +14,7 @@
 #endif
 
 #include "models/citizen.h"
+#include "models/manager.h"
 #include "models/regime.h"
 #include "sim/core/rng.h"
 #include "sim/core/stop.h"
@@ -404,6 +405,7 @@ void gs_world_free(struct gs_world *w)
 		}
 	free(w->queue);
 	free(w->team);
+	free(w->team_tally);
 	free(w->w_team);
 	free(w->w_skill);
 	free(w->w_case);
@@ -416,6 +418,8 @@ void gs_world_free(struct gs_world *w)
 	free(w->w_competence);
 	free(w->w_cx);
 	free(w->w_judgement);
+	free(w->w_psm);
+	free(w->w_gaming);
 	free(w->w_offered);
 	free(w->w_offer_left);
 	free(w->w_overloaded);
@@ -471,8 +475,10 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    !ALLOC(w->w_trust, w->n_workers) || !ALLOC(w->w_stress, w->n_workers) ||
 	    !ALLOC(w->w_competence, w->n_workers) || !ALLOC(w->w_cx, w->n_workers) ||
 	    !ALLOC(w->w_judgement, w->n_workers) || !ALLOC(w->w_offered, w->n_workers) ||
+	    !ALLOC(w->w_psm, w->n_workers) || !ALLOC(w->w_gaming, w->n_workers) ||
 	    !ALLOC(w->w_offer_left, w->n_workers) ||
 	    !ALLOC(w->w_overloaded, w->n_workers) || !ALLOC(w->team, w->n_teams) ||
+	    !ALLOC(w->team_tally, w->n_teams) ||
 	    !ALLOC(w->res_release, (size_t)w->n_ticks) ||
 	    gs_hists_init(&w->hist, n_bins, (size_t)p->n_classes, p->output.hist_bin))
 		goto fail;
@@ -482,6 +488,7 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 		w->team[t].barrier = p->service.barrier;
 		w->team[t].knowhow = p->workforce.knowhow_initial;
 	}
+	gs_managers_init(w);
 	w->res_free = p->downstream.capacity;
 	if (gs_workers_init(w) || gs_citizens_init(w))
 		goto fail;

@@ -14,6 +14,7 @@
 #ifndef GS_WORLD_H
 #define GS_WORLD_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -112,6 +113,10 @@ struct gs_team {
 	double barrier;         /* system barriers [0..1] */
 	double knowhow;         /* shared know-how [0..1] */
 	double gaming_triage;   /* this tick's propensity of the team to reclassify */
+	/* the manager's traits, drawn once per run (multipliers of mean 1; 1 with no spread) */
+	double m_pressure;      /* pressure style: multiplies the felt target pressure */
+	double m_gaming;        /* (lack of) integrity: multiplies the team's gaming propensity */
+	double m_stewardship;   /* stewardship skill: multiplies the rate of barrier removal */
 };
 
 struct gs_world {
@@ -141,6 +146,7 @@ struct gs_world {
 	size_t n_teams, n_workers;
 	struct gs_queue *queue;   /* [n_teams] */
 	struct gs_team *team;     /* [n_teams] */
+	struct gs_team_tally *team_tally; /* [n_teams] each team's flows of the output interval */
 	int32_t *w_team;
 	float *w_skill;           /* [0..1] */
 	int32_t *w_case;          /* case in hand, -1 if none */
@@ -153,6 +159,8 @@ struct gs_world {
 	float *w_competence;      /* [0..1] recent share of cases that met the need */
 	float *w_cx;              /* mean components of recent cases */
 	float *w_judgement;       /* z of the worker's judgement (workforce.judgement_sd) */
+	float *w_psm;             /* public-service motivation: offset of the motivation level */
+	float *w_gaming;          /* (lack of) integrity: multiplies the gaming propensity (mean 1) */
 	float *w_offered;         /* components taken on in this output interval */
 	float *w_offer_left;      /* components left at those offers */
 	uint8_t *w_overloaded;    /* no slack this tick while cases waited */
@@ -290,6 +298,16 @@ int gs_closure_propose(struct gs_world *w, int32_t id);
 
 /* gs_case_free - return case id to the pool. */
 void gs_case_free(struct gs_world *w, int32_t id);
+
+/*
+ * gs_spread_factor - a trait as a multiplier of mean 1: exp(sd z - sd^2 / 2)
+ * for a standard normal z (log-normal, skewed to the right: a few are far
+ * above 1); exactly 1 when sd is 0.
+ */
+static inline double gs_spread_factor(double sd, double z)
+{
+	return sd > 0 ? exp(sd * z - sd * sd / 2) : 1.0;
+}
 
 /* gs_ticks_to_days - a number of ticks in days. */
 static inline double gs_ticks_to_days(const struct gs_world *w, double ticks)

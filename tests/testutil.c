@@ -149,6 +149,15 @@ void gs_test_params(struct gs_params *p, int64_t citizens, double need_rate, int
 	p->simulation.duration = ticks;
 }
 
+void gs_test_alike(struct gs_params *p)
+{
+	p->workforce.manager_pressure_sd = 0;
+	p->workforce.manager_integrity_sd = 0;
+	p->workforce.manager_stewardship_sd = 0;
+	p->workforce.worker_motivation_sd = 0;
+	p->workforce.worker_integrity_sd = 0;
+}
+
 struct gs_world *gs_test_world(struct gs_params *p, uint64_t seed)
 {
 	struct gs_world *w = gs_world_alloc(p, seed);
@@ -262,13 +271,17 @@ void gs_test_result_alloc(struct gs_test_result *x, const struct gs_params *p)
 	    calloc(GS_N_CLASS_METRICS * (size_t)x->p.n_classes * x->n_time, sizeof(double));
 	x->r.hist_recorded = calloc(x->n_bins, sizeof(double));
 	x->r.hist_true = calloc(x->n_bins, sizeof(double));
-	assert_true(x->r.series && x->r.class_series && x->r.hist_recorded && x->r.hist_true);
+	x->r.n_teams = (size_t)x->p.workforce.teams;
+	x->r.team_series = calloc(GS_N_TEAM_METRICS * x->r.n_teams * x->n_time, sizeof(double));
+	assert_true(x->r.series && x->r.class_series && x->r.hist_recorded && x->r.hist_true &&
+		    x->r.team_series);
 }
 
 void gs_test_result_free(struct gs_test_result *x)
 {
 	free(x->r.series);
 	free(x->r.class_series);
+	free(x->r.team_series);
 	free(x->r.hist_recorded);
 	free(x->r.hist_true);
 }
@@ -347,4 +360,16 @@ int gs_test_fixture_load(struct gs_test_fixture *fx, const char *text, char *con
 	int rc = gs_test_load(path, sets, n_sets, &fx->sc, &fx->plan);
 	free(path);
 	return rc;
+}
+
+double gs_test_team_value(const struct gs_test_result *x, int tm, size_t k, size_t t)
+{
+	return x->r.team_series[((size_t)tm * x->r.n_teams + k) * x->n_time + t];
+}
+
+double gs_test_team_over(const struct gs_test_result *x, int tm, size_t k)
+{
+	return gs_metric_over(gs_team_metric_table, GS_N_TEAM_METRICS,
+			      x->r.team_series + k * x->n_time, x->r.n_teams * x->n_time, tm, 0,
+			      x->n_time);
 }

@@ -100,6 +100,13 @@ void gs_test_params(struct gs_params *p, int64_t citizens, double need_rate, int
 		    int64_t per_team, double ticks);
 
 /*
+ * gs_test_alike - every manager and every worker alike: the spreads of
+ * their traits (workforce.manager_*_sd, worker_*_sd) set to 0, for tests of
+ * the closed form of one manager's or one worker's behaviour.
+ */
+void gs_test_alike(struct gs_params *p);
+
+/*
  * gs_test_world - the world of parameters p and seed, at tick 0 (it keeps
  * p by pointer: a test may change *p as it goes). Fails the test rather
  * than return NULL. Free with gs_world_free.
@@ -156,7 +163,8 @@ struct gs_test_result {
 
 /*
  * gs_test_result_alloc - x for a run of parameters p: p copied, and the
- * series, class series and histograms allocated (zeroed) to its shape.
+ * series, class series, team series and histograms allocated (zeroed) to
+ * its shape.
  */
 void gs_test_result_alloc(struct gs_test_result *x, const struct gs_params *p);
 void gs_test_result_free(struct gs_test_result *x);
@@ -181,6 +189,16 @@ double gs_test_sum(const struct gs_test_result *x, int m, size_t t0, size_t t1);
 
 /* gs_test_total - metric m summed over the run, intervals with NaN left out. */
 double gs_test_total(const struct gs_test_result *x, int m);
+
+/* gs_test_team_value - team metric tm (GS_TM_*) of team k in output interval t. */
+double gs_test_team_value(const struct gs_test_result *x, int tm, size_t k, size_t t);
+
+/*
+ * gs_test_team_over - team metric tm of team k over the run, by its
+ * aggregation (gs_metric_over: a flow summed, a stock averaged, a share
+ * weighted by its count).
+ */
+double gs_test_team_over(const struct gs_test_result *x, int tm, size_t k);
 
 /* gs_test_class_total - class metric cm (GS_CM_*) of class k summed over the run, NaN left out. */
 double gs_test_class_total(const struct gs_test_result *x, int cm, int k);

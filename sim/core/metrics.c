@@ -30,6 +30,17 @@ const struct gs_metric_info gs_class_metric_table[GS_N_CLASS_METRICS] = {
 #undef GS_CLASS_METRIC
 };
 
+const struct gs_metric_info gs_team_metric_table[GS_N_TEAM_METRICS] = {
+#define GS_METRIC(name, ...)
+#define GS_CLASS_METRIC(name, ...)
+#define GS_TEAM_METRIC(name, units, kind, a, b, label, unit, desc) \
+	{#name, units, GS_AGG_OF_##kind, a, b, label, unit, desc},
+#include "sim/core/metrics.def"
+#undef GS_METRIC
+#undef GS_CLASS_METRIC
+#undef GS_TEAM_METRIC
+};
+
 const char *gs_aggregation_name(enum gs_aggregation agg)
 {
 	static const char *const names[] = {"flow", "stock", "weighted", "ratio"};
@@ -181,6 +192,11 @@ int gs_class_metric_find(const char *name)
 	return find_in(gs_class_metric_table, GS_N_CLASS_METRICS, name, strlen(name));
 }
 
+int gs_team_metric_find(const char *name)
+{
+	return find_in(gs_team_metric_table, GS_N_TEAM_METRICS, name, strlen(name));
+}
+
 int gs_metric_find(const char *name)
 {
 	for (int m = 0; m < GS_N_METRICS; m++)
@@ -272,6 +288,21 @@ void gs_metrics_print(FILE *f, bool markdown)
 		fputs("\nper class (dataset <name>_by_class, dims run, class, time):\n", f);
 	}
 	print_rows(f, markdown, gs_class_metric_table, GS_N_CLASS_METRICS, "_by_class");
+	if (markdown) {
+		fputs("\n## Per-team breakdowns\n\n"
+		      "Dataset `<name>_by_team`, dimensions (run, team, time); the `team` "
+		      "coordinate numbers the teams from 0 (citizens are assigned to teams in "
+		      "contiguous blocks, each team has its own manager). A file has as many teams as "
+		      "the largest `workforce.teams` of its runs; a run with fewer has NaN for the "
+		      "rest. A flow summed over the teams is the run's own flow (leavers, records "
+		      "manipulated, premature closures, reclassifications, measured cases closed; "
+		      "needs met by the service is needs_met - needs_met_self).\n\n"
+		      "| metric | label | units | over intervals | description |\n|---|---|---|---|---|\n",
+		      f);
+	} else {
+		fputs("\nper team (dataset <name>_by_team, dims run, team, time):\n", f);
+	}
+	print_rows(f, markdown, gs_team_metric_table, GS_N_TEAM_METRICS, "_by_team");
 	if (markdown)
 		fputs("\n## Histograms\n\n"
 		      "| dataset | dimensions | description |\n|---|---|---|\n"

@@ -27,6 +27,17 @@ enum gs_class_metric {
 	GS_N_CLASS_METRICS
 };
 
+enum gs_team_metric {
+#define GS_METRIC(name, units, kind, a, b, label, unit, desc)
+#define GS_CLASS_METRIC(name, units, kind, a, b, label, unit, desc)
+#define GS_TEAM_METRIC(name, units, kind, a, b, label, unit, desc) GS_TM_##name,
+#include "sim/core/metrics.def"
+#undef GS_METRIC
+#undef GS_CLASS_METRIC
+#undef GS_TEAM_METRIC
+	GS_N_TEAM_METRICS
+};
+
 /* How values of a metric add up over intervals (metrics.def explains each). */
 enum gs_aggregation { GS_AGG_FLOW, GS_AGG_STOCK, GS_AGG_WEIGHTED, GS_AGG_RATIO };
 
@@ -44,6 +55,9 @@ extern const struct gs_metric_info gs_metric_table[GS_N_METRICS];
 
 /* Per-class breakdowns: dataset "<name>_by_class", dimensions (run, class, time). */
 extern const struct gs_metric_info gs_class_metric_table[GS_N_CLASS_METRICS];
+
+/* Per-team breakdowns: dataset "<name>_by_team", dimensions (run, team, time). */
+extern const struct gs_metric_info gs_team_metric_table[GS_N_TEAM_METRICS];
 
 /* gs_aggregation_name - "flow", "stock", "weighted" or "ratio". */
 const char *gs_aggregation_name(enum gs_aggregation agg);
@@ -79,6 +93,9 @@ void gs_metric_units_text(const struct gs_metric_info *in, char *buf, size_t n);
 
 /* gs_class_metric_find - the index of a per-class metric by name (without "_by_class"), or -1. */
 int gs_class_metric_find(const char *name);
+
+/* gs_team_metric_find - the index of a per-team metric by name (without "_by_team"), or -1. */
+int gs_team_metric_find(const char *name);
 
 /* gs_metric_find - the index of a metric by name, or -1. */
 int gs_metric_find(const char *name);

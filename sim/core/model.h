@@ -38,6 +38,9 @@ struct gs_run_result {
 	uint64_t seed;            /* the run's seed (shared by the arms of one replication) */
 	double *series;           /* [GS_N_METRICS * n_time], metric-major */
 	double *class_series;     /* [GS_N_CLASS_METRICS * n_classes * n_time]: metric, class, time */
+	double *team_series;      /* [GS_N_TEAM_METRICS * n_teams * n_time]: metric, team, time (optional) */
+	size_t n_teams;           /* team rows of team_series: the ensemble's most teams (a run with
+				     fewer leaves the rest NaN) */
 	double *hist_recorded;    /* [n_bins] cases closed by recorded time to close */
 	double *hist_true;        /* [n_bins] needs met by true time to close */
 	double *hist_recorded_class; /* [n_classes * n_bins] the same by class (optional) */
@@ -68,8 +71,8 @@ struct gs_model {
 	int (*changed)(struct gs_world *w, enum gs_param_id row, int cls, union gs_value old);
 	/*
 	 * measure - write every metric of the output interval that ends now
-	 * into column col of r->series and r->class_series (n_time columns),
-	 * then start a new interval.
+	 * into column col of r->series, r->class_series and r->team_series
+	 * (if given; n_time columns), then start a new interval.
 	 */
 	void (*measure)(struct gs_world *w, struct gs_run_result *r, size_t n_time, size_t col);
 	/* finish - the run's histograms (n_bins, by class too if given) and event count into r */

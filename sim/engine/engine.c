@@ -213,15 +213,19 @@ static int alloc_result(struct gs_run_result *r, const struct gs_ensemble_meta *
 	r->class_series = malloc(GS_N_CLASS_METRICS * nc * n_time * sizeof(double));
 	r->hist_recorded = calloc(n_bins ? n_bins : 1, sizeof(double));
 	r->hist_true = calloc(n_bins ? n_bins : 1, sizeof(double));
+	r->n_teams = meta->n_teams;
+	r->team_series = malloc((GS_N_TEAM_METRICS * meta->n_teams * n_time + 1) * sizeof(double));
 	r->hist_recorded_class = calloc(nc * n_bins + 1, sizeof(double));
 	r->hist_true_class = calloc(nc * n_bins + 1, sizeof(double));
-	if (!r->series || !r->class_series || !r->hist_recorded || !r->hist_true ||
+	if (!r->series || !r->class_series || !r->team_series || !r->hist_recorded || !r->hist_true ||
 	    !r->hist_recorded_class || !r->hist_true_class)
 		return -1;
 	for (size_t i = 0; i < GS_N_METRICS * n_time; i++)
 		r->series[i] = NAN;
 	for (size_t i = 0; i < GS_N_CLASS_METRICS * nc * n_time; i++)
 		r->class_series[i] = NAN;
+	for (size_t i = 0; i < GS_N_TEAM_METRICS * meta->n_teams * n_time; i++)
+		r->team_series[i] = NAN;
 	return 0;
 }
 
@@ -229,6 +233,7 @@ static void free_result(struct gs_run_result *r)
 {
 	free(r->series);
 	free(r->class_series);
+	free(r->team_series);
 	free(r->hist_recorded);
 	free(r->hist_true);
 	free(r->hist_recorded_class);

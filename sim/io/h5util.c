@@ -27,6 +27,17 @@ const char *const gs_io_class_dataset[GS_N_CLASS_METRICS] = {
 #undef GS_CLASS_METRIC
 };
 
+/* The dataset of each per-team metric: "<name>_by_team". */
+const char *const gs_io_team_dataset[GS_N_TEAM_METRICS] = {
+#define GS_METRIC(name, ...)
+#define GS_CLASS_METRIC(name, ...)
+#define GS_TEAM_METRIC(name, ...) #name "_by_team",
+#include "sim/core/metrics.def"
+#undef GS_METRIC
+#undef GS_CLASS_METRIC
+#undef GS_TEAM_METRIC
+};
+
 /* Collects the innermost message of the HDF5 error stack. */
 struct h5_detail {
 	char *buf;

@@ -67,6 +67,9 @@ hid_t gs_io_string_type(void);
 /* The dataset of each per-class metric: "<name>_by_class". */
 extern const char *const gs_io_class_dataset[GS_N_CLASS_METRICS];
 
+/* The dataset of each per-team metric: "<name>_by_team". */
+extern const char *const gs_io_team_dataset[GS_N_TEAM_METRICS];
+
 /*
  * gs_io_param_copies - how many values row i of the parameter table has in
  * p: one per class for a per-class parameter, else one.

@@ -14,6 +14,8 @@
  *   /class                (class)     demand class name (variable-length UTF-8 string)
  *   /<metric>             (run, time) one per metric of metrics.def; attrs units, description
  *   /<metric>_by_class    (run, class, time) one per class metric of metrics.def; same attrs
+ *   /team                 (team)      0..n_teams-1, the most teams of any run
+ *   /<metric>_by_team     (run, team, time) one per team metric of metrics.def; same attrs
  *   /bin                  (bin)       lower edge of each histogram bin [days]
  *   /bin_edges            (bin_edge)  every bin edge [days]; /bin_edge is the bare dimension
  *   /time_to_close_recorded_hist, /time_to_close_true_hist   (run, bin)
@@ -120,6 +122,13 @@ long gs_output_read_series(const char *path, const char *name, size_t run, doubl
  */
 long gs_output_read_class_series(const char *path, const char *name, size_t run, size_t cls,
 				 double *buf, size_t n, char *err, size_t errlen);
+
+/*
+ * gs_output_read_team_series - the same for team index `team` of a per-team
+ * dataset ("<metric>_by_team", dimensions (run, team, time)).
+ */
+long gs_output_read_team_series(const char *path, const char *name, size_t run, size_t team,
+				double *buf, size_t n, char *err, size_t errlen);
 
 /*
  * A result file open for reading blocks of runs (govsim compare):

@@ -187,6 +187,13 @@ bool gs_io_has_shape(hid_t file, const char *name, int rank, const hsize_t *want
 	return ok;
 }
 
+/* The middle dimension of a 3-D dataset, by its name: team or class. */
+static const char *middle_dim(const char *name)
+{
+	size_t n = strlen(name), k = strlen("_by_team");
+	return n >= k && strcmp(name + n - k, "_by_team") == 0 ? "team" : "class";
+}
+
 /*
  * check_series - is the dataset name (space, its dataspace) numeric, of
  * rank rank_want, with run `run` and class cls, and no more than n values
@@ -198,8 +205,10 @@ static int check_series(const struct report *rp, hid_t ds, hid_t space, const ch
 {
 	int rc = -1;
 	int last = rank_want - 1;
-	const char *shape = rank_want == 3 ? "(run, class, time)" : "(run, time)";
-	const char *per = rank_want == 3 ? "run and class" : "run";
+	const char *mid = middle_dim(name);
+	char shape[32], per[32];
+	snprintf(shape, sizeof(shape), rank_want == 3 ? "(run, %s, time)" : "(run, time)", mid);
+	snprintf(per, sizeof(per), rank_want == 3 ? "run and %s" : "run", mid);
 	hid_t type = H5Dget_type(ds);
 	if (type < 0) {
 		gs_io_fail(rp, "cannot read the type of '%s'", name);
@@ -223,8 +232,8 @@ static int check_series(const struct report *rp, hid_t ds, hid_t space, const ch
 	}
 	if (rank == 3 && cls >= dims[1]) {
 		snprintf(rp->err, rp->errlen,
-			 "%s: dataset '%s': class %zu out of range (%llu classes)", rp->path, name,
-			 cls, (unsigned long long)dims[1]);
+			 "%s: dataset '%s': %s %zu out of range (%llu of them)", rp->path, name,
+			 mid, cls, (unsigned long long)dims[1]);
 		goto close_type;
 	}
 	if (dims[last] > n) {
@@ -260,7 +269,8 @@ static int read_slab(const struct report *rp, hid_t ds, hid_t space, const char 
 	if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
 	    H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) < 0) {
 		if (rank == 3)
-			gs_io_fail(rp, "cannot read run %zu, class %zu of '%s'", run, cls, name);
+			gs_io_fail(rp, "cannot read run %zu, %s %zu of '%s'", run, middle_dim(name), cls,
+				   name);
 		else
 			gs_io_fail(rp, "cannot read run %zu of '%s'", run, name);
 		goto close_mem;
@@ -325,6 +335,13 @@ long gs_output_read_class_series(const char *path, const char *name, size_t run,
 				 double *buf, size_t n, char *err, size_t errlen)
 {
 	return read_values(path, name, 3, run, cls, buf, n, err, errlen);
+}
+
+/* gs_output_read_team_series - run `run`, team k of a (run, team, time) dataset. */
+long gs_output_read_team_series(const char *path, const char *name, size_t run, size_t team,
+				double *buf, size_t n, char *err, size_t errlen)
+{
+	return read_values(path, name, 3, run, team, buf, n, err, errlen);
 }
 
 /* gs_output_library_version - "HDF5 x.y.z" of the library linked. */

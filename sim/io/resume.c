@@ -102,6 +102,13 @@ static int check_shapes(const struct report *rp, hid_t file, const struct gs_ens
 				 rp->path, gs_io_class_dataset[m]);
 			return -1;
 		}
+	hsize_t rtt[3] = {meta->n_runs, meta->n_teams, meta->n_time};
+	for (int m = 0; meta->n_teams && m < GS_N_TEAM_METRICS; m++)
+		if (!gs_io_has_shape(file, gs_io_team_dataset[m], 3, rtt)) {
+			snprintf(rp->err, rp->errlen, "%s: '%s' is missing or of another shape",
+				 rp->path, gs_io_team_dataset[m]);
+			return -1;
+		}
 	return 0;
 }
 

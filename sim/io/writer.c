@@ -43,6 +43,7 @@
 #include "sim/io/writer.h"
 
 #define CHUNK_MAX 4096  /* longest chunk along time or bin [values] */
+#define CHUNK_VALUES 65536 /* most values in a chunk of a (run, team, time) table */
 #define DEFLATE_LEVEL 4
 #define GENERATOR "philox4x32-10"
 #define RUN_COORDINATES "arm replication seed"
@@ -70,6 +71,7 @@ struct gs_output {
 	hid_t file;
 	hid_t metric[GS_N_METRICS];  /* (run, time) */
 	hid_t class_metric[GS_N_CLASS_METRICS]; /* (run, class, time) */
+	hid_t team_metric[GS_N_TEAM_METRICS];   /* (run, team, time), if n_teams */
 	hid_t hist[N_HISTS];         /* (run, bin) */
 	hid_t hist_class[N_HISTS];   /* (run, class, bin) */
 	hid_t arm, replication, seed; /* (run) */
@@ -82,14 +84,16 @@ struct gs_output {
 	hid_t row_time, row_bin, one; /* memory dataspaces: n_time, n_bins, 1 value */
 	hid_t slab_class;             /* memory dataspace: n_classes x n_time */
 	hid_t slab_class_bin;         /* memory dataspace: n_classes x n_bins */
+	hid_t slab_team;              /* memory dataspace: n_teams x n_time */
 	size_t n_runs, n_time, n_bins, n_arms, n_classes;
+	size_t n_teams;               /* 0: no per-team datasets (a file of an older govsim) */
 	char **arm_names;             /* [n_arms] copies */
 	char *coordinates;            /* the per-run coordinates' names, for every table */
 };
 
 /* The dimension scales, open while the file is being laid out. */
 struct scales {
-	hid_t time, run, cls, bin, bin_edge;
+	hid_t time, run, cls, bin, bin_edge, team;
 };
 
 /* close_id - close *id if open and mark it closed; a failure clears *ok. */
@@ -108,6 +112,8 @@ static bool close_all(struct gs_output *out)
 		close_id(&out->metric[m], H5Dclose, &ok);
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
 		close_id(&out->class_metric[m], H5Dclose, &ok);
+	for (int m = 0; m < GS_N_TEAM_METRICS; m++)
+		close_id(&out->team_metric[m], H5Dclose, &ok);
 	for (int h = 0; h < N_HISTS; h++)
 		close_id(&out->hist[h], H5Dclose, &ok);
 	close_id(&out->arm, H5Dclose, &ok);
@@ -121,6 +127,7 @@ static bool close_all(struct gs_output *out)
 	close_id(&out->one, H5Sclose, &ok);
 	close_id(&out->slab_class, H5Sclose, &ok);
 	close_id(&out->slab_class_bin, H5Sclose, &ok);
+	close_id(&out->slab_team, H5Sclose, &ok);
 	for (int h = 0; h < N_HISTS; h++)
 		close_id(&out->hist_class[h], H5Dclose, &ok);
 	close_id(&out->file, H5Fclose, &ok);
@@ -400,6 +407,21 @@ static int make_scales(const struct report *rp, hid_t file, const struct gs_ense
 				  H5T_NATIVE_DOUBLE, meta->n_bins + 1, NULL);
 	if (sc->bin_edge < 0 || make_bin_edges(rp, file, meta, sc->bin_edge))
 		goto free_runs;
+	if (meta->n_teams) {
+		int64_t *teams = malloc(meta->n_teams * sizeof(*teams));
+		if (!teams) {
+			gs_io_fail(rp, "out of memory");
+			goto free_runs;
+		}
+		for (size_t k = 0; k < meta->n_teams; k++)
+			teams[k] = (int64_t)k;
+		sc->team = make_scale(rp, file, "team", "team", H5T_STD_I64LE, H5T_NATIVE_INT64,
+				      meta->n_teams, teams);
+		free(teams);
+		if (sc->team < 0 ||
+		    write_labels(rp, sc->team, NULL, "team (0-based), each with its own manager", NULL))
+			goto free_runs;
+	}
 	rc = 0;
 free_runs:
 	free(runs);
@@ -542,6 +564,9 @@ static hid_t make_table(const struct report *rp, struct gs_output *out, const ch
 		shape[d] = chunk[d] = cols[d - 1];
 	if (chunk[rank - 1] > CHUNK_MAX)
 		chunk[rank - 1] = CHUNK_MAX;
+	/* many teams: a chunk holds as many whole rows as fit in CHUNK_VALUES */
+	if (rank == 3 && chunk[1] * chunk[2] > CHUNK_VALUES)
+		chunk[1] = CHUNK_VALUES / chunk[2] ? CHUNK_VALUES / chunk[2] : 1;
 	hid_t ds = make_dataset(rp, out->file, name, H5T_IEEE_F64LE, rank, shape, chunk,
 				H5T_NATIVE_DOUBLE, &nan);
 	if (ds < 0)
@@ -622,6 +647,16 @@ static int make_tables(const struct report *rp, struct gs_output *out, const str
 						  in->units, in->desc);
 		if (out->class_metric[m] < 0 || write_meaning(rp, out->class_metric[m], in, "_by_class") ||
 		    attach(rp, out->class_metric[m], gs_io_class_dataset[m], 3, run_class_time))
+			return -1;
+	}
+	hid_t run_team_time[3] = {sc->run, sc->team, sc->time};
+	hsize_t by_team_time[2] = {out->n_teams, out->n_time};
+	for (int m = 0; out->n_teams && m < GS_N_TEAM_METRICS; m++) {
+		const struct gs_metric_info *in = &gs_team_metric_table[m];
+		out->team_metric[m] = make_table(rp, out, gs_io_team_dataset[m], 3, by_team_time,
+						 in->units, in->desc);
+		if (out->team_metric[m] < 0 || write_meaning(rp, out->team_metric[m], in, "_by_team") ||
+		    attach(rp, out->team_metric[m], gs_io_team_dataset[m], 3, run_team_time))
 			return -1;
 	}
 	for (int h = 0; h < N_HISTS; h++) {
@@ -876,8 +911,11 @@ static int make_memory_spaces(const struct report *rp, struct gs_output *out)
 	out->slab_class_bin = H5Screate_simple(2, class_bin, NULL);
 	out->row_bin = H5Screate_simple(1, n_bins, NULL);
 	out->one = H5Screate_simple(1, one, NULL);
+	hsize_t team_time[2] = {out->n_teams, out->n_time};
+	if (out->n_teams)
+		out->slab_team = H5Screate_simple(2, team_time, NULL);
 	if (out->row_time < 0 || out->slab_class < 0 || out->slab_class_bin < 0 ||
-	    out->row_bin < 0 || out->one < 0) {
+	    out->row_bin < 0 || out->one < 0 || (out->n_teams && out->slab_team < 0)) {
 		gs_io_fail(rp, "cannot make memory dataspaces");
 		return -1;
 	}
@@ -920,6 +958,7 @@ static bool close_scale_ids(struct scales *sc)
 	close_id(&sc->cls, H5Dclose, &ok);
 	close_id(&sc->bin, H5Dclose, &ok);
 	close_id(&sc->bin_edge, H5Dclose, &ok);
+	close_id(&sc->team, H5Dclose, &ok);
 	return ok;
 }
 
@@ -938,7 +977,9 @@ static struct gs_output *new_output(const struct report *rp, const struct gs_ens
 	o->file = o->arm = o->replication = o->seed = o->done = o->digest = H5I_INVALID_HID;
 	o->lock_fd = -1;
 	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
-	o->slab_class_bin = H5I_INVALID_HID;
+	o->slab_class_bin = o->slab_team = H5I_INVALID_HID;
+	for (int m = 0; m < GS_N_TEAM_METRICS; m++)
+		o->team_metric[m] = H5I_INVALID_HID;
 	for (int h = 0; h < N_HISTS; h++)
 		o->hist_class[h] = H5I_INVALID_HID;
 	for (int m = 0; m < GS_N_METRICS; m++)
@@ -952,6 +993,7 @@ static struct gs_output *new_output(const struct report *rp, const struct gs_ens
 	o->n_bins = meta->n_bins;
 	o->n_arms = meta->n_arms;
 	o->n_classes = meta->n_classes;
+	o->n_teams = meta->n_teams;
 	if (make_arm_names(rp, o, meta) || make_memory_spaces(rp, o)) {
 		close_all(o);
 		free_output(o);
@@ -974,7 +1016,7 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 {
 	struct report rp = {path, err, errlen};
 	struct scales sc = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID,
-			    H5I_INVALID_HID};
+			    H5I_INVALID_HID, H5I_INVALID_HID};
 
 	*out = NULL;
 	gs_io_quiet();
@@ -1088,6 +1130,10 @@ static int write_tables(const struct report *rp, struct gs_output *out, size_t r
 			      out->slab_class,
 			      r->class_series + (size_t)m * out->n_classes * out->n_time))
 			return -1;
+	for (int m = 0; out->n_teams && m < GS_N_TEAM_METRICS; m++)
+		if (write_row(rp, out->team_metric[m], gs_io_team_dataset[m], run, out->slab_team,
+			      r->team_series + (size_t)m * out->n_teams * out->n_time))
+			return -1;
 	if (write_row(rp, out->hist[HIST_RECORDED], hist_info[HIST_RECORDED].name, run,
 		      out->row_bin, r->hist_recorded) ||
 	    write_row(rp, out->hist[HIST_TRUE], hist_info[HIST_TRUE].name, run, out->row_bin,
@@ -1104,16 +1150,21 @@ static int write_tables(const struct report *rp, struct gs_output *out, size_t r
 
 /*
  * run_digest - what /digest holds for a run: FNV-1a of its metrics, class
- * metrics, both histograms, replication and seed, in that order.
+ * metrics, team metrics (if the file has them), both histograms,
+ * replication and seed, in that order.
  */
 static uint64_t run_digest(const struct gs_output *out, const double *series,
-			   const double *class_series, const double *hist_rec,
-			   const double *hist_true, int replication, uint64_t seed)
+			   const double *class_series, const double *team_series,
+			   const double *hist_rec, const double *hist_true, int replication,
+			   uint64_t seed)
 {
 	uint64_t h = GS_HASH64_INIT;
 	h = gs_hash64(series, GS_N_METRICS * out->n_time * sizeof(double), h);
 	h = gs_hash64(class_series, GS_N_CLASS_METRICS * out->n_classes * out->n_time * sizeof(double),
 		      h);
+	if (out->n_teams)
+		h = gs_hash64(team_series,
+			      GS_N_TEAM_METRICS * out->n_teams * out->n_time * sizeof(double), h);
 	h = gs_hash64(hist_rec, out->n_bins * sizeof(double), h);
 	h = gs_hash64(hist_true, out->n_bins * sizeof(double), h);
 	h = gs_hash64(&replication, sizeof(replication), h);
@@ -1127,7 +1178,8 @@ static uint64_t run_digest(const struct gs_output *out, const double *series,
 static int check_run(const struct report *rp, struct gs_output *out, size_t run, double *buf)
 {
 	double *series = buf, *class_series = series + GS_N_METRICS * out->n_time;
-	double *hist_rec = class_series + GS_N_CLASS_METRICS * out->n_classes * out->n_time;
+	double *team_series = class_series + GS_N_CLASS_METRICS * out->n_classes * out->n_time;
+	double *hist_rec = team_series + GS_N_TEAM_METRICS * out->n_teams * out->n_time;
 	double *hist_true = hist_rec + out->n_bins;
 	for (int m = 0; m < GS_N_METRICS; m++)
 		if (xfer_row(rp, out->metric[m], gs_metric_table[m].name, run, out->row_time,
@@ -1136,6 +1188,10 @@ static int check_run(const struct report *rp, struct gs_output *out, size_t run,
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
 		if (xfer_row(rp, out->class_metric[m], gs_io_class_dataset[m], run, out->slab_class,
 			     class_series + (size_t)m * out->n_classes * out->n_time, true))
+			return 0;
+	for (int m = 0; out->n_teams && m < GS_N_TEAM_METRICS; m++)
+		if (xfer_row(rp, out->team_metric[m], gs_io_team_dataset[m], run, out->slab_team,
+			     team_series + (size_t)m * out->n_teams * out->n_time, true))
 			return 0;
 	if (xfer_row(rp, out->hist[HIST_RECORDED], hist_info[HIST_RECORDED].name, run,
 		     out->row_bin, hist_rec, true) ||
@@ -1156,8 +1212,8 @@ static int check_run(const struct report *rp, struct gs_output *out, size_t run,
 		H5Sclose(space);
 	if (!ok)
 		return 0;
-	return run_digest(out, series, class_series, hist_rec, hist_true, replication, seed) ==
-	       stored;
+	return run_digest(out, series, class_series, team_series, hist_rec, hist_true, replication,
+			  seed) == stored;
 }
 
 /* gs_output_write_run - every dataset's row of run `run`, then the run marked done. */
@@ -1176,7 +1232,8 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 			 out->path, run, r->arm, r->replication);
 		return -1;
 	}
-	if (!r->series || !r->class_series || !r->hist_recorded || !r->hist_true) {
+	if (!r->series || !r->class_series || !r->hist_recorded || !r->hist_true ||
+	    (out->n_teams && (!r->team_series || r->n_teams != out->n_teams))) {
 		snprintf(err, errlen, "%s: run %zu has no results", out->path, run);
 		return -1;
 	}
@@ -1189,8 +1246,8 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 	    write_element(&rp, out->seed, "seed", run, out->one, H5T_NATIVE_UINT64, &r->seed))
 		return -1;
 	/* the digest of what was written, then done: a run is trusted only with both */
-	uint64_t digest = run_digest(out, r->series, r->class_series, r->hist_recorded, r->hist_true,
-				     r->replication, r->seed);
+	uint64_t digest = run_digest(out, r->series, r->class_series, r->team_series,
+				     r->hist_recorded, r->hist_true, r->replication, r->seed);
 	if (write_element(&rp, out->digest, "digest", run, out->one, H5T_NATIVE_UINT64, &digest))
 		return -1;
 	unsigned char one = 1;
@@ -1291,6 +1348,8 @@ static bool open_datasets(struct gs_output *out)
 		out->metric[m] = H5Dopen2(out->file, gs_metric_table[m].name, H5P_DEFAULT);
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
 		out->class_metric[m] = H5Dopen2(out->file, gs_io_class_dataset[m], H5P_DEFAULT);
+	for (int m = 0; out->n_teams && m < GS_N_TEAM_METRICS; m++)
+		out->team_metric[m] = H5Dopen2(out->file, gs_io_team_dataset[m], H5P_DEFAULT);
 	for (int h = 0; h < N_HISTS; h++) {
 		out->hist[h] = H5Dopen2(out->file, hist_info[h].name, H5P_DEFAULT);
 		out->hist_class[h] = H5Dopen2(out->file, hist_class_name[h], H5P_DEFAULT);
@@ -1306,6 +1365,8 @@ static bool open_datasets(struct gs_output *out)
 		opened = opened && out->metric[m] >= 0;
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
 		opened = opened && out->class_metric[m] >= 0;
+	for (int m = 0; out->n_teams && m < GS_N_TEAM_METRICS; m++)
+		opened = opened && out->team_metric[m] >= 0;
 	for (int h = 0; h < N_HISTS; h++)
 		opened = opened && out->hist[h] >= 0 && out->hist_class[h] >= 0;
 	return opened;
@@ -1351,7 +1412,9 @@ int gs_output_verify(const char *path, size_t *n_done, size_t *n_bad, long *firs
 	o->lock_fd = -1;
 	o->arm = o->replication = o->seed = o->done = o->digest = H5I_INVALID_HID;
 	o->arm_type = o->row_time = o->row_bin = o->one = o->slab_class = H5I_INVALID_HID;
-	o->slab_class_bin = H5I_INVALID_HID;
+	o->slab_class_bin = o->slab_team = H5I_INVALID_HID;
+	for (int m = 0; m < GS_N_TEAM_METRICS; m++)
+		o->team_metric[m] = H5I_INVALID_HID;
 	for (int h = 0; h < N_HISTS; h++)
 		o->hist[h] = o->hist_class[h] = H5I_INVALID_HID;
 	for (int m = 0; m < GS_N_METRICS; m++)
@@ -1369,6 +1432,13 @@ int gs_output_verify(const char *path, size_t *n_done, size_t *n_bad, long *firs
 	o->n_time = (size_t)times;
 	o->n_classes = (size_t)classes;
 	o->n_bins = (size_t)bins;
+	/* per-team datasets: none in a file of an older govsim */
+	long teams = H5Lexists(file, "team", H5P_DEFAULT) > 0 ? scale_length(file, "team") : 0;
+	if (teams < 0) {
+		snprintf(err, errlen, "%s: not a govsim result file (its team scale is damaged)", path);
+		goto out;
+	}
+	o->n_teams = (size_t)teams;
 	if (make_memory_spaces(&rp, o))
 		goto out;
 	if (!open_datasets(o)) {
@@ -1384,7 +1454,8 @@ int gs_output_verify(const char *path, size_t *n_done, size_t *n_bad, long *firs
 	}
 	if (gs_io_shape_fits(&rp, file, o->n_runs, o->n_time, o->n_bins))
 		goto out;
-	size_t n = (GS_N_METRICS + GS_N_CLASS_METRICS * o->n_classes) * o->n_time + 2 * o->n_bins;
+	size_t n = (GS_N_METRICS + GS_N_CLASS_METRICS * o->n_classes +
+		    GS_N_TEAM_METRICS * o->n_teams) * o->n_time + 2 * o->n_bins;
 	done = malloc(o->n_runs ? o->n_runs : 1);
 	buf = malloc((n ? n : 1) * sizeof(*buf));
 	if (!done || !buf) {
@@ -1439,7 +1510,8 @@ int gs_io_writer_reopen(const struct report *rp, struct gs_output *out, hid_t fi
 		return -1;
 	}
 	/* a run marked done is trusted only if its data read back to its digest */
-	size_t n = (GS_N_METRICS + GS_N_CLASS_METRICS * out->n_classes) * out->n_time + 2 * out->n_bins;
+	size_t n = (GS_N_METRICS + GS_N_CLASS_METRICS * out->n_classes +
+		    GS_N_TEAM_METRICS * out->n_teams) * out->n_time + 2 * out->n_bins;
 	double *buf = malloc(n * sizeof(*buf));
 	if (!buf) {
 		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);

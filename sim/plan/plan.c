@@ -242,6 +242,20 @@ static int build_run_vars(struct gs_plan *pl, const struct gs_scenario *sc)
 }
 
 /* The output's shape: interval ends, bin edges, names. */
+/* The most teams of any run: the team rows of the per-team outputs. */
+static size_t most_teams(const struct gs_plan *pl)
+{
+	size_t most = 1;
+	struct gs_params p;
+	for (size_t a = 0; a < pl->n_arms; a++)
+		for (size_t pt = 0; pt < pl->n_points; pt++) {
+			gs_plan_params(pl, a, pt, &p);
+			if ((size_t)p.workforce.teams > most)
+				most = (size_t)p.workforce.teams;
+		}
+	return most;
+}
+
 static int build_meta(struct gs_plan *pl, const struct gs_scenario *sc)
 {
 	const struct gs_params *p0 = &pl->arm_params[0];
@@ -284,6 +298,7 @@ static int build_meta(struct gs_plan *pl, const struct gs_scenario *sc)
 		.time = pl->time,
 		.n_classes = (size_t)p0->n_classes,
 		.class_names = pl->class_names,
+		.n_teams = most_teams(pl),
 		.n_run_vars = pl->meta.n_run_vars,
 		.run_var_names = (const char *const *)pl->run_var_names,
 		.run_var_desc = (const char *const *)pl->run_var_desc,

@@ -39,6 +39,8 @@ struct gs_ensemble_meta {
 	const double *time;         /* [n_time] end of each interval [days] */
 	size_t n_classes;           /* demand classes (the same in every arm) */
 	const char *const *class_names; /* [n_classes] */
+	size_t n_teams;             /* the most workforce.teams of any run (team rows of the
+				       per-team outputs; a run with fewer leaves the rest NaN) */
 	size_t n_run_vars;          /* further per-run variables (sweep coordinates, design) */
 	const char *const *run_var_names; /* [n_run_vars] */
 	const char *const *run_var_desc;  /* [n_run_vars] */

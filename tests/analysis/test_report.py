@@ -258,3 +258,67 @@ def test_events_years_and_histograms(small_ds):
     for a in fig.axes:
         steps = [p for p in a.patches if not p.get_fill()]
         assert len(steps) == 2 and len(a.patches) == 2
+
+
+def test_team_values_add_up(small_ds, small_path):
+    """One row per team of every run; each team's flows add up to the run's."""
+    df = plots.team_values(small_ds)
+    n_teams = small_ds.sizes["team"]
+    assert len(df) == small_ds.sizes["run"] * n_teams
+    assert set(df["arm"]) == set(analysis.arms(small_ds))
+    with h5py.File(small_path, "r") as f:
+        for name in ("leavers", "records_manipulated", "premature_closures",
+                     "reclassifications", "cases_measured"):
+            by_team = np.nansum(f[f"{name}_by_team"][()], axis=(1, 2))
+            assert np.array_equal(by_team, np.nansum(f[name][()], axis=1)), name
+        met = np.nansum(f["needs_met_service_by_team"][()], axis=(1, 2))
+        assert np.array_equal(met, np.nansum(f["needs_met"][()] - f["needs_met_self"][()],
+                                             axis=1))
+    leavers = df.groupby("run")["leavers"].sum().to_numpy()
+    assert np.array_equal(leavers, analysis.over(small_ds, "leavers").values)
+    assert df["gap"].between(-100, 100).all()
+    assert df["pressure"].between(0, 1).all()
+
+
+def test_report_teams_section(rendered, small_ds):
+    """The report shows, per arm, how far its teams differ, and a figure of dots."""
+    out, _, _ = rendered
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<h2>Teams</h2>" in page
+    rows = _rows(page, "<h2>Teams</h2>")
+    df = plots.team_values(small_ds)
+    assert set(rows) == set(analysis.arms(small_ds))
+    for arm, cells in rows.items():
+        d = df[df["arm"] == arm]
+        assert cells[0] == str(len(d))
+        assert cells[1] == f"{d['gap'].median():+.1f}"
+        assert cells[2] == f"{d['gap'].min():+.1f} to {d['gap'].max():+.1f}"
+        assert cells[3] == f"{d['leavers'].median():.0f}"
+    part = page[page.index("<h2>Teams</h2>"):page.index("<h2>Provenance</h2>")]
+    imgs = embedded(part)
+    assert len(imgs) == 1 and png_bytes_ok(imgs[0])
+    fig = plots.teams(small_ds)
+    # one dot per team and run in each panel (a line of markers per arm), plus the medians
+    dots = [ln for ln in fig.axes[0].get_lines() if ln.get_marker() == "o"]
+    assert sum(len(ln.get_xdata()) for ln in dots) == df["gap"].notna().sum()
+
+
+def test_report_without_teams(small_path, tmp_path):
+    """A file without per-team datasets (an older govsim's) is read and reported without them."""
+    import shutil
+    old = tmp_path / "old.h5"
+    shutil.copy(small_path, old)
+    with h5py.File(old, "r+") as f:
+        for name in [n for n in f if n.endswith("_by_team")]:
+            d = f[name]
+            for axis, scale in enumerate(("run", "team", "time")):
+                d.dims[axis].detach_scale(f[scale])
+            del f[name]
+        del f["team"]
+    ds = analysis.load(old)
+    assert "team" not in ds.dims
+    with pytest.raises(KeyError, match="per-team"):
+        plots.team_values(ds)
+    run = report(old, "-o", tmp_path / "old.html")
+    assert run.returncode == 0, run.stderr
+    assert "<h2>Teams</h2>" not in (tmp_path / "old.html").read_text(encoding="utf-8")

@@ -101,7 +101,30 @@ def test_plain_open_dataset_no_warning_no_timedelta(result_file):
 
 
 def test_dimensions(ds):
-    assert dict(ds.sizes) == {"run": 4, "time": 5, "class": 2, "bin": 3, "bin_edge": 4}
+    assert dict(ds.sizes) == {"run": 4, "time": 5, "class": 2, "bin": 3, "bin_edge": 4,
+                              "team": 3}
+
+
+def team_metric_table():
+    """(name, units) of every per-team metric, in the order of sim/core/metrics.def."""
+    text = (ROOT / "sim" / "core" / "metrics.def").read_text()
+    return re.findall(r'^GS_TEAM_METRIC\((\w+), "([^"]*)"', text, re.M)
+
+
+def test_every_team_metric_is_run_by_team_by_time(ds):
+    """Per-team datasets: (run, team, time), team numbered from 0, values as written
+    (test_output: run * 100000 + team * 1000 + metric * 10 + t + 0.75, NaN for team 2 of
+    run 0, a run with fewer teams)."""
+    table = team_metric_table()
+    assert len(table) >= 10
+    assert ds["team"].values.tolist() == [0, 1, 2]
+    for m, (name, units) in enumerate(table):
+        var = ds[f"{name}_by_team"]
+        assert var.dims == ("run", "team", "time"), name
+        assert var.attrs.get("units") == file_units(units), name
+        assert var.attrs.get("description"), name
+        assert np.isnan(var.values[0, 2]).all(), name
+        assert var.values[3, 1, 4] == 3 * 100000 + 1 * 1000 + m * 10 + 4 + 0.75, name
 
 
 def test_every_metric_is_run_by_time(ds):
@@ -247,7 +270,7 @@ def test_netcdf_c_reads_it(result_file):
     by_class = expected_by_class(2, names.index("needs_met"), 1, 0)
     met = expected(2, [n for n, _ in metric_table()].index("needs_met"), 0)
     assert run.stdout.splitlines() == [
-        f"{ARMS!r} {met} ['bin', 'bin_edge', 'class', 'run', 'time']",
+        f"{ARMS!r} {met} ['bin', 'bin_edge', 'class', 'run', 'team', 'time']",
         f"{CLASSES!r} {by_class} ('run', 'class', 'time')",
     ]
 

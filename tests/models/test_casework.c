@@ -189,6 +189,7 @@ static void test_effort_under_pressure(void **state)
 	for (int k = 0; k < 4; k++) {
 		struct gs_params p;
 		work_params(&p, 60);
+		gs_test_alike(&p);
 		p.cls[0].hours_per_component = 0.05;
 		p.workforce.skill_sd = 0;
 		p.workforce.skill_from_practice = 0;

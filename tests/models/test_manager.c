@@ -22,6 +22,7 @@
 static struct gs_world *manager_world(struct gs_params *p, double level, double ratchet)
 {
 	gs_test_params(p, 10, 0, 1, 1, 200);
+	gs_test_alike(p);
 	p->regime.review_period = 30;
 	p->regime.target_level = level;
 	p->regime.target_ratchet = ratchet;
@@ -218,6 +219,7 @@ static void barrier_runs(struct gs_test_result x[2], uint64_t seed, double barri
 	for (int k = 0; k < 2; k++) {
 		struct gs_params p;
 		gs_test_params(&p, 1500, 2, 2, 4, 365);
+		gs_test_alike(&p);
 		p.service.barrier = barrier;
 		p.service.barrier_growth = k ? growth : 0;
 		p.regime.stewardship = k ? stewardship : 0;

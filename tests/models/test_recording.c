@@ -34,6 +34,7 @@ static void test_audit_deters_manipulation(void **state)
 	for (size_t k = 0; k < 4; k++) {
 		struct gs_params p;
 		gs_test_params(&p, 2000, 0, 1, 4, 365);
+		gs_test_alike(&p);
 		p.service.time_target = 10;
 		p.workforce.gaming_window = 0.5;
 		p.workforce.manipulation_base = 0.8;
@@ -87,6 +88,7 @@ static void test_breached_recategorised(void **state)
 	for (int v = 0; v < 4; v++) {
 		struct gs_params p;
 		gs_test_params(&p, 2000, 0, 1, 4, 365);
+		gs_test_alike(&p);
 		p.service.time_target = 10;
 		p.workforce.gaming_window = 0.5;
 		p.workforce.reclassify_base = 0.3;
@@ -157,6 +159,7 @@ static void test_audit_restores_record(void **state)
 	(void)state;
 	struct gs_params p;
 	gs_test_params(&p, 400, 0, 1, 2, 365);
+	gs_test_alike(&p);
 	p.service.time_target = 10;
 	p.workforce.gaming_window = 0.5;
 	p.regime.target_pressure = 1;

@@ -188,6 +188,7 @@ static void test_practice_in_casework(void **state)
 static struct gs_world *worker_world(struct gs_params *p, int64_t n, uint64_t seed)
 {
 	gs_test_params(p, 10, 0, 1, n, 365);
+	gs_test_alike(p);
 	p->regime.discretion = 0.2;
 	p->workforce.stress_rate = 0.02;
 	p->workforce.stress_recovery = 0.03;
@@ -483,7 +484,8 @@ static int vacancy_hook(const struct gs_world *w, void *ctx)
 			o->refilled++;
 			if (now != GS_W_PRESENT || w->tick - o->left_at[i] != o->delay ||
 			    w->w_skill[i] != (float)o->novice || w->w_stress[i] != 0 ||
-			    w->w_motivation[i] != (float)o->motivation || w->w_case[i] != -1) {
+			    w->w_motivation[i] != (float)fmin(1, fmax(0, o->motivation + w->w_psm[i])) ||
+			    w->w_case[i] != -1) {
 				print_error("tick %d: worker %zu back after %d ticks, skill %g\n",
 					    w->tick, i, w->tick - o->left_at[i],
 					    (double)w->w_skill[i]);

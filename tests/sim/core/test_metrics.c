@@ -15,7 +15,8 @@ static void test_tables_consistent(void **state)
 	(void)state;
 	char err[256] = "";
 	if (gs_metric_check_table(gs_metric_table, GS_N_METRICS, err, sizeof(err)) ||
-	    gs_metric_check_table(gs_class_metric_table, GS_N_CLASS_METRICS, err, sizeof(err))) {
+	    gs_metric_check_table(gs_class_metric_table, GS_N_CLASS_METRICS, err, sizeof(err)) ||
+	    gs_metric_check_table(gs_team_metric_table, GS_N_TEAM_METRICS, err, sizeof(err))) {
 		print_error("%s\n", err);
 		fail();
 	}
@@ -24,6 +25,8 @@ static void test_tables_consistent(void **state)
 		assert_int_equal(gs_metric_find(gs_metric_table[a].name), a);
 	for (int a = 0; a < GS_N_CLASS_METRICS; a++)
 		assert_int_equal(gs_class_metric_find(gs_class_metric_table[a].name), a);
+	for (int a = 0; a < GS_N_TEAM_METRICS; a++)
+		assert_int_equal(gs_team_metric_find(gs_team_metric_table[a].name), a);
 }
 
 /* A table that names a metric it does not have, or lacks a weight, is refused. */

@@ -27,6 +27,8 @@
 #define N_BINS 3
 #define N_CLASSES 2
 #define N_CLASS_VALUES (GS_N_CLASS_METRICS * N_CLASSES * N_TIME)
+#define N_TEAMS 3
+#define N_TEAM_VALUES (GS_N_TEAM_METRICS * N_TEAMS * N_TIME)
 #define SEED_BASE 0xF000000000000001ull /* above 2^63: checks unsigned storage */
 
 static const char *const arm_names[N_ARMS] = {"baseline", "systems-thinking"};
@@ -42,6 +44,7 @@ struct ensemble {
 	struct gs_ensemble_meta meta;
 	double series[N_RUNS][GS_N_METRICS * N_TIME];
 	double class_series[N_RUNS][N_CLASS_VALUES];
+	double team_series[N_RUNS][N_TEAM_VALUES];
 	double hist_recorded[N_RUNS][N_BINS];
 	double hist_true[N_RUNS][N_BINS];
 	struct gs_run_result result[N_RUNS];
@@ -70,6 +73,14 @@ static double class_value(size_t run, int m, size_t c, size_t t)
 	if (m == class_metric_find(nan_class_metric) && c == 1 && t == 0)
 		return NAN;
 	return (double)run * 10000 + (double)c * 1000 + m * 10 + (double)t + 0.5;
+}
+
+/* team_value - team metric m of run, team k at time index t; NaN for team 2 of run 0 (fewer teams). */
+static double team_value(size_t run, int m, size_t k, size_t t)
+{
+	if (run == 0 && k == 2)
+		return NAN;
+	return (double)run * 100000 + (double)k * 1000 + m * 10 + (double)t + 0.75;
 }
 
 /* The dataset of class metric m: "<name>_by_class". */
@@ -105,6 +116,7 @@ static struct ensemble *make_ensemble(void)
 		.time = times,
 		.n_classes = N_CLASSES,
 		.class_names = class_names,
+		.n_teams = N_TEAMS,
 		.n_bins = N_BINS,
 		.bin_edges = bin_edges,
 	};
@@ -117,6 +129,11 @@ static struct ensemble *make_ensemble(void)
 				for (size_t t = 0; t < N_TIME; t++)
 					e->class_series[r][((size_t)m * N_CLASSES + c) * N_TIME + t] =
 						class_value(r, m, c, t);
+		for (int m = 0; m < GS_N_TEAM_METRICS; m++)
+			for (size_t k = 0; k < N_TEAMS; k++)
+				for (size_t t = 0; t < N_TIME; t++)
+					e->team_series[r][((size_t)m * N_TEAMS + k) * N_TIME + t] =
+						team_value(r, m, k, t);
 		for (size_t b = 0; b < N_BINS; b++) {
 			e->hist_recorded[r][b] = (double)(r * 10 + b);
 			e->hist_true[r][b] = (double)(r * 10 + b) + 0.5;
@@ -127,6 +144,8 @@ static struct ensemble *make_ensemble(void)
 			.seed = SEED_BASE + r % N_REPS,
 			.series = e->series[r],
 			.class_series = e->class_series[r],
+			.team_series = e->team_series[r],
+			.n_teams = N_TEAMS,
 			.hist_recorded = e->hist_recorded[r],
 			.hist_true = e->hist_true[r],
 		};
@@ -208,12 +227,45 @@ static void check_class_contents(const char *path, const struct ensemble *e)
 	assert_int_equal(nans, N_RUNS);
 }
 
+static void assert_names(const char *err, const char *a, const char *b)
+{
+	if (!strstr(err, a) || (b && !strstr(err, b)))
+		fail_msg("message '%s' does not name '%s'%s%s", err, a, b ? " and " : "",
+			 b ? b : "");
+}
+
+/* Every team metric of every run and team reads back exactly as written, NaN included. */
+static void check_team_contents(const char *path, const struct ensemble *e)
+{
+	char err[512], name[128];
+	double buf[N_TIME + 4];
+	for (size_t r = 0; r < N_RUNS; r++)
+		for (int m = 0; m < GS_N_TEAM_METRICS; m++) {
+			snprintf(name, sizeof(name), "%s_by_team", gs_team_metric_table[m].name);
+			for (size_t k = 0; k < N_TEAMS; k++) {
+				long n = gs_output_read_team_series(path, name, r, k, buf, N_TIME + 4,
+								    err, sizeof(err));
+				if (n < 0)
+					fail_msg("%s", err);
+				assert_int_equal(n, N_TIME);
+				for (size_t t = 0; t < N_TIME; t++) {
+					double want = e->team_series[r][((size_t)m * N_TEAMS + k) * N_TIME + t];
+					assert_true(isnan(want) ? isnan(buf[t]) : buf[t] == want);
+				}
+			}
+		}
+	assert_int_equal(gs_output_read_team_series(path, "leavers_by_team", 0, N_TEAMS, buf,
+						    N_TIME, err, sizeof(err)), -1);
+	assert_names(err, path, "team 3 out of range");
+}
+
 /* Every metric, class metric and histogram of every run reads back exactly as written. */
 static void check_contents(const char *path, const struct ensemble *e)
 {
 	char err[512];
 	double buf[N_TIME + 4];
 	check_class_contents(path, e);
+	check_team_contents(path, e);
 	for (size_t r = 0; r < N_RUNS; r++) {
 		for (int m = 0; m < GS_N_METRICS; m++) {
 			long n = gs_output_read_series(path, gs_metric_table[m].name, r, buf,
@@ -351,12 +403,6 @@ static void test_info(void **state)
 	gs_test_rmtree(dir);
 }
 
-static void assert_names(const char *err, const char *a, const char *b)
-{
-	if (!strstr(err, a) || (b && !strstr(err, b)))
-		fail_msg("message '%s' does not name '%s'%s%s", err, a, b ? " and " : "",
-			 b ? b : "");
-}
 
 static void test_read_errors(void **state)
 {
