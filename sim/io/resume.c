@@ -195,7 +195,7 @@ int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
 		H5Fclose(file);
 		goto discard;
 	}
-	if (gs_io_writer_reopen(&rp, o, file, done))
+	if (gs_io_writer_reopen(&rp, o, file, meta, done))
 		goto discard;
 	*out = o;
 	return 0;

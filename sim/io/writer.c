@@ -1498,9 +1498,30 @@ void gs_io_writer_hold(struct gs_output *out, int fd)
 	out->lock_fd = fd;
 }
 
+/*
+ * Does run `run` name arm `want`? A killed writer can leave a run's data
+ * and digest on disk but not the string its arm element points to, so the
+ * arm is read back too before the run is trusted.
+ */
+static bool arm_reads_back(struct gs_output *out, size_t run, const char *want)
+{
+	hsize_t start[1] = {run}, count[1] = {1};
+	char *got = NULL;
+	hid_t space = H5Dget_space(out->arm);
+	bool ok = space >= 0 &&
+		  H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+		  H5Dread(out->arm, out->arm_type, out->one, space, H5P_DEFAULT, &got) >= 0 &&
+		  got && strcmp(got, want) == 0;
+	if (got)
+		H5free_memory(got);
+	if (space >= 0)
+		H5Sclose(space);
+	return ok;
+}
+
 /* gs_io_writer_reopen - out takes over file, its datasets opened, done[] read. */
 int gs_io_writer_reopen(const struct report *rp, struct gs_output *out, hid_t file,
-			unsigned char *done)
+			const struct gs_ensemble_meta *meta, unsigned char *done)
 {
 	out->file = file;
 	if (!open_datasets(out) ||
@@ -1520,7 +1541,8 @@ int gs_io_writer_reopen(const struct report *rp, struct gs_output *out, hid_t fi
 	char quiet[256];
 	struct report silent = {rp->path, quiet, sizeof(quiet)};
 	for (size_t run = 0; run < out->n_runs; run++) {
-		if (done[run] && !check_run(&silent, out, run, buf)) {
+		if (done[run] && (!check_run(&silent, out, run, buf) ||
+				  !arm_reads_back(out, run, out->arm_names[gs_run_of(meta, run).arm]))) {
 			done[run] = 0;
 			out->damaged++;
 		}

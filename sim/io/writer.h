@@ -24,11 +24,12 @@ void gs_io_writer_hold(struct gs_output *out, int fd);
 
 /*
  * gs_io_writer_reopen - let out write to file, a result file of out's
- * shape open for reading and writing, and read its /done into done
- * (n_runs flags). out owns file from now on, also on failure. Returns 0,
- * or -1 with a message.
+ * shape (meta's) open for reading and writing, and read its /done into
+ * done (n_runs flags): a run stays done only if its data read back to its
+ * digest and its arm to meta's name for it. out owns file from now on,
+ * also on failure. Returns 0, or -1 with a message.
  */
 int gs_io_writer_reopen(const struct report *rp, struct gs_output *out, hid_t file,
-			unsigned char *done);
+			const struct gs_ensemble_meta *meta, unsigned char *done);
 
 #endif

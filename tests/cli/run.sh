@@ -238,6 +238,23 @@ if command -v h5diff >/dev/null; then
 fi
 record "a changed value in a run marked done" "h5py edit of the partial (one value of the first run marked done)" \
 	"$d15_outcome; $(same "$T/d15.h5" "$T/ens_full.h5")"
+# A killed writer can leave a run's data and digest but not its arm's string:
+# a run marked done whose arm does not read back to its name is run again
+expect 1 "stopped ensemble (arm)" -- env GOVSIM_STOP_AFTER_RUNS=5 "$GOVSIM" run "$T/ens.ini" -o "$T/armx.h5" -q
+/usr/bin/python3 - "$T/armx.h5.partial" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    done = [r for r in range(len(f["done"])) if f["done"][r]]
+    f["arm"][done[0]] = "x"
+PY
+expect 0 "resume of a partial with a run's arm changed" -- "$GOVSIM" run "$T/ens.ini" -o "$T/armx.h5" --resume
+contains "1 more marked done did not read back to their digest" "the run whose arm changed is run again"
+armx_outcome="--resume: exit $got, $(said "did not read back")"
+if command -v h5diff >/dev/null; then
+	expect 0 "resumed (arm) = uninterrupted" -- h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/armx.h5" "$T/ens_full.h5"
+fi
+record "a run marked done whose arm reads back wrong" "h5py edit of the partial (the arm of the first run marked done)" \
+	"$armx_outcome; $(same "$T/armx.h5" "$T/ens_full.h5")"
 for lim in 150 250 350; do
 	rm -f "$T/cut.h5" "$T/cut.h5.partial"
 	(ulimit -f $lim; "$GOVSIM" run "$T/ens.ini" -o "$T/cut.h5" -q --threads 1 >"$T/cutrun" 2>&1; echo $? >"$T/cut.rc") 2>/dev/null
