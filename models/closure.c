@@ -123,8 +123,11 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 		/* the audited record: the true clock, the category the case was opened in */
 		if (w->cases.rec[id].flags & (GS_CF_MEASURED | GS_CF_RECLASSIFIED)) {
 			w->tally.cases_measured_audited++;
-			if (t - w->cases.rec[id].opened <= target + 1e-9)
+			tt->cases_measured_audited++;
+			if (t - w->cases.rec[id].opened <= target + 1e-9) {
 				w->tally.closed_within_audited++;
+				tt->closed_within_audited++;
+			}
 		}
 		gs_hist_add(w, 0, k, rec);
 		if (p->regime.payment_model == GS_PAYMENT_PER_CASE) {

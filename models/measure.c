@@ -285,6 +285,8 @@ void gs_measure_teams(struct gs_world *w, double *team_series, size_t n_slots, s
 #undef GS_METRIC
 #undef GS_TALLY_IF_FLOW
 		v[GS_TM_within_target_recorded] = ratio(t->closed_within_rec, t->cases_measured);
+		v[GS_TM_within_target_audited] =
+			ratio(t->closed_within_audited, t->cases_measured_audited);
 		v[GS_TM_within_target_true] =
 			ratio(t->met_within_true, t->needs_met_service + t->needs_abandoned);
 		v[GS_TM_workers_sick] = (double)sick;

@@ -68,6 +68,7 @@ struct gs_tally {
  */
 #define GS_TALLY_TEAM_PARTS(X)                                                             \
 	X(closed_within_rec)  /* measured cases closed within target by their record */    \
+	X(closed_within_audited) /* the same by their true record */                       \
 	X(met_within_true)    /* needs met within target of their first contact */
 
 struct gs_team_tally {

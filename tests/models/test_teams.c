@@ -116,6 +116,7 @@ static void check_sums(const struct gs_test_result *x)
 		int tm, m;
 	} flows[] = {
 		{GS_TM_cases_measured, GS_M_cases_measured},
+		{GS_TM_cases_measured_audited, GS_M_cases_measured_audited},
 		{GS_TM_records_manipulated, GS_M_records_manipulated},
 		{GS_TM_reclassifications, GS_M_reclassifications},
 		{GS_TM_premature_closures, GS_M_premature_closures},
@@ -130,13 +131,16 @@ static void check_sums(const struct gs_test_result *x)
 				sum += gs_test_team_value(x, flows[f].tm, k, t);
 			assert_double_close(sum, gs_test_value(x, flows[f].m, t), 0);
 		}
-		double met = 0, sick = 0, within = 0;
+		double met = 0, sick = 0, within = 0, audited = 0;
 		for (size_t k = 0; k < n; k++) {
 			met += gs_test_team_value(x, GS_TM_needs_met_service, k, t);
 			sick += gs_test_team_value(x, GS_TM_workers_sick, k, t);
 			double c = gs_test_team_value(x, GS_TM_cases_measured, k, t);
 			if (c > 0)
 				within += c * gs_test_team_value(x, GS_TM_within_target_recorded, k, t);
+			double a = gs_test_team_value(x, GS_TM_cases_measured_audited, k, t);
+			if (a > 0)
+				audited += a * gs_test_team_value(x, GS_TM_within_target_audited, k, t);
 		}
 		assert_double_close(met, gs_test_value(x, GS_M_needs_met, t) -
 						 gs_test_value(x, GS_M_needs_met_self, t), 0);
@@ -145,6 +149,10 @@ static void check_sums(const struct gs_test_result *x)
 		if (measured > 0)
 			assert_double_close(within / measured,
 					    gs_test_value(x, GS_M_within_target_recorded, t), 1e-9);
+		double measured_a = gs_test_value(x, GS_M_cases_measured_audited, t);
+		if (measured_a > 0)
+			assert_double_close(audited / measured_a,
+					    gs_test_value(x, GS_M_within_target_audited, t), 1e-9);
 		for (size_t k = 0; k < n; k++) {
 			double felt = gs_test_team_value(x, GS_TM_pressure_felt, k, t);
 			assert_true(felt >= 0 && felt <= 1);
@@ -171,6 +179,13 @@ static double gap(const struct gs_test_result *x, size_t k)
 {
 	return gs_test_team_over(x, GS_TM_within_target_recorded, k) -
 	       gs_test_team_over(x, GS_TM_within_target_true, k);
+}
+
+/* A team's misreporting over the run: recorded minus audited share within target. */
+static double misreported(const struct gs_test_result *x, size_t k)
+{
+	return gs_test_team_over(x, GS_TM_within_target_recorded, k) -
+	       gs_test_team_over(x, GS_TM_within_target_audited, k);
 }
 
 /* The cases a team gamed: records corrected, reclassified, closed early. */
@@ -200,8 +215,9 @@ static double correlation(const double *x, const double *y, size_t n)
 /*
  * With the default spreads the teams of one arm differ in gaming and in the
  * pressure they feel far more than teams whose managers and workers are
- * alike (which differ only by chance and by what happens to them), and in
- * stress more; the recorded-minus-true gap differs between teams either
+ * alike (which differ only by chance and by what happens to them), in
+ * stress more, and in misreporting (recorded minus audited) at least as
+ * much, more on some seed; the recorded-minus-true gap differs between teams either
  * way (mostly the two clocks: a case's recorded clock restarts, a need's
  * does not). The per-team flows add up to the run's in both.
  */
@@ -209,6 +225,7 @@ static void test_teams_differ(void **state)
 {
 	(void)state;
 	enum { TEAMS = 12 };
+	int misreporting_spreads = 0;
 	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
 		struct gs_test_result x[2];
 		for (int k = 0; k < 2; k++) {
@@ -225,9 +242,12 @@ static void test_teams_differ(void **state)
 		double p1 = spread(&x[1], GS_TM_pressure_felt, NULL);
 		double s0 = spread(&x[0], GS_TM_worker_stress_mean, NULL);
 		double s1 = spread(&x[1], GS_TM_worker_stress_mean, NULL);
+		double m0 = spread(&x[0], -1, misreported), m1 = spread(&x[1], -1, misreported);
+		double l0 = spread(&x[0], GS_TM_leavers, NULL), l1 = spread(&x[1], GS_TM_leavers, NULL);
 		print_message("seed %zu: between-team sd alike / default: gamed %.2f / %.2f, gap "
-			      "%.4f / %.4f, pressure %.4f / %.4f, stress %.4f / %.4f\n",
-			      s, g0, g1, d0, d1, p0, p1, s0, s1);
+			      "%.4f / %.4f, misreported %.4f / %.4f, pressure %.4f / %.4f, stress "
+			      "%.4f / %.4f, leavers %.2f / %.2f\n",
+			      s, g0, g1, d0, d1, m0, m1, p0, p1, s0, s1, l0, l1);
 		/*
 		 * the teams whose manager and workers are readier to game (the
 		 * product of their factors at the start) game more
@@ -249,6 +269,9 @@ static void test_teams_differ(void **state)
 		print_message("seed %zu: correlation of gaming with readiness %.3f\n", s, r);
 		assert_true(r > 0.5);
 		assert_true(g1 > g0);
+		/* misreporting (rare here: gaming is mostly premature closure) spreads too */
+		assert_true(m1 >= m0);
+		misreporting_spreads += m1 > m0;
 		assert_true(p1 > 1.5 * p0);
 		assert_true(s1 > s0);
 		/* the gap differs between teams either way (its two clocks, chance) */
@@ -256,6 +279,7 @@ static void test_teams_differ(void **state)
 		gs_test_result_free(&x[0]);
 		gs_test_result_free(&x[1]);
 	}
+	assert_true(misreporting_spreads > 0);
 }
 
 int main(void)
