@@ -48,7 +48,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
 .PHONY: reliability figures-check
-.PHONY: install uninstall docs-check all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation bench reproduce \
+.PHONY: install uninstall docs-check all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
 	reproduce-docs reproduce-docs-check
 
 all: $(BUILD)/govsim
@@ -245,6 +245,11 @@ clean:
 ablation: $(BUILD)/govsim
 	/usr/bin/python3 -m analysis.ablation scenarios/default.ini --govsim $(BUILD)/govsim \
 		--replications 3 --markdown docs/mechanisms.md
+
+# The time-step table of docs/ODD.md (section 3): the default scenario at four ticks.
+timestep: $(BUILD)/govsim
+	/usr/bin/python3 -m analysis.timestep scenarios/default.ini --govsim $(BUILD)/govsim \
+		--replications 20 --markdown docs/ODD.md
 
 # Speed and memory against this machine's limits (figures, never asserted).
 $(BUILD)/govsim-bench: tests/bench/bench.c $(BUILD)/libgovsim.a $(HDRS)
