@@ -46,6 +46,18 @@ def run(govsim, scenario, out, sets):
     return table
 
 
+def _markers(path):
+    """The page at path and where its markers start; exits (status 2) if it has none."""
+    with open(path) as f:
+        page = f.read()
+    a, b = page.find(BEGIN), page.find(END)
+    if a < 0 or b < a:
+        print(f"timestep: {path}: no '{BEGIN}' ... '{END}' markers to write between",
+              file=sys.stderr)
+        raise SystemExit(2)
+    return page, a, b
+
+
 def _fmt(v, half):
     if abs(v) >= 100:
         return f"{v:.0f} ± {half:.0f}"
@@ -67,6 +79,8 @@ def main(argv=None):
     ap.add_argument("--markdown", help="write the table between the markers of this page")
     args = ap.parse_args(argv)
     ticks = args.ticks.split(",")
+    if args.markdown:
+        _markers(args.markdown)  # before the runs: a page without them is refused at once
 
     def all_runs():
         with tempfile.TemporaryDirectory() as tmp:
@@ -96,11 +110,7 @@ def main(argv=None):
                    f"{args.markdown}` (`make timestep`): means and 95% intervals over "
                    f"{args.replications} replications (the same seeds at every tick), output "
                    f"every 30 days.\n\n{table}\n")
-        with open(args.markdown) as f:
-            page = f.read()
-        a, b = page.find(BEGIN), page.find(END)
-        if a < 0 or b < a:
-            raise SystemExit(f"timestep: {args.markdown}: no '{BEGIN}' ... '{END}' markers")
+        page, a, b = _markers(args.markdown)
         page = page[:a] + BEGIN + "\n" + section + page[b:]
 
         def write(tmp):
