@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include "models/governance.h"
+#include "models/presets.h"
 #include "models/queue.h"
 #include "sim/core/diag.h"
 #include "sim/core/metrics.h"
@@ -135,6 +136,18 @@ void gs_test_set(struct gs_params *p, const char *key, const char *value)
 	if (gs_param_set(p, key, value, err, sizeof(err))) {
 		print_error("%s = %s: %s\n", key, value, err);
 		fail();
+	}
+}
+
+void gs_test_preset(struct gs_params *p, const char *name)
+{
+	const struct gs_preset *r = gs_model_preset(gs_presets, name);
+	assert_non_null(r);
+	for (size_t i = 0; r->settings[i]; i++) {
+		char key[128];
+		const char *eq = strchr(r->settings[i], '=');
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - r->settings[i]), r->settings[i]);
+		gs_test_set(p, key, eq + 1);
 	}
 }
 

@@ -91,6 +91,9 @@ extern const uint64_t gs_test_seeds[GS_TEST_N_SEEDS];
 /* gs_test_set - set parameter key ("section.key", as in a scenario) of p to value, or fail. */
 void gs_test_set(struct gs_params *p, const char *key, const char *value);
 
+/* gs_test_preset - set every regime.* parameter of p as preset `name` does, or fail. */
+void gs_test_preset(struct gs_params *p, const char *name);
+
 /*
  * gs_test_params - p at its defaults (ticks of a day) but for `citizens`
  * citizens whose first class has need_rate needs a year, `teams` teams of

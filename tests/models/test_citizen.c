@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "models/citizen.h"
-#include "models/presets.h"
 #include "models/queue.h"
 #include "models/world.h"
 #include "sim/core/metrics.h"
@@ -279,19 +278,6 @@ static void test_strengths_self_resolution(void **state)
 	gs_world_free(w);
 }
 
-/* Set every regime.* parameter of a preset. */
-static void apply_preset(struct gs_params *p, const char *name)
-{
-	const struct gs_preset *r = gs_model_preset(gs_presets, name);
-	assert_non_null(r);
-	for (size_t i = 0; r->settings[i]; i++) {
-		char key[128];
-		const char *eq = strchr(r->settings[i], '=');
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - r->settings[i]), r->settings[i]);
-		gs_test_set(p, key, eq + 1);
-	}
-}
-
 /* Tick t of the phases that move needs, cases and workers. */
 static void run_tick(struct gs_world *w, int32_t t)
 {
@@ -312,8 +298,8 @@ static void test_arrivals_common(void **state)
 	pa.cls[0].need_rate = 6;
 	pa.simulation.duration = 150;
 	pb = pa;
-	apply_preset(&pa, "npm");
-	apply_preset(&pb, "hls");
+	gs_test_preset(&pa, "npm");
+	gs_test_preset(&pb, "hls");
 	pb.service.barrier = 0.5;
 	struct gs_world *a = gs_test_world(&pa, 42), *b = gs_test_world(&pb, 42);
 	size_t n = a->n_cit;

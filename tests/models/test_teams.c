@@ -11,28 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/presets.h"
 #include "models/world.h"
 #include "sim/core/metrics.h"
-
-/* Set every regime.* parameter of a preset. */
-static void apply_preset(struct gs_params *p, const char *name)
-{
-	const struct gs_preset *r = gs_model_preset(gs_presets, name);
-	assert_non_null(r);
-	for (size_t i = 0; r->settings[i]; i++) {
-		char key[128];
-		const char *eq = strchr(r->settings[i], '=');
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - r->settings[i]), r->settings[i]);
-		gs_test_set(p, key, eq + 1);
-	}
-}
 
 /* Teams of a target regime under pressure, a year long. */
 static void team_params(struct gs_params *p, int64_t teams)
 {
 	gs_test_params(p, 600 * teams, 3, teams, 4, 365);
-	apply_preset(p, "npm");
+	gs_test_preset(p, "npm");
 }
 
 /* Are every manager's and worker's traits the neutral ones? */
@@ -84,7 +70,7 @@ static void test_traits_shared_by_arms(void **state)
 	struct gs_params a, b;
 	team_params(&a, 5);
 	team_params(&b, 5);
-	apply_preset(&b, "hls");
+	gs_test_preset(&b, "hls");
 	b.workforce.manager_integrity_sd = 2 * a.workforce.manager_integrity_sd;
 	struct gs_world *wa = gs_test_world(&a, 77), *wb = gs_test_world(&b, 77);
 	struct gs_world *wc = gs_test_world(&a, 78);
