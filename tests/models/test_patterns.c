@@ -360,21 +360,28 @@ static double whole_run(const struct ens *e, int arm, size_t rep, bool cost)
 	return cost ? c / met : met;
 }
 
-/* The mean and 95% half-width (t) of the paired differences a - b over replications. */
-static void paired(const struct ens *e, int a, int b, bool cost, double *mean, double *half)
+/* The mean and 95% half-width (t) of n paired differences d. */
+static void mean_ci(const double *d, size_t n, double *mean, double *half)
 {
-	size_t n = e->reps;
-	double d[64], m = 0, ss = 0;
-	assert_true(n >= 2 && n <= 64);
-	for (size_t r = 0; r < n; r++) {
-		d[r] = whole_run(e, a, r, cost) - whole_run(e, b, r, cost);
+	double m = 0, ss = 0;
+	assert_true(n >= 2);
+	for (size_t r = 0; r < n; r++)
 		m += d[r];
-	}
 	m /= (double)n;
 	for (size_t r = 0; r < n; r++)
 		ss += (d[r] - m) * (d[r] - m);
 	*mean = m;
 	*half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sqrt(ss / (double)(n - 1)) / sqrt((double)n);
+}
+
+/* The paired differences a - b over replications of a whole-run value: its mean and 95% half-width. */
+static void paired(const struct ens *e, int a, int b, bool cost, double *mean, double *half)
+{
+	double d[64];
+	assert_true(e->reps <= 64);
+	for (size_t r = 0; r < e->reps; r++)
+		d[r] = whole_run(e, a, r, cost) - whole_run(e, b, r, cost);
+	mean_ci(d, e->reps, mean, half);
 }
 
 /*
@@ -404,23 +411,16 @@ static void p7_service(const char *rel, const char *const *sets, size_t n_sets, 
 	free_all(&e);
 }
 
-/* The mean and 95% half-width of the paired differences a - b of a per-replication share. */
+/* The paired differences a - b of a per-replication share: its mean and 95% half-width. */
 static void paired_share(const struct ens *e, int a, int b,
 			 double (*f)(const struct ens *, int, size_t, size_t, size_t), double *mean,
 			 double *half)
 {
-	size_t n = e->reps;
-	double d[64], m = 0, ss = 0;
-	assert_true(n >= 2 && n <= 64);
-	for (size_t r = 0; r < n; r++) {
+	double d[64];
+	assert_true(e->reps <= 64);
+	for (size_t r = 0; r < e->reps; r++)
 		d[r] = f(e, a, r, 0, e->n_time) - f(e, b, r, 0, e->n_time);
-		m += d[r];
-	}
-	m /= (double)n;
-	for (size_t r = 0; r < n; r++)
-		ss += (d[r] - m) * (d[r] - m);
-	*mean = m;
-	*half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sqrt(ss / (double)(n - 1)) / sqrt((double)n);
+	mean_ci(d, e->reps, mean, half);
 }
 
 /*
