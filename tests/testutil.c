@@ -386,3 +386,42 @@ double gs_test_team_over(const struct gs_test_result *x, int tm, size_t k)
 			      x->r.team_series + k * x->n_time, x->r.n_teams * x->n_time, tm, 0,
 			      x->n_time);
 }
+
+struct gs_run_result *gs_test_run_plan(const struct gs_plan *plan, size_t n_arms, size_t reps,
+				       size_t n_time, size_t n_bins, size_t n_classes)
+{
+	size_t n = n_arms * reps;
+	struct gs_run_result *runs = calloc(n, sizeof(*runs));
+	assert_non_null(runs);
+	int failed = 0;
+#pragma omp parallel for schedule(dynamic, 1) default(none) \
+	shared(plan, runs, n, reps, n_time, n_bins, n_classes, failed)
+	for (size_t i = 0; i < n; i++) {
+		struct gs_run_result *r = &runs[i];
+		r->arm = (int)(i / reps);
+		r->replication = (int)(i % reps);
+		r->seed = gs_plan_seed(plan, 0, (size_t)r->replication);
+		r->series = calloc(GS_N_METRICS * n_time, sizeof(double));
+		r->class_series = calloc(GS_N_CLASS_METRICS * n_classes * n_time, sizeof(double));
+		r->hist_recorded = calloc(n_bins, sizeof(double));
+		r->hist_true = calloc(n_bins, sizeof(double));
+		if (!r->series || !r->class_series || !r->hist_recorded || !r->hist_true ||
+		    gs_run(plan, (size_t)r->arm, r->seed, r, NULL, NULL)) {
+#pragma omp atomic write
+			failed = 1;
+		}
+	}
+	assert_int_equal(failed, 0);
+	return runs;
+}
+
+void gs_test_free_runs(struct gs_run_result *runs, size_t n)
+{
+	for (size_t i = 0; runs && i < n; i++) {
+		free(runs[i].series);
+		free(runs[i].class_series);
+		free(runs[i].hist_recorded);
+		free(runs[i].hist_true);
+	}
+	free(runs);
+}

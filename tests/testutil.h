@@ -95,6 +95,16 @@ void gs_test_set(struct gs_params *p, const char *key, const char *value);
 void gs_test_preset(struct gs_params *p, const char *name);
 
 /*
+ * gs_test_run_plan - every arm x replication of plan (first sweep point),
+ * in parallel: a calloc'ed array of n_arms x reps results, [arm * reps +
+ * rep], each run on its replication's seed (the arms of one replication
+ * share it). Fails the test if a run fails. Free with gs_test_free_runs.
+ */
+struct gs_run_result *gs_test_run_plan(const struct gs_plan *plan, size_t n_arms, size_t reps,
+				       size_t n_time, size_t n_bins, size_t n_classes);
+void gs_test_free_runs(struct gs_run_result *runs, size_t n);
+
+/*
  * gs_test_params - p at its defaults (ticks of a day) but for `citizens`
  * citizens whose first class has need_rate needs a year, `teams` teams of
  * `per_team` workers, and a run of `ticks` ticks.

@@ -59,38 +59,13 @@ static void run_all(struct ens *e, const char *rel, const char *arms, char *cons
 	e->reps = (size_t)p->simulation.replications;
 	e->n_classes = (size_t)p->n_classes;
 	gs_run_shape(p, &e->n_time, &e->n_bins);
-	size_t n = e->n_arms * e->reps;
-	e->run = calloc(n, sizeof(*e->run));
-	assert_non_null(e->run);
-	int failed = 0;
-#pragma omp parallel for schedule(dynamic, 1) default(none) shared(e, n, failed)
-	for (size_t i = 0; i < n; i++) {
-		struct gs_run_result *r = &e->run[i];
-		r->arm = (int)(i / e->reps);
-		r->replication = (int)(i % e->reps);
-		r->seed = gs_plan_seed(&e->fx->plan, 0, (size_t)r->replication);
-		r->series = calloc(GS_N_METRICS * e->n_time, sizeof(double));
-		r->class_series = calloc(GS_N_CLASS_METRICS * e->n_classes * e->n_time, sizeof(double));
-		r->hist_recorded = calloc(e->n_bins, sizeof(double));
-		r->hist_true = calloc(e->n_bins, sizeof(double));
-		if (!r->series || !r->class_series || !r->hist_recorded || !r->hist_true ||
-		    gs_run(&e->fx->plan, (size_t)r->arm, r->seed, r, NULL, NULL)) {
-#pragma omp atomic write
-			failed = 1;
-		}
-	}
-	assert_int_equal(failed, 0);
+	e->run = gs_test_run_plan(&e->fx->plan, e->n_arms, e->reps, e->n_time, e->n_bins,
+				  e->n_classes);
 }
 
 static void free_all(struct ens *e)
 {
-	for (size_t i = 0; i < e->n_arms * e->reps; i++) {
-		free(e->run[i].series);
-		free(e->run[i].class_series);
-		free(e->run[i].hist_recorded);
-		free(e->run[i].hist_true);
-	}
-	free(e->run);
+	gs_test_free_runs(e->run, e->n_arms * e->reps);
 	void *fx = e->fx;
 	gs_test_fixture_teardown(&fx);
 }
