@@ -130,18 +130,8 @@ END = "<!-- ablation: end -->"
 
 def _write_section(path, section):
     """Put section between the markers of the page at path (the rest is kept)."""
-    with open(path) as f:
-        page = f.read()
-    a, b = page.find(BEGIN), page.find(END)
-    if a < 0 or b < a:
+    if not files.write_between(path, BEGIN, END, section):
         raise SystemExit(f"ablation: {path}: no '{BEGIN}' ... '{END}' markers to write between")
-    page = page[:a] + BEGIN + "\n" + section + page[b:]
-
-    def write(tmp):
-        with open(tmp, "w") as f:
-            f.write(page)
-
-    files.write_atomically(path, write)
 
 
 def _section(scenario, reps, arms, table):

@@ -16,3 +16,29 @@ def write_atomically(path, write):
             os.remove(tmp)
         raise
     return path
+
+
+def markers(path, begin, end):
+    """The text of the page at path and where its markers begin and end start
+    (a, b), or None if it lacks them (or has them out of order)."""
+    with open(path) as f:
+        page = f.read()
+    a, b = page.find(begin), page.find(end)
+    return (page, a, b) if a >= 0 and b >= a else None
+
+
+def write_between(path, begin, end, section):
+    """Replace what lies between the markers begin and end of the page at path
+    with section (written whole or not at all); False if the page lacks them."""
+    found = markers(path, begin, end)
+    if found is None:
+        return False
+    page, a, b = found
+    page = page[:a] + begin + "\n" + section + page[b:]
+
+    def write(tmp):
+        with open(tmp, "w") as f:
+            f.write(page)
+
+    write_atomically(path, write)
+    return True

@@ -47,15 +47,11 @@ def run(govsim, scenario, out, sets):
 
 
 def _markers(path):
-    """The page at path and where its markers start; exits (status 2) if it has none."""
-    with open(path) as f:
-        page = f.read()
-    a, b = page.find(BEGIN), page.find(END)
-    if a < 0 or b < a:
+    """Exit (status 2) unless the page at path has the markers."""
+    if files.markers(path, BEGIN, END) is None:
         print(f"timestep: {path}: no '{BEGIN}' ... '{END}' markers to write between",
               file=sys.stderr)
         raise SystemExit(2)
-    return page, a, b
 
 
 def _fmt(v, half):
@@ -110,14 +106,8 @@ def main(argv=None):
                    f"{args.markdown}` (`make timestep`): means and 95% intervals over "
                    f"{args.replications} replications (the same seeds at every tick), output "
                    f"every 30 days.\n\n{table}\n")
-        page, a, b = _markers(args.markdown)
-        page = page[:a] + BEGIN + "\n" + section + page[b:]
-
-        def write(tmp):
-            with open(tmp, "w") as f:
-                f.write(page)
-
-        files.write_atomically(args.markdown, write)
+        if not files.write_between(args.markdown, BEGIN, END, section):
+            _markers(args.markdown)  # the page lost its markers during the runs
     print(table)
     return 0
 
