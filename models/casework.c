@@ -115,9 +115,9 @@ int gs_casework_offer(struct gs_world *w, int32_t worker, int32_t id, int left)
 	 * a standard procedure takes in the routine components of the need as
 	 * well, whatever the worker's discretion (class.routine_share of them)
 	 */
-	double std = w->p->regime.standardisation * w->p->cls[w->cases.rec[id].cls].routine_share;
-	if (std > 0)
-		d = 1 - (1 - d) * (1 - std);
+	double scripted = w->p->regime.standardisation * w->p->cls[w->cases.rec[id].cls].routine_share;
+	if (scripted > 0)
+		d = 1 - (1 - d) * (1 - scripted);
 	return 1 + (int)gsl_ran_binomial(w->rng, d, (unsigned)(left - 1));
 }
 
