@@ -10,7 +10,11 @@ Two layouts, both tidy (one observation per row, one variable per column):
 ``sweep.<key>`` values, ``sweep_point``, ``design_*``), then ``time`` (end
 of the output interval, in days), ``metric``, ``class`` (empty unless a
 per-class metric), ``value``, ``units``. Every metric of the file, every
-per-class metric; the histograms stay in the HDF5 file.
+per-class metric; the histograms stay in the HDF5 file. With ``teams``
+(``--teams``) the per-team metrics too, one row per (run, time, metric,
+team), in a column ``team`` after ``class`` (the team's number; empty for
+the other rows); without it the per-team datasets stay in the HDF5 file
+(a file of many teams would give a very long table).
 
 ``runs``: one row per run, the per-run columns as above and, for every
 metric, its whole-run value by the aggregation the file declares (the
@@ -48,8 +52,8 @@ def _per_run(ds, data):
     return frame, done
 
 
-def long_frame(ds):
-    """One row per (run, time, metric[, class]) of the runs written (see the module doc)."""
+def long_frame(ds, teams=False):
+    """One row per (run, time, metric[, class | team]) of the runs written (see the module doc)."""
     import numpy as np
     import pandas as pd
     from . import data
@@ -75,11 +79,27 @@ def long_frame(ds):
             part["metric"] = name
             part["class"] = np.tile(np.repeat(classes, len(time)), len(idx))
             part["value"] = values.reshape(-1)
+        elif teams and var.dims == ("run", "team", "time"):
+            values = var.values[idx]                    # (run, team, time)
+            numbers = [str(t) for t in ds["team"].values.tolist()]
+            part = runs.loc[runs.index.repeat(len(numbers) * len(time))].reset_index(drop=True)
+            part["time"] = np.tile(time, len(idx) * len(numbers))
+            part["metric"] = name
+            part["class"] = ""
+            part["team"] = np.tile(np.repeat(numbers, len(time)), len(idx))
+            part["value"] = values.reshape(-1)
         else:
             continue
         part["units"] = var.attrs.get("units", "")
         parts.append(part)
-    return pd.concat(parts, ignore_index=True) if parts else runs
+    if not parts:
+        return runs
+    frame = pd.concat(parts, ignore_index=True)
+    if teams:
+        frame["team"] = frame["team"].fillna("") if "team" in frame else ""
+        cols = [c for c in frame.columns if c not in ("team", "value", "units")]
+        frame = frame[cols + ["team", "value", "units"]]
+    return frame
 
 
 def runs_frame(ds):
@@ -106,7 +126,7 @@ def default_output(path, fmt, layout):
     return f"{stem}{'-runs' if layout == 'runs' else ''}.{fmt}"
 
 
-def export(path, fmt="csv", layout="long", output=None):
+def export(path, fmt="csv", layout="long", output=None, teams=False):
     """Write the table of the result file at path; return where it went ('-': stdout)."""
     if fmt == "parquet" and parquet_writer() is None:
         raise ValueError("--format parquet needs pyarrow or fastparquet, and this Python has "
@@ -115,7 +135,9 @@ def export(path, fmt="csv", layout="long", output=None):
     guard.check_file(path)
     from . import data
     ds = data.load(path)
-    frame = long_frame(ds) if layout == "long" else runs_frame(ds)
+    if teams and layout != "long":
+        raise ValueError("--teams goes with --layout long (the per-team rows of each metric)")
+    frame = long_frame(ds, teams) if layout == "long" else runs_frame(ds)
     output = output or default_output(path, fmt, layout)
     if output == "-":
         frame.to_csv(sys.stdout, index=False)
@@ -141,6 +163,8 @@ def main(argv=None):
                     help="csv (default) or parquet")
     ap.add_argument("--layout", choices=LAYOUTS, default="long",
                     help="long (default): run, time, metric, value rows; runs: one row per run")
+    ap.add_argument("--teams", action="store_true",
+                    help="with --layout long, the per-team metrics too: a column team")
     ap.add_argument("-o", "--output", metavar="PATH",
                     help="the table's file, '-' for standard output (default: OUT.csv, or "
                          "OUT-runs.csv with --layout runs, next to OUT.h5)")
@@ -151,7 +175,7 @@ def main(argv=None):
         print(f"{prog}: {e}", file=sys.stderr)
         return 1
     try:
-        out = export(args.file, args.format, args.layout, args.output)
+        out = export(args.file, args.format, args.layout, args.output, args.teams)
     except BrokenPipeError:  # the reader of standard output stopped (| head): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

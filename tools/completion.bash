@@ -31,7 +31,7 @@ _govsim()
 	info) opts="--verify --help"; files="h5" ;;
 	compare) opts="--metric --at --until --points --help"; files="h5" ;;
 	report) opts="-o --points --n-boot --seed --help"; files="h5" ;;
-	export) opts="--format --layout -o --help"; files="h5" ;;
+	export) opts="--format --layout --teams -o --help"; files="h5" ;;
 	esac
 	if [[ "$cur" == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

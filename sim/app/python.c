@@ -47,7 +47,8 @@ static const char usage_report[] =
 	"1 failure (including a missing Python module: the message names it).\n";
 
 static const char usage_export[] =
-	"usage: govsim export OUT.h5 [--format csv|parquet] [--layout long|runs] [-o PATH|-]\n"
+	"usage: govsim export OUT.h5 [--format csv|parquet] [--layout long|runs] [--teams]\n"
+	"                     [-o PATH|-]\n"
 	"\n"
 	"Writes a result file as a table.\n"
 	"\n"
@@ -59,6 +60,8 @@ static const char usage_export[] =
 	"                     units (default)\n"
 	"  --layout runs      one row per run: its arm, replication, sweep values and every\n"
 	"                     metric's whole-run value (the numbers of govsim compare)\n"
+	"  --teams            with --layout long, the per-team metrics too, one row per\n"
+	"                     run, time, metric and team: a column team after class\n"
 	"  -o PATH            the table's file, - for standard output (default: OUT.csv,\n"
 	"                     or OUT-runs.csv with --layout runs, next to OUT.h5)\n"
 	"\n"

@@ -49,6 +49,37 @@ def test_export_long_is_the_file(small_path, small_ds, tmp_path):
     assert units["time_to_close_true_mean"] == "day" and units["needs_met"] == "needs"
 
 
+def test_export_teams(small_path, small_ds, tmp_path):
+    """--teams adds the per-team metrics, a row per team, in a column team after class."""
+    out = tmp_path / "t.csv"
+    run = govsim("export", small_path, "--teams", "-o", out)
+    assert run.returncode == 0, run.stderr
+    with open(out, newline="") as f:
+        rows = list(csv.DictReader(f))
+    ds = small_ds
+    assert list(rows[0])[-6:] == ["time", "metric", "class", "team", "value", "units"]
+    per_time = [n for n, v in ds.data_vars.items() if v.dims == ("run", "time")]
+    per_class = [n for n, v in ds.data_vars.items() if v.dims == ("run", "class", "time")]
+    per_team = [n for n, v in ds.data_vars.items() if v.dims == ("run", "team", "time")]
+    assert per_team
+    n_run, n_time = ds.sizes["run"], ds.sizes["time"]
+    n_class, n_team = ds.sizes["class"], ds.sizes["team"]
+    assert len(rows) == n_run * n_time * (len(per_time) + n_class * len(per_class)
+                                          + n_team * len(per_team))
+    got = {(int(r["run"]), int(r["team"]), float(r["time"])): float(r["value"]) for r in rows
+           if r["metric"] == "leavers_by_team"}
+    want = ds["leavers_by_team"].values
+    teams = ds["team"].values.tolist()
+    for run_i in range(n_run):
+        for k, team in enumerate(teams):
+            for t_i, t in enumerate(ds["time"].values):
+                assert got[(run_i, int(team), float(t))] == want[run_i, k, t_i]
+    assert all(r["team"] == "" for r in rows if not r["metric"].endswith("_by_team"))
+    # only the long layout has per-team rows
+    run = govsim("export", small_path, "--layout", "runs", "--teams", "-o", "-")
+    assert run.returncode == 2 and "--teams goes with --layout long" in run.stderr
+
+
 def test_export_runs_matches_compare(small_path, small_ds, tmp_path):
     run = govsim("export", small_path, "--layout", "runs", "-o", "-")
     assert run.returncode == 0, run.stderr
