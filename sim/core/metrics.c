@@ -295,7 +295,8 @@ void gs_metrics_print(FILE *f, bool markdown)
 		      "contiguous blocks, each team has its own manager). A file has as many teams as "
 		      "the largest `workforce.teams` of its runs; a run with fewer has NaN for the "
 		      "rest. A flow summed over the teams is the run's own flow (leavers, records "
-		      "manipulated, premature closures, reclassifications, measured cases closed; "
+		      "manipulated, premature closures, reclassifications, measured cases closed, audited "
+		      "measured cases; "
 		      "needs met by the service is needs_met - needs_met_self).\n\n"
 		      "| metric | label | units | over intervals | description |\n|---|---|---|---|---|\n",
 		      f);
