@@ -16,6 +16,7 @@
 #   make reproduce  published experiments against their published figures
 #   make reproduce-docs  the same, then their tables into docs/experiments (and results.json)
 #   make reproduce-docs-check  those tables are results.json's, from the current model (no run)
+#   make reproduce-robust  each calibrated parameter at -20..+20% and other seeds: robustness tables
 #   make deps       install missing Debian packages (as root), or print the command
 #   make install    govsim, its man page, bash completion and the analysis package
 #                   under PREFIX (default /usr/local); make uninstall removes them
@@ -49,7 +50,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 
 .PHONY: reliability figures-check
 .PHONY: install uninstall docs-check all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
-	reproduce-docs reproduce-docs-check
+	reproduce-docs reproduce-docs-check reproduce-robust
 
 all: $(BUILD)/govsim
 
@@ -269,6 +270,11 @@ reproduce-docs: $(BUILD)/govsim
 
 # No run: the tables are what results.json renders to, and results.json is from
 # the current model (the published scenarios' golden references), scenarios and figures.
+# Robustness: each calibrated parameter of each published scenario at -20%, -10%, +10%
+# and +20%, and 5 other seeds (docs/experiments/robustness.json and the pages' tables).
+reproduce-robust: $(BUILD)/govsim
+	GOVSIM=$(BUILD)/govsim /usr/bin/python3 -m analysis.robust --write-docs $(if $(ONLY),--only $(ONLY))
+
 reproduce-docs-check:
 	/usr/bin/python3 -m analysis.reproduce --check-docs
 

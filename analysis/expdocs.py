@@ -42,6 +42,8 @@ FORMAT = 1
 MARK = re.compile(r"^(<!-- reproduce:([a-z]+) -->\n)(.*?)^(<!-- /reproduce:\2 -->)$",
                   re.S | re.M)
 RERUN = "run `make reproduce-docs`"
+RERUN_ROBUST = "run `make reproduce-robust`"
+ROBUST = "robustness.json"
 
 
 class DocsError(Exception):
@@ -115,8 +117,12 @@ def definitions(experiments):
     return [{"name": e.name, "scenario": e.scenario, "settings": list(e.full),
              "figures": [{"label": f.label, "unit": f.unit, "published": f.published,
                           "claim": f.claim, "band": list(f.band), "source": f.source,
+                          "threshold": list(f.threshold) if f.threshold else None,
+                          "null": f.null, "counted": f.counted,
                           "reproduced": f.reproduced, "calibrated": f.calibrated}
-                         for f in e.figures]}
+                         for f in e.figures],
+             "variants": [{"name": v.name, "sets": v.sets, "figures": v.figures}
+                          for v in e.variants]}
             for e in experiments]
 
 
@@ -136,7 +142,8 @@ def fingerprint(experiments, root=ROOT):
     """
     from . import reproduce
     code = _code_closure([f.compute for e in experiments for f in e.figures]
-                         + [reproduce.evaluate, reproduce.t975, reproduce.Result])
+                         + [reproduce.evaluate, reproduce.estimate, reproduce.t975,
+                            reproduce.Result, reproduce.Figure])
     figures = json.dumps({"definitions": definitions(experiments),
                           "t975": sorted(reproduce.T975.items()),
                           "code": sorted(code.values())}, sort_keys=True)
@@ -144,6 +151,7 @@ def fingerprint(experiments, root=ROOT):
         "model": _hash_files(root, "tests/golden/reference", ".txt", "published__"),
         "scenarios": _hash_files(root, "scenarios/published", ".ini"),
         "figures": hashlib.sha256(figures.encode()).hexdigest(),
+        "tolerance": f"{reproduce.TOLERANCE!r} {reproduce.ROBUST_SHARE!r}",
     }
 
 
@@ -153,6 +161,8 @@ FINGERPRINT_MEANING = {
     "scenarios": "a scenario of scenarios/published/ has changed",
     "figures": "the figures' definitions or the code that computes them "
                "(analysis/reproduce.py, analysis/data.py) have changed",
+    "tolerance": "the band tolerance or the robustness threshold (analysis/reproduce.py) "
+                 "has changed",
 }
 
 
@@ -194,25 +204,39 @@ def _num(x):
     return None if x != x else x
 
 
+def _band(band):
+    return [None if b is None else float(b) for b in band]
+
+
+def _figure(fig, mean, half, ok):
+    """A figure's row in results.json."""
+    from . import reproduce
+    return {
+        "label": fig.label, "kind": fig.label_kind, "unit": fig.unit,
+        "published": fig.published, "published_text": fig.published_text(),
+        "source": fig.source, "value": _num(mean), "half_width": _num(half),
+        "band": _band(fig.band), "band_text": reproduce.band_text(fig),
+        "band_basis": fig.band_basis(), "note": fig.note,
+        "passed": bool(ok), "verdict": reproduce.verdict(fig, ok),
+        "reproduced": fig.reproduced, "calibrated": fig.calibrated, "counted": fig.counted}
+
+
 def record(experiments, runs, started, seconds, load, govsim_version, root=ROOT):
     """results.json's content. ``runs``: per experiment, in order, a dict with
     ``replications``, ``seconds``, ``load`` [start, end] and ``rows`` (evaluate()'s)."""
     from . import reproduce
     exps = []
     for exp, run in zip(experiments, runs):
-        figs = []
-        for fig, mean, half, band, ok in run["rows"]:
-            figs.append({
-                "label": fig.label, "unit": fig.unit, "published": fig.published,
-                "published_text": fig.published_text(), "source": fig.source,
-                "value": _num(mean), "half_width": _num(half),
-                "band": [float(band[0]), float(band[1])], "passed": bool(ok),
-                "verdict": reproduce.verdict(fig, ok),
-                "reproduced": fig.reproduced, "calibrated": fig.calibrated})
+        figs = [_figure(fig, mean, half, ok) for fig, mean, half, band, ok in run["rows"]]
+        variants = [{"name": v["variant"].name, "sets": list(v["variant"].sets),
+                     "why": v["variant"].why,
+                     "figures": [_figure(fig, mean, half, ok)
+                                 for fig, mean, half, band, ok in v["rows"]]}
+                    for v in run.get("variants", [])]
         exps.append({"name": exp.name, "pattern": exp.pattern, "scenario": exp.scenario,
                      "settings": list(exp.full), "replications": run["replications"],
                      "seconds": round(run["seconds"], 1), "load": run["load"],
-                     "figures": figs})
+                     "figures": figs, "variants": variants})
     return {
         "format": FORMAT,
         "written_by": "make reproduce-docs (/usr/bin/python3 -m analysis.reproduce --write-docs)",
@@ -238,7 +262,7 @@ def with_unit(text, unit):
 
 
 def _digits(band):
-    return 2 if max(abs(band[0]), abs(band[1])) < 10 else 1
+    return 2 if max(abs(b) for b in band if b is not None) < 10 else 1
 
 
 def govsim_text(fig):
@@ -257,8 +281,7 @@ def govsim_text(fig):
 
 
 def band_text(fig):
-    lo, hi = fig["band"]
-    return with_unit(f"{lo:g}\u2013{hi:g}", fig["unit"])
+    return with_unit(fig["band_text"], fig["unit"])
 
 
 def cell(text):
@@ -303,16 +326,52 @@ def page_block(results, exp):
               f"experiment and {_load(hi)} at its end, {_duration(exp['seconds'])} of wall "
               f"time. govsim: the mean across replications \u00b1 the half-width of its 95% "
               f"confidence interval; a figure that compares arms is taken replication by "
-              f"replication (the arms share seeds)."),
+              f"replication (the arms share seeds). Labels: *calibrated* (the scenario was "
+              f"fitted to it: not counted), *emerged* (a published value the scenario was not "
+              f"fitted to), *threshold* (a one-sided qualitative claim)."),
         "",
-        "| figure | published | govsim (95% CI) | band | result |",
-        "|---|---|---|---|---|",
+        "| figure | label | published | govsim (95% CI) | band | band from | result |",
+        "|---|---|---|---|---|---|---|",
     ]
     for fig in exp["figures"]:
+        basis = fig["band_basis"] + (f"; {fig['note']}" if fig.get("note") else "")
         lines.append("| " + " | ".join(cell(c) for c in (
-            fig["label"], with_unit(fig["published_text"], fig["unit"]), govsim_text(fig),
-            band_text(fig), fig["verdict"])) + " |")
+            fig["label"], fig["kind"], with_unit(fig["published_text"], fig["unit"]),
+            govsim_text(fig), band_text(fig), basis, fig["verdict"])) + " |")
+    if exp.get("variants"):
+        lines += ["", "With and without (the same replications and seeds, one setting "
+                  "changed; `make reproduce` runs them):", "",
+                  "| run | what it shows | figure | govsim (95% CI) | band | within |",
+                  "|---|---|---|---|---|---|"]
+        for v in exp["variants"]:
+            what = v["why"] + " (" + ", ".join(f"`{x}`" for x in v["sets"]) + ")"
+            for k, fig in enumerate(v["figures"]):
+                lines.append("| " + " | ".join(cell(c) for c in (
+                    v["name"] if k == 0 else "", what if k == 0 else "", fig["label"],
+                    govsim_text(fig), band_text(fig), "yes" if fig["passed"] else "no")) + " |")
     return "\n".join(lines) + "\n"
+
+
+def robustly(exp, robust):
+    """How many of a results.json experiment's emerged figures are within their bands and
+    robust (None: robustness not run for it)."""
+    rexp = None if robust is None else next(
+        (e for e in robust["experiments"] if e["name"] == exp["name"]), None)
+    if rexp is None:
+        return None
+    ok = {f["label"] for f in rexp["figures"] if f["robust"]}
+    return sum(f["passed"] and f["label"] in ok for f in exp["figures"]
+               if f["kind"] == "emerged")
+
+
+def exp_counts(exp):
+    """(emerged within, emerged, thresholds holding, thresholds, calibrated) of a results.json
+    experiment."""
+    em = [f for f in exp["figures"] if f["kind"] == "emerged"]
+    th = [f for f in exp["figures"] if f["kind"] == "threshold"]
+    cal = [f for f in exp["figures"] if f["kind"] == "calibrated"]
+    return (sum(f["passed"] for f in em), len(em), sum(f["passed"] for f in th), len(th),
+            len(cal))
 
 
 def _names(names):
@@ -320,17 +379,21 @@ def _names(names):
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def summary_block(results):
+def summary_block(results, robust=None):
     """The text between the markers of docs/experiments/README.md."""
-    lines = ["| experiment | pattern | page | figures within their bands |",
-             "|---|---|---|---|"]
-    passed = total = 0
+    lines = ["| experiment | pattern | page | emerged figures reproduced | of them robustly | "
+             "qualitative claims holding | calibrated (not counted) |",
+             "|---|---|---|---|---|---|---|"]
+    tot = [0, 0, 0, 0, 0]
+    rob_tot = 0
     for exp in results["experiments"]:
-        n = sum(f["passed"] for f in exp["figures"])
-        passed += n
-        total += len(exp["figures"])
+        c = exp_counts(exp)
+        tot = [a + b for a, b in zip(tot, c)]
+        rob = robustly(exp, robust)
+        rob_tot += rob or 0
         lines.append(f"| `{exp['name']}` | {cell(exp['pattern'])} | "
-                     f"[{exp['name']}.md]({exp['name']}.md) | {n} of {len(exp['figures'])} |")
+                     f"[{exp['name']}.md]({exp['name']}.md) | {c[0]} of {c[1]} | "
+                     f"{'not run' if rob is None else rob} | {c[2]} of {c[3]} | {c[4]} |")
     by_count = {}
     for exp in results["experiments"]:
         by_count.setdefault(exp["replications"], []).append(exp["name"])
@@ -338,19 +401,87 @@ def summary_block(results):
                      sorted(by_count.items(), key=lambda kv: -kv[0]))
     lo, hi = results["load"]
     lines += ["", _fill(
-        f"In all, {passed} of the {total} published figures lie within their bands. "
-        f"The full run (replications: {reps}) took {_duration(results['seconds'])} of "
+        f"In all, {tot[0]} of {tot[1]} emerged figures are reproduced (within their bands), "
+        f"{rob_tot} of them robustly (`make reproduce-robust`), "
+        f"and {tot[2]} of {tot[3]} qualitative claims hold; {tot[4]} figures were calibrated "
+        f"and are not counted. The full run (replications: {reps}; with each experiment's "
+        f"variants) took {_duration(results['seconds'])} of "
         f"wall time on {_date(results['date'])} on {_machine(results)}, with a load "
         f"average of {_load(lo)} at its start and {_load(hi)} at its end, at revision "
         f"{results['revision']}; the time varies with the load, and is not checked.")]
     return "\n".join(lines) + "\n"
 
 
-def render_blocks(results):
+def calibrated_block(exp, root=ROOT):
+    """The text between a page's ``calibrated`` markers: the scenario's calibration block
+    as a table (analysis/calibration.py reads it)."""
+    from . import calibration
+    cals = calibration.read(calibration.scenario_path(exp["scenario"], root))
+    lines = [_fill(f"The calibration block of `{exp['scenario']}`, as the scenario declares "
+                   f"it (analysis/calibration.py reads it; `make reproduce-robust` varies each "
+                   f"line):"), ""]
+    if not cals:
+        return "\n".join(lines + ["Nothing was calibrated."]) + "\n"
+    lines += ["| parameter | value | fitted to |", "|---|---|---|"]
+    for c in cals:
+        to = [f"*{label}* (a figure)" for label in c.figures] + list(c.facts)
+        lines.append("| " + " | ".join(cell(x) for x in (
+            ", ".join(f"`{k}`" for k in c.keys), f"`{c.value}`", "; ".join(to))) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def robust_block(robust, name):
+    """The text between a page's ``robust`` markers, from robustness.json (None: not run)."""
+    exp = None if robust is None else next(
+        (e for e in robust["experiments"] if e["name"] == name), None)
+    if exp is None:
+        return f"Not run yet: {RERUN_ROBUST}.\n"
+    groups = []
+    for v in exp["variations"]:
+        if v["group"] not in groups:
+            groups.append(v["group"])
+    share = robust["robust_share"]
+    lines = [_fill(
+        f"Written by `make reproduce-robust` from [{ROBUST}]({ROBUST}), run on "
+        f"{_date(exp.get('date', robust['date']))} at revision "
+        f"{exp.get('revision', robust['revision'])} on {_machine(robust)}, "
+        f"load average {_load(exp['load'])} at the end of this experiment, "
+        f"{_duration(exp['seconds'])} of wall time. Each calibrated parameter varied on "
+        f"its own to "
+        + ", ".join(f"{f - 1:+.0%}" for f in robust["factors"])
+        + f" of its value, and {robust['seeds']} other seeds; each variation has the "
+        f"replications of the main run. A mark per variation: + within the band, "
+        f"\u2212 out of it, \u00b7 not run (the value would leave the parameter's allowed "
+        f"range). A figure is robust when it stays within its band in at least "
+        f"{share:.0%} of the variations."), "",
+        "| figure | label | " + " | ".join(cell(g) for g in groups)
+        + " | within its band | robust |",
+        "|---|---|" + "---|" * len(groups) + "---|---|"]
+    for fig in exp["figures"]:
+        cols = []
+        for g in groups:
+            marks = "".join("\u00b7" if ok is None else "+" if ok else "\u2212"
+                            for v, ok in zip(exp["variations"], fig["in_band"])
+                            if v["group"] == g)
+            cols.append(marks if g != "seed" else f"{marks.count('+')} of {len(marks)}")
+        ran = [x for x in fig["in_band"] if x is not None]
+        lines.append("| " + " | ".join(cell(c) for c in (
+            [fig["label"], fig["kind"]] + cols
+            + [f"{sum(ran)} of {len(ran)} ({fig['share']:.0%})",
+               "yes" if fig["robust"] else "no"])) + " |")
+    lines += ["", "Variations (columns in order): " + "; ".join(
+        f"{g}: " + ", ".join(v["name"] for v in exp["variations"] if v["group"] == g)
+        for g in groups) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def render_blocks(results, robust=None, root=ROOT):
     """{path relative to the docs folder: {marker name: block text}}."""
-    out = {"README.md": {"summary": summary_block(results)}}
+    out = {"README.md": {"summary": summary_block(results, robust)}}
     for exp in results["experiments"]:
-        out[f"{exp['name']}.md"] = {"table": page_block(results, exp)}
+        out[f"{exp['name']}.md"] = {"table": page_block(results, exp),
+                                    "calibrated": calibrated_block(exp, root),
+                                    "robust": robust_block(robust, exp["name"])}
     return out
 
 
@@ -394,6 +525,39 @@ def read_results(docs):
     return results
 
 
+def read_robust(docs):
+    """robustness.json of a docs folder, or None when there is none."""
+    path = os.path.join(docs, ROBUST)
+    try:
+        with open(path, encoding="utf-8") as f:
+            robust = json.load(f)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise DocsError(f"{path}: cannot be read ({e}): {RERUN_ROBUST}") from None
+    if not isinstance(robust, dict) or robust.get("format") != FORMAT:
+        raise DocsError(f"{path}: not a robustness file of format {FORMAT}: {RERUN_ROBUST}")
+    return robust
+
+
+def write_robust(robust, docs):
+    """Write robustness.json and the blocks it renders into (with results.json's); [paths]."""
+    results = read_results(docs)
+    texts = {}
+    for name, blocks in render_blocks(results, robust).items():
+        path = os.path.join(docs, name)
+        try:
+            with open(path, encoding="utf-8") as f:
+                doc = f.read()
+        except OSError as e:
+            raise DocsError(f"{path}: {e.strerror}") from None
+        texts[path] = replace_blocks(doc, blocks, path)
+    _write(os.path.join(docs, ROBUST), json.dumps(robust, indent=1, ensure_ascii=False) + "\n")
+    for path, text in texts.items():
+        _write(path, text)
+    return [os.path.join(docs, ROBUST)] + list(texts)
+
+
 def _write(path, text):
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -405,7 +569,7 @@ def write(results, docs):
     """Write results.json and the blocks of the pages; [paths written]."""
     # every page first, so that a missing marker leaves nothing half written
     texts = {}
-    for name, blocks in render_blocks(results).items():
+    for name, blocks in render_blocks(results, read_robust(docs)).items():
         path = os.path.join(docs, name)
         try:
             with open(path, encoding="utf-8") as f:
@@ -425,10 +589,11 @@ def _consistent(experiments, results, path):
     and figures, bands and flags, and each verdict what its value and band give."""
     from . import reproduce
     try:
-        have = [(e["name"], [(f["label"], f["unit"], tuple(f["band"]), f["published_text"],
-                              f["reproduced"], f["calibrated"]) for f in e["figures"]])
+        have = [(e["name"], [(f["label"], f["kind"], f["unit"], tuple(f["band"]),
+                              f["published_text"], f["reproduced"], f["calibrated"])
+                             for f in e["figures"]])
                 for e in results["experiments"]]
-        want = [(e.name, [(f.label, f.unit, tuple(float(b) for b in f.band),
+        want = [(e.name, [(f.label, f.label_kind, f.unit, tuple(_band(f.band)),
                            f.published_text(), f.reproduced, f.calibrated) for f in e.figures])
                 for e in experiments]
         if have != want:
@@ -437,8 +602,7 @@ def _consistent(experiments, results, path):
         figs = {f.label: f for e in experiments for f in e.figures}
         for e in results["experiments"]:
             for f in e["figures"]:
-                v, (lo, hi) = f["value"], f["band"]
-                ok = v is not None and lo <= v <= hi
+                ok = figs[f["label"]].inside(f["value"])
                 if f["passed"] != ok or f["verdict"] != reproduce.verdict(figs[f["label"]], ok):
                     return [f"{path}: {e['name']}: {f['label']}: the verdict {f['verdict']!r} "
                             f"is not what its value and band give: {RERUN}"]
@@ -466,9 +630,30 @@ def check(experiments, docs, root=ROOT):
             + "; ".join(FINGERPRINT_MEANING[k] for k in changed) + ")")
     problems += _consistent(experiments, results, path)
     try:
-        rendered = render_blocks(results)
+        robust = read_robust(docs)
+    except DocsError as e:
+        return problems + [str(e)]
+    rpath = os.path.join(docs, ROBUST)
+    if robust is None:
+        problems.append(f"{rpath}: missing: {RERUN_ROBUST}")
+    else:
+        changed = [k for k in now if (robust.get("fingerprint") or {}).get(k) != now[k]]
+        if changed:
+            problems.append(
+                f"{rpath} is from an older model: {RERUN_ROBUST} (the run of "
+                f"{robust.get('date', '?')} at revision {robust.get('revision', '?')}; since "
+                f"then " + "; ".join(FINGERPRINT_MEANING[k] for k in changed) + ")")
+        names = [e.name for e in experiments]
+        if [e.get("name") for e in robust.get("experiments", [])] != names:
+            problems.append(f"{rpath}: its experiments are not those of analysis/reproduce.py: "
+                            f"{RERUN_ROBUST}")
+    try:
+        rendered = render_blocks(results, robust, root)
     except (KeyError, TypeError, ValueError, IndexError) as e:
         return problems + [f"{path}: cannot be rendered ({e!r}): {RERUN}"]
+    if robust is None:  # said above; the blocks it renders into are not compared
+        rendered = {name: {b: t for b, t in blocks.items() if b not in ("robust", "summary")}
+                    for name, blocks in rendered.items()}
     for name, blocks in rendered.items():
         page = os.path.join(docs, name)
         try:

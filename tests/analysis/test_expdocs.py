@@ -29,17 +29,52 @@ Prose after: 82.9 is a number in the prose.
 """
 
 
+def inside_value(fig, shift=0.0):
+    """A value within the figure's band (its midpoint, or beyond a threshold), moved by
+    shift towards the outside of a one-sided band."""
+    lo, hi = fig.band
+    if lo is None:
+        return hi - 0.25 + shift
+    if hi is None:
+        return lo + 0.25 - shift
+    return (lo + hi) / 2 + shift
+
+
 def fake_runs(experiments, shift=0.0):
-    """What _run_all records, with every figure at its band's midpoint (plus shift)."""
+    """What _run_all records, with every figure within its band (moved by shift)."""
     runs = []
     for exp in experiments:
         rows = []
         for fig in exp.figures:
-            lo, hi = fig.band
-            mean = (lo + hi) / 2 + shift
-            rows.append((fig, mean, 0.1, (lo, hi), lo <= mean <= hi))
-        runs.append({"replications": 3, "seconds": 1.5, "load": [0.25, 0.5], "rows": rows})
+            mean = inside_value(fig, shift)
+            rows.append((fig, mean, 0.1, fig.band, fig.inside(mean)))
+        variants = [{"variant": v, "rows": [r for r in rows if r[0].label in v.figures]}
+                    for v in exp.variants]
+        runs.append({"replications": 3, "seconds": 1.5, "load": [0.25, 0.5], "rows": rows,
+                     "variants": variants})
     return runs
+
+
+def fake_robust(root, experiments=reproduce.EXPERIMENTS, out_of_band=()):
+    """robustness.json as analysis.robust writes it: every figure in band in each of two
+    variations and a seed, but those labelled in out_of_band."""
+    exps = []
+    for exp in experiments:
+        figs = []
+        for fig in exp.figures:
+            got = [fig.label not in out_of_band] * 3
+            share = sum(got) / 3
+            figs.append({"label": fig.label, "kind": fig.label_kind, "in_band": got,
+                         "share": share, "robust": share >= reproduce.ROBUST_SHARE})
+        exps.append({"name": exp.name, "seconds": 2.0, "load": 0.5, "figures": figs,
+                     "variations": [{"group": "a.b", "name": "-20%", "what": "a.b = 1"},
+                                    {"group": "a.b", "name": "+20%", "what": "a.b = 2"},
+                                    {"group": "seed", "name": "7", "what": "seed"}]})
+    return {"format": expdocs.FORMAT, "written_by": "test", "date": "2026-12-02T11:00:00Z",
+            "revision": "abc", "cpu": {"model": "CPU", "cores": 2}, "load": [0.5, 0.5],
+            "seconds": 12.0, "factors": [0.8, 1.2], "seeds": 1,
+            "robust_share": reproduce.ROBUST_SHARE,
+            "fingerprint": expdocs.fingerprint(experiments, root), "experiments": exps}
 
 
 def model_copy(tmp_path):
@@ -56,6 +91,7 @@ def docs_copy(tmp_path):
     docs = tmp_path / "docs"
     shutil.copytree(ROOT / "docs" / "experiments", docs)
     (docs / "results.json").unlink(missing_ok=True)
+    (docs / "robustness.json").unlink(missing_ok=True)
     return docs
 
 
@@ -65,6 +101,7 @@ def written(tmp_path, shift=0.0):
     results = expdocs.record(reproduce.EXPERIMENTS, fake_runs(reproduce.EXPERIMENTS, shift),
                              "2026-12-02T10:00:00Z", 80.4, [0.5, 1.25], "govsim 0.1.0", root=root)
     expdocs.write(results, docs)
+    expdocs.write_robust(fake_robust(root), docs)
     return docs, root, results
 
 
@@ -118,19 +155,34 @@ def test_pages_written_from_results(tmp_path):
     page = (docs / "ae_four_hours.md").read_text()
     original = (ROOT / "docs" / "experiments" / "ae_four_hours.md").read_text()
     # the prose around the block is the committed page's
-    assert page.split("<!-- reproduce:table -->")[0] == original.split("<!-- reproduce:table -->")[0]
-    assert page.split("<!-- /reproduce:table -->")[1] == original.split("<!-- /reproduce:table -->")[1]
+    def prose(text):
+        return expdocs.MARK.sub(lambda m: m.group(1) + m.group(4), text)
+
+    assert prose(page) == prose(original)
     block = expdocs.current_blocks(page)["table"]
     assert block.startswith("## What govsim produces (`make reproduce`, 3 replications)\n")
-    assert "| within 4 h, no target | 83.9% | 84.0 \u00b1 0.1% | 80\u201388% | PASS (calibrated) |" \
-        in block
-    assert "| admitted: rise in mean stay with the target | +30 min | 30.0 \u00b1 0.1 min |" in block
+    assert ("| within 4 h, no target | calibrated | 83.9% | 83.9 \u00b1 0.1% | 80.68\u201387.12% "
+            "| \u00b120% of the rarer outcome, 16.1% | PASS (calibrated: not counted) |") in block
+    assert ("| admitted: rise in mean stay with the target | emerged | +30 min | 30.0 \u00b1 0.1 min "
+            "| 24\u201336 min | \u00b120% of the published value | PASS (not reproduced: see the page) |"
+            ) in block
+    assert "| effort off | targets focus effort" in block  # the variants' table
     page = (docs / "portsmouth_repairs.md").read_text()
-    assert "| failure demand, before redesign | 40\u201375% |" in page  # a range as published
+    assert ("| failure demand, before redesign | emerged | 40\u201375% | 57.5 \u00b1 0.1% | 40\u201375% "
+            "| the source's own range |") in page  # a range as published
+    assert "| `population.return_delay` | `14d` | *days end to end, before redesign* (a figure) |" \
+        in page  # the calibration block
+    assert "| threshold | \u2264 0.5 | 0.25 \u00b1 0.10 | \u2264 0.5 |" in page
+    robust = expdocs.current_blocks(page)["robust"]
+    assert "| failure demand, before redesign | emerged | ++ | 1 of 1 | 3 of 3 (100%) | yes |" \
+        in robust
     readme = (docs / "README.md").read_text()
     assert "| `ae_four_hours` | P1, the four-hour spike | [ae_four_hours.md](ae_four_hours.md) " \
-        "| 7 of 7 |" in readme
-    assert "In all, 30 of the 30 published figures lie within their bands." in readme
+        "| 5 of 5 | 5 | 0 of 0 | 2 |" in readme
+    flat = " ".join(readme.split())
+    assert "In all, 12 of 12 emerged figures are reproduced (within their bands), 12 of them " \
+        "robustly" in flat
+    assert "8 of 8 qualitative claims hold; 10 figures were calibrated" in flat
     assert "1 min 20 s" in readme and "2026-12-02 10:00 UTC" in readme
     assert expdocs.check(reproduce.EXPERIMENTS, docs, root) == []
 
@@ -141,7 +193,7 @@ def test_failing_figures_are_shown_as_failing(tmp_path):
     assert "FAIL (reproduced before: out of its band now)" in block
     block = expdocs.current_blocks((docs / "buurtzorg.md").read_text())["table"]
     assert "FAIL (not reproduced: see the page)" in block
-    assert "In all, 0 of the 30" in (docs / "README.md").read_text()
+    assert "In all, 0 of 12 emerged figures" in " ".join((docs / "README.md").read_text().split())
     assert expdocs.check(reproduce.EXPERIMENTS, docs, root) == []
 
 
@@ -152,11 +204,11 @@ def test_hand_edited_table_is_stale(tmp_path):
     # prose outside the markers is free to change
     page.write_text(text.replace("## Where and why govsim differs", "## Where govsim differs"))
     assert expdocs.check(reproduce.EXPERIMENTS, docs, root) == []
-    page.write_text(text.replace("84.0 \u00b1 0.1%", "96.3 \u00b1 0.1%"))
+    page.write_text(text.replace("83.9 \u00b1 0.1%", "96.3 \u00b1 0.1%"))
     problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
     assert len(problems) == 1
     assert problems[0].startswith(f"{page}: the block after <!-- reproduce:table --> is not what")
-    assert "96.3 \u00b1 0.1%" in problems[0] and "84.0 \u00b1 0.1%" in problems[0]
+    assert "96.3 \u00b1 0.1%" in problems[0] and "83.9 \u00b1 0.1%" in problems[0]
     assert "never by hand" in problems[0]
     # markers removed
     page.write_text(text.replace("<!-- /reproduce:table -->", ""))
@@ -164,7 +216,7 @@ def test_hand_edited_table_is_stale(tmp_path):
     # the summary too
     page.write_text(text)
     readme = docs / "README.md"
-    readme.write_text(readme.read_text().replace("| 7 of 7 |", "| 6 of 7 |"))
+    readme.write_text(readme.read_text().replace("| 5 of 5 |", "| 4 of 5 |"))
     problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
     assert len(problems) == 1 and problems[0].startswith(f"{readme}: the block after "
                                                          "<!-- reproduce:summary -->")
@@ -172,11 +224,13 @@ def test_hand_edited_table_is_stale(tmp_path):
 
 def test_results_edited_by_hand_are_refused(tmp_path):
     docs, root, results = written(tmp_path)
+    band = results["experiments"][0]["figures"][3]["band"]
     results["experiments"][0]["figures"][3]["band"] = [80.0, 99.0]  # a band widened
     (docs / "results.json").write_text(json.dumps(results))
     problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
     assert any("bands or flags are not those of analysis/reproduce.py" in p for p in problems)
-    results["experiments"][0]["figures"][3]["band"] = [93.0, 99.0]
+    results["experiments"][0]["figures"][3]["band"] = band
+    results["experiments"][0]["figures"][3]["value"] = 50.0
     results["experiments"][0]["figures"][3]["verdict"] = "PASS"  # a verdict forced
     (docs / "results.json").write_text(json.dumps(results))
     problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
@@ -195,10 +249,12 @@ def test_changed_fingerprint_is_stale(tmp_path, changed, why):
     with open(root / changed, "a") as f:
         f.write("\n# changed\n")
     problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
-    assert len(problems) == 1
+    assert len(problems) == 2
     assert problems[0].startswith("docs/experiments are from an older model: run make "
                                   "reproduce-docs")
     assert why in problems[0] and "2026-12-02T10:00:00Z" in problems[0]
+    assert "robustness.json is from an older model: run `make reproduce-robust`" in problems[1]
+    assert why in problems[1]
 
 
 def test_changed_figures_are_stale(tmp_path, monkeypatch):
@@ -208,13 +264,54 @@ def test_changed_figures_are_stale(tmp_path, monkeypatch):
     # the code that computes a figure
     monkeypatch.setattr(fig, "compute", lambda r: reproduce.ratio(r, "x", "y", "leavers") * 2)
     problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
-    assert len(problems) == 1 and "the figures' definitions or the code" in problems[0]
+    assert len(problems) == 2 and "the figures' definitions or the code" in problems[0]
+    assert "robustness.json is from an older model" in problems[1]
     monkeypatch.undo()
     assert expdocs.check(reproduce.EXPERIMENTS, docs, root) == []
     # a figure's band (the results.json of the run shows the band it had then)
-    monkeypatch.setattr(fig, "band", (1.4, 4.0))
+    monkeypatch.setattr(fig, "threshold", (">", 1.4))
     problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
     assert "the figures' definitions or the code" in problems[0]
+    monkeypatch.undo()
+    # the tolerance of every band
+    monkeypatch.setattr(reproduce, "TOLERANCE", 0.3)
+    problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
+    assert any("the band tolerance" in p for p in problems)
+
+
+def test_robustness_stale_or_missing(tmp_path):
+    docs, root, _ = written(tmp_path)
+    (docs / "robustness.json").unlink()
+    problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
+    assert problems == [f"{docs / 'robustness.json'}: missing: run `make reproduce-robust`"]
+    robust = fake_robust(root)
+    robust["fingerprint"]["model"] = "0" * 64
+    (docs / "robustness.json").write_text(json.dumps(robust))
+    problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
+    assert any("robustness.json is from an older model: run `make reproduce-robust`" in p
+               for p in problems)
+    # a figure that leaves its band in the variations is not robust, on the page and in
+    # the summary
+    expdocs.write_robust(fake_robust(root, out_of_band=["true compliance (urgent calls), "
+                                                        "under pressure"]), docs)
+    robust = expdocs.current_blocks((docs / "ambulance_8min.md").read_text())["robust"]
+    assert "| true compliance (urgent calls), under pressure | emerged | \u2212\u2212 | 0 of 1 " \
+        "| 0 of 3 (0%) | no |" in robust
+    readme = (docs / "README.md").read_text()
+    assert "| [ambulance_8min.md](ambulance_8min.md) | 1 of 1 | 0 |" in readme
+    assert expdocs.check(reproduce.EXPERIMENTS, docs, root) == []
+
+
+def test_calibration_block_on_the_page_follows_the_scenario(tmp_path):
+    docs, root, _ = written(tmp_path)
+    scenario = root / "scenarios" / "published" / "work_programme.ini"
+    scenario.write_text(scenario.read_text().replace(
+        "; calibrated: cost.payment_per_outcome = 400",
+        "; calibrated: cost.payment_per_outcome = 400 \u2014 fitted to: fact: x\n"
+        "; calibrated: workforce.teams = 4"))
+    problems = expdocs.check(reproduce.EXPERIMENTS, docs, root)
+    assert any("work_programme.md: the block after <!-- reproduce:calibrated -->" in p
+               for p in problems)
 
 
 def test_code_closure_follows_helpers():
@@ -232,20 +329,22 @@ def test_write_docs_from_the_command_line(tmp_path, monkeypatch, capsys):
     rows = {}
 
     def run(exp, *a, **k):
-        rows[exp.name] = next(runs)["rows"]
+        if not k.get("variant"):
+            rows[exp.name] = next(runs)["rows"]
         return exp.name
 
     monkeypatch.setattr(reproduce, "run_experiment", run)
-    monkeypatch.setattr(reproduce, "evaluate", lambda e, r, f: rows[r])
+    monkeypatch.setattr(reproduce, "evaluate", lambda e, r, f=False: rows[r])
     monkeypatch.setattr(reproduce, "replications", lambda res: 3)
     assert reproduce.main(["--write-docs", "--docs", str(docs), "--out", str(tmp_path / "r")]) == 0
     out = capsys.readouterr().out
     assert f"reproduce: wrote {docs / 'results.json'}" in out
     assert f"reproduce: wrote {docs / 'ae_four_hours.md'}" in out
+    expdocs.write_robust(fake_robust(expdocs.ROOT), docs)
     assert reproduce.main(["--check-docs", "--docs", str(docs)]) == 0
     assert "and the tables of 7 pages are current" in capsys.readouterr().out
     page = docs / "work_programme.md"
-    page.write_text(page.read_text().replace("| 5\u201320% |", "| 5\u201325% |"))
+    page.write_text(page.read_text().replace("| 8\u201312% |", "| 5\u201325% |"))
     assert reproduce.main(["--check-docs", "--docs", str(docs)]) == 1
     assert f"reproduce: {page}: the block after" in capsys.readouterr().err
     assert reproduce.main(["--write-docs", "--only", "buurtzorg"]) == 2
@@ -258,8 +357,9 @@ def test_committed_pages_have_their_markers():
     for exp in reproduce.EXPERIMENTS:
         text = (ROOT / "docs" / "experiments" / f"{exp.name}.md").read_text()
         lines = text.split("\n")
-        assert lines.count("<!-- reproduce:table -->") == 1, exp.name
-        assert lines.count("<!-- /reproduce:table -->") == 1, exp.name
+        for block in ("table", "calibrated", "robust"):
+            assert lines.count(f"<!-- reproduce:{block} -->") == 1, (exp.name, block)
+            assert lines.count(f"<!-- /reproduce:{block} -->") == 1, (exp.name, block)
     text = (ROOT / "docs" / "experiments" / "README.md").read_text()
     assert text.split("\n").count("<!-- reproduce:summary -->") == 1
     out = subprocess.run(["/usr/bin/python3", "-m", "analysis.reproduce", "--check-docs",
