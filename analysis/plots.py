@@ -28,7 +28,7 @@ from .stats import t_ppf
 
 __all__ = ["timeseries", "time_to_close", "failure_demand", "cost_per_need_met", "outcome_bars",
            "sensitivity", "outcome_vs_parameter", "uncertainty", "replications", "save",
-           "team_values", "teams"]
+           "team_values", "teams", "waterfall"]
 
 _COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
@@ -540,4 +540,34 @@ def outcome_vs_parameter(ds, key, outcomes=None, level=0.95, path=None):
     fig.suptitle(f"Whole-run outcomes against {key.removeprefix('sweep.')}: "
                  + (f"mean and {level:.0%} CI over {reps} replications per point"
                     if reps > 1 else "1 replication per point: no interval"), fontsize=10)
+    return _done(fig, path)
+
+
+def waterfall(expl, metric, ax=None, path=None):
+    """The attribution of `govsim explain` for one metric (analysis.explain.read()):
+    from the difference with every player off (the base), each player's Shapley
+    contribution with its 95% interval, to the total difference B - A."""
+    m = expl["metrics"][metric]
+    names = ["base"] + list(expl["players"]) + ["total"]
+    contrib = [m["contribution"][p] for p in expl["players"]]
+    halves = [m["half_width"][p] for p in expl["players"]]
+    fig, axes = _figure(ax, size=(1.0 * len(names) + 3.0, 3.8))
+    a = axes[0, 0]
+    x = np.arange(len(names))
+    level = m["base"]
+    a.bar(0, m["base"], color="#7f7f7f", alpha=0.85)
+    for i, (c, h) in enumerate(zip(contrib, halves), start=1):
+        a.bar(i, c, bottom=level, color="#2ca02c" if c >= 0 else "#d62728", alpha=0.85,
+              yerr=None if not np.isfinite(h) else h, capsize=4)
+        a.plot([i - 0.6, i + 0.4], [level, level], color="#333333", lw=0.6)
+        level += c
+    a.bar(len(names) - 1, m["total"], color="#1f77b4", alpha=0.85,
+          yerr=None if not np.isfinite(m["total_half_width"]) else m["total_half_width"],
+          capsize=4)
+    a.axhline(0, color="#333333", lw=0.8)
+    a.set_xticks(x, names, rotation=30, ha="right")
+    a.set_ylabel(f"{metric}: {expl['arm_b']} \u2212 {expl['arm_a']}")
+    a.set_title(f"{metric}: from every player off to {expl['arm_b']} \u2212 "
+                f"{expl['arm_a']} (Shapley, 95% intervals)", fontsize=10)
+    a.grid(axis="y", alpha=0.3)
     return _done(fig, path)

@@ -419,13 +419,6 @@ def write_report(path, output=None, n_boot=500, seed=0, max_points=12, warn=None
     sweep = bool(extras) and not design
     ev = events(prov)
 
-    figs = []
-    for fname, caption, fn in FIGURES:
-        try:
-            figs.append(embed(fn(ds, prov, ev), caption, caption))
-        except (KeyError, ValueError) as e:
-            warn(f"figure {fname} skipped: {e}")
-
     name = prov.get("scenario_name") or ds.attrs.get("scenario_name", "")
     n_runs = ds.sizes["run"]
     reps = len(set(ds["replication"].values.tolist())) if "replication" in ds else 1
@@ -446,6 +439,20 @@ def write_report(path, output=None, n_boot=500, seed=0, max_points=12, warn=None
                "scenario with <code>replications = N</code> for 95% confidence intervals."))
 
     body = [f"<h1>govsim report: {_e(name)}</h1>", f"<p>{desc}</p>"]
+    from . import explain
+    expl = explain.read(path)
+    if expl is not None:  # a `govsim explain` file: the attribution, not its many arms
+        body.append("<h2>Why the arms differ</h2>")
+        body.append(explanation_section(expl))
+        body.append("<h2>Provenance</h2>")
+        body.append(provenance_section(prov, arm_names))
+        return _write_page(index, name, prov, body)
+    figs = []
+    for fname, caption, fn in FIGURES:
+        try:
+            figs.append(embed(fn(ds, prov, ev), caption, caption))
+        except (KeyError, ValueError) as e:
+            warn(f"figure {fname} skipped: {e}")
     if ev:
         body.append('<p class="note">Events (marked on every time axis): '
                     + "; ".join(f"<b>{_e(n)}</b> at day {d:g}"
@@ -481,13 +488,44 @@ def write_report(path, output=None, n_boot=500, seed=0, max_points=12, warn=None
         body.append(sensitivity_section(ds, n_boot, seed, warn))
     body.append("<h2>Provenance</h2>")
     body.append(provenance_section(prov, arm_names))
+    return _write_page(index, name, prov, body)
 
+
+def explanation_section(expl):
+    """Per metric, the Shapley attribution of `govsim explain` as a table and a waterfall."""
+    from . import plots
+    a, b = expl["arm_a"], expl["arm_b"]
+    out = [f'<p class="note">The paired difference {_e(b)} \u2212 {_e(a)} attributed to '
+           f"{len(expl['players'])} players by Shapley values ({_e(expl['mode'])}): each "
+           f"player's marginal contribution averaged over the orders of switching the "
+           f"players on; the contributions add up to the total less the base (the "
+           f"difference with every player off). docs/explain.md says how to read it.</p>"]
+    for metric, m in expl["metrics"].items():
+        rows = [["base (every player off)", f"{m['base']:+.4g}",
+                 f"\u00b1 {m['base_half_width']:.2g}", ""]]
+        for p in sorted(expl["players"], key=lambda p: -abs(m["contribution"][p])):
+            c = m["contribution"][p]
+            share = f"{c / m['total']:.0%}" if m["total"] else ""
+            rows.append([p + (f" ({', '.join(expl['groups'][p])})"
+                              if expl["groups"].get(p, [p]) != [p] else ""),
+                         f"{c:+.4g}", f"\u00b1 {m['half_width'][p]:.2g}", share])
+        rows.append([f"total ({b} \u2212 {a})", f"{m['total']:+.4g}",
+                     f"\u00b1 {m['total_half_width']:.2g}", "100%"])
+        out.append(f"<h3>{_e(metric)}</h3>")
+        out.append(_table(["", "contribution", "95% interval", "share of the total"], rows))
+        out.append(embed(plots.waterfall(expl, metric), f"{metric}: waterfall",
+                         f"{metric}: from the base to the total difference"))
+    return "\n".join(out)
+
+
+def _write_page(index, name, prov, body):
     page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>govsim report: {_e(name)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             + "\n".join(body)
             + f'\n<p class="note">govsim {_e(prov.get("govsim_version", ""))}, '
               f'revision {_e(prov.get("git_revision", ""))}.</p>\n</body>\n</html>\n')
+
     def write(tmp):
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(page)

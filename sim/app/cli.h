@@ -47,4 +47,7 @@ int gs_cmd_report(int argc, char **argv);
 /* gs_cmd_export - `govsim export`: argv[0] is "export". */
 int gs_cmd_export(int argc, char **argv);
 
+/* gs_cmd_explain - `govsim explain`: argv[0] is "explain". */
+int gs_cmd_explain(int argc, char **argv);
+
 #endif

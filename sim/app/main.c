@@ -47,6 +47,7 @@ static const char usage_main[] =
 	"  compare FILE.h5   compare the arms of a result file: means, CIs, paired differences\n"
 	"  report FILE.h5    write a self-contained HTML report of a result file\n"
 	"  export FILE.h5    write a result file as a table (CSV)\n"
+	"  explain SCENARIO  attribute the difference between two arms to the mechanisms\n"
 	"\n"
 	"options:\n"
 	"  -h, --help        this help (also after a command: govsim run --help)\n"
@@ -295,7 +296,7 @@ static void print_version(void)
 
 /* The commands, for dispatch and for "did you mean". */
 static const char *const commands[] = {"run",	  "check",   "params", "metrics",
-				       "info",	  "compare", "report", "export"};
+				       "info",	  "compare", "report", "export", "explain"};
 
 int main(int argc, char **argv)
 {
@@ -331,6 +332,8 @@ int main(int argc, char **argv)
 		return gs_cmd_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "export") == 0)
 		return gs_cmd_export(argc - 1, argv + 1);
+	if (strcmp(cmd, "explain") == 0)
+		return gs_cmd_explain(argc - 1, argv + 1);
 	const char *best = gs_suggest(cmd, commands, sizeof(commands) / sizeof(commands[0]));
 	if (best)
 		fprintf(stderr, "%s: unknown command '%s'; did you mean '%s'?\n(see %s --help)\n",

@@ -69,6 +69,37 @@ static const char usage_export[] =
 	"(GOVSIM_PYTHON overrides it). Exit status: 0 success, 2 bad usage or input,\n"
 	"1 failure.\n";
 
+static const char usage_explain[] =
+	"usage: govsim explain SCENARIO --arms A,B [--metric NAME]... [--players M,M,...]\n"
+	"                      [--group NAME=M,M]... [--samples N] [--replications N]\n"
+	"                      [--set KEY=VALUE]... [--threads N] [-o OUT.h5] [--force]\n"
+	"                      [--resume]\n"
+	"\n"
+	"Attributes the paired difference B - A between two arms of SCENARIO to the\n"
+	"mechanisms, with Shapley values: each player's marginal contribution averaged\n"
+	"over the orders of switching the players on, so that the contributions add up\n"
+	"to the difference the players make. Runs both arms at every set of players\n"
+	"(2^k sets for k <= 10; sampled orders beyond) with the scenario's seeds.\n"
+	"\n"
+	"  --arms A,B          the arms compared: the difference is B - A\n"
+	"  --metric NAME       a metric (repeatable; default needs_met,\n"
+	"                      within_target_true, cost_per_need_met)\n"
+	"  --players M,M,...   the mechanisms (default pressure, effort, recording,\n"
+	"                      discretion, continuity, learning, stewardship, motivation)\n"
+	"  --group NAME=M,M    several mechanisms as one player (repeatable)\n"
+	"  --samples N         random orders with more than 10 players (default 32)\n"
+	"  --replications N    replications of each set (default: the scenario's)\n"
+	"  --set KEY=VALUE     override a parameter for every arm (repeatable)\n"
+	"  --threads N         OpenMP threads of the runs\n"
+	"  -o OUT.h5           the runs and the attribution, in /explain (default\n"
+	"                      out/<scenario>-explain.h5)\n"
+	"  --force             replace OUT.h5\n"
+	"  --resume            complete the runs an interrupted explain left\n"
+	"\n"
+	"Prints, per metric, the total difference, the base (every player off) and each\n"
+	"player's contribution with its 95% interval (docs/explain.md). Exit status: 0\n"
+	"success, 2 bad usage or input, 1 failure.\n";
+
 /* dir/rel if it names a directory holding analysis/__init__.py, in buf; else NULL. */
 static const char *package_in(const char *dir, const char *rel, char *buf, size_t n)
 {
@@ -135,6 +166,12 @@ static int run_python(const char *cmd, const char *module, int argc, char **argv
 		return EXIT_RUNTIME;
 	}
 	snprintf(path, n, "%s%s%s", dir, old && *old ? ":" : "", old && *old ? old : "");
+	char self[PATH_MAX];
+	ssize_t self_len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (self_len > 0) { /* the commands that run simulations run this govsim */
+		self[self_len] = 0;
+		setenv("GOVSIM_BINARY", self, 1);
+	}
 	snprintf(prog, sizeof(prog), "%s %s", gs_cli_prog, cmd);
 	setenv("PYTHONPATH", path, 1);
 	setenv("PYTHONSAFEPATH", "1", 1);
@@ -178,4 +215,16 @@ int gs_cmd_report(int argc, char **argv)
 int gs_cmd_export(int argc, char **argv)
 {
 	return python_command("export", usage_export, argc, argv);
+}
+
+int gs_cmd_explain(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (gs_cli_is_help(argv[i])) {
+			fputs(usage_explain, stdout);
+			return 0;
+		}
+	if (argc < 2)
+		return gs_cli_usage("explain", "no scenario given%s", "");
+	return run_python("explain", "explain", argc, argv);
 }
