@@ -16,6 +16,7 @@
 #include "models/citizen.h"
 #include "models/manager.h"
 #include "models/regime.h"
+#include "sim/core/crew.h"
 #include "sim/core/rng.h"
 #include "sim/core/stop.h"
 #include "sim/core/util.h"
@@ -87,6 +88,28 @@ int gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks)
 	return 0;
 }
 
+/* What every block of one gs_blocks call shares. */
+struct blocks {
+	struct gs_world *w, *views;
+	struct gs_pushes *defer;
+	size_t per;
+	bool defer_hist;
+	gs_block_fn fn;
+	void *ctx;
+};
+
+/* Block b in its own view; on the stop flag the phase is given up (its run is discarded). */
+static int run_block(void *ctx, size_t b)
+{
+	const struct blocks *bs = ctx;
+	gs_view_begin(bs->w, &bs->views[b], &bs->defer[bs->per * b]);
+	if (bs->defer_hist) {
+		bs->views[b].hist_defer = &bs->defer[bs->per * b + 1];
+		bs->defer[bs->per * b + 1].n = 0;
+	}
+	return gs_stopping() || bs->fn(&bs->views[b], b, bs->ctx);
+}
+
 int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, void *ctx)
 {
 	size_t per = defer_hist ? 2 : 1;
@@ -97,20 +120,10 @@ int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, voi
 		failed = 1;
 		goto out;
 	}
-#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n > 1) default(none) \
-	shared(w, n, per, defer_hist, views, defer, fn, ctx, failed)
-	for (size_t b = 0; b < n; b++) {
-		gs_view_begin(w, &views[b], &defer[per * b]);
-		if (defer_hist) {
-			views[b].hist_defer = &defer[per * b + 1];
-			defer[per * b + 1].n = 0;
-		}
-		/* on the stop flag the phase is given up (its run is discarded) */
-		if (gs_stopping() || fn(&views[b], b, ctx)) {
-#pragma omp atomic write
-			failed = 1;
-		}
-	}
+	/* the blocks, shared with the threads of the ensemble (sim/core/crew.h) */
+	struct blocks bs = {w, views, defer, per, defer_hist, fn, ctx};
+	if (gs_crew_run(n, run_block, &bs))
+		failed = 1;
 	for (size_t b = 0; b < n; b++) {
 		if (defer_hist) {
 			struct gs_pushes *h = &defer[per * b + 1];
