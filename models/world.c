@@ -90,7 +90,9 @@ int gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks)
 
 /* What every block of one gs_blocks call shares. */
 struct blocks {
-	struct gs_world *w, *views;
+	struct gs_world *w;
+	const struct gs_world *start; /* w as the phase found it: every view starts from it */
+	struct gs_world *views;
 	struct gs_pushes *defer;
 	size_t per;
 	bool defer_hist;
@@ -102,7 +104,7 @@ struct blocks {
 static int run_block(void *ctx, size_t b)
 {
 	const struct blocks *bs = ctx;
-	gs_view_begin(bs->w, &bs->views[b], &bs->defer[bs->per * b]);
+	gs_view_begin(bs->start, &bs->views[b], &bs->defer[bs->per * b]);
 	if (bs->defer_hist) {
 		bs->views[b].hist_defer = &bs->defer[bs->per * b + 1];
 		bs->defer[bs->per * b + 1].n = 0;
@@ -110,29 +112,43 @@ static int run_block(void *ctx, size_t b)
 	return gs_stopping() || bs->fn(&bs->views[b], b, bs->ctx);
 }
 
+/*
+ * Block b's histogram counts and view into w, once it and every block
+ * before it are done. It changes only w's block state, wakes and
+ * histograms, which no block reads (views start from bs->start).
+ */
+static int merge_block(void *ctx, size_t b)
+{
+	const struct blocks *bs = ctx;
+	struct gs_world *w = bs->w;
+	if (bs->defer_hist) {
+		struct gs_pushes *h = &bs->defer[bs->per * b + 1];
+		for (size_t i = 0; i < h->n; i++)
+			gs_hists_count(&w->hist, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
+	}
+	return gs_view_merge(w, &bs->views[b]);
+}
+
 int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, void *ctx)
 {
 	size_t per = defer_hist ? 2 : 1;
 	struct gs_world *views = malloc((n ? n : 1) * sizeof(*views));
+	struct gs_world *start = malloc(sizeof(*start));
 	struct gs_pushes *defer = calloc((n ? n : 1) * per, sizeof(*defer));
 	int failed = 0;
-	if (!views || !defer) {
+	if (!views || !start || !defer) {
 		failed = 1;
 		goto out;
 	}
-	/* the blocks, shared with the threads of the ensemble (sim/core/crew.h) */
-	struct blocks bs = {w, views, defer, per, defer_hist, fn, ctx};
-	if (gs_crew_run(n, run_block, &bs))
+	/*
+	 * The blocks, shared with the threads of the ensemble (sim/core/
+	 * crew.h); each merged in block order as soon as it and those before
+	 * it are done, while later blocks still run.
+	 */
+	*start = *w;
+	struct blocks bs = {w, start, views, defer, per, defer_hist, fn, ctx};
+	if (gs_crew_run(n, run_block, merge_block, &bs))
 		failed = 1;
-	for (size_t b = 0; b < n; b++) {
-		if (defer_hist) {
-			struct gs_pushes *h = &defer[per * b + 1];
-			for (size_t i = 0; i < h->n; i++)
-				gs_hists_count(&w->hist, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
-		}
-		if (gs_view_merge(w, &views[b]))
-			failed = 1;
-	}
 out:
 	if (defer)
 		for (size_t k = 0; k < n * per; k++) {
@@ -140,6 +156,7 @@ out:
 			free(defer[k].when);
 		}
 	free(defer);
+	free(start);
 	free(views);
 	return failed ? -1 : 0;
 }

@@ -23,6 +23,8 @@ struct batch {
 	void *ctx;
 	atomic_size_t next;    /* the next block to hand out */
 	atomic_size_t done;    /* blocks done */
+	atomic_uchar *block_done; /* [n] whether each block is done (NULL: not followed) */
+	atomic_int waiting;    /* the run's thread sleeps until a block is done */
 	atomic_int failed;     /* some fn returned non-zero */
 	atomic_int users;      /* helpers holding the batch */
 	struct batch *link;    /* the next open batch */
@@ -146,15 +148,28 @@ void gs_crew_join(struct gs_crew *c)
 	mine = c;
 }
 
-/* Take blocks of b until none is left to take. */
-static void work(struct batch *b)
+/* Block i of b is done: tell the run's thread if it sleeps waiting for one. */
+static void block_done(struct gs_crew *c, struct batch *b, size_t i)
+{
+	if (b->block_done)
+		atomic_store(&b->block_done[i], 1);
+	atomic_fetch_add(&b->done, 1);
+	if (atomic_load(&b->waiting)) {
+		pthread_mutex_lock(&c->lock);
+		pthread_cond_broadcast(&c->finished);
+		pthread_mutex_unlock(&c->lock);
+	}
+}
+
+/* A helper: take blocks of b until none is left to take. */
+static void work(struct gs_crew *c, struct batch *b)
 {
 	size_t i;
 	in_block++;
 	while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
 		if (b->fn(b->ctx, i))
 			atomic_store(&b->failed, 1);
-		atomic_fetch_add(&b->done, 1);
+		block_done(c, b, i);
 	}
 	in_block--;
 }
@@ -177,7 +192,7 @@ void gs_crew_help(struct gs_crew *c)
 		struct batch *b = take_open(c);
 		if (b) {
 			pthread_mutex_unlock(&c->lock);
-			work(b);
+			work(c, b);
 			pthread_mutex_lock(&c->lock);
 			/* b may be gone once users is 0: not touched after this */
 			atomic_fetch_sub(&b->users, 1);
@@ -216,16 +231,57 @@ static bool batch_done(struct batch *b)
 	return atomic_load(&b->done) == b->n && atomic_load(&b->users) == 0;
 }
 
-int gs_crew_run(size_t n, gs_crew_fn fn, void *ctx)
+/* Whether block i of b is done (every block, when they are not followed one by one). */
+static bool is_done(struct batch *b, size_t i)
+{
+	return b->block_done ? atomic_load(&b->block_done[i]) != 0 : atomic_load(&b->done) == b->n;
+}
+
+/* Wait (polling, then asleep) until ready(b, i). */
+static void wait_for(struct gs_crew *c, struct batch *b, size_t i,
+		     bool (*ready)(struct batch *b, size_t i))
+{
+	for (unsigned long k = 0; k < c->spin && !ready(b, i); k++)
+		relax();
+	if (ready(b, i))
+		return;
+	pthread_mutex_lock(&c->lock);
+	atomic_store(&b->waiting, 1);
+	while (!ready(b, i))
+		pthread_cond_wait(&c->finished, &c->lock);
+	atomic_store(&b->waiting, 0);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static bool all_let_go(struct batch *b, size_t i)
+{
+	(void)i;
+	return batch_done(b);
+}
+
+/* Merge blocks from *merged on, in order, while they are done; returns -1 if a merge failed. */
+static int merge_done(struct batch *b, gs_crew_fn merge, size_t *merged)
+{
+	int rc = 0;
+	while (*merged < b->n && is_done(b, *merged))
+		if (merge(b->ctx, (*merged)++))
+			rc = -1;
+	return rc;
+}
+
+int gs_crew_run(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx)
 {
 	struct gs_crew *c = mine;
+	int failed = 0;
 	if (!c || c->threads < 2 || n < 2 || in_block) {
-		int failed = 0;
-		in_block++;
-		for (size_t b = 0; b < n; b++)
+		for (size_t b = 0; b < n; b++) {
+			in_block++;
 			if (fn(ctx, b))
 				failed = 1;
-		in_block--;
+			in_block--;
+			if (merge && merge(ctx, b))
+				failed = 1;
+		}
 		return failed ? -1 : 0;
 	}
 	struct batch b = {.n = n, .fn = fn, .ctx = ctx, .link = NULL};
@@ -233,6 +289,9 @@ int gs_crew_run(size_t n, gs_crew_fn fn, void *ctx)
 	atomic_init(&b.done, 0);
 	atomic_init(&b.failed, 0);
 	atomic_init(&b.users, 0);
+	atomic_init(&b.waiting, 0);
+	/* without room to follow blocks one by one, merge them all at the end */
+	b.block_done = merge ? calloc(n, sizeof(*b.block_done)) : NULL;
 	pthread_mutex_lock(&c->lock);
 	struct batch **end = &c->open;
 	while (*end)
@@ -243,8 +302,17 @@ int gs_crew_run(size_t n, gs_crew_fn fn, void *ctx)
 		pthread_cond_broadcast(&c->posted);
 	pthread_mutex_unlock(&c->lock);
 
-	work(&b);
-
+	/* take blocks, merging those done (in order) after each */
+	size_t i, merged = 0;
+	while ((i = atomic_fetch_add(&b.next, 1)) < n) {
+		in_block++;
+		if (fn(ctx, i))
+			atomic_store(&b.failed, 1);
+		in_block--;
+		block_done(c, &b, i);
+		if (merge && merge_done(&b, merge, &merged))
+			failed = 1;
+	}
 	pthread_mutex_lock(&c->lock);
 	for (struct batch **p = &c->open; *p; p = &(*p)->link)
 		if (*p == &b) {
@@ -252,14 +320,13 @@ int gs_crew_run(size_t n, gs_crew_fn fn, void *ctx)
 			break;
 		}
 	pthread_mutex_unlock(&c->lock);
-	/* no helper can take b now: wait for those holding it */
-	for (unsigned long k = 0; k < c->spin && !batch_done(&b); k++)
-		relax();
-	if (!batch_done(&b)) {
-		pthread_mutex_lock(&c->lock);
-		while (!batch_done(&b))
-			pthread_cond_wait(&c->finished, &c->lock);
-		pthread_mutex_unlock(&c->lock);
+	/* no helper can take b now: merge the rest as they finish, then wait for those holding it */
+	while (merge && merged < n) {
+		wait_for(c, &b, merged, is_done);
+		if (merge_done(&b, merge, &merged))
+			failed = 1;
 	}
-	return atomic_load(&b.failed) ? -1 : 0;
+	wait_for(c, &b, 0, all_let_go);
+	free(b.block_done);
+	return failed || atomic_load(&b.failed) ? -1 : 0;
 }

@@ -65,10 +65,13 @@ void gs_crew_close(struct gs_crew *c);
 /*
  * gs_crew_run - fn(ctx, b) for every block b in 0..n-1, each once, shared
  * with the calling thread's crew (alone if it is in none, or if called from
- * inside a block); returns when all are done. Returns -1 if any fn returned
- * non-zero (every block is still run), else 0.
+ * inside a block); then, if merge is not NULL, merge(ctx, b) on the calling
+ * thread for every block in order, each as soon as its block and every
+ * block before it are done (while other blocks still run: merge must not
+ * change what fn reads). Returns when all are done: -1 if any fn or merge
+ * returned non-zero (every block is still run and merged), else 0.
  */
 typedef int (*gs_crew_fn)(void *ctx, size_t block);
-int gs_crew_run(size_t n, gs_crew_fn fn, void *ctx);
+int gs_crew_run(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx);
 
 #endif

@@ -66,11 +66,27 @@ static void test_crew_reads_the_environment(void **state)
 	free(saved_count);
 }
 
-/* Blocks count their visits; block `fail` (if < n) fails. */
+/* Blocks count their visits; block `fail` (if < n) fails; merges check their order. */
 struct visits {
 	atomic_int *count;
 	size_t fail;
+	size_t merged;  /* blocks merged */
+	int owner;      /* the thread that hands the blocks over */
+	int bad_merges;
 };
+
+/* Merges come in block order, on the owner's thread, after their block (and those before). */
+static int merge_visit(void *ctx, size_t b)
+{
+	struct visits *v = ctx;
+	if (b != v->merged || omp_get_thread_num() != v->owner)
+		v->bad_merges++;
+	for (size_t k = 0; k <= b; k++)
+		if (atomic_load(&v->count[k]) != 1)
+			v->bad_merges++;
+	v->merged++;
+	return 0;
+}
 
 static int visit(void *ctx, size_t b)
 {
@@ -85,8 +101,8 @@ static int visit_inside(void *ctx, size_t b)
 	struct visits *v = ctx;
 	int me = omp_get_thread_num(), seen = -2;
 	atomic_int inner[3] = {0};
-	struct visits in = {inner, SIZE_MAX};
-	if (gs_crew_run(3, visit, &in))
+	struct visits in = {inner, SIZE_MAX, 0, me, 0};
+	if (gs_crew_run(3, visit, NULL, &in))
 		return -1;
 	for (int k = 0; k < 3; k++)
 		if (atomic_load(&inner[k]) != 1)
@@ -101,7 +117,8 @@ enum { N_BATCHES = 300, N_BLOCKS = 37 };
 /*
  * `owners` threads each hand N_BATCHES batches of blocks to a crew of
  * `threads` threads (the rest only help): every block of every batch runs
- * once, each batch's failure is its own.
+ * once, each batch's failure is its own, and (every other batch) blocks
+ * are merged in order on the owner's thread, each after its block.
  */
 static void share(int threads, int owners, unsigned long spin)
 {
@@ -122,17 +139,18 @@ static void share(int threads, int owners, unsigned long spin)
 				for (int b = 0; b < N_BLOCKS; b++)
 					atomic_init(&count[b], 0);
 				size_t fail = k % 3 == 0 ? (size_t)(k % N_BLOCKS) : SIZE_MAX;
-				struct visits v = {count, fail};
-				int rc = gs_crew_run(N_BLOCKS, visit, &v);
-				if (rc != (fail < N_BLOCKS ? -1 : 0))
+				struct visits v = {count, fail, 0, me, 0};
+				int rc = gs_crew_run(N_BLOCKS, visit, k % 2 ? merge_visit : NULL, &v);
+				if (rc != (fail < N_BLOCKS ? -1 : 0) || v.bad_merges ||
+				    v.merged != (k % 2 ? N_BLOCKS : 0))
 					atomic_fetch_add(&bad, 1);
 				for (int b = 0; b < N_BLOCKS; b++)
 					if (atomic_load(&count[b]) != 1)
 						atomic_fetch_add(&bad, 1);
 			}
 			atomic_int outer[5] = {0};
-			struct visits v = {outer, SIZE_MAX};
-			if (gs_crew_run(5, visit_inside, &v))
+			struct visits v = {outer, SIZE_MAX, 0, me, 0};
+			if (gs_crew_run(5, visit_inside, NULL, &v))
 				atomic_fetch_add(&bad, 1);
 			for (int b = 0; b < 5; b++)
 				if (atomic_load(&outer[b]) != 1)
@@ -160,11 +178,20 @@ static void test_every_block_once(void **state)
 	share(3, 2, 1000000);
 }
 
-/* Outside any crew, blocks run on the calling thread, in order. */
+/* Outside any crew, blocks run on the calling thread in order, each merged after it. */
 static int in_order(void *ctx, size_t b)
 {
 	size_t *next = ctx;
-	if (*next != b)
+	if (*next != 2 * b)
+		return -1;
+	(*next)++;
+	return 0;
+}
+
+static int merged_in_order(void *ctx, size_t b)
+{
+	size_t *next = ctx;
+	if (*next != 2 * b + 1)
 		return -1;
 	(*next)++;
 	return 0;
@@ -175,8 +202,8 @@ static void test_alone_in_order(void **state)
 	(void)state;
 	size_t next = 0;
 	gs_crew_join(NULL);
-	assert_int_equal(gs_crew_run(50, in_order, &next), 0);
-	assert_int_equal(next, 50);
+	assert_int_equal(gs_crew_run(50, in_order, merged_in_order, &next), 0);
+	assert_int_equal(next, 100);
 }
 
 int main(void)
