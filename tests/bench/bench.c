@@ -6,12 +6,14 @@
  *
  * For each scenario, neighbour and thread count, a child process runs every
  * arm and replication (as `govsim run` does, without writing a file) and
- * reports wall time, events handled (citizens woken, contacts, closures)
- * and peak resident memory, with the load average just before it. `busy`
+ * reports wall time, CPU time (user + system, every thread), events handled
+ * (citizens woken, contacts, closures) and peak resident memory, with the
+ * load average just before it. `busy`
  * measures beside a CPU-bound process (a busy loop) that govsim-bench starts
  * before the measure and stops after it: more threads must not make a run
  * slower on a machine another process shares. With --repeat N each figure
- * is the best of N measures. Then two measures of the machine: a streaming pass over
+ * is the best of N measures, the thread counts taking turns; the load
+ * average shown is the one before the measure kept. Then two measures of the machine: a streaming pass over
  * the hot fields of as many citizens (what a model that scans every citizen
  * every tick would pay per citizen-tick), and a minimal event loop (the rate
  * of a scheduler that does nothing else). Figures are printed, never
@@ -42,6 +44,7 @@
 
 struct measure {
 	double wall;        /* [s] */
+	double cpu;         /* [s] user + system time of the child's threads */
 	double events;
 	double peak_kb;     /* peak resident set of the child [KiB] */
 	double base_kb;     /* resident set before the runs [KiB] */
@@ -87,6 +90,8 @@ static int child_run(const struct gs_plan *pl, int threads, int fd)
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	m.peak_kb = (double)ru.ru_maxrss;
+	m.cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+		(double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
 	return write(fd, &m, sizeof(m)) == (ssize_t)sizeof(m) ? 0 : 1;
 }
 
@@ -292,8 +297,9 @@ int main(int argc, char **argv)
 		first += 2;
 	}
 	print_machine();
-	printf("%-12s %7s %6s %6s %9s %13s %11s %9s %9s %8s\n", "scenario", "threads", "beside",
-	       "load", "wall [s]", "cit-ticks/s", "events/s", "peak MiB", "B/citizen", "speedup");
+	printf("%-12s %7s %6s %6s %9s %8s %13s %11s %9s %9s %8s\n", "scenario", "threads", "beside",
+	       "load", "wall [s]", "cpu [s]", "cit-ticks/s", "events/s", "peak MiB", "B/citizen",
+	       "speedup");
 	size_t biggest = 0;
 	struct row {
 		const char *name;
@@ -323,13 +329,13 @@ int main(int argc, char **argv)
 		if (n_cit > biggest)
 			biggest = n_cit;
 		for (int b = 0; b < n_beside; b++) {
-			double wall1 = NAN;
-			for (int k = 0; k < n_threads; k++) {
-				struct measure m = {0}, best = {0};
-				double load = NAN;
-				for (int r = 0; r < repeat; r++) {
-					if (r == 0 || isnan(load))
-						load = load_average();
+			/* repeats alternate the thread counts, so that each sees the machine alike */
+			struct measure best[8];
+			double load[8];
+			for (int r = 0; r < repeat; r++)
+				for (int k = 0; k < n_threads; k++) {
+					struct measure m;
+					double l = load_average();
 					pid_t busy = beside[b] ? busy_start() : 0;
 					int rc = busy < 0 ? -1 : measure(&pl, threads[k], &m);
 					busy_stop(busy);
@@ -338,10 +344,14 @@ int main(int argc, char **argv)
 							argv[f], threads[k]);
 						return 1;
 					}
-					if (r == 0 || m.wall < best.wall)
-						best = m;
+					if (r == 0 || m.wall < best[k].wall) {
+						best[k] = m;
+						load[k] = l;
+					}
 				}
-				m = best;
+			double wall1 = NAN;
+			for (int k = 0; k < n_threads; k++) {
+				struct measure m = best[k];
 				if (threads[k] == 1)
 					wall1 = m.wall;
 				/* runs in memory at once: one per thread across runs, at least one */
@@ -349,8 +359,8 @@ int main(int argc, char **argv)
 					(double)(runs < (size_t)threads[k] ? runs : (size_t)threads[k]);
 				double per_cit = (m.peak_kb - m.base_kb) * 1024.0 / ((double)n_cit * at_once);
 				double ct = (double)n_cit * ticks * (double)runs / m.wall;
-				printf("%-12s %7d %6s %6.2f %9.2f %13.3g %11.3g %9.1f %9.0f %8.2f\n", sc.name,
-				       threads[k], beside[b] ? "busy" : "quiet", load, m.wall, ct,
+				printf("%-12s %7d %6s %6.2f %9.2f %8.2f %13.3g %11.3g %9.1f %9.0f %8.2f\n",
+				       sc.name, threads[k], beside[b] ? "busy" : "quiet", load[k], m.wall, m.cpu, ct,
 				       m.events / m.wall, m.peak_kb / 1024.0, per_cit, wall1 / m.wall);
 				fflush(stdout);
 				if (n_rows < 64)
