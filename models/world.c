@@ -16,6 +16,7 @@
 #include "models/citizen.h"
 #include "models/manager.h"
 #include "models/regime.h"
+#include "sim/core/crew.h"
 #include "sim/core/rng.h"
 #include "sim/core/stop.h"
 #include "sim/core/util.h"
@@ -87,39 +88,67 @@ int gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks)
 	return 0;
 }
 
+/* What every block of one gs_blocks call shares. */
+struct blocks {
+	struct gs_world *w;
+	const struct gs_world *start; /* w as the phase found it: every view starts from it */
+	struct gs_world *views;
+	struct gs_pushes *defer;
+	size_t per;
+	bool defer_hist;
+	gs_block_fn fn;
+	void *ctx;
+};
+
+/* Block b in its own view; on the stop flag the phase is given up (its run is discarded). */
+static int run_block(void *ctx, size_t b)
+{
+	const struct blocks *bs = ctx;
+	gs_view_begin(bs->start, &bs->views[b], &bs->defer[bs->per * b]);
+	if (bs->defer_hist) {
+		bs->views[b].hist_defer = &bs->defer[bs->per * b + 1];
+		bs->defer[bs->per * b + 1].n = 0;
+	}
+	return gs_stopping() || bs->fn(&bs->views[b], b, bs->ctx);
+}
+
+/*
+ * Block b's histogram counts and view into w, once it and every block
+ * before it are done. It changes only w's block state, wakes and
+ * histograms, which no block reads (views start from bs->start).
+ */
+static int merge_block(void *ctx, size_t b)
+{
+	const struct blocks *bs = ctx;
+	struct gs_world *w = bs->w;
+	if (bs->defer_hist) {
+		struct gs_pushes *h = &bs->defer[bs->per * b + 1];
+		for (size_t i = 0; i < h->n; i++)
+			gs_hists_count(&w->hist, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
+	}
+	return gs_view_merge(w, &bs->views[b]);
+}
+
 int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, void *ctx)
 {
 	size_t per = defer_hist ? 2 : 1;
 	struct gs_world *views = malloc((n ? n : 1) * sizeof(*views));
+	struct gs_world *start = malloc(sizeof(*start));
 	struct gs_pushes *defer = calloc((n ? n : 1) * per, sizeof(*defer));
 	int failed = 0;
-	if (!views || !defer) {
+	if (!views || !start || !defer) {
 		failed = 1;
 		goto out;
 	}
-#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n > 1) default(none) \
-	shared(w, n, per, defer_hist, views, defer, fn, ctx, failed)
-	for (size_t b = 0; b < n; b++) {
-		gs_view_begin(w, &views[b], &defer[per * b]);
-		if (defer_hist) {
-			views[b].hist_defer = &defer[per * b + 1];
-			defer[per * b + 1].n = 0;
-		}
-		/* on the stop flag the phase is given up (its run is discarded) */
-		if (gs_stopping() || fn(&views[b], b, ctx)) {
-#pragma omp atomic write
-			failed = 1;
-		}
-	}
-	for (size_t b = 0; b < n; b++) {
-		if (defer_hist) {
-			struct gs_pushes *h = &defer[per * b + 1];
-			for (size_t i = 0; i < h->n; i++)
-				gs_hists_count(&w->hist, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
-		}
-		if (gs_view_merge(w, &views[b]))
-			failed = 1;
-	}
+	/*
+	 * The blocks, shared with the threads of the ensemble (sim/core/
+	 * crew.h); each merged in block order as soon as it and those before
+	 * it are done, while later blocks still run.
+	 */
+	*start = *w;
+	struct blocks bs = {w, start, views, defer, per, defer_hist, fn, ctx};
+	if (gs_crew_run(n, run_block, merge_block, &bs))
+		failed = 1;
 out:
 	if (defer)
 		for (size_t k = 0; k < n * per; k++) {
@@ -127,6 +156,7 @@ out:
 			free(defer[k].when);
 		}
 	free(defer);
+	free(start);
 	free(views);
 	return failed ? -1 : 0;
 }

@@ -217,9 +217,11 @@ int gs_view_merge(struct gs_world *w, struct gs_world *view);
 
 /*
  * gs_blocks - the one way a phase works in parallel: fn runs on blocks
- * 0..n-1, in parallel, each in its own view of w (gs_view_begin); then, in
- * block order, each block's histogram counts (deferred with defer_hist) and
- * its view are merged into w. fn may change only its block's own agents.
+ * 0..n-1, each in its own view of w (gs_view_begin), shared between the
+ * calling thread and the threads of its ensemble's crew (sim/core/crew.h;
+ * alone outside one); then, in block order, each block's histogram counts
+ * (deferred with defer_hist) and its view are merged into w. fn may change
+ * only its block's own agents.
  * Returns -1 if fn or a merge failed (out of memory).
  */
 typedef int (*gs_block_fn)(struct gs_world *view, size_t block, void *ctx);

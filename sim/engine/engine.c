@@ -12,6 +12,7 @@
 
 #include <omp.h>
 
+#include "sim/core/crew.h"
 #include "sim/core/metrics.h"
 
 
@@ -240,90 +241,142 @@ static void free_result(struct gs_run_result *r)
 	free(r->hist_true_class);
 }
 
+/* What the threads of an ensemble share. */
+struct ensemble {
+	const struct gs_plan *pl;
+	const struct gs_ensemble_opts *opts;
+	const struct gs_sink *sinks;
+	size_t n_sinks;
+	const long *todo;   /* the runs to run, in order */
+	size_t n_todo;
+	long total;
+	_Atomic size_t next, finished; /* runs taken, runs finished */
+	struct gs_crew *crew;
+	int failed, stopped;
+	char first_err[512];
+};
+
+/* Run number `run` and hand it to the sinks. */
+static void ensemble_one(struct ensemble *e, long run)
+{
+	const struct gs_plan *pl = e->pl;
+	const struct gs_ensemble_meta *meta = &pl->meta;
+	const struct gs_ensemble_opts *opts = e->opts;
+	int skip;
+#pragma omp atomic read
+	skip = e->failed;
+	if (skip || gs_stop)
+		return;
+	struct gs_run_id id = gs_run_of(meta, (size_t)run);
+	struct gs_run_result r = {0};
+	r.arm = (int)id.arm;
+	r.replication = (int)id.rep;
+	r.seed = gs_plan_seed(pl, id.point, id.rep);
+	char why[256] = "out of memory for the run's results";
+	int rc = -1;
+	if (alloc_result(&r, meta) == 0)
+		rc = gs_run_point(pl, id.arm, id.point, r.seed, &r,
+				  &(struct gs_run_opts){NULL, NULL, opts->profile, why, sizeof(why)});
+#pragma omp critical(gs_ensemble_collect)
+	{
+		char msg[512] = "";
+		if (rc == 1) {
+			e->stopped = 1;
+		} else if (rc != 0) {
+			snprintf(msg, sizeof(msg), "run %ld (arm %s, point %zu, replication %zu): %s", run,
+				 meta->arm_names[id.arm], id.point, id.rep, why);
+		} else {
+			for (size_t k = 0; k < e->n_sinks && rc == 0; k++)
+				if (e->sinks[k].take(e->sinks[k].ctx, (size_t)run, &r, msg, sizeof(msg)))
+					rc = -1;
+		}
+		if (rc < 0) {
+			if (!e->failed)
+				snprintf(e->first_err, sizeof(e->first_err), "%s", msg);
+#pragma omp atomic write
+			e->failed = 1;
+		}
+		if (opts->progress)
+			draw_progress(progress_done, e->total);
+	}
+	free_result(&r);
+}
+
+/*
+ * One thread of the ensemble: whole runs while there are runs to take,
+ * then the blocks of the runs still going, until every run is done.
+ */
+static void ensemble_thread(struct ensemble *e)
+{
+	gs_crew_join(e->crew);
+	for (;;) {
+		size_t k = atomic_fetch_add(&e->next, 1);
+		if (k >= e->n_todo)
+			break;
+		ensemble_one(e, e->todo[k]);
+		if (atomic_fetch_add(&e->finished, 1) + 1 == e->n_todo)
+			gs_crew_close(e->crew);
+	}
+	gs_crew_help(e->crew);
+	gs_crew_join(NULL);
+}
+
 int gs_ensemble_run(const struct gs_plan *pl, const struct gs_ensemble_opts *opts,
 		    const struct gs_sink *sinks, size_t n_sinks, char *err, size_t errlen)
 {
 	const struct gs_ensemble_meta *meta = &pl->meta;
-	long total = 0; /* ticks of the runs to run */
-	for (size_t run = 0; run < pl->n_runs; run++)
-		if (!(opts->skip && opts->skip[run]))
-			total += (long)ceil(
-				pl->arm_params[gs_run_of(meta, run).arm].simulation.duration - 1e-9);
-	atomic_store(&progress_done, 0);
-	atomic_store(&progress_total, total);
-	progress_on = opts->progress;
-	int failed = 0, stopped = 0;
-	char first_err[512] = "";
-	long n_runs = (long)pl->n_runs;
-	/*
-	 * Runs in parallel across arms x points x replications; a thread running
-	 * a run alone (fewer runs than threads) uses the rest inside it. Each
-	 * phase's parallel work is cut into fixed blocks merged in order, so
-	 * results do not depend on how the threads are shared out.
-	 */
-	omp_set_num_threads(opts->threads);
-	int outer = n_runs < opts->threads ? (int)n_runs : opts->threads;
-	omp_set_max_active_levels(outer > 1 ? 1 : 2);
-	if (outer > 1)
-		omp_set_num_threads(1);
-
-#pragma omp parallel for schedule(dynamic, 1) num_threads(outer) default(none) \
-	shared(pl, meta, opts, sinks, n_sinks, total, failed, stopped, first_err, n_runs, gs_stop, \
-	       progress_done)
-	for (long run = 0; run < n_runs; run++) {
-		int skip;
-#pragma omp atomic read
-		skip = failed;
-		if (skip || gs_stop || (opts->skip && opts->skip[run]))
-			continue;
-		struct gs_run_id id = gs_run_of(&pl->meta, (size_t)run);
-		struct gs_run_result r = {0};
-		r.arm = (int)id.arm;
-		r.replication = (int)id.rep;
-		r.seed = gs_plan_seed(pl, id.point, id.rep);
-		char why[256] = "out of memory for the run's results";
-		int rc = -1;
-		if (alloc_result(&r, meta) == 0)
-			rc = gs_run_point(pl, id.arm, id.point, r.seed, &r,
-					  &(struct gs_run_opts){NULL, NULL, opts->profile, why,
-								sizeof(why)});
-#pragma omp critical(gs_ensemble_collect)
-		{
-			char msg[512] = "";
-			if (rc == 1) {
-				stopped = 1;
-			} else if (rc != 0) {
-				snprintf(msg, sizeof(msg), "run %ld (arm %s, point %zu, replication %zu): %s",
-					 run, meta->arm_names[id.arm], id.point, id.rep, why);
-			} else {
-				for (size_t k = 0; k < n_sinks && rc == 0; k++)
-					if (sinks[k].take(sinks[k].ctx, (size_t)run, &r, msg, sizeof(msg)))
-						rc = -1;
-			}
-			if (rc < 0) {
-				if (!failed)
-					snprintf(first_err, sizeof(first_err), "%s", msg);
-#pragma omp atomic write
-				failed = 1;
-			}
-			if (opts->progress)
-				draw_progress(progress_done, total);
-		}
-		free_result(&r);
-		if (opts->progress && omp_get_thread_num() == 0) {
-#pragma omp critical(gs_ensemble_collect)
-			draw_progress(progress_done, total);
-		}
-	}
-	progress_on = 0;
-	if (opts->progress) {
-		if (!failed && !stopped && !gs_stop)
-			draw_progress(total, total);
-		fputc('\n', stderr);
-	}
-	if (failed) {
-		snprintf(err, errlen, "%s", first_err);
+	struct ensemble e = {pl, opts, sinks, n_sinks, NULL, 0, 0, 0, 0, NULL, 0, 0, ""};
+	long *todo = malloc((pl->n_runs ? pl->n_runs : 1) * sizeof(*todo));
+	int threads = opts->threads < 1 ? 1 : opts->threads;
+	if (todo)
+		e.crew = gs_crew_new(threads);
+	if (!todo || !e.crew) {
+		free(todo);
+		snprintf(err, errlen, "out of memory for the ensemble's threads");
 		return -1;
 	}
-	return stopped || gs_stop ? 1 : 0;
+	for (size_t run = 0; run < pl->n_runs; run++) {
+		if (opts->skip && opts->skip[run])
+			continue;
+		todo[e.n_todo++] = (long)run;
+		e.total += (long)ceil(pl->arm_params[gs_run_of(meta, run).arm].simulation.duration - 1e-9);
+	}
+	e.todo = todo;
+	atomic_store(&progress_done, 0);
+	atomic_store(&progress_total, e.total);
+	progress_on = opts->progress;
+	/*
+	 * One parallel region for the ensemble. Each thread takes whole runs
+	 * (in order: every run of an ensemble has the same citizens and ticks,
+	 * so none is known to be longer) while there are runs left, then helps the runs
+	 * still going with the blocks of their parallel phases (sim/core/
+	 * crew.h), so every thread works until the last run ends. Each phase's
+	 * parallel work is cut into fixed blocks merged in order, so results do
+	 * not depend on how the threads are shared out. A world sized for
+	 * `threads` (its random streams, its census) takes the census inside a
+	 * run in parallel only when there are fewer runs than threads.
+	 */
+	int old_threads = omp_get_max_threads(), old_levels = omp_get_max_active_levels();
+	omp_set_num_threads(threads);
+	omp_set_max_active_levels(e.n_todo < (size_t)threads ? 2 : 1);
+	if (e.n_todo) {
+		int team = threads;
+#pragma omp parallel num_threads(team) default(none) shared(e)
+		ensemble_thread(&e);
+	}
+	omp_set_num_threads(old_threads);
+	omp_set_max_active_levels(old_levels);
+	gs_crew_free(e.crew);
+	free(todo);
+	progress_on = 0;
+	if (opts->progress) {
+		if (!e.failed && !e.stopped && !gs_stop)
+			draw_progress(e.total, e.total);
+		fputc('\n', stderr);
+	}
+	if (e.failed) {
+		snprintf(err, errlen, "%s", e.first_err);
+		return -1;
+	}
+	return e.stopped || gs_stop ? 1 : 0;
 }

@@ -71,8 +71,10 @@ void gs_ensemble_ticks(long *done, long *total);
 
 /*
  * gs_ensemble_run - every run of pl, in parallel over runs, each finished
- * run handed to every sink in order. Returns 0, 1 if stopped by gs_stop,
- * -1 on failure with a message in err.
+ * run handed to every sink in order. opts->threads threads in one parallel
+ * region: each takes whole runs while there are runs left, then works on
+ * the parallel phases of the runs still going (sim/core/crew.h). Returns 0,
+ * 1 if stopped by gs_stop, -1 on failure with a message in err.
  */
 int gs_ensemble_run(const struct gs_plan *pl, const struct gs_ensemble_opts *opts,
 		    const struct gs_sink *sinks, size_t n_sinks, char *err, size_t errlen);

@@ -2,12 +2,18 @@
  * bench.c - govsim-bench: how fast and how lean govsim runs scenarios, and
  * how that compares with what this machine can do at all.
  *
- *   govsim-bench [--threads 1,2] SCENARIO...
+ *   govsim-bench [--threads 1,2] [--beside quiet,busy] [--repeat N] SCENARIO...
  *
- * For each scenario and thread count, a child process runs every arm and
- * replication (as `govsim run` does, without writing a file) and reports
- * wall time, events handled (citizens woken, contacts, closures) and peak
- * resident memory. Then two measures of the machine: a streaming pass over
+ * For each scenario, neighbour and thread count, a child process runs every
+ * arm and replication (as `govsim run` does, without writing a file) and
+ * reports wall time, CPU time (user + system, every thread), events handled
+ * (citizens woken, contacts, closures) and peak resident memory, with the
+ * load average just before it. `busy`
+ * measures beside a CPU-bound process (a busy loop) that govsim-bench starts
+ * before the measure and stops after it: more threads must not make a run
+ * slower on a machine another process shares. With --repeat N each figure
+ * is the best of N measures, the thread counts taking turns; the load
+ * average shown is the one before the measure kept. Then two measures of the machine: a streaming pass over
  * the hot fields of as many citizens (what a model that scans every citizen
  * every tick would pay per citizen-tick), and a minimal event loop (the rate
  * of a scheduler that does nothing else). Figures are printed, never
@@ -20,13 +26,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 #include <omp.h>
 
+#include "sim/core/crew.h"
 #include "sim/engine/engine.h"
 #include "sim/plan/scenario.h"
 #include "models/governance.h"
@@ -34,6 +44,7 @@
 
 struct measure {
 	double wall;        /* [s] */
+	double cpu;         /* [s] user + system time of the child's threads */
 	double events;
 	double peak_kb;     /* peak resident set of the child [KiB] */
 	double base_kb;     /* resident set before the runs [KiB] */
@@ -79,7 +90,44 @@ static int child_run(const struct gs_plan *pl, int threads, int fd)
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	m.peak_kb = (double)ru.ru_maxrss;
+	m.cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+		(double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
 	return write(fd, &m, sizeof(m)) == (ssize_t)sizeof(m) ? 0 : 1;
+}
+
+/* The 1-minute load average of the machine, NAN if unknown. */
+static double load_average(void)
+{
+	double load = NAN;
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (f) {
+		if (fscanf(f, "%lf", &load) != 1)
+			load = NAN;
+		fclose(f);
+	}
+	return load;
+}
+
+/* A CPU-bound neighbour: a child process that spins until busy_stop (and dies with us). */
+static pid_t busy_start(void)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		volatile unsigned long spin = 0;
+		for (;;)
+			spin++;
+	}
+	return pid;
+}
+
+static void busy_stop(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 static int measure(const struct gs_plan *pl, int threads, struct measure *m)
@@ -184,27 +232,78 @@ static double event_limit(size_t n)
 	return events / el;
 }
 
+/* Parse "a,b,c" into at most max positive ints; returns how many. */
+static int parse_list(char *arg, int *out, int max)
+{
+	int n = 0;
+	for (char *tok = strtok(arg, ","); tok && n < max; tok = strtok(NULL, ","))
+		out[n++] = atoi(tok) > 0 ? atoi(tok) : 1;
+	return n;
+}
+
+/* What the figures were measured on: CPU, cores, memory, how waiting threads wait. */
+static void print_machine(void)
+{
+	char model[256] = "unknown", line[512];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "model name", 10) == 0) {
+			char *v = strchr(line, ':');
+			if (v) {
+				snprintf(model, sizeof(model), "%s", v + 2);
+				model[strcspn(model, "\n")] = 0;
+			}
+			break;
+		}
+	if (f)
+		fclose(f);
+	time_t now = time(NULL);
+	char when[64];
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
+	const char *policy = getenv("OMP_WAIT_POLICY"), *count = getenv("GOMP_SPINCOUNT");
+	printf("%s; %s; %ld cores; %.1f GiB; load average %.2f\n", when, model,
+	       sysconf(_SC_NPROCESSORS_ONLN),
+	       (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) / 1073741824.0,
+	       load_average());
+	printf("waiting threads poll %lu times before they sleep (OMP_WAIT_POLICY=%s, GOMP_SPINCOUNT=%s)\n\n",
+	       gs_crew_spin(policy, count), policy ? policy : "unset", count ? count : "unset");
+}
+
 int main(int argc, char **argv)
 {
-	int threads[8] = {1, 2}, n_threads = 2;
+	int threads[8] = {1, 2}, n_threads = 2, beside[2] = {0, 1}, n_beside = 2, repeat = 1;
 	gsl_set_error_handler_off();
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		printf("usage: govsim-bench [--threads 1,2] SCENARIO...\n");
+		printf("usage: govsim-bench [--threads 1,2] [--beside quiet,busy] [--repeat N] "
+		       "SCENARIO...\n");
 		return argc < 2 ? 2 : 0;
 	}
 	int first = 1;
-	if (strcmp(argv[1], "--threads") == 0 && argc > 3) {
-		n_threads = 0;
-		for (char *tok = strtok(argv[2], ","); tok && n_threads < 8; tok = strtok(NULL, ","))
-			threads[n_threads++] = atoi(tok) > 0 ? atoi(tok) : 1;
-		first = 3;
+	while (first + 1 < argc && strncmp(argv[first], "--", 2) == 0) {
+		if (strcmp(argv[first], "--threads") == 0) {
+			n_threads = parse_list(argv[first + 1], threads, 8);
+		} else if (strcmp(argv[first], "--repeat") == 0) {
+			repeat = atoi(argv[first + 1]) > 0 ? atoi(argv[first + 1]) : 1;
+		} else if (strcmp(argv[first], "--beside") == 0) {
+			n_beside = 0;
+			for (char *tok = strtok(argv[first + 1], ","); tok && n_beside < 2;
+			     tok = strtok(NULL, ","))
+				if (strcmp(tok, "quiet") == 0 || strcmp(tok, "busy") == 0)
+					beside[n_beside++] = strcmp(tok, "busy") == 0;
+		} else {
+			fprintf(stderr, "govsim-bench: unknown option '%s'\n", argv[first]);
+			return 2;
+		}
+		first += 2;
 	}
-	printf("%-12s %7s %9s %13s %11s %9s %9s %8s\n", "scenario", "threads", "wall [s]",
-	       "cit-ticks/s", "events/s", "peak MiB", "B/citizen", "speedup");
+	print_machine();
+	printf("%-12s %7s %6s %6s %9s %8s %13s %11s %9s %9s %8s\n", "scenario", "threads", "beside",
+	       "load", "wall [s]", "cpu [s]", "cit-ticks/s", "events/s", "peak MiB", "B/citizen",
+	       "speedup");
 	size_t biggest = 0;
 	struct row {
 		const char *name;
-		int threads;
+		int threads, busy;
 		double cit_ticks, events;
 	} rows[64];
 	int n_rows = 0;
@@ -229,24 +328,45 @@ int main(int argc, char **argv)
 		double ticks = ceil(p->simulation.duration - 1e-9);
 		if (n_cit > biggest)
 			biggest = n_cit;
-		double wall1 = NAN;
-		for (int k = 0; k < n_threads; k++) {
-			struct measure m;
-			if (measure(&pl, threads[k], &m)) {
-				fprintf(stderr, "govsim-bench: %s with %d threads failed\n", argv[f],
-					threads[k]);
-				return 1;
+		for (int b = 0; b < n_beside; b++) {
+			/* repeats alternate the thread counts, so that each sees the machine alike */
+			struct measure best[8];
+			double load[8];
+			for (int r = 0; r < repeat; r++)
+				for (int k = 0; k < n_threads; k++) {
+					struct measure m;
+					double l = load_average();
+					pid_t busy = beside[b] ? busy_start() : 0;
+					int rc = busy < 0 ? -1 : measure(&pl, threads[k], &m);
+					busy_stop(busy);
+					if (rc) {
+						fprintf(stderr, "govsim-bench: %s with %d threads failed\n",
+							argv[f], threads[k]);
+						return 1;
+					}
+					if (r == 0 || m.wall < best[k].wall) {
+						best[k] = m;
+						load[k] = l;
+					}
+				}
+			double wall1 = NAN;
+			for (int k = 0; k < n_threads; k++) {
+				struct measure m = best[k];
+				if (threads[k] == 1)
+					wall1 = m.wall;
+				/* runs in memory at once: one per thread across runs, at least one */
+				double at_once =
+					(double)(runs < (size_t)threads[k] ? runs : (size_t)threads[k]);
+				double per_cit = (m.peak_kb - m.base_kb) * 1024.0 / ((double)n_cit * at_once);
+				double ct = (double)n_cit * ticks * (double)runs / m.wall;
+				printf("%-12s %7d %6s %6.2f %9.2f %8.2f %13.3g %11.3g %9.1f %9.0f %8.2f\n",
+				       sc.name, threads[k], beside[b] ? "busy" : "quiet", load[k], m.wall, m.cpu, ct,
+				       m.events / m.wall, m.peak_kb / 1024.0, per_cit, wall1 / m.wall);
+				fflush(stdout);
+				if (n_rows < 64)
+					rows[n_rows++] = (struct row){argv[f], threads[k], beside[b], ct,
+								      m.events / m.wall};
 			}
-			if (threads[k] == 1)
-				wall1 = m.wall;
-			/* runs in memory at once: one per thread across runs, at least one */
-			double at_once = (double)(runs < (size_t)threads[k] ? runs : (size_t)threads[k]);
-			double per_cit = (m.peak_kb - m.base_kb) * 1024.0 / ((double)n_cit * at_once);
-			double ct = (double)n_cit * ticks * (double)runs / m.wall;
-			printf("%-12s %7d %9.2f %13.3g %11.3g %9.1f %9.0f %8.2f\n", sc.name, threads[k],
-			       m.wall, ct, m.events / m.wall, m.peak_kb / 1024.0, per_cit, wall1 / m.wall);
-			if (n_rows < 64)
-				rows[n_rows++] = (struct row){argv[f], threads[k], ct, m.events / m.wall};
 		}
 		gs_plan_free(&pl);
 		gs_scenario_free(&sc);
@@ -257,10 +377,10 @@ int main(int argc, char **argv)
 	printf("machine: streaming pass over %zu citizens' hot fields: %.3g citizen-ticks/s\n",
 	       biggest, s);
 	printf("machine: minimal event loop over %zu entities: %.3g events/s\n", biggest, e);
-	printf("\n%-36s %7s %22s %18s\n", "ratio to the machine", "threads", "citizen-ticks/s / scan",
-	       "events/s / loop");
+	printf("\n%-36s %7s %6s %22s %18s\n", "ratio to the machine", "threads", "beside",
+	       "citizen-ticks/s / scan", "events/s / loop");
 	for (int r = 0; r < n_rows; r++)
-		printf("%-36s %7d %22.3f %18.4f\n", rows[r].name, rows[r].threads, rows[r].cit_ticks / s,
-		       rows[r].events / e);
+		printf("%-36s %7d %6s %22.3f %18.4f\n", rows[r].name, rows[r].threads,
+		       rows[r].busy ? "busy" : "quiet", rows[r].cit_ticks / s, rows[r].events / e);
 	return 0;
 }

@@ -216,6 +216,61 @@ static void test_threads_inside_a_run(void **state)
 }
 
 /*
+ * Runs of unequal cost (arms npm and none) with more threads than one:
+ * each thread takes whole runs, then a thread left without a run helps the
+ * other inside it, and with 5 threads there are more threads than runs.
+ * Every run is handed to the sink once, and every dataset is bit-identical
+ * with 1 thread.
+ */
+static const char uneven_ini[] =
+	"[simulation]\nseed = 3\nduration = 60d\n"
+	"[population]\ncitizens = 30000\n"
+	"[class.all]\nneed_rate = 6\ncomplexity_mean = 2\n"
+	"[workforce]\nteams = 6\nworkers_per_team = 5\n"
+	"[output]\ninterval = 5d\n"
+	"[arm.npm]\npreset = npm\n[arm.none]\npreset = none\n";
+
+struct taken {
+	int count[2];
+};
+
+static int take_run(void *ctx, size_t run, const struct gs_run_result *r, char *err, size_t n)
+{
+	(void)r;
+	(void)err;
+	(void)n;
+	struct taken *t = ctx;
+	if (run < 2)
+		t->count[run]++;
+	return 0;
+}
+
+static void test_threads_help_other_runs(void **state)
+{
+	struct gs_test_fixture *fx = *state;
+	assert_int_equal(gs_test_fixture_load(fx, uneven_ini, NULL, 0), 0);
+	assert_int_equal(fx->plan.n_runs, 2);
+	size_t n_time, n_bins;
+	gs_run_shape(&fx->sc.arm_params[0], &n_time, &n_bins);
+	char *one = ensemble_file(fx, 1, "u1.h5", 3);
+	int threads[] = {2, 5};
+	for (int k = 0; k < 2; k++) {
+		char name[32], err[512];
+		snprintf(name, sizeof(name), "u%d.h5", threads[k]);
+		char *other = ensemble_file(fx, threads[k], name, 3);
+		assert_int_equal(count_differences(one, other, 2, n_time, n_bins), 0);
+		free(other);
+		struct taken t = {{0, 0}};
+		struct gs_ensemble_opts opts = {threads[k], false, NULL, false};
+		struct gs_sink sink = {take_run, &t};
+		assert_int_equal(gs_ensemble_run(&fx->plan, &opts, &sink, 1, err, sizeof(err)), 0);
+		assert_int_equal(t.count[0], 1);
+		assert_int_equal(t.count[1], 1);
+	}
+	free(one);
+}
+
+/*
  * Time-slotted visits (service.visit_hours) in ticks of 6 hours, with sick
  * leave: every tick conserves needs and cases (cases between visits are
  * active, out of every queue and every worker's hand), cases are held
@@ -383,6 +438,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_threads_bit_identical, gs_test_fixture_setup,
 						gs_test_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_threads_inside_a_run, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_threads_help_other_runs, gs_test_fixture_setup,
 						gs_test_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_visits, gs_test_fixture_setup,
 						gs_test_fixture_teardown),
