@@ -195,6 +195,8 @@ static int flush(struct gs_world *w)
 	int32_t before = start ? cs->log[start - 1].tau : INT32_MIN;
 	for (int k = 0; k < cs->n_slots; k++) {
 		struct gs_census_slot *s = &cs->slot[k];
+		if (!s->n_log)
+			continue; /* (its log may be NULL) */
 		memcpy(cs->log + cs->n_log, s->log, s->n_log * sizeof(*s->log));
 		cs->n_log += s->n_log;
 		s->n_log = 0;
