@@ -82,7 +82,7 @@ int gs_citizens_init(struct gs_world *w)
 		if (gs_citizen_reschedule(w, c))
 			return -1;
 	}
-	return 0;
+	return gs_census_rebuild(w);
 }
 
 /*
@@ -132,6 +132,8 @@ static void need_arrives(struct gs_world *w, int32_t c, int32_t t)
 	int cx = 1 + (int)(extra > 7 ? 7 : extra);
 	double sev = clip01(cp->severity_initial * (0.5 + gsl_rng_uniform(w->rng)));
 
+	if (w->cit[c].state == GS_NEED_NONE)
+		gs_census_need_arrives(w, c);
 	gs_wellbeing_update(w, c, t);
 	/* every arrival arises, whatever the service did: the same in every arm */
 	w->tally.needs_arising++;

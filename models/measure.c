@@ -1,17 +1,19 @@
 /*
  * measure.c - metrics of an output interval: flows from the tallies,
- * stocks from a census of citizens and workers.
+ * stocks of citizens from the census kept by events (census.h), of
+ * workers and teams from a count of them.
  */
 #include "models/measure.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/census.h"
 #include "models/worker.h"
 #include "sim/core/metrics.h"
-#include "sim/core/stop.h"
 
 static double ratio(double a, double b)
 {
@@ -64,86 +66,6 @@ double gs_quantile_f(float *a, size_t n, double q)
 	return select_k(a, n, k);
 }
 
-/* Citizens per block of the census, and histogram bins of wellbeing: constants. */
-#define CENSUS_BLOCK 65536
-#define CENSUS_BINS 1024
-
-/*
- * The census of citizens at tick `now`: sums of wellbeing and trust, and the
- * 10th percentile of wellbeing (the same order statistic as gs_quantile_f).
- * In parallel over fixed blocks, combined in block order; the percentile is
- * found exactly from a histogram of the blocks, then a selection within the
- * one bin that holds it.
- */
-static void census(struct gs_world *w, int32_t now, double *wb_sum, double *trust_sum,
-		   double *p10)
-{
-	size_t n = w->n_cit, n_blocks = (n + CENSUS_BLOCK - 1) / CENSUS_BLOCK;
-	double *sums = calloc(2 * n_blocks, sizeof(*sums));
-	uint32_t *hist = calloc(n_blocks * CENSUS_BINS, sizeof(*hist));
-	if (!sums || !hist) {
-		free(sums);
-		free(hist);
-		*wb_sum = *trust_sum = *p10 = NAN;
-		return;
-	}
-#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n_blocks > 1) \
-	default(none) shared(w, n, n_blocks, now, sums, hist)
-	for (size_t b = 0; b < n_blocks; b++) {
-		if (gs_stopping())
-			continue; /* the measure is not kept (the engine looks at the flag) */
-		double ws = 0, ts = 0;
-		uint32_t *h = hist + b * CENSUS_BINS;
-		size_t end = (b + 1) * CENSUS_BLOCK < n ? (b + 1) * CENSUS_BLOCK : n;
-		for (size_t c = b * CENSUS_BLOCK; c < end; c++) {
-			float wb = (float)gs_wellbeing(w, (int32_t)c, now);
-			w->scratch[c] = wb;
-			ws += wb;
-			ts += w->cit[c].trust;
-			int bin = (int)(wb * CENSUS_BINS);
-			h[bin < 0 ? 0 : bin >= CENSUS_BINS ? CENSUS_BINS - 1 : bin]++;
-		}
-		sums[2 * b] = ws;
-		sums[2 * b + 1] = ts;
-	}
-	*wb_sum = *trust_sum = 0;
-	for (size_t b = 0; b < n_blocks; b++) {
-		*wb_sum += sums[2 * b];
-		*trust_sum += sums[2 * b + 1];
-	}
-	/* the rank of the 10th percentile, the bin that holds it, the values in that bin */
-	size_t k = (size_t)floor(0.1 * (double)(n - 1)), below = 0;
-	int bin = 0;
-	for (; bin < CENSUS_BINS; bin++) {
-		size_t count = 0;
-		for (size_t b = 0; b < n_blocks; b++)
-			count += hist[b * CENSUS_BINS + (size_t)bin];
-		if (below + count > k)
-			break;
-		below += count;
-	}
-	size_t m = 0;
-	float *in_bin = (float *)hist; /* reuse: the bin holds at most n values, hist holds more */
-	if (n_blocks * CENSUS_BINS < n)
-		in_bin = NULL;
-	float *tmp = in_bin ? NULL : malloc(n * sizeof(*tmp));
-	float *vals = in_bin ? in_bin : tmp;
-	if (!vals) {
-		*p10 = NAN;
-	} else {
-		for (size_t c = 0; c < n; c++) {
-			int cb = (int)(w->scratch[c] * CENSUS_BINS);
-			cb = cb < 0 ? 0 : cb >= CENSUS_BINS ? CENSUS_BINS - 1 : cb;
-			if (cb == bin)
-				vals[m++] = w->scratch[c];
-		}
-		*p10 = gs_quantile_rank(vals, m, k - below);
-	}
-	free(tmp);
-	free(sums);
-	free(hist);
-}
-
 void gs_measure_interval(struct gs_world *w, double *series, double *class_series, size_t n_time,
 			 size_t col)
 {
@@ -152,7 +74,16 @@ void gs_measure_interval(struct gs_world *w, double *series, double *class_serie
 	int32_t now = w->tick + 1; /* the interval ends at the end of this tick */
 
 	double wb_sum, trust_sum, wb_p10;
-	census(w, now, &wb_sum, &trust_sum, &wb_p10);
+	if (gs_census_stocks(w, now, &wb_sum, &trust_sum, &wb_p10))
+		wb_sum = trust_sum = wb_p10 = NAN; /* out of memory: the stocks are missing */
+	if (w->census.check) {
+		/* GOVSIM_CHECK=census: the census kept by events against every citizen's */
+		char err[512];
+		if (gs_census_compare(w, now, err, sizeof(err))) {
+			fprintf(stderr, "govsim: GOVSIM_CHECK=census failed: %s\n", err);
+			abort();
+		}
+	}
 	size_t queued = 0;
 	for (size_t k = 0; k < w->n_teams; k++)
 		queued += w->queue[k].len;

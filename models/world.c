@@ -76,6 +76,7 @@ void gs_view_begin(const struct gs_world *w, struct gs_world *view, struct gs_pu
 #ifdef _OPENMP
 	int k = omp_get_thread_num();
 	view->rng = w->rngs[k < w->n_rngs ? k : 0];
+	view->census_slot = k < w->census.n_slots ? k : 0;
 #endif
 }
 
@@ -258,7 +259,9 @@ void gs_trust_update(struct gs_world *w, int32_t c, double q)
 	if (!w->p->mechanism.trust)
 		return;
 	double a = w->p->population.trust_learning;
-	w->cit[c].trust = (float)((1 - a) * w->cit[c].trust + a * q);
+	float to = (float)((1 - a) * w->cit[c].trust + a * q);
+	gs_census_trust(w, c, w->cit[c].trust, to);
+	w->cit[c].trust = to;
 }
 
 void gs_need_outcome(struct gs_world *w, int32_t c, bool met)
@@ -279,6 +282,7 @@ void gs_need_end(struct gs_world *w, int32_t c)
 		w->ended_contacts += w->cit[c].need_contacts;
 	}
 	w->cit[c].state = GS_NEED_NONE;
+	gs_census_need_ended(w, c);
 }
 
 int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
@@ -417,7 +421,8 @@ void gs_case_free(struct gs_world *w, int32_t id)
 size_t gs_world_citizen_bytes(void)
 {
 	const struct gs_world *w = NULL;
-	return sizeof(*w->cit) + sizeof(*w->team_of) + sizeof(*w->last_worker) + sizeof(*w->scratch);
+	return sizeof(*w->cit) + sizeof(*w->team_of) + sizeof(*w->last_worker) + sizeof(*w->scratch) +
+	       sizeof(*w->census.none_since) + sizeof(*w->census.log);
 }
 
 void gs_world_free(struct gs_world *w)
@@ -460,6 +465,7 @@ void gs_world_free(struct gs_world *w)
 	free(w->closures);
 	free(w->woken);
 	gs_hists_free(&w->hist);
+	gs_census_free(&w->census);
 	free(w->scratch);
 	if (w->rngs)
 		for (int r = 0; r < w->n_rngs; r++)
@@ -510,7 +516,8 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    !ALLOC(w->w_overloaded, w->n_workers) || !ALLOC(w->team, w->n_teams) ||
 	    !ALLOC(w->team_tally, w->n_teams) ||
 	    !ALLOC(w->res_release, (size_t)w->n_ticks) ||
-	    gs_hists_init(&w->hist, n_bins, (size_t)p->n_classes, p->output.hist_bin))
+	    gs_hists_init(&w->hist, n_bins, (size_t)p->n_classes, p->output.hist_bin) ||
+	    gs_census_alloc(&w->census, n, p->n_classes, w->n_ticks, w->threads))
 		goto fail;
 	gs_cases_init(&w->cases);
 	for (size_t t = 0; t < w->n_teams; t++) {

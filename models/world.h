@@ -23,6 +23,7 @@
 
 #include "models/block.h"
 #include "models/cases.h"
+#include "models/census.h"
 #include "models/hist.h"
 #include "models/sched.h"
 #include "models/streams.h"
@@ -185,6 +186,9 @@ struct gs_world {
 	};
 
 	struct gs_hists hist;     /* time-to-close histograms of the run */
+	/* the stocks of citizens kept up to date by events (census.h) */
+	struct gs_census census;
+	int census_slot;          /* this thread's slot of the census (a view's; 0 outside) */
 	/* scratch for the census [n_cit] */
 	float *scratch;
 };

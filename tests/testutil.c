@@ -235,6 +235,8 @@ int gs_test_phases(struct gs_world *w, int32_t t, const char *names)
 
 void gs_test_new_need(struct gs_world *w, int32_t c, double sev, int cx)
 {
+	if (w->cit[c].state == GS_NEED_NONE)
+		gs_census_need_arrives(w, c);
 	gs_wellbeing_update(w, c, w->tick);
 	w->cit[c].state = GS_NEED_PENDING;
 	w->cit[c].sev0 = (float)sev;
@@ -249,6 +251,8 @@ void gs_test_new_need(struct gs_world *w, int32_t c, double sev, int cx)
 void gs_test_need(struct gs_world *w, int32_t c, enum gs_need_state state, double sev, int cx)
 {
 	assert_true(state == GS_NEED_IN_SERVICE || state == GS_NEED_PENDING);
+	if (w->cit[c].state == GS_NEED_NONE)
+		gs_census_need_arrives(w, c);
 	w->cit[c].state = (uint8_t)state;
 	w->cit[c].sev0 = (float)sev;
 	w->cit[c].sev_t0 = w->tick;

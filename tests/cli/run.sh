@@ -494,5 +494,23 @@ expect 2 "stale partial without --force" -- "$GOVSIM" run "$T/small.ini" -o "$T/
 expect 0 "stale partial with --force" -- "$GOVSIM" run "$T/small.ini" -o "$T/stale.h5" -q --force
 [ -s "$T/stale.h5" ] && [ ! -e "$T/stale.h5.partial" ] && ok || fail "--force replaced the stale partial"
 
+# GOVSIM_CHECK=census: every measure also counts every citizen and compares
+# it with the census kept by events (aborting on a difference beyond the
+# tolerances of models/census.h); the results are those of a run without it
+for sc in scenarios/default.ini scenarios/examples/emergency.ini scenarios/examples/transition.ini \
+	scenarios/published/buurtzorg.ini scenarios/bench/small.ini; do
+	name=$(basename "$sc" .ini)
+	expect 0 "GOVSIM_CHECK=census $name" -- env GOVSIM_CHECK=census "$GOVSIM" run "$sc" \
+		-o "$T/census-$name.h5" -q --threads 2 --set simulation.replications=1
+	expect 0 "$name without the check" -- "$GOVSIM" run "$sc" -o "$T/plain-$name.h5" -q --threads 1 \
+		--set simulation.replications=1
+	if command -v h5diff >/dev/null; then
+		h5diff --exclude-path /provenance "$T/census-$name.h5" "$T/plain-$name.h5" >/dev/null 2>&1 &&
+			ok || fail "GOVSIM_CHECK=census $name: results differ from a run without it"
+	fi
+done
+expect 0 "GOVSIM_CHECK with other words" -- env GOVSIM_CHECK=foo,census "$GOVSIM" run "$T/small.ini" \
+	-o "$T/census-words.h5" -q --force
+
 echo "== CLI: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,0 +1,581 @@
+/*
+ * census.c - the stocks of citizens kept up to date by events (census.h),
+ * and the full census of every citizen that checks them.
+ */
+#include "models/census.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/measure.h"
+#include "models/world.h"
+#include "sim/core/stop.h"
+#include "sim/core/util.h"
+
+/* Citizens per block of a census pass, and histogram bins of the full census: constants. */
+#define CENSUS_BLOCK 65536
+#define CENSUS_BINS 1024
+/*
+ * Citizens whose records an open pass gathers before evaluating them, and
+ * how far ahead it asks for a record (an evaluation is short: further
+ * ahead than the event phases' GS_PREFETCH, so that many misses overlap).
+ */
+#define GATHER 1024
+#define AHEAD 32
+
+/* x in units of 2^-fx, rounded half away from zero (exact scaling: a power of two). */
+static int64_t fixed(const struct gs_census *cs, double x)
+{
+	double v = x * cs->scale;
+	return v < 0 ? -(int64_t)(0.5 - v) : (int64_t)(v + 0.5);
+}
+
+static int32_t anchor_index(const struct gs_census *cs, int32_t a)
+{
+	return a < 0 ? 0 : a > cs->n_ticks ? cs->n_ticks : a;
+}
+
+int gs_census_alloc(struct gs_census *cs, size_t n_cit, int n_classes, int32_t n_ticks,
+		    int n_slots)
+{
+	memset(cs, 0, sizeof(*cs));
+	int bits = 1;
+	while (bits < 62 && ((size_t)1 << bits) <= n_cit)
+		bits++;
+	cs->fx = 62 - bits > 40 ? 40 : 62 - bits;
+	cs->scale = ldexp(1.0, cs->fx);
+	cs->n_ticks = n_ticks > 0 ? n_ticks : 0;
+	cs->n_slots = n_slots > 0 ? n_slots : 1;
+	cs->p10 = NAN;
+	const char *check = getenv("GOVSIM_CHECK");
+	if (check) {
+		/* a comma-separated list of checks */
+		for (const char *s = check; *s;) {
+			size_t len = strcspn(s, ",");
+			if (len == 6 && !strncmp(s, "census", 6))
+				cs->check = true;
+			s += len + (s[len] == ',');
+		}
+	}
+	cs->slot = calloc((size_t)cs->n_slots, sizeof(*cs->slot));
+	cs->none_since = malloc((n_cit ? n_cit : 1) * sizeof(*cs->none_since));
+	cs->decay = malloc((size_t)(1 + n_classes) * ((size_t)cs->n_ticks + 1) * sizeof(*cs->decay));
+	if (!cs->slot || !cs->none_since || !cs->decay)
+		return -1;
+	for (int k = 0; k < cs->n_slots; k++)
+		if (!(cs->slot[k].deficit = calloc((size_t)cs->n_ticks + 1, sizeof(int64_t))))
+			return -1;
+	return 0;
+}
+
+void gs_census_free(struct gs_census *cs)
+{
+	if (cs->slot)
+		for (int k = 0; k < cs->n_slots; k++) {
+			free(cs->slot[k].deficit);
+			free(cs->slot[k].log);
+		}
+	free(cs->slot);
+	free(cs->none_since);
+	free(cs->log);
+	free(cs->cand);
+	free(cs->decay);
+	memset(cs, 0, sizeof(*cs));
+}
+
+static int cmp_entry(const void *x, const void *y)
+{
+	const struct gs_census_entry *a = x, *b = y;
+	if (a->tau != b->tau)
+		return (a->tau > b->tau) - (a->tau < b->tau);
+	return (a->c > b->c) - (a->c < b->c);
+}
+
+int gs_census_rebuild(struct gs_world *w)
+{
+	struct gs_census *cs = &w->census;
+	for (int k = 0; k < cs->n_slots; k++) {
+		struct gs_census_slot *s = &cs->slot[k];
+		s->trust = 0;
+		memset(s->deficit, 0, ((size_t)cs->n_ticks + 1) * sizeof(*s->deficit));
+		s->n_log = 0;
+		s->lost = false;
+	}
+	cs->n_log = 0;
+	if (gs_array_reserve((void **)&cs->log, &cs->cap_log, w->n_cit, sizeof(*cs->log)))
+		return -1;
+	struct gs_census_slot *s = &cs->slot[0];
+	for (size_t i = 0; i < w->n_cit; i++) {
+		const struct gs_citizen *ci = &w->cit[i];
+		s->trust += fixed(cs, ci->trust);
+		if (ci->state != GS_NEED_NONE) {
+			cs->none_since[i] = -1;
+			continue;
+		}
+		cs->none_since[i] = ci->wb_t;
+		s->deficit[anchor_index(cs, ci->wb_t)] += fixed(cs, 1.0 - ci->wb);
+		cs->log[cs->n_log++] = (struct gs_census_entry){(int32_t)i, ci->wb_t, ci->wb};
+	}
+	qsort(cs->log, cs->n_log, sizeof(*cs->log), cmp_entry);
+	return 0;
+}
+
+void gs_census_need_ended(struct gs_world *w, int32_t c)
+{
+	struct gs_census *cs = &w->census;
+	struct gs_census_slot *s = &cs->slot[w->census_slot];
+	int32_t a = w->cit[c].wb_t;
+	float wb = w->cit[c].wb;
+	cs->none_since[c] = a;
+	s->deficit[anchor_index(cs, a)] += fixed(cs, 1.0 - wb);
+	if (s->n_log == s->cap_log &&
+	    gs_array_reserve((void **)&s->log, &s->cap_log, s->n_log + 1, sizeof(*s->log))) {
+		s->lost = true;
+		return;
+	}
+	s->log[s->n_log++] = (struct gs_census_entry){c, a, wb};
+}
+
+void gs_census_need_arrives(struct gs_world *w, int32_t c)
+{
+	struct gs_census *cs = &w->census;
+	cs->none_since[c] = -1;
+	cs->slot[w->census_slot].deficit[anchor_index(cs, w->cit[c].wb_t)] -=
+		fixed(cs, 1.0 - w->cit[c].wb);
+}
+
+void gs_census_trust(struct gs_world *w, int32_t c, float from, float to)
+{
+	(void)c;
+	struct gs_census *cs = &w->census;
+	cs->slot[w->census_slot].trust += fixed(cs, to) - fixed(cs, from);
+}
+
+/* Drop the entries of citizens that have had a need since (in place, order kept). */
+static void compact(struct gs_census *cs)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < cs->n_log; i++) {
+		struct gs_census_entry e = cs->log[i];
+		if (cs->none_since[e.c] == e.tau)
+			cs->log[m++] = e;
+	}
+	cs->n_log = m;
+}
+
+/*
+ * The threads' entries since the last output join the log, in anchor order
+ * (each thread's are in order already: a thread's ticks come in order).
+ */
+static int flush(struct gs_world *w)
+{
+	struct gs_census *cs = &w->census;
+	size_t add = 0;
+	for (int k = 0; k < cs->n_slots; k++) {
+		if (cs->slot[k].lost)
+			return gs_census_rebuild(w);
+		add += cs->slot[k].n_log;
+	}
+	if (!add)
+		return 0;
+	if (cs->n_log + add > cs->cap_log) {
+		compact(cs);
+		if (cs->n_log + add > cs->cap_log) {
+			size_t cap = (cs->n_log + add) + (cs->n_log + add) / 4;
+			struct gs_census_entry *g = realloc(cs->log, cap * sizeof(*g));
+			if (!g)
+				return gs_census_rebuild(w);
+			cs->log = g;
+			cs->cap_log = cap;
+		}
+	}
+	size_t start = cs->n_log;
+	int32_t before = start ? cs->log[start - 1].tau : INT32_MIN;
+	for (int k = 0; k < cs->n_slots; k++) {
+		struct gs_census_slot *s = &cs->slot[k];
+		if (!s->n_log)
+			continue; /* (its log may be NULL) */
+		memcpy(cs->log + cs->n_log, s->log, s->n_log * sizeof(*s->log));
+		cs->n_log += s->n_log;
+		s->n_log = 0;
+	}
+	bool sorted = true;
+	for (size_t i = start; i < cs->n_log && sorted; i++)
+		sorted = cs->log[i].tau >= (i ? cs->log[i - 1].tau : INT32_MIN);
+	if (!sorted) {
+		/* the threads' runs interleave: sort the new part (all of it if it reaches back) */
+		qsort(cs->log + start, cs->n_log - start, sizeof(*cs->log), cmp_entry);
+		if (cs->log[start].tau < before)
+			qsort(cs->log, cs->n_log, sizeof(*cs->log), cmp_entry);
+	}
+	return 0;
+}
+
+/* The rows of the decay table valid for ages 0..now under the current time constants. */
+static void decay_extend(struct gs_world *w, int32_t now)
+{
+	struct gs_census *cs = &w->census;
+	const struct gs_params *p = w->p;
+	size_t stride = (size_t)cs->n_ticks + 1;
+	if (cs->decay_time[0] != p->population.wellbeing_time)
+		cs->decay_len = 0;
+	for (int k = 0; k < p->n_classes; k++)
+		if (cs->decay_time[1 + k] != p->cls[k].escalation_time)
+			cs->decay_len = 0;
+	if (!cs->decay_len) {
+		cs->decay_time[0] = p->population.wellbeing_time;
+		for (int k = 0; k < p->n_classes; k++)
+			cs->decay_time[1 + k] = p->cls[k].escalation_time;
+	}
+	int32_t len = now < cs->n_ticks ? now + 1 : cs->n_ticks + 1;
+	for (int r = 0; r <= p->n_classes; r++)
+		for (int32_t d = cs->decay_len; d < len; d++)
+			cs->decay[(size_t)r * stride + (size_t)d] = exp(-(double)d / cs->decay_time[r]);
+	if (len > cs->decay_len)
+		cs->decay_len = len;
+}
+
+static double decay_of(const struct gs_census *cs, int row, int32_t d)
+{
+	if (d >= 0 && d < cs->decay_len)
+		return cs->decay[(size_t)row * ((size_t)cs->n_ticks + 1) + (size_t)d];
+	return exp(-(double)d / cs->decay_time[row]);
+}
+
+/* gs_wellbeing(w, c, now) as a float, its exponentials from the table: the same operations. */
+static float wellbeing_at(const struct gs_world *w, int32_t c, int32_t now)
+{
+	const struct gs_citizen *ci = &w->cit[c];
+	double target = 1.0;
+	if (ci->state != GS_NEED_NONE) {
+		double s0 = ci->sev0, sev = s0;
+		if (w->p->mechanism.escalation)
+			sev = 1.0 - (1.0 - s0) * decay_of(&w->census, 1 + ci->cls, now - ci->sev_t0);
+		target = 1.0 - sev;
+	}
+	double k = decay_of(&w->census, 0, now - ci->wb_t);
+	return (float)(target + (ci->wb - target) * k);
+}
+
+/*
+ * The citizens with an open need in block b, evaluated: their wellbeing
+ * values into w->scratch from the block's start, their number and sum.
+ */
+static void open_block(struct gs_world *w, size_t b, int32_t now, size_t *count, double *sum)
+{
+	size_t lo = b * CENSUS_BLOCK, hi = lo + CENSUS_BLOCK < w->n_cit ? lo + CENSUS_BLOCK : w->n_cit;
+	const int32_t *since = w->census.none_since;
+	float *out = w->scratch + lo;
+	int32_t ids[GATHER];
+	size_t m = 0;
+	double s = 0;
+	for (size_t c0 = lo; c0 < hi; c0 += GATHER) {
+		size_t end = c0 + GATHER < hi ? c0 + GATHER : hi, n = 0;
+		for (size_t c = c0; c < end; c++) {
+			ids[n] = (int32_t)c; /* kept if open: no branch to mispredict */
+			n += since[c] < 0;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (i + AHEAD < n) {
+				/* the fields read may straddle two cache lines */
+				gs_prefetch(&w->cit[ids[i + AHEAD]].sev_t0);
+				gs_prefetch(&w->cit[ids[i + AHEAD]].cls);
+			}
+			float v = wellbeing_at(w, ids[i], now);
+			out[m++] = v;
+			s += v;
+		}
+	}
+	*count = m;
+	*sum = s;
+}
+
+static int reserve_cand(struct gs_census *cs, size_t n)
+{
+	return gs_array_reserve((void **)&cs->cand, &cs->cap_cand, n ? n : 1, sizeof(*cs->cand));
+}
+
+/*
+ * The 10th percentile: the values below a cutoff u among the open citizens
+ * (in scratch, block by block) and the log's citizens with no need anchored
+ * recently enough to lie below u; every other citizen lies at u or above.
+ */
+static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, size_t n_blocks,
+		      size_t n_open, double *p10)
+{
+	struct gs_census *cs = &w->census;
+	size_t n = w->n_cit, k = (size_t)floor(0.1 * (double)(n - 1));
+	double tau_w = w->p->population.wellbeing_time;
+	/* the cutoff: an eighth of the way from the last percentile to 1 */
+	double gap = isnan(cs->p10) || cs->p10 >= 1 ? 0 : (1 - cs->p10) * 7 / 8;
+	for (;;) {
+		bool all = gap < 0x1p-26;
+		float u = all ? INFINITY : (float)(1 - gap);
+		/* anchors older than a lie at 1 - exp(-(now - a) / T) >= u or above */
+		int32_t a_min = INT32_MIN;
+		if (!all) {
+			double room = 1.0 - (double)u - 1e-9;
+			if (room <= 0)
+				all = true, u = INFINITY;
+			else {
+				double d = ceil(-tau_w * log(room));
+				if (d < (double)now)
+					a_min = now - (int32_t)d + 1;
+			}
+		}
+		size_t lo = 0, hi = cs->n_log;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (cs->log[mid].tau < a_min)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (reserve_cand(cs, n_open + (cs->n_log - lo)))
+			return -1;
+		size_t m = 0;
+		for (size_t b = 0; b < n_blocks; b++) {
+			const float *v = w->scratch + b * CENSUS_BLOCK;
+			for (size_t i = 0; i < m_block[b]; i++)
+				if (v[i] < u)
+					cs->cand[m++] = v[i];
+		}
+		int32_t last = INT32_MIN;
+		double decay = 0;
+		for (size_t i = lo; i < cs->n_log; i++) {
+			struct gs_census_entry e = cs->log[i];
+			if (e.tau != last) {
+				decay = decay_of(cs, 0, now - e.tau);
+				last = e.tau;
+			}
+			/* as gs_wellbeing with no need: the same operations, the same value */
+			float v = (float)(1.0 + ((double)e.wb - 1.0) * decay);
+			if (v < u && cs->none_since[e.c] == e.tau) /* else: a need since */
+				cs->cand[m++] = v;
+		}
+		if (m > k || all) {
+			*p10 = m ? gs_quantile_rank(cs->cand, m, k < m ? k : m - 1) : NAN;
+			cs->p10 = *p10;
+			return 0;
+		}
+		gap /= 8;
+	}
+}
+
+int gs_census_stocks(struct gs_world *w, int32_t now, double *wb_sum, double *trust_sum,
+		     double *p10)
+{
+	struct gs_census *cs = &w->census;
+	size_t n = w->n_cit, n_blocks = (n + CENSUS_BLOCK - 1) / CENSUS_BLOCK;
+	*wb_sum = *trust_sum = *p10 = NAN;
+	if (!n)
+		return 0;
+	size_t *m_block = malloc(n_blocks * sizeof(*m_block));
+	double *s_block = malloc(n_blocks * sizeof(*s_block));
+	int rc = -1;
+	if (!m_block || !s_block || flush(w))
+		goto out;
+	decay_extend(w, now);
+	/* the citizens with an open need, in fixed blocks, summed in block order */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n_blocks > 1) \
+	default(none) shared(w, n_blocks, now, m_block, s_block)
+	for (size_t b = 0; b < n_blocks; b++) {
+		if (gs_stopping()) {
+			m_block[b] = 0; /* the measure is not kept (the engine looks at the flag) */
+			s_block[b] = 0;
+			continue;
+		}
+		open_block(w, b, now, &m_block[b], &s_block[b]);
+	}
+	double wb_open = 0;
+	size_t n_open = 0;
+	for (size_t b = 0; b < n_blocks; b++) {
+		wb_open += s_block[b];
+		n_open += m_block[b];
+	}
+	/* the citizens with no need: their number less their deficits, relaxed since their anchors */
+	double deficit = 0;
+	int64_t trust = 0;
+	for (int k = 0; k < cs->n_slots; k++)
+		trust += cs->slot[k].trust;
+	for (int32_t a = 0; a <= cs->n_ticks; a++) {
+		int64_t d = 0;
+		for (int k = 0; k < cs->n_slots; k++)
+			d += cs->slot[k].deficit[a];
+		if (d)
+			deficit += ldexp((double)d, -cs->fx) * decay_of(cs, 0, now - a);
+	}
+	*wb_sum = wb_open + ((double)(n - n_open) - deficit);
+	*trust_sum = ldexp((double)trust, -cs->fx);
+	rc = percentile(w, now, m_block, n_blocks, n_open, p10);
+out:
+	free(m_block);
+	free(s_block);
+	return rc;
+}
+
+/*
+ * The full census of every citizen at tick `now` (the census kept by events
+ * is checked against it): sums of wellbeing and trust, and the 10th
+ * percentile of wellbeing, found exactly from a histogram of fixed blocks,
+ * then a selection within the one bin that holds it.
+ */
+static int full_census(struct gs_world *w, int32_t now, double *wb_sum, double *trust_sum,
+		       double *p10)
+{
+	size_t n = w->n_cit, n_blocks = (n + CENSUS_BLOCK - 1) / CENSUS_BLOCK;
+	double *sums = calloc(2 * n_blocks, sizeof(*sums));
+	uint32_t *hist = calloc(n_blocks * CENSUS_BINS, sizeof(*hist));
+	*wb_sum = *trust_sum = *p10 = NAN;
+	if (!sums || !hist) {
+		free(sums);
+		free(hist);
+		return -1;
+	}
+#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n_blocks > 1) \
+	default(none) shared(w, n, n_blocks, now, sums, hist)
+	for (size_t b = 0; b < n_blocks; b++) {
+		double ws = 0, ts = 0;
+		uint32_t *h = hist + b * CENSUS_BINS;
+		size_t end = (b + 1) * CENSUS_BLOCK < n ? (b + 1) * CENSUS_BLOCK : n;
+		for (size_t c = b * CENSUS_BLOCK; c < end; c++) {
+			float wb = (float)gs_wellbeing(w, (int32_t)c, now);
+			w->scratch[c] = wb;
+			ws += wb;
+			ts += w->cit[c].trust;
+			int bin = (int)(wb * CENSUS_BINS);
+			h[bin < 0 ? 0 : bin >= CENSUS_BINS ? CENSUS_BINS - 1 : bin]++;
+		}
+		sums[2 * b] = ws;
+		sums[2 * b + 1] = ts;
+	}
+	*wb_sum = *trust_sum = 0;
+	for (size_t b = 0; b < n_blocks; b++) {
+		*wb_sum += sums[2 * b];
+		*trust_sum += sums[2 * b + 1];
+	}
+	/* the rank of the 10th percentile, the bin that holds it, the values in that bin */
+	size_t k = (size_t)floor(0.1 * (double)(n - 1)), below = 0;
+	int bin = 0;
+	for (; bin < CENSUS_BINS; bin++) {
+		size_t count = 0;
+		for (size_t b = 0; b < n_blocks; b++)
+			count += hist[b * CENSUS_BINS + (size_t)bin];
+		if (below + count > k)
+			break;
+		below += count;
+	}
+	size_t m = 0;
+	float *vals = malloc((n ? n : 1) * sizeof(*vals));
+	if (vals) {
+		for (size_t c = 0; c < n; c++) {
+			int cb = (int)(w->scratch[c] * CENSUS_BINS);
+			cb = cb < 0 ? 0 : cb >= CENSUS_BINS ? CENSUS_BINS - 1 : cb;
+			if (cb == bin)
+				vals[m++] = w->scratch[c];
+		}
+		*p10 = n ? gs_quantile_rank(vals, m, k - below) : NAN;
+	}
+	free(vals);
+	free(sums);
+	free(hist);
+	return vals ? 0 : -1;
+}
+
+/* The integer sums, recounted from the records, against those kept. */
+static int compare_kept(struct gs_world *w, char *err, size_t errlen)
+{
+	struct gs_census *cs = &w->census;
+	int64_t trust = 0, kept_trust = 0;
+	int64_t *deficit = calloc((size_t)cs->n_ticks + 1, sizeof(*deficit));
+	if (!deficit) {
+		snprintf(err, errlen, "census check: out of memory");
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < w->n_cit && !rc; i++) {
+		const struct gs_citizen *ci = &w->cit[i];
+		trust += fixed(cs, ci->trust);
+		int32_t since = ci->state == GS_NEED_NONE ? ci->wb_t : -1;
+		if (cs->none_since[i] != since) {
+			snprintf(err, errlen,
+				 "census: tick %d: citizen %zu: kept with no need since %d, its record says %d "
+				 "(-1: a need is open); tolerance 0",
+				 w->tick, i, cs->none_since[i], since);
+			rc = -1;
+		}
+		if (since >= 0)
+			deficit[anchor_index(cs, since)] += fixed(cs, 1.0 - ci->wb);
+	}
+	for (int k = 0; k < cs->n_slots; k++)
+		kept_trust += cs->slot[k].trust;
+	if (!rc && trust != kept_trust) {
+		snprintf(err, errlen,
+			 "census: tick %d: trust_mean: sum of trust kept by events %.17g, full census "
+			 "%.17g (fixed point 2^-%d); tolerance 0",
+			 w->tick, ldexp((double)kept_trust, -cs->fx), ldexp((double)trust, -cs->fx), cs->fx);
+		rc = -1;
+	}
+	for (int32_t a = 0; a <= cs->n_ticks && !rc; a++) {
+		int64_t kept = 0;
+		for (int k = 0; k < cs->n_slots; k++)
+			kept += cs->slot[k].deficit[a];
+		if (kept != deficit[a]) {
+			snprintf(err, errlen,
+				 "census: tick %d: wellbeing_mean: deficit of the citizens with no need "
+				 "anchored at tick %d kept by events %.17g, full census %.17g; tolerance 0",
+				 w->tick, a, ldexp((double)kept, -cs->fx), ldexp((double)deficit[a], -cs->fx));
+			rc = -1;
+		}
+	}
+	free(deficit);
+	return rc;
+}
+
+static int compare_value(const char *metric, int32_t tick, double kept, double full, double tol,
+			 char *err, size_t errlen)
+{
+	if (fabs(kept - full) <= tol || (isnan(kept) && isnan(full)))
+		return 0;
+	snprintf(err, errlen,
+		 "census: tick %d: %s kept by events %.17g, full census %.17g: they differ by %.3g, "
+		 "more than the tolerance %.3g",
+		 tick, metric, kept, full, fabs(kept - full), tol);
+	return -1;
+}
+
+int gs_census_compare(struct gs_world *w, int32_t now, char *err, size_t errlen)
+{
+	double wb, trust, p10, wb_full, trust_full, p10_full;
+	if (gs_census_stocks(w, now, &wb, &trust, &p10) ||
+	    full_census(w, now, &wb_full, &trust_full, &p10_full)) {
+		snprintf(err, errlen, "census check: out of memory");
+		return -1;
+	}
+	/* the values the census evaluates are gs_wellbeing's, bit for bit (full_census left them in scratch) */
+	const struct gs_census *cs = &w->census;
+	for (size_t i = 0; i < w->n_cit; i++) {
+		const struct gs_citizen *ci = &w->cit[i];
+		float v = ci->state != GS_NEED_NONE
+				  ? wellbeing_at(w, (int32_t)i, now)
+				  : (float)(1.0 + ((double)ci->wb - 1.0) * decay_of(cs, 0, now - ci->wb_t));
+		if (v != w->scratch[i]) {
+			snprintf(err, errlen,
+				 "census: tick %d: wellbeing_p10: citizen %zu's wellbeing as the census "
+				 "evaluates it %.9g, as gs_wellbeing does %.9g; tolerance 0",
+				 w->tick, i, (double)v, (double)w->scratch[i]);
+			return -1;
+		}
+	}
+	double n = (double)w->n_cit;
+	if (compare_kept(w, err, errlen) ||
+	    compare_value("wellbeing_mean", w->tick, wb / n, wb_full / n, GS_CENSUS_WB_TOL, err,
+			  errlen) ||
+	    compare_value("trust_mean", w->tick, trust / n, trust_full / n, GS_CENSUS_TRUST_TOL, err,
+			  errlen) ||
+	    compare_value("wellbeing_p10", w->tick, p10, p10_full, 0, err, errlen))
+		return -1;
+	return 0;
+}
