@@ -511,51 +511,55 @@ def current_blocks(doc):
 # ---------------------------------------------------------------------------
 # Writing and checking
 
-def read_results(docs):
-    path = os.path.join(docs, RESULTS)
+def _read_json(docs, name, rerun, what, missing=None):
+    """A JSON file of the docs folder, checked for its format; ``missing`` when it is not
+    there (None: a DocsError)."""
+    path = os.path.join(docs, name)
     try:
         with open(path, encoding="utf-8") as f:
-            results = json.load(f)
+            doc = json.load(f)
     except FileNotFoundError:
-        raise DocsError(f"{path}: missing: {RERUN}") from None
+        if missing is not None:
+            return missing()
+        raise DocsError(f"{path}: missing: {rerun}") from None
     except (OSError, ValueError) as e:
-        raise DocsError(f"{path}: cannot be read ({e}): {RERUN}") from None
-    if not isinstance(results, dict) or results.get("format") != FORMAT:
-        raise DocsError(f"{path}: not a results file of format {FORMAT}: {RERUN}")
-    return results
+        raise DocsError(f"{path}: cannot be read ({e}): {rerun}") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise DocsError(f"{path}: not a {what} file of format {FORMAT}: {rerun}")
+    return doc
+
+
+def read_results(docs):
+    return _read_json(docs, RESULTS, RERUN, "results")
 
 
 def read_robust(docs):
     """robustness.json of a docs folder, or None when there is none."""
-    path = os.path.join(docs, ROBUST)
-    try:
-        with open(path, encoding="utf-8") as f:
-            robust = json.load(f)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as e:
-        raise DocsError(f"{path}: cannot be read ({e}): {RERUN_ROBUST}") from None
-    if not isinstance(robust, dict) or robust.get("format") != FORMAT:
-        raise DocsError(f"{path}: not a robustness file of format {FORMAT}: {RERUN_ROBUST}")
-    return robust
+    return _read_json(docs, ROBUST, RERUN_ROBUST, "robustness", missing=lambda: None)
+
+
+def _write_all(docs, results, robust, name, doc):
+    """Write the JSON file ``name`` (``doc``) and every block results and robust render
+    into; the pages first read and rendered, so a missing marker leaves nothing half
+    written. [paths written]."""
+    texts = {}
+    for page, blocks in render_blocks(results, robust).items():
+        path = os.path.join(docs, page)
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            raise DocsError(f"{path}: {e.strerror}") from None
+        texts[path] = replace_blocks(text, blocks, path)
+    _write(os.path.join(docs, name), json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    for path, text in texts.items():
+        _write(path, text)
+    return [os.path.join(docs, name)] + list(texts)
 
 
 def write_robust(robust, docs):
     """Write robustness.json and the blocks it renders into (with results.json's); [paths]."""
-    results = read_results(docs)
-    texts = {}
-    for name, blocks in render_blocks(results, robust).items():
-        path = os.path.join(docs, name)
-        try:
-            with open(path, encoding="utf-8") as f:
-                doc = f.read()
-        except OSError as e:
-            raise DocsError(f"{path}: {e.strerror}") from None
-        texts[path] = replace_blocks(doc, blocks, path)
-    _write(os.path.join(docs, ROBUST), json.dumps(robust, indent=1, ensure_ascii=False) + "\n")
-    for path, text in texts.items():
-        _write(path, text)
-    return [os.path.join(docs, ROBUST)] + list(texts)
+    return _write_all(docs, read_results(docs), robust, ROBUST, robust)
 
 
 def _write(path, text):
@@ -567,21 +571,7 @@ def _write(path, text):
 
 def write(results, docs):
     """Write results.json and the blocks of the pages; [paths written]."""
-    # every page first, so that a missing marker leaves nothing half written
-    texts = {}
-    for name, blocks in render_blocks(results, read_robust(docs)).items():
-        path = os.path.join(docs, name)
-        try:
-            with open(path, encoding="utf-8") as f:
-                doc = f.read()
-        except OSError as e:
-            raise DocsError(f"{path}: {e.strerror}") from None
-        texts[path] = replace_blocks(doc, blocks, path)
-    _write(os.path.join(docs, RESULTS),
-           json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-    for path, text in texts.items():
-        _write(path, text)
-    return [os.path.join(docs, RESULTS)] + list(texts)
+    return _write_all(docs, results, read_robust(docs), RESULTS, results)
 
 
 def _consistent(experiments, results, path):
