@@ -333,6 +333,11 @@ def met_share_class(res, arm, cls):
         arm, "needs_arising", cls=cls)
 
 
+_AE_TARGET = ["leaving in the last 20 min before 4 h, target", "within 4 h, target"]
+_AMB_PRESSURE = ["recorded compliance with 8 min, under pressure",
+                 "true compliance (urgent calls), under pressure",
+                 "calls in the measured category, under pressure"]
+
 EXPERIMENTS = [
     Experiment(
         name="ae_four_hours",
@@ -373,6 +378,19 @@ EXPERIMENTS = [
                     "lever was made two-sided): the target arm without it",
                     ["leaving in the last 20 min before 4 h, target", "within 4 h, target",
                      "admitted: rise in mean stay with the target"]),
+            Variant("record correction off", ["mechanism.recording=off"],
+                    "records corrected just under the target", _AE_TARGET),
+            Variant("breach-chasing off", ["regime.weight_breach=0"],
+                    "patients and beds first to those about to breach", _AE_TARGET),
+            Variant("premature closure off", ["mechanism.premature_closure=off"],
+                    "cases closed early under pressure", _AE_TARGET),
+            Variant("stress off", ["mechanism.stress=off"],
+                    "pressure's stress and the sick leave it brings", _AE_TARGET),
+            Variant("work alike", ["service.work_cv=0"],
+                    "cases differ in the work they need (service.work_cv, calibrated at 0.45, "
+                    "added for this experiment's baseline): every case alike",
+                    ["leaving in the last 20 min before 4 h, no target", "within 4 h, no target",
+                     "leaving in the last 20 min before 4 h, target", "within 4 h, target"]),
         ],
     ),
     Experiment(
@@ -401,6 +419,15 @@ EXPERIMENTS = [
                    null=50.0, null_is="the urgent share of calls as they arise (none moved out)"),
         ],
         variants=[
+            Variant("record correction off", ["mechanism.recording=off"],
+                    "records that just missed corrected", _AMB_PRESSURE),
+            Variant("reclassification off", ["mechanism.triage=off"],
+                    "urgent calls about to breach, and breached ones, moved out of the measured "
+                    "category (added for the measured-category figure)", _AMB_PRESSURE),
+            Variant("breach-chasing off", ["regime.weight_breach=0"],
+                    "calls about to breach answered first", _AMB_PRESSURE),
+            Variant("stress off", ["mechanism.stress=off"],
+                    "pressure's stress and the sick leave it brings", _AMB_PRESSURE),
             Variant("gaming at its defaults",
                     ["workforce.manipulation_base=0.8", "workforce.reclassify_base=0.3"],
                     "the two calibrated gaming propensities at their defaults (0.8 and 0.3) "
