@@ -27,7 +27,8 @@ _govsim()
 	case "$cmd" in
 	run) opts="-o --output --seed --threads --set --force --resume --quiet --help"; files="ini" ;;
 	check) opts="--set --help"; files="ini" ;;
-	params|metrics) opts="--markdown --help"; files="" ;;
+	params) opts="--markdown --tsv --help"; files="" ;;
+	metrics) opts="--markdown --help"; files="" ;;
 	info) opts="--verify --help"; files="h5" ;;
 	compare) opts="--metric --at --until --points --help"; files="h5" ;;
 	report) opts="-o --points --n-boot --seed --help"; files="h5" ;;

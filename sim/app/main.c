@@ -63,10 +63,13 @@ static const char usage_check[] =
 	"valid, 2 otherwise.\n";
 
 static const char usage_params[] =
-	"usage: govsim params [--markdown]\n"
+	"usage: govsim params [--markdown | --tsv]\n"
 	"\n"
 	"Lists every parameter: section, name, type, default, allowed range, unit,\n"
-	"scope and description. --markdown writes docs/parameters.md.\n";
+	"scope, plausible range and description. --markdown writes\n"
+	"docs/parameters.md; --tsv writes tab-separated values for scripts (key,\n"
+	"type, default, min, max, unit, scope, plausible_low, plausible_high,\n"
+	"basis; durations in days).\n";
 
 static const char usage_metrics[] =
 	"usage: govsim metrics [--markdown]\n"
@@ -158,20 +161,27 @@ out:
 }
 
 static int cmd_table(int argc, char **argv, const char *name, const char *usage,
-		     void (*print)(FILE *, bool))
+		     void (*print)(FILE *, bool), void (*print_tsv)(FILE *))
 {
-	bool md = false;
+	bool md = false, tsv = false;
 	for (int i = 1; i < argc; i++) {
 		if (gs_cli_is_help(argv[i])) {
 			fputs(usage, stdout);
 			return 0;
 		} else if (strcmp(argv[i], "--markdown") == 0) {
 			md = true;
+		} else if (print_tsv && strcmp(argv[i], "--tsv") == 0) {
+			tsv = true;
 		} else {
 			return gs_cli_usage(name, "unknown argument '%s'", argv[i]);
 		}
 	}
-	print(stdout, md);
+	if (md && tsv)
+		return gs_cli_usage(name, "--markdown and --tsv do not go together%s", "");
+	if (tsv)
+		print_tsv(stdout);
+	else
+		print(stdout, md);
 	return 0;
 }
 
@@ -321,9 +331,10 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "params") == 0)
-		return cmd_table(argc - 1, argv + 1, "params", usage_params, gs_params_print);
+		return cmd_table(argc - 1, argv + 1, "params", usage_params, gs_params_print,
+				 gs_params_print_tsv);
 	if (strcmp(cmd, "metrics") == 0)
-		return cmd_table(argc - 1, argv + 1, "metrics", usage_metrics, gs_metrics_print);
+		return cmd_table(argc - 1, argv + 1, "metrics", usage_metrics, gs_metrics_print, NULL);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0)

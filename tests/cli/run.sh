@@ -109,6 +109,11 @@ contains "\-\-set: regime.discretion: 7 is out of range" "--set range error"
 # params and metrics
 expect 0 "params" -- "$GOVSIM" params
 contains "learning_time" "params lists regime.learning_time"
+expect 0 "params --tsv" -- "$GOVSIM" params --tsv
+contains "^key	type	default	min	max	unit	scope	plausible_low	plausible_high	basis$" "params --tsv has its header"
+contains "^population.wellbeing_time	duration	30d	[^	]*	[^	]*	d	any	7	90	assumption$" "params --tsv gives a duration's plausible range in days"
+[ "$(awk -F'\t' 'NR > 1 && NF != 10' "$T/out" | wc -l)" -eq 0 ] && ok || fail "params --tsv: every line has 10 fields"
+expect 2 "params --markdown --tsv" -- "$GOVSIM" params --markdown --tsv
 expect 0 "metrics" -- "$GOVSIM" metrics
 contains "failure_demand_share" "metrics lists failure_demand_share"
 
