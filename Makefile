@@ -230,7 +230,7 @@ sanitize:
 	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-c
 
 # The docs whose shown commands and outputs tools/docs.py runs and writes.
-SHOWN_DOCS := README.md docs/cli.md docs/analysis.md docs/output.md docs/scenarios.md docs/mechanisms.md docs/explain.md
+SHOWN_DOCS := README.md docs/cli.md docs/analysis.md docs/output.md docs/scenarios.md docs/mechanisms.md docs/explain.md docs/robustness.md
 
 docs: $(BUILD)/govsim
 	$(BUILD)/govsim params --markdown > docs/parameters.md

@@ -8,7 +8,7 @@ _govsim()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "run check params metrics info compare report export explain --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run check params metrics info compare report export explain uncertainty --help --version" -- "$cur"))
 		return
 	fi
 	case "$prev" in
@@ -34,6 +34,7 @@ _govsim()
 	report) opts="-o --points --n-boot --seed --help"; files="h5" ;;
 	export) opts="--format --layout --teams -o --help"; files="h5" ;;
 	explain) opts="--arms --metric --players --group --samples --replications --set --threads -o --output --force --resume --help"; files="ini" ;;
+	uncertainty) opts="--arms --params --metric --samples --replications --set --threads -o --output --force --resume --help"; files="ini" ;;
 	esac
 	if [[ "$cur" == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
