@@ -211,7 +211,8 @@ def blocks(res):
     out["uncertainty"] = _table(
         ["kind of service", "outcome", f"P({b} {'better'})", "5% to 95% of the difference",
          "largest total Sobol indices [95% interval]"], rows)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    # those among the three largest more than once: once is within the indices' noise
+    ranked = sorted(((p, n) for p, n in counts.items() if n > 1), key=lambda kv: (-kv[1], kv[0]))
     out["measure"] = "\n".join(f"- `{p}`: among the three largest total indices of {n} of "
                                f"the {sum(len(u['metrics']) for u in res['uncertainty'].values())}"
                                f" outcome-and-kind pairs" for p, n in ranked)
