@@ -41,6 +41,9 @@ int gs_cli_load(const struct gs_model *m, const char *path, char **sets, size_t 
 /* gs_cmd_run - `govsim run`: argv[0] is "run"; full_argv is the whole command line. */
 int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, char **full_argv);
 
+/* gs_cmd_merge - `govsim merge`: argv[0] is "merge"; full_argv is the whole command line. */
+int gs_cmd_merge(int argc, char **argv, int full_argc, char **full_argv);
+
 /* gs_cmd_report - `govsim report`: argv[0] is "report". */
 int gs_cmd_report(int argc, char **argv);
 
