@@ -110,6 +110,7 @@ test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-
 	$(BUILD)/enospc.so
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
 	@GOVSIM_ENOSPC_SHIM=$(BUILD)/enospc.so tests/cli/run.sh $(BUILD)/govsim
+	@tests/cli/shard.sh $(BUILD)/govsim
 	@tests/layers/test_check.sh
 	@$(BUILD)/fuzz-replay-scenario tests/fuzz/corpus/scenario/*
 	@tests/fuzz/results.sh $(BUILD)/govsim $(BUILD)/fuzz-results
