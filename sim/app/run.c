@@ -388,7 +388,10 @@ static void print_header(const struct gs_plan *pl, const struct result_file *rf)
 	       meta->scenario_name, pl->n_arms, pl->n_arms == 1 ? "" : "s", reps,
 	       reps == 1 ? "" : "s", meta->time[meta->n_time - 1],
 	       (long long)pl->arm_params[0].population.citizens, rf->path);
-	if (pl->n_points > 1)
+	if (pl->n_points > 1 && meta->n_shards)
+		printf("sweep: %zu points x %zu arms x %zu replications = %zu runs\n", pl->n_points,
+		       pl->n_arms, reps, pl->n_runs);
+	else if (pl->n_points > 1)
 		printf("sweep: %zu points x %zu arms x %zu replications = %zu runs; the table "
 		       "pools every point (per-point results: %s compare %s)\n",
 		       pl->n_points, pl->n_arms, reps, pl->n_runs, gs_cli_prog, rf->path);
