@@ -304,6 +304,9 @@ int main(int argc, char **argv)
 	gsl_set_error_handler_off();
 	if (argc > 0 && argv[0] && *argv[0])
 		gs_cli_prog = argv[0];
+#ifdef GS_MPI
+	return gs_mpi_main(&gs_governance, argc, argv); /* make mpi: build/govsim-mpi */
+#endif
 	if (argc < 2) {
 		fputs(usage_main, stderr);
 		return EXIT_USAGE;

@@ -79,6 +79,7 @@ struct gs_output {
 	hid_t digest;                 /* (run) the run's digest (run_digest), written before done */
 	int lock_fd;                  /* holds the partial's lock (gs_io_lock), -1 if none */
 	size_t damaged;               /* runs marked done whose data failed their digest (resume) */
+	bool parallel;                /* written by every rank of an MPI job (sim/io/parallel.h) */
 	time_t flushed;               /* when the file was last flushed to disk */
 	hid_t arm_type;               /* variable-length UTF-8 string */
 	hid_t row_time, row_bin, one; /* memory dataspaces: n_time, n_bins, 1 value */
@@ -247,9 +248,20 @@ static hid_t dataset_plist(const struct report *rp, const char *name, int rank,
 	}
 	if (H5Pset_obj_track_times(dcpl, 0) < 0)
 		goto close_plist;
+#ifdef GS_MPI
+	/*
+	 * The MPI build's ranks write their runs independently, and parallel
+	 * HDF5 writes a filtered dataset only collectively: no compression,
+	 * and the space of every chunk allocated when the dataset is made.
+	 */
+	if (chunk && (H5Pset_chunk(dcpl, rank, chunk) < 0 ||
+		      H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0))
+		goto close_plist;
+#else
 	if (chunk && (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
 		      H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0))
 		goto close_plist;
+#endif
 	if (fill && H5Pset_fill_value(dcpl, fill_type, fill) < 0)
 		goto close_plist;
 	return dcpl;
@@ -1274,7 +1286,9 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 	if (write_tables(&rp, out, run, r))
 		return -1;
 	const char *arm = out->arm_names[r->arm];
-	if (write_element(&rp, out->arm, "arm", run, out->one, out->arm_type, &arm) ||
+	/* parallel HDF5 writes no variable-length strings: /arm was filled when the file was made */
+	if ((!out->parallel &&
+	     write_element(&rp, out->arm, "arm", run, out->one, out->arm_type, &arm)) ||
 	    write_element(&rp, out->replication, "replication", run, out->one, H5T_NATIVE_INT,
 			  &r->replication) ||
 	    write_element(&rp, out->seed, "seed", run, out->one, H5T_NATIVE_UINT64, &r->seed))
@@ -1287,9 +1301,10 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 	unsigned char one = 1;
 	if (write_element(&rp, out->done, "done", run, out->one, H5T_NATIVE_UCHAR, &one))
 		return -1;
-	/* runs written reach the disk at least every second (and at close) */
+	/* runs written reach the disk at least every second (and at close; in parallel, a
+	   flush is collective: at close only) */
 	time_t now = time(NULL);
-	if (now != out->flushed) {
+	if (!out->parallel && now != out->flushed) {
 		out->flushed = now;
 		if (H5Fflush(out->file, H5F_SCOPE_LOCAL) < 0) {
 			gs_io_fail(&rp, "cannot write to disk");
@@ -1659,6 +1674,23 @@ size_t gs_output_damaged(const struct gs_output *out)
 void gs_io_writer_hold(struct gs_output *out, int fd)
 {
 	out->lock_fd = fd;
+}
+
+int gs_io_writer_release_lock(struct gs_output *out)
+{
+	int fd = out->lock_fd;
+	out->lock_fd = -1;
+	return fd;
+}
+
+const char *gs_io_writer_path(const struct gs_output *out)
+{
+	return out->path;
+}
+
+void gs_io_writer_set_parallel(struct gs_output *out)
+{
+	out->parallel = true;
 }
 
 /*

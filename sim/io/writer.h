@@ -22,6 +22,19 @@ struct gs_output *gs_io_writer_new(const struct report *rp, const struct gs_ense
 /* gs_io_writer_hold - out keeps the lock held by descriptor fd until it is freed. */
 void gs_io_writer_hold(struct gs_output *out, int fd);
 
+/* gs_io_writer_release_lock - the descriptor of out's lock, now the caller's (-1 if none). */
+int gs_io_writer_release_lock(struct gs_output *out);
+
+/* gs_io_writer_path - the path of out's file. */
+const char *gs_io_writer_path(const struct gs_output *out);
+
+/*
+ * gs_io_writer_set_parallel - out is written by every rank of an MPI job:
+ * gs_output_write_run leaves /arm as it was made (parallel HDF5 writes no
+ * variable-length data) and does not flush (a flush is collective).
+ */
+void gs_io_writer_set_parallel(struct gs_output *out);
+
 /*
  * gs_io_writer_reopen - let out write to file, a result file of out's
  * shape (meta's) open for reading and writing, and read its /done into
