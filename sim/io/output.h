@@ -3,7 +3,8 @@
  * that includes hdf5.h: writer.c creates and writes the file, resume.c
  * reopens a partial one, merge.c joins shard files, reader.c reads series
  * and blocks of runs, info.c prints its summary; h5util.c holds what they
- * share.
+ * share. parallel.c (the MPI build only: parallel.h) lets every rank of an
+ * MPI job write one file.
  *
  * Layout (docs/output.md has the full table):
  *   /time                 (time)      end of each output interval, units "day"
