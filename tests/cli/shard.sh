@@ -63,6 +63,7 @@ contains "shard 3/3: 5 of the 16 runs" "a shard says which runs it holds"
 [ ! -e "$T/s.3.h5.partial" ] && ok || fail "a shard left its partial"
 expect 0 "a shard verifies" -- "$GOVSIM" info "$T/s.2.h5" --verify
 contains "verify: 5 runs marked done, 0 whose" "a shard holds its 5 runs done"
+contains "shard 2 of 3: only its 5 runs \(1, 1\+3, ...\) are in this file" "info says the file is a shard"
 expect 0 "merge" -- "$GOVSIM" merge "$T/s.3.h5" "$T/s.1.h5" "$T/s.2.h5" -o "$T/merged.h5"
 contains "merged 3 shard files into" "merge says what it wrote"
 [ -s "$T/merged.h5" ] && [ ! -e "$T/merged.h5.partial" ] && ok || fail "merge leaves OUT.h5 only"
