@@ -106,9 +106,10 @@ deps:
 	else echo "deps: missing packages; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi
 
 # The test command of README.md and .ci/run.
-check: deps
+# The MPI build's packages too, so that the MPI build is tested against the serial one.
+check: deps deps-mpi
 	$(MAKE) all $(TEST_BIN)
-	$(MAKE) test-c test-py golden contributing docs-check reproduce-docs-check regimes-check
+	$(MAKE) test-c test-mpi test-py golden contributing docs-check reproduce-docs-check regimes-check
 	$(MAKE) figures-check
 
 test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result \
