@@ -157,23 +157,6 @@ static void install_signals(void)
 	signal(SIGXFSZ, SIG_IGN);
 }
 
-static char *join_args(int argc, char **argv)
-{
-	size_t n = 1;
-	for (int i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	char *s = malloc(n);
-	if (!s)
-		return NULL;
-	s[0] = 0;
-	for (int i = 0; i < argc; i++) {
-		strcat(s, argv[i]);
-		if (i + 1 < argc)
-			strcat(s, " ");
-	}
-	return s;
-}
-
 /* The result file and its partial: paths, and what is written so far. */
 struct result_file {
 	const char *path;
@@ -451,7 +434,7 @@ int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, c
 		fprintf(stderr, "govsim run: %s\n", err);
 		goto out;
 	}
-	cmdline = join_args(full_argc, full_argv);
+	cmdline = gs_cli_join(full_argc, full_argv);
 	s.summary = malloc(pl.n_runs * GS_N_SUMMARY * sizeof(*s.summary));
 	if (!cmdline || !s.summary)
 		goto out;
