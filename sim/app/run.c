@@ -231,11 +231,32 @@ static int open_result(const struct run_args *a, const struct gs_ensemble_meta *
 	rf->done = calloc(meta->n_runs, 1);
 	if (!rf->done)
 		return EXIT_RUNTIME;
-	if (a->resume && stat(rf->tmp_path, &st) == 0) {
-		if (gs_output_resume(rf->tmp_path, meta, &rf->out, rf->done, err, sizeof(err))) {
+	bool afresh = false;
+	if (a->resume && stat(rf->tmp_path, &st) == 0 &&
+	    gs_output_resume(rf->tmp_path, meta, &rf->out, rf->done, err, sizeof(err))) {
+		/*
+		 * A partial without one finished run that reads back (one killed
+		 * while it was being created, say) holds nothing to keep: it is
+		 * started afresh, unless another process holds it.
+		 */
+		size_t n_done = 0, n_bad = 0;
+		long first_bad;
+		char verr[512], derr[512];
+		bool empty = gs_output_verify(rf->tmp_path, &n_done, &n_bad, &first_bad, verr,
+					      sizeof(verr)) != 0 ||
+			     n_done == n_bad;
+		if (!empty) {
 			fprintf(stderr, "govsim run: --resume: %s\n", err);
 			return EXIT_USAGE;
 		}
+		if (gs_output_discard(rf->tmp_path, derr, sizeof(derr))) {
+			fprintf(stderr, "govsim run: --resume: %s\n", derr);
+			return EXIT_USAGE;
+		}
+		fprintf(stderr, "govsim run: --resume: %s holds no finished run that reads back: "
+			"running every run\n", rf->tmp_path);
+		afresh = true;
+	} else if (a->resume && stat(rf->tmp_path, &st) == 0) {
 		for (size_t r = 0; r < meta->n_runs; r++)
 			rf->n_done += rf->done[r] != 0;
 		size_t damaged = gs_output_damaged(rf->out);
@@ -256,7 +277,7 @@ static int open_result(const struct run_args *a, const struct gs_ensemble_meta *
 			"use --force to run it again\n", rf->path, rf->tmp_path);
 		return EXIT_USAGE;
 	}
-	if (a->resume && !a->quiet)
+	if (a->resume && !a->quiet && !afresh)
 		fprintf(stderr, "govsim run: nothing to resume (no %s): running every run\n",
 			rf->tmp_path);
 	if (stat(rf->tmp_path, &st) == 0) {
