@@ -246,6 +246,8 @@ def arm_scenario(path, arm):
             raise CalibrateError(f"{path}: {len(names)} arms ({', '.join(names)}): name the "
                                  f"one the figures are of with --arm")
         arm = names[0]
+    if arm not in names:
+        raise CalibrateError(f"{path}: no arm {arm!r} (its arms: {', '.join(names)})")
     return design_scenario(path, [arm], None, 0), arm
 
 
@@ -506,24 +508,44 @@ def write_csv(path, gens, params, figures):
                              + [f"{v:.10g}" for v in gen["sims"][i]])
 
 
-def posterior_scenarios(scenario, out_dir, arms, params, post, sample, head):
-    """(OUT-posterior.ini, OUT-particles.ini) texts: the scenario (by include) with every
-    arm at the posterior means; the scenario with the posterior sample as points."""
-    inc = os.path.relpath(os.path.abspath(scenario), os.path.abspath(out_dir or "."))
-    means = [f"{key} = {_text(post[key]['mean'], kind)}" for key, _, _, kind in params]
-    body = [f"include = {inc}"]
-    for a in arms or ["base"]:
-        if arms:
-            body.append(f"[arm.{a}]")
+def set_lines(sets, table):
+    """The --set KEY=VALUE of a calibration as scenario lines: (lines of plain sections,
+    lines for every arm). A parameter with one value for the whole scenario goes in its
+    section; any other in every arm, where it overrides what the arm sets, as --set does."""
+    plain, arm = [], []
+    for kv in sets:
+        key, _, value = kv.partition("=")
+        key, value = key.strip(), value.strip()
+        parts = key.split(".")
+        row = table.get(key) or table.get(".".join(["class", "NAME"] + parts[2:])
+                                          if parts[0] == "class" else key) or {}
+        if row.get("scope") == "scenario":
+            plain += [f"[{'.'.join(parts[:-1])}]", f"{parts[-1]} = {value}"]
         else:
-            body.append("[arm.base]")
-        body += means
-    mean_text = head + "; every arm at the posterior means\n" + "\n".join(body) + "\n"
+            arm.append(f"{key} = {value}")
+    return plain, arm
+
+
+def posterior_scenarios(scenario, out_dir, arms, params, post, sample, head, sets, table):
+    """(OUT-posterior.ini, OUT-particles.ini) texts: the scenario (by include, with the
+    calibration's --set) with every arm at the posterior means; the scenario with the
+    posterior sample as sweep points."""
+    inc = os.path.relpath(os.path.abspath(scenario), os.path.abspath(out_dir or "."))
+    plain, every_arm = set_lines(sets, table)
+    means = [f"{key} = {_text(post[key]['mean'], kind)}" for key, _, _, kind in params]
+
+    def body(extra):
+        out = [f"include = {inc}"] + plain
+        if every_arm or extra:
+            for a in arms or ["base"]:
+                out += [f"[arm.{a}]"] + every_arm + extra
+        return "\n".join(out) + "\n"
+
+    mean_text = head + "; every arm at the posterior means\n" + body(means)
     parts = head + ("; the posterior sample (resampled to equal weights) as sweep points: "
                     "every arm runs at each\n")
-    parts += f"include = {inc}\n[sweep]\ndesign = points\n"
-    parts += "\n".join(points_lines(params, sample)) + "\n"
-    return mean_text, parts
+    parts += body([]) + "[sweep]\ndesign = points\n" + "\n".join(points_lines(params, sample))
+    return mean_text, parts + "\n"
 
 
 # ---------------------------------------------------------------------------
@@ -657,12 +679,13 @@ def calibrate(args):
     last = gens[-1]
     post = summary(last, params)
     print_result(params, post, figures, last)
+    sys.stdout.flush()
     sample = last["theta"][resample(last["weights"], a.particles, rng)]
     head = (f"; govsim calibrate {os.path.basename(a.scenario)} --observed "
-            f"{os.path.basename(a.observed)} --arm {arm}: {len(gens) - 1} generations of "
+            f"{os.path.basename(a.observed)} --arm {arm}: {len(gens)} generations of "
             f"{a.particles} particles, tolerance {last['tolerance']:.6g}, seed {a.seed}\n")
     mean_text, parts = posterior_scenarios(a.scenario, os.path.dirname(out), all_arms, params,
-                                           post, sample, head)
+                                           post, sample, head, a.set or [], table)
     tmp_csv = out + ".tmp"
     write_csv(tmp_csv, gens, params, figures)
     for path, t in ((outputs[1], mean_text), (outputs[2], parts)):

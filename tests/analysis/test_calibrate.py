@@ -3,6 +3,7 @@
 (tests/calibrate/coverage.py: a few repeats here, `make calibrate-check` runs 20)."""
 import csv
 import os
+import re
 import subprocess
 import sys
 
@@ -94,25 +95,38 @@ def test_bad_observed_file(tmp_path):
 
 
 def test_bad_input(tmp_path):
+    """Bad arguments and scenarios are refused before anything runs (in process; the
+    command says the same in one line with status 2, below)."""
     scen, obs = files(tmp_path)
     swept = tmp_path / "swept.ini"
     swept.write_text(SCENARIO + "[sweep]\nregime.discretion = 0.1, 0.2\n")
-    bad = tmp_path / "bad.csv"
-    bad.write_text("# figures\nneeds_met, 40, 0\n")
     out = tmp_path / "c.csv"
     for args, msg in [
-        ([scen, "--observed", obs], "2 arms (npm, hls): name the one the figures are of "
-                                    "with --arm"),
-        ([scen, "--observed", bad, "--arm", "npm"], "bad.csv:2: uncertainty 0: it must be "
-                                                    "above 0"),
         ([scen, "--observed", obs, "--arm", "nope"], "no arm 'nope'"),
         ([swept, "--observed", obs, "--arm", "npm"], "calibrate takes a scenario without a "
                                                      "[sweep]"),
         ([scen, "--observed", obs, "--arm", "npm", "--params", "population.strengths_mean"],
          "one value for the whole scenario"),
+        ([scen, "--observed", obs, "--arm", "npm", "--params",
+          "service.resolve_base,service.resolve_base"], "named twice"),
         ([scen, "--observed", obs, "--arm", "npm", "--particles", "2"], "--particles 2: from 4"),
+        ([scen, "--observed", obs, "--arm", "npm", "--quantile", "1"], "--quantile 1.0: above"),
+        ([scen, "--observed", tmp_path / "none.csv", "--arm", "npm"], "none.csv: no such file"),
         ([scen, "--observed", obs, "--arm", "npm", "--set", "regime.discretion=7"],
          "the scenario does not run"),
+    ]:
+        a = calibrate.build_parser().parse_args([*map(str, args), "-o", str(out), "--govsim",
+                                                 str(govsim_binary())])
+        with pytest.raises(calibrate.CalibrateError, match=re.escape(msg)):
+            calibrate.calibrate(a)
+        assert not out.exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("# figures\nneeds_met, 40, 0\n")
+    for args, msg in [
+        ([scen, "--observed", obs], "2 arms (npm, hls): name the one the figures are of "
+                                    "with --arm"),
+        ([scen, "--observed", bad, "--arm", "npm"], "bad.csv:2: uncertainty 0: it must be "
+                                                    "above 0"),
     ]:
         r = run(*args, "-o", out)
         assert r.returncode == 2, (args, r.stderr)
@@ -188,9 +202,9 @@ def test_calibrate_end_to_end(tmp_path):
                          text=True)
     assert chk.returncode == 0 and "2 arms" in chk.stdout and "8 sweep points" in chk.stdout, \
         chk.stdout + chk.stderr
-    r = subprocess.run([str(govsim_binary()), "run", str(post), "-o", tmp_path / "p.h5",
-                        "--quiet"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    chk = subprocess.run([str(govsim_binary()), "check", str(post)], capture_output=True,
+                         text=True)
+    assert chk.returncode == 0 and "2 arms" in chk.stdout, chk.stdout + chk.stderr
     r = run(scen, "--observed", obs, "--arm", "npm", "--params", PARAMS, "--particles", 8,
             "--generations", 2, "-o", outs[0])
     assert r.returncode == 2 and "use --force" in r.stderr
