@@ -311,7 +311,10 @@ class Runner:
             cmd += ["--threads", str(a.threads)]
         for kv in a.set or []:
             cmd += ["--set", kv]
-        r = subprocess.run(cmd, capture_output=True, text=True)
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True)
+        except OSError as e:
+            raise RunFailed(f"cannot run {a.govsim}: {e.strerror}", 1) from None
         if r.returncode != 0:
             msg = (r.stderr.strip().splitlines() or ["(no message)"])[-1]
             raise RunFailed(f"a batch of runs failed (status {r.returncode}): {msg}",

@@ -237,3 +237,48 @@ def test_coverage_of_known_parameters():
     for j, (key, _, _) in enumerate(coverage.PARAMS):
         inside = sum(r[j][4] for r in res)
         assert inside >= 0.8 * repeats, (key, [r[j] for r in res])
+
+
+class ToyRunner:
+    """A model whose figure is the parameter plus Gaussian noise of sd 0.05."""
+
+    def __init__(self, seed, noise=0.05, ignore=False):
+        self.rng = np.random.default_rng(seed)
+        self.noise, self.ignore, self.runs = noise, ignore, 0
+
+    def simulate(self, params, theta):
+        self.runs += len(theta)
+        x = np.zeros(len(theta)) if self.ignore else theta[:, 0]
+        return (x + self.noise * self.rng.standard_normal(len(theta)))[:, None]
+
+
+def test_abc_smc_known_posterior():
+    """With a uniform prior on [0, 1] and a figure 0.3 +- 0.05 of a model x = a + N(0, 0.05),
+    the exact posterior of a is about N(0.3, 0.05) (its likelihood's width: the stated
+    uncertainty only scales the distance); ABC-SMC's approaches it as the tolerance
+    shrinks."""
+    figs = [calibrate.Figure("x", 0.3, 0.05, 0.0, None, "toy:1", "")]
+    params = [("a", 0.0, 1.0, "real")]
+    gens = calibrate.abc_smc(ToyRunner(1), params, figs, 400, 7, 0.5,
+                             np.random.default_rng(2), lambda *a, **k: None)
+    assert len(gens) == 7
+    tol = [g["tolerance"] for g in gens]
+    assert all(b < a for a, b in zip(tol, tol[1:]))
+    post = calibrate.summary(gens[-1], params)["a"]
+    assert abs(post["mean"] - 0.3) < 0.02, post
+    assert 0.04 < post["sd"] < 0.065, post
+    assert post["q05"] < 0.3 < post["q95"]
+    # the prior generation is as wide as the prior
+    assert calibrate.summary(gens[0], params)["a"]["sd"] > 0.2
+
+
+def test_abc_smc_stops_when_the_tolerance_is_out_of_reach():
+    """A model that ignores its parameter: a tolerance at the 1% quantile keeps fewer than
+    1 in 40 runs, so the generation stops at its budget and the last whole one is kept."""
+    figs = [calibrate.Figure("x", 0.0, 0.05, 0.0, None, "toy:1", "")]
+    said = []
+    runner = ToyRunner(3, ignore=True)
+    gens = calibrate.abc_smc(runner, [("a", 0.0, 1.0, "real")], figs, 50, 4, 0.01,
+                             np.random.default_rng(4), lambda g, i, **k: said.append((i, k)))
+    assert len(gens) < 4
+    assert said[-1][1]["runs"] == calibrate.RUNS_PER_PARTICLE * 50
