@@ -59,7 +59,7 @@ import tempfile
 
 import numpy as np
 
-from .explain import ExplainError, arms_of, read_lines, sections
+from .explain import ExplainError, arms_of, command, read_lines, sections
 from .uncertainty import design_scenario, parameter_table, plausible
 
 # Runs one generation may spend, per particle, before the calibration stops at the
@@ -581,25 +581,22 @@ def build_parser(prog="govsim calibrate"):
     ap.add_argument("--force", action="store_true", help="overwrite OUT.csv")
     ap.add_argument("--govsim", default=os.environ.get("GOVSIM_BINARY")
                     or shutil.which("govsim") or "govsim", help=argparse.SUPPRESS)
+    ap.set_defaults(prog=prog)
     return ap
 
 
 def main(argv=None):
-    from . import deps
-    prog, argv = deps.take_prog(argv, "govsim calibrate")
-    args = build_parser(prog).parse_args(argv)
+    return command(argv, "govsim calibrate", build_parser, run_command)
+
+
+def run_command(args):
+    """calibrate(args), a batch of runs that fails said in one line (status 1, or the
+    status of govsim run)."""
     try:
-        deps.require(deps.READ)
         return calibrate(args)
-    except ExplainError as e:
-        print(f"{prog}: {e}", file=sys.stderr)
-        return 2
     except RunFailed as e:
-        print(f"{prog}: {e}", file=sys.stderr)
-        return 1
-    except deps.MissingModule as e:
-        print(f"{prog}: {e}", file=sys.stderr)
-        return 1
+        print(f"{args.prog}: {e}", file=sys.stderr)
+        return e.status
 
 
 def probe(govsim, text, arm, sets):
