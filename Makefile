@@ -19,6 +19,7 @@
 #   make reproduce-docs-check  those tables are results.json's, from the current model (no run)
 #   make reproduce-robust  each calibrated parameter at -20..+20% and other seeds: robustness tables
 #   make regimes    where each regime wins: docs/experiments/where_each_regime_wins.md
+#   make calibrate-check  govsim calibrate's coverage of known parameters, 20 repeats (minutes)
 #   make deps       install missing Debian packages (as root), or print the command
 #   make mpi        build/govsim-mpi: Open MPI and parallel HDF5 (make deps-mpi; make test-mpi)
 #   make install    govsim, its man page, bash completion and the analysis package
@@ -56,7 +57,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
 
 .PHONY: reliability figures-check deps-mpi mpi test-mpi
-.PHONY: install uninstall docs-check all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
+.PHONY: install uninstall docs-check all check test-c test-py calibrate-check layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
 	reproduce-docs reproduce-docs-check reproduce-robust regimes regimes-check
 
 all: $(BUILD)/govsim
@@ -127,6 +128,10 @@ test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-
 test-py: $(BUILD)/govsim $(BUILD)/tests/sim/io/test_output
 	GOVSIM=$(BUILD)/govsim GOVSIM_TEST_OUTPUT=$(BUILD)/tests/sim/io/test_output \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/analysis
+
+# govsim calibrate recovers known parameters: 20 repeats (make check runs 3 in test-py).
+calibrate-check: $(BUILD)/govsim
+	/usr/bin/python3 tests/calibrate/coverage.py --govsim $(BUILD)/govsim --repeats 20
 
 # Fuzzing the scenario reader: `make fuzz` (clang's libFuzzer with ASan and
 # UBSan, every object instrumented) for FUZZ_SECONDS; `make check` replays

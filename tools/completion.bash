@@ -8,7 +8,7 @@ _govsim()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "run merge check params metrics info compare report export explain uncertainty --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run merge check params metrics info compare report export explain uncertainty calibrate --help --version" -- "$cur"))
 		return
 	fi
 	case "$prev" in
@@ -36,6 +36,7 @@ _govsim()
 	export) opts="--format --layout --teams -o --help"; files="h5" ;;
 	explain) opts="--arms --metric --players --group --samples --replications --set --threads -o --output --force --resume --help"; files="ini" ;;
 	uncertainty) opts="--arms --params --metric --samples --replications --set --threads -o --output --force --resume --help"; files="ini" ;;
+	calibrate) opts="--observed --arm --params --particles --generations --quantile --replications --seed --set --threads -o --output --force --help"; files="ini" ;;
 	esac
 	if [[ "$cur" == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

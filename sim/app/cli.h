@@ -65,4 +65,7 @@ int gs_cmd_explain(int argc, char **argv);
 /* gs_cmd_uncertainty - `govsim uncertainty`: argv[0] is "uncertainty". */
 int gs_cmd_uncertainty(int argc, char **argv);
 
+/* gs_cmd_calibrate - `govsim calibrate`: argv[0] is "calibrate". */
+int gs_cmd_calibrate(int argc, char **argv);
+
 #endif

@@ -50,6 +50,7 @@ static const char usage_main[] =
 	"  export FILE.h5    write a result file as a table (CSV)\n"
 	"  explain SCENARIO  attribute the difference between two arms to the mechanisms\n"
 	"  uncertainty SCENARIO  the difference between two arms over plausible parameters\n"
+	"  calibrate SCENARIO    fit an arm's parameters to a service's own figures (ABC-SMC)\n"
 	"\n"
 	"options:\n"
 	"  -h, --help        this help (also after a command: govsim run --help)\n"
@@ -309,7 +310,7 @@ static void print_version(void)
 /* The commands, for dispatch and for "did you mean". */
 static const char *const commands[] = {"run",	  "check",   "params", "metrics", "info",
 				       "compare", "report",  "export", "explain", "uncertainty",
-				       "merge"};
+				       "merge", "calibrate"};
 
 int main(int argc, char **argv)
 {
@@ -355,6 +356,8 @@ int main(int argc, char **argv)
 		return gs_cmd_explain(argc - 1, argv + 1);
 	if (strcmp(cmd, "uncertainty") == 0)
 		return gs_cmd_uncertainty(argc - 1, argv + 1);
+	if (strcmp(cmd, "calibrate") == 0)
+		return gs_cmd_calibrate(argc - 1, argv + 1);
 	const char *best = gs_suggest(cmd, commands, sizeof(commands) / sizeof(commands[0]));
 	if (best)
 		fprintf(stderr, "%s: unknown command '%s'; did you mean '%s'?\n(see %s --help)\n",

@@ -130,6 +130,41 @@ static const char usage_uncertainty[] =
 	"docs/robustness.md says how to read it. Exit status: 0 success, 2 bad usage or\n"
 	"input, 1 failure.\n";
 
+static const char usage_calibrate[] =
+	"usage: govsim calibrate SCENARIO --observed FILE [--arm NAME] [--params KEY,...]\n"
+	"                        [--particles N] [--generations G] [--quantile Q]\n"
+	"                        [--replications N] [--seed N] [--set KEY=VALUE]...\n"
+	"                        [--threads N] [-o OUT.csv] [--force]\n"
+	"\n"
+	"Fits the uncertain parameters of one arm of SCENARIO to a service's own figures\n"
+	"by approximate Bayesian computation with sequential Monte Carlo (ABC-SMC):\n"
+	"uniform priors over the plausible ranges (govsim params), generations of\n"
+	"particles with tightening tolerances, each batch of particles one govsim run\n"
+	"with the particles as sweep points. Prints the posterior of each parameter and\n"
+	"the fit to each figure.\n"
+	"\n"
+	"  --observed FILE     the figures, one a line: metric, value, uncertainty[,\n"
+	"                      window] (window FROM-TO, e.g. 0d-365d; default the run)\n"
+	"  --arm NAME          the arm the figures are of (default: the only arm)\n"
+	"  --params KEY,...    the parameters fitted (default: every one with a plausible\n"
+	"                      range that can vary between runs, classes' aside)\n"
+	"  --particles N       particles of each generation (default 100)\n"
+	"  --generations G     generations, the prior's included (default 5)\n"
+	"  --quantile Q        each tolerance: the Q-quantile of the last generation's\n"
+	"                      distances (default 0.5)\n"
+	"  --replications N    runs of each particle, their figures averaged (default 1)\n"
+	"  --seed N            seed of the proposals and the runs (default 1)\n"
+	"  --set KEY=VALUE     override a parameter for every arm (repeatable)\n"
+	"  --threads N         OpenMP threads of the runs\n"
+	"  -o OUT.csv          the particles of every generation (default\n"
+	"                      out/<scenario>-calibrate.csv); also OUT-posterior.ini (every\n"
+	"                      arm at the posterior means) and OUT-particles.ini (the\n"
+	"                      posterior sample as a sweep)\n"
+	"  --force             replace them\n"
+	"\n"
+	"docs/robustness.md says how to read it. Exit status: 0 success, 2 bad usage or\n"
+	"input, 1 failure.\n";
+
 /* dir/rel if it names a directory holding analysis/__init__.py, in buf; else NULL. */
 static const char *package_in(const char *dir, const char *rel, char *buf, size_t n)
 {
@@ -269,4 +304,16 @@ int gs_cmd_uncertainty(int argc, char **argv)
 	if (argc < 2)
 		return gs_cli_usage("uncertainty", "no scenario given%s", "");
 	return run_python("uncertainty", "uncertainty", argc, argv);
+}
+
+int gs_cmd_calibrate(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (gs_cli_is_help(argv[i])) {
+			fputs(usage_calibrate, stdout);
+			return 0;
+		}
+	if (argc < 2)
+		return gs_cli_usage("calibrate", "no scenario given%s", "");
+	return run_python("calibrate", "calibrate", argc, argv);
 }

@@ -51,7 +51,7 @@ struct gs_event_spec {
 };
 
 /* The [sweep] section: parameter values that vary between runs. */
-enum gs_design { GS_DESIGN_GRID = 0, GS_DESIGN_LHS, GS_DESIGN_SALTELLI };
+enum gs_design { GS_DESIGN_GRID = 0, GS_DESIGN_LHS, GS_DESIGN_SALTELLI, GS_DESIGN_POINTS };
 
 struct gs_sweep {
 	struct gs_assign *raw;  /* the section's lines */
@@ -60,7 +60,7 @@ struct gs_sweep {
 	long samples;           /* lhs, saltelli: base samples N */
 	size_t n_keys;
 	char **keys;            /* [n_keys] swept parameters */
-	size_t n_points;        /* 1 (no sweep), grid size, N (lhs) or N (k + 2) (saltelli) */
+	size_t n_points;        /* 1 (no sweep), grid size, N (lhs), N (k + 2) (saltelli), list length (points) */
 	char **text;            /* [n_points * n_keys] values as scenario-file text */
 	double *coord;          /* [n_points * n_keys] the values as numbers (durations in days) */
 	int *matrix, *row, *param; /* saltelli: A=0 B=1 AB=2, base sample, column from B (-1) */

@@ -11,9 +11,16 @@
  *   samples = 64
  *   regime.learning_time = 0:0.2                 ; a range to sample from:to
  *
+ *   [sweep]
+ *   design = points                              ; explicit joint points
+ *   regime.learning_time = 0.1, 0.2, 0.05        ; point i takes the i-th value
+ *   regime.discretion = 0.3, 0.7, 0.5            ; of every key
+ *   regime.discretion = 0.9                      ; a repeated key continues its list
+ *
  * A grid is every combination of the lists; a design has `samples` points
  * (Latin hypercube) or samples x (k + 2) (Saltelli: matrices A, B and A
- * with column i from B, for the k swept parameters).
+ * with column i from B, for the k swept parameters); a list of points has as
+ * many points as each key has values.
  */
 #include "sim/plan/scenario.h"
 
@@ -96,6 +103,24 @@ static int push_value(struct axis *ax, const char *text)
 	return ax->values[ax->n++] ? 0 : -1;
 }
 
+/* The values of "a, b, c" appended to the axis; -1 (said) if there are none. */
+static int list_values(struct axis *ax, const struct gs_assign *a, struct gs_diag *diag)
+{
+	char *copy = dup_text(a->value, strlen(a->value));
+	if (!copy)
+		return -1;
+	int rc = 0;
+	size_t before = ax->n;
+	for (char *tok = strtok(copy, ","); tok && !rc; tok = strtok(NULL, ","))
+		rc = push_value(ax, trim(tok));
+	if (!rc && ax->n == before) {
+		gs_diag_add(diag, a->file, a->line, a->key, "no values");
+		rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
 /* A grid axis: "a, b, c" or "from:to:step". */
 static int grid_axis(struct axis *ax, struct gs_diag *diag)
 {
@@ -147,16 +172,33 @@ static int grid_axis(struct axis *ax, struct gs_diag *diag)
 			}
 		}
 	} else {
-		for (char *tok = strtok(copy, ","); tok && !rc; tok = strtok(NULL, ","))
-			rc = push_value(ax, trim(tok));
-		if (!ax->n) {
-			gs_diag_add(diag, a->file, a->line, a->key, "no values");
-			rc = -1;
-		}
+		rc = list_values(ax, a, diag);
 	}
 	free(copy);
 	return rc;
 }
+
+/*
+ * An axis of explicit points: the values of every line of its key, in
+ * order (a[0] is the first line; `more` holds the lines that continue it).
+ */
+static int points_axis(struct axis *ax, const struct gs_sweep *sw, struct gs_diag *diag)
+{
+	int rc = 0;
+	for (size_t i = 0; i < sw->n_raw && !rc; i++) {
+		const struct gs_assign *a = &sw->raw[i];
+		if (strcmp(a->key, ax->a->key) != 0)
+			continue;
+		if (strchr(a->value, ':')) {
+			gs_diag_add(diag, a->file, a->line, a->key,
+				    "design = points takes a list of values a, b, c (no range)");
+			return -1;
+		}
+		rc = list_values(ax, a, diag);
+	}
+	return rc;
+}
+
 
 /* A design axis: "from:to". */
 static int design_axis(struct axis *ax, struct gs_diag *diag)
@@ -304,6 +346,24 @@ out:
 	return rc;
 }
 
+/* Explicit points: point i takes the i-th value of every key. */
+static int list_points(struct gs_sweep *sw, struct axis *ax)
+{
+	if (alloc_points(sw, ax[0].n))
+		return -1;
+	for (size_t i = 0; i < sw->n_points; i++) {
+		sw->matrix[i] = sw->param[i] = -1;
+		sw->row[i] = (int)i;
+		for (size_t k = 0; k < sw->n_keys; k++) {
+			const char *v = ax[k].values[i];
+			sw->text[i * sw->n_keys + k] = dup_text(v, strlen(v));
+			if (!sw->text[i * sw->n_keys + k])
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int grid(struct gs_sweep *sw, struct axis *ax)
 {
 	size_t n = 1;
@@ -340,12 +400,14 @@ int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag)
 	struct axis *ax = calloc(sw->n_raw ? sw->n_raw : 1, sizeof(*ax));
 	if (!ax)
 		return -1;
+	for (size_t i = 0; i < sw->n_raw; i++)
+		if (strcmp(sw->raw[i].key, "design") == 0)
+			design = &sw->raw[i];
+	bool list = design && strcmp(design->value, "points") == 0;
 	for (size_t i = 0; i < sw->n_raw; i++) {
 		const struct gs_assign *a = &sw->raw[i];
-		if (strcmp(a->key, "design") == 0) {
-			design = a;
+		if (strcmp(a->key, "design") == 0)
 			continue;
-		}
 		if (strcmp(a->key, "samples") == 0) {
 			samples = a;
 			continue;
@@ -359,9 +421,15 @@ int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag)
 				    "one value for the whole scenario: it cannot be swept");
 			continue;
 		}
+		bool again = false;
 		for (size_t k = 0; k < sw->n_keys; k++)
-			if (strcmp(ax[k].a->key, a->key) == 0)
-				gs_diag_add(diag, a->file, a->line, a->key, "swept twice");
+			if (strcmp(ax[k].a->key, a->key) == 0) {
+				if (!list)
+					gs_diag_add(diag, a->file, a->line, a->key, "swept twice");
+				again = true;
+			}
+		if (again && list)
+			continue; /* a further line of a list of points */
 		ax[sw->n_keys].a = a;
 		ax[sw->n_keys++].row = row;
 	}
@@ -372,11 +440,13 @@ int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag)
 			sw->design = GS_DESIGN_LHS;
 		else if (strcmp(design->value, "saltelli") == 0)
 			sw->design = GS_DESIGN_SALTELLI;
+		else if (list)
+			sw->design = GS_DESIGN_POINTS;
 		else
 			gs_diag_add(diag, design->file, design->line, "sweep.design",
-				    "'%s' is not one of grid|lhs|saltelli", design->value);
+				    "'%s' is not one of grid|lhs|saltelli|points", design->value);
 	}
-	if (sw->design != GS_DESIGN_GRID) {
+	if (sw->design == GS_DESIGN_LHS || sw->design == GS_DESIGN_SALTELLI) {
 		char *end = NULL;
 		sw->samples = samples ? strtol(samples->value, &end, 10) : 0;
 		if (!samples || *end || sw->samples < 2 || sw->samples > 1000000)
@@ -387,8 +457,18 @@ int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag)
 		gs_diag_add(diag, samples->file, samples->line, "sweep.samples",
 			    "samples goes with design = lhs or saltelli");
 	}
-	for (size_t k = 0; k < sw->n_keys; k++)
-		(sw->design == GS_DESIGN_GRID ? grid_axis : design_axis)(&ax[k], diag);
+	for (size_t k = 0; k < sw->n_keys; k++) {
+		if (sw->design == GS_DESIGN_POINTS)
+			points_axis(&ax[k], sw, diag);
+		else
+			(sw->design == GS_DESIGN_GRID ? grid_axis : design_axis)(&ax[k], diag);
+	}
+	for (size_t k = 1; k < sw->n_keys && sw->design == GS_DESIGN_POINTS; k++)
+		if (ax[k].n != ax[0].n && diag->n == before)
+			gs_diag_add(diag, ax[k].a->file, ax[k].a->line, ax[k].a->key,
+				    "%zu values, but %s has %zu: design = points takes one value "
+				    "per point from every key",
+				    ax[k].n, ax[0].a->key, ax[0].n);
 	int rc = 0;
 	/* the size of the design, before anything is built */
 	double points = 1;
@@ -398,6 +478,8 @@ int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag)
 		points = (double)sw->samples;
 	if (sw->design == GS_DESIGN_SALTELLI)
 		points = (double)sw->samples * (double)(sw->n_keys + 2);
+	if (sw->design == GS_DESIGN_POINTS && sw->n_keys)
+		points = (double)ax[0].n;
 	if (diag->n == before && sw->n_keys &&
 	    (points > MAX_POINTS || points * (double)sw->n_keys > MAX_CELLS)) {
 		const struct gs_assign *at = samples ? samples : design ? design : ax[0].a;
@@ -413,6 +495,7 @@ int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag)
 		uint64_t seed = (uint64_t)sc->arm_params[0].simulation.seed;
 		rc = !sw->keys ? -1
 		     : sw->design == GS_DESIGN_GRID ? grid(sw, ax)
+		     : sw->design == GS_DESIGN_POINTS ? list_points(sw, ax)
 		     : sw->design == GS_DESIGN_LHS ? lhs(sw, ax, seed)
 						   : saltelli(sw, ax, seed);
 		if (rc == -2)

@@ -213,7 +213,59 @@ static void test_errors(void **state)
 	assert_int_equal(load(f, "[sweep]\ndesign = lhs\nregime.discretion = 0:1\n"), -1);
 	assert_true(has(f, "sweep.samples: a sampled design needs samples = N"));
 	assert_int_equal(load(f, "[sweep]\ndesign = sobol\n"), -1);
-	assert_true(has(f, "s.ini:2: sweep.design: 'sobol' is not one of grid|lhs|saltelli"));
+	assert_true(has(f, "s.ini:2: sweep.design: 'sobol' is not one of grid|lhs|saltelli|points"));
+}
+
+/* design = points: point i takes the i-th value of every key; a repeated key continues its list. */
+static void test_points(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load(f, "[arm.a]\npreset = npm\n[sweep]\ndesign = points\n"
+				 "regime.learning_time = 0.1, 0.2\n"
+				 "service.time_target = 5d, 15d, 7d\n"
+				 "regime.learning_time = 0.05\n"),
+			 0);
+	const struct gs_sweep *sw = &f->sc.sweep;
+	assert_int_equal(sw->design, GS_DESIGN_POINTS);
+	assert_int_equal(sw->n_keys, 2);
+	assert_int_equal(sw->n_points, 3);
+	const double lt[3] = {0.1, 0.2, 0.05}, tt[3] = {5, 15, 7};
+	for (size_t i = 0; i < 3; i++) {
+		assert_double_close(sw->coord[i * 2 + 0], lt[i], 0);
+		assert_double_close(sw->coord[i * 2 + 1], tt[i], 1e-12);
+		assert_int_equal(sw->matrix[i], -1);
+	}
+	struct gs_params p;
+	struct gs_plan pl;
+	char err[256];
+	assert_int_equal(gs_plan_build(&pl, &f->sc, &gs_governance, err, sizeof(err)), 0);
+	assert_int_equal(pl.meta.n_run_vars, 3); /* sweep_point and the two coordinates */
+	gs_plan_params(&pl, 0, 2, &p);
+	gs_plan_free(&pl);
+	assert_double_close(p.regime.learning_time, 0.05, 0);
+	assert_double_close(p.service.time_target, 7, 1e-12);
+	/* each point has its own seed; the same values give the same seed as a grid's point */
+	uint64_t s2 = seed_of(f, 9, 0, 2);
+	assert_true(seed_of(f, 9, 0, 0) != s2 && seed_of(f, 9, 0, 1) != s2);
+	assert_int_equal(load(f, "[sweep]\nregime.learning_time = 0.05\nservice.time_target = 7d\n"), 0);
+	assert_true(seed_of(f, 9, 0, 0) == s2);
+	/* errors: lists of different lengths, a range, samples */
+	assert_int_equal(load(f, "[sweep]\ndesign = points\nregime.learning_time = 0.1, 0.2\n"
+				 "regime.discretion = 0.5\n"),
+			 -1);
+	assert_true(has(f, "s.ini:4: regime.discretion: 1 values, but regime.learning_time has 2: "
+			   "design = points takes one value per point from every key"));
+	assert_int_equal(load(f, "[sweep]\ndesign = points\nregime.learning_time = 0:0.2\n"), -1);
+	assert_true(has(f, "s.ini:3: regime.learning_time: design = points takes a list"));
+	assert_int_equal(load(f, "[sweep]\ndesign = points\nsamples = 4\nregime.learning_time = 0.1\n"),
+			 -1);
+	assert_true(has(f, "samples goes with design = lhs or saltelli"));
+	assert_int_equal(load(f, "[sweep]\ndesign = points\nregime.learning_time = 0.1, 2\n"), -1);
+	assert_true(has(f, "s.ini:3: regime.learning_time: 2 is out of range"));
+	/* a repeated key is still an error in a grid */
+	assert_int_equal(load(f, "[sweep]\nregime.learning_time = 0.1\nregime.learning_time = 0.2\n"),
+			 -1);
+	assert_true(has(f, "s.ini:3: regime.learning_time: swept twice"));
 }
 
 /* Adding points keeps every existing run's seed; arms share seeds; points differ. */
@@ -293,6 +345,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_saltelli, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_saltelli_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seeds_stable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d6_axis_too_many_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d8_too_many_runs, setup, teardown),
