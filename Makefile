@@ -2,6 +2,7 @@
 #
 #   make            build build/govsim
 #   make check      build and run every test (installs missing packages first)
+#   make test-serve govsim serve's API and malformed requests against a running server
 #   make layers     includes run one way (tests/layers/check.sh)
 #   make contributing  the worked example of docs/contributing.md builds and passes
 #   make fuzz       fuzz the scenario reader (clang libFuzzer) for FUZZ_SECONDS
@@ -24,7 +25,7 @@
 #   make clean
 
 CC      ?= cc
-PKGS    := gsl hdf5-serial
+PKGS    := gsl hdf5-serial libmicrohttpd jansson
 CSTD    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -fopenmp
 OPT     ?= -O2 -g
 CFLAGS  ?=
@@ -48,10 +49,11 @@ TEST_COMMON := tests/testutil.c
 
 DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
-	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
+	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest \
+	libmicrohttpd-dev libjansson-dev
 
 .PHONY: reliability figures-check
-.PHONY: install uninstall docs-check all check test-c test-py layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
+.PHONY: install uninstall docs-check all check test-c test-py test-serve layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
 	reproduce-docs reproduce-docs-check reproduce-robust
 
 all: $(BUILD)/govsim
@@ -73,9 +75,15 @@ $(BUILD)/sim/app/python.o: sim/app/python.c $(HDRS) $(BUILD)/.buildinfo
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DGS_PYTHON='"$(PYTHON)"' -DGS_PYDIR='"$(CURDIR)"' -c $< -o $@
 
+# govsim serve serves the page from this source tree's web/ (and node_modules/)
+WEBDIR  ?= $(CURDIR)/web
+$(BUILD)/sim/app/serve.o: sim/app/serve.c $(HDRS) $(BUILD)/.buildinfo
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DGS_WEBDIR='"$(WEBDIR)"' -c $< -o $@
+
 $(BUILD)/.buildinfo: FORCE
 	@mkdir -p $(BUILD)
-	@echo '$(GIT_REV) $(CC) $(CSTD) $(OPT) $(CFLAGS) $(PYTHON) $(CURDIR)' > $@.tmp
+	@echo '$(GIT_REV) $(CC) $(CSTD) $(OPT) $(CFLAGS) $(PYTHON) $(CURDIR) $(WEBDIR)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 FORCE:
 
@@ -103,7 +111,7 @@ deps:
 # The test command of README.md and .ci/run.
 check: deps
 	$(MAKE) all $(TEST_BIN)
-	$(MAKE) test-c test-py golden contributing docs-check reproduce-docs-check
+	$(MAKE) test-c test-py test-serve golden contributing docs-check reproduce-docs-check
 	$(MAKE) figures-check
 
 test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result \
@@ -120,6 +128,10 @@ test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-
 test-py: $(BUILD)/govsim $(BUILD)/tests/sim/io/test_output
 	GOVSIM=$(BUILD)/govsim GOVSIM_TEST_OUTPUT=$(BUILD)/tests/sim/io/test_output \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/analysis
+
+# govsim serve: its API on a running server, malformed requests (Python's http.client)
+test-serve: $(BUILD)/govsim
+	/usr/bin/python3 tests/serve/test_serve.py $(BUILD)/govsim
 
 # Fuzzing the scenario reader: `make fuzz` (clang's libFuzzer with ASan and
 # UBSan, every object instrumented) for FUZZ_SECONDS; `make check` replays
