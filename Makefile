@@ -50,7 +50,7 @@ TEST_COMMON := tests/testutil.c
 DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest \
-	libmicrohttpd-dev libjansson-dev
+	libmicrohttpd-dev libjansson-dev chromium
 
 .PHONY: reliability figures-check
 .PHONY: install uninstall docs-check all check test-c test-py test-serve layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
@@ -107,6 +107,9 @@ deps:
 		echo "deps: installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: missing packages; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi
+	@# the page's uPlot and its test's playwright-core, as package-lock.json pins them
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		echo "deps: npm ci"; npm ci --no-audit --no-fund; fi
 
 # The test command of README.md and .ci/run.
 check: deps
@@ -129,9 +132,11 @@ test-py: $(BUILD)/govsim $(BUILD)/tests/sim/io/test_output
 	GOVSIM=$(BUILD)/govsim GOVSIM_TEST_OUTPUT=$(BUILD)/tests/sim/io/test_output \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/analysis
 
-# govsim serve: its API on a running server, malformed requests (Python's http.client)
+# govsim serve: its API on a running server, malformed requests (Python's http.client),
+# and its page in Debian's chromium driven by playwright-core (screenshot: docs/img/serve.png)
 test-serve: $(BUILD)/govsim
 	/usr/bin/python3 tests/serve/test_serve.py $(BUILD)/govsim
+	node tests/serve/page.mjs $(BUILD)/govsim
 
 # Fuzzing the scenario reader: `make fuzz` (clang's libFuzzer with ASan and
 # UBSan, every object instrumented) for FUZZ_SECONDS; `make check` replays
