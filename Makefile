@@ -226,6 +226,13 @@ install: $(BUILD)/govsim
 	tools/man.sh $(BUILD)/govsim > $(DESTDIR)$(MANDIR)/govsim.1
 	install -m 644 tools/completion.bash $(DESTDIR)$(COMPDIR)/govsim
 	echo '$(DATADIR)/python' > $(DESTDIR)$(PYSITE)/govsim.pth
+	@# govsim serve's page, and the chart library `make deps` installed (npm ci)
+	install -d $(DESTDIR)$(DATADIR)/web $(DESTDIR)$(DATADIR)/node_modules/uplot/dist
+	install -m 644 web/index.html web/app.js web/style.css $(DESTDIR)$(DATADIR)/web/
+	@if [ -f node_modules/uplot/dist/uPlot.iife.min.js ]; then \
+		install -m 644 node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css \
+			$(DESTDIR)$(DATADIR)/node_modules/uplot/dist/; \
+	else echo "install: no node_modules/uplot (make deps installs it): govsim serve's page will have no charts"; fi
 	@echo "install: govsim in $(BINDIR), the analysis package in $(DATADIR)/python" \
 		"(on $(PYTHON)'s path through $(PYSITE)/govsim.pth)"
 	@case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "install: $(BINDIR) is not on your PATH;" \

@@ -1315,13 +1315,46 @@ static const struct {
 	 "text/css; charset=utf-8"},
 };
 
+/*
+ * The folder of the page: the one `make install` put next to the binary
+ * (PREFIX/share/govsim/web), else the source tree's (GS_WEBDIR).
+ */
+static char web_path[PATH_MAX];
+static pthread_once_t web_once = PTHREAD_ONCE_INIT;
+
+static void find_web_dir(void)
+{
+	char exe[PATH_MAX / 2], probe[PATH_MAX];
+	struct stat st;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		exe[len] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(probe, sizeof(probe), "%s/../share/govsim/web/index.html", exe);
+			if (stat(probe, &st) == 0 && S_ISREG(st.st_mode)) {
+				snprintf(web_path, sizeof(web_path), "%s/../share/govsim/web", exe);
+				return;
+			}
+		}
+	}
+	snprintf(web_path, sizeof(web_path), "%s", GS_WEBDIR);
+}
+
+static const char *web_dir(void)
+{
+	pthread_once(&web_once, find_web_dir);
+	return web_path;
+}
+
 static enum MHD_Result get_page(struct MHD_Connection *c, const char *url)
 {
 	for (size_t i = 0; i < sizeof(page_files) / sizeof(page_files[0]); i++) {
 		if (strcmp(url, page_files[i].url) != 0)
 			continue;
-		char path[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s", GS_WEBDIR, page_files[i].file);
+		char path[PATH_MAX + 64];
+		snprintf(path, sizeof(path), "%s/%s", web_dir(), page_files[i].file);
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
