@@ -291,6 +291,12 @@ function follow(id) {
     $("table").replaceChildren();
   });
   es.addEventListener("run", (e) => addRun(JSON.parse(e.data)));
+  es.addEventListener("progress", (e) => {
+    const p = JSON.parse(e.data);
+    const share = p.ticks_total ? Math.round(100 * p.ticks_done / p.ticks_total) : 0;
+    status(`Run ${id}: ${p.runs_done} of ${p.runs} runs finished, ${share}% of the work done, ` +
+      `${p.seconds.toFixed(0)} s…`);
+  });
   es.addEventListener("end", (e) => {
     es.close();
     state.source = null;

@@ -74,7 +74,7 @@ static const char usage_serve[] =
 #define MAX_SETS 256     /* overrides in one request */
 #define MAX_KEY 128      /* longest key of an override */
 #define MAX_VALUE 64     /* longest value of an override */
-#define KEEPALIVE_S 10   /* a stream with nothing new sends a comment this often */
+#define PROGRESS_S 1     /* a stream with no run finished sends progress this often */
 #define TIMEOUT_S 30     /* an idle connection is closed after this */
 
 enum job_state { JOB_RUNNING, JOB_DONE, JOB_CANCELLED, JOB_FAILED };
@@ -1108,7 +1108,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		free(st->buf);
 		st->buf = NULL;
 		st->len = st->off = 0;
-		int what = -1; /* 0 start, 1 a run, 2 the end, 3 keep-alive, 4 finished */
+		int what = -1; /* 0 start, 1 a run, 2 the end, 3 progress, 4 finished */
 		size_t run = 0;
 		pthread_mutex_lock(&srv.lock);
 		while (what < 0) {
@@ -1124,12 +1124,14 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 			} else {
 				struct timespec t;
 				clock_gettime(CLOCK_REALTIME, &t);
-				t.tv_sec += KEEPALIVE_S;
+				t.tv_sec += PROGRESS_S;
 				if (pthread_cond_timedwait(&srv.changed, &srv.lock, &t) == ETIMEDOUT)
 					what = 3;
 			}
 		}
 		json_t *end = NULL;
+		if (what == 3)
+			end = status_json(st->job);
 		if (what == 2) {
 			end = status_json(st->job);
 			if (end && st->job->state == JOB_DONE) {
@@ -1152,7 +1154,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 			st->phase = 2;
 			break;
 		case 3:
-			st->buf = gs_strdup(": waiting\n\n");
+			st->buf = sse("progress", end);
 			break;
 		default:
 			return MHD_CONTENT_READER_END_OF_STREAM;

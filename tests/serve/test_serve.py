@@ -238,10 +238,24 @@ class Server(unittest.TestCase):
         self.alive()
 
     def test_cancel_and_replace(self):
-        big = {"set": {"population.citizens": 60000, "simulation.duration": "3y",
+        big = {"set": {"population.citizens": 200000, "simulation.duration": "3y",
                        "simulation.replications": 3}}
         a = self.post_run(big)
-        time.sleep(0.3)
+        # while no run finishes, the stream says how far the work has got
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c.request("GET", f"/api/runs/{a['id']}/events")
+        r, name, progress = c.getresponse(), None, None
+        for raw in r:
+            line = raw.decode().rstrip("\n")
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: ") and name == "progress":
+                progress = json.loads(line[6:])
+                break
+        c.close()
+        self.assertEqual(progress["state"], "running")
+        self.assertGreater(progress["ticks_total"], 0)
+        self.assertLessEqual(progress["ticks_done"], progress["ticks_total"])
         j = self.json("GET", f"/api/runs/{a['id']}")
         self.assertEqual(j["state"], "running")
         c = self.json("POST", f"/api/runs/{a['id']}/cancel", "")
