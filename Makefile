@@ -19,6 +19,7 @@
 #   make reproduce-docs  the same, then their tables into docs/experiments (and results.json)
 #   make reproduce-docs-check  those tables are results.json's, from the current model (no run)
 #   make reproduce-robust  each calibrated parameter at -20..+20% and other seeds: robustness tables
+#   make regimes    where each regime wins: docs/experiments/where_each_regime_wins.md
 #   make deps       install missing Debian packages (as root), or print the command
 #   make install    govsim, its man page, bash completion and the analysis package
 #                   under PREFIX (default /usr/local); make uninstall removes them
@@ -54,7 +55,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 
 .PHONY: reliability figures-check
 .PHONY: install uninstall docs-check all check test-c test-py test-serve layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
-	reproduce-docs reproduce-docs-check reproduce-robust
+	reproduce-docs reproduce-docs-check reproduce-robust regimes regimes-check
 
 all: $(BUILD)/govsim
 
@@ -114,7 +115,7 @@ deps:
 # The test command of README.md and .ci/run.
 check: deps
 	$(MAKE) all $(TEST_BIN)
-	$(MAKE) test-c test-py test-serve golden contributing docs-check reproduce-docs-check
+	$(MAKE) test-c test-py test-serve golden contributing docs-check reproduce-docs-check regimes-check
 	$(MAKE) figures-check
 
 test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result \
@@ -254,7 +255,7 @@ sanitize:
 	$(MAKE) BUILD=build/sanitize OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test-c
 
 # The docs whose shown commands and outputs tools/docs.py runs and writes.
-SHOWN_DOCS := README.md docs/cli.md docs/analysis.md docs/output.md docs/scenarios.md docs/mechanisms.md docs/explain.md
+SHOWN_DOCS := README.md docs/cli.md docs/analysis.md docs/output.md docs/scenarios.md docs/mechanisms.md docs/explain.md docs/robustness.md
 
 docs: $(BUILD)/govsim
 	$(BUILD)/govsim params --markdown > docs/parameters.md
@@ -306,6 +307,30 @@ reproduce-robust: $(BUILD)/govsim
 
 reproduce-docs-check:
 	/usr/bin/python3 -m analysis.reproduce --check-docs
+
+# docs/experiments/where_each_regime_wins.md: the grid of kinds of service, two of
+# them over the plausible space, and the page's tables and maps written from them.
+REGIMES_OUT := out/regimes
+regimes: $(BUILD)/govsim
+	@mkdir -p $(REGIMES_OUT) docs/experiments/img
+	$(BUILD)/govsim run scenarios/where_each_regime_wins.ini -o $(REGIMES_OUT)/where.h5 --force -q
+	for k in routine_tight complex_loose; do \
+		$(BUILD)/govsim uncertainty scenarios/where/$$k.ini --arms npm,hls --samples 16 \
+			-o $(REGIMES_OUT)/$$k.h5 --force || exit 1; \
+	done
+	$(PYTHON) -m analysis.regimes $(REGIMES_OUT)/where.h5 \
+		--uncertainty routine_tight=$(REGIMES_OUT)/routine_tight.h5 \
+		--uncertainty complex_loose=$(REGIMES_OUT)/complex_loose.h5 \
+		--figures docs/experiments/img --json docs/experiments/where_each_regime_wins.json \
+		--page docs/experiments/where_each_regime_wins.md
+
+# The page's tables are those of its results file (no run).
+regimes-check:
+	$(PYTHON) -c "import sys; from analysis import regimes; \
+		s = regimes.check_page('docs/experiments/where_each_regime_wins.md', \
+		'docs/experiments/where_each_regime_wins.json'); \
+		print('regimes: the page is its results' if not s else 'regimes: stale blocks: ' + ', '.join(s)); \
+		sys.exit(1 if s else 0)"
 
 # The figures of docs/reliability.md, written from what the tests saw on this
 # machine (tests/reliability/); make check only checks the deterministic ones.

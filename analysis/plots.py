@@ -571,3 +571,41 @@ def waterfall(expl, metric, ax=None, path=None):
                 f"{expl['arm_a']} (Shapley, 95% intervals)", fontsize=10)
     a.grid(axis="y", alpha=0.3)
     return _done(fig, path)
+
+
+def uncertainty_figure(unc, metric, ax=None, path=None, top=10):
+    """The analysis of `govsim uncertainty` for one metric (analysis.uncertainty.read()):
+    the distribution of the difference B - A over the design's points (a histogram, with
+    zero marked), and the first-order and total Sobol indices of the difference for the
+    parameters with the largest total indices, with their bootstrap intervals."""
+    m = unc["metrics"][metric]
+    names = sorted(unc["parameters"], key=lambda p: -(m["ST"][p] if np.isfinite(m["ST"][p])
+                                                     else -1))[:top]
+    fig, axes = _figure(ax, ncols=2, size=(11.0, 3.8))
+    a, b = axes[0, 0], axes[0, 1]
+    d = np.asarray(m["difference"], dtype=float)
+    d = d[np.isfinite(d)]
+    a.hist(d, bins=max(5, min(30, d.size // 4)), color="#1f77b4", alpha=0.8)
+    a.axvline(0, color="#333333", lw=1)
+    what = "better" if m["direction"] == "better" else "higher"
+    a.set_xlabel(f"{metric}: {unc['arm_b']} − {unc['arm_a']}")
+    a.set_ylabel("design points")
+    a.set_title(f"P({unc['arm_b']} {what}) = {m['probability']:.2f} over "
+                f"{d.size} points", fontsize=10)
+    y = np.arange(len(names))
+    for off, key, color, label in ((-0.2, "S1", "#2ca02c", "first-order"),
+                                   (0.2, "ST", "#d62728", "total")):
+        v = np.array([m[key][p] for p in names])
+        lo = np.array([m[key + "_low"][p] for p in names])
+        hi = np.array([m[key + "_high"][p] for p in names])
+        err = np.vstack([np.clip(v - lo, 0, None), np.clip(hi - v, 0, None)])
+        err = np.where(np.isfinite(err), err, 0)
+        b.barh(y + off, v, height=0.4, color=color, alpha=0.85, label=label, xerr=err,
+               capsize=3)
+    b.set_yticks(y, names)
+    b.invert_yaxis()
+    b.axvline(0, color="#333333", lw=0.8)
+    b.set_xlabel("Sobol index of the difference")
+    b.legend(fontsize=8)
+    b.grid(axis="x", alpha=0.3)
+    return _done(fig, path)

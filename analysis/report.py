@@ -447,6 +447,14 @@ def write_report(path, output=None, n_boot=500, seed=0, max_points=12, warn=None
         body.append("<h2>Provenance</h2>")
         body.append(provenance_section(prov, arm_names))
         return _write_page(index, name, prov, body)
+    from . import uncertainty
+    unc = uncertainty.read(path)
+    if unc is not None:  # a `govsim uncertainty` file: the verdict over the plausible space
+        body.append("<h2>How sure: the difference over the plausible space</h2>")
+        body.append(uncertainty_section(unc))
+        body.append("<h2>Provenance</h2>")
+        body.append(provenance_section(prov, arm_names))
+        return _write_page(index, name, prov, body)
     figs = []
     for fname, caption, fn in FIGURES:
         try:
@@ -515,6 +523,40 @@ def explanation_section(expl):
         out.append(_table(["", "contribution", "95% interval", "share of the total"], rows))
         out.append(embed(plots.waterfall(expl, metric), f"{metric}: waterfall",
                          f"{metric}: from the base to the total difference"))
+    return "\n".join(out)
+
+
+def uncertainty_section(unc):
+    """Per metric, the distribution of B - A over the plausible space, the probability
+    that B beats A, and the Sobol indices of the difference (`govsim uncertainty`)."""
+    from . import plots
+    a, b = unc["arm_a"], unc["arm_b"]
+    out = [f'<p class="note">{len(unc["parameters"])} parameters drawn over their plausible '
+           f"ranges (Saltelli's design); at every point both arms ran with the same seeds, "
+           f"and the difference {_e(b)} \u2212 {_e(a)} is their paired difference. "
+           f"docs/robustness.md says how to read it.</p>"]
+    rows = [[p, f"{lo:g}", f"{hi:g}"] for p, lo, hi in zip(unc["parameters"], unc["low"],
+                                                             unc["high"])]
+    for metric, m in unc["metrics"].items():
+        what = "better" if m["direction"] == "better" else "higher"
+        out.append(f"<h3>{_e(metric)}</h3>")
+        out.append(_table(["mean", "median", "5% to 95%", f"P({b} {what} than {a})"],
+                          [[f"{m['mean']:+.4g}", f"{m['median']:+.4g}",
+                            f"{m['p05']:+.4g} to {m['p95']:+.4g}",
+                            f"{m['probability']:.2f}"]]))
+        top = sorted(unc["parameters"], key=lambda p: -(m["ST"][p] if m["ST"][p] == m["ST"][p]
+                                                         else -1))[:10]
+        out.append(_table(["parameter", "first-order", "95% interval", "total",
+                           "95% interval"],
+                          [[p, f"{m['S1'][p]:.2f}",
+                            f"{m['S1_low'][p]:.2f} to {m['S1_high'][p]:.2f}",
+                            f"{m['ST'][p]:.2f}",
+                            f"{m['ST_low'][p]:.2f} to {m['ST_high'][p]:.2f}"] for p in top]))
+        out.append(embed(plots.uncertainty_figure(unc, metric), f"{metric}: uncertainty",
+                         f"{metric}: the difference over the plausible space, and what it "
+                         f"hangs on"))
+    out.append("<h3>The plausible ranges drawn from</h3>")
+    out.append(_table(["parameter", "low", "high"], rows))
     return "\n".join(out)
 
 

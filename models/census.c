@@ -11,6 +11,7 @@
 
 #include "models/measure.h"
 #include "models/world.h"
+#include "sim/core/crew.h"
 #include "sim/core/stop.h"
 #include "sim/core/util.h"
 
@@ -364,6 +365,25 @@ static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, si
 	}
 }
 
+/* The open-need blocks of one census, for the crew. */
+struct open_blocks {
+	struct gs_world *w;
+	int32_t now;
+	size_t *m_block;
+	double *s_block;
+};
+
+static int open_blocks_run(void *ctx, size_t b)
+{
+	struct open_blocks *ob = ctx;
+	ob->m_block[b] = 0;
+	ob->s_block[b] = 0;
+	if (gs_stopping())
+		return 0; /* the measure is not kept (the engine looks at the flag) */
+	open_block(ob->w, b, ob->now, &ob->m_block[b], &ob->s_block[b]);
+	return 0;
+}
+
 int gs_census_stocks(struct gs_world *w, int32_t now, double *wb_sum, double *trust_sum,
 		     double *p10)
 {
@@ -378,17 +398,13 @@ int gs_census_stocks(struct gs_world *w, int32_t now, double *wb_sum, double *tr
 	if (!m_block || !s_block || flush(w))
 		goto out;
 	decay_extend(w, now);
-	/* the citizens with an open need, in fixed blocks, summed in block order */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(w->threads) if (n_blocks > 1) \
-	default(none) shared(w, n_blocks, now, m_block, s_block)
-	for (size_t b = 0; b < n_blocks; b++) {
-		if (gs_stopping()) {
-			m_block[b] = 0; /* the measure is not kept (the engine looks at the flag) */
-			s_block[b] = 0;
-			continue;
-		}
-		open_block(w, b, now, &m_block[b], &s_block[b]);
-	}
+	/*
+	 * the citizens with an open need, in fixed blocks shared with the
+	 * run's crew (sim/core/crew.h), summed in block order
+	 */
+	struct open_blocks ob = {w, now, m_block, s_block};
+	if (gs_crew_run(n_blocks, open_blocks_run, NULL, &ob))
+		goto out;
 	double wb_open = 0;
 	size_t n_open = 0;
 	for (size_t b = 0; b < n_blocks; b++) {

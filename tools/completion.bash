@@ -8,7 +8,7 @@ _govsim()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "run check params metrics info compare report export explain serve --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run check params metrics info compare report export explain uncertainty serve --help --version" -- "$cur"))
 		return
 	fi
 	case "$prev" in
@@ -29,13 +29,15 @@ _govsim()
 	case "$cmd" in
 	run) opts="-o --output --seed --threads --set --force --resume --quiet --help"; files="ini" ;;
 	check) opts="--set --help"; files="ini" ;;
-	params|metrics) opts="--markdown --help"; files="" ;;
+	params) opts="--markdown --tsv --help"; files="" ;;
+	metrics) opts="--markdown --help"; files="" ;;
 	info) opts="--verify --help"; files="h5" ;;
 	compare) opts="--metric --at --until --points --help"; files="h5" ;;
 	report) opts="-o --points --n-boot --seed --help"; files="h5" ;;
 	export) opts="--format --layout --teams -o --help"; files="h5" ;;
 	serve) opts="--port --bind --out --help"; files="ini" ;;
 	explain) opts="--arms --metric --players --group --samples --replications --set --threads -o --output --force --resume --help"; files="ini" ;;
+	uncertainty) opts="--arms --params --metric --samples --replications --set --threads -o --output --force --resume --help"; files="ini" ;;
 	esac
 	if [[ "$cur" == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -50,4 +50,7 @@ int gs_cmd_export(int argc, char **argv);
 /* gs_cmd_explain - `govsim explain`: argv[0] is "explain". */
 int gs_cmd_explain(int argc, char **argv);
 
+/* gs_cmd_uncertainty - `govsim uncertainty`: argv[0] is "uncertainty". */
+int gs_cmd_uncertainty(int argc, char **argv);
+
 #endif

@@ -49,6 +49,7 @@ static const char usage_main[] =
 	"  report FILE.h5    write a self-contained HTML report of a result file\n"
 	"  export FILE.h5    write a result file as a table (CSV)\n"
 	"  explain SCENARIO  attribute the difference between two arms to the mechanisms\n"
+	"  uncertainty SCENARIO  the difference between two arms over plausible parameters\n"
 	"  serve [SCENARIO]  a page and JSON API over HTTP to change arms, run and compare\n"
 	"\n"
 	"options:\n"
@@ -65,10 +66,13 @@ static const char usage_check[] =
 	"valid, 2 otherwise.\n";
 
 static const char usage_params[] =
-	"usage: govsim params [--markdown]\n"
+	"usage: govsim params [--markdown | --tsv]\n"
 	"\n"
 	"Lists every parameter: section, name, type, default, allowed range, unit,\n"
-	"scope and description. --markdown writes docs/parameters.md.\n";
+	"scope, plausible range and description. --markdown writes\n"
+	"docs/parameters.md; --tsv writes tab-separated values for scripts (key,\n"
+	"type, default, min, max, unit, scope, plausible_low, plausible_high,\n"
+	"basis; durations in days).\n";
 
 static const char usage_metrics[] =
 	"usage: govsim metrics [--markdown]\n"
@@ -160,20 +164,27 @@ out:
 }
 
 static int cmd_table(int argc, char **argv, const char *name, const char *usage,
-		     void (*print)(FILE *, bool))
+		     void (*print)(FILE *, bool), void (*print_tsv)(FILE *))
 {
-	bool md = false;
+	bool md = false, tsv = false;
 	for (int i = 1; i < argc; i++) {
 		if (gs_cli_is_help(argv[i])) {
 			fputs(usage, stdout);
 			return 0;
 		} else if (strcmp(argv[i], "--markdown") == 0) {
 			md = true;
+		} else if (print_tsv && strcmp(argv[i], "--tsv") == 0) {
+			tsv = true;
 		} else {
 			return gs_cli_usage(name, "unknown argument '%s'", argv[i]);
 		}
 	}
-	print(stdout, md);
+	if (md && tsv)
+		return gs_cli_usage(name, "--markdown and --tsv do not go together%s", "");
+	if (tsv)
+		print_tsv(stdout);
+	else
+		print(stdout, md);
 	return 0;
 }
 
@@ -299,7 +310,7 @@ static void print_version(void)
 /* The commands, for dispatch and for "did you mean". */
 static const char *const commands[] = {"run",	  "check",   "params", "metrics",
 				       "info",	  "compare", "report", "export", "explain",
-				       "serve"};
+				       "uncertainty", "serve"};
 
 int main(int argc, char **argv)
 {
@@ -324,9 +335,10 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "params") == 0)
-		return cmd_table(argc - 1, argv + 1, "params", usage_params, gs_params_print);
+		return cmd_table(argc - 1, argv + 1, "params", usage_params, gs_params_print,
+				 gs_params_print_tsv);
 	if (strcmp(cmd, "metrics") == 0)
-		return cmd_table(argc - 1, argv + 1, "metrics", usage_metrics, gs_metrics_print);
+		return cmd_table(argc - 1, argv + 1, "metrics", usage_metrics, gs_metrics_print, NULL);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0)
@@ -337,6 +349,8 @@ int main(int argc, char **argv)
 		return gs_cmd_export(argc - 1, argv + 1);
 	if (strcmp(cmd, "explain") == 0)
 		return gs_cmd_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "uncertainty") == 0)
+		return gs_cmd_uncertainty(argc - 1, argv + 1);
 	if (strcmp(cmd, "serve") == 0)
 		return gs_cmd_serve(&gs_governance, argc - 1, argv + 1);
 	const char *best = gs_suggest(cmd, commands, sizeof(commands) / sizeof(commands[0]));

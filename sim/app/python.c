@@ -100,6 +100,36 @@ static const char usage_explain[] =
 	"player's contribution with its 95% interval (docs/explain.md). Exit status: 0\n"
 	"success, 2 bad usage or input, 1 failure.\n";
 
+static const char usage_uncertainty[] =
+	"usage: govsim uncertainty SCENARIO --arms A,B [--params KEY,...]\n"
+	"                          [--metric NAME]... [--samples N] [--replications N]\n"
+	"                          [--set KEY=VALUE]... [--threads N] [-o OUT.h5]\n"
+	"                          [--force] [--resume]\n"
+	"\n"
+	"How sure is the difference B - A between two arms of SCENARIO, across every\n"
+	"plausible value of the parameters nobody has measured? Draws the behavioural\n"
+	"parameters that the arms share over their plausible ranges (govsim params) by\n"
+	"Saltelli's design, runs both arms at every point with the same seeds, and\n"
+	"reports per metric the distribution of the difference, the probability that B\n"
+	"beats A across the plausible space, and the Sobol indices of the difference.\n"
+	"\n"
+	"  --arms A,B          the arms compared: the difference is B - A\n"
+	"  --params KEY,...    the uncertain parameters (default: every one with a\n"
+	"                      plausible range that the arms share)\n"
+	"  --metric NAME       a metric (repeatable; default needs_met,\n"
+	"                      within_target_true, cost_per_need_met, leavers)\n"
+	"  --samples N         rows of the design: N x (k + 2) points (default 16)\n"
+	"  --replications N    replications at each point (default: the scenario's)\n"
+	"  --set KEY=VALUE     override a parameter for every arm (repeatable)\n"
+	"  --threads N         OpenMP threads of the runs\n"
+	"  -o OUT.h5           the runs and the analysis, in /uncertainty (default\n"
+	"                      out/<scenario>-uncertainty.h5)\n"
+	"  --force             replace OUT.h5\n"
+	"  --resume            complete the runs an interrupted uncertainty left\n"
+	"\n"
+	"docs/robustness.md says how to read it. Exit status: 0 success, 2 bad usage or\n"
+	"input, 1 failure.\n";
+
 /* dir/rel if it names a directory holding analysis/__init__.py, in buf; else NULL. */
 static const char *package_in(const char *dir, const char *rel, char *buf, size_t n)
 {
@@ -227,4 +257,16 @@ int gs_cmd_explain(int argc, char **argv)
 	if (argc < 2)
 		return gs_cli_usage("explain", "no scenario given%s", "");
 	return run_python("explain", "explain", argc, argv);
+}
+
+int gs_cmd_uncertainty(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (gs_cli_is_help(argv[i])) {
+			fputs(usage_uncertainty, stdout);
+			return 0;
+		}
+	if (argc < 2)
+		return gs_cli_usage("uncertainty", "no scenario given%s", "");
+	return run_python("uncertainty", "uncertainty", argc, argv);
 }

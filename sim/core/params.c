@@ -553,6 +553,116 @@ static const char *type_name(enum gs_type t)
 	return names[t];
 }
 
+/* The unit a basis's "per WORD" names, as the table writes it. */
+static const char *per_unit(const char *word, size_t n)
+{
+	static const char *const names[][2] = {
+	    {"hour", "1/h"}, {"day", "1/d"}, {"week", "1/w"}, {"year", "1/y"}};
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strlen(names[k][0]) == n && strncmp(word, names[k][0], n) == 0)
+			return names[k][1];
+	return NULL;
+}
+
+/* One end of a plausible range: a number, or for durations a duration, as a number. */
+static int plausible_end(const struct gs_param_info *in, const char *s, size_t n, double *v)
+{
+	char tok[48];
+	if (n == 0 || n >= sizeof(tok))
+		return -1;
+	memcpy(tok, s, n);
+	tok[n] = 0;
+	if (in->type == GS_DURATION) {
+		char ignore[128];
+		double minutes;
+		if (gs_param_parse_duration(tok, &minutes, ignore, sizeof(ignore)))
+			return -1;
+		*v = minutes / GS_MIN_PER_DAY;
+		return 0;
+	}
+	char *end;
+	*v = strtod(tok, &end);
+	return end == tok || *end || !isfinite(*v) ? -1 : 0;
+}
+
+int gs_param_plausible(size_t i, double *lo, double *hi, char *err, size_t errlen)
+{
+	const struct gs_param_info *in = &gs_param_table[i];
+	const char *basis = gs_param_basis(i);
+	const char *r = basis ? strstr(basis, "range ") : NULL;
+	if (!r)
+		return 0;
+	r += strlen("range ");
+	/* a-b: the dash after the first character (a first end may be negative) */
+	const char *dash = strchr(r + 1, '-');
+	size_t n2 = dash ? strcspn(dash + 1, " ;,()") : 0;
+	if (!dash || plausible_end(in, r, (size_t)(dash - r), lo) ||
+	    plausible_end(in, dash + 1, n2, hi)) {
+		snprintf(err, errlen, "%s.%s: its basis's range does not read as \"range a-b\"",
+			 in->section, in->name);
+		return -1;
+	}
+	const char *rest = dash + 1 + n2;
+	if (strncmp(rest, " per ", 5) == 0) {
+		const char *word = rest + 5;
+		const char *unit = per_unit(word, strcspn(word, " ;,()"));
+		if (!unit || strcmp(unit, in->unit) != 0) {
+			snprintf(err, errlen, "%s.%s: its range is %.*s, but its unit is %s",
+				 in->section, in->name, (int)(strcspn(rest + 1, ";,()")), rest + 1,
+				 in->unit);
+			return -1;
+		}
+	}
+	double min = in->type == GS_DURATION ? in->min / GS_MIN_PER_DAY : in->min;
+	double max = in->type == GS_DURATION ? in->max / GS_MIN_PER_DAY : in->max;
+	if (!(*lo < *hi) || *lo < min || *hi > max) {
+		char allowed[112];
+		gs_param_range(i, allowed, sizeof(allowed));
+		snprintf(err, errlen,
+			 "%s.%s: its plausible range %g-%g is empty or outside the allowed %s",
+			 in->section, in->name, *lo, *hi, allowed);
+		return -1;
+	}
+	return 1;
+}
+
+void gs_params_print_tsv(FILE *f)
+{
+	char err[256];
+	fputs("key\ttype\tdefault\tmin\tmax\tunit\tscope\tplausible_low\tplausible_high\tbasis\n",
+	      f);
+	for (size_t i = 0; i < gs_param_count; i++) {
+		const struct gs_param_info *in = &gs_param_table[i];
+		const char *scope = (in->flags & GS_F_SCENARIO) ? "scenario"
+				    : (in->flags & GS_F_RUN)    ? "run"
+								: "any";
+		bool choices = in->type == GS_BOOL || in->type == GS_ENUM;
+		double lo = 0, hi = 0;
+		int has = gs_param_plausible(i, &lo, &hi, err, sizeof(err));
+		const char *basis = gs_param_basis(i);
+		size_t kind = basis ? strcspn(basis, ":") : 0;
+		if (!basis && strcmp(in->section, "regime") == 0)
+			basis = "lever", kind = 5;
+		fprintf(f, "%s.%s\t%s\t%s\t", strcmp(in->section, "class") == 0 ? "class.NAME"
+										: in->section,
+			in->name, type_name(in->type), in->def);
+		if (choices) {
+			fputs("\t\t", f);
+		} else {
+			double min = in->type == GS_DURATION ? in->min / GS_MIN_PER_DAY : in->min;
+			double max = in->type == GS_DURATION ? in->max / GS_MIN_PER_DAY : in->max;
+			fprintf(f, "%.17g\t%.17g\t", min, max);
+		}
+		fprintf(f, "%s\t%s\t", choices ? in->unit : in->type == GS_DURATION ? "d" : in->unit,
+			scope);
+		if (has == 1)
+			fprintf(f, "%.17g\t%.17g\t", lo, hi);
+		else
+			fputs("\t\t", f);
+		fprintf(f, "%.*s\n", (int)kind, basis ? basis : "");
+	}
+}
+
 void gs_params_print(FILE *f, bool markdown)
 {
 	char range[112];
@@ -570,7 +680,10 @@ void gs_params_print(FILE *f, bool markdown)
 		      "(`sim/core/params_basis.def`): *setting*, a property of the service "
 		      "that a scenario sets from the service's own data; *source*, a value "
 		      "taken from the study cited; *assumption*, no measured value, with the "
-		      "reason for the default and the range to try. Regime parameters are "
+		      "reason for the default and the range to try. *Plausible* is the "
+		      "range the basis gives (a source's or an assumption's), read from it "
+		      "(`govsim params --tsv` gives it as numbers, durations in days): the "
+		      "values an uncertainty analysis draws from. Regime parameters are "
 		      "levers, set by the presets and scenarios.\n",
 		      f);
 	}
@@ -581,11 +694,23 @@ void gs_params_print(FILE *f, bool markdown)
 				    : (in->flags & GS_F_RUN)    ? "run"
 								: "any";
 		bool choices = in->type == GS_BOOL || in->type == GS_ENUM;
+		char plausible[112] = "-", err[256];
+		double lo, hi;
+		if (gs_param_plausible(i, &lo, &hi, err, sizeof(err)) == 1) {
+			if (in->type == GS_DURATION) {
+				char a[48], b[48];
+				gs_format_duration(lo * GS_MIN_PER_DAY, a, sizeof(a));
+				gs_format_duration(hi * GS_MIN_PER_DAY, b, sizeof(b));
+				snprintf(plausible, sizeof(plausible), "%s..%s", a, b);
+			} else {
+				snprintf(plausible, sizeof(plausible), "%g..%g", lo, hi);
+			}
+		}
 		if (strcmp(section, in->section) != 0) {
 			section = in->section;
 			if (markdown)
-				fprintf(f, "\n## [%s]\n\n| key | type | default | range | unit | set | description | basis |\n"
-					   "|---|---|---|---|---|---|---|---|\n",
+				fprintf(f, "\n## [%s]\n\n| key | type | default | range | unit | set | plausible | description | basis |\n"
+					   "|---|---|---|---|---|---|---|---|---|\n",
 					strcmp(section, "class") == 0 ? "class.NAME" : section);
 			else
 				fprintf(f, "%s[%s]\n", i ? "\n" : "",
@@ -603,12 +728,13 @@ void gs_params_print(FILE *f, bool markdown)
 			const char *basis = gs_param_basis(i);
 			if (!basis)
 				basis = strcmp(in->section, "regime") == 0 ? "lever" : "";
-			fprintf(f, "| `%s` | %s | `%s` | %s | %s | %s | %s | %s |\n", in->name,
+			fprintf(f, "| `%s` | %s | `%s` | %s | %s | %s | %s | %s | %s |\n", in->name,
 				type_name(in->type), in->def, esc, choices ? "" : in->unit, scope,
-				in->desc, basis);
+				plausible, in->desc, basis);
 		}
 		else
-			fprintf(f, "  %-22s %-8s %-8s %-22s %-12s %-8s %s\n", in->name, type_name(in->type),
-				in->def, range, choices ? "" : in->unit, scope, in->desc);
+			fprintf(f, "  %-22s %-8s %-8s %-22s %-12s %-8s %-14s %s\n", in->name,
+				type_name(in->type), in->def, range, choices ? "" : in->unit, scope,
+				plausible, in->desc);
 	}
 }

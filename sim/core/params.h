@@ -112,6 +112,19 @@ extern const size_t gs_basis_count;
 /* gs_param_basis - the basis of row i of the parameter table, or NULL if it has none. */
 const char *gs_param_basis(size_t i);
 
+/*
+ * gs_param_plausible - the plausible range of row i, read from its basis
+ * ("range a-b", in the row's unit; durations with theirs, e.g. "7d-90d"; a
+ * rate may name its unit, "per day" for 1/d): in *lo and *hi as
+ * gs_param_number gives values (durations in days). Returns 1 if the row
+ * has one, 0 if it has none (a setting, a lever, not behaviour), -1 if its
+ * basis names a range that does not read (with a message in err).
+ */
+int gs_param_plausible(size_t i, double *lo, double *hi, char *err, size_t errlen);
+
+/* gs_params_print_tsv - the table as tab-separated values, a header line first, to f. */
+void gs_params_print_tsv(FILE *f);
+
 /* The row of every parameter in gs_param_table: GS_P_<section>_<name>. */
 enum gs_param_id {
 #define GS_SECTION(sec)

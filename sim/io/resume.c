@@ -1,8 +1,9 @@
 /*
- * resume.c - reopening a partial result file to complete it (govsim run
- * --resume). The file is read through the reader to check that it was
- * written for the same scenario text, shape and parameters; then the
- * writer takes it over and says which runs it holds.
+ * resume.c - completing a partial result file (govsim run --resume). The
+ * file is read through the reader to check that it was written for the
+ * same scenario text, shape and parameters; then its runs that read back
+ * to their digest are copied into a fresh file, which takes its place and
+ * which the writer completes.
  *
  * HDF5 (serial) is not thread-safe: call gs_output_resume from one thread
  * at a time.
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hdf5.h>
 
@@ -21,22 +23,6 @@
 #include "sim/io/h5util.h"
 #include "sim/io/reader.h"
 #include "sim/io/writer.h"
-
-/* open_partial - the file open for reading and writing, or -1 with a message. */
-static hid_t open_partial(const struct report *rp)
-{
-	hid_t file = gs_io_open_result(rp);
-	if (file < 0)
-		return H5I_INVALID_HID;
-	H5Fclose(file);
-	hid_t fapl = gs_io_fapl();
-	file = fapl < 0 ? H5I_INVALID_HID : H5Fopen(rp->path, H5F_ACC_RDWR, fapl);
-	if (file < 0)
-		gs_io_fail(rp, "cannot open for writing");
-	if (fapl >= 0)
-		H5Pclose(fapl);
-	return file;
-}
 
 /*
  * same_scenario - do two scenario texts say the same, their "; ==== PATH
@@ -173,33 +159,58 @@ static int check_partial(const struct report *rp, hid_t file, const struct gs_en
 	return 0;
 }
 
-/* gs_output_resume - the partial file at path, checked against meta, open to complete. */
+/*
+ * gs_output_resume - the partial file at path, checked against meta, and
+ * completed in a fresh file: its runs that read back to their digest are
+ * copied into PATH.resume, which then takes path's place. The partial is
+ * only ever read, so whatever a killed writer left in it (a heap or an
+ * index half written) is never written through; a resume killed in turn
+ * leaves the partial as it was.
+ */
 int gs_output_resume(const char *path, const struct gs_ensemble_meta *meta,
 		     struct gs_output **out, unsigned char *done, char *err, size_t errlen)
 {
 	struct report rp = {path, err, errlen};
 	*out = NULL;
 	gs_io_quiet();
-	struct gs_output *o = gs_io_writer_new(&rp, meta);
-	if (!o)
-		return -1;
 	/* the lock first: a partial another process is writing is not touched */
 	int lock_fd = gs_io_lock(&rp, false);
 	if (lock_fd < 0)
-		goto discard;
-	gs_io_writer_hold(o, lock_fd);
-	hid_t file = open_partial(&rp);
+		return -1;
+	int rc = -1;
+	struct gs_output *o = NULL;
+	size_t fl = strlen(path) + sizeof(".resume");
+	char *fresh = malloc(fl);
+	if (!fresh) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto unlock;
+	}
+	snprintf(fresh, fl, "%s.resume", path);
+	hid_t file = gs_io_open_result(&rp);
 	if (file < 0)
-		goto discard;
+		goto unlock;
 	if (check_partial(&rp, file, meta)) {
 		H5Fclose(file);
-		goto discard;
+		goto unlock;
 	}
-	if (gs_io_writer_reopen(&rp, o, file, meta, done))
-		goto discard;
+	/* a PATH.resume is left only by a resume killed before the rename: under our lock, stale */
+	remove(fresh);
+	char cerr[1024];
+	if (gs_output_create(fresh, meta, &o, cerr, sizeof(cerr))) {
+		snprintf(err, errlen, "%s", cerr);
+		H5Fclose(file);
+		goto unlock;
+	}
+	struct report fr = {fresh, err, errlen};
+	if (gs_io_writer_take(&rp, o, file, meta, done) || gs_io_writer_move(&fr, o, path)) {
+		gs_output_abort(o);
+		remove(fresh);
+		goto unlock;
+	}
 	*out = o;
-	return 0;
-discard:
-	gs_output_abort(o);
-	return -1;
+	rc = 0;
+unlock:
+	free(fresh);
+	close(lock_fd); /* the old partial's lock: o holds the new file's */
+	return rc;
 }

@@ -88,6 +88,7 @@ struct gs_output {
 	size_t n_runs, n_time, n_bins, n_arms, n_classes;
 	size_t n_teams;               /* 0: no per-team datasets (a file of an older govsim) */
 	char **arm_names;             /* [n_arms] copies */
+	unsigned *run_arm;            /* [n_runs] the arm of each run (gs_run_of) */
 	char *coordinates;            /* the per-run coordinates' names, for every table */
 };
 
@@ -142,6 +143,7 @@ static void free_output(struct gs_output *out)
 	for (size_t a = 0; out->arm_names && a < out->n_arms; a++)
 		free(out->arm_names[a]);
 	free(out->arm_names);
+	free(out->run_arm);
 	free(out->coordinates);
 	free(out->path);
 	free(out);
@@ -428,6 +430,25 @@ free_runs:
 	return rc;
 }
 
+/* write_arms - every run's arm name into /arm, in one write. */
+static int write_arms(const struct report *rp, struct gs_output *out)
+{
+	const char **arms = malloc((out->n_runs ? out->n_runs : 1) * sizeof(*arms));
+	if (!arms) {
+		gs_io_fail(rp, "out of memory");
+		return -1;
+	}
+	for (size_t r = 0; r < out->n_runs; r++)
+		arms[r] = out->arm_names[out->run_arm[r]];
+	int rc = 0;
+	if (H5Dwrite(out->arm, out->arm_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, arms) < 0) {
+		gs_io_fail(rp, "cannot write arm");
+		rc = -1;
+	}
+	free(arms);
+	return rc;
+}
+
 /*
  * The per-run variables arm, replication and seed; arm and replication are
  * filled from the run numbering (gs_run_of) before runs are written.
@@ -473,30 +494,21 @@ static int make_run_vars(const struct report *rp, struct gs_output *out, const s
 			 NULL))
 		return -1;
 
-	int rc = -1;
-	const char **arms = malloc(out->n_runs * sizeof(*arms));
+	if (write_arms(rp, out))
+		return -1;
 	int *repl = malloc(out->n_runs * sizeof(*repl));
-	if (!arms || !repl) {
+	if (!repl) {
 		gs_io_fail(rp, "out of memory");
-		goto free_bufs;
+		return -1;
 	}
-	for (size_t r = 0; r < out->n_runs; r++) {
-		struct gs_run_id id = gs_run_of(meta, r);
-		arms[r] = out->arm_names[id.arm];
-		repl[r] = (int)id.rep;
-	}
-	if (H5Dwrite(out->arm, out->arm_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, arms) < 0) {
-		gs_io_fail(rp, "cannot write arm");
-		goto free_bufs;
-	}
+	for (size_t r = 0; r < out->n_runs; r++)
+		repl[r] = (int)gs_run_of(meta, r).rep;
+	int rc = 0;
 	if (H5Dwrite(out->replication, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, repl) < 0) {
 		gs_io_fail(rp, "cannot write replication");
-		goto free_bufs;
+		rc = -1;
 	}
-	rc = 0;
-free_bufs:
 	free(repl);
-	free(arms);
 	return rc;
 }
 
@@ -994,6 +1006,14 @@ static struct gs_output *new_output(const struct report *rp, const struct gs_ens
 	o->n_arms = meta->n_arms;
 	o->n_classes = meta->n_classes;
 	o->n_teams = meta->n_teams;
+	o->run_arm = malloc((meta->n_runs ? meta->n_runs : 1) * sizeof(*o->run_arm));
+	if (!o->run_arm) {
+		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
+		free_output(o);
+		return NULL;
+	}
+	for (size_t r = 0; r < meta->n_runs; r++)
+		o->run_arm[r] = (unsigned)gs_run_of(meta, r).arm;
 	if (make_arm_names(rp, o, meta) || make_memory_spaces(rp, o)) {
 		close_all(o);
 		free_output(o);
@@ -1035,6 +1055,16 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 		goto close_scales;
 	if (!close_scale_ids(&sc)) {
 		gs_io_fail(&rp, "cannot close the dimension scales");
+		goto remove_file;
+	}
+	/*
+	 * The layout, the arms' names and the provenance reach the disk before
+	 * any run is written. The names are variable-length strings, in a heap
+	 * that no later write touches, so a process killed mid-flush later
+	 * cannot leave a run pointing at another run's name.
+	 */
+	if (H5Fflush(o->file, H5F_SCOPE_LOCAL) < 0) {
+		gs_io_fail(&rp, "cannot write to disk");
 		goto remove_file;
 	}
 	*out = o;
@@ -1239,9 +1269,13 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 	}
 	if (write_tables(&rp, out, run, r))
 		return -1;
-	const char *arm = out->arm_names[r->arm];
-	if (write_element(&rp, out->arm, "arm", run, out->one, out->arm_type, &arm) ||
-	    write_element(&rp, out->replication, "replication", run, out->one, H5T_NATIVE_INT,
+	/* the arm is not written again: create wrote every run's, from the numbering */
+	if ((unsigned)r->arm != out->run_arm[run]) {
+		snprintf(err, errlen, "%s: run %zu is of arm %s, not %s", out->path, run,
+			 out->arm_names[out->run_arm[run]], out->arm_names[r->arm]);
+		return -1;
+	}
+	if (write_element(&rp, out->replication, "replication", run, out->one, H5T_NATIVE_INT,
 			  &r->replication) ||
 	    write_element(&rp, out->seed, "seed", run, out->one, H5T_NATIVE_UINT64, &r->seed))
 		return -1;
@@ -1263,6 +1297,30 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 		}
 	}
 	return 0;
+}
+
+/*
+ * arms_read_back - the first run whose /arm element does not read back to
+ * its arm's name, or n_runs if every one does. The names are written once,
+ * when the file is created; a file killed while being created can hold
+ * references to strings that never reached the disk.
+ */
+static size_t arms_read_back(struct gs_output *out)
+{
+	char **got = calloc(out->n_runs ? out->n_runs : 1, sizeof(*got));
+	if (!got)
+		return 0;
+	size_t bad = 0;
+	if (H5Dread(out->arm, out->arm_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, got) >= 0) {
+		for (bad = 0; bad < out->n_runs; bad++)
+			if (!got[bad] || strcmp(got[bad], out->arm_names[out->run_arm[bad]]) != 0)
+				break;
+		for (size_t r = 0; r < out->n_runs; r++)
+			if (got[r])
+				H5free_memory(got[r]);
+	}
+	free(got);
+	return bad;
 }
 
 /* gs_output_close - flush, close every object and free out. */
@@ -1293,7 +1351,19 @@ int gs_output_commit(struct gs_output *out, const char *final_path, char *err, s
 	int lock_fd = out->lock_fd;
 	out->lock_fd = -1; /* kept until the rename */
 	char *path = gs_strdup(out->path);
-	int rc = gs_output_close(out, err, errlen);
+	/* a file whose runs do not name their arms is never given the final name */
+	size_t bad = arms_read_back(out);
+	H5Eclear2(H5E_DEFAULT);
+	int rc = 0;
+	if (bad < out->n_runs) {
+		snprintf(err, errlen, "%s: the arm of run %zu does not read back; no %s written",
+			 out->path, bad, final_path);
+		close_all(out);
+		free_output(out);
+		rc = -1;
+	} else {
+		rc = gs_output_close(out, err, errlen);
+	}
 	if (rc == 0 && !path) {
 		snprintf(err, errlen, "%s: out of memory", final_path);
 		rc = -1;
@@ -1499,55 +1569,124 @@ void gs_io_writer_hold(struct gs_output *out, int fd)
 }
 
 /*
- * Does run `run` name arm `want`? A killed writer can leave a run's data
- * and digest on disk but not the string its arm element points to, so the
- * arm is read back too before the run is trusted.
+ * copy_run - run `run` of from, if it reads back to its digest, written
+ * into to as it was; buf holds a run's rows of every table. 1 if copied,
+ * 0 if it did not read back, -1 if to could not be written.
  */
-static bool arm_reads_back(struct gs_output *out, size_t run, const char *want)
+static int copy_run(const struct report *rp, struct gs_output *from, struct gs_output *to,
+		    size_t run, double *buf)
 {
+	char quiet[256];
+	struct report silent = {from->path, quiet, sizeof(quiet)};
+	size_t n_table = (GS_N_METRICS + GS_N_CLASS_METRICS * from->n_classes +
+			  GS_N_TEAM_METRICS * from->n_teams) * from->n_time + 2 * from->n_bins;
+	double *series = buf, *class_series = series + GS_N_METRICS * from->n_time;
+	double *team_series = class_series + GS_N_CLASS_METRICS * from->n_classes * from->n_time;
+	double *hist_rec = team_series + GS_N_TEAM_METRICS * from->n_teams * from->n_time;
+	double *hist_true = hist_rec + from->n_bins;
+	double *hist_rec_class = buf + n_table, *hist_true_class = hist_rec_class +
+								   from->n_classes * from->n_bins;
+	if (!check_run(&silent, from, run, buf) ||
+	    xfer_row(&silent, from->hist_class[HIST_RECORDED], hist_class_name[HIST_RECORDED], run,
+		     from->slab_class_bin, hist_rec_class, true) ||
+	    xfer_row(&silent, from->hist_class[HIST_TRUE], hist_class_name[HIST_TRUE], run,
+		     from->slab_class_bin, hist_true_class, true))
+		return 0;
+	int replication;
+	uint64_t seed;
 	hsize_t start[1] = {run}, count[1] = {1};
-	char *got = NULL;
-	hid_t space = H5Dget_space(out->arm);
-	bool ok = space >= 0 &&
-		  H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-		  H5Dread(out->arm, out->arm_type, out->one, space, H5P_DEFAULT, &got) >= 0 &&
-		  got && strcmp(got, want) == 0;
-	if (got)
-		H5free_memory(got);
+	hid_t space = H5Dget_space(from->seed);
+	int ok = space >= 0 &&
+		 H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+		 H5Dread(from->replication, H5T_NATIVE_INT, from->one, space, H5P_DEFAULT,
+			 &replication) >= 0 &&
+		 H5Dread(from->seed, H5T_NATIVE_UINT64, from->one, space, H5P_DEFAULT, &seed) >= 0;
 	if (space >= 0)
 		H5Sclose(space);
-	return ok;
+	if (!ok)
+		return 0;
+	struct gs_run_result r = {
+	    .arm = (int)to->run_arm[run],
+	    .replication = replication,
+	    .seed = seed,
+	    .series = series,
+	    .class_series = class_series,
+	    .team_series = to->n_teams ? team_series : NULL,
+	    .n_teams = to->n_teams,
+	    .hist_recorded = hist_rec,
+	    .hist_true = hist_true,
+	    .hist_recorded_class = hist_rec_class,
+	    .hist_true_class = hist_true_class,
+	};
+	return gs_output_write_run(to, run, &r, rp->err, rp->errlen) ? -1 : 1;
 }
 
-/* gs_io_writer_reopen - out takes over file, its datasets opened, done[] read. */
-int gs_io_writer_reopen(const struct report *rp, struct gs_output *out, hid_t file,
-			const struct gs_ensemble_meta *meta, unsigned char *done)
+/* gs_io_writer_take - the runs of file that read back to their digest, copied into out. */
+int gs_io_writer_take(const struct report *rp, struct gs_output *out, hid_t file,
+		      const struct gs_ensemble_meta *meta, unsigned char *done)
 {
-	out->file = file;
-	if (!open_datasets(out) ||
-	    H5Dread(out->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0) {
+	struct gs_output *from = gs_io_writer_new(rp, meta);
+	if (!from) {
+		H5Fclose(file);
+		return -1;
+	}
+	from->file = file;
+	int rc = -1;
+	double *buf = NULL;
+	if (!open_datasets(from) ||
+	    H5Dread(from->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0) {
 		gs_io_fail(rp, "cannot open its datasets (a partial without /digest was written by an "
 			   "older govsim: run without --resume)");
-		return -1;
+		goto out;
 	}
-	/* a run marked done is trusted only if its data read back to its digest */
 	size_t n = (GS_N_METRICS + GS_N_CLASS_METRICS * out->n_classes +
-		    GS_N_TEAM_METRICS * out->n_teams) * out->n_time + 2 * out->n_bins;
-	double *buf = malloc(n * sizeof(*buf));
+		    GS_N_TEAM_METRICS * out->n_teams) * out->n_time +
+		   2 * (out->n_bins + out->n_classes * out->n_bins);
+	buf = malloc(n * sizeof(*buf));
 	if (!buf) {
 		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
-		return -1;
+		goto out;
 	}
-	char quiet[256];
-	struct report silent = {rp->path, quiet, sizeof(quiet)};
 	for (size_t run = 0; run < out->n_runs; run++) {
-		if (done[run] && (!check_run(&silent, out, run, buf) ||
-				  !arm_reads_back(out, run, out->arm_names[gs_run_of(meta, run).arm]))) {
+		if (!done[run])
+			continue;
+		int copied = copy_run(rp, from, out, run, buf);
+		if (copied < 0)
+			goto out;
+		if (!copied) {
 			done[run] = 0;
 			out->damaged++;
 		}
 	}
+	rc = 0;
+out:
 	H5Eclear2(H5E_DEFAULT);
 	free(buf);
+	close_all(from);
+	free_output(from);
+	return rc;
+}
+
+/* gs_io_writer_move - rename out's file to path (its lock held) and write there from now on. */
+int gs_io_writer_move(const struct report *rp, struct gs_output *out, const char *path)
+{
+	char *copy = gs_strdup(path);
+	if (!copy) {
+		snprintf(rp->err, rp->errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (H5Fflush(out->file, H5F_SCOPE_LOCAL) < 0) {
+		free(copy);
+		gs_io_fail(rp, "cannot write to disk");
+		return -1;
+	}
+	if (rename(out->path, path) < 0) {
+		snprintf(rp->err, rp->errlen, "cannot rename %s to %s: %s", out->path, path,
+			 strerror(errno));
+		free(copy);
+		return -1;
+	}
+	free(out->path);
+	out->path = copy;
 	return 0;
 }

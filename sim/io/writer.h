@@ -23,13 +23,18 @@ struct gs_output *gs_io_writer_new(const struct report *rp, const struct gs_ense
 void gs_io_writer_hold(struct gs_output *out, int fd);
 
 /*
- * gs_io_writer_reopen - let out write to file, a result file of out's
- * shape (meta's) open for reading and writing, and read its /done into
- * done (n_runs flags): a run stays done only if its data read back to its
- * digest and its arm to meta's name for it. out owns file from now on,
- * also on failure. Returns 0, or -1 with a message.
+ * gs_io_writer_take - copy into out (a new file of meta's shape, nothing
+ * written yet) every run of file (a partial result of the same shape, open
+ * for reading) that is marked done and reads back to its digest; done
+ * (n_runs flags) says which were copied, and gs_output_damaged counts the
+ * runs marked done that were not. A damaged partial is only ever read:
+ * whatever a killed writer left in it, out is written afresh. Closes file.
+ * Returns 0, or -1 with a message.
  */
-int gs_io_writer_reopen(const struct report *rp, struct gs_output *out, hid_t file,
-			const struct gs_ensemble_meta *meta, unsigned char *done);
+int gs_io_writer_take(const struct report *rp, struct gs_output *out, hid_t file,
+		      const struct gs_ensemble_meta *meta, unsigned char *done);
+
+/* gs_io_writer_move - rename out's file to path, its lock held; 0, or -1 with a message. */
+int gs_io_writer_move(const struct report *rp, struct gs_output *out, const char *path);
 
 #endif

@@ -28,6 +28,7 @@
 
 #define MAX_POINTS 10000000
 #define MAX_CELLS 20000000 /* points x swept parameters: the values kept as text and numbers */
+#define SOBOL_KEYS 20      /* Saltelli rows from GSL's Sobol sequence (at most 40 dimensions) */
 
 struct axis {
 	const struct gs_assign *a;
@@ -250,20 +251,36 @@ out:
 	return rc;
 }
 
-static int saltelli(struct gs_sweep *sw, struct axis *ax)
+/*
+ * Saltelli's design: row i of A and B from one point of a 2k-dimensional
+ * Sobol sequence (GSL's goes to 40 dimensions, so k <= SOBOL_KEYS); with
+ * more parameters, from the design's random stream (row i its own
+ * substream): Monte Carlo rows, for which the estimators hold as well,
+ * converging more slowly.
+ */
+static int saltelli(struct gs_sweep *sw, struct axis *ax, uint64_t seed)
 {
 	size_t n = (size_t)sw->samples, k_n = sw->n_keys;
 	if (alloc_points(sw, n * (k_n + 2)))
 		return -1;
-	gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)(2 * k_n));
+	bool sobol = k_n <= SOBOL_KEYS;
+	gsl_qrng *q = sobol ? gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)(2 * k_n)) : NULL;
+	gsl_rng *r = sobol ? NULL : gs_rng_alloc();
 	double *x = malloc(2 * k_n * sizeof(*x)), *u = malloc(k_n * sizeof(*u));
 	int rc = -1;
-	if (!q || !x || !u)
+	if ((sobol ? !q : !r) || !x || !u)
 		goto out;
-	gsl_qrng_get(q, x); /* skip the first point, the origin */
+	if (sobol)
+		gsl_qrng_get(q, x); /* skip the first point, the origin */
 	rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
-		gsl_qrng_get(q, x);
+		if (sobol) {
+			gsl_qrng_get(q, x);
+		} else {
+			gs_rng_at(r, seed, (uint32_t)i, 1, GS_RNG_DESIGN);
+			for (size_t k = 0; k < 2 * k_n; k++)
+				x[k] = gsl_rng_uniform(r);
+		}
 		/* A, B, then A with column j from B */
 		for (size_t m = 0; m < k_n + 2 && !rc; m++) {
 			size_t pt = i * (k_n + 2) + m;
@@ -280,6 +297,8 @@ static int saltelli(struct gs_sweep *sw, struct axis *ax)
 out:
 	if (q)
 		gsl_qrng_free(q);
+	if (r)
+		gsl_rng_free(r);
 	free(x);
 	free(u);
 	return rc;
@@ -368,9 +387,6 @@ int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag)
 		gs_diag_add(diag, samples->file, samples->line, "sweep.samples",
 			    "samples goes with design = lhs or saltelli");
 	}
-	if (sw->design == GS_DESIGN_SALTELLI && sw->n_keys > 20)
-		gs_diag_add(diag, design->file, design->line, "sweep.design",
-			    "a Saltelli design takes at most 20 parameters");
 	for (size_t k = 0; k < sw->n_keys; k++)
 		(sw->design == GS_DESIGN_GRID ? grid_axis : design_axis)(&ax[k], diag);
 	int rc = 0;
@@ -398,7 +414,7 @@ int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag)
 		rc = !sw->keys ? -1
 		     : sw->design == GS_DESIGN_GRID ? grid(sw, ax)
 		     : sw->design == GS_DESIGN_LHS ? lhs(sw, ax, seed)
-						   : saltelli(sw, ax);
+						   : saltelli(sw, ax, seed);
 		if (rc == -2)
 			gs_diag_add(diag, ax[0].a->file, ax[0].a->line, NULL,
 				    "the sweep has more than %d points", MAX_POINTS);

@@ -734,11 +734,63 @@ static void test_basis(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * Every behavioural parameter whose basis is a source or an assumption has
+ * a plausible range that reads, in its unit, inside its allowed range, with
+ * its default inside it; settings and levers have none.
+ */
+static void test_plausible(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	assert_int_equal(gs_params_init(&p), 0);
+	int bad = 0, with = 0;
+	char err[256];
+	for (size_t i = 0; i < gs_param_count; i++) {
+		const struct gs_param_info *in = &gs_param_table[i];
+		const char *b = gs_param_basis(i);
+		bool wants = b && (strncmp(b, "assumption: ", 12) == 0 || strncmp(b, "source: ", 8) == 0);
+		double lo = NAN, hi = NAN;
+		int has = gs_param_plausible(i, &lo, &hi, err, sizeof(err));
+		if (has < 0) {
+			print_error("%s\n", err);
+			bad++;
+			continue;
+		}
+		if (wants != (has == 1)) {
+			print_error("%s.%s: %s\n", in->section, in->name,
+				    wants ? "a source or assumption without a plausible range"
+					  : "a plausible range on a setting or lever");
+			bad++;
+			continue;
+		}
+		if (has != 1)
+			continue;
+		with++;
+		double def = gs_param_number(&p, i, 0);
+		if (def < lo || def > hi) {
+			print_error("%s.%s: default %g outside its plausible range %g-%g\n",
+				    in->section, in->name, def, lo, hi);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+	assert_true(with > 50);
+	/* a duration's ends are in days, a rate's unit checked: from the table itself */
+	int row = gs_param_find("population.wellbeing_time", err);
+	assert_true(row >= 0);
+	double lo7, hi90;
+	assert_int_equal(gs_param_plausible((size_t)row, &lo7, &hi90, err, sizeof(err)), 1);
+	assert_true(lo7 == 7);
+	assert_true(hi90 == 90);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_parse),
 		cmocka_unit_test(test_basis),
+		cmocka_unit_test(test_plausible),
 		cmocka_unit_test(test_round_trip_defaults),
 		cmocka_unit_test(test_round_trip_values),
 		cmocka_unit_test(test_round_trip_fractional_durations),

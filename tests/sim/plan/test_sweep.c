@@ -146,6 +146,56 @@ static void test_saltelli(void **state)
 	}
 }
 
+/*
+ * More parameters than the Sobol sequence has dimensions for: Monte Carlo
+ * rows of A and B, the same structure, every value in its range, rows not
+ * repeated, and the same design from the same scenario.
+ */
+static void test_saltelli_many(void **state)
+{
+	struct fx *f = *state;
+	char text[4096] = "[sweep]\ndesign = saltelli\nsamples = 8\n";
+	size_t k = 0;
+	for (size_t i = 0; i < gs_param_count && k < 24; i++) {
+		const struct gs_param_info *in = &gs_param_table[i];
+		if (in->type != GS_REAL || (in->flags & GS_F_SCENARIO) || gs_param_is_class(i) ||
+		    in->max > 1 || in->min != 0)
+			continue;
+		size_t len = strlen(text);
+		snprintf(text + len, sizeof(text) - len, "%s.%s = 0.1:0.9\n", in->section, in->name);
+		k++;
+	}
+	assert_int_equal(k, 24);
+	assert_int_equal(load(f, text), 0);
+	const struct gs_sweep *sw = &f->sc.sweep;
+	size_t n = 8;
+	assert_int_equal(sw->n_points, n * (k + 2));
+	double *first = malloc(sw->n_points * k * sizeof(*first));
+	memcpy(first, sw->coord, sw->n_points * k * sizeof(*first));
+	for (size_t i = 0; i < n; i++) {
+		const double *a = sw->coord + (i * (k + 2)) * k, *b = a + k;
+		assert_int_equal(sw->matrix[i * (k + 2)], 0);
+		assert_int_equal(sw->matrix[i * (k + 2) + 1], 1);
+		size_t same = 0;
+		for (size_t m = 0; m < k; m++) {
+			assert_true(a[m] >= 0.1 && a[m] <= 0.9 && b[m] >= 0.1 && b[m] <= 0.9);
+			same += a[m] == b[m];
+		}
+		assert_true(same < k);
+		if (i > 0)
+			assert_true(a[0] != sw->coord[((i - 1) * (k + 2)) * k]);
+		for (size_t j = 0; j < k; j++) {
+			const double *ab = sw->coord + (i * (k + 2) + 2 + j) * k;
+			assert_int_equal(sw->param[i * (k + 2) + 2 + j], (int)j);
+			for (size_t m = 0; m < k; m++)
+				assert_double_close(ab[m], m == j ? b[m] : a[m], 1e-12);
+		}
+	}
+	assert_int_equal(load(f, text), 0);
+	assert_memory_equal(first, f->sc.sweep.coord, sw->n_points * k * sizeof(*first));
+	free(first);
+}
+
 static void test_errors(void **state)
 {
 	struct fx *f = *state;
@@ -241,6 +291,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_grid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lhs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_saltelli, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_saltelli_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seeds_stable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_d6_axis_too_many_points, setup, teardown),
