@@ -86,7 +86,9 @@ function sliderRange(row, value) {
 }
 
 function leverTitle(row) {
+  const unit = row.type === "duration" ? " days" : "";
   return row.description + (row.basis ? "\n\nBasis: " + row.basis : "") +
+    (row.plausible ? "\nPlausible: " + row.plausible[0] + " to " + row.plausible[1] + unit : "") +
     "\n\nAllowed: " + row.range + (row.unit && row.type !== "enum" ? " " + row.unit : "");
 }
 

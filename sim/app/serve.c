@@ -208,6 +208,10 @@ static json_t *params_json(void)
 					"max", jnum(p->max), "range", range, "unit", p->unit,
 					"scope", scope_name(p->flags), "description", p->desc,
 					"basis", basis);
+		double lo, hi;
+		char err[256];
+		if (row && gs_param_plausible(i, &lo, &hi, err, sizeof(err)) == 1)
+			json_object_set_new(row, "plausible", json_pack("[o,o]", jnum(lo), jnum(hi)));
 		if (row && (p->type == GS_ENUM || p->type == GS_BOOL)) {
 			json_t *ch = json_array();
 			char *u = gs_strdup(p->unit), *save = NULL;

@@ -139,6 +139,8 @@ class Server(unittest.TestCase):
         self.assertTrue(tp["description"])
         self.assertEqual(rows["population.citizens"]["scope"], "scenario")
         self.assertTrue(rows["population.wellbeing_time"]["basis"].startswith("assumption"))
+        self.assertEqual(rows["population.wellbeing_time"]["plausible"], [7, 90])  # "range 7d-90d"
+        self.assertNotIn("plausible", tp)  # a lever has none
         self.assertIn("outcome", rows["regime.payment_model"]["choices"])
         self.assertIn("class.NAME.need_rate", rows)
         # every parameter of `govsim params`, no more
