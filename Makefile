@@ -21,6 +21,7 @@
 #   make reproduce-robust  each calibrated parameter at -20..+20% and other seeds: robustness tables
 #   make regimes    where each regime wins: docs/experiments/where_each_regime_wins.md
 #   make deps       install missing Debian packages (as root), or print the command
+#   make mpi        build/govsim-mpi: Open MPI and parallel HDF5 (make deps-mpi; make test-mpi)
 #   make install    govsim, its man page, bash completion and the analysis package
 #                   under PREFIX (default /usr/local); make uninstall removes them
 #   make clean
@@ -31,7 +32,8 @@ CSTD    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -fopenmp
 OPT     ?= -O2 -g
 CFLAGS  ?=
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhdf5_serial_hl
+HDF5_HL := -lhdf5_serial_hl
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(HDF5_HL)
 ALL_CFLAGS  = $(CSTD) $(OPT) $(CFLAGS) -I. $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L
 LDLIBS  = $(PKG_LIBS) -lm
 BUILD  ?= build
@@ -39,7 +41,9 @@ BUILD  ?= build
 GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
 LAYERS  := sim/core models sim/plan sim/engine sim/io sim/app
-LIB_SRC := $(filter-out sim/app/main.c,$(foreach d,$(LAYERS),$(wildcard $(d)/*.c)))
+# the MPI build's own files (make mpi), left out of every other build
+MPI_SRC := sim/io/parallel.c sim/app/mpirun.c
+LIB_SRC := $(filter-out sim/app/main.c $(if $(GS_MPI),,$(MPI_SRC)),$(foreach d,$(LAYERS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HDRS    := $(foreach d,$(LAYERS),$(wildcard $(d)/*.h $(d)/*.def))
 TEST_SRC := $(foreach d,$(LAYERS),$(wildcard tests/$(d)/test_*.c))
@@ -53,7 +57,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest \
 	libmicrohttpd-dev libjansson-dev chromium
 
-.PHONY: reliability figures-check
+.PHONY: reliability figures-check deps-mpi mpi test-mpi
 .PHONY: install uninstall docs-check all check test-c test-py test-serve layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
 	reproduce-docs reproduce-docs-check reproduce-robust regimes regimes-check
 
@@ -113,15 +117,17 @@ deps:
 		echo "deps: npm ci"; npm ci --no-audit --no-fund; fi
 
 # The test command of README.md and .ci/run.
-check: deps
+# The MPI build's packages too, so that the MPI build is tested against the serial one.
+check: deps deps-mpi
 	$(MAKE) all $(TEST_BIN)
-	$(MAKE) test-c test-py test-serve golden contributing docs-check reproduce-docs-check regimes-check
+	$(MAKE) test-c test-mpi test-py test-serve golden contributing docs-check reproduce-docs-check regimes-check
 	$(MAKE) figures-check
 
 test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result \
 	$(BUILD)/enospc.so
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
 	@GOVSIM_ENOSPC_SHIM=$(BUILD)/enospc.so tests/cli/run.sh $(BUILD)/govsim
+	@tests/cli/shard.sh $(BUILD)/govsim
 	@tests/layers/test_check.sh
 	@$(BUILD)/fuzz-replay-scenario tests/fuzz/corpus/scenario/*
 	@tests/fuzz/results.sh $(BUILD)/govsim $(BUILD)/fuzz-results
@@ -179,6 +185,27 @@ fuzz-results: $(BUILD)/govsim
 	tests/fuzz/log.sh results $(FUZZ_SECONDS) build/fuzz/results build/fuzz/result- -- \
 	build/fuzz/fuzz-result -print_final_stats=1 -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
 		-max_len=2000000 -artifact_prefix=build/fuzz/result- build/fuzz/results
+
+# The MPI build: build/govsim-mpi runs a plan on the ranks of an MPI job, all of them
+# writing one file with parallel HDF5 (docs/hpc.md). Its packages (make deps-mpi) are
+# needed by it only; its objects go to build/mpi; the serial build keeps hdf5-serial.
+MPI_DEB_PKGS := libopenmpi-dev openmpi-bin libhdf5-openmpi-dev
+deps-mpi:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(MPI_DEB_PKGS)"
+	@# installing parallel HDF5 makes it hdf5.pc's default: hdf5.pc stays the serial one
+	@[ "$$(id -u)" != 0 ] || update-alternatives --set hdf5.pc \
+		/usr/lib/x86_64-linux-gnu/pkgconfig/hdf5-serial.pc >/dev/null 2>&1 || true
+
+mpi:
+	@command -v mpicc >/dev/null && pkg-config --exists hdf5-openmpi || \
+		{ echo "mpi: needs Open MPI and parallel HDF5: make deps-mpi"; exit 1; }
+	$(MAKE) BUILD=build/mpi GS_MPI=1 CC=mpicc PKGS="gsl hdf5-openmpi" HDF5_HL=-lhdf5_hl \
+		CFLAGS="$(CFLAGS) -DGS_MPI" build/mpi/govsim
+	cp build/mpi/govsim $(BUILD)/govsim-mpi
+
+# 3 ranks (and 1) against the serial build's file (tests/cli/mpi.sh)
+test-mpi: mpi $(BUILD)/govsim
+	tests/cli/mpi.sh $(BUILD)/govsim $(BUILD)/govsim-mpi
 
 # Layers: a lower layer never includes a higher one.
 layers:

@@ -383,8 +383,8 @@ def uncertainty(args):
     rc = subprocess.run(cmd).returncode
     if rc != 0:
         return rc
-    ds = data.load(runs)
     metrics = args.metric or list(DEFAULT_METRICS)
+    ds = data.load(runs, metrics=metrics)
     for m in metrics:
         if m not in ds:
             import difflib

@@ -8,7 +8,7 @@ _govsim()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "run check params metrics info compare report export explain uncertainty serve --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run merge check params metrics info compare report export explain uncertainty serve --help --version" -- "$cur"))
 		return
 	fi
 	case "$prev" in
@@ -27,7 +27,8 @@ _govsim()
 	esac
 	local opts files
 	case "$cmd" in
-	run) opts="-o --output --seed --threads --set --force --resume --quiet --help"; files="ini" ;;
+	run) opts="-o --output --seed --threads --set --shard --force --resume --quiet --help"; files="ini" ;;
+	merge) opts="-o --output --force --quiet --help"; files="h5" ;;
 	check) opts="--set --help"; files="ini" ;;
 	params) opts="--markdown --tsv --help"; files="" ;;
 	metrics) opts="--markdown --help"; files="" ;;

@@ -1,5 +1,5 @@
 /*
- * main.c - the govsim command line: run, check, params, metrics, info,
+ * main.c - the govsim command line: run, merge, check, params, metrics, info,
  * compare, report, export. The composition root: the one file that names both the
  * framework (sim/) and the model it runs (models/governance.h).
  *
@@ -41,6 +41,7 @@ static const char usage_main[] =
 	"\n"
 	"commands:\n"
 	"  run SCENARIO      run every arm of a scenario and write an HDF5 result file\n"
+	"  merge SHARD.h5... join the shard files of run --shard K/N into one result file\n"
 	"  check SCENARIO... validate scenario files without running them\n"
 	"  params            list every parameter (section, name, type, default, range, unit)\n"
 	"  metrics           list every output metric\n"
@@ -308,15 +309,18 @@ static void print_version(void)
 }
 
 /* The commands, for dispatch and for "did you mean". */
-static const char *const commands[] = {"run",	  "check",   "params", "metrics",
-				       "info",	  "compare", "report", "export", "explain",
-				       "uncertainty", "serve"};
+static const char *const commands[] = {"run",	  "check",   "params", "metrics", "info",
+				       "compare", "report",  "export", "explain", "uncertainty",
+				       "merge",   "serve"};
 
 int main(int argc, char **argv)
 {
 	gsl_set_error_handler_off();
 	if (argc > 0 && argv[0] && *argv[0])
 		gs_cli_prog = argv[0];
+#ifdef GS_MPI
+	return gs_mpi_main(&gs_governance, argc, argv); /* make mpi: build/govsim-mpi */
+#endif
 	if (argc < 2) {
 		fputs(usage_main, stderr);
 		return EXIT_USAGE;
@@ -332,6 +336,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return gs_cmd_run(&gs_governance, argc - 1, argv + 1, argc, argv);
+	if (strcmp(cmd, "merge") == 0)
+		return gs_cmd_merge(argc - 1, argv + 1, argc, argv);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "params") == 0)

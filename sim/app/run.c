@@ -26,7 +26,8 @@
 
 static const char usage_run[] =
 	"usage: govsim run SCENARIO [-o OUT.h5] [--seed N] [--threads N]\n"
-	"                  [--set section.key=value]... [--force] [--resume] [--quiet]\n"
+	"                  [--set section.key=value]... [--shard K/N] [--force] [--resume]\n"
+	"                  [--quiet]\n"
 	"\n"
 	"Runs every arm x replication of SCENARIO, writes OUT.h5 and prints a table\n"
 	"comparing the arms' key outcomes.\n"
@@ -39,6 +40,10 @@ static const char usage_run[] =
 	"                        --set regime.learning_time=0.2 (repeatable);\n"
 	"                        --set arm.NAME.KEY=VALUE for arm NAME only, e.g.\n"
 	"                        --set arm.npm.regime.target_pressure=0.3\n"
+	"  --shard K/N           run only shard K of N (K from 1 to N): the runs whose\n"
+	"                        number is K-1 modulo N, into a file of the whole plan's\n"
+	"                        shape (default out/<scenario name>.K.h5); govsim merge\n"
+	"                        joins the N shard files into the file of one run\n"
 	"  --force               overwrite OUT.h5 if it exists, and start again over the\n"
 	"                        OUT.h5.partial an interrupted run left\n"
 	"  --resume              complete OUT.h5.partial, left by an interrupted run of\n"
@@ -59,8 +64,28 @@ struct run_args {
 	size_t n_sets;
 	char seed_set[64];
 	long threads; /* 0: OpenMP's default */
+	size_t shard, n_shards; /* --shard K/N, 0 and 0 without */
 	bool force, quiet, resume;
 };
+
+#define MAX_SHARDS 10000000 /* as many as a plan has runs at most */
+
+/* parse_shard - "K/N" with N from 1 to MAX_SHARDS and K from 1 to N. */
+static bool parse_shard(const char *s, size_t *shard, size_t *n_shards)
+{
+	long k, n;
+	const char *slash = strchr(s, '/');
+	if (!slash || slash == s || (size_t)(slash - s) >= 32)
+		return false;
+	char head[32];
+	memcpy(head, s, (size_t)(slash - s));
+	head[slash - s] = 0;
+	if (!gs_cli_count(slash + 1, 1, MAX_SHARDS, &n) || !gs_cli_count(head, 1, n, &k))
+		return false;
+	*shard = (size_t)k;
+	*n_shards = (size_t)n;
+	return true;
+}
 
 /* Returns -1 to go on, else the exit status. */
 static int parse_args(int argc, char **argv, struct run_args *a)
@@ -90,6 +115,13 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			a->sets[a->n_sets++] = argv[i];
 		} else if (strncmp(s, "--set=", 6) == 0) {
 			a->sets[a->n_sets++] = argv[i] + 6;
+		} else if (strcmp(s, "--shard") == 0) {
+			if (++i == argc || !parse_shard(argv[i], &a->shard, &a->n_shards)) {
+				fprintf(stderr, "%s run: --shard needs K/N, shard K of N shards, with K "
+					"from 1 to N and N from 1 to %d (got '%s')\n", gs_cli_prog,
+					MAX_SHARDS, i < argc ? argv[i] : "");
+				return EXIT_USAGE;
+			}
 		} else if (strcmp(s, "--force") == 0) {
 			a->force = true;
 		} else if (strcmp(s, "--resume") == 0) {
@@ -159,11 +191,14 @@ static int choose_paths(const struct run_args *a, const struct gs_scenario *sc,
 {
 	rf->path = a->out_path;
 	if (!rf->path) {
-		size_t n = strlen(sc->name) + 16;
+		size_t n = strlen(sc->name) + 48;
 		rf->default_path = malloc(n);
 		if (!rf->default_path)
 			return EXIT_RUNTIME;
-		snprintf(rf->default_path, n, "out/%s.h5", sc->name);
+		if (a->n_shards)
+			snprintf(rf->default_path, n, "out/%s.%zu.h5", sc->name, a->shard);
+		else
+			snprintf(rf->default_path, n, "out/%s.h5", sc->name);
 		if (mkdir("out", 0777) && errno != EEXIST) {
 			fprintf(stderr, "govsim run: cannot create directory out: %s\n", strerror(errno));
 			return EXIT_RUNTIME;
@@ -223,9 +258,13 @@ static int open_result(const struct run_args *a, const struct gs_ensemble_meta *
 		for (size_t r = 0; r < meta->n_runs; r++)
 			rf->n_done += rf->done[r] != 0;
 		size_t damaged = gs_output_damaged(rf->out);
+		char whose[64] = "";
+		if (meta->n_shards)
+			snprintf(whose, sizeof(whose), " of shard %zu/%zu", meta->shard, meta->n_shards);
 		if (!a->quiet || damaged)
-			fprintf(stderr, "govsim run: resuming %s: %zu of %zu runs done%s", rf->tmp_path,
-				rf->n_done, meta->n_runs, damaged ? "" : "\n");
+			fprintf(stderr, "govsim run: resuming %s: %zu of %zu runs%s done%s", rf->tmp_path,
+				rf->n_done, gs_shard_runs(meta->n_runs, meta->shard, meta->n_shards),
+				whose, damaged ? "" : "\n");
 		if (damaged)
 			fprintf(stderr, "; %zu more marked done did not read back to their digest "
 				"and are run again\n", damaged);
@@ -316,9 +355,12 @@ static int close_result(const struct run_args *a, struct result_file *rf, int rc
 				fprintf(stderr, "govsim run: %s\n", err);
 			remove(rf->tmp_path);
 		} else {
+			char shard[64] = "";
+			if (a->n_shards)
+				snprintf(shard, sizeof(shard), " --shard %zu/%zu", a->shard, a->n_shards);
 			fprintf(stderr, "govsim run: finished runs kept in %s; complete it with: "
-				"%s run %s -o %s --resume\n", rf->tmp_path, gs_cli_prog, a->scenario,
-				rf->path);
+				"%s run %s%s -o %s --resume\n", rf->tmp_path, gs_cli_prog, a->scenario,
+				shard, rf->path);
 		}
 		return EXIT_RUNTIME;
 	}
@@ -382,10 +424,17 @@ static void print_header(const struct run_args *a, const struct gs_plan *pl,
 	       meta->scenario_name, pl->n_arms, pl->n_arms == 1 ? "" : "s", reps,
 	       reps == 1 ? "" : "s", meta->time[meta->n_time - 1],
 	       (long long)pl->arm_params[0].population.citizens, rf->path);
-	if (pl->n_points > 1)
+	if (pl->n_points > 1 && meta->n_shards)
+		printf("sweep: %zu points x %zu arms x %zu replications = %zu runs\n", pl->n_points,
+		       pl->n_arms, reps, pl->n_runs);
+	else if (pl->n_points > 1)
 		printf("sweep: %zu points x %zu arms x %zu replications = %zu runs; the table "
 		       "pools every point (per-point results: %s compare %s)\n",
 		       pl->n_points, pl->n_arms, reps, pl->n_runs, gs_cli_prog, rf->path);
+	if (meta->n_shards)
+		printf("shard %zu/%zu: %zu of the %zu runs (runs %zu, %zu+%zu, ...)\n", meta->shard,
+		       meta->n_shards, gs_shard_runs(pl->n_runs, meta->shard, meta->n_shards),
+		       pl->n_runs, meta->shard - 1, meta->shard - 1, meta->n_shards);
 	print_overrides(a, pl);
 	fflush(stdout);
 }
@@ -448,10 +497,24 @@ int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, c
 	pl.meta.scenario_path = a.scenario;
 	pl.meta.command_line = cmdline;
 	pl.meta.threads = (int)a.threads;
+	pl.meta.shard = a.shard;
+	pl.meta.n_shards = a.n_shards;
+	if (a.n_shards > pl.n_runs) {
+		fprintf(stderr, "govsim run: --shard %zu/%zu: the plan has %zu run%s, so at most %zu "
+			"shards\n", a.shard, a.n_shards, pl.n_runs, pl.n_runs == 1 ? "" : "s",
+			pl.n_runs);
+		status = EXIT_USAGE;
+		goto out;
+	}
 
 	install_signals();
 	if ((status = open_result(&a, &pl.meta, &rf)) >= 0)
 		goto out;
+	/* a shard's file holds the other shards' runs as not done: they are never run here */
+	size_t n_mine = gs_shard_runs(pl.n_runs, a.shard, a.n_shards);
+	for (size_t r = 0; r < pl.n_runs; r++)
+		if (!gs_run_in_shard(r, a.shard, a.n_shards))
+			rf.done[r] = 1;
 	s.out = rf.out;
 	s.n_time = pl.meta.n_time;
 	const char *stop_env = getenv("GOVSIM_STOP_AFTER_RUNS");
@@ -464,13 +527,17 @@ int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, c
 		print_header(&a, &pl, &rf);
 	/* GOVSIM_PROGRESS=1 draws it when stderr is not a terminal too (tests) */
 	if (!a.quiet && (isatty(STDERR_FILENO) || getenv("GOVSIM_PROGRESS")))
-		s.progress = gs_progress_start(stderr, rf.n_done, pl.n_runs, ticks_share, NULL);
+		s.progress = gs_progress_start(stderr, rf.n_done, n_mine, ticks_share, NULL);
 	int rc = gs_ensemble_run(&pl, &opts, sinks, 2, err, sizeof(err));
 	gs_progress_stop(s.progress);
 	s.progress = NULL;
 	if ((status = close_result(&a, &rf, rc, err)) >= 0)
 		goto out;
-	if (!a.quiet && print_table(&pl, &rf, s.summary)) {
+	if (a.n_shards && !a.quiet) {
+		printf("\nshard %zu/%zu: %zu runs written to %s; when every shard is done, join them "
+		       "with: %s merge SHARD.h5... -o OUT.h5\n", a.shard, a.n_shards, n_mine, rf.path,
+		       gs_cli_prog);
+	} else if (!a.quiet && print_table(&pl, &rf, s.summary)) {
 		status = EXIT_RUNTIME;
 		goto out;
 	}

@@ -119,6 +119,12 @@ static int print_shape(const struct report *rp, hid_t file, FILE *f)
 		if (n_time)
 			fprintf(f, " (%g to %g days)", time[0], time[n_time - 1]);
 		fprintf(f, ", histogram bins: %lld\n", n_bins);
+		/* a shard holds some of the runs: the summary below is of those only */
+		size_t k, n;
+		if (gs_io_read_shard(file, &k, &n) == 0 && n)
+			fprintf(f, "shard %zu of %zu: only its %zu runs (%zu, %zu+%zu, ...) are in this "
+				"file; govsim merge joins the %zu shards\n", k, n,
+				gs_shard_runs((size_t)n_runs, k, n), k - 1, k - 1, n, n);
 	}
 	free(time);
 	return rc;

@@ -1,8 +1,10 @@
 /*
  * output.h - the HDF5 result file. This module (sim/io) is the only one
  * that includes hdf5.h: writer.c creates and writes the file, resume.c
- * reopens a partial one, reader.c reads series and blocks of runs, info.c
- * prints its summary; h5util.c holds what they share.
+ * reopens a partial one, merge.c joins shard files, reader.c reads series
+ * and blocks of runs, info.c prints its summary; h5util.c holds what they
+ * share. parallel.c (the MPI build only: parallel.h) lets every rank of an
+ * MPI job write one file.
  *
  * Layout (docs/output.md has the full table):
  *   /time                 (time)      end of each output interval, units "day"
@@ -20,7 +22,9 @@
  *   /bin_edges            (bin_edge)  every bin edge [days]; /bin_edge is the bare dimension
  *   /time_to_close_recorded_hist, /time_to_close_true_hist   (run, bin)
  *   /provenance           group: attributes, /provenance/scenario (text),
- *                         /provenance/parameters/<arm> (one attribute per parameter)
+ *                         /provenance/parameters/<arm> (one attribute per parameter);
+ *                         a shard's (govsim run --shard K/N) also shard = K, shards = N,
+ *                         its other shards' runs not done; a merged file's merged_shards
  * Root attributes repeat the key provenance (govsim_version, git_revision, seed, ...).
  *
  * HDF5 is used serially: call these functions from one thread at a time.
@@ -158,6 +162,25 @@ void gs_output_reader_close(struct gs_output_reader *rd);
  */
 size_t gs_output_reader_names(struct gs_output_reader *rd, const char *prefix, char **names,
 			      size_t max);
+
+/* What gs_output_merge returns. */
+enum { GS_MERGE_OK = 0, GS_MERGE_FAILED = -1, GS_MERGE_BAD_INPUT = -2 };
+
+/*
+ * gs_output_merge - join the n shard files paths[] (govsim run --shard K/N,
+ * in any order) into the file one run of their whole plan writes: written
+ * as tmp_path (created exclusively and locked; it must not exist) and
+ * renamed to final_path when complete; command_line is recorded in its
+ * provenance. Every input is checked first (an intact, complete shard of
+ * the same scenario text, parameters, seed, govsim version and number of
+ * shards; each shard once, none missing) and every run is read back to its
+ * digest as it is copied; nothing is left at tmp_path or final_path on
+ * failure. Memory holds one run. Returns GS_MERGE_OK, GS_MERGE_BAD_INPUT
+ * (a message naming the file and what is wrong) or GS_MERGE_FAILED (a
+ * write failed or gs_stop was set; a message in err).
+ */
+int gs_output_merge(const char *const *paths, size_t n, const char *tmp_path,
+		    const char *final_path, const char *command_line, char *err, size_t errlen);
 
 /* gs_output_library_version - "HDF5 x.y.z" of the library linked. */
 const char *gs_output_library_version(void);

@@ -124,6 +124,52 @@ int gs_io_read_attr(hid_t loc, const char *name, char *buf, size_t n)
 	return 0;
 }
 
+int gs_io_read_shard(hid_t file, size_t *shard, size_t *n_shards)
+{
+	char k[64], n[64];
+	*shard = *n_shards = 0;
+	hid_t g = H5Lexists(file, "provenance", H5P_DEFAULT) > 0
+			  ? H5Gopen2(file, "provenance", H5P_DEFAULT)
+			  : H5I_INVALID_HID;
+	H5Eclear2(H5E_DEFAULT);
+	if (g < 0)
+		return 0;
+	bool has_k = gs_io_read_attr(g, "shard", k, sizeof(k)) == 0;
+	bool has_n = gs_io_read_attr(g, "shards", n, sizeof(n)) == 0;
+	H5Gclose(g);
+	if (!has_k)
+		return 0;
+	char *end_k, *end_n;
+	errno = 0;
+	unsigned long long vk = strtoull(k, &end_k, 10);
+	unsigned long long vn = has_n ? strtoull(n, &end_n, 10) : 0;
+	if (!has_n || errno || end_k == k || *end_k || end_n == n || *end_n || vn == 0 || vk == 0 ||
+	    vk > vn)
+		return -1;
+	*shard = (size_t)vk;
+	*n_shards = (size_t)vn;
+	return 0;
+}
+
+bool gs_io_same_scenario(const char *a, const char *b)
+{
+	static const char mark[] = "; ==== ";
+	for (;;) {
+		while (strncmp(a, mark, sizeof(mark) - 1) == 0)
+			a += strcspn(a, "\n") + (a[strcspn(a, "\n")] ? 1 : 0);
+		while (strncmp(b, mark, sizeof(mark) - 1) == 0)
+			b += strcspn(b, "\n") + (b[strcspn(b, "\n")] ? 1 : 0);
+		if (!*a || !*b)
+			return !*a && !*b;
+		size_t la = strcspn(a, "\n") + (a[strcspn(a, "\n")] ? 1 : 0);
+		size_t lb = strcspn(b, "\n") + (b[strcspn(b, "\n")] ? 1 : 0);
+		if (la != lb || strncmp(a, b, la) != 0)
+			return false;
+		a += la;
+		b += lb;
+	}
+}
+
 /* gs_io_exists - is there an object at path, and a group at each step on the way? */
 bool gs_io_exists(hid_t file, const char *path)
 {

@@ -41,4 +41,18 @@ char *gs_io_read_text(hid_t file, const char *path);
 /* gs_io_has_shape - whether file has a dataset name of rank `rank` and dimensions want. */
 bool gs_io_has_shape(hid_t file, const char *name, int rank, const hsize_t *want);
 
+/*
+ * gs_io_read_shard - which shard the file is: the attributes shard (1..N)
+ * and shards (N) of /provenance, or 0 and 0 for a file of every run (no
+ * such attributes). Returns 0, or -1 if they are there but not a shard.
+ */
+int gs_io_read_shard(hid_t file, size_t *shard, size_t *n_shards);
+
+/*
+ * gs_io_same_scenario - do two scenario texts say the same, their
+ * "; ==== PATH ====" lines aside (a file's path as typed: ./s.ini, s.ini
+ * and /abs/s.ini name one file)?
+ */
+bool gs_io_same_scenario(const char *a, const char *b);
+
 #endif

@@ -24,35 +24,11 @@
 #include "sim/io/reader.h"
 #include "sim/io/writer.h"
 
-/*
- * same_scenario - do two scenario texts say the same, their "; ==== PATH
- * ====" lines aside (a file's path as typed: ./s.ini, s.ini and /abs/s.ini
- * name one file)?
- */
-static bool same_scenario(const char *a, const char *b)
-{
-	static const char mark[] = "; ==== ";
-	for (;;) {
-		while (strncmp(a, mark, sizeof(mark) - 1) == 0)
-			a += strcspn(a, "\n") + (a[strcspn(a, "\n")] ? 1 : 0);
-		while (strncmp(b, mark, sizeof(mark) - 1) == 0)
-			b += strcspn(b, "\n") + (b[strcspn(b, "\n")] ? 1 : 0);
-		if (!*a || !*b)
-			return !*a && !*b;
-		size_t la = strcspn(a, "\n") + (a[strcspn(a, "\n")] ? 1 : 0);
-		size_t lb = strcspn(b, "\n") + (b[strcspn(b, "\n")] ? 1 : 0);
-		if (la != lb || strncmp(a, b, la) != 0)
-			return false;
-		a += la;
-		b += lb;
-	}
-}
-
 /* check_scenario - was the file written for meta's scenario text? */
 static int check_scenario(const struct report *rp, hid_t file, const struct gs_ensemble_meta *meta)
 {
 	char *text = gs_io_read_text(file, "provenance/scenario");
-	bool same_text = text && same_scenario(text, meta->scenario_text);
+	bool same_text = text && gs_io_same_scenario(text, meta->scenario_text);
 	free(text);
 	if (!same_text) {
 		snprintf(rp->err, rp->errlen,
@@ -143,11 +119,36 @@ static bool same_parameters(hid_t file, const struct gs_ensemble_meta *meta, cha
 	return true;
 }
 
-/* check_partial - was the file written for meta: the same scenario, shape and parameters? */
+/* check_shard - was the file written as the shard meta asks for (or as every run)? */
+static int check_shard(const struct report *rp, hid_t file, const struct gs_ensemble_meta *meta)
+{
+	size_t shard, n_shards;
+	char was[64], now[64];
+	if (gs_io_read_shard(file, &shard, &n_shards)) {
+		snprintf(rp->err, rp->errlen, "%s: its shard attributes are damaged", rp->path);
+		return -1;
+	}
+	if (shard == meta->shard && n_shards == meta->n_shards)
+		return 0;
+	if (n_shards)
+		snprintf(was, sizeof(was), "as shard %zu/%zu", shard, n_shards);
+	else
+		snprintf(was, sizeof(was), "without --shard");
+	if (meta->n_shards)
+		snprintf(now, sizeof(now), "--shard %zu/%zu", meta->shard, meta->n_shards);
+	else
+		snprintf(now, sizeof(now), "a run without --shard");
+	snprintf(rp->err, rp->errlen, "%s: written %s, not for %s; resume it as it was started",
+		 rp->path, was, now);
+	return -1;
+}
+
+/* check_partial - was the file written for meta: the same scenario, shape, shard and parameters? */
 static int check_partial(const struct report *rp, hid_t file, const struct gs_ensemble_meta *meta)
 {
 	char what[1024];
-	if (check_scenario(rp, file, meta) || check_shapes(rp, file, meta))
+	if (check_scenario(rp, file, meta) || check_shapes(rp, file, meta) ||
+	    check_shard(rp, file, meta))
 		return -1;
 	if (!same_parameters(file, meta, what, sizeof(what))) {
 		snprintf(rp->err, rp->errlen,

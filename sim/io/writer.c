@@ -79,6 +79,7 @@ struct gs_output {
 	hid_t digest;                 /* (run) the run's digest (run_digest), written before done */
 	int lock_fd;                  /* holds the partial's lock (gs_io_lock), -1 if none */
 	size_t damaged;               /* runs marked done whose data failed their digest (resume) */
+	bool parallel;                /* written by every rank of an MPI job (sim/io/parallel.h) */
 	time_t flushed;               /* when the file was last flushed to disk */
 	hid_t arm_type;               /* variable-length UTF-8 string */
 	hid_t row_time, row_bin, one; /* memory dataspaces: n_time, n_bins, 1 value */
@@ -249,9 +250,20 @@ static hid_t dataset_plist(const struct report *rp, const char *name, int rank,
 	}
 	if (H5Pset_obj_track_times(dcpl, 0) < 0)
 		goto close_plist;
+#ifdef GS_MPI
+	/*
+	 * The MPI build's ranks write their runs independently, and parallel
+	 * HDF5 writes a filtered dataset only collectively: no compression,
+	 * and the space of every chunk allocated when the dataset is made.
+	 */
+	if (chunk && (H5Pset_chunk(dcpl, rank, chunk) < 0 ||
+		      H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0))
+		goto close_plist;
+#else
 	if (chunk && (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
 		      H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0))
 		goto close_plist;
+#endif
 	if (fill && H5Pset_fill_value(dcpl, fill_type, fill) < 0)
 		goto close_plist;
 	return dcpl;
@@ -831,6 +843,10 @@ static int write_provenance(const struct report *rp, hid_t file,
 	    write_attr_string(rp, g, "scenario_name", meta->scenario_name) ||
 	    write_attr_string(rp, g, "scenario_path", meta->scenario_path))
 		goto close_group;
+	/* a shard: which one, so that govsim merge can check it has every shard once */
+	if (meta->n_shards && (write_attr_uint64(rp, g, "shard", meta->shard) ||
+			       write_attr_uint64(rp, g, "shards", meta->n_shards)))
+		goto close_group;
 	if (write_scenario_text(rp, g, meta->scenario_text))
 		goto close_group;
 
@@ -1201,11 +1217,20 @@ static uint64_t run_digest(const struct gs_output *out, const double *series,
 	return gs_hash64(&seed, sizeof(seed), h);
 }
 
+/* digest_values - the values of a run its digest covers (read_run's layout). */
+static size_t digest_values(const struct gs_output *out)
+{
+	return (GS_N_METRICS + GS_N_CLASS_METRICS * out->n_classes +
+		GS_N_TEAM_METRICS * out->n_teams) * out->n_time + 2 * out->n_bins;
+}
+
 /*
- * check_run - read run `run` back and compare its digest with the one
- * stored: 1 if they agree, 0 if not or if the run cannot be read.
+ * read_run - run `run` of out read back into buf (laid out as check_run
+ * says), with its replication, seed and stored digest. Returns 0, or -1
+ * with a message.
  */
-static int check_run(const struct report *rp, struct gs_output *out, size_t run, double *buf)
+static int read_run(const struct report *rp, struct gs_output *out, size_t run, double *buf,
+		    int *replication, uint64_t *seed, uint64_t *stored)
 {
 	double *series = buf, *class_series = series + GS_N_METRICS * out->n_time;
 	double *team_series = class_series + GS_N_CLASS_METRICS * out->n_classes * out->n_time;
@@ -1214,36 +1239,57 @@ static int check_run(const struct report *rp, struct gs_output *out, size_t run,
 	for (int m = 0; m < GS_N_METRICS; m++)
 		if (xfer_row(rp, out->metric[m], gs_metric_table[m].name, run, out->row_time,
 			     series + (size_t)m * out->n_time, true))
-			return 0;
+			return -1;
 	for (int m = 0; m < GS_N_CLASS_METRICS; m++)
 		if (xfer_row(rp, out->class_metric[m], gs_io_class_dataset[m], run, out->slab_class,
 			     class_series + (size_t)m * out->n_classes * out->n_time, true))
-			return 0;
+			return -1;
 	for (int m = 0; out->n_teams && m < GS_N_TEAM_METRICS; m++)
 		if (xfer_row(rp, out->team_metric[m], gs_io_team_dataset[m], run, out->slab_team,
 			     team_series + (size_t)m * out->n_teams * out->n_time, true))
-			return 0;
+			return -1;
 	if (xfer_row(rp, out->hist[HIST_RECORDED], hist_info[HIST_RECORDED].name, run,
 		     out->row_bin, hist_rec, true) ||
 	    xfer_row(rp, out->hist[HIST_TRUE], hist_info[HIST_TRUE].name, run, out->row_bin,
 		     hist_true, true))
-		return 0;
-	int replication;
-	uint64_t seed, stored;
+		return -1;
 	hsize_t start[1] = {run}, count[1] = {1};
 	hid_t space = H5Dget_space(out->digest);
 	int ok = space >= 0 &&
 		 H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-		 H5Dread(out->digest, H5T_NATIVE_UINT64, out->one, space, H5P_DEFAULT, &stored) >= 0 &&
+		 H5Dread(out->digest, H5T_NATIVE_UINT64, out->one, space, H5P_DEFAULT, stored) >= 0 &&
 		 H5Dread(out->replication, H5T_NATIVE_INT, out->one, space, H5P_DEFAULT,
-			 &replication) >= 0 &&
-		 H5Dread(out->seed, H5T_NATIVE_UINT64, out->one, space, H5P_DEFAULT, &seed) >= 0;
+			 replication) >= 0 &&
+		 H5Dread(out->seed, H5T_NATIVE_UINT64, out->one, space, H5P_DEFAULT, seed) >= 0;
+	if (!ok)
+		gs_io_fail(rp, "cannot read run %zu", run);
 	if (space >= 0)
 		H5Sclose(space);
-	if (!ok)
+	return ok ? 0 : -1;
+}
+
+/* digest_of - the digest of a run read by read_run into buf. */
+static uint64_t digest_of(const struct gs_output *out, const double *buf, int replication,
+			  uint64_t seed)
+{
+	const double *class_series = buf + GS_N_METRICS * out->n_time;
+	const double *team_series = class_series + GS_N_CLASS_METRICS * out->n_classes * out->n_time;
+	const double *hist_rec = team_series + GS_N_TEAM_METRICS * out->n_teams * out->n_time;
+	return run_digest(out, buf, class_series, team_series, hist_rec, hist_rec + out->n_bins,
+			  replication, seed);
+}
+
+/*
+ * check_run - read run `run` back and compare its digest with the one
+ * stored: 1 if they agree, 0 if not or if the run cannot be read.
+ */
+static int check_run(const struct report *rp, struct gs_output *out, size_t run, double *buf)
+{
+	int replication;
+	uint64_t seed, stored;
+	if (read_run(rp, out, run, buf, &replication, &seed, &stored))
 		return 0;
-	return run_digest(out, series, class_series, team_series, hist_rec, hist_true, replication,
-			  seed) == stored;
+	return digest_of(out, buf, replication, seed) == stored;
 }
 
 /* gs_output_write_run - every dataset's row of run `run`, then the run marked done. */
@@ -1270,7 +1316,7 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 	if (write_tables(&rp, out, run, r))
 		return -1;
 	/* the arm is not written again: create wrote every run's, from the numbering */
-	if ((unsigned)r->arm != out->run_arm[run]) {
+	if (out->run_arm && (unsigned)r->arm != out->run_arm[run]) {
 		snprintf(err, errlen, "%s: run %zu is of arm %s, not %s", out->path, run,
 			 out->arm_names[out->run_arm[run]], out->arm_names[r->arm]);
 		return -1;
@@ -1287,9 +1333,10 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
 	unsigned char one = 1;
 	if (write_element(&rp, out->done, "done", run, out->one, H5T_NATIVE_UCHAR, &one))
 		return -1;
-	/* runs written reach the disk at least every second (and at close) */
+	/* runs written reach the disk at least every second (and at close; in parallel, a
+	   flush is collective: at close only) */
 	time_t now = time(NULL);
-	if (now != out->flushed) {
+	if (!out->parallel && now != out->flushed) {
 		out->flushed = now;
 		if (H5Fflush(out->file, H5F_SCOPE_LOCAL) < 0) {
 			gs_io_fail(&rp, "cannot write to disk");
@@ -1307,6 +1354,8 @@ int gs_output_write_run(struct gs_output *out, size_t run, const struct gs_run_r
  */
 static size_t arms_read_back(struct gs_output *out)
 {
+	if (!out->run_arm)
+		return out->n_runs; /* opened on a file as it is (gs_io_writer_open): nothing to expect */
 	char **got = calloc(out->n_runs ? out->n_runs : 1, sizeof(*got));
 	if (!got)
 		return 0;
@@ -1321,6 +1370,106 @@ static size_t arms_read_back(struct gs_output *out)
 	}
 	free(got);
 	return bad;
+}
+
+/* read_arm - element `run` of /arm into a malloc'd *name (NULL if none); -1 if unreadable. */
+static int read_arm(struct gs_output *out, size_t run, char **name)
+{
+	hsize_t start[1] = {run}, count[1] = {1};
+	char *got = NULL;
+	hid_t space = H5Dget_space(out->arm);
+	int ok = space >= 0 &&
+		 H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+		 H5Dread(out->arm, out->arm_type, out->one, space, H5P_DEFAULT, &got) >= 0;
+	if (space >= 0)
+		H5Sclose(space);
+	*name = got ? gs_strdup(got) : NULL;
+	if (got)
+		H5free_memory(got);
+	return ok && (*name || !got) ? 0 : -1;
+}
+
+int gs_io_writer_check_run(const struct report *rp, struct gs_output *out, size_t run,
+			   double *buf)
+{
+	char quiet[256];
+	struct report silent = {rp->path, quiet, sizeof(quiet)};
+	int rc = check_run(&silent, out, run, buf) ? 0 : 1;
+	H5Eclear2(H5E_DEFAULT);
+	return rc;
+}
+
+int gs_io_writer_copy_run(const struct report *src_rp, struct gs_output *src,
+			  const struct report *dst_rp, struct gs_output *dst, size_t run,
+			  double *buf)
+{
+	char quiet[256];
+	struct report silent = {src_rp->path, quiet, sizeof(quiet)};
+	int replication;
+	uint64_t seed, stored;
+	char *arm = NULL, *want = NULL;
+	int rc = 1;
+	if (read_run(&silent, src, run, buf, &replication, &seed, &stored) ||
+	    digest_of(src, buf, replication, seed) != stored)
+		goto out; /* damaged */
+	if (read_arm(src, run, &arm) || read_arm(dst, run, &want) || !arm || !want ||
+	    strcmp(arm, want) != 0)
+		goto out; /* the arm's string did not survive, or another plan's */
+	/* the by-class histograms are not in the digest: copied as they are */
+	double *rec_class = buf + digest_values(src), *true_class = rec_class + src->n_classes * src->n_bins;
+	if (xfer_row(src_rp, src->hist_class[HIST_RECORDED], hist_class_name[HIST_RECORDED], run,
+		     src->slab_class_bin, rec_class, true) ||
+	    xfer_row(src_rp, src->hist_class[HIST_TRUE], hist_class_name[HIST_TRUE], run,
+		     src->slab_class_bin, true_class, true)) {
+		rc = -1;
+		goto out;
+	}
+	double *class_series = buf + GS_N_METRICS * src->n_time;
+	double *team_series = class_series + GS_N_CLASS_METRICS * src->n_classes * src->n_time;
+	double *hist_rec = team_series + GS_N_TEAM_METRICS * src->n_teams * src->n_time;
+	struct gs_run_result r = {
+		.replication = replication,
+		.seed = seed,
+		.series = buf,
+		.class_series = class_series,
+		.team_series = team_series,
+		.n_teams = src->n_teams,
+		.hist_recorded = hist_rec,
+		.hist_true = hist_rec + src->n_bins,
+		.hist_recorded_class = rec_class,
+		.hist_true_class = true_class,
+	};
+	unsigned char one = 1;
+	rc = -1;
+	if (write_tables(dst_rp, dst, run, &r) ||
+	    write_element(dst_rp, dst->arm, "arm", run, dst->one, dst->arm_type, &arm) ||
+	    write_element(dst_rp, dst->replication, "replication", run, dst->one, H5T_NATIVE_INT,
+			  &replication) ||
+	    write_element(dst_rp, dst->seed, "seed", run, dst->one, H5T_NATIVE_UINT64, &seed) ||
+	    write_element(dst_rp, dst->digest, "digest", run, dst->one, H5T_NATIVE_UINT64,
+			  &stored) ||
+	    write_element(dst_rp, dst->done, "done", run, dst->one, H5T_NATIVE_UCHAR, &one))
+		goto out;
+	rc = 0;
+out:
+	H5Eclear2(H5E_DEFAULT);
+	free(arm);
+	free(want);
+	return rc;
+}
+
+int gs_io_writer_read_done(const struct report *rp, struct gs_output *out, unsigned char *done)
+{
+	if (H5Dread(out->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0) {
+		gs_io_fail(rp, "cannot read /done");
+		return -1;
+	}
+	return 0;
+}
+
+size_t gs_io_writer_runs(const struct gs_output *out)
+{
+	return out->n_runs;
 }
 
 /* gs_output_close - flush, close every object and free out. */
@@ -1459,24 +1608,20 @@ static long scale_length(hid_t file, const char *name)
 	return len;
 }
 
-int gs_output_verify(const char *path, size_t *n_done, size_t *n_bad, long *first_bad,
-		     char *err, size_t errlen)
+/*
+ * gs_io_writer_open - a gs_output over file (a result file open for reading,
+ * or for reading and writing), its shape read from its dimension scales and
+ * its datasets opened. It owns file from now on, also on failure. Returns
+ * NULL with a message.
+ */
+struct gs_output *gs_io_writer_open(const struct report *rp, hid_t file)
 {
-	struct report rp = {path, err, errlen};
-	*n_done = *n_bad = 0;
-	*first_bad = -1;
-	gs_io_quiet();
-	hid_t file = gs_io_open_result(&rp);
-	if (file < 0)
-		return -1;
 	struct gs_output *o = calloc(1, sizeof(*o));
-	unsigned char *done = NULL;
-	double *buf = NULL;
-	int rc = -1;
-	if (!o) {
+	if (!o || !(o->path = gs_strdup(rp->path))) {
+		free(o);
 		H5Fclose(file);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
+		snprintf(rp->err, rp->errlen, "%s: out of memory", rp->path);
+		return NULL;
 	}
 	o->file = file;
 	o->lock_fd = -1;
@@ -1494,9 +1639,9 @@ int gs_output_verify(const char *path, size_t *n_done, size_t *n_bad, long *firs
 	long runs = scale_length(file, "run"), times = scale_length(file, "time");
 	long classes = scale_length(file, "class"), bins = scale_length(file, "bin");
 	if (runs < 0 || times < 0 || classes < 0 || bins < 0) {
-		snprintf(err, errlen, "%s: not a govsim result file (no run, time, class or bin scale)",
-			 path);
-		goto out;
+		snprintf(rp->err, rp->errlen,
+			 "%s: not a govsim result file (no run, time, class or bin scale)", rp->path);
+		goto fail;
 	}
 	o->n_runs = (size_t)runs;
 	o->n_time = (size_t)times;
@@ -1505,27 +1650,60 @@ int gs_output_verify(const char *path, size_t *n_done, size_t *n_bad, long *firs
 	/* per-team datasets: none in a file of an older govsim */
 	long teams = H5Lexists(file, "team", H5P_DEFAULT) > 0 ? scale_length(file, "team") : 0;
 	if (teams < 0) {
-		snprintf(err, errlen, "%s: not a govsim result file (its team scale is damaged)", path);
-		goto out;
+		snprintf(rp->err, rp->errlen, "%s: not a govsim result file (its team scale is damaged)",
+			 rp->path);
+		goto fail;
 	}
 	o->n_teams = (size_t)teams;
-	if (make_memory_spaces(&rp, o))
-		goto out;
+	if (make_memory_spaces(rp, o))
+		goto fail;
 	if (!open_datasets(o)) {
 		H5Eclear2(H5E_DEFAULT);
-		snprintf(err, errlen, "%s: a dataset is missing (a file without /digest was written "
-			 "by an older govsim and cannot be verified)", path);
-		goto out;
+		snprintf(rp->err, rp->errlen, "%s: a dataset is missing (a file without /digest was "
+			 "written by an older govsim and cannot be verified)", rp->path);
+		goto fail;
 	}
 	if (o->n_classes > GS_MAX_CLASSES) {
-		snprintf(err, errlen, "%s: not a govsim result file (%zu classes: at most %d)", path,
-			 o->n_classes, GS_MAX_CLASSES);
-		goto out;
+		snprintf(rp->err, rp->errlen, "%s: not a govsim result file (%zu classes: at most %d)",
+			 rp->path, o->n_classes, GS_MAX_CLASSES);
+		goto fail;
 	}
-	if (gs_io_shape_fits(&rp, file, o->n_runs, o->n_time, o->n_bins))
-		goto out;
-	size_t n = (GS_N_METRICS + GS_N_CLASS_METRICS * o->n_classes +
-		    GS_N_TEAM_METRICS * o->n_teams) * o->n_time + 2 * o->n_bins;
+	if (gs_io_shape_fits(rp, file, o->n_runs, o->n_time, o->n_bins))
+		goto fail;
+	o->arm_type = gs_io_string_type();
+	if (o->arm_type < 0) {
+		gs_io_fail(rp, "cannot make the string type of arm");
+		goto fail;
+	}
+	return o;
+fail:
+	close_all(o);
+	free_output(o);
+	return NULL;
+}
+
+size_t gs_io_writer_run_values(const struct gs_output *out)
+{
+	return digest_values(out) + 2 * out->n_classes * out->n_bins;
+}
+
+int gs_output_verify(const char *path, size_t *n_done, size_t *n_bad, long *first_bad,
+		     char *err, size_t errlen)
+{
+	struct report rp = {path, err, errlen};
+	*n_done = *n_bad = 0;
+	*first_bad = -1;
+	gs_io_quiet();
+	hid_t file = gs_io_open_result(&rp);
+	if (file < 0)
+		return -1;
+	struct gs_output *o = gs_io_writer_open(&rp, file);
+	if (!o)
+		return -1;
+	unsigned char *done = NULL;
+	double *buf = NULL;
+	int rc = -1;
+	size_t n = gs_io_writer_run_values(o);
 	done = malloc(o->n_runs ? o->n_runs : 1);
 	buf = malloc((n ? n : 1) * sizeof(*buf));
 	if (!done || !buf) {
@@ -1566,6 +1744,23 @@ size_t gs_output_damaged(const struct gs_output *out)
 void gs_io_writer_hold(struct gs_output *out, int fd)
 {
 	out->lock_fd = fd;
+}
+
+int gs_io_writer_release_lock(struct gs_output *out)
+{
+	int fd = out->lock_fd;
+	out->lock_fd = -1;
+	return fd;
+}
+
+const char *gs_io_writer_path(const struct gs_output *out)
+{
+	return out->path;
+}
+
+void gs_io_writer_set_parallel(struct gs_output *out)
+{
+	out->parallel = true;
 }
 
 /*
@@ -1619,6 +1814,17 @@ static int copy_run(const struct report *rp, struct gs_output *from, struct gs_o
 	    .hist_true_class = hist_true_class,
 	};
 	return gs_output_write_run(to, run, &r, rp->err, rp->errlen) ? -1 : 1;
+}
+
+/* gs_io_writer_attach - out writes to file from now on, its datasets opened. */
+int gs_io_writer_attach(const struct report *rp, struct gs_output *out, hid_t file)
+{
+	out->file = file;
+	if (!open_datasets(out)) {
+		gs_io_fail(rp, "cannot open its datasets");
+		return -1;
+	}
+	return 0;
 }
 
 /* gs_io_writer_take - the runs of file that read back to their digest, copied into out. */

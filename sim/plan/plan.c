@@ -46,6 +46,20 @@ size_t gs_run_number(const struct gs_ensemble_meta *m, struct gs_run_id id)
 	return (id.arm * m->n_points + id.point) * m->n_reps + id.rep;
 }
 
+bool gs_run_in_shard(size_t run, size_t shard, size_t n_shards)
+{
+	return n_shards == 0 || run % n_shards == shard - 1;
+}
+
+size_t gs_shard_runs(size_t n_runs, size_t shard, size_t n_shards)
+{
+	if (n_shards == 0)
+		return n_runs;
+	if (shard == 0 || shard > n_shards || shard > n_runs)
+		return 0;
+	return (n_runs - shard) / n_shards + 1;
+}
+
 uint64_t gs_plan_seed(const struct gs_plan *pl, size_t point, size_t rep)
 {
 	uint64_t seed = gs_run_seed(pl->seed, (int)rep);

@@ -10,6 +10,7 @@
 #ifndef GS_PLAN_H
 #define GS_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,8 @@ struct gs_ensemble_meta {
 	const double *run_vars;     /* [n_runs * n_run_vars] */
 	size_t n_bins;              /* histogram bins */
 	const double *bin_edges;    /* [n_bins + 1] [days] */
+	size_t shard, n_shards;     /* a file of shard `shard` (1..n_shards) holds the runs
+				       gs_run_in_shard names; 0, 0: every run (no --shard) */
 };
 
 /* A typed change at the start of a tick (an event's preset and keys, expanded). */
@@ -89,6 +92,17 @@ void gs_plan_free(struct gs_plan *pl);
  * one place that numbers runs; gs_run_number is its inverse.
  */
 struct gs_run_id gs_run_of(const struct gs_ensemble_meta *m, size_t run);
+
+/*
+ * gs_run_in_shard - does shard `shard` of n_shards (1-based) hold run
+ * `run`? Shards interleave: shard k holds runs k-1, k-1+n, k-1+2n, ...
+ * so that every shard gets runs of every arm and point. With n_shards 0
+ * (no shard) every run is in. The one place that deals runs to shards.
+ */
+bool gs_run_in_shard(size_t run, size_t shard, size_t n_shards);
+
+/* gs_shard_runs - how many of n_runs runs shard `shard` of n_shards holds. */
+size_t gs_shard_runs(size_t n_runs, size_t shard, size_t n_shards);
 
 /* gs_run_number - the run number of (arm, point, replication) in an ensemble of shape m. */
 size_t gs_run_number(const struct gs_ensemble_meta *m, struct gs_run_id id);
