@@ -88,33 +88,8 @@ _NOT_GROUPS = ("replication", "seed", "done", "digest")
 # a child process (a damaged HDF5 file can crash the HDF5 library, and with it the process
 # reading it): see guard.py for how and why.
 
-def _needed(ds, metrics):
-    """The variables of a lazily opened ``ds`` that ``metrics`` need: each metric, the
-    datasets its weight, numerator or denominator names, and every per-run variable and
-    scale; None (everything) when a name is not a dataset of the file."""
-    keep = set()
-    for name in metrics:
-        if name not in ds.variables:
-            return None
-        keep.add(name)
-        for key in ("weight", "numerator", "denominator"):
-            for term in str(ds[name].attrs.get(key, "")).split():
-                if term not in ("+", "-"):
-                    if term not in ds.variables:
-                        return None
-                    keep.add(term)
-    keep.update(v for v in ds.variables if ds[v].dims in (("run",), ("time",), ("class",),
-                                                          ("team",)))
-    return [v for v in ds.variables if v in keep]  # in the file's order
-
-
-def load(path, metrics=None):
+def load(path):
     """Open a govsim result file as an xarray Dataset.
-
-    With ``metrics`` (dataset names), only those metrics, the datasets their
-    aggregation names, and the per-run variables and scales are read: what
-    over() and per_run() need for them, at a fraction of the memory of a
-    large file.
 
     Dimensions are ``run`` and ``time`` (and ``bin``/``bin_edge`` for the
     histograms); ``arm``, ``replication`` and ``seed`` are coordinates
@@ -137,13 +112,56 @@ def load(path, metrics=None):
     try:
         with xr.open_dataset(path, engine="h5netcdf", decode_timedelta=False,
                              phony_dims="sort") as ds:
-            keep = _needed(ds, metrics) if metrics else None
-            ds = (ds[keep] if keep is not None else ds).load()
+            ds = ds.load()
     except MemoryError:
         raise
     except Exception as e:  # noqa: BLE001 - whatever the reader raises, the file is at fault
         raise GovsimFileError(f"{path}: cannot read it: {_one_line(e)}") from None
     # the layout as xarray sees it: every dataset with the dimensions the guard found
+    for name, dims in verdict["dims"].items():
+        if name not in ds.variables or ds[name].dims != tuple(dims):
+            got = ds[name].dims if name in ds.variables else "no such variable"
+            raise GovsimFileError(f"{path}: not an intact govsim result file: /{name} reads "
+                                  f"as {got}, not {tuple(dims)}")
+    return ds
+
+
+def _needed(ds, metrics):
+    """The variables of a lazily opened ``ds`` that ``metrics`` need: each metric, the
+    datasets its weight, numerator or denominator names, and every per-run variable and
+    scale, in the file's order; None (everything) when a name is not a dataset of it."""
+    keep = set()
+    for name in metrics:
+        if name not in ds.variables:
+            return None
+        keep.add(name)
+        for key in ("weight", "numerator", "denominator"):
+            for term in str(ds[name].attrs.get(key, "")).split():
+                if term not in ("+", "-"):
+                    if term not in ds.variables:
+                        return None
+                    keep.add(term)
+    keep.update(v for v in ds.variables if ds[v].dims in (("run",), ("time",), ("class",),
+                                                          ("team",)))
+    return [v for v in ds.variables if v in keep]
+
+
+def load_metrics(path, metrics):
+    """load() of only what ``metrics`` (dataset names) need: those metrics, the datasets
+    their aggregation names, and the per-run variables and scales; what over() and
+    per_run() need for them, at a fraction of the memory of a large file. A name that
+    is not a dataset of the file loads everything (and later fails as load()'s would)."""
+    path = os.fspath(path)
+    verdict = guard.readable(path)
+    try:
+        with xr.open_dataset(path, engine="h5netcdf", decode_timedelta=False,
+                             phony_dims="sort") as ds:
+            keep = _needed(ds, metrics)
+            ds = (ds[keep] if keep is not None else ds).load()
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 - whatever the reader raises, the file is at fault
+        raise GovsimFileError(f"{path}: cannot read it: {_one_line(e)}") from None
     for name, dims in verdict["dims"].items():
         if keep is not None and name not in keep:
             continue

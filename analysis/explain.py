@@ -319,19 +319,25 @@ def build_parser(prog="govsim explain"):
     return ap
 
 
-def main(argv=None):
+def command(argv, name, parser, fn):
+    """A command of this kind (explain, uncertainty): its arguments parsed by parser(prog),
+    fn(args) run; bad input (ExplainError) one line and 2, a missing module 1."""
     from . import deps
-    prog, argv = deps.take_prog(argv, "govsim explain")
-    args = build_parser(prog).parse_args(argv)
+    prog, argv = deps.take_prog(argv, name)
+    args = parser(prog).parse_args(argv)
     try:
         deps.require(deps.READ)
-        return explain(args)
+        return fn(args)
     except ExplainError as e:
         print(f"{prog}: {e}", file=sys.stderr)
         return 2
     except deps.MissingModule as e:
         print(f"{prog}: {e}", file=sys.stderr)
         return 1
+
+
+def main(argv=None):
+    return command(argv, "govsim explain", build_parser, explain)
 
 
 def explain(args):

@@ -29,7 +29,7 @@ def grid(path, arms=("npm", "hls"), horizons=None):
     {metric: {"better": +1|-1, "label", "mean": [point][horizon], "half": [...],
     "winner": [...] ("A"|"B"|"")}}} from a sweep's result file."""
     from . import data, stats
-    ds = data.load(path, metrics=[m for m, _, _ in OUTCOMES])
+    ds = data.load_metrics(path, [m for m, _, _ in OUTCOMES])
     keys = [c for c in data.run_coords(ds) if c.startswith("sweep.")]
     if not keys or "sweep_point" not in ds:
         raise ValueError(f"{path}: not a sweep's result file")

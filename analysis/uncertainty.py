@@ -43,7 +43,7 @@ import tempfile
 
 import numpy as np
 
-from .explain import ExplainError, _key, _value, arms_of, read_lines, sections
+from .explain import ExplainError, _key, _value, arms_of, command, read_lines, sections
 
 DEFAULT_METRICS = ("needs_met", "within_target_true", "cost_per_need_met", "leavers")
 
@@ -321,18 +321,7 @@ def build_parser(prog="govsim uncertainty"):
 
 
 def main(argv=None):
-    from . import deps
-    prog, argv = deps.take_prog(argv, "govsim uncertainty")
-    args = build_parser(prog).parse_args(argv)
-    try:
-        deps.require(deps.READ)
-        return uncertainty(args)
-    except ExplainError as e:
-        print(f"{prog}: {e}", file=sys.stderr)
-        return 2
-    except deps.MissingModule as e:
-        print(f"{prog}: {e}", file=sys.stderr)
-        return 1
+    return command(argv, "govsim uncertainty", build_parser, uncertainty)
 
 
 def uncertainty(args):
@@ -384,7 +373,7 @@ def uncertainty(args):
     if rc != 0:
         return rc
     metrics = args.metric or list(DEFAULT_METRICS)
-    ds = data.load(runs, metrics=metrics)
+    ds = data.load_metrics(runs, metrics)
     for m in metrics:
         if m not in ds:
             import difflib

@@ -49,3 +49,20 @@ int gs_cli_load(const struct gs_model *m, const char *path, char **sets, size_t 
 	gs_diag_free(&diag);
 	return rc || diag.n ? -1 : 0;
 }
+
+char *gs_cli_join(int argc, char **argv)
+{
+	size_t n = 1;
+	for (int i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	char *s = malloc(n);
+	if (!s)
+		return NULL;
+	s[0] = 0;
+	for (int i = 0; i < argc; i++) {
+		strcat(s, argv[i]);
+		if (i + 1 < argc)
+			strcat(s, " ");
+	}
+	return s;
+}

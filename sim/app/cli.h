@@ -22,6 +22,9 @@
  */
 extern const char *gs_cli_prog;
 
+/* gs_cli_join - argv's argc words joined by spaces (malloc'd: the command line), or NULL. */
+char *gs_cli_join(int argc, char **argv);
+
 /* gs_cli_is_help - is a "-h" or "--help"? */
 bool gs_cli_is_help(const char *a);
 

@@ -132,24 +132,6 @@ static void on_signal(int sig)
 	gs_stop = 1;
 }
 
-/* join - argv joined by spaces (malloc'd), or NULL. */
-static char *join(int argc, char **argv)
-{
-	size_t n = 1;
-	for (int i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	char *s = malloc(n);
-	if (!s)
-		return NULL;
-	s[0] = 0;
-	for (int i = 0; i < argc; i++) {
-		strcat(s, argv[i]);
-		if (i + 1 < argc)
-			strcat(s, " ");
-	}
-	return s;
-}
-
 int gs_cmd_merge(int argc, char **argv, int full_argc, char **full_argv)
 {
 	struct merge_args a = {0};
@@ -165,7 +147,7 @@ int gs_cmd_merge(int argc, char **argv, int full_argc, char **full_argv)
 	status = EXIT_RUNTIME;
 	size_t tl = strlen(a.out_path) + 16;
 	tmp_path = malloc(tl);
-	cmdline = join(full_argc, full_argv);
+	cmdline = gs_cli_join(full_argc, full_argv);
 	if (!tmp_path || !cmdline)
 		goto out;
 	snprintf(tmp_path, tl, "%s.partial", a.out_path);

@@ -149,24 +149,6 @@ static int check_output(const struct mpi_args *a, const char *tmp_path)
 	return -1;
 }
 
-/* join - argv joined by spaces (malloc'd), or NULL. */
-static char *join(int argc, char **argv)
-{
-	size_t n = 1;
-	for (int i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	char *s = malloc(n);
-	if (!s)
-		return NULL;
-	s[0] = 0;
-	for (int i = 0; i < argc; i++) {
-		strcat(s, argv[i]);
-		if (i + 1 < argc)
-			strcat(s, " ");
-	}
-	return s;
-}
-
 static int write_run(void *ctx, size_t run, const struct gs_run_result *r, char *err, size_t n)
 {
 	return gs_output_write_run(ctx, run, r, err, n);
@@ -250,7 +232,7 @@ static int gs_cmd_run_mpi(const struct gs_model *m, int argc, char **argv, int f
 	}
 	status = EXIT_RUNTIME;
 	int built = gs_plan_build(&pl, &sc, m, err, sizeof(err)) == 0, all_built = 0;
-	cmdline = join(full_argc, full_argv);
+	cmdline = gs_cli_join(full_argc, full_argv);
 	if (rank == 0)
 		each = calloc((size_t)size, sizeof(*each)); /* the runs each rank ran */
 	built = built && cmdline && (rank != 0 || each);

@@ -159,23 +159,6 @@ static void install_signals(void)
 	signal(SIGXFSZ, SIG_IGN);
 }
 
-static char *join_args(int argc, char **argv)
-{
-	size_t n = 1;
-	for (int i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	char *s = malloc(n);
-	if (!s)
-		return NULL;
-	s[0] = 0;
-	for (int i = 0; i < argc; i++) {
-		strcat(s, argv[i]);
-		if (i + 1 < argc)
-			strcat(s, " ");
-	}
-	return s;
-}
-
 /* The result file and its partial: paths, and what is written so far. */
 struct result_file {
 	const char *path;
@@ -250,11 +233,32 @@ static int open_result(const struct run_args *a, const struct gs_ensemble_meta *
 	rf->done = calloc(meta->n_runs, 1);
 	if (!rf->done)
 		return EXIT_RUNTIME;
-	if (a->resume && stat(rf->tmp_path, &st) == 0) {
-		if (gs_output_resume(rf->tmp_path, meta, &rf->out, rf->done, err, sizeof(err))) {
+	bool afresh = false;
+	if (a->resume && stat(rf->tmp_path, &st) == 0 &&
+	    gs_output_resume(rf->tmp_path, meta, &rf->out, rf->done, err, sizeof(err))) {
+		/*
+		 * A partial without one finished run that reads back (one killed
+		 * while it was being created, say) holds nothing to keep: it is
+		 * started afresh, unless another process holds it.
+		 */
+		size_t n_done = 0, n_bad = 0;
+		long first_bad;
+		char verr[512], derr[512];
+		bool empty = gs_output_verify(rf->tmp_path, &n_done, &n_bad, &first_bad, verr,
+					      sizeof(verr)) != 0 ||
+			     n_done == n_bad;
+		if (!empty) {
 			fprintf(stderr, "govsim run: --resume: %s\n", err);
 			return EXIT_USAGE;
 		}
+		if (gs_output_discard(rf->tmp_path, derr, sizeof(derr))) {
+			fprintf(stderr, "govsim run: --resume: %s\n", derr);
+			return EXIT_USAGE;
+		}
+		fprintf(stderr, "govsim run: --resume: %s holds no finished run that reads back: "
+			"running every run\n", rf->tmp_path);
+		afresh = true;
+	} else if (a->resume && stat(rf->tmp_path, &st) == 0) {
 		for (size_t r = 0; r < meta->n_runs; r++)
 			rf->n_done += rf->done[r] != 0;
 		size_t damaged = gs_output_damaged(rf->out);
@@ -275,7 +279,7 @@ static int open_result(const struct run_args *a, const struct gs_ensemble_meta *
 			"use --force to run it again\n", rf->path, rf->tmp_path);
 		return EXIT_USAGE;
 	}
-	if (a->resume && !a->quiet)
+	if (a->resume && !a->quiet && !afresh)
 		fprintf(stderr, "govsim run: nothing to resume (no %s): running every run\n",
 			rf->tmp_path);
 	if (stat(rf->tmp_path, &st) == 0) {
@@ -488,7 +492,7 @@ int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, c
 		fprintf(stderr, "govsim run: %s\n", err);
 		goto out;
 	}
-	cmdline = join_args(full_argc, full_argv);
+	cmdline = gs_cli_join(full_argc, full_argv);
 	s.summary = malloc(pl.n_runs * GS_N_SUMMARY * sizeof(*s.summary));
 	if (!cmdline || !s.summary)
 		goto out;

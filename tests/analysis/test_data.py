@@ -30,16 +30,16 @@ def test_load(small_ds):
 
 
 def test_load_some_metrics(small_path, small_ds):
-    """load(metrics=...) reads those metrics and what their aggregation names, and gives
+    """load_metrics() reads those metrics and what their aggregation names, and gives
     the same whole-run values as the whole file; an unknown name loads everything."""
-    few = data.load(small_path, metrics=["needs_met", "failure_demand_share",
+    few = data.load_metrics(small_path, ["needs_met", "failure_demand_share",
                                           "cost_per_need_met"])
     assert "wellbeing_mean" not in few and "needs_met" in few
     assert len(few.data_vars) < len(small_ds.data_vars) / 3
     assert analysis.run_coords(few) == analysis.run_coords(small_ds)
     for m in ("needs_met", "failure_demand_share", "cost_per_need_met"):
         np.testing.assert_array_equal(data.over(few, m).values, data.over(small_ds, m).values)
-    everything = data.load(small_path, metrics=["no_such_metric"])
+    everything = data.load_metrics(small_path, ["no_such_metric"])
     assert len(everything.data_vars) == len(small_ds.data_vars)
 
 

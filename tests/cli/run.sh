@@ -288,6 +288,14 @@ if command -v h5diff >/dev/null; then
 fi
 record "a changed value in a run marked done" "h5py edit of the partial (one value of the first run marked done)" \
 	"$d15_outcome; $(same "$T/d15.h5" "$T/ens_full.h5")"
+# A partial without one finished run (killed while it was being created) is
+# started afresh by --resume: nothing in it is worth keeping
+printf 'not yet an HDF5 file' >"$T/fresh.h5.partial"
+expect 0 "resume of a partial with no finished run" -- "$GOVSIM" run "$T/ens.ini" -o "$T/fresh.h5" -q --resume
+contains "fresh.h5.partial holds no finished run that reads back: running every run" "it says so"
+if command -v h5diff >/dev/null; then
+	expect 0 "started afresh = uninterrupted" -- h5diff --exclude-path /provenance --exclude-path /bin_edge "$T/fresh.h5" "$T/ens_full.h5"
+fi
 # A killed writer can leave the arms' names unreadable: the names follow from
 # the run numbering, and resuming copies the runs that read back to their
 # digest into a fresh file, so the runs are kept and the result equals an
