@@ -2,6 +2,7 @@
 #
 #   make            build build/govsim
 #   make check      build and run every test (installs missing packages first)
+#   make test-serve govsim serve's API and malformed requests against a running server
 #   make layers     includes run one way (tests/layers/check.sh)
 #   make contributing  the worked example of docs/contributing.md builds and passes
 #   make fuzz       fuzz the scenario reader (clang libFuzzer) for FUZZ_SECONDS
@@ -27,7 +28,7 @@
 #   make clean
 
 CC      ?= cc
-PKGS    := gsl hdf5-serial
+PKGS    := gsl hdf5-serial libmicrohttpd jansson
 CSTD    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -fopenmp
 OPT     ?= -O2 -g
 CFLAGS  ?=
@@ -54,10 +55,11 @@ TEST_COMMON := tests/testutil.c
 
 DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	librandom123-dev hdf5-tools python3-h5py python3-numpy python3-xarray \
-	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest
+	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest \
+	libmicrohttpd-dev libjansson-dev chromium
 
 .PHONY: reliability figures-check deps-mpi mpi test-mpi
-.PHONY: install uninstall docs-check all check test-c test-py calibrate-check layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
+.PHONY: install uninstall docs-check all check test-c test-py calibrate-check test-serve layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
 	reproduce-docs reproduce-docs-check reproduce-robust regimes regimes-check
 
 all: $(BUILD)/govsim
@@ -79,9 +81,15 @@ $(BUILD)/sim/app/python.o: sim/app/python.c $(HDRS) $(BUILD)/.buildinfo
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DGS_PYTHON='"$(PYTHON)"' -DGS_PYDIR='"$(CURDIR)"' -c $< -o $@
 
+# govsim serve serves the page from this source tree's web/ (and node_modules/)
+WEBDIR  ?= $(CURDIR)/web
+$(BUILD)/sim/app/serve.o: sim/app/serve.c $(HDRS) $(BUILD)/.buildinfo
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DGS_WEBDIR='"$(WEBDIR)"' -c $< -o $@
+
 $(BUILD)/.buildinfo: FORCE
 	@mkdir -p $(BUILD)
-	@echo '$(GIT_REV) $(CC) $(CSTD) $(OPT) $(CFLAGS) $(PYTHON) $(CURDIR)' > $@.tmp
+	@echo '$(GIT_REV) $(CC) $(CSTD) $(OPT) $(CFLAGS) $(PYTHON) $(CURDIR) $(WEBDIR)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 FORCE:
 
@@ -105,12 +113,15 @@ deps:
 		echo "deps: installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: missing packages; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi
+	@# the page's uPlot and its test's playwright-core, as package-lock.json pins them
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		echo "deps: npm ci"; npm ci --no-audit --no-fund; fi
 
 # The test command of README.md and .ci/run.
 # The MPI build's packages too, so that the MPI build is tested against the serial one.
 check: deps deps-mpi
 	$(MAKE) all $(TEST_BIN)
-	$(MAKE) test-c test-mpi test-py golden contributing docs-check reproduce-docs-check regimes-check
+	$(MAKE) test-c test-mpi test-py test-serve golden contributing docs-check reproduce-docs-check regimes-check
 	$(MAKE) figures-check
 
 test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result \
@@ -132,6 +143,11 @@ test-py: $(BUILD)/govsim $(BUILD)/tests/sim/io/test_output
 # govsim calibrate recovers known parameters: 20 repeats (make check runs 3 in test-py).
 calibrate-check: $(BUILD)/govsim
 	/usr/bin/python3 tests/calibrate/coverage.py --govsim $(BUILD)/govsim --repeats 20
+# govsim serve: its API on a running server, malformed requests (Python's http.client),
+# and its page in Debian's chromium driven by playwright-core (screenshot: docs/img/serve.png)
+test-serve: $(BUILD)/govsim
+	/usr/bin/python3 tests/serve/test_serve.py $(BUILD)/govsim
+	node tests/serve/page.mjs $(BUILD)/govsim
 
 # Fuzzing the scenario reader: `make fuzz` (clang's libFuzzer with ASan and
 # UBSan, every object instrumented) for FUZZ_SECONDS; `make check` replays
@@ -242,6 +258,13 @@ install: $(BUILD)/govsim
 	tools/man.sh $(BUILD)/govsim > $(DESTDIR)$(MANDIR)/govsim.1
 	install -m 644 tools/completion.bash $(DESTDIR)$(COMPDIR)/govsim
 	echo '$(DATADIR)/python' > $(DESTDIR)$(PYSITE)/govsim.pth
+	@# govsim serve's page, and the chart library `make deps` installed (npm ci)
+	install -d $(DESTDIR)$(DATADIR)/web $(DESTDIR)$(DATADIR)/node_modules/uplot/dist
+	install -m 644 web/index.html web/app.js web/style.css $(DESTDIR)$(DATADIR)/web/
+	@if [ -f node_modules/uplot/dist/uPlot.iife.min.js ]; then \
+		install -m 644 node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css \
+			$(DESTDIR)$(DATADIR)/node_modules/uplot/dist/; \
+	else echo "install: no node_modules/uplot (make deps installs it): govsim serve's page will have no charts"; fi
 	@echo "install: govsim in $(BINDIR), the analysis package in $(DATADIR)/python" \
 		"(on $(PYTHON)'s path through $(PYSITE)/govsim.pth)"
 	@case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "install: $(BINDIR) is not on your PATH;" \

@@ -8,7 +8,7 @@ _govsim()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "run merge check params metrics info compare report export explain uncertainty calibrate --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run merge check params metrics info compare report export explain uncertainty calibrate serve --help --version" -- "$cur"))
 		return
 	fi
 	case "$prev" in
@@ -22,6 +22,8 @@ _govsim()
 		compopt -o nospace 2>/dev/null
 		return ;;
 	-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	--port|--bind) return ;;
 	esac
 	local opts files
 	case "$cmd" in
@@ -34,6 +36,7 @@ _govsim()
 	compare) opts="--metric --at --until --points --help"; files="h5" ;;
 	report) opts="-o --points --n-boot --seed --help"; files="h5" ;;
 	export) opts="--format --layout --teams -o --help"; files="h5" ;;
+	serve) opts="--port --bind --out --help"; files="ini" ;;
 	explain) opts="--arms --metric --players --group --samples --replications --set --threads -o --output --force --resume --help"; files="ini" ;;
 	uncertainty) opts="--arms --params --metric --samples --replications --set --threads -o --output --force --resume --help"; files="ini" ;;
 	calibrate) opts="--observed --arm --params --particles --generations --quantile --replications --seed --set --threads -o --output --force --help"; files="ini" ;;

@@ -41,5 +41,6 @@ default number of threads of govsim run
 the Python that govsim report and govsim export run (default: the one found
 when govsim was built, Debian's /usr/bin/python3)
 .SH "SEE ALSO"
-docs/cli.md, docs/output.md and docs/analysis.md in the source tree.
+docs/cli.md, docs/output.md, docs/analysis.md and docs/workshop.md (govsim serve) in
+the source tree.
 TAIL

@@ -24,6 +24,7 @@
 #include "models/governance.h"
 #include "sim/app/cli.h"
 #include "sim/app/compare.h"
+#include "sim/app/serve.h"
 #include "sim/core/diag.h"
 #include "sim/core/metrics.h"
 #include "sim/core/params.h"
@@ -51,6 +52,7 @@ static const char usage_main[] =
 	"  explain SCENARIO  attribute the difference between two arms to the mechanisms\n"
 	"  uncertainty SCENARIO  the difference between two arms over plausible parameters\n"
 	"  calibrate SCENARIO    fit an arm's parameters to a service's own figures (ABC-SMC)\n"
+	"  serve [SCENARIO]  a page and JSON API over HTTP to change arms, run and compare\n"
 	"\n"
 	"options:\n"
 	"  -h, --help        this help (also after a command: govsim run --help)\n"
@@ -310,7 +312,7 @@ static void print_version(void)
 /* The commands, for dispatch and for "did you mean". */
 static const char *const commands[] = {"run",	  "check",   "params", "metrics", "info",
 				       "compare", "report",  "export", "explain", "uncertainty",
-				       "merge", "calibrate"};
+				       "merge", "calibrate", "serve"};
 
 int main(int argc, char **argv)
 {
@@ -358,6 +360,8 @@ int main(int argc, char **argv)
 		return gs_cmd_uncertainty(argc - 1, argv + 1);
 	if (strcmp(cmd, "calibrate") == 0)
 		return gs_cmd_calibrate(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return gs_cmd_serve(&gs_governance, argc - 1, argv + 1);
 	const char *best = gs_suggest(cmd, commands, sizeof(commands) / sizeof(commands[0]));
 	if (best)
 		fprintf(stderr, "%s: unknown command '%s'; did you mean '%s'?\n(see %s --help)\n",

@@ -37,7 +37,9 @@ static const char usage_run[] =
 	"  --threads N           OpenMP threads (default OMP_NUM_THREADS or all cores);\n"
 	"                        results are identical for any number of threads\n"
 	"  --set KEY=VALUE       override a parameter for every arm, e.g.\n"
-	"                        --set regime.learning_time=0.2 (repeatable)\n"
+	"                        --set regime.learning_time=0.2 (repeatable);\n"
+	"                        --set arm.NAME.KEY=VALUE for arm NAME only, e.g.\n"
+	"                        --set arm.npm.regime.target_pressure=0.3\n"
 	"  --shard K/N           run only shard K of N (K from 1 to N): the runs whose\n"
 	"                        number is K-1 modulo N, into a file of the whole plan's\n"
 	"                        shape (default out/<scenario name>.K.h5); govsim merge\n"
@@ -383,8 +385,42 @@ static int close_result(const struct run_args *a, struct result_file *rf, int rc
 	return -1;
 }
 
+/*
+ * The overrides of the command line (--seed aside), by the arms they apply
+ * to: one line for every arm, then one per arm named.
+ */
+static void print_overrides(const struct run_args *a, const struct gs_plan *pl)
+{
+	bool any = false;
+	for (size_t i = 0; i < a->n_sets; i++) {
+		if (a->sets[i] == a->seed_set || strncmp(a->sets[i], "arm.", 4) == 0)
+			continue;
+		printf("%s %s", any ? "," : "--set for every arm:", a->sets[i]);
+		any = true;
+	}
+	if (any)
+		putchar('\n');
+	for (size_t arm = 0; arm < pl->n_arms; arm++) {
+		const char *name = pl->meta.arm_names[arm];
+		size_t len = strlen(name);
+		any = false;
+		for (size_t i = 0; i < a->n_sets; i++) {
+			const char *s = a->sets[i];
+			if (strncmp(s, "arm.", 4) || strncmp(s + 4, name, len) || s[4 + len] != '.')
+				continue;
+			if (!any)
+				printf("--set for arm %s only:", name);
+			printf("%s %s", any ? "," : "", s + 5 + len);
+			any = true;
+		}
+		if (any)
+			putchar('\n');
+	}
+}
+
 /* What is about to run, and where it goes: printed before the runs start. */
-static void print_header(const struct gs_plan *pl, const struct result_file *rf)
+static void print_header(const struct run_args *a, const struct gs_plan *pl,
+			 const struct result_file *rf)
 {
 	const struct gs_ensemble_meta *meta = &pl->meta;
 	size_t reps = pl->n_reps;
@@ -403,6 +439,7 @@ static void print_header(const struct gs_plan *pl, const struct result_file *rf)
 		printf("shard %zu/%zu: %zu of the %zu runs (runs %zu, %zu+%zu, ...)\n", meta->shard,
 		       meta->n_shards, gs_shard_runs(pl->n_runs, meta->shard, meta->n_shards),
 		       pl->n_runs, meta->shard - 1, meta->shard - 1, meta->n_shards);
+	print_overrides(a, pl);
 	fflush(stdout);
 }
 
@@ -491,7 +528,7 @@ int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, c
 	struct gs_ensemble_opts opts = {(int)a.threads, false, rf.done,
 					getenv("GOVSIM_PROFILE") != NULL};
 	if (!a.quiet)
-		print_header(&pl, &rf);
+		print_header(&a, &pl, &rf);
 	/* GOVSIM_PROGRESS=1 draws it when stderr is not a terminal too (tests) */
 	if (!a.quiet && (isatty(STDERR_FILENO) || getenv("GOVSIM_PROGRESS")))
 		s.progress = gs_progress_start(stderr, rf.n_done, n_mine, ticks_share, NULL);

@@ -648,7 +648,9 @@ static int apply(struct gs_params *p, const struct gs_assign *a, const char *sco
 {
 	char err[512];
 	char cls[GS_NAME_MAX];
-	const char *file = a->line ? a->file : "--set";
+	/* an override names itself: "--set", or "--set arm.NAME" for one arm */
+	const char *file = a->line || (a->file && strncmp(a->file, "--set", 5) == 0) ? a->file
+										      : "--set";
 	int i = gs_param_find(a->key, cls);
 	if (i < 0) {
 		check_key(diag, file, a->line, a->key, NULL);
@@ -836,50 +838,158 @@ static int apply_preset(struct gs_params *p, const struct gs_preset *rt, char *e
 }
 
 /*
- * The command-line overrides "section.key=value", each checked once against
- * the template: those that apply go into *ov (n_ov of them). Returns -1 if
- * out of memory for the list itself.
+ * The command-line overrides: "section.key=value" for every arm, or
+ * "arm.NAME.section.key=value" for arm NAME only.
+ */
+struct overrides {
+	struct gs_assign *all; /* for every arm (and the template) */
+	size_t n_all;
+	struct gs_assign *one; /* for one arm each: one[i].file is "--set arm.NAME" */
+	char (*arm)[GS_NAME_MAX]; /* [n_one] the arm of each */
+	size_t n_one;
+};
+
+static void overrides_free(struct overrides *o)
+{
+	for (size_t i = 0; i < o->n_all; i++) {
+		free(o->all[i].key);
+		free(o->all[i].value);
+	}
+	for (size_t i = 0; i < o->n_one; i++) {
+		free(o->one[i].key);
+		free(o->one[i].value);
+		free((char *)o->one[i].file);
+	}
+	free(o->all);
+	free(o->one);
+	free(o->arm);
+	memset(o, 0, sizeof(*o));
+}
+
+/*
+ * Split one override "arm.NAME.section.key=value" into its arm (copied to
+ * arm), its key and its value (malloc'd); a plain one leaves arm empty.
+ * Returns 0, or -1 with the problem in diag.
+ */
+static int split_override(const char *s, char arm[GS_NAME_MAX], char **key, char **value,
+			  struct gs_diag *diag)
+{
+	const char *eq = strchr(s, '=');
+	arm[0] = 0;
+	*key = *value = NULL;
+	if (!eq || eq == s) {
+		gs_diag_add(diag, "--set", 0, NULL, "'%s' is not section.key=value", s);
+		return -1;
+	}
+	const char *k = s;
+	if (strncmp(s, "arm.", 4) == 0) {
+		const char *name = s + 4, *dot = memchr(name, '.', (size_t)(eq - name));
+		size_t len = dot ? (size_t)(dot - name) : 0;
+		if (!dot || len == 0 || len >= GS_NAME_MAX || dot + 1 == eq) {
+			gs_diag_add(diag, "--set", 0, NULL,
+				    "'%s' is not arm.NAME.section.key=value (an arm name is at most "
+				    "%d characters)", s, GS_NAME_MAX - 1);
+			return -1;
+		}
+		memcpy(arm, name, len);
+		arm[len] = 0;
+		k = dot + 1;
+	}
+	*key = malloc((size_t)(eq - k) + 1);
+	*value = gs_strdup(eq + 1);
+	if (!*key || !*value) {
+		free(*key);
+		free(*value);
+		*key = *value = NULL;
+		gs_diag_add(diag, "--set", 0, NULL, "out of memory for '%s'", s);
+		return -1;
+	}
+	memcpy(*key, k, (size_t)(eq - k));
+	(*key)[eq - k] = 0;
+	return 0;
+}
+
+/*
+ * The command-line overrides, each checked once against the template:
+ * those that apply go into o. An override for one arm is checked as a key
+ * of an arm section (a scenario-wide key cannot be set for one arm).
+ * Returns -1 if out of memory for the lists themselves.
  */
 static int read_overrides(char *const *over, size_t n_over, const struct gs_params *tmpl,
-			  struct gs_assign **ov, size_t *n_ov, struct gs_diag *diag)
+			  struct overrides *o, struct gs_diag *diag)
 {
-	*n_ov = 0;
-	*ov = calloc(n_over ? n_over : 1, sizeof(**ov));
-	if (!*ov) {
+	memset(o, 0, sizeof(*o));
+	size_t n = n_over ? n_over : 1;
+	o->all = calloc(n, sizeof(*o->all));
+	o->one = calloc(n, sizeof(*o->one));
+	o->arm = calloc(n, sizeof(*o->arm));
+	if (!o->all || !o->one || !o->arm) {
+		overrides_free(o);
 		gs_diag_add(diag, "--set", 0, NULL, "out of memory for %zu overrides", n_over);
 		return -1;
 	}
 	for (size_t i = 0; i < n_over; i++) {
-		const char *eq = strchr(over[i], '=');
-		if (!eq || eq == over[i]) {
-			gs_diag_add(diag, "--set", 0, NULL, "'%s' is not section.key=value", over[i]);
+		char arm[GS_NAME_MAX], *key, *value;
+		if (split_override(over[i], arm, &key, &value, diag))
 			continue;
-		}
-		char *key = malloc((size_t)(eq - over[i]) + 1), *value = gs_strdup(eq + 1);
-		if (!key || !value) {
-			free(key);
-			free(value);
-			gs_diag_add(diag, "--set", 0, NULL, "out of memory for '%s'", over[i]);
-			continue;
-		}
-		memcpy(key, over[i], (size_t)(eq - over[i]));
-		key[eq - over[i]] = 0;
-		struct gs_assign a = {"--set", 0, key, value};
 		struct gs_params scratch = *tmpl;
-		if (apply(&scratch, &a, "--set", diag) == 0) {
-			(*ov)[(*n_ov)++] = a;
+		if (!arm[0]) {
+			struct gs_assign a = {"--set", 0, key, value};
+			if (apply(&scratch, &a, "--set", diag) == 0) {
+				o->all[o->n_all++] = a;
+				continue;
+			}
 		} else {
-			free(key);
-			free(value);
+			size_t fl = strlen(arm) + 16;
+			char *file = malloc(fl);
+			if (file) {
+				snprintf(file, fl, "--set arm.%s", arm);
+				struct gs_assign a = {file, 0, key, value};
+				if (apply(&scratch, &a, "arm", diag) == 0) {
+					memcpy(o->arm[o->n_one], arm, GS_NAME_MAX);
+					o->one[o->n_one++] = a;
+					continue;
+				}
+				free(file);
+			} else {
+				gs_diag_add(diag, "--set", 0, NULL, "out of memory for '%s'", over[i]);
+			}
 		}
+		free(key);
+		free(value);
 	}
 	return 0;
 }
 
-/* The parameters of every arm: the template, its preset, its own keys, the overrides. */
+/* Every override for one arm names an arm of the scenario. */
+static void check_override_arms(const struct gs_scenario *sc, const struct overrides *o,
+				struct gs_diag *diag)
+{
+	for (size_t i = 0; i < o->n_one; i++) {
+		size_t a;
+		for (a = 0; a < sc->n_arms; a++)
+			if (strcmp(sc->arms[a].name, o->arm[i]) == 0)
+				break;
+		if (a < sc->n_arms)
+			continue;
+		char list[1024];
+		size_t len = 0;
+		list[0] = 0;
+		for (a = 0; a < sc->n_arms && len < sizeof(list); a++)
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", a ? ", " : "",
+						sc->arms[a].name);
+		gs_diag_add(diag, "--set", 0, NULL, "no arm '%s' in the scenario (arms: %s)",
+			    o->arm[i], list);
+	}
+}
+
+/*
+ * The parameters of every arm: the template, its preset, its own keys, the
+ * overrides for every arm, then those for this arm.
+ */
 static int resolve_arms(struct gs_scenario *sc, const struct gs_params *tmpl,
-			const struct gs_preset *const *presets, const struct gs_assign *ov,
-			size_t n_ov, struct gs_diag *diag)
+			const struct gs_preset *const *presets, const struct overrides *o,
+			struct gs_diag *diag)
 {
 	char names[256];
 	gs_model_preset_names(presets, names, sizeof(names));
@@ -893,6 +1003,7 @@ static int resolve_arms(struct gs_scenario *sc, const struct gs_params *tmpl,
 		sc->arms[0].file = sc->n_files ? sc->files[0] : sc->path;
 		sc->n_arms = 1;
 	}
+	check_override_arms(sc, o, diag);
 	free(sc->arm_params);
 	sc->arm_params = calloc(sc->n_arms, sizeof(*sc->arm_params));
 	if (!sc->arm_params) {
@@ -914,8 +1025,11 @@ static int resolve_arms(struct gs_scenario *sc, const struct gs_params *tmpl,
 		}
 		for (size_t i = 0; i < arm->n_set; i++)
 			apply(p, &arm->set[i], "arm", diag);
-		for (size_t i = 0; i < n_ov; i++)
-			apply(p, &ov[i], NULL, diag);
+		for (size_t i = 0; i < o->n_all; i++)
+			apply(p, &o->all[i], NULL, diag);
+		for (size_t i = 0; i < o->n_one; i++)
+			if (strcmp(o->arm[i], arm->name) == 0)
+				apply(p, &o->one[i], NULL, diag);
 		char what[GS_NAME_MAX + 16];
 		snprintf(what, sizeof(what), "in arm %s", arm->name);
 		check_arrival_rates(sc, p, arm->set, arm->n_set, arm->file, arm->line, what, diag);
@@ -997,25 +1111,20 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 	}
 	for (size_t i = 0; i < sc->n_base; i++)
 		apply(&tmpl, &sc->base[i], NULL, diag);
-	struct gs_assign *ov;
-	size_t n_ov;
-	if (read_overrides(over, n_over, &tmpl, &ov, &n_ov, diag))
+	struct overrides ov;
+	if (read_overrides(over, n_over, &tmpl, &ov, diag))
 		return -1;
-	for (size_t i = 0; i < n_ov; i++) /* scenario-wide keys apply to the template */
-		apply(&tmpl, &ov[i], NULL, diag);
+	for (size_t i = 0; i < ov.n_all; i++) /* scenario-wide keys apply to the template */
+		apply(&tmpl, &ov.all[i], NULL, diag);
 	check_consistency(sc, &tmpl, diag);
-	if (resolve_arms(sc, &tmpl, presets, ov, n_ov, diag) == 0) {
+	if (resolve_arms(sc, &tmpl, presets, &ov, diag) == 0) {
 		check_events(sc, presets, diag);
 		if (gs_sweep_resolve(sc, diag) == 0) {
 			check_run_count(sc, diag);
 			check_sweep_rates(sc, diag);
 		}
 	}
-	for (size_t i = 0; i < n_ov; i++) {
-		free(ov[i].key);
-		free(ov[i].value);
-	}
-	free(ov);
+	overrides_free(&ov);
 	return diag->n == before ? 0 : -1;
 }
 

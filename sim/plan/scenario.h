@@ -3,7 +3,7 @@
  * and their resolution into one `struct gs_params` per arm.
  *
  * Precedence, most specific last: defaults < scenario sections < the arm's
- * preset < the arm's own keys < --set on the command line.
+ * preset < the arm's own keys < --set on the command line < --set arm.NAME.
  */
 #ifndef GS_SCENARIO_H
 #define GS_SCENARIO_H
@@ -94,8 +94,9 @@ int gs_scenario_read(const char *path, struct gs_scenario *sc, struct gs_diag *d
  * gs_scenario_resolve - build the parameters of every arm (an arm named
  * "base" if the scenario has none), taking presets by name from `presets`
  * (a model's, NULL-terminated), applying `n_over` overrides
- * "section.key=value" from the command line, and check events and the
- * sweep. Every problem is added to diag; returns 0 if there were none.
+ * "section.key=value" from the command line (every arm), then those of the
+ * form "arm.NAME.section.key=value" (arm NAME only; an unknown arm is a
+ * problem naming the arms), and check events and the sweep. Every problem is added to diag; returns 0 if there were none.
  */
 int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *presets,
 			char *const *over, size_t n_over, struct gs_diag *diag);

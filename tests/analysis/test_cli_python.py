@@ -145,6 +145,9 @@ def test_make_install(tmp_path, small_path):
     assert run.returncode == 0, run.stderr + run.stdout
     exe = prefix / "bin" / "govsim"
     assert (prefix / "share" / "govsim" / "python" / "analysis" / "report.py").is_file()
+    for f in ("web/index.html", "web/app.js", "web/style.css",
+              "node_modules/uplot/dist/uPlot.iife.min.js"):
+        assert (prefix / "share" / "govsim" / f).is_file(), f
     assert (site / "govsim.pth").read_text().strip() == str(prefix / "share/govsim/python")
     # the man page holds every command's --help; the completion knows every command
     man = (prefix / "share" / "man" / "man1" / "govsim.1").read_text()

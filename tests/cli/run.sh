@@ -153,6 +153,51 @@ contains "npm" "info lists arms"
 expect 0 "compare" -- "$GOVSIM" compare "$T/small.h5"
 contains "arm - first arm" "compare shows paired differences"
 contains "failure demand" "compare shows the outcomes"
+
+# --set arm.NAME.key=value changes one arm; a plain --set every arm; the header says which
+expect 0 "run with an override for one arm" -- "$GOVSIM" run "$T/small.ini" -o "$T/arm1.h5" --force \
+	--set arm.npm.regime.target_pressure=0.9 --set regime.learning_time=0.15
+contains "^--set for every arm: regime.learning_time=0.15$" "header: overrides for every arm"
+contains "^--set for arm npm only: regime.target_pressure=0.9$" "header: overrides for one arm"
+grep -q "for arm hls only\|for arm none only" "$T/out" && fail "header names arms without overrides" || ok
+/usr/bin/python3 - "$T/small.h5" "$T/arm1.h5" >"$T/out" 2>&1 <<'PY'
+import sys, h5py, numpy as np
+plain, one = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+par = lambda f, arm, k: f["provenance/parameters/" + arm].attrs[k]
+for arm in ("npm", "hls", "none"):
+    print(arm, "learning_time", par(one, arm, "regime.learning_time"))
+    same = par(one, arm, "regime.target_pressure") == par(plain, arm, "regime.target_pressure")
+    print(arm, "target_pressure", "same" if same else "changed", par(one, arm, "regime.target_pressure"))
+PY
+contains "^npm target_pressure changed 0.9$" "arm override reaches its arm"
+contains "^hls target_pressure same" "arm override leaves another arm"
+contains "^none target_pressure same" "arm override leaves a third arm"
+[ "$(grep -c 'learning_time 0.15$' "$T/out")" -eq 3 ] && ok || fail "plain --set reaches every arm"
+# an override that changes nothing in an arm leaves its results as they were (same streams)
+expect 0 "run with an override of one arm only" -- "$GOVSIM" run "$T/small.ini" -o "$T/arm2.h5" --force \
+	-q --set arm.hls.regime.discretion=0.05
+/usr/bin/python3 - "$T/small.h5" "$T/arm2.h5" >"$T/out" 2>&1 <<'PY'
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+arms = [x.decode() if isinstance(x, bytes) else x for x in a["arm"][:]]
+m = "needs_met"
+for i, arm in enumerate(arms):
+    print(arm, "equal" if np.array_equal(a[m][i], b[m][i], equal_nan=True) else "differs")
+PY
+contains "^npm equal$" "another arm's results unchanged"
+contains "^none equal$" "a third arm's results unchanged"
+contains "^hls differs$" "the arm overridden has other results"
+expect 2 "override for an unknown arm" -- "$GOVSIM" run "$T/small.ini" -o "$T/arm3.h5" \
+	--set arm.nmp.regime.target_pressure=0.9
+contains "^--set: no arm 'nmp' in the scenario \(arms: npm, hls, none\)$" "unknown arm named, arms listed"
+[ ! -e "$T/arm3.h5" ] && ok || fail "an unknown arm left a file"
+expect 2 "scenario-wide key for one arm" -- "$GOVSIM" check "$T/small.ini" \
+	--set arm.npm.population.citizens=10
+contains "^--set arm.npm: population.citizens: one value for the whole scenario" "scenario-wide key refused for one arm"
+expect 2 "bad value for one arm" -- "$GOVSIM" check "$T/small.ini" --set arm.hls.regime.discretion=3
+contains "^--set arm.hls: regime.discretion: 3 is out of range" "one arm's bad value"
+expect 2 "arm override without a key" -- "$GOVSIM" check "$T/small.ini" --set arm.npm=1
+contains "is not arm.NAME.section.key=value" "malformed arm override"
 expect 0 "compare one metric at a time" -- "$GOVSIM" compare "$T/small.h5" --metric queue_length --at 30
 contains "values at 30 days" "compare --at"
 expect 2 "compare unknown metric" -- "$GOVSIM" compare "$T/small.h5" --metric nosuch

@@ -405,6 +405,40 @@ static void test_precedence(void **state)
 	assert_double_close(arm(r, "own")->regime.discretion, 0.6, 0);
 }
 
+/*
+ * --set arm.NAME.key=value changes arm NAME only, after the overrides for
+ * every arm; an unknown arm, or a scenario-wide key for one arm, is a problem.
+ */
+static void test_arm_overrides(void **state)
+{
+	struct run *r = *state;
+	char *over[] = {"arm.own.regime.continuity=0.7", "regime.continuity=0.99",
+			"arm.plain.workforce.teams=3", "arm.own.class.all.need_rate=2"};
+	load_text(r, precedence_ini, over, 4);
+	expect_clean(r);
+	assert_double_close(arm(r, "own")->regime.continuity, 0.7, 0);
+	assert_double_close(arm(r, "plain")->regime.continuity, 0.99, 0);
+	assert_double_close(arm(r, "preset")->regime.continuity, 0.99, 0);
+	assert_int_equal(arm(r, "plain")->workforce.teams, 3);
+	struct gs_params d;
+	assert_int_equal(gs_params_init(&d), 0);
+	assert_int_equal(arm(r, "preset")->workforce.teams, d.workforce.teams);
+	assert_double_close(arm(r, "own")->cls[0].need_rate, 2, 0);
+	assert_double_close(arm(r, "plain")->cls[0].need_rate, d.cls[0].need_rate, 0);
+
+	char *bad[] = {"arm.nope.regime.continuity=0.7", "arm.own.population.citizens=5",
+		       "arm.own.regime.continuity=2", "arm.own=1", "arm..regime.continuity=1"};
+	restart(r);
+	load_text(r, precedence_ini, bad, 5);
+	expect_count(r, 5);
+	assert_int_not_equal(r->resolve_rc, 0);
+	expect_diag(r, "--set", 0, NULL, "no arm 'nope' in the scenario (arms: plain, preset, own)");
+	assert_int_equal(count_diag(r, "--set arm.own: population.citizens: one value for the "
+				       "whole scenario"), 1);
+	assert_int_equal(count_diag(r, "--set arm.own: regime.continuity: 2 is out of range"), 1);
+	assert_int_equal(count_diag(r, "is not arm.NAME.section.key=value"), 2);
+}
+
 /* An arm section with no keys is an arm with the scenario's own values. */
 static void test_empty_arm(void **state)
 {
@@ -1135,6 +1169,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_valid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hourly_ticks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arm_overrides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_arm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_section, setup, teardown),
