@@ -60,7 +60,8 @@ import tempfile
 import numpy as np
 
 from .explain import ExplainError, arms_of, command, read_lines, sections
-from .uncertainty import design_scenario, parameter_table, plausible
+from . import uncertainty
+from .uncertainty import design_scenario, parameter_table
 
 # Runs one generation may spend, per particle, before the calibration stops at the
 # generation before it (the tolerance is then as tight as the runs can reach).
@@ -199,35 +200,16 @@ def check_windows(figures, times):
 # The parameters and the scenario
 
 def choose(table, named=None):
-    """The fitted parameters [(key, low, high, type)] and those left out {key: why}."""
-    chosen, left = [], {}
-    keys = named if named is not None else [k for k in table if not k.startswith("class.")]
-    for key in keys:
-        row = table.get(key)
-        if row is None:
-            import difflib
-            close = difflib.get_close_matches(key, list(table), n=1)
-            raise CalibrateError(f"--params: no parameter {key!r}"
-                                 + (f"; did you mean {close[0]!r}?" if close else ""))
-        rng = plausible(row)
-        why = None
-        if key.startswith("class."):
-            why = "a class's parameter (a setting of the service)"
-        elif rng is None:
-            why = "no plausible range (a setting or a lever)"
-        elif row["scope"] == "scenario":
-            why = "one value for the whole scenario: it cannot vary between runs"
-        if why is None:
-            chosen.append((key, rng[0], rng[1], row["type"]))
-        elif named is not None:
-            raise CalibrateError(f"--params: {key}: {why}")
-        else:
-            left[key] = why
+    """The fitted parameters [(key, low, high, type)] and those left out {key: why}: as
+    `govsim uncertainty` chooses them (analysis.uncertainty.choose), for one arm."""
     if named is not None and len(set(named)) != len(named):
         raise CalibrateError("--params: a parameter is named twice")
-    if not chosen:
-        raise CalibrateError("no parameter is left to fit")
-    return chosen, left
+    try:
+        return uncertainty.choose(table, None, None, named)
+    except uncertainty.UncertaintyError as e:
+        msg = str(e)
+        raise CalibrateError("no parameter is left to fit" if msg.startswith("no uncertain")
+                             else msg) from None
 
 
 def arm_scenario(path, arm):

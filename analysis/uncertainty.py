@@ -107,8 +107,9 @@ def arm_values(govsim, text, arms, sets=()):
 def choose(table, values, arms, named=None):
     """The uncertain parameters [(key, low, high, type)] and the ones left out
     {key: why}: every behavioural parameter with a plausible range that the arms
-    share, or those named (each of which must qualify)."""
-    a, b = arms
+    share (values: {arm: {key: value}}; None for one arm, nothing to share), or those
+    named (each of which must qualify)."""
+    a, b = arms if values is not None else (None, None)
     chosen, left = [], {}
     keys = named if named is not None else [k for k in table if not k.startswith("class.")]
     for key in keys:
@@ -126,7 +127,7 @@ def choose(table, values, arms, named=None):
             why = "no plausible range (a setting or a lever)"
         elif row["scope"] == "scenario":
             why = "one value for the whole scenario: it cannot vary between runs"
-        elif values[a].get(key) != values[b].get(key):
+        elif values is not None and values[a].get(key) != values[b].get(key):
             why = (f"the arms set it differently ({a}: {values[a].get(key)}, "
                    f"{b}: {values[b].get(key)}): part of the comparison")
         if why is None:
