@@ -8,20 +8,7 @@ GOVSIM=${1:-build/govsim}
 GOVSIM_MPI=${2:-build/govsim-mpi}
 T=$(mktemp -d /tmp/govsim-mpi-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
-pass=0
-ok() { pass=$((pass + 1)); }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-# expect STATUS DESCRIPTION -- command...   (stdout+stderr saved in $T/out)
-expect() {
-	want=$1; what=$2; shift 3
-	"$@" >"$T/out" 2>&1
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else fail "$what: exit $got, expected $want"; sed 's/^/    /' "$T/out" | head -20; fi
-}
-contains() {
-	if grep -Eq -- "$1" "$T/out"; then ok; else fail "$2: output lacks /$1/"; sed 's/^/    /' "$T/out" | head -20; fi
-}
+. "$(dirname "$0")/lib.sh"
 # mpirun as root in a container needs these; OMPI_MCA_* keep Open MPI off networks it cannot use
 MPIRUN="mpirun --allow-run-as-root --oversubscribe"
 export OMPI_MCA_btl=self,vader OMPI_MCA_rmaps_base_oversubscribe=1

@@ -8,19 +8,7 @@ set -u
 GOVSIM=${1:-build/govsim}
 T=$(mktemp -d /tmp/govsim-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
-pass=0
-
-ok() { pass=$((pass + 1)); }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-# expect STATUS DESCRIPTION -- command...   (stdout+stderr saved in $T/out)
-expect() {
-	want=$1; what=$2; shift 3
-	"$@" >"$T/out" 2>&1
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else fail "$what: exit $got, expected $want"; sed 's/^/    /' "$T/out" | head -20; fi
-}
+. "$(dirname "$0")/lib.sh"
 # record FAULT HOW OUTCOME: one row of the fault matrix, tab-separated, into
 # $GOVSIM_FAULTS if set; OUTCOME is composed from what the test observed
 record() {
@@ -48,11 +36,6 @@ same() {
 		same_rc=
 		printf 'not compared (no h5diff)'
 	fi
-}
-
-# contains PATTERN DESCRIPTION   (grep -E on $T/out)
-contains() {
-	if grep -Eq -- "$1" "$T/out"; then ok; else fail "$2: output lacks /$1/"; sed 's/^/    /' "$T/out" | head -20; fi
 }
 
 echo "== CLI tests ($GOVSIM)"
