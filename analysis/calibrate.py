@@ -235,11 +235,7 @@ def arm_scenario(path, arm):
 
 def _text(value, kind):
     """A value as a scenario writes it (8 significant digits; ints rounded)."""
-    if kind == "duration":
-        return f"{value:.8g}d"
-    if kind == "int":
-        return str(int(round(value)))
-    return f"{value:.8g}"
+    return uncertainty.scenario_value(value, kind, digits=8)
 
 
 def as_run(theta, params):

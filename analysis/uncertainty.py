@@ -141,12 +141,14 @@ def choose(table, values, arms, named=None):
     return chosen, left
 
 
-def _end(value, kind):
+def scenario_value(value, kind, digits=10):
+    """A number as a scenario file writes it for a parameter of type kind: durations in
+    days, ints rounded, reals to `digits` significant digits."""
     if kind == "duration":
-        return f"{value:.10g}d"
+        return f"{value:.{digits}g}d"
     if kind == "int":
         return str(int(round(value)))
-    return f"{value:.10g}"
+    return f"{value:.{digits}g}"
 
 
 def design_scenario(path, arms, params, samples, events=True):
@@ -185,7 +187,7 @@ def design_scenario(path, arms, params, samples, events=True):
         out += lines
     if params is not None:
         out += ["[sweep]", "design = saltelli", f"samples = {samples}"]
-        out += [f"{k} = {_end(lo, t)}:{_end(hi, t)}" for k, lo, hi, t in params]
+        out += [f"{k} = {scenario_value(lo, t)}:{scenario_value(hi, t)}" for k, lo, hi, t in params]
     return "\n".join(out) + "\n"
 
 
