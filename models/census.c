@@ -119,7 +119,12 @@ int gs_census_rebuild(struct gs_world *w)
 		s->deficit[anchor_index(cs, ci->wb_t)] += fixed(cs, 1.0 - ci->wb);
 		cs->log[cs->n_log++] = (struct gs_census_entry){(int32_t)i, ci->wb_t, ci->wb};
 	}
-	qsort(cs->log, cs->n_log, sizeof(*cs->log), cmp_entry);
+	/* in citizen order already: sorted if the anchors do not fall (as at the start) */
+	bool sorted = true;
+	for (size_t i = 1; i < cs->n_log && sorted; i++)
+		sorted = cs->log[i].tau >= cs->log[i - 1].tau;
+	if (!sorted)
+		qsort(cs->log, cs->n_log, sizeof(*cs->log), cmp_entry);
 	return 0;
 }
 

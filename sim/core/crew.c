@@ -19,6 +19,7 @@
 
 struct batch {
 	size_t n;              /* blocks */
+	size_t chunk;          /* blocks handed out at a time */
 	gs_crew_fn fn;
 	void *ctx;
 	atomic_size_t next;    /* the next block to hand out */
@@ -41,6 +42,9 @@ struct gs_crew {
 	int sleeping;            /* helpers asleep on posted (under lock) */
 	unsigned long spin;      /* polls before sleeping */
 };
+
+/* Chunks of a batch per thread (crew.c's take). */
+#define CHUNKS 4
 
 static _Thread_local struct gs_crew *mine;
 static _Thread_local int in_block; /* > 0 while this thread runs a block */
@@ -161,16 +165,34 @@ static void block_done(struct gs_crew *c, struct batch *b, size_t i)
 	}
 }
 
+/*
+ * The next chunk of b's blocks to run, [*lo, *hi); false if none is left.
+ * Neighbouring blocks write neighbouring memory (the workers of adjacent
+ * teams, adjacent citizens): handed out in runs of several, they are
+ * mostly done by one thread, instead of two threads taking a cache line
+ * from each other at every write.
+ */
+static bool take(struct batch *b, size_t *lo, size_t *hi)
+{
+	size_t i = atomic_fetch_add(&b->next, b->chunk);
+	if (i >= b->n)
+		return false;
+	*lo = i;
+	*hi = b->n - i > b->chunk ? i + b->chunk : b->n;
+	return true;
+}
+
 /* A helper: take blocks of b until none is left to take. */
 static void work(struct gs_crew *c, struct batch *b)
 {
-	size_t i;
+	size_t lo, hi;
 	in_block++;
-	while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
-		if (b->fn(b->ctx, i))
-			atomic_store(&b->failed, 1);
-		block_done(c, b, i);
-	}
+	while (take(b, &lo, &hi))
+		for (size_t i = lo; i < hi; i++) {
+			if (b->fn(b->ctx, i))
+				atomic_store(&b->failed, 1);
+			block_done(c, b, i);
+		}
 	in_block--;
 }
 
@@ -284,7 +306,9 @@ int gs_crew_run(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx)
 		}
 		return failed ? -1 : 0;
 	}
-	struct batch b = {.n = n, .fn = fn, .ctx = ctx, .link = NULL};
+	/* a few chunks per thread, so that a thread slowed down is caught up by the others */
+	size_t chunk = n / ((size_t)c->threads * CHUNKS);
+	struct batch b = {.n = n, .chunk = chunk ? chunk : 1, .fn = fn, .ctx = ctx, .link = NULL};
 	atomic_init(&b.next, 0);
 	atomic_init(&b.done, 0);
 	atomic_init(&b.failed, 0);
@@ -303,16 +327,17 @@ int gs_crew_run(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx)
 	pthread_mutex_unlock(&c->lock);
 
 	/* take blocks, merging those done (in order) after each */
-	size_t i, merged = 0;
-	while ((i = atomic_fetch_add(&b.next, 1)) < n) {
-		in_block++;
-		if (fn(ctx, i))
-			atomic_store(&b.failed, 1);
-		in_block--;
-		block_done(c, &b, i);
-		if (merge && merge_done(&b, merge, &merged))
-			failed = 1;
-	}
+	size_t lo, hi, merged = 0;
+	while (take(&b, &lo, &hi))
+		for (size_t i = lo; i < hi; i++) {
+			in_block++;
+			if (fn(ctx, i))
+				atomic_store(&b.failed, 1);
+			in_block--;
+			block_done(c, &b, i);
+			if (merge && merge_done(&b, merge, &merged))
+				failed = 1;
+		}
 	pthread_mutex_lock(&c->lock);
 	for (struct batch **p = &c->open; *p; p = &(*p)->link)
 		if (*p == &b) {
