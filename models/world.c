@@ -379,10 +379,15 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 
 int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 {
+	int32_t id = gs_cases_take(&w->cases);
+	if (id >= 0)
+		gs_case_fill(w, id, c, team);
+	return id;
+}
+
+void gs_case_fill(struct gs_world *w, int32_t id, int32_t c, int32_t team)
+{
 	struct gs_cases *k = &w->cases;
-	int32_t id = gs_cases_take(k);
-	if (id < 0)
-		return -1;
 	k->rec[id].citizen = c;
 	k->rec[id].team = team;
 	k->rec[id].opened = w->tick;
@@ -394,7 +399,6 @@ int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 	k->rec[id].pref = -1;
 	k->rec[id].addressed = 0;
 	k->rec[id].hours_left = 0;
-	return id;
 }
 
 int gs_ids_push(int32_t **ids, size_t *len, size_t *cap, int32_t id)
