@@ -20,6 +20,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "sim/core/crew.h"
 #include "sim/core/rng.h"
 #include "sim/core/stop.h"
 #include "sim/core/util.h"
@@ -257,6 +258,35 @@ static int wake_block(struct gs_world *v, size_t b, void *ctx)
 	return 0;
 }
 
+/* Entries of a day's bucket per block of gs_citizen_phase's check. */
+#define DUE_BLOCK 16384
+
+struct due_blocks {
+	const struct gs_world *w;
+	const int32_t *bucket;
+	size_t n;
+	int32_t t;
+	int32_t *who;   /* block b's citizens due go to who + b x DUE_BLOCK */
+	size_t *m_due;  /* [blocks] how many */
+};
+
+static int due_block(void *ctx, size_t b)
+{
+	struct due_blocks *db = ctx;
+	const struct gs_citizen *cit = db->w->cit;
+	const int32_t *bucket = db->bucket;
+	size_t lo = b * DUE_BLOCK, hi = lo + DUE_BLOCK < db->n ? lo + DUE_BLOCK : db->n, m = 0;
+	int32_t *out = db->who + lo;
+	for (size_t i = lo; i < hi; i++) {
+		if (i + GS_PREFETCH < hi)
+			gs_prefetch(&cit[bucket[i + GS_PREFETCH]]);
+		if (cit[bucket[i]].wake == db->t)
+			out[m++] = bucket[i];
+	}
+	db->m_due[b] = m;
+	return 0;
+}
+
 int gs_citizen_phase(struct gs_world *w)
 {
 	int32_t t = w->tick;
@@ -280,13 +310,24 @@ int gs_citizen_phase(struct gs_world *w)
 		w->cap_woken = 2 * (size_t)n;
 	}
 	int32_t *who = w->woken;
-	size_t m = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		if (i + GS_PREFETCH < n)
-			gs_prefetch(&w->cit[bucket[i + GS_PREFETCH]]);
-		if (w->cit[bucket[i]].wake == t)
-			who[m++] = bucket[i];
+	/*
+	 * those whose wake is still today (a record read each: in blocks
+	 * shared with the crew), gathered in bucket order
+	 */
+	size_t n_due = (n + DUE_BLOCK - 1) / DUE_BLOCK;
+	size_t *m_due = malloc(n_due * sizeof(*m_due));
+	if (!m_due) {
+		free(bucket);
+		return -1;
 	}
+	struct due_blocks db = {w, bucket, n, t, who, m_due};
+	gs_crew_run(n_due, due_block, NULL, &db);
+	size_t m = m_due[0];
+	for (size_t b = 1; b < n_due; b++) {
+		memmove(who + m, who + b * DUE_BLOCK, m_due[b] * sizeof(*who));
+		m += m_due[b];
+	}
+	free(m_due);
 	free(bucket);
 	gs_sort_i32(who, who + n, m);
 	size_t u = 0;
