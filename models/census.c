@@ -376,11 +376,17 @@ static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, si
 	int rc = -1;
 	if (!c_block)
 		goto out;
-	/* the cutoff: an eighth of the way from the last percentile to 1 */
-	double gap = isnan(cs->p10) || cs->p10 >= 1 ? 0 : (1 - cs->p10) * 7 / 8;
+	/*
+	 * the cutoff: the last percentile plus the margin the last search
+	 * settled on (at first an eighth of the way to 1), widened until more
+	 * than k values lie below it; the value found is the same whatever the
+	 * cutoff, only the candidates to choose among change
+	 */
+	bool none = isnan(cs->p10) || cs->p10 >= 1;
+	double margin = none ? 0 : cs->margin > 0 ? cs->margin : (1 - cs->p10) / 8;
 	for (;;) {
-		bool all = gap < 0x1p-26;
-		float u = all ? INFINITY : (float)(1 - gap);
+		bool all = none || cs->p10 + margin > 1 - 0x1p-26;
+		float u = all ? INFINITY : (float)(cs->p10 + margin);
 		/* anchors older than a lie at 1 - exp(-(now - a) / T) >= u or above */
 		int32_t a_min = INT32_MIN;
 		if (!all) {
@@ -425,10 +431,12 @@ static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, si
 		if (m > k || all) {
 			*p10 = m ? gs_quantile_rank(cs->cand, m, k < m ? k : m - 1) : NAN;
 			cs->p10 = *p10;
+			/* next time a narrower margin, while it leaves more than half of k spare */
+			cs->margin = all ? 0 : m > k + k / 2 + 16 ? margin / 2 : margin;
 			rc = 0;
 			goto out;
 		}
-		gap /= 8;
+		margin *= 4;
 	}
 out:
 	free(c_block);
