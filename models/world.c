@@ -33,16 +33,44 @@ int gs_sched_at(struct gs_world *w, int32_t c, int32_t t)
 	return gs_sched_push(&w->sched, c, t);
 }
 
-static int cmp_i32(const void *a, const void *b)
+/* a[0..n) in order, by insertion in runs of 16 then merging through scratch (few values). */
+static void merge_sort_i32(int32_t *a, int32_t *scratch, size_t n)
 {
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
+	for (size_t lo = 0; lo < n; lo += 16) {
+		size_t hi = lo + 16 < n ? lo + 16 : n;
+		for (size_t i = lo + 1; i < hi; i++) {
+			int32_t x = a[i];
+			size_t j = i;
+			for (; j > lo && x < a[j - 1]; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+	}
+	int32_t *from = a, *to = scratch;
+	for (size_t width = 16; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t i = lo, j = mid, o = lo;
+			while (i < mid && j < hi)
+				to[o++] = from[j] < from[i] ? from[j++] : from[i++];
+			while (i < mid)
+				to[o++] = from[i++];
+			while (j < hi)
+				to[o++] = from[j++];
+		}
+		int32_t *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != a)
+		memcpy(a, from, n * sizeof(*a));
 }
 
 void gs_sort_i32(int32_t *a, int32_t *scratch, size_t n)
 {
 	if (n < 512) {
-		qsort(a, n, sizeof(*a), cmp_i32);
+		merge_sort_i32(a, scratch, n);
 		return;
 	}
 	/* least significant digit first, 11 bits at a time, over the bits in use */
