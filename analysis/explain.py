@@ -162,6 +162,82 @@ def configurations_scenario(path, arm_a, arm_b, players, configs):
     return "\n".join(out) + "\n", names
 
 
+def parameter_configurations_scenario(path, arm_a, arm_b, players, configs, b_values):
+    """The text of a scenario with one arm per configuration (a set of players): arm A with
+    the parameters of the players in the set at arm B's values; and {(config index, 'a'|'b'):
+    arm name}, where 'a' is the configuration with no player (arm A itself) and 'b' the
+    configuration's own arm."""
+    secs = sections(read_lines(path))
+    arms = arms_of(secs)
+    for a in (arm_a, arm_b):
+        if a not in arms:
+            raise ExplainError(f"{path}: no arm {a!r} (its arms: {', '.join(arms) or 'none'})")
+    if any(h == "sweep" for h, _ in secs):
+        raise ExplainError(f"{path}: explain takes a scenario without a [sweep]: it varies "
+                           f"the parameters itself")
+    if any(h and h.startswith("event.") for h, _ in secs):
+        raise ExplainError(f"{path}: explain --parameters takes a scenario without events: it "
+                           f"compares the arms' parameters at the start")
+    own = [ln for h, lines in secs if h == f"arm.{arm_a}" for ln in lines]
+    out = []
+    for h, lines in secs:
+        if h is not None and h.startswith("arm."):
+            continue
+        if h is not None:
+            out.append(f"[{h}]")
+        out += lines
+    empty = configs.index(frozenset())
+    names = {}
+    for c, on in enumerate(configs):
+        name = f"x{c:05d}"
+        names[(c, "a")] = f"x{empty:05d}"
+        names[(c, "b")] = name
+        keys = [k for p, ks in players if p in on for k in ks]
+        out.append(f"[arm.{name}]")
+        out += [ln for ln in own if "=" not in ln or _key(ln) not in keys]
+        out += [f"{k} = {b_values[k]}" for k in keys]
+    return "\n".join(out) + "\n", names
+
+
+def arm_parameters(govsim, path, arms, sets):
+    """{arm: {key: value as a scenario writes it}}: the arms' resolved parameters at the
+    start, from the provenance of a one-day run of the scenario."""
+    import tempfile
+    import h5py
+    with tempfile.TemporaryDirectory() as d:
+        probe = os.path.join(d, "probe.h5")
+        cmd = [govsim, "run", path, "-o", probe, "--quiet", "--threads", "1"]
+        for kv in sets or []:
+            cmd += ["--set", kv]
+        cmd += ["--set", "simulation.duration=1d", "--set", "output.interval=1d",
+                "--set", "simulation.replications=1"]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise ExplainError(f"{path}: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else 'the scenario does not run'}")
+        with h5py.File(probe, "r") as f:
+            g = f["provenance/parameters"]
+            return {a: {k: (v.decode() if isinstance(v, bytes) else str(v))
+                        for k, v in g[a].attrs.items()} for a in arms if a in g}
+
+
+def parameter_order(govsim):
+    """The parameters' keys in the order of the parameter table (`govsim params --tsv`),
+    class keys as class.NAME.key."""
+    out = subprocess.run([govsim, "params", "--tsv"], capture_output=True, text=True,
+                         check=True).stdout
+    return [line.split("\t")[0] for line in out.split("\n")[1:] if line.strip()]
+
+
+def differing(params_a, params_b, order):
+    """The keys whose values differ between two arms, in the parameter table's order."""
+    def rank(k):
+        parts = k.split(".")
+        generic = f"class.NAME.{parts[-1]}" if parts[0] == "class" else k
+        return (order.index(generic) if generic in order else len(order), k)
+    keys = set(params_a) | set(params_b)
+    return sorted((k for k in keys if params_a.get(k) != params_b.get(k)), key=rank)
+
+
 # ---------------------------------------------------------------------------
 # Shapley values
 
@@ -260,21 +336,22 @@ def mechanisms(govsim):
     return names
 
 
-def parse_players(args, known):
-    """[(player, [switches])] from --players and --group."""
+def parse_players(args, known, kind="mechanism", default=DEFAULT_PLAYERS):
+    """[(player, [switches or parameters])] from --players and --group; known: the
+    mechanisms (or parameters) there are, default: the players without --players."""
     groups = []
     grouped = set()
     for g in args.group or []:
         if "=" not in g:
-            raise ExplainError(f"--group {g!r}: write NAME=MECHANISM,MECHANISM")
+            raise ExplainError(f"--group {g!r}: write NAME={kind.upper()},{kind.upper()}")
         name, ms = g.split("=", 1)
         ms = [m.strip() for m in ms.split(",") if m.strip()]
         if not name.strip() or not ms:
-            raise ExplainError(f"--group {g!r}: write NAME=MECHANISM,MECHANISM")
+            raise ExplainError(f"--group {g!r}: write NAME={kind.upper()},{kind.upper()}")
         groups.append((name.strip(), ms))
         grouped.update(ms)
     names = ([p.strip() for p in args.players.split(",") if p.strip()] if args.players
-             else [m for m in DEFAULT_PLAYERS if m not in grouped])
+             else [m for m in default if m not in grouped])
     players = []
     for p in names:
         g = next((ms for n, ms in groups if n == p), None)
@@ -288,14 +365,17 @@ def parse_players(args, known):
             if m not in known:
                 import difflib
                 close = difflib.get_close_matches(m, known, n=1)
-                raise ExplainError(f"{m!r} is not a mechanism"
+                what = ("a parameter in which the arms differ" if kind == "parameter"
+                        else "a mechanism")
+                raise ExplainError(f"{m!r} is not {what}"
                                    + (f"; did you mean {close[0]!r}?" if close else "")
-                                   + f" (mechanisms: {', '.join(known)})")
+                                   + f" ({kind}s: {', '.join(known) or 'none'})")
             if m in seen:
-                raise ExplainError(f"mechanism {m!r} belongs to two players")
+                raise ExplainError(f"{kind} {m!r} belongs to two players")
             seen.add(m)
     if not players:
-        raise ExplainError("no players")
+        raise ExplainError("no players" + (": the arms do not differ in any parameter"
+                                           if kind == "parameter" else ""))
     return players
 
 
@@ -310,11 +390,16 @@ def build_parser(prog="govsim explain"):
     ap.add_argument("--metric", action="append", metavar="NAME",
                     help="a metric to attribute (repeatable; default: "
                          + ", ".join(DEFAULT_METRICS) + ")")
+    ap.add_argument("--parameters", action="store_true",
+                    help="attribute to the parameters in which the two arms differ instead "
+                         "of the mechanisms: a player is a parameter (or a --group of them) "
+                         "set to arm B's value in arm A")
     ap.add_argument("--players", metavar="M,M,...",
                     help="the mechanisms to attribute to (default: "
-                         + ", ".join(DEFAULT_PLAYERS) + ")")
+                         + ", ".join(DEFAULT_PLAYERS) + "), or with --parameters the "
+                         "parameters (default: every one in which the arms differ)")
     ap.add_argument("--group", action="append", metavar="NAME=M,M",
-                    help="several mechanisms as one player (repeatable)")
+                    help="several mechanisms (or parameters) as one player (repeatable)")
     ap.add_argument("--samples", type=int, default=32, metavar="N",
                     help="random orders when there are more than 10 players (default 32)")
     ap.add_argument("--replications", type=int, metavar="N",
@@ -367,7 +452,25 @@ def explain(args):
         raise ExplainError(f"--replications {args.replications}: from 2 to 10000")
     if not os.path.isfile(args.scenario):
         raise ExplainError(f"{args.scenario}: no such file")
-    players = parse_players(args, mechanisms(args.govsim))
+    if args.parameters:
+        secs = sections(read_lines(args.scenario))
+        known_arms = arms_of(secs)
+        for a in arms:
+            if a not in known_arms:
+                raise ExplainError(f"{args.scenario}: no arm {a!r} (its arms: "
+                                   f"{', '.join(known_arms) or 'none'})")
+        if any(h and h.startswith("event.") for h, _ in secs):
+            raise ExplainError(f"{args.scenario}: explain --parameters takes a scenario "
+                               f"without events: it compares the arms' parameters at the start")
+        if any(h == "sweep" for h, _ in secs):
+            raise ExplainError(f"{args.scenario}: explain takes a scenario without a [sweep]: "
+                               f"it varies the parameters itself")
+        values = arm_parameters(args.govsim, args.scenario, arms, args.set)
+        keys = differing(values[arms[0]], values[arms[1]], parameter_order(args.govsim))
+        players = parse_players(args, keys, kind="parameter", default=keys)
+        b_values = values[arms[1]]
+    else:
+        players = parse_players(args, mechanisms(args.govsim))
     metrics = args.metric or list(DEFAULT_METRICS)
     aggs = aggregations(args.govsim)
     for m in metrics:
@@ -392,7 +495,12 @@ def explain(args):
         configs = order_configs(orders)
     names = [p for p, _ in players]
     on_sets = [frozenset(names[i] for i in s) for s in configs]
-    text, arm_names = configurations_scenario(args.scenario, arms[0], arms[1], players, on_sets)
+    if args.parameters:
+        text, arm_names = parameter_configurations_scenario(args.scenario, arms[0], arms[1],
+                                                            players, on_sets, b_values)
+    else:
+        text, arm_names = configurations_scenario(args.scenario, arms[0], arms[1], players,
+                                                  on_sets)
     stem = os.path.splitext(os.path.basename(args.scenario))[0]
     out = args.output or os.path.join("out", f"{stem}-explain.h5")
     if os.path.isdir(out):
@@ -421,7 +529,8 @@ def explain(args):
     if one_interval:
         cmd += ["--set", f"output.interval={WHOLE_RUN_INTERVAL}"]
     cmd.append("--quiet")
-    print(f"govsim explain: {k} players ({mode}), {len(configs)} configurations x 2 arms: "
+    print(f"govsim explain: {k} players ({mode}), {len(configs)} configurations x "
+          f"{'1 arm' if args.parameters else '2 arms'}: "
           f"{scen}" + (" (each run one output interval: no metric explained is a stock)"
                        if one_interval else ""), file=sys.stderr, flush=True)
     rc = subprocess.run(cmd).returncode
@@ -464,19 +573,21 @@ def explain(args):
                   enumerate(configs)},
             "sum": float(phi_mean.sum()),
         }
-        print_table(m, arms, result["metrics"][m], len(total))
-    write_output(runs, out, result, arms, players, mode, configs, on_sets, orders)
+        print_table(m, arms, result["metrics"][m], len(total), args.parameters)
+    write_output(runs, out, result, arms, players, mode, configs, on_sets, orders,
+                 "parameters" if args.parameters else "mechanisms")
     print(f"govsim explain: wrote {out}", file=sys.stderr)
     return 0
 
 
-def print_table(metric, arms, r, reps):
+def print_table(metric, arms, r, reps, parameters=False):
     a, b = arms
     tot, th = r["total"]
     base, bh = r["base"]
     print(f"\n{metric}: {b} - {a} = {tot:+.4g} \u00b1 {th:.2g} ({reps} replications, "
           f"95% intervals)")
-    print(f"  {'with every player off (base)':32s} {base:+12.4g} \u00b1 {bh:.2g}")
+    if not parameters:  # with parameters as players the base is 0: arm A against itself
+        print(f"  {'with every player off (base)':32s} {base:+12.4g} \u00b1 {bh:.2g}")
     rows = sorted(r["contributions"].items(), key=lambda kv: -abs(kv[1][0]))
     for name, (mean, half) in rows:
         share = mean / tot if tot else float("nan")
@@ -485,7 +596,8 @@ def print_table(metric, arms, r, reps):
           f"{tot - base:+.4g})")
 
 
-def write_output(runs, out, result, arms, players, mode, configs, on_sets, orders):
+def write_output(runs, out, result, arms, players, mode, configs, on_sets, orders,
+                 kind="mechanisms"):
     """OUT.h5: the runs' file with the attribution in /explain, written whole then renamed."""
     import h5py
     tmp = out + ".partial"
@@ -495,6 +607,7 @@ def write_output(runs, out, result, arms, players, mode, configs, on_sets, order
         g = f.create_group("explain")
         g.attrs["arm_a"], g.attrs["arm_b"] = arms
         g.attrs["mode"] = mode
+        g.attrs["players_are"] = kind
         g.attrs["players"] = json.dumps(dict(players))
         g.attrs["orders"] = json.dumps(orders) if orders else ""
         g.create_dataset("player", data=np.array(names, dtype="S"))

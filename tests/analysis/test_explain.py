@@ -215,3 +215,61 @@ def test_one_interval_unless_a_stock(tmp_path):
                         "needs_mett", "-o", str(out)], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2 and "did you mean 'needs_met'?" in r.stderr
     assert not out.exists() and not (tmp_path / "bad-explain.ini").exists()
+
+
+def test_parameters_as_players(tmp_path):
+    """--parameters: the players are the parameters in which the arms differ, each set to
+    arm B's value in arm A; with every one at B's value the run is arm B's, so the
+    contributions add up to the arms' difference in a plain run (no base); bad input is
+    refused in one line before any run."""
+    text = SCENARIO[:SCENARIO.index("[event.switch]")]
+    base = tmp_path / "p.ini"
+    base.write_text(text)
+    govsim = str(govsim_binary())
+    probe = explain.arm_parameters(govsim, str(base), ["npm", "hls"], [])
+    keys = explain.differing(probe["npm"], probe["hls"], explain.parameter_order(govsim))
+    assert "regime.learning_time" in keys and "regime.discretion" in keys
+    assert "population.citizens" not in keys and len(keys) > 10
+    # into at most 10 players (exact): the queue's weights and the target's levers grouped
+    weights = [k for k in keys if k.startswith("regime.weight_")]
+    target = [k for k in keys if k.startswith(("regime.target_", "regime.audit_"))]
+    rest = [k for k in keys if k not in weights + target]
+    groups = ["--group", "weights=" + ",".join(weights), "--group", "target=" + ",".join(target)]
+    if len(rest) > 8:
+        groups += ["--group", "other=" + ",".join(rest[8:])]
+    out = tmp_path / "pe.h5"
+    r = subprocess.run([govsim, "explain", str(base), "--arms", "npm,hls", "--parameters",
+                        "--metric", "needs_met", "-o", str(out)] + groups,
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "(exact)" in r.stderr and "x 1 arm" in r.stderr and "(base)" not in r.stdout
+    plain = tmp_path / "plain.h5"
+    subprocess.run([govsim, "run", str(base), "-o", str(plain), "--quiet"], check=True)
+    from analysis import data
+    ds = data.load(str(plain))
+    whole = data.over(ds, "needs_met").transpose("run").values
+    arm = np.asarray(ds["arm"].values).astype(str)
+    with h5py.File(out) as f:
+        g = f["explain"]
+        assert g.attrs["players_are"] == "parameters"
+        h = g["needs_met"]
+        assert h.attrs["base"] == 0
+        assert h["contribution"][()].sum() == pytest.approx(h.attrs["total"], rel=1e-12)
+        assert h.attrs["total"] == pytest.approx(
+            (whole[arm == "hls"] - whole[arm == "npm"]).mean(), rel=1e-12)
+        players = [p.decode() for p in g["player"][()]]
+        assert "weights" in players and "regime.learning_time" in players
+    for args, msg in [
+        (["--players", "regime.learning_tim"], "did you mean 'regime.learning_time'?"),
+        (["--arms", "npm,nosuch"], "no arm 'nosuch'"),
+    ]:
+        argv = [govsim, "explain", str(base), "--parameters", "-o", str(tmp_path / "x.h5")]
+        argv += args if "--arms" in args else ["--arms", "npm,hls"] + args
+        r = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+        assert r.returncode == 2 and msg in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    events = tmp_path / "ev.ini"
+    events.write_text(SCENARIO)
+    r = subprocess.run([govsim, "explain", str(events), "--arms", "npm,hls", "--parameters",
+                        "-o", str(tmp_path / "y.h5")], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and "without events" in r.stderr
+    assert not (tmp_path / "x.h5").exists() and not (tmp_path / "y.h5").exists()
