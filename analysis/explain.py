@@ -324,6 +324,24 @@ def aggregations(govsim):
 WHOLE_RUN_INTERVAL = "10y"
 
 
+def whole_run_only(govsim, metrics, sets, series):
+    """Whether the runs of whole-run metrics can be written as one output interval each.
+
+    A whole-run value of a flow, a ratio of flows or a mean weighted by a flow is the same
+    whatever the output interval (the model never reads it); a stock's is a mean over the
+    interval ends. So: no stock among the metrics, no --series, no output.interval among the
+    --set. Raises ExplainError for a metric govsim does not write."""
+    aggs = aggregations(govsim)
+    for m in metrics:
+        if m not in aggs:
+            import difflib
+            close = difflib.get_close_matches(m, list(aggs), n=1)
+            raise ExplainError(f"--metric {m!r}: not a metric of govsim (govsim metrics)"
+                               + (f"; did you mean {close[0]!r}?" if close else ""))
+    own = any(kv.split("=", 1)[0].strip() == "output.interval" for kv in sets or [])
+    return not series and not own and all(aggs[m] != "stock" for m in metrics)
+
+
 def mechanisms(govsim):
     """The mechanism switches govsim knows (`govsim params`)."""
     out = subprocess.run([govsim, "params"], capture_output=True, text=True, check=True).stdout
@@ -472,19 +490,8 @@ def explain(args):
     else:
         players = parse_players(args, mechanisms(args.govsim))
     metrics = args.metric or list(DEFAULT_METRICS)
-    aggs = aggregations(args.govsim)
-    for m in metrics:
-        if m not in aggs:
-            import difflib
-            close = difflib.get_close_matches(m, list(aggs), n=1)
-            raise ExplainError(f"--metric {m!r}: not a metric of govsim (govsim metrics)"
-                               + (f"; did you mean {close[0]!r}?" if close else ""))
-    # A whole-run value of a flow, a ratio of flows or a mean weighted by a flow is the same
-    # whatever the output interval (the model never reads it); a stock's is a mean over the
-    # interval ends. Without a stock, each run is written as one interval: no daily census.
-    own_interval = any(kv.split("=", 1)[0].strip() == "output.interval" for kv in args.set or [])
-    one_interval = not args.series and not own_interval and all(
-        aggs[m] != "stock" for m in metrics)
+    # without a stock among the metrics each run is one output interval: no daily census
+    one_interval = whole_run_only(args.govsim, metrics, args.set, args.series)
     k = len(players)
     if k <= EXACT_MAX:
         mode, orders = "exact", None

@@ -43,7 +43,8 @@ import tempfile
 
 import numpy as np
 
-from .explain import ExplainError, _key, _value, arms_of, command, read_lines, sections
+from .explain import (WHOLE_RUN_INTERVAL, ExplainError, _key, _value, arms_of, command,
+                      read_lines, sections, whole_run_only)
 
 DEFAULT_METRICS = ("needs_met", "within_target_true", "cost_per_need_met", "leavers")
 
@@ -311,6 +312,10 @@ def build_parser(prog="govsim uncertainty"):
                     help="rows of the Saltelli design: N x (k + 2) points (default 16)")
     ap.add_argument("--replications", type=int, metavar="N",
                     help="replications at each point (default: the scenario's)")
+    ap.add_argument("--series", action="store_true",
+                    help="keep the scenario's output interval in the runs' file (by default "
+                         "each run is one interval when no metric is a stock: the same "
+                         "result, the runs cost less)")
     ap.add_argument("--threads", type=int, metavar="N", help="passed to govsim run")
     ap.add_argument("--set", action="append", metavar="KEY=VALUE",
                     help="passed to govsim run (every arm)")
@@ -338,6 +343,8 @@ def uncertainty(args):
         raise UncertaintyError(f"--replications {args.replications}: from 1 to 10000")
     if not os.path.isfile(args.scenario):
         raise UncertaintyError(f"{args.scenario}: no such file")
+    metrics = args.metric or list(DEFAULT_METRICS)
+    one_interval = whole_run_only(args.govsim, metrics, args.set, args.series)
     table = parameter_table(args.govsim)
     # the arms' values, with the user's overrides, decide which parameters they share
     probe = design_scenario(args.scenario, arms, None, 0, events=False)
@@ -368,14 +375,16 @@ def uncertainty(args):
         cmd += ["--set", kv]
     if args.replications:
         cmd += ["--set", f"simulation.replications={args.replications}"]
+    if one_interval:
+        cmd += ["--set", f"output.interval={WHOLE_RUN_INTERVAL}"]
     cmd.append("--quiet")
     print(f"govsim uncertainty: {k} parameters, {args.samples * (k + 2)} points x 2 arms "
           f"({len(left)} left out: the arms set them differently, or they cannot vary): "
-          f"{scen}", file=sys.stderr, flush=True)
+          f"{scen}" + (" (each run one output interval: no metric is a stock)"
+                       if one_interval else ""), file=sys.stderr, flush=True)
     rc = subprocess.run(cmd).returncode
     if rc != 0:
         return rc
-    metrics = args.metric or list(DEFAULT_METRICS)
     ds = data.load_metrics(runs, metrics)
     for m in metrics:
         if m not in ds:

@@ -141,6 +141,9 @@ def test_uncertainty_end_to_end(tmp_path):
         row = f["design_row"][()]
         sweep = f["sweep.workforce.stress_rate"][()]
         assert sweep.min() >= 0.005 and sweep.max() <= 0.1
+        # no stock among the metrics: each run is one output interval
+        assert f["time"].shape == (1,)
+    assert "each run one output interval" in r.stderr
     ds = data.load(str(out))
     for metric, better in (("needs_met", 1), ("cost_per_need_met", -1)):
         whole = data.over(ds, metric).transpose("run").values
