@@ -49,5 +49,10 @@ int32_t gs_cases_take(struct gs_cases *k)
 void gs_cases_put(struct gs_cases *k, int32_t id)
 {
 	k->rec[id].status = GS_CASE_FREE;
+	gs_cases_push(k, id);
+}
+
+void gs_cases_push(struct gs_cases *k, int32_t id)
+{
 	k->free[k->n_free++] = id;
 }

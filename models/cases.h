@@ -68,4 +68,7 @@ int32_t gs_cases_take(struct gs_cases *k);
 /* gs_cases_put - case id back to the pool. */
 void gs_cases_put(struct gs_cases *k, int32_t id);
 
+/* gs_cases_push - the id of a case whose record is marked free already back to the pool. */
+void gs_cases_push(struct gs_cases *k, int32_t id);
+
 #endif

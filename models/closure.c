@@ -145,6 +145,8 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 			need_met(w, c, t, tt);
 		else
 			need_bounced(w, c, t, resolved, tt);
+		/* the record is free; its id returns to the pool after the blocks */
+		w->cases.rec[id].status = GS_CASE_FREE;
 		if (gs_citizen_reschedule(w, c))
 			return -1;
 	}
@@ -153,8 +155,8 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 
 /*
  * Teams close their cases in parallel (a case, its citizen and its worker
- * belong to one team); the cases then return to the shared pool in the
- * order they were proposed.
+ * belong to one team); the cases' ids then return to the shared pool in
+ * the order they were proposed.
  */
 int gs_closure_phase(struct gs_world *w)
 {
@@ -175,7 +177,7 @@ int gs_closure_phase(struct gs_world *w)
 	w->n_closures = w->cap_closures = 0;
 	int rc = gs_by_team(w, n, team, team_closures, closures);
 	for (size_t i = 0; i < n; i++)
-		gs_case_free(w, closures[i]);
+		gs_cases_push(&w->cases, closures[i]);
 	free(team);
 	free(w->closures);
 	w->closures = closures;
