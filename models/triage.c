@@ -10,13 +10,15 @@
 int gs_triage_phase(struct gs_world *w)
 {
 	const struct gs_params *p = w->p;
-	if (!p->mechanism.triage || p->regime.target_pressure <= 0)
+	if (!p->mechanism.triage || (p->regime.target_pressure <= 0 && !w->levers))
 		return 0;
 	int32_t t = w->tick;
 	double target = p->service.time_target;
 	for (size_t team = 0; team < w->n_teams; team++) {
 		struct gs_queue *q = &w->queue[team];
 		double g = -1;
+		if (gs_team_target_pressure(w, team) <= 0)
+			continue; /* a game's team without target pressure */
 		for (size_t i = 0; i < q->len; i++) {
 			int32_t id = q->ids[i];
 			uint8_t f = w->cases.rec[id].flags;
