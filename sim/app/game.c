@@ -669,6 +669,12 @@ static enum MHD_Result post_decide(struct MHD_Connection *c, const char *body, s
 {
 	static const char *const keys[] = {"pressure", "learning", "chasing", "honest", NULL};
 	char err[512], text[GS_N_LEVERS][CHOICE_MAX];
+	pthread_mutex_lock(&g.lock);
+	int seat = seat_of(c);
+	pthread_mutex_unlock(&g.lock);
+	if (seat < 0)
+		return gs_serve_error(c, 403, "a manager's requests carry the token joining gave "
+				      "(X-Game-Token)");
 	json_t *root = body_object(body, len, keys, err, sizeof(err));
 	if (!root)
 		return gs_serve_error(c, 400, "%s", err);
@@ -687,12 +693,7 @@ static enum MHD_Result post_decide(struct MHD_Connection *c, const char *body, s
 	}
 	json_decref(root);
 	pthread_mutex_lock(&g.lock);
-	int t = seat_of(c);
-	if (t < 0) {
-		pthread_mutex_unlock(&g.lock);
-		return gs_serve_error(c, 403, "a manager's requests carry the token joining gave "
-				      "(X-Game-Token)");
-	}
+	int t = seat; /* a seat, once taken, stays its manager's */
 	if (g.ended) {
 		pthread_mutex_unlock(&g.lock);
 		return gs_serve_error(c, 409, "the game has ended");
@@ -777,6 +778,10 @@ enum MHD_Result gs_game_route(struct MHD_Connection *c, const char *url, const c
 		what++;
 	if (post) {
 		const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+		if (strcmp(what, "join") != 0 && strcmp(what, "decide") != 0 &&
+		    strcmp(what, "regime") != 0 && strcmp(what, "round") != 0 &&
+		    strcmp(what, "end") != 0)
+			return gs_serve_error(c, 404, "no endpoint %.200s", url);
 		if (strcmp(what, "round") != 0 && strcmp(what, "end") != 0 &&
 		    (!type || strncmp(type, "application/json", 16) != 0))
 			return gs_serve_error(c, 415, "POST %.64s takes Content-Type: "
@@ -785,9 +790,6 @@ enum MHD_Result gs_game_route(struct MHD_Connection *c, const char *url, const c
 			return post_join(c, body, len);
 		if (strcmp(what, "decide") == 0)
 			return post_decide(c, body, len);
-		if (strcmp(what, "regime") != 0 && strcmp(what, "round") != 0 &&
-		    strcmp(what, "end") != 0)
-			return gs_serve_error(c, 404, "no endpoint %.200s", url);
 		if (!is_host(c))
 			return gs_serve_error(c, 403, "the facilitator's requests carry the key the "
 					      "server printed (X-Game-Host)");
