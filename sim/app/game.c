@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include "sim/app/game.h"
+#include "sim/app/serve.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -162,6 +163,16 @@ int gs_game_start(const struct gs_model *m, const char *scenario, const char *ou
 	int row = gs_param_find("regime.review_period", cls);
 	gs_param_format(&g.first, (size_t)row, 0, g.round_text, sizeof(g.round_text));
 	g.round_minutes = g.first.regime.review_period * g.first.simulation.tick;
+	/* the longest game within the server's limit on a run's size (2 runs: room, model) */
+	double work = (double)g.first.population.citizens * 2 *
+		      ceil(g.first.regime.review_period * GS_GAME_ROUNDS - 1e-9);
+	if (work > GS_SERVE_MAX_WORK) {
+		snprintf(err, errlen, "a game of %d rounds of %s on %lld citizens is too large for the "
+			 "server (citizens x ticks x 2 runs = %.3g, at most %.3g)", GS_GAME_ROUNDS,
+			 g.round_text, (long long)g.first.population.citizens, work,
+			 GS_SERVE_MAX_WORK);
+		return -1;
+	}
 	g.n_teams = (size_t)g.first.workforce.teams;
 	g.n_seats = g.n_teams < GS_GAME_SEATS ? g.n_teams : GS_GAME_SEATS;
 	unsigned char b[6];
