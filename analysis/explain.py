@@ -236,6 +236,18 @@ def interval(samples):
 # ---------------------------------------------------------------------------
 # Command line
 
+def aggregations(govsim):
+    """{dataset name: aggregation} of every metric govsim writes (`govsim metrics --tsv`)."""
+    out = subprocess.run([govsim, "metrics", "--tsv"], capture_output=True, text=True,
+                         check=True).stdout
+    rows = [line.split("\t") for line in out.split("\n")[1:] if line.strip()]
+    return {r[0]: r[3] for r in rows if len(r) >= 4}
+
+
+# An output interval longer than any run (the longest govsim takes): one interval per run.
+WHOLE_RUN_INTERVAL = "10y"
+
+
 def mechanisms(govsim):
     """The mechanism switches govsim knows (`govsim params`)."""
     out = subprocess.run([govsim, "params"], capture_output=True, text=True, check=True).stdout
@@ -307,6 +319,10 @@ def build_parser(prog="govsim explain"):
                     help="random orders when there are more than 10 players (default 32)")
     ap.add_argument("--replications", type=int, metavar="N",
                     help="replications of each configuration (default: the scenario's)")
+    ap.add_argument("--series", action="store_true",
+                    help="keep the scenario's output interval in the runs' file (by default "
+                         "each run is one interval when no metric explained is a stock: the "
+                         "attribution is the same, the runs cost less)")
     ap.add_argument("--threads", type=int, metavar="N", help="passed to govsim run")
     ap.add_argument("--set", action="append", metavar="KEY=VALUE",
                     help="override a parameter for every arm (repeatable), as govsim run")
@@ -352,6 +368,20 @@ def explain(args):
     if not os.path.isfile(args.scenario):
         raise ExplainError(f"{args.scenario}: no such file")
     players = parse_players(args, mechanisms(args.govsim))
+    metrics = args.metric or list(DEFAULT_METRICS)
+    aggs = aggregations(args.govsim)
+    for m in metrics:
+        if m not in aggs:
+            import difflib
+            close = difflib.get_close_matches(m, list(aggs), n=1)
+            raise ExplainError(f"--metric {m!r}: not a metric of govsim (govsim metrics)"
+                               + (f"; did you mean {close[0]!r}?" if close else ""))
+    # A whole-run value of a flow, a ratio of flows or a mean weighted by a flow is the same
+    # whatever the output interval (the model never reads it); a stock's is a mean over the
+    # interval ends. Without a stock, each run is written as one interval: no daily census.
+    own_interval = any(kv.split("=", 1)[0].strip() == "output.interval" for kv in args.set or [])
+    one_interval = not args.series and not own_interval and all(
+        aggs[m] != "stock" for m in metrics)
     k = len(players)
     if k <= EXACT_MAX:
         mode, orders = "exact", None
@@ -388,14 +418,16 @@ def explain(args):
         cmd += ["--set", kv]
     if args.replications:
         cmd += ["--set", f"simulation.replications={args.replications}"]
+    if one_interval:
+        cmd += ["--set", f"output.interval={WHOLE_RUN_INTERVAL}"]
     cmd.append("--quiet")
     print(f"govsim explain: {k} players ({mode}), {len(configs)} configurations x 2 arms: "
-          f"{scen}", file=sys.stderr, flush=True)
+          f"{scen}" + (" (each run one output interval: no metric explained is a stock)"
+                       if one_interval else ""), file=sys.stderr, flush=True)
     rc = subprocess.run(cmd).returncode
     if rc != 0:
         return rc
     ds = data.load(runs)
-    metrics = args.metric or list(DEFAULT_METRICS)
     for m in metrics:
         if m not in ds:
             import difflib

@@ -1,5 +1,5 @@
 /*
- * cases.c - the case pool: free ids chained through the worker field.
+ * cases.c - the case pool: records indexed by id, and a stack of free ids.
  */
 #include "models/cases.h"
 
@@ -7,15 +7,19 @@
 
 void gs_cases_init(struct gs_cases *k)
 {
-	*k = (struct gs_cases){0, -1, NULL};
+	*k = (struct gs_cases){0, NULL, NULL, 0};
 }
 
 void gs_cases_free(struct gs_cases *k)
 {
 	free(k->rec);
+	free(k->free);
 	k->rec = NULL;
+	k->free = NULL;
+	k->n_free = 0;
 }
 
+/* Twice the room; the new ids are taken lowest first. Only when none is free. */
 static int grow(struct gs_cases *k)
 {
 	size_t cap = k->cap ? 2 * k->cap : 1024;
@@ -23,27 +27,27 @@ static int grow(struct gs_cases *k)
 	if (!g)
 		return -1;
 	k->rec = g;
-	for (size_t i = k->cap; i < cap; i++) {
+	int32_t *f = realloc(k->free, cap * sizeof(*f));
+	if (!f)
+		return -1;
+	k->free = f;
+	for (size_t i = k->cap; i < cap; i++)
 		k->rec[i].status = GS_CASE_FREE;
-		k->rec[i].worker = i + 1 < cap ? (int32_t)(i + 1) : k->free;
-	}
-	k->free = (int32_t)k->cap;
+	for (size_t i = cap; i > k->cap; i--)
+		k->free[k->n_free++] = (int32_t)(i - 1);
 	k->cap = cap;
 	return 0;
 }
 
 int32_t gs_cases_take(struct gs_cases *k)
 {
-	if (k->free < 0 && grow(k))
+	if (!k->n_free && grow(k))
 		return -1;
-	int32_t id = k->free;
-	k->free = k->rec[id].worker;
-	return id;
+	return k->free[--k->n_free];
 }
 
 void gs_cases_put(struct gs_cases *k, int32_t id)
 {
 	k->rec[id].status = GS_CASE_FREE;
-	k->rec[id].worker = k->free;
-	k->free = id;
+	k->free[k->n_free++] = id;
 }

@@ -35,7 +35,7 @@ struct gs_case {
 	int32_t team;
 	int32_t opened;       /* tick the case was opened (true case start) */
 	int32_t rec_start;    /* recorded start tick */
-	int32_t worker;       /* worker working it, -1 while queued; free-list link when free */
+	int32_t worker;       /* worker working it, -1 while queued */
 	int32_t pref;         /* worker the citizen is to see again (continuity), -1 if any */
 	float hours_left;     /* [h] work still to do */
 	uint8_t status;       /* enum gs_case_status */
@@ -47,8 +47,14 @@ struct gs_case {
 /* Open cases, a pool indexed by case id (one record each). */
 struct gs_cases {
 	size_t cap;
-	int32_t free;         /* first free id (chained through worker) */
 	struct gs_case *rec;  /* [cap] */
+	/*
+	 * the free ids, the next to take last: a stack apart from the records,
+	 * so that taking an id reads no record (a record is filled later, by
+	 * the team that works the case)
+	 */
+	int32_t *free;        /* [cap] */
+	size_t n_free;
 };
 
 /* gs_cases_init - an empty pool. */

@@ -119,7 +119,12 @@ int gs_census_rebuild(struct gs_world *w)
 		s->deficit[anchor_index(cs, ci->wb_t)] += fixed(cs, 1.0 - ci->wb);
 		cs->log[cs->n_log++] = (struct gs_census_entry){(int32_t)i, ci->wb_t, ci->wb};
 	}
-	qsort(cs->log, cs->n_log, sizeof(*cs->log), cmp_entry);
+	/* in citizen order already: sorted if the anchors do not fall (as at the start) */
+	bool sorted = true;
+	for (size_t i = 1; i < cs->n_log && sorted; i++)
+		sorted = cs->log[i].tau >= cs->log[i - 1].tau;
+	if (!sorted)
+		qsort(cs->log, cs->n_log, sizeof(*cs->log), cmp_entry);
 	return 0;
 }
 
@@ -298,10 +303,67 @@ static int reserve_cand(struct gs_census *cs, size_t n)
 	return gs_array_reserve((void **)&cs->cand, &cs->cap_cand, n ? n : 1, sizeof(*cs->cand));
 }
 
+/* One search for the 10th percentile's candidates below a cutoff, in blocks for the crew. */
+struct below {
+	struct gs_world *w;
+	int32_t now;
+	float u;
+	const size_t *m_block; /* [n_blocks] open values in each census block of scratch */
+	size_t *c_block;       /* [n_blocks] of them below u, moved to the block's front */
+	size_t lo, n_chunks;   /* the log's entries from lo, in chunks of CENSUS_BLOCK */
+	float *out;            /* chunk j's candidates go to out + j x CENSUS_BLOCK */
+	size_t *c_chunk;       /* [n_chunks] how many */
+	size_t n_blocks;
+};
+
+/*
+ * Block b of a search: an open block's values below u moved to its front
+ * (the others kept behind them), or a chunk of the log's values below u.
+ */
+static int below_run(void *ctx, size_t b)
+{
+	struct below *bl = ctx;
+	const struct gs_census *cs = &bl->w->census;
+	float u = bl->u;
+	if (b < bl->n_blocks) {
+		float *v = bl->w->scratch + b * CENSUS_BLOCK;
+		size_t m = bl->m_block[b], c = 0;
+		for (size_t i = 0; i < m; i++)
+			if (v[i] < u) {
+				float x = v[c];
+				v[c++] = v[i];
+				v[i] = x;
+			}
+		bl->c_block[b] = c;
+		return 0;
+	}
+	size_t j = b - bl->n_blocks, from = bl->lo + j * CENSUS_BLOCK;
+	size_t to = from + CENSUS_BLOCK < cs->n_log ? from + CENSUS_BLOCK : cs->n_log;
+	float *out = bl->out + j * CENSUS_BLOCK;
+	size_t c = 0;
+	int32_t last = INT32_MIN;
+	double decay = 0;
+	for (size_t i = from; i < to; i++) {
+		struct gs_census_entry e = cs->log[i];
+		if (e.tau != last) {
+			decay = decay_of(cs, 0, bl->now - e.tau);
+			last = e.tau;
+		}
+		/* as gs_wellbeing with no need: the same operations, the same value */
+		float v = (float)(1.0 + ((double)e.wb - 1.0) * decay);
+		if (v < u && cs->none_since[e.c] == e.tau) /* else: a need since */
+			out[c++] = v;
+	}
+	bl->c_chunk[j] = c;
+	return 0;
+}
+
 /*
  * The 10th percentile: the values below a cutoff u among the open citizens
  * (in scratch, block by block) and the log's citizens with no need anchored
  * recently enough to lie below u; every other citizen lies at u or above.
+ * The candidates are found in blocks shared with the run's crew; which
+ * block finds which changes nothing (the k-th smallest value is one value).
  */
 static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, size_t n_blocks,
 		      size_t n_open, double *p10)
@@ -309,11 +371,22 @@ static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, si
 	struct gs_census *cs = &w->census;
 	size_t n = w->n_cit, k = (size_t)floor(0.1 * (double)(n - 1));
 	double tau_w = w->p->population.wellbeing_time;
-	/* the cutoff: an eighth of the way from the last percentile to 1 */
-	double gap = isnan(cs->p10) || cs->p10 >= 1 ? 0 : (1 - cs->p10) * 7 / 8;
+	size_t *c_block = malloc((n_blocks ? n_blocks : 1) * sizeof(*c_block));
+	size_t *c_chunk = NULL;
+	int rc = -1;
+	if (!c_block)
+		goto out;
+	/*
+	 * the cutoff: the last percentile plus the margin the last search
+	 * settled on (at first an eighth of the way to 1), widened until more
+	 * than k values lie below it; the value found is the same whatever the
+	 * cutoff, only the candidates to choose among change
+	 */
+	bool none = isnan(cs->p10) || cs->p10 >= 1;
+	double margin = none ? 0 : cs->margin > 0 ? cs->margin : (1 - cs->p10) / 8;
 	for (;;) {
-		bool all = gap < 0x1p-26;
-		float u = all ? INFINITY : (float)(1 - gap);
+		bool all = none || cs->p10 + margin > 1 - 0x1p-26;
+		float u = all ? INFINITY : (float)(cs->p10 + margin);
 		/* anchors older than a lie at 1 - exp(-(now - a) / T) >= u or above */
 		int32_t a_min = INT32_MIN;
 		if (!all) {
@@ -334,35 +407,41 @@ static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, si
 			else
 				hi = mid;
 		}
-		if (reserve_cand(cs, n_open + (cs->n_log - lo)))
-			return -1;
+		size_t n_tail = cs->n_log - lo, n_chunks = (n_tail + CENSUS_BLOCK - 1) / CENSUS_BLOCK;
+		if (reserve_cand(cs, n_open + n_tail))
+			goto out;
+		free(c_chunk);
+		if (!(c_chunk = malloc((n_chunks ? n_chunks : 1) * sizeof(*c_chunk))))
+			goto out;
+		/* the log's candidates at n_open + their chunk's offset, the open ones below them */
+		struct below bl = {w, now, u, m_block, c_block, lo, n_chunks, cs->cand + n_open, c_chunk,
+				   n_blocks};
+		if (gs_crew_run(n_blocks + n_chunks, below_run, NULL, &bl))
+			goto out;
 		size_t m = 0;
 		for (size_t b = 0; b < n_blocks; b++) {
-			const float *v = w->scratch + b * CENSUS_BLOCK;
-			for (size_t i = 0; i < m_block[b]; i++)
-				if (v[i] < u)
-					cs->cand[m++] = v[i];
+			memcpy(cs->cand + m, w->scratch + b * CENSUS_BLOCK, c_block[b] * sizeof(*cs->cand));
+			m += c_block[b];
 		}
-		int32_t last = INT32_MIN;
-		double decay = 0;
-		for (size_t i = lo; i < cs->n_log; i++) {
-			struct gs_census_entry e = cs->log[i];
-			if (e.tau != last) {
-				decay = decay_of(cs, 0, now - e.tau);
-				last = e.tau;
-			}
-			/* as gs_wellbeing with no need: the same operations, the same value */
-			float v = (float)(1.0 + ((double)e.wb - 1.0) * decay);
-			if (v < u && cs->none_since[e.c] == e.tau) /* else: a need since */
-				cs->cand[m++] = v;
+		for (size_t j = 0; j < n_chunks; j++) {
+			memmove(cs->cand + m, cs->cand + n_open + j * CENSUS_BLOCK,
+				c_chunk[j] * sizeof(*cs->cand));
+			m += c_chunk[j];
 		}
 		if (m > k || all) {
 			*p10 = m ? gs_quantile_rank(cs->cand, m, k < m ? k : m - 1) : NAN;
 			cs->p10 = *p10;
-			return 0;
+			/* next time a narrower margin, while it leaves more than half of k spare */
+			cs->margin = all ? 0 : m > k + k / 2 + 16 ? margin / 2 : margin;
+			rc = 0;
+			goto out;
 		}
-		gap /= 8;
+		margin *= 4;
 	}
+out:
+	free(c_block);
+	free(c_chunk);
+	return rc;
 }
 
 /* The open-need blocks of one census, for the crew. */

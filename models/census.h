@@ -72,6 +72,7 @@ struct gs_census {
 	int32_t decay_len;
 	double decay_time[1 + GS_MAX_CLASSES]; /* the time constants the rows hold [ticks] */
 	double p10;                    /* the last 10th percentile (NAN before the first) */
+	double margin;                 /* how far above it the last search's cutoff lay (0: none yet) */
 	bool check;                    /* GOVSIM_CHECK=census: each measure also counts every citizen */
 };
 

@@ -20,6 +20,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "sim/core/crew.h"
 #include "sim/core/rng.h"
 #include "sim/core/stop.h"
 #include "sim/core/util.h"
@@ -47,21 +48,26 @@ static void schedule_arrival(struct gs_world *w, int32_t c, int32_t from)
 										 : from + gap;
 }
 
-int gs_citizens_init(struct gs_world *w)
+/* Citizens of one block of gs_citizens_init. */
+#define INIT_BLOCK 16384
+
+struct init_blocks {
+	double total, cum[GS_MAX_CLASSES];
+	size_t per_team;
+};
+
+/* Citizens [b x INIT_BLOCK, ...) as they start: each from its own stream. */
+static int init_block(struct gs_world *w, size_t b, void *ctx)
 {
 	const struct gs_params *p = w->p;
-	double total = 0, cum[GS_MAX_CLASSES];
-	for (int k = 0; k < p->n_classes; k++)
-		cum[k] = total += p->cls[k].share;
-	size_t per_team = (w->n_cit + w->n_teams - 1) / w->n_teams;
-	for (size_t i = 0; i < w->n_cit; i++) {
-		if (i % GS_STOP_EVERY == 0 && gs_stopping())
-			return -1;
+	const struct init_blocks *ib = ctx;
+	size_t end = (b + 1) * INIT_BLOCK < w->n_cit ? (b + 1) * INIT_BLOCK : w->n_cit;
+	for (size_t i = b * INIT_BLOCK; i < end; i++) {
 		int32_t c = (int32_t)i;
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, 0, GS_RNG_CITIZEN_INIT);
-		double u = gsl_rng_uniform(w->rng) * total;
+		double u = gsl_rng_uniform(w->rng) * ib->total;
 		int k = 0;
-		while (k + 1 < p->n_classes && u >= cum[k])
+		while (k + 1 < p->n_classes && u >= ib->cum[k])
 			k++;
 		w->cit[c].cls = (uint8_t)k;
 		w->cit[c].strength = (float)clip01(p->population.strengths_mean +
@@ -70,7 +76,7 @@ int gs_citizens_init(struct gs_world *w)
 					    gsl_ran_gaussian(w->rng, p->population.trust_sd));
 		w->cit[c].wb = (float)p->population.wellbeing_initial;
 		w->cit[c].wb_t = 0;
-		w->team_of[c] = (int32_t)(i / per_team);
+		w->team_of[c] = (int32_t)(i / ib->per_team);
 		w->cit[c].state = GS_NEED_NONE;
 		w->cit[c].case_of = -1;
 		w->last_worker[c] = -1;
@@ -82,6 +88,22 @@ int gs_citizens_init(struct gs_world *w)
 		if (gs_citizen_reschedule(w, c))
 			return -1;
 	}
+	return 0;
+}
+
+int gs_citizens_init(struct gs_world *w)
+{
+	const struct gs_params *p = w->p;
+	struct init_blocks ib = {.total = 0};
+	for (int k = 0; k < p->n_classes; k++)
+		ib.cum[k] = ib.total += p->cls[k].share;
+	ib.per_team = (w->n_cit + w->n_teams - 1) / w->n_teams;
+	/*
+	 * in blocks shared with the run's crew (each citizen's draws are its
+	 * own; their wakes are scheduled in citizen order as the blocks merge)
+	 */
+	if (gs_blocks(w, (w->n_cit + INIT_BLOCK - 1) / INIT_BLOCK, false, init_block, &ib))
+		return -1;
 	return gs_census_rebuild(w);
 }
 
@@ -236,6 +258,35 @@ static int wake_block(struct gs_world *v, size_t b, void *ctx)
 	return 0;
 }
 
+/* Entries of a day's bucket per block of gs_citizen_phase's check. */
+#define DUE_BLOCK 16384
+
+struct due_blocks {
+	const struct gs_world *w;
+	const int32_t *bucket;
+	size_t n;
+	int32_t t;
+	int32_t *who;   /* block b's citizens due go to who + b x DUE_BLOCK */
+	size_t *m_due;  /* [blocks] how many */
+};
+
+static int due_block(void *ctx, size_t b)
+{
+	struct due_blocks *db = ctx;
+	const struct gs_citizen *cit = db->w->cit;
+	const int32_t *bucket = db->bucket;
+	size_t lo = b * DUE_BLOCK, hi = lo + DUE_BLOCK < db->n ? lo + DUE_BLOCK : db->n, m = 0;
+	int32_t *out = db->who + lo;
+	for (size_t i = lo; i < hi; i++) {
+		if (i + GS_PREFETCH < hi)
+			gs_prefetch(&cit[bucket[i + GS_PREFETCH]]);
+		if (cit[bucket[i]].wake == db->t)
+			out[m++] = bucket[i];
+	}
+	db->m_due[b] = m;
+	return 0;
+}
+
 int gs_citizen_phase(struct gs_world *w)
 {
 	int32_t t = w->tick;
@@ -259,13 +310,24 @@ int gs_citizen_phase(struct gs_world *w)
 		w->cap_woken = 2 * (size_t)n;
 	}
 	int32_t *who = w->woken;
-	size_t m = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		if (i + GS_PREFETCH < n)
-			gs_prefetch(&w->cit[bucket[i + GS_PREFETCH]]);
-		if (w->cit[bucket[i]].wake == t)
-			who[m++] = bucket[i];
+	/*
+	 * those whose wake is still today (a record read each: in blocks
+	 * shared with the crew), gathered in bucket order
+	 */
+	size_t n_due = (n + DUE_BLOCK - 1) / DUE_BLOCK;
+	size_t *m_due = malloc(n_due * sizeof(*m_due));
+	if (!m_due) {
+		free(bucket);
+		return -1;
 	}
+	struct due_blocks db = {w, bucket, n, t, who, m_due};
+	gs_crew_run(n_due, due_block, NULL, &db);
+	size_t m = m_due[0];
+	for (size_t b = 1; b < n_due; b++) {
+		memmove(who + m, who + b * DUE_BLOCK, m_due[b] * sizeof(*who));
+		m += m_due[b];
+	}
+	free(m_due);
 	free(bucket);
 	gs_sort_i32(who, who + n, m);
 	size_t u = 0;

@@ -132,6 +132,7 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 			int32_t id = cc->ids[idx[j]];
 			if (id < 0)
 				continue;
+			gs_case_fill(w, id, c, w->team_of[c]);
 			if (w->cit[c].first_contact >= 0)
 				w->tally.contacts_repeat++;
 			gs_contact_count(w, c, t);
@@ -153,7 +154,7 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 }
 
 /*
- * Cases are opened from the shared pool in contact order first; then teams
+ * Cases' ids are taken from the shared pool in contact order first; then teams
  * handle their contacts in parallel (a citizen and its case belong to one
  * team), merged in team order.
  */
@@ -175,8 +176,9 @@ int gs_contact_phase(struct gs_world *w)
 		int32_t c = contacts[i].citizen;
 		team[i] = w->team_of[c];
 		ids[i] = -1;
+		/* the id only: the record is filled by the case's team (team_contacts) */
 		if (contacts[i].kind != GS_DUE_CHASE && w->cit[c].state == GS_NEED_PENDING &&
-		    (ids[i] = gs_case_open(w, c, w->team_of[c])) < 0)
+		    (ids[i] = gs_cases_take(&w->cases)) < 0)
 			goto out;
 	}
 	/* the views may propose no contacts of their own: keep this tick's list apart */

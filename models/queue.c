@@ -5,7 +5,9 @@
 #include "models/queue.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/regime.h"
 #include "models/worker.h"
@@ -55,21 +57,62 @@ struct keyed {
 	int32_t id;
 };
 
-static int cmp_keyed(const void *a, const void *b)
+/* Whether x comes before y: higher priority first, then the older case, then the lower id. */
+static inline bool before(const struct keyed *x, const struct keyed *y)
 {
-	const struct keyed *x = a, *y = b;
 	if (x->prio != y->prio)
-		return x->prio > y->prio ? -1 : 1;
+		return x->prio > y->prio;
 	if (x->opened != y->opened)
-		return x->opened < y->opened ? -1 : 1;
-	return (x->id > y->id) - (x->id < y->id);
+		return x->opened < y->opened;
+	return x->id < y->id;
+}
+
+/* Runs this short are sorted by insertion before merging. */
+#define RUN 16
+
+/*
+ * Sort k[0..n) by `before` (a total order: ids differ), using tmp[0..n).
+ * A merge sort with the comparison inlined: qsort's call per comparison
+ * was most of a queue's ordering.
+ */
+static void sort_keyed(struct keyed *k, struct keyed *tmp, size_t n)
+{
+	for (size_t lo = 0; lo < n; lo += RUN) {
+		size_t hi = lo + RUN < n ? lo + RUN : n;
+		for (size_t i = lo + 1; i < hi; i++) {
+			struct keyed x = k[i];
+			size_t j = i;
+			for (; j > lo && before(&x, &k[j - 1]); j--)
+				k[j] = k[j - 1];
+			k[j] = x;
+		}
+	}
+	struct keyed *from = k, *to = tmp;
+	for (size_t width = RUN; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t i = lo, j = mid, o = lo;
+			while (i < mid && j < hi)
+				to[o++] = before(&from[j], &from[i]) ? from[j++] : from[i++];
+			while (i < mid)
+				to[o++] = from[i++];
+			while (j < hi)
+				to[o++] = from[j++];
+		}
+		struct keyed *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != k)
+		memcpy(k, from, n * sizeof(*k));
 }
 
 int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n)
 {
 	if (n < 2)
 		return 0;
-	struct keyed *k = malloc(n * sizeof(*k));
+	struct keyed *k = malloc(2 * n * sizeof(*k));
 	if (!k)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -80,7 +123,7 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n)
 			gs_prefetch(&w->cit[w->cases.rec[ids[i + GS_PREFETCH / 2]].citizen]);
 		k[i] = (struct keyed){w->rules->priority(w, ids[i], w->tick), w->cases.rec[ids[i]].opened, ids[i]};
 	}
-	qsort(k, n, sizeof(*k), cmp_keyed);
+	sort_keyed(k, k + n, n);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = k[i].id;
 	free(k);

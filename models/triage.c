@@ -7,39 +7,46 @@
 #include "sim/core/rng.h"
 #include "models/worker.h"
 
+/* One team's waiting cases considered for reclassification (a block: its own view). */
+static int team_triage(struct gs_world *w, size_t team, void *ctx)
+{
+	(void)ctx;
+	const struct gs_params *p = w->p;
+	int32_t t = w->tick;
+	double target = p->service.time_target;
+	struct gs_queue *q = &w->queue[team];
+	double g = -1;
+	if (gs_team_target_pressure(w, team) <= 0)
+		return 0; /* a game's team without target pressure */
+	for (size_t i = 0; i < q->len; i++) {
+		int32_t id = q->ids[i];
+		uint8_t f = w->cases.rec[id].flags;
+		if (w->cases.rec[id].status != GS_CASE_QUEUED || !(f & GS_CF_MEASURED) ||
+		    (f & GS_CF_CONSIDERED))
+			continue;
+		double wait = (double)(t - w->cases.rec[id].rec_start);
+		if (wait < p->workforce.reclassify_from * target || wait > target)
+			continue;
+		w->cases.rec[id].flags |= GS_CF_CONSIDERED;
+		if (g < 0)
+			g = p->workforce.reclassify_base * gs_team_gaming(w, team);
+		gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)t,
+			  GS_RNG_RECLASSIFY);
+		if (gsl_rng_uniform(w->rng) < g) {
+			w->cases.rec[id].flags = (uint8_t)((f & ~GS_CF_MEASURED) | GS_CF_CONSIDERED |
+						      GS_CF_RECLASSIFIED);
+			w->tally.reclassifications++;
+			w->team_tally[team].reclassifications++;
+		}
+	}
+	return 0;
+}
+
+/* Teams consider their cases in parallel: a team's queue and cases are its own. */
 int gs_triage_phase(struct gs_world *w)
 {
 	const struct gs_params *p = w->p;
 	if (!p->mechanism.triage || (p->regime.target_pressure <= 0 && !w->levers))
 		return 0;
-	int32_t t = w->tick;
-	double target = p->service.time_target;
-	for (size_t team = 0; team < w->n_teams; team++) {
-		struct gs_queue *q = &w->queue[team];
-		double g = -1;
-		if (gs_team_target_pressure(w, team) <= 0)
-			continue; /* a game's team without target pressure */
-		for (size_t i = 0; i < q->len; i++) {
-			int32_t id = q->ids[i];
-			uint8_t f = w->cases.rec[id].flags;
-			if (w->cases.rec[id].status != GS_CASE_QUEUED || !(f & GS_CF_MEASURED) ||
-			    (f & GS_CF_CONSIDERED))
-				continue;
-			double wait = (double)(t - w->cases.rec[id].rec_start);
-			if (wait < p->workforce.reclassify_from * target || wait > target)
-				continue;
-			w->cases.rec[id].flags |= GS_CF_CONSIDERED;
-			if (g < 0)
-				g = p->workforce.reclassify_base * gs_team_gaming(w, team);
-			gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)t,
-				  GS_RNG_RECLASSIFY);
-			if (gsl_rng_uniform(w->rng) < g) {
-				w->cases.rec[id].flags = (uint8_t)((f & ~GS_CF_MEASURED) | GS_CF_CONSIDERED |
-							      GS_CF_RECLASSIFIED);
-				w->tally.reclassifications++;
-				w->team_tally[team].reclassifications++;
-			}
-		}
-	}
-	return 0;
+	return gs_blocks(w, w->n_teams, false, team_triage, NULL);
 }

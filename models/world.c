@@ -33,16 +33,44 @@ int gs_sched_at(struct gs_world *w, int32_t c, int32_t t)
 	return gs_sched_push(&w->sched, c, t);
 }
 
-static int cmp_i32(const void *a, const void *b)
+/* a[0..n) in order, by insertion in runs of 16 then merging through scratch (few values). */
+static void merge_sort_i32(int32_t *a, int32_t *scratch, size_t n)
 {
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
+	for (size_t lo = 0; lo < n; lo += 16) {
+		size_t hi = lo + 16 < n ? lo + 16 : n;
+		for (size_t i = lo + 1; i < hi; i++) {
+			int32_t x = a[i];
+			size_t j = i;
+			for (; j > lo && x < a[j - 1]; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+	}
+	int32_t *from = a, *to = scratch;
+	for (size_t width = 16; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t i = lo, j = mid, o = lo;
+			while (i < mid && j < hi)
+				to[o++] = from[j] < from[i] ? from[j++] : from[i++];
+			while (i < mid)
+				to[o++] = from[i++];
+			while (j < hi)
+				to[o++] = from[j++];
+		}
+		int32_t *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != a)
+		memcpy(a, from, n * sizeof(*a));
 }
 
 void gs_sort_i32(int32_t *a, int32_t *scratch, size_t n)
 {
 	if (n < 512) {
-		qsort(a, n, sizeof(*a), cmp_i32);
+		merge_sort_i32(a, scratch, n);
 		return;
 	}
 	/* least significant digit first, 11 bits at a time, over the bits in use */
@@ -379,10 +407,15 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 
 int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 {
+	int32_t id = gs_cases_take(&w->cases);
+	if (id >= 0)
+		gs_case_fill(w, id, c, team);
+	return id;
+}
+
+void gs_case_fill(struct gs_world *w, int32_t id, int32_t c, int32_t team)
+{
 	struct gs_cases *k = &w->cases;
-	int32_t id = gs_cases_take(k);
-	if (id < 0)
-		return -1;
 	k->rec[id].citizen = c;
 	k->rec[id].team = team;
 	k->rec[id].opened = w->tick;
@@ -394,7 +427,6 @@ int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team)
 	k->rec[id].pref = -1;
 	k->rec[id].addressed = 0;
 	k->rec[id].hours_left = 0;
-	return id;
 }
 
 int gs_ids_push(int32_t **ids, size_t *len, size_t *cap, int32_t id)

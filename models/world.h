@@ -302,6 +302,12 @@ int gs_ids_push(int32_t **ids, size_t *len, size_t *cap, int32_t id);
 /* gs_case_open - a new case for citizen c at team `team`; returns its id or -1. */
 int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team);
 
+/*
+ * gs_case_fill - the record of case id (taken from the pool) as a new case
+ * for citizen c at team `team`: gs_case_open is gs_cases_take then this.
+ */
+void gs_case_fill(struct gs_world *w, int32_t id, int32_t c, int32_t team);
+
 /* gs_closure_propose - case id is to close this tick (closure phase). Returns -1 if out of memory. */
 int gs_closure_propose(struct gs_world *w, int32_t id);
 

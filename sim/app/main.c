@@ -77,10 +77,12 @@ static const char usage_params[] =
 	"basis; durations in days).\n";
 
 static const char usage_metrics[] =
-	"usage: govsim metrics [--markdown]\n"
+	"usage: govsim metrics [--markdown | --tsv]\n"
 	"\n"
 	"Lists every output metric with its units and description. --markdown\n"
-	"writes docs/metrics.md.\n";
+	"writes docs/metrics.md; --tsv writes tab-separated values for scripts\n"
+	"(metric, label, units, aggregation, weight, numerator, denominator; the\n"
+	"breakdowns as <name>_by_class and <name>_by_team).\n";
 
 static const char usage_compare[] =
 	"usage: govsim compare FILE.h5 [--metric NAME] [--at DAYS | --until DAYS] [--points N]\n"
@@ -345,7 +347,8 @@ int main(int argc, char **argv)
 		return cmd_table(argc - 1, argv + 1, "params", usage_params, gs_params_print,
 				 gs_params_print_tsv);
 	if (strcmp(cmd, "metrics") == 0)
-		return cmd_table(argc - 1, argv + 1, "metrics", usage_metrics, gs_metrics_print, NULL);
+		return cmd_table(argc - 1, argv + 1, "metrics", usage_metrics, gs_metrics_print,
+				 gs_metrics_print_tsv);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0)

@@ -1,8 +1,9 @@
 /*
  * crew.c - the threads of an ensemble sharing blocks of work (crew.h).
  *
- * Blocks handed to the crew form a batch: a counter hands out block
- * numbers, another counts blocks done. Open batches (blocks left to hand
+ * Blocks handed to the crew form a batch: the run's thread takes its
+ * blocks from the front, helpers from the back (take), a counter counts
+ * blocks done. Open batches (blocks left to hand
  * out) are in a list under the crew's lock; a helper takes the first. A
  * batch lives on its run's thread's stack: that thread returns only once
  * every block is done and no helper holds the batch any more.
@@ -13,6 +14,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,7 +23,12 @@ struct batch {
 	size_t n;              /* blocks */
 	gs_crew_fn fn;
 	void *ctx;
-	atomic_size_t next;    /* the next block to hand out */
+	/*
+	 * the blocks not yet handed out, [front, back): front in the low 32
+	 * bits, back in the high 32; the run's thread takes from the front,
+	 * helpers from the back
+	 */
+	_Atomic uint64_t left;
 	atomic_size_t done;    /* blocks done */
 	atomic_uchar *block_done; /* [n] whether each block is done (NULL: not followed) */
 	atomic_int waiting;    /* the run's thread sleeps until a block is done */
@@ -161,12 +168,40 @@ static void block_done(struct gs_crew *c, struct batch *b, size_t i)
 	}
 }
 
+static bool any_left(struct batch *b)
+{
+	uint64_t v = atomic_load_explicit(&b->left, memory_order_relaxed);
+	return (uint32_t)v < (uint32_t)(v >> 32);
+}
+
+/*
+ * The next block of b to run, from the front (the run's thread) or the
+ * back (helpers); false if none is left. Neighbouring blocks write
+ * neighbouring memory (the workers of adjacent teams, adjacent citizens):
+ * taken from the two ends, they are mostly done by one thread, instead of
+ * two threads taking a cache line from each other at every write. One
+ * block at a time, so that a thread the system has put aside holds up at
+ * most one block of a phase.
+ */
+static bool take(struct batch *b, bool front, size_t *i)
+{
+	uint64_t v = atomic_load(&b->left), to;
+	do {
+		uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
+		if (lo >= hi)
+			return false;
+		*i = front ? lo : hi - 1;
+		to = front ? v + 1 : v - ((uint64_t)1 << 32);
+	} while (!atomic_compare_exchange_weak(&b->left, &v, to));
+	return true;
+}
+
 /* A helper: take blocks of b until none is left to take. */
 static void work(struct gs_crew *c, struct batch *b)
 {
 	size_t i;
 	in_block++;
-	while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
+	while (take(b, false, &i)) {
 		if (b->fn(b->ctx, i))
 			atomic_store(&b->failed, 1);
 		block_done(c, b, i);
@@ -178,7 +213,7 @@ static void work(struct gs_crew *c, struct batch *b)
 static struct batch *take_open(struct gs_crew *c)
 {
 	for (struct batch *b = c->open; b; b = b->link)
-		if (atomic_load_explicit(&b->next, memory_order_relaxed) < b->n) {
+		if (any_left(b)) {
 			atomic_fetch_add(&b->users, 1);
 			return b;
 		}
@@ -273,7 +308,7 @@ int gs_crew_run(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx)
 {
 	struct gs_crew *c = mine;
 	int failed = 0;
-	if (!c || c->threads < 2 || n < 2 || in_block) {
+	if (!c || c->threads < 2 || n < 2 || n > UINT32_MAX || in_block) {
 		for (size_t b = 0; b < n; b++) {
 			in_block++;
 			if (fn(ctx, b))
@@ -285,7 +320,7 @@ int gs_crew_run(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx)
 		return failed ? -1 : 0;
 	}
 	struct batch b = {.n = n, .fn = fn, .ctx = ctx, .link = NULL};
-	atomic_init(&b.next, 0);
+	atomic_init(&b.left, (uint64_t)n << 32);
 	atomic_init(&b.done, 0);
 	atomic_init(&b.failed, 0);
 	atomic_init(&b.users, 0);
@@ -304,7 +339,7 @@ int gs_crew_run(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx)
 
 	/* take blocks, merging those done (in order) after each */
 	size_t i, merged = 0;
-	while ((i = atomic_fetch_add(&b.next, 1)) < n) {
+	while (take(&b, true, &i)) {
 		in_block++;
 		if (fn(ctx, i))
 			atomic_store(&b.failed, 1);

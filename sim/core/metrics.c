@@ -251,6 +251,24 @@ static void print_rows(FILE *f, bool markdown, const struct gs_metric_info *tabl
 	}
 }
 
+static void print_tsv_rows(FILE *f, const struct gs_metric_info *table, int n, const char *suffix)
+{
+	for (int m = 0; m < n; m++) {
+		const struct gs_metric_info *in = &table[m];
+		bool w = in->agg == GS_AGG_WEIGHTED, r = in->agg == GS_AGG_RATIO;
+		fprintf(f, "%s%s\t%s\t%s\t%s\t%s\t%s\t%s\n", in->name, suffix, in->label, in->units,
+			gs_aggregation_name(in->agg), w ? in->a : "", r ? in->a : "", r ? in->b : "");
+	}
+}
+
+void gs_metrics_print_tsv(FILE *f)
+{
+	fputs("metric\tlabel\tunits\taggregation\tweight\tnumerator\tdenominator\n", f);
+	print_tsv_rows(f, gs_metric_table, GS_N_METRICS, "");
+	print_tsv_rows(f, gs_class_metric_table, GS_N_CLASS_METRICS, "_by_class");
+	print_tsv_rows(f, gs_team_metric_table, GS_N_TEAM_METRICS, "_by_team");
+}
+
 void gs_metrics_print(FILE *f, bool markdown)
 {
 	if (markdown)

@@ -103,4 +103,12 @@ int gs_metric_find(const char *name);
 /* gs_metrics_print - the table as text, or Markdown (docs/metrics.md), to f. */
 void gs_metrics_print(FILE *f, bool markdown);
 
+/*
+ * gs_metrics_print_tsv - every dataset of the metrics (breakdowns as
+ * <name>_by_class, <name>_by_team) as tab-separated values for scripts:
+ * metric, label, units, aggregation, weight (weighted), numerator and
+ * denominator (ratio).
+ */
+void gs_metrics_print_tsv(FILE *f);
+
 #endif

@@ -3,6 +3,8 @@
  */
 #include "sim/core/rng.h"
 
+#include <stdlib.h>
+
 #include <Random123/philox.h>
 #include <Random123/gsl_microrng.h>
 
@@ -13,9 +15,35 @@
  */
 GSL_MICRORNG(gs_philox, philox4x32);
 
+/* Bytes of a cache line: no two streams share one. */
+#define LINE 64
+
+static size_t whole_lines(size_t n)
+{
+	return (n + LINE - 1) / LINE * LINE;
+}
+
+/*
+ * As gsl_rng_alloc, but the gsl_rng and its state each on cache lines of
+ * their own: the streams of different threads are written at every
+ * gs_rng_at, and two sharing a line would make the threads take it from
+ * each other at every draw. aligned_alloc's memory is freed by free, so
+ * gsl_rng_free frees them.
+ */
 gsl_rng *gs_rng_alloc(void)
 {
-	return gsl_rng_alloc(gsl_rng_gs_philox);
+	const gsl_rng_type *t = gsl_rng_gs_philox;
+	gsl_rng *r = aligned_alloc(LINE, whole_lines(sizeof(*r)));
+	if (!r)
+		return NULL;
+	r->state = aligned_alloc(LINE, whole_lines(t->size));
+	if (!r->state) {
+		free(r);
+		return NULL;
+	}
+	r->type = t;
+	gsl_rng_set(r, gsl_rng_default_seed);
+	return r;
 }
 
 void gs_rng_at(gsl_rng *r, uint64_t seed, uint32_t entity, uint32_t tick,

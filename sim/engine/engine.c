@@ -98,7 +98,11 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 	while (next < n_changes && changes[next].tick == 0)
 		next++; /* in p already */
 	struct changed *seen = malloc((n_changes ? n_changes : 1) * sizeof(*seen));
+	bool profile = o.profile;
+	double t_setup = profile ? omp_get_wtime() : 0;
 	struct gs_world *w = seen ? m->alloc(&p, seed) : NULL;
+	if (profile)
+		t_setup = omp_get_wtime() - t_setup;
 	if (!w) {
 		free(seen);
 		if (gs_stopping())
@@ -111,7 +115,6 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 	long iv = interval_ticks(&p);
 	int32_t n_ticks = (int32_t)ceil(p.simulation.duration - 1e-9);
 	size_t col = 0;
-	bool profile = o.profile;
 	double phase_time[32] = {0}, t_measure = 0, t_events = 0;
 	for (int32_t t = 0; t < n_ticks; t++) {
 		if (gs_stop) {
@@ -165,15 +168,19 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 			draw_progress(progress_done, progress_total);
 		}
 	}
+	double t_finish = profile ? omp_get_wtime() : 0;
 	m->finish(w, r, n_bins);
 	if (profile) {
+		t_finish = omp_get_wtime() - t_finish;
 #pragma omp critical(gs_profile)
 		{
 			fprintf(stderr, "profile: arm %zu seed %llu\n", arm, (unsigned long long)seed);
+			fprintf(stderr, "  %-12s %8.3f s\n", "set-up", t_setup);
 			fprintf(stderr, "  %-12s %8.3f s\n", "events", t_events);
 			for (const struct gs_phase *ph = m->phases; ph->run && ph - m->phases < 32; ph++)
 				fprintf(stderr, "  %-12s %8.3f s\n", ph->name, phase_time[ph - m->phases]);
 			fprintf(stderr, "  %-12s %8.3f s\n", "measure", t_measure);
+			fprintf(stderr, "  %-12s %8.3f s\n", "finish", t_finish);
 		}
 	}
 done:

@@ -177,3 +177,41 @@ def test_explain_end_to_end(tmp_path):
     r = subprocess.run([govsim, "explain", str(base), "--arms", "npm,hls", "--players",
                         "effort", "-o", str(out)], capture_output=True, text=True)
     assert r.returncode == 2 and "use --force" in r.stderr
+
+
+def test_one_interval_unless_a_stock(tmp_path):
+    """Without a stock among the metrics each run is one output interval, and the
+    attribution equals that of the scenario's own interval (--series); a stock keeps
+    the scenario's interval; a metric govsim does not write is refused before any run."""
+    base = tmp_path / "s.ini"
+    base.write_text(SCENARIO)
+    govsim = str(govsim_binary())
+    metrics = ["--metric", "within_target_true", "--metric", "cost_per_need_met"]
+    files = {}
+    for name, extra in [("one", []), ("series", ["--series"]),
+                        ("stock", ["--metric", "wellbeing_mean"])]:
+        out = tmp_path / f"{name}.h5"
+        r = subprocess.run([govsim, "explain", str(base), "--arms", "npm,hls", "--players",
+                            "learning,effort", "-o", str(out)] + metrics + extra,
+                           capture_output=True, text=True, cwd=ROOT)
+        assert r.returncode == 0, r.stderr
+        assert ("each run one output interval" in r.stderr) == (name == "one")
+        files[name] = out
+    with h5py.File(files["one"]) as f:
+        assert f["time"].shape == (1,)
+    with h5py.File(files["series"]) as f:
+        assert f["time"].shape[0] > 1
+        n_time = f["time"].shape[0]
+    with h5py.File(files["stock"]) as f:
+        assert f["time"].shape == (n_time,)
+    with h5py.File(files["one"]) as a, h5py.File(files["series"]) as b:
+        for m in ("within_target_true", "cost_per_need_met"):
+            x, y = a["explain"][m], b["explain"][m]
+            assert x.attrs["total"] == pytest.approx(y.attrs["total"], rel=1e-9)
+            np.testing.assert_allclose(x["contribution"][()], y["contribution"][()],
+                                       rtol=1e-9, atol=1e-12)
+    out = tmp_path / "bad.h5"
+    r = subprocess.run([govsim, "explain", str(base), "--arms", "npm,hls", "--metric",
+                        "needs_mett", "-o", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and "did you mean 'needs_met'?" in r.stderr
+    assert not out.exists() and not (tmp_path / "bad-explain.ini").exists()

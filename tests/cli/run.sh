@@ -96,6 +96,13 @@ expect 0 "params --tsv" -- "$GOVSIM" params --tsv
 contains "^key	type	default	min	max	unit	scope	plausible_low	plausible_high	basis$" "params --tsv has its header"
 contains "^population.wellbeing_time	duration	30d	[^	]*	[^	]*	d	any	7	90	assumption$" "params --tsv gives a duration's plausible range in days"
 [ "$(awk -F'\t' 'NR > 1 && NF != 10' "$T/out" | wc -l)" -eq 0 ] && ok || fail "params --tsv: every line has 10 fields"
+expect 0 "metrics --tsv" -- "$GOVSIM" metrics --tsv
+contains "^metric	label	units	aggregation	weight	numerator	denominator$" "metrics --tsv has its header"
+contains "^cost_per_need_met	[^	]*	currency/need	ratio		cost_total	needs_met - needs_met_self$" "metrics --tsv gives a ratio's numerator and denominator"
+contains "^wellbeing_mean	.*	stock			$" "metrics --tsv names a stock"
+contains "^leavers_by_team	" "metrics --tsv lists the per-team datasets"
+[ "$(awk -F'\t' 'NF != 7' "$T/out" | wc -l)" -eq 0 ] && ok || fail "metrics --tsv: every line has 7 fields"
+expect 2 "metrics --markdown --tsv" -- "$GOVSIM" metrics --markdown --tsv
 expect 2 "params --markdown --tsv" -- "$GOVSIM" params --markdown --tsv
 expect 0 "metrics" -- "$GOVSIM" metrics
 contains "failure_demand_share" "metrics lists failure_demand_share"
