@@ -233,6 +233,7 @@ function showGame(g) {
     for (const p of g.presets.split(", ")) sel.add(new Option(p, p));
   if (document.activeElement !== sel) sel.value = g.regime;
   $("close-round").disabled = g.ended;
+  sel.disabled = g.ended;
   $("end-game").disabled = g.ended || g.round === 0;
   const decided = g.teams.filter((t) => t.manager && t.decided).length;
   const managers = g.teams.filter((t) => t.manager).length;

@@ -761,7 +761,6 @@ static enum MHD_Result post_round(struct MHD_Connection *c)
 			if (!g.seat[t].taken || !g.seat[t].decided)
 				snprintf(g.choice[r][t][k], CHOICE_MAX, "-");
 		}
-		g.seat[t].decided = false;
 	}
 	if (play(r + 1, err, sizeof(err))) {
 		pthread_mutex_unlock(&g.lock);
@@ -769,6 +768,8 @@ static enum MHD_Result post_round(struct MHD_Connection *c)
 		return gs_serve_error(c, 500, "round %zu: %s", r + 1, err);
 	}
 	g.rounds = r + 1;
+	for (size_t t = 0; t < g.n_seats; t++)
+		g.seat[t].decided = false; /* the next round's choices are still to make */
 	json_t *j = state_json();
 	pthread_mutex_unlock(&g.lock);
 	gs_serve_run_end();
