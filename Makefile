@@ -144,10 +144,14 @@ test-py: $(BUILD)/govsim $(BUILD)/tests/sim/io/test_output
 calibrate-check: $(BUILD)/govsim
 	/usr/bin/python3 tests/calibrate/coverage.py --govsim $(BUILD)/govsim --repeats 20
 # govsim serve: its API on a running server, malformed requests (Python's http.client),
-# and its page in Debian's chromium driven by playwright-core (screenshot: docs/img/serve.png)
+# and its page in Debian's chromium driven by playwright-core (screenshot: docs/img/serve.png);
+# the game (--game): its API and malformed requests, then three rounds played in three
+# browsers, the debrief and the replay (screenshots: docs/img/debrief.png, game-manager.png)
 test-serve: $(BUILD)/govsim
 	/usr/bin/python3 tests/serve/test_serve.py $(BUILD)/govsim
 	node tests/serve/page.mjs $(BUILD)/govsim
+	/usr/bin/python3 tests/serve/test_game.py $(BUILD)/govsim
+	node tests/serve/game.mjs $(BUILD)/govsim
 
 # Fuzzing the scenario reader: `make fuzz` (clang's libFuzzer with ASan and
 # UBSan, every object instrumented) for FUZZ_SECONDS; `make check` replays

@@ -72,7 +72,8 @@ static bool knows(const struct gs_world *w, int32_t worker, int32_t id)
 static bool closes_prematurely(struct gs_world *w, int32_t worker, int32_t id)
 {
 	const struct gs_params *p = w->p;
-	if (!p->mechanism.premature_closure || p->regime.target_pressure <= 0)
+	if (!p->mechanism.premature_closure ||
+	    gs_team_target_pressure(w, (size_t)w->w_team[worker]) <= 0)
 		return false;
 	double x = (double)(w->tick - w->cases.rec[id].rec_start) / p->service.time_target;
 	if (x > 1)
@@ -401,12 +402,12 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
  */
 static int team_block(struct gs_world *view, size_t team, void *ctx)
 {
-	return team_casework(view, team, *(const double *)ctx);
+	(void)ctx;
+	return team_casework(view, team, gs_worker_casework_hours(view, team));
 }
 
 int gs_casework_phase(struct gs_world *w)
 {
-	double hours = gs_worker_casework_hours(w);
 	gs_queue_purge(w);
-	return gs_blocks(w, w->n_teams, false, team_block, &hours);
+	return gs_blocks(w, w->n_teams, false, team_block, NULL);
 }

@@ -14,10 +14,25 @@ int gs_cost_phase(struct gs_world *w)
 		paid += w->w_status[i] != GS_W_VACANT;
 	}
 	double h = gs_worker_hours(w);
-	double share = p->regime.reporting_burden + p->regime.learning_time;
-	double scale = share > 1 ? 1 / share : 1;
-	w->tally.hours_reporting += h * (double)present * p->regime.reporting_burden * scale;
-	w->tally.hours_learning += h * (double)present * p->regime.learning_time * scale;
+	if (!w->levers) {
+		double share = p->regime.reporting_burden + p->regime.learning_time;
+		double scale = share > 1 ? 1 / share : 1;
+		w->tally.hours_reporting += h * (double)present * p->regime.reporting_burden * scale;
+		w->tally.hours_learning += h * (double)present * p->regime.learning_time * scale;
+	} else {
+		/* a game: each team's learning time is its manager's */
+		size_t per = (size_t)p->workforce.workers_per_team;
+		for (size_t t = 0; t < w->n_teams; t++) {
+			size_t here = 0;
+			for (size_t k = 0; k < per; k++)
+				here += w->w_status[t * per + k] == GS_W_PRESENT;
+			double learning = gs_team_lever(w, t, GS_LEVER_LEARNING, p->regime.learning_time);
+			double share = p->regime.reporting_burden + learning;
+			double scale = share > 1 ? 1 / share : 1;
+			w->tally.hours_reporting += h * (double)here * p->regime.reporting_burden * scale;
+			w->tally.hours_learning += h * (double)here * learning * scale;
+		}
+	}
 	double days = p->simulation.tick / GS_MIN_PER_DAY;
 	double wages = h * (double)paid * p->cost.wage_per_hour;
 	double managers = (double)w->n_teams * p->cost.manager_per_day * days;

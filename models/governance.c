@@ -43,6 +43,7 @@ const struct gs_phase gs_governance_phases[] = {
 static void begin_tick(struct gs_world *w, int32_t t)
 {
 	w->tick = t;
+	gs_game_levers(w, t);
 }
 
 /* An event changed a parameter the world keeps state from. */

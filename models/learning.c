@@ -15,10 +15,11 @@ int gs_learning_phase(struct gs_world *w)
 {
 	const struct gs_params *p = w->p;
 	double h = p->mechanism.learning ? gs_worker_hours(w) * p->regime.learning_time : 0;
+	bool by_team = w->levers && p->mechanism.learning; /* a game's learning time per team */
 	bool forget = p->mechanism.forgetting;
 	double keep_skill = forget ? exp(-gs_per_tick(p, p->workforce.skill_forgetting)) : 1;
 	double keep_knowhow = forget ? exp(-gs_per_tick(p, p->workforce.knowhow_forgetting)) : 1;
-	if (h <= 0 && keep_skill >= 1 && keep_knowhow >= 1)
+	if (h <= 0 && !by_team && keep_skill >= 1 && keep_knowhow >= 1)
 		return 0; /* nothing learnt, nothing forgotten: no pass over the workers */
 	double floor_skill = p->workforce.novice_skill;
 	if (keep_knowhow < 1)
@@ -28,6 +29,9 @@ int gs_learning_phase(struct gs_world *w)
 		if (w->w_status[i] != GS_W_PRESENT)
 			continue;
 		double s = w->w_skill[i];
+		if (by_team)
+			h = gs_worker_hours(w) * gs_team_lever(w, (size_t)w->w_team[i], GS_LEVER_LEARNING,
+							       p->regime.learning_time);
 		if (keep_skill < 1 && s > floor_skill)
 			s = floor_skill + (s - floor_skill) * keep_skill;
 		if (h > 0) {

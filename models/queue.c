@@ -36,13 +36,15 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)
 	if (p->regime.weight_need > 0)
 		prio += p->regime.weight_need * gs_severity(w, c, t) * w->cit[c].left / 8.0;
 	prio += p->regime.weight_wait * wait;
-	if (p->regime.weight_breach > 0 || p->regime.weight_success > 0) {
+	size_t team = (size_t)w->cases.rec[id].team;
+	double breach = gs_team_lever(w, team, GS_LEVER_CHASING, p->regime.weight_breach);
+	if (breach > 0 || p->regime.weight_success > 0) {
 		/* breach-chasing and creaming answer the pressure the team feels */
 		double cp = p->workforce.chasing_pressure;
-		double f = 1 - cp + cp * gs_team_pressure(w, (size_t)w->cases.rec[id].team);
+		double f = 1 - cp + cp * gs_team_pressure(w, team);
 		/* only the measured clock is chased: a case out of the measured category is not */
-		if (p->regime.weight_breach > 0 && (w->cases.rec[id].flags & GS_CF_MEASURED))
-			prio += f * p->regime.weight_breach * (wait <= 1 ? wait * wait * wait : -1.0);
+		if (breach > 0 && (w->cases.rec[id].flags & GS_CF_MEASURED))
+			prio += f * breach * (wait <= 1 ? wait * wait * wait : -1.0);
 		if (p->regime.weight_success > 0)
 			prio += f * p->regime.weight_success / w->cit[c].left;
 	}

@@ -18,7 +18,8 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 	uint8_t *f = &w->cases.rec[id].flags;
 
 	if (p->mechanism.recording && (*f & GS_CF_MEASURED) && rec > target &&
-	    rec <= target * (1 + p->workforce.gaming_window) && p->regime.target_pressure > 0) {
+	    rec <= target * (1 + p->workforce.gaming_window) &&
+	    gs_team_target_pressure(w, (size_t)w->w_team[worker]) > 0) {
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RECORDING);
 		double pm = p->workforce.manipulation_base * gs_worker_gaming(w, worker);
 		if (gsl_rng_uniform(w->rng) < pm) {
@@ -37,7 +38,7 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 	}
 	/* a measured case that breached anyway may be recorded in another category */
 	if (p->mechanism.triage && (*f & GS_CF_MEASURED) && rec > target &&
-	    p->regime.target_pressure > 0) {
+	    gs_team_target_pressure(w, (size_t)w->w_team[worker]) > 0) {
 		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RECATEGORISE);
 		double pr = p->workforce.reclassify_base * gs_worker_gaming(w, worker);
 		if (gsl_rng_uniform(w->rng) < pr) {

@@ -16,6 +16,8 @@ static int team_triage(struct gs_world *w, size_t team, void *ctx)
 	double target = p->service.time_target;
 	struct gs_queue *q = &w->queue[team];
 	double g = -1;
+	if (gs_team_target_pressure(w, team) <= 0)
+		return 0; /* a game's team without target pressure */
 	for (size_t i = 0; i < q->len; i++) {
 		int32_t id = q->ids[i];
 		uint8_t f = w->cases.rec[id].flags;
@@ -44,7 +46,7 @@ static int team_triage(struct gs_world *w, size_t team, void *ctx)
 int gs_triage_phase(struct gs_world *w)
 {
 	const struct gs_params *p = w->p;
-	if (!p->mechanism.triage || p->regime.target_pressure <= 0)
+	if (!p->mechanism.triage || (p->regime.target_pressure <= 0 && !w->levers))
 		return 0;
 	return gs_blocks(w, w->n_teams, false, team_triage, NULL);
 }

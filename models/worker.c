@@ -75,10 +75,21 @@ double gs_worker_hours(const struct gs_world *w)
 	return w->p->workforce.hours_per_day * w->p->simulation.tick / GS_MIN_PER_DAY;
 }
 
-double gs_worker_casework_hours(const struct gs_world *w)
+double gs_worker_casework_hours(const struct gs_world *w, size_t team)
 {
-	double share = 1 - w->p->regime.reporting_burden - w->p->regime.learning_time;
+	double learning = gs_team_lever(w, team, GS_LEVER_LEARNING, w->p->regime.learning_time);
+	double share = 1 - w->p->regime.reporting_burden - learning;
 	return gs_worker_hours(w) * (share > 0 ? share : 0);
+}
+
+double gs_team_target_pressure(const struct gs_world *w, size_t t)
+{
+	return gs_team_lever(w, t, GS_LEVER_PRESSURE, w->p->regime.target_pressure);
+}
+
+bool gs_team_honest(const struct gs_world *w, size_t t)
+{
+	return gs_team_lever(w, t, GS_LEVER_HONEST, 0) > 0.5;
 }
 
 void gs_worker_practice(struct gs_world *w, int32_t worker, int components)
@@ -104,7 +115,7 @@ double gs_team_pressure(const struct gs_world *w, size_t t)
 			       ? fmin(1 - base, p->workforce.pressure_shortfall * w->team[t].shortfall)
 			       : 0;
 	/* the manager's pressure style: some press harder than the regime asks */
-	return fmin(1, p->regime.target_pressure * (base + extra) * w->team[t].m_pressure);
+	return fmin(1, gs_team_target_pressure(w, t) * (base + extra) * w->team[t].m_pressure);
 }
 
 double gs_gaming(const struct gs_world *w, size_t team, double motivation)
@@ -131,11 +142,15 @@ double gs_gaming(const struct gs_world *w, size_t team, double motivation)
 double gs_worker_gaming(const struct gs_world *w, int32_t worker)
 {
 	size_t team = (size_t)w->w_team[worker];
+	if (gs_team_honest(w, team))
+		return 0; /* a manager who reports honestly: no gaming in the team */
 	return fmin(1, w->rules->gaming(w, team, w->w_motivation[worker]) * w->w_gaming[worker]);
 }
 
 double gs_team_gaming(const struct gs_world *w, size_t team)
 {
+	if (gs_team_honest(w, team))
+		return 0;
 	size_t per = (size_t)w->p->workforce.workers_per_team, n = 0;
 	double sum = 0;
 	for (size_t k = 0; k < per; k++) {

@@ -14,8 +14,18 @@ int gs_workers_init(struct gs_world *w);
 /* gs_worker_hours - paid hours of one worker in one tick [h]. */
 double gs_worker_hours(const struct gs_world *w);
 
-/* gs_worker_casework_hours - hours one present worker has for contacts and cases in one tick [h]. */
-double gs_worker_casework_hours(const struct gs_world *w);
+/*
+ * gs_worker_casework_hours - hours one present worker of `team` has for
+ * contacts and cases in one tick [h] (the team's learning time: a game's
+ * lever, else regime.learning_time).
+ */
+double gs_worker_casework_hours(const struct gs_world *w, size_t team);
+
+/* gs_team_target_pressure - regime.target_pressure for team t (a game's lever overrides it). */
+double gs_team_target_pressure(const struct gs_world *w, size_t t);
+
+/* gs_team_honest - team t's manager chose honest reporting in a game: the team never games. */
+bool gs_team_honest(const struct gs_world *w, size_t t);
 
 /* gs_worker_practice - a worker finished a case of `components`: skill grows by practice. */
 void gs_worker_practice(struct gs_world *w, int32_t worker, int components);

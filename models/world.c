@@ -450,6 +450,24 @@ void gs_case_free(struct gs_world *w, int32_t id)
 	gs_cases_put(&w->cases, id);
 }
 
+void gs_game_levers(struct gs_world *w, int32_t t)
+{
+	const struct gs_game *g = w->p->game;
+	w->levers = false;
+	if (!g)
+		return;
+	long len = lround(g->round) < 1 ? 1 : lround(g->round);
+	size_t r = (size_t)(t / len);
+	for (size_t k = 0; k < w->n_teams; k++)
+		for (int l = 0; l < GS_N_LEVERS; l++) {
+			double v = k < g->n_teams && r < g->n_rounds
+					   ? g->value[(k * g->n_rounds + r) * GS_N_LEVERS + l]
+					   : NAN;
+			w->team[k].lever[l] = v;
+			w->levers = w->levers || !isnan(v);
+		}
+}
+
 size_t gs_world_citizen_bytes(void)
 {
 	const struct gs_world *w = NULL;
@@ -556,6 +574,8 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 		w->team[t].target = p->regime.target_level;
 		w->team[t].barrier = p->service.barrier;
 		w->team[t].knowhow = p->workforce.knowhow_initial;
+		for (int k = 0; k < GS_N_LEVERS; k++)
+			w->team[t].lever[k] = NAN;
 	}
 	gs_managers_init(w);
 	w->res_free = p->downstream.capacity;

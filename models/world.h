@@ -118,6 +118,8 @@ struct gs_team {
 	double m_pressure;      /* pressure style: multiplies the felt target pressure */
 	double m_gaming;        /* (lack of) integrity: multiplies the team's gaming propensity */
 	double m_stewardship;   /* stewardship skill: multiplies the rate of barrier removal */
+	/* a game's choices for this round (gs_game_levers), NaN: the arm's value */
+	double lever[GS_N_LEVERS];
 };
 
 struct gs_world {
@@ -169,6 +171,7 @@ struct gs_world {
 	/* told by an event (gs_governance.changed), done at the managers' next phase */
 	bool reset_targets;       /* regime.target_level changed: teams' targets start from it */
 	bool reset_barriers;      /* service.barrier changed: teams' barriers start from it */
+	bool levers;              /* a game's choices apply to some team this tick */
 
 	/* the downstream resource */
 	int64_t res_free;         /* free units */
@@ -319,6 +322,19 @@ void gs_case_free(struct gs_world *w, int32_t id);
 static inline double gs_spread_factor(double sd, double z)
 {
 	return sd > 0 ? exp(sd * z - sd * sd / 2) : 1.0;
+}
+
+/*
+ * gs_game_levers - at the start of tick t, each team's levers of the
+ * round t falls in (p->game), NaN where no choice was made or there is no
+ * game; sets w->levers if any team has one.
+ */
+void gs_game_levers(struct gs_world *w, int32_t t);
+
+/* gs_team_lever - lever k of team t this tick, else `arm` (the arm's value). */
+static inline double gs_team_lever(const struct gs_world *w, size_t t, int k, double arm)
+{
+	return w->levers && !isnan(w->team[t].lever[k]) ? w->team[t].lever[k] : arm;
 }
 
 /* gs_ticks_to_days - a number of ticks in days. */

@@ -39,6 +39,7 @@
 #include <omp.h>
 
 #include "sim/app/cli.h"
+#include "sim/app/game.h"
 #include "sim/app/report.h"
 #include "sim/core/diag.h"
 #include "sim/core/metrics.h"
@@ -55,7 +56,7 @@
 #endif
 
 static const char usage_serve[] =
-	"usage: govsim serve [SCENARIO] [--port N] [--bind ADDR] [--out DIR]\n"
+	"usage: govsim serve [SCENARIO] [--port N] [--bind ADDR] [--out DIR] [--game]\n"
 	"\n"
 	"Serves SCENARIO (default scenarios/default.ini) over HTTP: a page to\n"
 	"change each arm's levers and run, and the JSON API under /api/ that the\n"
@@ -66,6 +67,9 @@ static const char usage_serve[] =
 	"  --bind ADDR   IPv4 address to listen on (default 127.0.0.1: this machine\n"
 	"                only; 0.0.0.0 opens it to the network)\n"
 	"  --out DIR     folder of the result files (default out/serve)\n"
+	"  --game        also a participatory game (game.html): participants join\n"
+	"                with a code and manage one team each, round by round; the\n"
+	"                facilitator's address and the join code are printed\n"
 	"  -h, --help    this help\n"
 	"\n"
 	"Ctrl-C (or SIGTERM) cancels the run and stops the server.\n";
@@ -1315,6 +1319,8 @@ static const struct {
 	{"/index.html", "index.html", "text/html; charset=utf-8"},
 	{"/app.js", "app.js", "text/javascript; charset=utf-8"},
 	{"/style.css", "style.css", "text/css; charset=utf-8"},
+	{"/game.html", "game.html", "text/html; charset=utf-8"},
+	{"/game.js", "game.js", "text/javascript; charset=utf-8"},
 	{"/vendor/uPlot.iife.min.js", "../node_modules/uplot/dist/uPlot.iife.min.js",
 	 "text/javascript; charset=utf-8"},
 	{"/vendor/uPlot.min.css", "../node_modules/uplot/dist/uPlot.min.css",
@@ -1441,6 +1447,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			return get_scenario(c);
 		return send_json(c, 200, url[5] == 'p' ? params_json() : metrics_json());
 	}
+	if (strcmp(url, "/api/game") == 0 || strncmp(url, "/api/game/", 10) == 0)
+		return gs_game_route(c, url, method, rq->body ? rq->body : "", rq->len);
 	if (strcmp(url, "/api/runs") == 0) {
 		if (post) {
 			const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -1548,6 +1556,90 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 }
 
+/* ---- what the game (game.c) shares ---- */
+
+enum MHD_Result gs_serve_json(struct MHD_Connection *c, unsigned status, json_t *j)
+{
+	return send_json(c, status, j);
+}
+
+enum MHD_Result gs_serve_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return send_json(c, status, json_pack("{s:s}", "error", msg));
+}
+
+enum MHD_Result gs_serve_text(struct MHD_Connection *c, unsigned status, const char *type,
+			      const char *text, size_t len, const char *filename)
+{
+	return send_text(c, status, type, text, len, filename);
+}
+
+enum MHD_Result gs_serve_file(struct MHD_Connection *c, const char *path, const char *type,
+			      const char *filename)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return send_error(c, 410, "%s is gone from the out folder", filename);
+	}
+	struct MHD_Response *r = MHD_create_response_from_fd((size_t)st.st_size, fd);
+	if (!r) {
+		close(fd);
+		return MHD_NO;
+	}
+	char disp[128];
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Content-Disposition", disp);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+int gs_serve_value_text(const json_t *v, char *out, size_t n, char *err, size_t errlen)
+{
+	return value_text(v, out, n, err, errlen);
+}
+
+int gs_serve_load(const char *path, struct gs_scenario *sc, char **problems)
+{
+	return load(path, NULL, 0, sc, problems);
+}
+
+int gs_serve_replace_file(const char *path, const char *text, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof(tmp), "%s.partial", path);
+	unlink(tmp);
+	if (write_new_file(tmp, text, err, errlen))
+		return -1;
+	if (rename(tmp, path) != 0) {
+		snprintf(err, errlen, "cannot write %.1000s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+void gs_serve_run_begin(void)
+{
+	pthread_mutex_lock(&srv.run_lock);
+	cancel_current();
+}
+
+void gs_serve_run_end(void)
+{
+	pthread_mutex_unlock(&srv.run_lock);
+}
+
 /* ---- the command ---- */
 
 /* The listening socket, or -1 with the reason said. */
@@ -1611,6 +1703,7 @@ int gs_cmd_serve(const struct gs_model *m, int argc, char **argv)
 {
 	const char *scenario = NULL, *bind_addr = "127.0.0.1", *out_dir = "out/serve";
 	long port = 8321;
+	bool game = false;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
 		if (gs_cli_is_help(s)) {
@@ -1628,6 +1721,8 @@ int gs_cmd_serve(const struct gs_model *m, int argc, char **argv)
 			if (++i == argc || !*argv[i])
 				return gs_cli_usage("serve", "--out needs a folder%s", "");
 			out_dir = argv[i];
+		} else if (strcmp(s, "--game") == 0) {
+			game = true;
 		} else if (s[0] == '-' && s[1]) {
 			return gs_cli_usage("serve", "unknown option '%s'", s);
 		} else if (scenario) {
@@ -1689,6 +1784,13 @@ int gs_cmd_serve(const struct gs_model *m, int argc, char **argv)
 	}
 	printf("govsim serve: %s on http://%s/ (results in %s; Ctrl-C stops)\n", scenario,
 	       srv.host, out_dir);
+	char gerr[4096];
+	if (game && gs_game_start(m, scenario, out_dir, srv.host, gerr, sizeof(gerr))) {
+		fprintf(stderr, "govsim serve: --game: %s\n", gerr);
+		MHD_stop_daemon(d);
+		close(fd);
+		return EXIT_RUNTIME;
+	}
 	if (!srv.loopback)
 		printf("govsim serve: listening on %s: anyone who can reach this machine can run "
 		       "and download\n", bind_addr);
@@ -1705,6 +1807,7 @@ int gs_cmd_serve(const struct gs_model *m, int argc, char **argv)
 	pthread_mutex_unlock(&srv.lock);
 	MHD_stop_daemon(d);
 	close(fd);
+	gs_game_end();
 	for (int i = 0; i < MAX_JOBS; i++) {
 		/* every thread was joined: cancel_current joins the last one */
 		job_free(srv.jobs[i]);

@@ -55,6 +55,27 @@ struct gs_class_params {
 #undef GS_END_CLASS_SECTION
 };
 
+/*
+ * The levers the managers of a participatory game chose for their teams,
+ * round by round (the scenario's [game] section, sim/plan/game.c). Each
+ * lever overrides, for its team and round only, the arm's value of a
+ * regime parameter; NaN: the arm's value (no choice made).
+ */
+enum gs_game_lever {
+	GS_LEVER_PRESSURE, /* regime.target_pressure of the team [0..1] */
+	GS_LEVER_LEARNING, /* regime.learning_time of the team [0..1] */
+	GS_LEVER_CHASING,  /* regime.weight_breach of the team [weight] */
+	GS_LEVER_HONEST,   /* 1: the team never games its records or closures; 0: as the model */
+	GS_N_LEVERS
+};
+
+struct gs_game {
+	double round;       /* [ticks] length of a round: round r covers ticks [r round, (r+1) round) */
+	size_t n_teams;     /* teams 0..n_teams-1 may have choices */
+	size_t n_rounds;
+	double *value;      /* [(team * n_rounds + round) * GS_N_LEVERS + lever], NaN: none */
+};
+
 /* Every parameter of one arm. Durations are in ticks (simulation.tick in minutes). */
 struct gs_params {
 #define GS_SECTION(sec) struct {
@@ -83,6 +104,8 @@ struct gs_params {
 	bool class_implicit; /* the one class "all" stands in until a scenario names one */
 	char class_name[GS_MAX_CLASSES][GS_NAME_MAX];  /* in order of first appearance */
 	struct gs_class_params cls[GS_MAX_CLASSES];
+	/* not a parameter: the game's choices for this arm's teams, NULL (none) outside a game */
+	const struct gs_game *game;
 };
 
 /* One row of the parameter table. */

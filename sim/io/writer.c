@@ -864,6 +864,55 @@ close_group:
 	return rc;
 }
 
+/*
+ * write_game - a participatory game's choices (the scenario's [game]
+ * section, resolved): the group `game` with dataset `decisions` (team,
+ * round, lever), NaN where the team kept the arm's value. Nothing without
+ * a game.
+ */
+static int write_game(const struct report *rp, hid_t file, const struct gs_ensemble_meta *meta)
+{
+	const struct gs_game *game = NULL;
+	char arms[1024] = "";
+	for (size_t a = 0; a < meta->n_arms; a++) {
+		if (!meta->arm_params[a].game)
+			continue;
+		game = meta->arm_params[a].game;
+		size_t len = strlen(arms);
+		snprintf(arms + len, sizeof(arms) - len, "%s%s", len ? "," : "", meta->arm_names[a]);
+	}
+	if (!game)
+		return 0;
+	int rc = -1;
+	hid_t g = make_group(rp, file, "game");
+	if (g < 0)
+		return -1;
+	hsize_t dims[3] = {game->n_teams, game->n_rounds, GS_N_LEVERS};
+	hid_t ds = make_dataset(rp, g, "decisions", H5T_IEEE_F64LE, 3, dims, NULL, H5T_NATIVE_DOUBLE,
+				NULL);
+	if (ds < 0)
+		goto close_group;
+	if (H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, game->value) < 0) {
+		gs_io_fail(rp, "cannot write game/decisions");
+		goto close_ds;
+	}
+	if (write_labels(rp, ds, NULL, "the game's choices",
+			 "each team's levers round by round (team, round, lever: pressure = "
+			 "regime.target_pressure, learning = regime.learning_time, chasing = "
+			 "regime.weight_breach, honest = 1 on, 0 off); NaN: the arm's value") ||
+	    write_attr_string(rp, ds, "levers", "pressure,learning,chasing,honest") ||
+	    write_attr_double(rp, g, "round_days",
+			      game->round * meta->arm_params[0].simulation.tick / GS_MIN_PER_DAY) ||
+	    write_attr_string(rp, g, "arms", arms))
+		goto close_ds;
+	rc = 0;
+close_ds:
+	H5Dclose(ds);
+close_group:
+	H5Gclose(g);
+	return rc;
+}
+
 /* check_meta - refuse an ensemble the file cannot describe, with a message. */
 static int check_meta(const struct report *rp, const struct gs_ensemble_meta *meta)
 {
@@ -1067,7 +1116,7 @@ int gs_output_create(const char *path, const struct gs_ensemble_meta *meta,
 		goto remove_file;
 	if (make_scales(&rp, o->file, meta, &sc) || make_run_vars(&rp, o, &sc, meta) ||
 	    make_extra_run_vars(&rp, o, &sc, meta) || make_tables(&rp, o, &sc) ||
-	    write_provenance(&rp, o->file, meta))
+	    write_provenance(&rp, o->file, meta) || write_game(&rp, o->file, meta))
 		goto close_scales;
 	if (!close_scale_ids(&sc)) {
 		gs_io_fail(&rp, "cannot close the dimension scales");

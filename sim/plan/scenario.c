@@ -341,6 +341,11 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		}
 		return 1;
 	}
+	if (strcmp(section, "game") == 0) {
+		if (push_assign(&sc->game.raw, &sc->game.n_raw, r->file, r->line, name, value))
+			goto oom;
+		return 1;
+	}
 	if (strcmp(section, "sweep") == 0) {
 		if (strcmp(name, "design") != 0 && strcmp(name, "samples") != 0 &&
 		    !check_key(r->diag, r->file, r->line, name, sweep_keys))
@@ -365,7 +370,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		const char *best = gs_suggest(section, secs, n);
 		gs_diag_add(r->diag, r->file, r->line, NULL,
 			    "unknown section [%s]%s%s%s (sections: the parameter sections, class.NAME, "
-			    "arm.NAME, event.NAME)",
+			    "arm.NAME, event.NAME, sweep, game)",
 			    section, best ? "; did you mean [" : "", best ? best : "", best ? "]" : "");
 		return 1;
 	}
@@ -405,7 +410,7 @@ static void open_section(struct reader *r, const char *name)
 		r->section_ok = true;
 		return;
 	}
-	if (known_section(name) || strcmp(name, "sweep") == 0) {
+	if (known_section(name) || strcmp(name, "sweep") == 0 || strcmp(name, "game") == 0) {
 		r->section_ok = true;
 		return;
 	}
@@ -414,7 +419,7 @@ static void open_section(struct reader *r, const char *name)
 	const char *best = gs_suggest(name, secs, n);
 	gs_diag_add(r->diag, r->file, r->line, NULL,
 		    "unknown section [%s]%s%s%s (sections: the parameter sections, class.NAME, "
-		    "arm.NAME, event.NAME)",
+		    "arm.NAME, event.NAME, sweep, game)",
 		    name, best ? "; did you mean [" : "", best ? best : "", best ? "]" : "");
 }
 
@@ -1119,6 +1124,7 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 	check_consistency(sc, &tmpl, diag);
 	if (resolve_arms(sc, &tmpl, presets, &ov, diag) == 0) {
 		check_events(sc, presets, diag);
+		gs_game_resolve(sc, diag);
 		if (gs_sweep_resolve(sc, diag) == 0) {
 			check_run_count(sc, diag);
 			check_sweep_rates(sc, diag);
@@ -1158,6 +1164,7 @@ void gs_scenario_free(struct gs_scenario *sc)
 		free(sc->files[i]);
 	free(sc->files);
 	gs_sweep_free(&sc->sweep);
+	gs_game_free(&sc->game);
 	free(sc->arm_params);
 	free(sc->text);
 	free(sc->path);

@@ -66,6 +66,18 @@ struct gs_sweep {
 	int *matrix, *row, *param; /* saltelli: A=0 B=1 AB=2, base sample, column from B (-1) */
 };
 
+/*
+ * The [game] section: the choices of a participatory game's managers,
+ * team by team and round by round (sim/plan/game.c, docs/scenarios.md).
+ */
+struct gs_game_spec {
+	struct gs_assign *raw; /* the section's lines */
+	size_t n_raw;
+	char **arms;           /* arms the choices apply to; none listed: every arm */
+	size_t n_arms;
+	struct gs_game game;   /* resolved; game.value NULL: no section */
+};
+
 struct gs_scenario {
 	char *path;  /* as given */
 	char *name;  /* file name without directory and ".ini" */
@@ -79,6 +91,7 @@ struct gs_scenario {
 	struct gs_event_spec *events;
 	size_t n_events;
 	struct gs_sweep sweep;
+	struct gs_game_spec game;
 	/* filled by gs_scenario_resolve (sim/plan/plan.h turns them into runs) */
 	struct gs_params *arm_params; /* [n_arms] */
 };
@@ -103,6 +116,30 @@ int gs_scenario_resolve(struct gs_scenario *sc, const struct gs_preset *const *p
 
 /* gs_sweep_resolve - build the sweep's points (sim/plan/sweep.c); problems go to diag. */
 int gs_sweep_resolve(struct gs_scenario *sc, struct gs_diag *diag);
+
+/*
+ * gs_game_resolve - read the [game] section's choices (each value checked
+ * by the parameter table's row of the regime key it overrides) into
+ * sc->game.game, and point the parameters of the arms it names at them
+ * (sim/plan/game.c). Problems go to diag; returns 0 if there were none.
+ */
+int gs_game_resolve(struct gs_scenario *sc, struct gs_diag *diag);
+
+/* gs_game_lever_name - the name of lever k in a [game] key (pressure, learning, chasing, honest). */
+const char *gs_game_lever_name(int k);
+
+/* gs_game_lever_row - the regime key lever k overrides ("regime.target_pressure"), or NULL. */
+const char *gs_game_lever_row(int k);
+
+/*
+ * gs_game_check_value - is `value` a valid choice of lever k (the text of a
+ * scenario value, or "-" for the arm's value)? Sets *v (NaN for "-") and
+ * returns 0, else -1 with the parameter table's message in err.
+ */
+int gs_game_check_value(int k, const char *value, const struct gs_params *p, double *v,
+			char *err, size_t errlen);
+
+void gs_game_free(struct gs_game_spec *g);
 
 /* gs_sweep_free - free what gs_sweep_resolve and the reader allocated. */
 void gs_sweep_free(struct gs_sweep *sw);

@@ -230,7 +230,7 @@ static void test_work_variability(void **state)
 		for (int32_t c = 0; c < 400; c++)
 			gs_test_queue_case(w, c, 1);
 		assert_int_equal(gs_casework_phase(w), 0);
-		double sum = 0, sq = 0, worked = gs_worker_casework_hours(w);
+		double sum = 0, sq = 0, worked = gs_worker_casework_hours(w, 0);
 		for (int32_t id = 0; id < 400; id++) {
 			double h = w->cases.rec[id].hours_left + worked;
 			sum += h;

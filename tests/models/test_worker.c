@@ -63,7 +63,7 @@ static void test_hours_split(void **state)
 	p.regime.learning_time = 0.1;
 	struct gs_world *w = gs_test_world(&p, 2);
 	assert_double_close(gs_worker_hours(w), 7, 1e-12);
-	assert_double_close(gs_worker_casework_hours(w), 7 * 0.78, 1e-12);
+	assert_double_close(gs_worker_casework_hours(w, 0), 7 * 0.78, 1e-12);
 	assert_int_equal(gs_casework_phase(w), 0);
 	assert_int_equal(gs_cost_phase(w), 0);
 	assert_double_close(w->tally.hours_reporting, 6 * 7 * 0.12, 1e-9);
@@ -77,11 +77,11 @@ static void test_hours_split(void **state)
 
 	/* more reporting: less for casework */
 	p.regime.reporting_burden = 0.3;
-	assert_double_close(gs_worker_casework_hours(w), 7 * 0.6, 1e-12);
+	assert_double_close(gs_worker_casework_hours(w, 0), 7 * 0.6, 1e-12);
 	/* shares over 1 are scaled down to the paid hours; no casework is left */
 	p.regime.reporting_burden = 0.9;
 	p.regime.learning_time = 0.9;
-	assert_double_close(gs_worker_casework_hours(w), 0, 0);
+	assert_double_close(gs_worker_casework_hours(w, 0), 0, 0);
 	w->tally = (struct gs_tally){0};
 	assert_int_equal(gs_casework_phase(w), 0);
 	assert_int_equal(gs_cost_phase(w), 0);

@@ -331,6 +331,7 @@ class Server(unittest.TestCase):
             ("GET", "/api/runs/-1/result.h5", 404), ("GET", "/api/runs/1/other", 404),
             ("PUT", "/api/runs", 405), ("DELETE", "/api/params", 405), ("POST", "/api/params", 405),
             ("GET", "/api/runs/1/cancel", 405), ("POST", "/", 405), ("FOO", "/api/runs", 405),
+            ("GET", "/api/game", 404), ("POST", "/api/game/join", 404),  # no --game
         ]:
             status, data = self.request(method, url)
             self.assertEqual(status, want, (method, url, data[:200]))
