@@ -264,7 +264,8 @@ install: $(BUILD)/govsim
 	echo '$(DATADIR)/python' > $(DESTDIR)$(PYSITE)/govsim.pth
 	@# govsim serve's page, and the chart library `make deps` installed (npm ci)
 	install -d $(DESTDIR)$(DATADIR)/web $(DESTDIR)$(DATADIR)/node_modules/uplot/dist
-	install -m 644 web/index.html web/app.js web/style.css $(DESTDIR)$(DATADIR)/web/
+	install -m 644 web/index.html web/app.js web/style.css web/game.html web/game.js \
+		$(DESTDIR)$(DATADIR)/web/
 	@if [ -f node_modules/uplot/dist/uPlot.iife.min.js ]; then \
 		install -m 644 node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css \
 			$(DESTDIR)$(DATADIR)/node_modules/uplot/dist/; \

@@ -222,6 +222,7 @@ void gs_measure_teams(struct gs_world *w, double *team_series, size_t n_slots, s
 			ratio(t->met_within_true, t->needs_met_service + t->needs_abandoned);
 		v[GS_TM_workers_sick] = (double)sick;
 		v[GS_TM_worker_stress_mean] = ratio(stress, (double)in_post);
+		v[GS_TM_queue_length] = (double)w->queue[k].len;
 		v[GS_TM_pressure_felt] = gs_team_pressure(w, k);
 		for (int m = 0; m < GS_N_TEAM_METRICS; m++)
 			team_series[((size_t)m * n_slots + k) * n_time + col] = v[m];

@@ -422,7 +422,7 @@ static json_t *round_json(int a, size_t t, size_t r)
 	double gamed = tm(a, GS_TM_records_manipulated, t, r) + tm(a, GS_TM_reclassifications, t, r);
 	double audit = preset_value(g.regime[r], "regime.audit_probability");
 	double risk = gamed > 0 ? 1 - pow(1 - audit, gamed) : 0;
-	json_t *o = json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "round",
+	json_t *o = json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "round",
 			      (json_int_t)(r + 1), "regime", g.regime[r], "recorded",
 			      jnum(tm(a, GS_TM_within_target_recorded, t, r)), "true",
 			      jnum(tm(a, GS_TM_within_target_true, t, r)), "audited",
@@ -434,7 +434,8 @@ static json_t *round_json(int a, size_t t, size_t r)
 			      jnum(tm(a, GS_TM_workers_sick, t, r)), "leavers",
 			      jnum(tm(a, GS_TM_leavers, t, r)), "gamed", jnum(gamed),
 			      "premature", jnum(tm(a, GS_TM_premature_closures, t, r)),
-			      "sanction_risk", jnum(risk));
+			      "sanction_risk", jnum(risk), "queue",
+			      jnum(tm(a, GS_TM_queue_length, t, r)));
 	if (o && a == 0 && t < g.n_seats && g.seat[t].taken) {
 		json_t *ch = json_object();
 		for (int k = 0; k < GS_N_LEVERS; k++)

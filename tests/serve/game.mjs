@@ -193,7 +193,7 @@ async function main() {
     const ser = f.series;
     const annRow = (round, field) => ann.locator(`#team-rounds tr[data-round="${round}"] td[data-field="${field}"]`).getAttribute("data-value");
     for (let r = 0; r < 3; r++)
-      for (const [field, m] of [["recorded", "within_target_recorded"], ["true", "within_target_true"], ["stress", "worker_stress_mean"]]) {
+      for (const [field, m] of [["recorded", "within_target_recorded"], ["true", "within_target_true"], ["stress", "worker_stress_mean"], ["queue", "queue_length"]]) {
         const shown = await annRow(r + 1, field);
         const v = ser[m][0][0][r];
         check(v === null ? shown === null : near(parseFloat(shown), v), `Ann's ${field} of round ${r + 1} is the file's`, [shown, v]);

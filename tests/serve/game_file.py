@@ -17,7 +17,7 @@ import numpy as np
 SERIES = ["within_target_recorded", "within_target_true", "cases_measured",
           "needs_met_service", "needs_abandoned", "records_manipulated",
           "reclassifications", "premature_closures", "leavers", "workers_sick",
-          "worker_stress_mean"]
+          "worker_stress_mean", "queue_length"]
 
 
 def datasets(f):
