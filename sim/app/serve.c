@@ -745,7 +745,7 @@ static void put_set(FILE *f, const char *set, bool in_arm, char *cur, size_t n)
  * that arm, after the plain ones.
  */
 static char *scenario_ini(const struct gs_scenario *sc, char **sets, size_t n_sets,
-			  unsigned long id)
+			  const struct page_event *pe, size_t n_pe, unsigned long id)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -793,7 +793,25 @@ static char *scenario_ini(const struct gs_scenario *sc, char **sets, size_t n_se
 	}
 	for (size_t e = 0; e < sc->n_events; e++) {
 		const struct gs_event_spec *ev = &sc->events[e];
-		fprintf(f, "\n[event.%s]\n", ev->name);
+		size_t q = (size_t)(ev->line - 1);
+		if (ev->file == events_file && ev->line > 0 && q < n_pe) {
+			/* what the request asked for, in words */
+			char pct[32];
+			shortest(pe[q].percent, pct, sizeof(pct));
+			if (pe[q].kind == EV_PRESET)
+				fprintf(f, "\n; event %zu of the request: switch %s to preset %s\n", q + 1,
+					pe[q].arm, pe[q].preset);
+			else if (pe[q].kind == EV_DEMAND)
+				fprintf(f, "\n; event %zu of the request: demand %s%s%% in %s (every "
+					"class's need rate times 1 + %s/100)\n", q + 1,
+					pe[q].percent >= 0 ? "+" : "", pct, pe[q].arm, pct);
+			else
+				fprintf(f, "\n; event %zu of the request: budget cut %s%% in %s (paid "
+					"hours per worker times 1 - %s/100)\n", q + 1, pct, pe[q].arm, pct);
+			fprintf(f, "[event.%s]\n", ev->name);
+		} else {
+			fprintf(f, "\n[event.%s]\n", ev->name);
+		}
 		if (ev->at)
 			fprintf(f, "at = %s\n", ev->at);
 		for (size_t k = 0; k < ev->n_arms; k++)
@@ -1369,7 +1387,8 @@ static enum MHD_Result post_run(struct MHD_Connection *c, const char *body, size
 	} while (j->ini_path && j->h5_path &&
 		 (stat(j->ini_path, &st) == 0 || stat(j->h5_path, &st) == 0));
 	j->tmp_path = path_in_out(j->id, ".h5.partial");
-	j->ini_text = j->tmp_path ? scenario_ini(&check, sets.v, sets.n, j->id) : NULL;
+	j->ini_text = j->tmp_path ? scenario_ini(&check, sets.v, sets.n, rq.events,
+							   rq.n_events, j->id) : NULL;
 	if (!j->ini_path || !j->h5_path || !j->ini_text) {
 		snprintf(err, sizeof(err), "out of memory");
 		goto fail;

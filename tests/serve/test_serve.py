@@ -225,7 +225,10 @@ class Server(unittest.TestCase):
         self.assertEqual(ev[-1][1]["state"], "done")
         status, ini = self.request("GET", f"/api/runs/{r['id']}/scenario.ini")
         ini = ini.decode()
-        self.assertIn("[event.page1]\nat = 30d\narms = npm\npreset = hls\n", ini)
+        self.assertIn("; event 1 of the request: switch npm to preset hls\n"
+                      "[event.page1]\nat = 30d\narms = npm\npreset = hls\n", ini)
+        self.assertIn("; event 2 of the request: demand +30% in hls", ini)
+        self.assertIn("; event 3 of the request: budget cut 10% in none", ini)
         # demand +30%: the need rate of every class (casework's 1.2) times 1.3
         self.assertIn("[event.page2]\nat = 20d\narms = hls\nclass.casework.need_rate = 1.56\n", ini)
         # budget cut 10%: 10% fewer paid hours per worker (7 h a day)
