@@ -85,7 +85,7 @@ $(BUILD)/sim/app/python.o: sim/app/python.c $(HDRS) $(BUILD)/.buildinfo
 WEBDIR  ?= $(CURDIR)/web
 $(BUILD)/sim/app/serve.o: sim/app/serve.c $(HDRS) $(BUILD)/.buildinfo
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DGS_WEBDIR='"$(WEBDIR)"' -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -DGS_WEBDIR='"$(WEBDIR)"' -DGS_SCENARIODIR='"$(CURDIR)/scenarios"' -c $< -o $@
 
 $(BUILD)/.buildinfo: FORCE
 	@mkdir -p $(BUILD)
@@ -262,7 +262,10 @@ install: $(BUILD)/govsim
 	tools/man.sh $(BUILD)/govsim > $(DESTDIR)$(MANDIR)/govsim.1
 	install -m 644 tools/completion.bash $(DESTDIR)$(COMPDIR)/govsim
 	echo '$(DATADIR)/python' > $(DESTDIR)$(PYSITE)/govsim.pth
-	@# govsim serve's page, and the chart library `make deps` installed (npm ci)
+	@# govsim serve's scenarios to start from, its page, and the chart library `make deps` installed (npm ci)
+	install -d $(DESTDIR)$(DATADIR)/scenarios/published
+	install -m 644 scenarios/*.ini $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 scenarios/published/*.ini $(DESTDIR)$(DATADIR)/scenarios/published/
 	install -d $(DESTDIR)$(DATADIR)/web $(DESTDIR)$(DATADIR)/node_modules/uplot/dist
 	install -m 644 web/index.html web/app.js web/style.css web/game.html web/game.js \
 		$(DESTDIR)$(DATADIR)/web/

@@ -16,7 +16,10 @@ const MINUTES = { min: 1, h: 60, d: 1440, w: 10080, y: 525600 };
 const state = {
   params: {},      // key -> row of the parameter table
   metrics: {},     // name -> row of the metric table
-  scenario: null,  // GET /api/scenario
+  presets: {},     // name -> {description, values: {key: text}}
+  scenarios: [],   // GET /api/scenarios: the scenarios to start from
+  scenario: null,  // GET /api/scenario: the one loaded
+  events: [],      // {arm, kind (preset, demand, budget), value, days}
   controls: [],    // {arm (null: every arm), key, row, initial, read()}
   source: null,    // the EventSource of the run shown
   run: null,       // the run shown: its id, arms, time, sums per arm
@@ -107,7 +110,7 @@ function addControl(parent, arm, key, text) {
   label.append(name, shown);
   div.append(label);
   const id = "c-" + (arm || "all") + "-" + key.replace(/\./g, "-");
-  let input, read;
+  let input, read, setText;
   if (row.type === "enum" || row.type === "bool") {
     input = document.createElement("select");
     for (const c of row.choices) {
@@ -117,6 +120,7 @@ function addControl(parent, arm, key, text) {
     }
     input.value = text;
     read = () => input.value;
+    setText = (t) => { input.value = t; };
     shown.textContent = "";
   } else {
     const value = row.type === "duration" ? durationDays(text) : parseFloat(text);
@@ -133,48 +137,294 @@ function addControl(parent, arm, key, text) {
     // the scenario's value, as the slider holds it (snapped to its steps)
     input.dataset.initial = input.value;
     const unit = row.type === "duration" ? "days" : row.unit.startsWith("[") ? "" : row.unit;
+    let exact = null; // a value set as text (a preset's), while the slider stays on it
     const show = () => {
-      const v = parseFloat(input.value);
+      let v = parseFloat(input.value);
+      if (exact && input.value === exact.at)
+        v = row.type === "duration" ? durationDays(exact.text) : parseFloat(exact.text);
       shown.textContent = (row.type === "real" ? +v.toPrecision(3) : v) + (unit ? " " + unit : "");
-      shown.classList.toggle("changed", v !== parseFloat(input.dataset.initial));
+      shown.classList.toggle("changed", read() !== text);
     };
     input.addEventListener("input", show);
-    show();
+    // a value as a scenario writes it, the slider's range widened to hold it
+    setText = (t) => {
+      const v = row.type === "duration" ? durationDays(t) : parseFloat(t);
+      if (!isFinite(v)) return;
+      // (the maximum only: a new minimum would move the steps off the scenario's value;
+      // below the minimum the slider stays at its end and the text is kept)
+      if (v > parseFloat(input.max)) input.max = v;
+      input.value = v;
+      exact = { at: input.value, text: t };
+      show();
+    };
     read = () => {
+      if (exact && input.value === exact.at) return exact.text;
       if (parseFloat(input.value) === parseFloat(input.dataset.initial)) return text;
       return row.type === "duration" ? input.value + "d" : String(parseFloat(input.value));
     };
+    show();
   }
   input.id = id;
   input.setAttribute("aria-label", (arm ? arm + " " : "") + key);
   div.append(input);
   parent.append(div);
-  state.controls.push({ arm, key, row, initial: text, read, input });
+  state.controls.push({ arm, key, row, initial: text, read, input, setText });
 }
 
 function buildControls() {
   const sc = state.scenario;
   const service = $("service");
+  const arms = $("arms");
+  service.replaceChildren(Object.assign(document.createElement("legend"),
+    { textContent: "The service (every arm)" }));
+  arms.replaceChildren();
+  state.controls = [];
   for (const key of SERVICE_KEYS) {
     const text = key in sc.values ? sc.values[key] : sc.arms[0].values[key];
     if (text !== undefined) addControl(service, null, key, text);
   }
-  const arms = $("arms");
   for (const arm of sc.arms) {
     const fs = document.createElement("fieldset");
+    fs.dataset.arm = arm.name;
     const lg = document.createElement("legend");
     lg.textContent = "Arm " + arm.name + (arm.preset ? " (preset " + arm.preset + ")" : "");
     fs.append(lg);
+    // reset the arm's levers to a preset's values
+    const bar = document.createElement("div");
+    bar.className = "preset";
+    const pick = document.createElement("select");
+    pick.id = "preset-" + arm.name;
+    pick.setAttribute("aria-label", arm.name + ": preset");
+    for (const name of Object.keys(state.presets)) {
+      const o = document.createElement("option");
+      o.value = o.textContent = name;
+      o.title = state.presets[name].description;
+      pick.append(o);
+    }
+    if (arm.preset && arm.preset in state.presets) pick.value = arm.preset;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.id = "reset-" + arm.name;
+    button.textContent = "Reset to preset";
+    button.addEventListener("click", () => resetArm(arm.name, pick.value));
+    bar.append(button, " ", pick);
+    fs.append(bar);
     for (const key of Object.keys(arm.values).sort()) {
       if (key.startsWith("regime.")) addControl(fs, arm.name, key, arm.values[key]);
     }
     arms.append(fs);
   }
+  showChanges();
+}
+
+// Every lever of an arm at a preset's value (those the preset sets).
+function resetArm(arm, preset) {
+  const values = state.presets[preset].values;
+  for (const c of state.controls) {
+    if (c.arm === arm && c.key in values) c.setText(values[c.key]);
+  }
+  showChanges();
+}
+
+// ---- what changed ----
+
+function unitOf(row) {
+  if (row.type === "duration") return "";
+  if (row.type === "enum" || row.type === "bool") return "";
+  return row.unit;
+}
+
+// Every lever moved from the scenario loaded (as the scenario file writes it), per arm.
+function showChanges() {
+  const box = $("changes");
+  const groups = new Map();
+  for (const c of state.controls) {
+    const now = c.read();
+    if (now === c.initial) continue;
+    const who = c.arm || "";
+    if (!groups.has(who)) groups.set(who, []);
+    groups.get(who).push([c, now]);
+  }
+  const list = document.createElement("ul");
+  for (const [who, items] of groups) {
+    const li = document.createElement("li");
+    li.textContent = who ? "Arm " + who + ":" : "Every arm:";
+    const sub = document.createElement("ul");
+    for (const [c, now] of items) {
+      const item = document.createElement("li");
+      item.dataset.arm = who;
+      item.dataset.key = c.key;
+      item.dataset.old = c.initial;
+      item.dataset.new = now;
+      const unit = unitOf(c.row);
+      item.textContent = `${c.key}: ${c.initial} → ${now}${unit ? " " + unit : ""}`;
+      sub.append(item);
+    }
+    li.append(sub);
+    list.append(li);
+  }
+  if (!groups.size) {
+    const li = document.createElement("li");
+    li.className = "none";
+    li.textContent = "Nothing yet: every lever as the scenario " + state.scenario.name + " sets it.";
+    list.append(li);
+  }
+  box.replaceChildren(list);
+}
+
+// ---- events ----
+
+const EVENT_TEXT = {
+  preset: (e) => `switch ${e.arm} to ${e.value}`,
+  demand: (e) => `demand ${e.value >= 0 ? "+" : ""}${e.value}% in ${e.arm}`,
+  budget: (e) => `budget cut ${e.value}% in ${e.arm}`,
+};
+
+function runDays() {
+  const c = state.controls.find((x) => x.key === "simulation.duration");
+  const text = c ? c.read() : state.scenario.values["simulation.duration"];
+  return durationDays(text || "730d");
+}
+
+function buildEventForm() {
+  const arm = $("ev-arm");
+  arm.replaceChildren(...state.scenario.arms.map((a) =>
+    Object.assign(document.createElement("option"), { value: a.name, textContent: a.name })));
+  const preset = $("ev-preset");
+  preset.replaceChildren(...Object.keys(state.presets).map((p) =>
+    Object.assign(document.createElement("option"), { value: p, textContent: p })));
+  $("ev-at").value = Math.round(runDays() / 2);
+  eventKind();
+}
+
+function eventKind() {
+  const kind = $("ev-kind").value;
+  $("ev-preset").hidden = kind !== "preset";
+  $("ev-percent").hidden = kind === "preset";
+  $("ev-percent-unit").hidden = kind === "preset";
+}
+
+function addEvent() {
+  const kind = $("ev-kind").value;
+  const days = parseFloat($("ev-at").value);
+  const value = kind === "preset" ? $("ev-preset").value : parseFloat($("ev-percent").value);
+  if (!isFinite(days) || (kind !== "preset" && !isFinite(value))) {
+    status("An event needs a time in days and, for demand or budget, a per cent.", true);
+    return;
+  }
+  state.events.push({ arm: $("ev-arm").value, kind, value, days });
+  state.events.sort((a, b) => a.days - b.days);
+  showEvents();
+}
+
+function showEvents() {
+  const list = $("event-list");
+  list.replaceChildren(...state.events.map((e, i) => {
+    const li = document.createElement("li");
+    li.dataset.arm = e.arm;
+    li.dataset.kind = e.kind;
+    li.textContent = `day ${e.days}: ${EVENT_TEXT[e.kind](e)} `;
+    const x = document.createElement("button");
+    x.type = "button";
+    x.textContent = "remove";
+    x.addEventListener("click", () => { state.events.splice(i, 1); showEvents(); });
+    li.append(x);
+    return li;
+  }));
+  drawTimeline();
+}
+
+// The events on a line from day 0 to the end of the run, one row per arm.
+function drawTimeline() {
+  const svgNS = "http://www.w3.org/2000/svg";
+  const svg = $("timeline");
+  const arms = state.scenario.arms.map((a) => a.name);
+  const width = 340, left = 70, right = 10, rowH = 18, top = 6;
+  const height = top + rowH * arms.length + 22;
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("height", height);
+  svg.replaceChildren();
+  const end = runDays();
+  const x = (d) => left + (width - left - right) * Math.min(Math.max(d / end, 0), 1);
+  const el = (name, attrs, text) => {
+    const n = document.createElementNS(svgNS, name);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    if (text !== undefined) n.textContent = text;
+    svg.append(n);
+    return n;
+  };
+  arms.forEach((a, i) => {
+    const y = top + rowH * i + rowH / 2;
+    const label = el("text", { x: left - 4, y: y + 4, "text-anchor": "end", class: "tl-arm" },
+      a.length > 13 ? a.slice(0, 12) + "…" : a);
+    label.append(Object.assign(document.createElementNS(svgNS, "title"), { textContent: a }));
+    el("line", { x1: left, x2: width - right, y1: y, y2: y, class: "tl-line" });
+  });
+  const axisY = top + rowH * arms.length + 4;
+  el("line", { x1: left, x2: width - right, y1: axisY, y2: axisY, class: "tl-axis" });
+  el("text", { x: left, y: axisY + 14, class: "tl-tick" }, "day 0");
+  el("text", { x: width - right, y: axisY + 14, "text-anchor": "end", class: "tl-tick" },
+    `day ${end}`);
+  for (const e of state.events) {
+    const i = arms.indexOf(e.arm);
+    if (i < 0) continue;
+    const y = top + rowH * i + rowH / 2;
+    const m = el("circle", { cx: x(e.days), cy: y, r: 5, class: "tl-event tl-" + e.kind,
+      fill: COLOURS[i % COLOURS.length] });
+    const t = document.createElementNS(svgNS, "title");
+    t.textContent = `day ${e.days}: ${EVENT_TEXT[e.kind](e)}`;
+    m.append(t);
+  }
+}
+
+// The events as the run request sends them.
+function eventsRequest() {
+  return state.events.map((e) => {
+    const o = { arm: e.arm, at: e.days + "d" };
+    if (e.kind === "preset") o.preset = e.value;
+    else o[e.kind] = e.value;
+    return o;
+  });
+}
+
+// ---- the scenarios to start from ----
+
+function buildScenarioPicker() {
+  const pick = $("start-from");
+  const groups = { served: "served", scenarios: "scenarios/", published: "scenarios/published/" };
+  pick.replaceChildren();
+  for (const [g, label] of Object.entries(groups)) {
+    const og = document.createElement("optgroup");
+    og.label = label;
+    for (const s of state.scenarios.filter((x) => x.group === g)) {
+      const o = document.createElement("option");
+      o.value = s.name;
+      o.textContent = s.name + (s.too_large ? " (too large as it stands: shrink it)" : "");
+      og.append(o);
+    }
+    if (og.children.length) pick.append(og);
+  }
+}
+
+async function loadScenario(name) {
+  try {
+    const sc = await getJSON("/api/scenario?name=" + encodeURIComponent(name));
+    state.scenario = sc;
+    state.events = [];
+    $("scenario-name").textContent = "— " + sc.name;
+    $("start-from").value = sc.name;
+    buildControls();
+    buildEventForm();
+    showEvents();
+    status(`${sc.name}: ${sc.arms.length} arms; ${sc.size.runs} runs as the scenario stands. Press Run.`);
+  } catch (e) {
+    status("Cannot load the scenario: " + e.message, true);
+  }
 }
 
 // The run request: only what differs from the scenario.
 function request() {
-  const body = { set: {}, arms: {} };
+  const body = { scenario: state.scenario.name, set: {}, arms: {}, events: eventsRequest() };
   for (const c of state.controls) {
     const v = c.read();
     if (v === c.initial) continue;
@@ -347,30 +597,33 @@ async function cancel() {
 }
 
 function reset() {
-  for (const c of state.controls) {
-    if (c.input.type === "range") {
-      c.input.value = c.input.dataset.initial;
-      c.input.dispatchEvent(new Event("input"));
-    } else {
-      c.input.value = c.initial;
-    }
-  }
+  for (const c of state.controls) c.setText(c.initial);
+  state.events = [];
+  showEvents();
+  showChanges();
 }
 
 async function main() {
   try {
-    const [params, metrics, scenario] = await Promise.all([
-      getJSON("/api/params"), getJSON("/api/metrics"), getJSON("/api/scenario")]);
+    const [params, metrics, scenarios, presets] = await Promise.all([
+      getJSON("/api/params"), getJSON("/api/metrics"), getJSON("/api/scenarios"),
+      getJSON("/api/presets")]);
     for (const p of params.params) state.params[p.key] = p;
     for (const m of metrics.metrics) state.metrics[m.name] = m;
-    state.scenario = scenario;
-    $("scenario-name").textContent = "— " + scenario.name;
-    buildControls();
+    for (const p of presets.presets) state.presets[p.name] = p;
+    state.scenarios = scenarios.scenarios;
+    buildScenarioPicker();
     $("run").addEventListener("click", run);
     $("cancel").addEventListener("click", cancel);
     $("reset").addEventListener("click", reset);
-    status(`${scenario.arms.length} arms; ${scenario.size.runs} runs as the scenario stands. Press Run.`);
-    document.body.dataset.ready = "1";
+    $("start-from").addEventListener("change", (e) => loadScenario(e.target.value));
+    const changed = () => { showChanges(); drawTimeline(); };
+    $("controls").addEventListener("input", changed);
+    $("controls").addEventListener("change", changed);
+    $("ev-kind").addEventListener("change", eventKind);
+    $("ev-add").addEventListener("click", addEvent);
+    await loadScenario(scenarios.served);
+    if (state.scenario) document.body.dataset.ready = "1";
   } catch (e) {
     status("Cannot load the scenario: " + e.message, true);
   }

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,6 +54,9 @@
 
 #ifndef GS_WEBDIR
 #define GS_WEBDIR "web"
+#endif
+#ifndef GS_SCENARIODIR
+#define GS_SCENARIODIR "scenarios"
 #endif
 
 static const char usage_serve[] =
@@ -80,6 +84,8 @@ static const char usage_serve[] =
 #define MAX_VALUE 64     /* longest value of an override */
 #define PROGRESS_S 1     /* a stream with no run finished sends progress this often */
 #define TIMEOUT_S 30     /* an idle connection is closed after this */
+#define MAX_LISTED 64    /* scenarios listed (the one served, scenarios/, scenarios/published/) */
+#define MAX_EVENTS 32    /* events in one request */
 
 enum job_state { JOB_RUNNING, JOB_DONE, JOB_CANCELLED, JOB_FAILED };
 static const char *const state_names[] = {"running", "done", "cancelled", "failed"};
@@ -106,10 +112,20 @@ struct job {
 	double seconds;            /* wall time to the end */
 };
 
+/* A scenario a client may start from, by name: the only scenario files a request can reach. */
+struct listed {
+	char name[96];    /* "default", "published/buurtzorg"; the one served: its own name */
+	char *path;       /* as the server found it (never from a request) */
+	const char *group; /* "served", "scenarios", "published" */
+	json_t *about;    /* its arms and size, for GET /api/scenarios */
+};
+
 /* The server: one per process. */
 static struct {
 	const struct gs_model *model;
 	const char *scenario; /* the path served */
+	struct listed listed[MAX_LISTED];
+	size_t n_listed;
 	const char *out_dir;
 	char host[64];        /* host:port of the URL */
 	bool loopback;
@@ -316,16 +332,99 @@ static char *diag_text(const struct gs_diag *d, const char *path)
 	return text;
 }
 
+/* ---- events of a request ---- */
+
+enum event_kind { EV_PRESET, EV_DEMAND, EV_BUDGET };
+
 /*
- * Read and resolve a scenario with overrides; on problems returns -1 with
- * their text (as `govsim check` prints it) in *problems (malloc'd).
+ * One event of a run request, for one arm: switch to a preset, demand
+ * +X% (every class's class.NAME.need_rate times 1 + X/100) or a budget
+ * cut of X% (workforce.hours_per_day times 1 - X/100: fewer paid hours
+ * for the same staff), from `at` on. The keys it sets are worked out from
+ * the arm's values at the start of the run (after the request's settings).
  */
-static int load(const char *path, char **sets, size_t n_sets, struct gs_scenario *sc,
-		char **problems)
+struct page_event {
+	enum event_kind kind;
+	char arm[GS_NAME_MAX];
+	char at[MAX_VALUE];
+	char preset[MAX_VALUE];
+	double percent;
+	char name[GS_NAME_MAX]; /* its [event.NAME] */
+	size_t n_set;
+	char key[GS_MAX_CLASSES][MAX_KEY];
+	char value[GS_MAX_CLASSES][MAX_VALUE];
+};
+
+/* Where the problems of a request's events are said to be: "events:N" (N from 1). */
+static const char events_file[] = "events";
+
+static char *dup_or(const char *s, bool *oom)
+{
+	char *d = gs_strdup(s);
+	if (!d)
+		*oom = true;
+	return d;
+}
+
+/* Add the request's events to a scenario read, after its own, before it is resolved. */
+static int inject_events(struct gs_scenario *sc, const struct page_event *ev, size_t n)
+{
+	bool oom = false;
+	for (size_t i = 0; i < n && !oom; i++) {
+		struct gs_event_spec e = {0};
+		snprintf(e.name, sizeof(e.name), "%s", ev[i].name);
+		e.file = events_file;
+		e.line = e.at_line = e.arms_line = e.preset_line = (int)i + 1;
+		e.at_tick = -1;
+		e.at = dup_or(ev[i].at, &oom);
+		if (ev[i].kind == EV_PRESET)
+			e.preset = dup_or(ev[i].preset, &oom);
+		e.arms = calloc(1, sizeof(*e.arms));
+		if (e.arms) {
+			e.arms[0] = dup_or(ev[i].arm, &oom);
+			e.n_arms = 1;
+		}
+		e.set = ev[i].n_set ? calloc(ev[i].n_set, sizeof(*e.set)) : NULL;
+		for (size_t k = 0; e.set && k < ev[i].n_set; k++) {
+			e.set[k].file = events_file;
+			e.set[k].line = (int)i + 1;
+			e.set[k].key = dup_or(ev[i].key[k], &oom);
+			e.set[k].value = dup_or(ev[i].value[k], &oom);
+		}
+		if (e.set || !ev[i].n_set)
+			e.n_set = ev[i].n_set;
+		oom = oom || !e.arms || (ev[i].n_set && !e.set);
+		/* pushed even when incomplete: gs_scenario_free frees what it holds */
+		if (gs_array_push((void **)&sc->events, &sc->n_events, sizeof(e), &e)) {
+			free(e.at);
+			free(e.preset);
+			if (e.arms)
+				free(e.arms[0]);
+			free(e.arms);
+			for (size_t k = 0; e.set && k < e.n_set; k++) {
+				free(e.set[k].key);
+				free(e.set[k].value);
+			}
+			free(e.set);
+			oom = true;
+		}
+	}
+	return oom ? -1 : 0;
+}
+
+/*
+ * Read and resolve a scenario with overrides and a request's events; on
+ * problems returns -1 with their text (as `govsim check` prints it) in
+ * *problems (malloc'd).
+ */
+static int load_with(const char *path, char **sets, size_t n_sets, const struct page_event *ev,
+		     size_t n_ev, struct gs_scenario *sc, char **problems)
 {
 	struct gs_diag diag = {0};
 	*problems = NULL;
 	int rc = gs_scenario_read(path, sc, &diag);
+	if (n_ev && inject_events(sc, ev, n_ev))
+		gs_diag_add(&diag, NULL, 0, NULL, "out of memory");
 	if (rc == 0 || sc->n_files > 0)
 		rc |= gs_scenario_resolve(sc, srv.model->presets, sets, n_sets, &diag);
 	if (rc || diag.n)
@@ -335,12 +434,246 @@ static int load(const char *path, char **sets, size_t n_sets, struct gs_scenario
 	return bad ? -1 : 0;
 }
 
-/* GET /api/scenario: the scenario's arms and the values of every parameter. */
+static int load(const char *path, char **sets, size_t n_sets, struct gs_scenario *sc,
+		char **problems)
+{
+	return load_with(path, sets, n_sets, NULL, 0, sc, problems);
+}
+
+/* The shortest text of a double that reads back as the same double. */
+static void shortest(double d, char *out, size_t n)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(out, n, "%.*g", prec, d);
+		if (strtod(out, NULL) == d)
+			break;
+	}
+}
+
+/*
+ * The keys each event sets and its section's name, from the arms of sc
+ * (read with the request's settings). Returns 0, or -1 with why in err.
+ */
+static int event_keys(const struct gs_scenario *sc, struct page_event *ev, size_t n, char *err,
+		      size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct page_event *e = &ev[i];
+		size_t a;
+		for (a = 0; a < sc->n_arms; a++)
+			if (strcmp(sc->arms[a].name, e->arm) == 0)
+				break;
+		if (a == sc->n_arms) {
+			char names[512] = "";
+			for (size_t k = 0; k < sc->n_arms; k++)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+					 k ? ", " : "", sc->arms[k].name);
+			snprintf(err, errlen, "events[%zu].arm: no arm '%s' in the scenario (arms: %s)",
+				 i, e->arm, names);
+			return -1;
+		}
+		/* page1, page2, ...: not a name of the scenario's own events */
+		for (unsigned t = 0; t < 1000; t++) {
+			if (t)
+				snprintf(e->name, sizeof(e->name), "page%u_%u", (unsigned)(i + 1) % 100, t);
+			else
+				snprintf(e->name, sizeof(e->name), "page%u", (unsigned)(i + 1) % 100);
+			bool taken = false;
+			for (size_t k = 0; k < sc->n_events; k++)
+				taken = taken || strcmp(sc->events[k].name, e->name) == 0;
+			if (!taken)
+				break;
+		}
+		const struct gs_params *p = &sc->arm_params[a];
+		char cls[GS_NAME_MAX], text[128];
+		e->n_set = 0;
+		if (e->kind == EV_DEMAND) {
+			int row = gs_param_find("class.all.need_rate", cls);
+			for (int c = 0; row >= 0 && c < p->n_classes; c++) {
+				gs_param_format(p, (size_t)row, c, text, sizeof(text));
+				snprintf(e->key[e->n_set], MAX_KEY, "class.%s.need_rate", p->class_name[c]);
+				shortest(strtod(text, NULL) * (1 + e->percent / 100), e->value[e->n_set],
+					 MAX_VALUE);
+				e->n_set++;
+			}
+		} else if (e->kind == EV_BUDGET) {
+			int row = gs_param_find("workforce.hours_per_day", cls);
+			if (row >= 0) {
+				gs_param_format(p, (size_t)row, 0, text, sizeof(text));
+				snprintf(e->key[0], MAX_KEY, "workforce.hours_per_day");
+				shortest(strtod(text, NULL) * (1 - e->percent / 100), e->value[0],
+					 MAX_VALUE);
+				e->n_set = 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- the scenarios to start from ---- */
+
+/* A listed scenario by the name the server gave it, or NULL. */
+static const struct listed *listed_find(const char *name)
+{
+	for (size_t i = 0; name && i < srv.n_listed; i++)
+		if (strcmp(srv.listed[i].name, name) == 0)
+			return &srv.listed[i];
+	return NULL;
+}
+
+/* List path under name if it reads without problems (and is not listed already). */
+static void list_one(const char *path, const char *name, const char *group)
+{
+	char real[PATH_MAX], other[PATH_MAX];
+	if (srv.n_listed == MAX_LISTED || !realpath(path, real))
+		return;
+	for (size_t i = 0; i < srv.n_listed; i++)
+		if (realpath(srv.listed[i].path, other) && strcmp(real, other) == 0)
+			return;
+	struct gs_scenario sc = {0};
+	char *problems;
+	if (load(path, NULL, 0, &sc, &problems)) {
+		fprintf(stderr, "govsim serve: %s is not offered: it has problems\n", path);
+		free(problems);
+		gs_scenario_free(&sc);
+		return;
+	}
+	struct listed *l = &srv.listed[srv.n_listed];
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	for (int k = 2; listed_find(l->name) && k < 100; k++)
+		snprintf(l->name, sizeof(l->name), "%.80s-%d", name, k);
+	struct size z = scenario_size(&sc);
+	json_t *arms = json_array();
+	for (size_t a = 0; a < sc.n_arms; a++)
+		json_array_append_new(arms, json_string(sc.arms[a].name));
+	l->path = gs_strdup(path);
+	l->group = group;
+	l->about = json_pack("{s:s,s:s,s:o,s:f,s:f,s:f,s:b}", "name", l->name, "group", group,
+			     "arms", arms, "citizens", z.citizens, "days",
+			     z.ticks * sc.arm_params[0].simulation.tick / 1440.0, "runs", z.runs,
+			     "too_large", z.work > GS_SERVE_MAX_WORK || z.runs > GS_SERVE_MAX_RUNS ||
+					  z.runs * z.n_time > GS_SERVE_MAX_POINTS);
+	gs_scenario_free(&sc);
+	if (!l->path || !l->about) {
+		free(l->path);
+		json_decref(l->about);
+		return;
+	}
+	srv.n_listed++;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every file DIR/NAME.ini, in name order, listed as PREFIX + NAME. */
+static void list_dir(const char *dir, const char *prefix, const char *group)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	char *names[MAX_LISTED];
+	size_t n = 0;
+	for (struct dirent *e = readdir(d); e && n < MAX_LISTED; e = readdir(d)) {
+		size_t len = strlen(e->d_name);
+		if (len > 4 && len < 80 && e->d_name[0] != '.' &&
+		    strcmp(e->d_name + len - 4, ".ini") == 0 && (names[n] = gs_strdup(e->d_name)))
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX], name[96];
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		snprintf(name, sizeof(name), "%s%.*s", prefix, (int)strlen(names[i]) - 4, names[i]);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			list_one(path, name, group);
+		free(names[i]);
+	}
+}
+
+/*
+ * The scenarios a client may start from, found when the server starts: the
+ * one served, then the .ini files of scenarios/ and scenarios/published/ of the
+ * folder `make install` put next to the binary (PREFIX/share/govsim), else
+ * of the source tree (GS_SCENARIODIR).
+ */
+static void list_scenarios(const char *served, const char *served_name)
+{
+	char dir[PATH_MAX] = "", exe[PATH_MAX / 4], probe[PATH_MAX + 16];
+	struct stat st;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		exe[len] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(probe, sizeof(probe), "%s/../share/govsim/scenarios", exe);
+			if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode))
+				snprintf(dir, sizeof(dir), "%.4000s", probe);
+		}
+	}
+	if (!dir[0])
+		snprintf(dir, sizeof(dir), "%s", GS_SCENARIODIR);
+	list_one(served, served_name, "served");
+	list_dir(dir, "", "scenarios");
+	snprintf(probe, sizeof(probe), "%s/published", dir);
+	list_dir(probe, "published/", "published");
+}
+
+static void unlist_scenarios(void)
+{
+	for (size_t i = 0; i < srv.n_listed; i++) {
+		free(srv.listed[i].path);
+		json_decref(srv.listed[i].about);
+	}
+	srv.n_listed = 0;
+}
+
+/* GET /api/scenarios: the scenarios to start from, by name. */
+static json_t *scenarios_json(void)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < srv.n_listed; i++)
+		json_array_append(list, srv.listed[i].about);
+	return json_pack("{s:o,s:s}", "scenarios", list, "served",
+			 srv.n_listed ? srv.listed[0].name : "");
+}
+
+/* GET /api/presets: every preset's values of the parameters it sets. */
+static json_t *presets_json(void)
+{
+	json_t *list = json_array();
+	for (const struct gs_preset *const *p = srv.model->presets; list && *p; p++) {
+		json_t *values = json_object();
+		for (const char *const *s = (*p)->settings; values && *s; s++) {
+			const char *eq = strchr(*s, '=');
+			if (!eq)
+				continue;
+			char key[MAX_KEY];
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - *s), *s);
+			json_object_set_new(values, key, json_string(eq + 1));
+		}
+		json_array_append_new(list, json_pack("{s:s,s:s,s:o}", "name", (*p)->name,
+						      "description", (*p)->description ?
+						      (*p)->description : "", "values", values));
+	}
+	return json_pack("{s:o}", "presets", list);
+}
+
+/* GET /api/scenario[?name=NAME]: a scenario's arms and the values of every parameter. */
 static enum MHD_Result get_scenario(struct MHD_Connection *c)
 {
 	struct gs_scenario sc = {0};
 	char *problems;
-	if (load(srv.scenario, NULL, 0, &sc, &problems)) {
+	const char *name = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "name");
+	const struct listed *l = name ? listed_find(name) : &srv.listed[0];
+	if (!l || !srv.n_listed)
+		return send_error(c, 404, "no scenario named '%.100s' (GET /api/scenarios lists them)",
+				  name ? name : "");
+	if (load(l->path, NULL, 0, &sc, &problems)) {
 		enum MHD_Result r = send_error(c, 500, "the scenario served does not read: %s",
 					       problems ? problems : "out of memory");
 		free(problems);
@@ -356,7 +689,7 @@ static enum MHD_Result get_scenario(struct MHD_Connection *c)
 	for (int k = 0; k < sc.arm_params[0].n_classes; k++)
 		json_array_append_new(classes, json_string(sc.arm_params[0].class_name[k]));
 	json_t *j = json_pack("{s:s,s:s,s:o,s:o,s:o,s:{s:f,s:f,s:f,s:f,s:f},s:{s:f,s:i,s:i}}",
-			      "name", sc.name, "path", srv.scenario, "arms", arms, "classes",
+			      "name", l->name, "path", l->path, "arms", arms, "classes",
 			      classes, "values", values_json(&sc.arm_params[0], true), "size",
 			      "citizens", z.citizens, "ticks", z.ticks, "runs", z.runs, "intervals",
 			      z.n_time, "work", z.work, "limits", "max_work", GS_SERVE_MAX_WORK,
@@ -412,7 +745,7 @@ static void put_set(FILE *f, const char *set, bool in_arm, char *cur, size_t n)
  * that arm, after the plain ones.
  */
 static char *scenario_ini(const struct gs_scenario *sc, char **sets, size_t n_sets,
-			  unsigned long id)
+			  const struct page_event *pe, size_t n_pe, unsigned long id)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -460,7 +793,25 @@ static char *scenario_ini(const struct gs_scenario *sc, char **sets, size_t n_se
 	}
 	for (size_t e = 0; e < sc->n_events; e++) {
 		const struct gs_event_spec *ev = &sc->events[e];
-		fprintf(f, "\n[event.%s]\n", ev->name);
+		size_t q = (size_t)(ev->line - 1);
+		if (ev->file == events_file && ev->line > 0 && q < n_pe) {
+			/* what the request asked for, in words */
+			char pct[32];
+			shortest(pe[q].percent, pct, sizeof(pct));
+			if (pe[q].kind == EV_PRESET)
+				fprintf(f, "\n; event %zu of the request: switch %s to preset %s\n", q + 1,
+					pe[q].arm, pe[q].preset);
+			else if (pe[q].kind == EV_DEMAND)
+				fprintf(f, "\n; event %zu of the request: demand %s%s%% in %s (every "
+					"class's need rate times 1 + %s/100)\n", q + 1,
+					pe[q].percent >= 0 ? "+" : "", pct, pe[q].arm, pct);
+			else
+				fprintf(f, "\n; event %zu of the request: budget cut %s%% in %s (paid "
+					"hours per worker times 1 - %s/100)\n", q + 1, pct, pe[q].arm, pct);
+			fprintf(f, "[event.%s]\n", ev->name);
+		} else {
+			fprintf(f, "\n[event.%s]\n", ev->name);
+		}
 		if (ev->at)
 			fprintf(f, "at = %s\n", ev->at);
 		for (size_t k = 0; k < ev->n_arms; k++)
@@ -582,14 +933,93 @@ static int add_set(struct sets *s, const char *arm, const char *key, const json_
 	return 0;
 }
 
+/* One event of a request: {"arm", "at", and one of "preset", "demand", "budget"}. */
+static int parse_event(const json_t *o, size_t i, struct page_event *e, char *err, size_t errlen)
+{
+	const char *k;
+	json_t *v;
+	int kinds = 0;
+	char why[128];
+	if (!json_is_object(o)) {
+		snprintf(err, errlen, "events[%zu]: an object {\"arm\", \"at\", and \"preset\", "
+			 "\"demand\" or \"budget\"}", i);
+		return -1;
+	}
+	memset(e, 0, sizeof(*e));
+	json_object_foreach((json_t *)o, k, v) {
+		if (strcmp(k, "arm") == 0) {
+			const char *a = json_string_value(v);
+			if (!a || !plain_name(a, GS_NAME_MAX) || strchr(a, '.')) {
+				snprintf(err, errlen, "events[%zu].arm: an arm name is letters, digits, _ "
+					 "or - (at most %d)", i, GS_NAME_MAX - 1);
+				return -1;
+			}
+			snprintf(e->arm, sizeof(e->arm), "%s", a);
+		} else if (strcmp(k, "at") == 0 || strcmp(k, "preset") == 0) {
+			char *out = k[0] == 'a' ? e->at : e->preset;
+			if (!json_is_string(v) && !(k[0] == 'a' && json_is_number(v))) {
+				snprintf(err, errlen, "events[%zu].%s: %s", i, k, k[0] == 'a' ?
+					 "a duration as a scenario writes it (\"180d\", \"1y\")" :
+					 "a preset's name (GET /api/presets lists them)");
+				return -1;
+			}
+			if (value_text(v, out, MAX_VALUE, why, sizeof(why))) {
+				snprintf(err, errlen, "events[%zu].%s: %s", i, k, why);
+				return -1;
+			}
+			if (k[0] == 'p') {
+				e->kind = EV_PRESET;
+				kinds++;
+			}
+		} else if (strcmp(k, "demand") == 0 || strcmp(k, "budget") == 0) {
+			if (!json_is_number(v)) {
+				snprintf(err, errlen, "events[%zu].%s: a number, in per cent", i, k);
+				return -1;
+			}
+			e->percent = json_number_value(v);
+			e->kind = k[0] == 'd' ? EV_DEMAND : EV_BUDGET;
+			kinds++;
+		} else {
+			snprintf(err, errlen, "events[%zu]: unknown key '%.64s' (keys: arm, at, preset, "
+				 "demand, budget)", i, k);
+			return -1;
+		}
+	}
+	if (!e->arm[0] || !e->at[0] || kinds != 1) {
+		snprintf(err, errlen, "events[%zu]: an event has an arm, an at and one of preset, "
+			 "demand or budget", i);
+		return -1;
+	}
+	return 0;
+}
+
+/* What a run request asks for. */
+struct run_request {
+	struct sets sets;
+	char scenario[96];          /* the name of a listed scenario; "" the one served */
+	struct page_event *events;  /* [n_events] */
+	size_t n_events;
+};
+
+static void run_request_free(struct run_request *rq)
+{
+	sets_free(&rq->sets);
+	free(rq->events);
+	rq->events = NULL;
+	rq->n_events = 0;
+}
+
 /*
- * The body of POST /api/runs: {"set": {KEY: VALUE, ...}, "arms": {ARM:
- * {KEY: VALUE, ...}, ...}}, both optional. Returns 0, or -1 with why in err.
+ * The body of POST /api/runs: {"scenario": NAME, "set": {KEY: VALUE, ...},
+ * "arms": {ARM: {KEY: VALUE, ...}, ...}, "events": [EVENT, ...]}, each
+ * optional. Returns 0, or -1 with why in err.
  */
-static int parse_request(const char *body, size_t len, struct sets *s, char *err, size_t errlen)
+static int parse_request(const char *body, size_t len, struct run_request *rq, char *err,
+			 size_t errlen)
 {
 	json_error_t je;
 	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	struct sets *s = &rq->sets;
 	if (!root) {
 		snprintf(err, errlen, "malformed JSON at line %d, column %d: %s", je.line, je.column,
 			 je.text);
@@ -603,8 +1033,26 @@ static int parse_request(const char *body, size_t len, struct sets *s, char *err
 		goto out;
 	}
 	json_object_foreach(root, k, v) {
+		if (strcmp(k, "scenario") == 0) {
+			const char *name = json_string_value(v);
+			if (!name || strlen(name) >= sizeof(rq->scenario)) {
+				snprintf(err, errlen, "scenario: the name of a scenario GET /api/scenarios "
+					 "lists");
+				goto out;
+			}
+			snprintf(rq->scenario, sizeof(rq->scenario), "%s", name);
+			continue;
+		}
+		if (strcmp(k, "events") == 0) {
+			if (!json_is_array(v) || json_array_size(v) > MAX_EVENTS) {
+				snprintf(err, errlen, "events: an array of at most %d events", MAX_EVENTS);
+				goto out;
+			}
+			continue;
+		}
 		if (strcmp(k, "set") != 0 && strcmp(k, "arms") != 0) {
-			snprintf(err, errlen, "unknown key '%.64s' (keys: set, arms)", k);
+			snprintf(err, errlen, "unknown key '%.64s' (keys: scenario, set, arms, events)",
+				 k);
 			goto out;
 		}
 		if (!json_is_object(v)) {
@@ -632,6 +1080,20 @@ static int parse_request(const char *body, size_t len, struct sets *s, char *err
 		json_object_foreach(v, key, val) {
 			if (add_set(s, k, key, val, err, errlen))
 				goto out;
+		}
+	}
+	json_t *events = json_object_get(root, "events");
+	size_t n = json_array_size(events);
+	if (n) {
+		rq->events = calloc(n, sizeof(*rq->events));
+		if (!rq->events) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (parse_event(json_array_get(events, i), i, &rq->events[i], err, errlen))
+				goto out;
+			rq->n_events++;
 		}
 	}
 	rc = 0;
@@ -850,22 +1312,47 @@ static char *path_in_out(unsigned long id, const char *ext)
 /* POST /api/runs. */
 static enum MHD_Result post_run(struct MHD_Connection *c, const char *body, size_t len)
 {
+	struct run_request rq = {0};
 	struct sets sets = {0};
 	struct gs_scenario check = {0};
 	struct job *j = NULL;
 	char err[2048], *problems = NULL;
 	enum MHD_Result ret;
 
-	if (parse_request(body, len, &sets, err, sizeof(err))) {
+	if (parse_request(body, len, &rq, err, sizeof(err))) {
 		ret = send_error(c, 400, "%s", err);
 		goto out;
 	}
+	sets = rq.sets;
+	rq.sets.n = 0;
+	/* a scenario only by the name the server listed: no path from a client is opened */
+	const struct listed *l = rq.scenario[0] ? listed_find(rq.scenario) : &srv.listed[0];
+	if (!l || !srv.n_listed) {
+		ret = send_error(c, 400, "scenario: no scenario named '%s' (GET /api/scenarios "
+				 "lists them)", rq.scenario);
+		goto out;
+	}
 	/* the same reader and messages as govsim check SCENARIO --set ... */
-	if (load(srv.scenario, sets.v, sets.n, &check, &problems)) {
+	if (load(l->path, sets.v, sets.n, &check, &problems)) {
 		json_t *e = json_pack("{s:s,s:s}", "error", "the settings have problems",
 				      "problems", problems ? problems : "out of memory");
 		ret = send_json(c, 400, e);
 		goto out;
+	}
+	if (rq.n_events) {
+		/* the events' keys from the arms' values, then every event checked by the reader */
+		if (event_keys(&check, rq.events, rq.n_events, err, sizeof(err))) {
+			ret = send_error(c, 400, "%s", err);
+			goto out;
+		}
+		gs_scenario_free(&check);
+		memset(&check, 0, sizeof(check));
+		if (load_with(l->path, sets.v, sets.n, rq.events, rq.n_events, &check, &problems)) {
+			json_t *e = json_pack("{s:s,s:s}", "error", "the events have problems",
+					      "problems", problems ? problems : "out of memory");
+			ret = send_json(c, 400, e);
+			goto out;
+		}
 	}
 	struct size z = scenario_size(&check);
 	if (z.work > GS_SERVE_MAX_WORK || z.runs > GS_SERVE_MAX_RUNS ||
@@ -900,7 +1387,8 @@ static enum MHD_Result post_run(struct MHD_Connection *c, const char *body, size
 	} while (j->ini_path && j->h5_path &&
 		 (stat(j->ini_path, &st) == 0 || stat(j->h5_path, &st) == 0));
 	j->tmp_path = path_in_out(j->id, ".h5.partial");
-	j->ini_text = j->tmp_path ? scenario_ini(&check, sets.v, sets.n, j->id) : NULL;
+	j->ini_text = j->tmp_path ? scenario_ini(&check, sets.v, sets.n, rq.events,
+							   rq.n_events, j->id) : NULL;
 	if (!j->ini_path || !j->h5_path || !j->ini_text) {
 		snprintf(err, sizeof(err), "out of memory");
 		goto fail;
@@ -969,6 +1457,7 @@ out:
 	free(problems);
 	gs_scenario_free(&check);
 	sets_free(&sets);
+	run_request_free(&rq);
 	return ret;
 }
 
@@ -1440,11 +1929,16 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		return get_page(c, url);
 	}
 	if (strcmp(url, "/api/params") == 0 || strcmp(url, "/api/metrics") == 0 ||
-	    strcmp(url, "/api/scenario") == 0) {
+	    strcmp(url, "/api/scenario") == 0 || strcmp(url, "/api/scenarios") == 0 ||
+	    strcmp(url, "/api/presets") == 0) {
 		if (!get)
 			return send_error(c, 405, "%s %s: only GET", method, url);
-		if (url[5] == 's')
+		if (strcmp(url, "/api/scenario") == 0)
 			return get_scenario(c);
+		if (strcmp(url, "/api/scenarios") == 0)
+			return send_json(c, 200, scenarios_json());
+		if (strcmp(url, "/api/presets") == 0)
+			return send_json(c, 200, presets_json());
 		return send_json(c, 200, url[5] == 'p' ? params_json() : metrics_json());
 	}
 	if (strcmp(url, "/api/game") == 0 || strncmp(url, "/api/game/", 10) == 0)
@@ -1749,6 +2243,8 @@ int gs_cmd_serve(const struct gs_model *m, int argc, char **argv)
 		gs_scenario_free(&sc);
 		return EXIT_USAGE;
 	}
+	char served_name[96];
+	snprintf(served_name, sizeof(served_name), "%s", sc.name);
 	gs_scenario_free(&sc);
 	if (make_dir(out_dir) || access(out_dir, W_OK | X_OK) != 0) {
 		fprintf(stderr, "govsim serve: cannot write in --out %s: %s\n", out_dir,
@@ -1758,6 +2254,7 @@ int gs_cmd_serve(const struct gs_model *m, int argc, char **argv)
 	int fd = listen_on(bind_addr, port);
 	if (fd < 0)
 		return fd == -2 ? EXIT_USAGE : EXIT_RUNTIME;
+	list_scenarios(scenario, served_name);
 	snprintf(srv.host, sizeof(srv.host), "%s:%ld", bind_addr, port);
 	srv.loopback = strncmp(bind_addr, "127.", 4) == 0;
 
@@ -1780,6 +2277,7 @@ int gs_cmd_serve(const struct gs_model *m, int argc, char **argv)
 	if (!d) {
 		fprintf(stderr, "govsim serve: cannot start the HTTP server on %s\n", srv.host);
 		close(fd);
+		unlist_scenarios();
 		return EXIT_RUNTIME;
 	}
 	printf("govsim serve: %s on http://%s/ (results in %s; Ctrl-C stops)\n", scenario,
@@ -1789,6 +2287,7 @@ int gs_cmd_serve(const struct gs_model *m, int argc, char **argv)
 		fprintf(stderr, "govsim serve: --game: %s\n", gerr);
 		MHD_stop_daemon(d);
 		close(fd);
+		unlist_scenarios();
 		return EXIT_RUNTIME;
 	}
 	if (!srv.loopback)
@@ -1808,6 +2307,7 @@ int gs_cmd_serve(const struct gs_model *m, int argc, char **argv)
 	MHD_stop_daemon(d);
 	close(fd);
 	gs_game_end();
+	unlist_scenarios();
 	for (int i = 0; i < MAX_JOBS; i++) {
 		/* every thread was joined: cancel_current joins the last one */
 		job_free(srv.jobs[i]);

@@ -4,7 +4,11 @@
 // shows is the one `govsim run` prints for the scenario file the page
 // offers for download.
 //
-//   node tests/serve/page.mjs build/govsim [SCREENSHOT.png]
+// Then it starts from a published scenario, moves a slider and resets an
+// arm to a preset (the "what changed" list), adds two events (the
+// timeline), runs, and checks the downloaded scenario the same way.
+//
+//   node tests/serve/page.mjs build/govsim [SCREENSHOT.png [EVENTS-SCREENSHOT.png]]
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -17,6 +21,7 @@ import { chromium } from "playwright-core";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const govsim = path.resolve(process.argv[2] || path.join(root, "build", "govsim"));
 const shot = process.argv[3] ? path.resolve(process.argv[3]) : null;
+const shotEvents = process.argv[4] ? path.resolve(process.argv[4]) : null;
 let failures = 0, passes = 0;
 
 function check(ok, what, detail) {
@@ -119,10 +124,78 @@ async function main() {
     const pairedLine = tableRow(run.stdout.slice(run.stdout.indexOf("paired")), "needs met") || [];
     check(paired.replace("±", "+-") === pairedLine[0], "hls - npm paired: page = govsim run",
       `${paired} vs ${pairedLine[0]}`);
-    check(errors.length === 0, "no errors in the page", errors.join("; "));
     if (shot) {
       fs.mkdirSync(path.dirname(shot), { recursive: true });
       await page.screenshot({ path: shot, fullPage: true });
+    }
+
+    // start from a published scenario: its arms replace the others
+    await page.selectOption("#start-from", "published/work_programme");
+    await page.waitForFunction(() =>
+      document.querySelector("#scenario-name").textContent === "— published/work_programme");
+    check((await page.locator("#arms fieldset").count()) === 2, "the published scenario's two arms");
+    check(await page.locator("#changes li[data-key]").count() === 0, "nothing changed on loading");
+    await page.locator("#c-all-population-citizens").fill("1500");
+    await page.locator("#c-all-simulation-duration").fill("90");
+    await page.locator("#c-all-simulation-replications").fill("2");
+    const pbr = page.locator("#c-payment_by_results-regime-target_pressure");
+    await pbr.fill("0.3");
+    const moved = page.locator('#changes li[data-arm="payment_by_results"][data-key="regime.target_pressure"]');
+    check(await moved.count() === 1, "the slider moved is in the what-changed list");
+    const movedText = await moved.textContent();
+    check(movedText === "regime.target_pressure: 0.7 → 0.3 [0..1]", "old → new with its unit", movedText);
+    // an arm reset to another preset, then back to its own: nothing of it left changed
+    await page.selectOption("#preset-needs_based", "npm");
+    await page.click("#reset-needs_based");
+    const reset = page.locator('#changes li[data-arm="needs_based"][data-key="regime.target_pressure"]');
+    check(await reset.getAttribute("data-new") === "0.7", "needs_based reset to npm: its target pressure",
+      await reset.getAttribute("data-new"));
+    await page.selectOption("#preset-needs_based", "hls");
+    await page.click("#reset-needs_based");
+    check(await page.locator('#changes li[data-arm="needs_based"]').count() === 0,
+      "needs_based reset to its own preset: nothing changed");
+    // events: demand +30% in needs_based at day 30, payment_by_results switches to hls at day 60
+    await page.selectOption("#ev-arm", "needs_based");
+    await page.selectOption("#ev-kind", "demand");
+    await page.locator("#ev-percent").fill("30");
+    await page.locator("#ev-at").fill("30");
+    await page.click("#ev-add");
+    await page.selectOption("#ev-arm", "payment_by_results");
+    await page.selectOption("#ev-kind", "preset");
+    await page.selectOption("#ev-preset", "hls");
+    await page.locator("#ev-at").fill("60");
+    await page.click("#ev-add");
+    check(await page.locator("#event-list li").count() === 2, "two events listed");
+    check(await page.locator("#timeline circle").count() === 2, "two events on the timeline");
+    await page.click("#run");
+    await page.waitForSelector("body[data-done]", { timeout: 120000 });
+    const href2 = await page.locator("#dl-scenario").getAttribute("href");
+    const ini2 = await (await page.request.get(`http://127.0.0.1:${port}${href2}`)).text();
+    check(ini2.includes("[event.page1]\nat = 30d\narms = needs_based\nclass.easy.need_rate = 0.65\n" +
+      "class.hard.need_rate = 0.65\n"), "the demand event in the scenario file", ini2.slice(-400));
+    check(ini2.includes("[event.page2]\nat = 60d\narms = payment_by_results\npreset = hls\n"),
+      "the switch in the scenario file");
+    check(/\[arm\.payment_by_results\][^[]*regime\.target_pressure = 0\.3\n/.test(ini2),
+      "the slider moved in the scenario file");
+    const file2 = path.join(tmp, "published.ini");
+    fs.writeFileSync(file2, ini2);
+    const run2 = spawnSync(govsim, ["run", file2, "-o", path.join(tmp, "cli2.h5")], { encoding: "utf8" });
+    check(run2.status === 0, "govsim run on the downloaded published scenario", run2.stderr);
+    const arms2 = tableRow(run2.stdout, "outcome (mean +- 95% CI)") || [];
+    for (const outcome of [["needs_met", "needs met"], ["within_target_true", "in target (true)"]]) {
+      const cli = tableRow(run2.stdout, outcome[1]) || [];
+      for (const arm of ["payment_by_results", "needs_based"]) {
+        const k = arms2.indexOf(arm);
+        const onPage = await cellOf(outcome[0], arm);
+        const inCli = (cli[k] || "").split(" +- ")[0];
+        check(k >= 0 && onPage !== null && onPage === inCli, `${arm} ${outcome[0]}: page = govsim run`,
+          `${onPage} vs ${inCli}`);
+      }
+    }
+    check(errors.length === 0, "no errors in the page", errors.join("; "));
+    if (shotEvents) {
+      fs.mkdirSync(path.dirname(shotEvents), { recursive: true });
+      await page.screenshot({ path: shotEvents, clip: { x: 0, y: 0, width: 1400, height: 1000 } });
     }
   } finally {
     await browser.close();

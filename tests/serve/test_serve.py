@@ -167,6 +167,166 @@ class Server(unittest.TestCase):
                             j["arms"][1]["values"]["regime.target_pressure"])
         self.assertEqual(j["size"]["runs"], 3)
 
+    # -- the scenarios to start from, presets, events --
+    def test_scenario_list(self):
+        j = self.json("GET", "/api/scenarios")
+        names = [x["name"] for x in j["scenarios"]]
+        self.assertEqual(j["served"], "small")
+        self.assertEqual(names[0], "small")
+        self.assertEqual(j["scenarios"][0]["group"], "served")
+        for f in os.listdir(os.path.join(ROOT, "scenarios")):
+            if f.endswith(".ini"):
+                self.assertIn(f[:-4], names)
+        for f in os.listdir(os.path.join(ROOT, "scenarios", "published")):
+            if f.endswith(".ini"):
+                self.assertIn("published/" + f[:-4], names)
+        bz = next(x for x in j["scenarios"] if x["name"] == "published/buurtzorg")
+        self.assertEqual(bz["arms"], ["task_based", "buurtzorg", "self_reliance"])
+        # loading one by its name
+        sc = self.json("GET", "/api/scenario?name=published/buurtzorg")
+        self.assertEqual([a["name"] for a in sc["arms"]], bz["arms"])
+        self.assertEqual(sc["values"]["population.citizens"], "6000")
+        self.assertEqual(self.json("GET", "/api/scenario")["name"], "small")
+        # a name the server did not list, or a path, is never opened
+        for name in ["nope", "../scenarios/default", "scenarios/default.ini", "/etc/passwd",
+                     "published/../default", "published%2f..%2fdefault", "default.ini", ""]:
+            j = self.json("GET", "/api/scenario?name=" + name, want=404)
+            self.assertIn("no scenario named", j["error"])
+        presets = {p["name"]: p for p in self.json("GET", "/api/presets")["presets"]}
+        self.assertEqual(sorted(presets), ["hls", "none", "npm"])
+        self.assertEqual(presets["npm"]["values"]["regime.target_pressure"], "0.7")
+        self.alive()
+
+    def test_run_a_listed_scenario(self):
+        body = {"scenario": "published/work_programme",
+                "set": {"population.citizens": 800, "simulation.duration": "60d",
+                        "simulation.replications": 1}}
+        r = self.post_run(body)
+        ev = self.events(r["id"])
+        self.assertEqual(ev[0][1]["arms"], ["payment_by_results", "needs_based"])
+        self.assertEqual(ev[-1][1]["state"], "done")
+        for name in ["nope", "../../etc/passwd", "/etc/passwd", "published/../../Makefile",
+                     self.scenario]:
+            j = self.post_run({"scenario": name}, want=400)
+            self.assertIn("no scenario named", j["error"])
+        for bad in [3, None, ["default"], {"a": 1}, "x" * 200]:
+            j = self.post_run({"scenario": bad}, want=400)
+            self.assertIn("scenario", j["error"])
+        self.alive()
+
+    def test_events_reproduced(self):
+        body = {"set": {"simulation.replications": 2},
+                "arms": {"npm": {"regime.target_pressure": 0.4}},
+                "events": [{"arm": "npm", "at": "30d", "preset": "hls"},
+                           {"arm": "hls", "at": "20d", "demand": 30},
+                           {"arm": "none", "at": "1w", "budget": 10}]}
+        r = self.post_run(body)
+        ev = self.events(r["id"])
+        self.assertEqual(ev[-1][1]["state"], "done")
+        status, ini = self.request("GET", f"/api/runs/{r['id']}/scenario.ini")
+        ini = ini.decode()
+        self.assertIn("; event 1 of the request: switch npm to preset hls\n"
+                      "[event.page1]\nat = 30d\narms = npm\npreset = hls\n", ini)
+        self.assertIn("; event 2 of the request: demand +30% in hls", ini)
+        self.assertIn("; event 3 of the request: budget cut 10% in none", ini)
+        # demand +30%: the need rate of every class (casework's 1.2) times 1.3
+        self.assertIn("[event.page2]\nat = 20d\narms = hls\nclass.casework.need_rate = 1.56\n", ini)
+        # budget cut 10%: 10% fewer paid hours per worker (7 h a day)
+        self.assertIn("[event.page3]\nat = 1w\narms = none\nworkforce.hours_per_day = 6.3\n", ini)
+        d = tempfile.mkdtemp(dir=self.tmp)
+        status, h5 = self.request("GET", f"/api/runs/{r['id']}/result.h5")
+        with open(os.path.join(d, "served.h5"), "wb") as f:
+            f.write(h5)
+        with open(os.path.join(d, "events.ini"), "w") as f:
+            f.write(ini)
+        p = subprocess.run([GOVSIM, "run", os.path.join(d, "events.ini"), "-o",
+                            os.path.join(d, "cli.h5")], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout[p.stdout.index("\noutcome"):].strip(), ev[-1][1]["text"].strip())
+        check = subprocess.run([sys.executable, "-c", H5SAME, os.path.join(d, "served.h5"),
+                                os.path.join(d, "cli.h5")], capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        # the events change the runs: without them, other numbers
+        r2 = self.post_run({"set": {"simulation.replications": 2},
+                            "arms": {"npm": {"regime.target_pressure": 0.4}}})
+        ev2 = self.events(r2["id"])
+        self.assertNotEqual(ev2[-1][1]["text"], ev[-1][1]["text"])
+        self.alive()
+
+    def check_text(self, sections):
+        """govsim check's lines for the scenario served with these sections added."""
+        path = os.path.join(self.tmp, "with-events.ini")
+        with open(path, "w") as f:
+            f.write(f"include = {self.scenario}\n" + sections)
+        p = subprocess.run([GOVSIM, "check", path], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        return [l.split(": ", 1)[1] for l in p.stderr.splitlines() if l.startswith(path + ":")
+                and not l.endswith("problem") and not l.endswith("problems")]
+
+    def test_events_checked_as_check_does(self):
+        for event, section in [
+            ({"arm": "npm", "at": "90d", "demand": 30}, "at = 90d\narms = npm\n"
+             "class.casework.need_rate = 1.56\n"),
+            ({"arm": "npm", "at": "60d", "preset": "hls"}, "at = 60d\narms = npm\npreset = hls\n"),
+            ({"arm": "hls", "at": "10", "preset": "hls"}, "at = 10\narms = hls\npreset = hls\n"),
+            ({"arm": "hls", "at": "10d", "preset": "nmp"}, "at = 10d\narms = hls\npreset = nmp\n"),
+            ({"arm": "none", "at": "10d", "budget": 150}, "at = 10d\narms = none\n"
+             "workforce.hours_per_day = -3.5\n"),
+            ({"arm": "none", "at": "-5d", "demand": -150}, "at = -5d\narms = none\n"
+             "class.casework.need_rate = -0.6\n"),
+        ]:
+            j = self.post_run({"events": [event]}, want=400)
+            self.assertEqual(j["error"], "the events have problems")
+            got = [l.split(": ", 1)[1] for l in j["problems"].splitlines()
+                   if l.startswith("events:1: ")]
+            self.assertTrue(got, j["problems"])
+            self.assertEqual(got, self.check_text("[event.page1]\n" + section), event)
+        for body, msg in [
+            ({"events": {}}, "an array"),
+            ({"events": [3]}, "an object"),
+            ({"events": [{"arm": "npm", "at": "1d"}]}, "one of preset, demand or budget"),
+            ({"events": [{"arm": "npm", "at": "1d", "demand": 3, "budget": 3}]}, "one of"),
+            ({"events": [{"arm": "npm", "at": "1d", "demand": "3"}]}, "a number"),
+            ({"events": [{"arm": "npm", "at": "1d", "demand": 3, "x": 1}]}, "unknown key 'x'"),
+            ({"events": [{"arm": "../npm", "at": "1d", "demand": 3}]}, "an arm name"),
+            ({"events": [{"arm": "nmp", "at": "1d", "demand": 3}]}, "no arm 'nmp'"),
+            ({"events": [{"arm": "npm", "at": ["1d"], "demand": 3}]}, "a duration"),
+            ({"events": [{"arm": "npm", "at": "1d\n[x]", "demand": 3}]}, "printable ASCII"),
+            ({"events": [{"arm": "npm", "at": "1d", "preset": 3}]}, "a preset's name"),
+            ({"events": [{"arm": "npm", "at": "1d", "demand": 1}] * 33}, "at most 32"),
+        ]:
+            j = self.post_run(body, want=400)
+            self.assertIn(msg, j["error"], body)
+        self.alive()
+
+    def test_mutated_event_bodies(self):
+        rng = random.Random(11)
+        seed = json.dumps({"set": {"population.citizens": 200, "simulation.duration": "10d"},
+                           "events": [{"arm": "npm", "at": "5d", "demand": 30},
+                                      {"arm": "hls", "at": "2d", "preset": "npm"},
+                                      {"arm": "none", "at": "1d", "budget": 10}]}).encode()
+        for i in range(150):
+            b = bytearray(seed)
+            for _ in range(rng.randrange(1, 6)):
+                op = rng.randrange(3)
+                k = rng.randrange(len(b))
+                if op == 0:
+                    b[k] = rng.randrange(256)
+                elif op == 1:
+                    del b[k]
+                else:
+                    b.insert(k, rng.choice(b'{}[]",:0.9e-x\\'))
+            status, data = self.request("POST", "/api/runs", bytes(b))
+            self.assertIn(status, (202, 400, 422), (bytes(b), data[:200]))
+            if status != 202:
+                self.assertTrue(json.loads(data).get("error"))
+        # numbers at the edges
+        for x in [1e308, -1e308, 0, -100, 1e-300, 123456789012]:
+            status, data = self.request("POST", "/api/runs", {"events": [
+                {"arm": "npm", "at": "5d", "demand": x}, {"arm": "hls", "at": "5d", "budget": x}]})
+            self.assertIn(status, (202, 400), (x, data[:300]))
+        self.alive()
+
     # -- a run, its stream, its files --
     def test_run_reproduced(self):
         body = {"set": {"simulation.replications": 2, "regime.learning_time": 0.15},
