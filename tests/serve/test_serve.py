@@ -613,13 +613,20 @@ class Startup(unittest.TestCase):
                                    log=os.path.join(tmp, "log"))
             self.assertIn(f"http://127.0.0.1:{port}/", line)
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            c.request("POST", "/api/runs", body=json.dumps({"set": {"simulation.replications": 5}}),
+            # long enough (60 runs of ten years, tens of seconds of CPU) to be going when stopped
+            c.request("POST", "/api/runs",
+                      body=json.dumps({"set": {"simulation.replications": 20,
+                                               "simulation.duration": "10y",
+                                               "output.interval": "30d"}}),
                       headers={"Content-Type": "application/json"})
             r = c.getresponse()
             self.assertEqual(r.status, 202)
-            r.read()
-            c.close()
+            run = json.loads(r.read())["id"]
             time.sleep(0.5)
+            c.request("GET", f"/api/runs/{run}")
+            r = c.getresponse()
+            self.assertEqual(json.loads(r.read())["state"], "running")
+            c.close()
             t0 = time.monotonic()
             p.send_signal(signal.SIGTERM)
             self.assertEqual(p.wait(timeout=30), 0)
