@@ -409,6 +409,8 @@ static void say_unfinished(MPI_Win win, const long *base, const size_t *todo, si
 	}
 	if (n)
 		fprintf(stderr, "; the runs written stay in the partial file for --resume\n");
+	else
+		fprintf(stderr, "govsim-mpi run: stopped; no run was taken and not written\n");
 	fflush(stderr);
 }
 
