@@ -305,12 +305,22 @@ struct rank_sink {
 	struct gs_output *out;
 	long last;                /* the run written last, -1 before the first */
 	long stop_after, written; /* GOVSIM_STOP_AFTER_RUNS=N: stop as if interrupted after N runs */
+	double write_s;           /* wall time of the last run's write [s] */
 };
+
+/* now - MPI's wall clock [s]. */
+static double now(void)
+{
+	return MPI_Wtime();
+}
 
 static int write_run(void *ctx, size_t run, const struct gs_run_result *r, char *err, size_t n)
 {
 	struct rank_sink *rs = ctx;
-	if (gs_output_write_run(rs->out, run, r, err, n))
+	double t0 = now();
+	int rc = gs_output_write_run(rs->out, run, r, err, n);
+	rs->write_s = now() - t0;
+	if (rc)
 		return -1;
 	rs->last = (long)run;
 	if (rs->stop_after >= 0 && ++rs->written >= rs->stop_after)
@@ -355,6 +365,7 @@ static void run_share(const struct gs_plan *pl, const size_t *todo, size_t n_tod
 		memset(skip, 1, pl->n_runs);
 	const struct gs_sink sink = {write_run, rs};
 	struct gs_ensemble_opts opts = {threads, false, skip, false};
+	bool times = getenv("GOVSIM_MPI_TIMES") != NULL;
 	while (!gs_stop) {
 		long one = 1, k = 0;
 		MPI_Fetch_and_op(&one, &k, MPI_LONG, 0, 0, MPI_SUM, win);
@@ -372,9 +383,15 @@ static void run_share(const struct gs_plan *pl, const size_t *todo, size_t n_tod
 				 "purpose (GOVSIM_FAIL_RANK, a test's stand-in for a node out of memory)",
 				 run, pl->meta.arm_names[id.arm], id.point, id.rep);
 		} else {
+			double t0 = now();
 			skip[run] = 0;
+			rs->write_s = 0;
 			rc = gs_ensemble_run(pl, &opts, &sink, 1, err, errlen);
 			skip[run] = 1;
+			/* GOVSIM_MPI_TIMES=1: each run's cost, for make hpc-scaling (one line each) */
+			if (times && rc == 0)
+				fprintf(stderr, "govsim-mpi time: run %zu rank %d run_s %.6f write_s %.6f\n",
+					run, rank, now() - t0 - rs->write_s, rs->write_s);
 		}
 		if (rc == 0 || (rc > 0 && rs->last == (long)run)) {
 			mark_run(win, k, -(rank + 1));
@@ -592,7 +609,7 @@ static int gs_cmd_run_mpi(const struct gs_model *m, int argc, char **argv, int f
 	MPI_Barrier(MPI_COMM_WORLD);
 	const char *stop_env = getenv("GOVSIM_STOP_AFTER_RUNS");
 	const char *fail_env = getenv("GOVSIM_FAIL_RANK");
-	struct rank_sink rs = {out, -1, stop_env ? strtol(stop_env, NULL, 10) : -1, 0};
+	struct rank_sink rs = {out, -1, stop_env ? strtol(stop_env, NULL, 10) : -1, 0, 0};
 	struct share mine;
 	char rank_err[RANK_ERR] = "";
 	MPI_Win_lock_all(0, win);
