@@ -128,4 +128,4 @@ def test_scaling_tables_and_markers():
     assert "| govsim-mpi 2 x 1 | no | 2.0 | 2.00 | 1.5-2.5 |" in text
     assert "| govsim-mpi 4 x 1 | yes | 1.6 | 2.50 | 1.0-1.0 |" in text
     assert "| govsim-mpi 2 x 1 | 16 | no | 5.0 | 0.80 | 1.0-1.0 |" in text
-    assert "| govsim merge | 2.0 | 10.0 |" in text
+    assert "| govsim merge (200 small runs) | 2.0 | 10.0 |" in text

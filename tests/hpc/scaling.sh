@@ -21,9 +21,11 @@
 # citizens over 90 days, whose cost is the file and the scheduler, not the
 # model; and one "single" run of scenarios/casework.ini at 100,000 citizens
 # over 5 years (daily output). Strong: 16 runs whatever the cores; weak: 8
-# runs per core used. MPI jobs run with --bind-to none, but for the
-# "strong-bound" rows (Open MPI's default binding, 1 rank x 2 threads).
-# ranks x threads above the machine's cores is marked oversubscribed.
+# runs per core used; "merge-single": govsim merge of two shard files of 2
+# runs of the single job's size each (its fixed cost included). MPI jobs run
+# with --bind-to none, but for the "strong-bound" rows (Open MPI's default
+# binding, 1 rank x 2 threads). ranks x threads above the machine's cores is
+# marked oversubscribed.
 set -u
 GOVSIM=${1:?usage: scaling.sh BUILD/govsim BUILD/govsim-mpi [OUTDIR]}
 GOVSIM_MPI=${2:?usage: scaling.sh BUILD/govsim BUILD/govsim-mpi [OUTDIR]}
@@ -31,6 +33,7 @@ OUT=${3:-build/hpc}
 REPEAT=${HPC_REPEAT:-3}
 SC=tests/golden/sweep_events.ini
 BIG="--set population.citizens=50000 --set simulation.duration=2y"
+SINGLE="--set population.citizens=100000 --set simulation.duration=5y"
 SMALL="--set population.citizens=300 --set simulation.duration=90d --set simulation.replications=25"
 T=$(mktemp -d /tmp/govsim-hpc-XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -114,8 +117,7 @@ for rep in $(seq 1 "$REPEAT"); do
 	# one run of the size of the example: 100,000 citizens over 5 years, daily output
 	SC_SAVE=$SC
 	SC=scenarios/casework.ini
-	measure single 1 1 1 "$rep" -- mpi 1 1 --set population.citizens=100000 \
-		--set simulation.duration=5y
+	measure single 1 1 1 "$rep" -- mpi 1 1 $SINGLE
 	SC=$SC_SAVE
 	# weak: 8 runs per core used (replications 1, 2, 4 of the 8-run grid)
 	for rt in 1x1 1x2 2x1 2x2 4x1; do
@@ -135,6 +137,14 @@ for rep in $(seq 1 "$REPEAT"); do
 		"$GOVSIM" run "$SC" -o "$T/sh.2.h5" --shard 2/2 --threads 1 -q $SMALL &&
 		measure merge 0 1 200 "$rep" -- "$GOVSIM" merge "$T/sh.1.h5" "$T/sh.2.h5" \
 			-o "$T/merged.h5" --force
+	# the merge of runs of the single job's size: 2 shards of 2 runs each, joined
+	rm -f "$T"/big.*
+	"$GOVSIM" run scenarios/casework.ini -o "$T/big.1.h5" --shard 1/2 -q $SINGLE \
+		--set simulation.replications=4 &&
+		"$GOVSIM" run scenarios/casework.ini -o "$T/big.2.h5" --shard 2/2 -q $SINGLE \
+			--set simulation.replications=4 &&
+		measure merge-single 0 1 4 "$rep" -- "$GOVSIM" merge "$T/big.1.h5" "$T/big.2.h5" \
+			-o "$T/bigmerged.h5" --force
 done
 echo "# load at the end	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/scaling.tsv"
 echo "written: $OUT/scaling.tsv, $OUT/runs.tsv"
