@@ -233,6 +233,12 @@ def _load(rows):
     return f"{min(loads):.1f}-{max(loads):.1f}"
 
 
+def _cpu(rows):
+    """The median CPU time [s] of rows (user + system of every process of a job), or ''."""
+    cpu = [float(r["cpu_s"]) for r in rows if r.get("cpu_s")]
+    return f"{np.median(cpu):.1f}" if cpu else ""
+
+
 def _label(r):
     if r["ranks"] == "0":
         return f"govsim run, {r['threads']} thread{'s' if r['threads'] != '1' else ''}"
@@ -250,7 +256,8 @@ def scaling_tables(folder):
         f"{meta.get('load at the end', '?')} at the end; each row's range is the 1-minute "
         f"load before and after its jobs); revision {meta.get('revision', '?')}. Each job ran "
         f"{max(int(r['repetition']) for r in jobs)} times: the median, and the fastest and "
-        "slowest in brackets, show the noise. MPI jobs with `--bind-to none` but for the "
+        "slowest in brackets, show the noise. CPU: the median CPU time (user and system) "
+        "of the job's processes. MPI jobs with `--bind-to none` but for the "
         "bound row; oversubscribed: more ranks x threads than cores.",
         "",
     ]
@@ -269,24 +276,25 @@ def scaling_tables(folder):
     base_med = float(np.median([float(r["wall_s"]) for r in base])) if base else float("nan")
     out += ["Strong scaling: the same 16 runs (sweep_events at 50,000 citizens over 2 years).",
             "",
-            "| job | oversubscribed | wall [s] | speedup over govsim-mpi 1 x 1 | load |",
-            "|---|---|---|---|---|"]
+            "| job | oversubscribed | wall [s] | speedup over govsim-mpi 1 x 1 | CPU [s] | load |",
+            "|---|---|---|---|---|---|"]
     for (key, rs) in strong:
         med, txt = _spread([float(r["wall_s"]) for r in rs])
         label = _label(rs[0]) + (" (Open MPI's default binding)" if rs[0]["kind"] ==
                                  "strong-bound" else "")
         out.append(f"| {label} | {rs[0]['oversubscribed']} | {txt} | {base_med / med:.2f} | "
-                   f"{_load(rs)} |")
+                   f"{_cpu(rs)} | {_load(rs)} |")
     out += ["", "Weak scaling: 8 runs per core asked for (ranks x threads).", "",
-            "| job | runs | oversubscribed | wall [s] | efficiency (1 x 1 / this) | load |",
-            "|---|---|---|---|---|---|"]
+            "| job | runs | oversubscribed | wall [s] | efficiency (1 x 1 / this) | CPU [s] | "
+            "load |",
+            "|---|---|---|---|---|---|---|"]
     weak = groups("weak")
     w1 = [rs for (k, rs) in weak if k == ("1", "1")]
     w1_med = float(np.median([float(r["wall_s"]) for r in w1[0]])) if w1 else float("nan")
     for (key, rs) in weak:
         med, txt = _spread([float(r["wall_s"]) for r in rs])
         out.append(f"| {_label(rs[0])} | {rs[0]['runs']} | {rs[0]['oversubscribed']} | {txt} | "
-                   f"{w1_med / med:.2f} | {_load(rs)} |")
+                   f"{w1_med / med:.2f} | {_cpu(rs)} | {_load(rs)} |")
     out += ["", "The file: 200 runs of 300 citizens over 90 days (their cost is the file and "
             "the scheduler), and the serial merge of two shard files of them, and of four "
             "runs of the single job's size below.", "",

@@ -48,11 +48,11 @@ def _write_measurements(folder, single=(2.0, 2.2), strong=(0.4, 0.5, 0.6, 0.5)):
         f.write("# date\t2026-12-02T23:00Z\n# cpu\tTest CPU\n# cores\t2\n")
         f.write("# load at the start\t1.00 1.00 1.00\n")
         f.write("kind\tranks\tthreads\toversubscribed\truns\trepetition\twall_s\t"
-                "load_before\tload_after\n")
+                "cpu_s\tload_before\tload_after\n")
         # strong 1x1: 16 runs... here 4 runs of 2.0 s own time; write: 200 runs of 0 s
-        f.write("strong\t1\t1\tno\t16\t1\t3.0\t1\t1\n")
-        f.write("write\t1\t1\tno\t200\t1\t1.92\t1\t1\n")
-        f.write("merge\t0\t1\tno\t200\t1\t2.0\t1\t1\n")
+        f.write("strong\t1\t1\tno\t16\t1\t3.0\t\t1\t1\n")
+        f.write("write\t1\t1\tno\t200\t1\t1.92\t\t1\t1\n")
+        f.write("merge\t0\t1\tno\t200\t1\t2.0\t\t1\t1\n")
     with open(os.path.join(folder, "runs.tsv"), "w", encoding="utf-8") as f:
         f.write("job\tkind\tranks\tthreads\trun\trank\trun_s\twrite_s\n")
         for i, c in enumerate(strong):
@@ -107,11 +107,11 @@ def test_scaling_tables_and_markers():
     with tempfile.TemporaryDirectory() as tmp:
         _write_measurements(tmp)
         with open(os.path.join(tmp, "scaling.tsv"), "a", encoding="utf-8") as f:
-            f.write("strong\t1\t1\tno\t16\t2\t5.0\t1\t1\n")  # 1 x 1: median of 3.0 and 5.0 = 4.0
-            f.write("strong\t2\t1\tno\t16\t1\t2.0\t1.5\t2.5\n")
-            f.write("strong\t4\t1\tyes\t16\t1\t1.6\t1\t1\n")
-            f.write("weak\t1\t1\tno\t8\t1\t4.0\t1\t1\n")
-            f.write("weak\t2\t1\tno\t16\t1\t5.0\t1\t1\n")
+            f.write("strong\t1\t1\tno\t16\t2\t5.0\t\t1\t1\n")  # 1 x 1: median of 3.0 and 5.0 = 4.0
+            f.write("strong\t2\t1\tno\t16\t1\t2.0\t3.9\t1.5\t2.5\n")
+            f.write("strong\t4\t1\tyes\t16\t1\t1.6\t\t1\t1\n")
+            f.write("weak\t1\t1\tno\t8\t1\t4.0\t\t1\t1\n")
+            f.write("weak\t2\t1\tno\t16\t1\t5.0\t\t1\t1\n")
         text = hp.scaling_tables(tmp)
         page = os.path.join(tmp, "page.md")
         with open(page, "w", encoding="utf-8") as f:
@@ -124,8 +124,8 @@ def test_scaling_tables_and_markers():
         with pytest.raises(ValueError):
             hp.write_between_markers(page, "new")
     assert "Test CPU, 2 cores" in text
-    assert "| govsim-mpi 1 x 1 | no | 4.0 (3.0-5.0) | 1.00 | 1.0-1.0 |" in text
-    assert "| govsim-mpi 2 x 1 | no | 2.0 | 2.00 | 1.5-2.5 |" in text
-    assert "| govsim-mpi 4 x 1 | yes | 1.6 | 2.50 | 1.0-1.0 |" in text
-    assert "| govsim-mpi 2 x 1 | 16 | no | 5.0 | 0.80 | 1.0-1.0 |" in text
+    assert "| govsim-mpi 1 x 1 | no | 4.0 (3.0-5.0) | 1.00 |  | 1.0-1.0 |" in text
+    assert "| govsim-mpi 2 x 1 | no | 2.0 | 2.00 | 3.9 | 1.5-2.5 |" in text
+    assert "| govsim-mpi 4 x 1 | yes | 1.6 | 2.50 |  | 1.0-1.0 |" in text
+    assert "| govsim-mpi 2 x 1 | 16 | no | 5.0 | 0.80 |  | 1.0-1.0 |" in text
     assert "| govsim merge (200 small runs) | 2.0 | 10.0 |" in text

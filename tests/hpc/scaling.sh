@@ -6,8 +6,9 @@
 # usage: tests/hpc/scaling.sh BUILD/govsim BUILD/govsim-mpi [OUTDIR]
 #   OUTDIR  default build/hpc; written afresh:
 #     scaling.tsv  one row per job: kind, ranks, threads, oversubscribed,
-#                  runs, repetition, wall time [s], the 1-minute load average
-#                  before and after; header lines (#) give the date, the CPU
+#                  runs, repetition, wall time [s], CPU time (user + system,
+#                  of every process of the job) [s], the 1-minute load
+#                  average before and after; header lines (#) give the date, the CPU
 #                  (lscpu's model name), its cores and the revision
 #     runs.tsv     one row per run of the MPI jobs (GOVSIM_MPI_TIMES=1): job,
 #                  kind, ranks, threads, run, rank, run_s (computing it),
@@ -53,7 +54,7 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 	echo "# cores	$CORES"
 	echo "# revision	$("$GOVSIM" --version | sed -n 's/.*(revision \(.*\)).*/\1/p')"
 	echo "# load at the start	$(cut -d' ' -f1-3 /proc/loadavg)"
-	printf 'kind\tranks\tthreads\toversubscribed\truns\trepetition\twall_s\tload_before\tload_after\n'
+	printf 'kind\tranks\tthreads\toversubscribed\truns\trepetition\twall_s\tcpu_s\tload_before\tload_after\n'
 } >"$OUT/scaling.tsv"
 printf 'job\tkind\tranks\tthreads\trun\trank\trun_s\twrite_s\n' >"$OUT/runs.tsv"
 job=0
@@ -66,25 +67,29 @@ measure() {
 	[ $(( (ranks > 0 ? ranks : 1) * threads )) -gt "$CORES" ] && over=yes
 	lb=$(load1)
 	t0=$(now)
-	"$@" >"$T/out" 2>"$T/err"
+	# a subshell, so that `times` counts this job's processes only (its second line:
+	# the user and system time of the children waited for, and theirs)
+	("$@" >"$T/out" 2>"$T/err"; rc=$?; times >"$T/cpu"; exit $rc)
 	rc=$?
 	t1=$(now)
 	la=$(load1)
+	cpu=$(sed -n 2p "$T/cpu" | awk '{ split($1, u, "m"); split($2, s, "m");
+		printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
 	if [ $rc -ne 0 ]; then
 		echo "scaling.sh: $kind $ranks x $threads failed (exit $rc):" >&2
 		head -5 "$T/err" >&2
 		return
 	fi
 	wall=$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$ranks" "$threads" "$over" "$runs" \
-		"$rep" "$wall" "$lb" "$la" >>"$OUT/scaling.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$ranks" "$threads" "$over" "$runs" \
+		"$rep" "$wall" "$cpu" "$lb" "$la" >>"$OUT/scaling.tsv"
 	job=$((job + 1))
 	sed -n 's/^govsim-mpi time: run \([0-9]*\) rank \([0-9]*\) run_s \([0-9.]*\) write_s \([0-9.]*\)$/\1\t\2\t\3\t\4/p' \
 		"$T/err" | while IFS='	' read -r r k rs ws; do
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$job" "$kind" "$ranks" "$threads" "$r" "$k" \
 			"$rs" "$ws"
 	done >>"$OUT/runs.tsv"
-	echo "$kind $ranks x $threads ($runs runs, $over oversubscribed) #$rep: $wall s, load $lb -> $la"
+	echo "$kind $ranks x $threads ($runs runs, $over oversubscribed) #$rep: $wall s ($cpu s of CPU), load $lb -> $la"
 }
 
 mpi() { # mpi RANKS THREADS EXTRA...
