@@ -23,6 +23,8 @@
 #   make calibrate-check  govsim calibrate's coverage of known parameters, 20 repeats (minutes)
 #   make deps       install missing Debian packages (as root), or print the command
 #   make mpi        build/govsim-mpi: Open MPI and parallel HDF5 (make deps-mpi; make test-mpi)
+#   make hpc-scaling  strong and weak scaling of govsim-mpi on this machine, and the
+#                   projection to 64-1,024 ranks (build/hpc; docs/hpc.md; minutes)
 #   make install    govsim, its man page, bash completion and the analysis package
 #                   under PREFIX (default /usr/local); make uninstall removes them
 #   make clean
@@ -58,7 +60,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest \
 	libmicrohttpd-dev libjansson-dev chromium
 
-.PHONY: reliability figures-check deps-mpi mpi test-mpi
+.PHONY: reliability figures-check deps-mpi mpi test-mpi hpc-scaling
 .PHONY: install uninstall docs-check all check test-c test-py calibrate-check test-serve layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
 	reproduce-docs reproduce-docs-check reproduce-robust regimes regimes-check
 
@@ -214,6 +216,13 @@ mpi:
 # 3 ranks (and 1) against the serial build's file (tests/cli/mpi.sh)
 test-mpi: mpi $(BUILD)/govsim
 	tests/cli/mpi.sh $(BUILD)/govsim $(BUILD)/govsim-mpi
+
+# Strong and weak scaling of the MPI build on this machine (ranks x threads, each job
+# HPC_REPEAT times: build/hpc/scaling.tsv, runs.tsv), then the projection of the
+# dynamic scheduler to 64-1,024 ranks from those measurements (build/hpc/projection.md).
+hpc-scaling: mpi $(BUILD)/govsim
+	tests/hpc/scaling.sh $(BUILD)/govsim $(BUILD)/govsim-mpi $(BUILD)/hpc
+	/usr/bin/python3 -m analysis.hpc_projection $(BUILD)/hpc | tee $(BUILD)/hpc/projection.md
 
 # Layers: a lower layer never includes a higher one.
 layers:

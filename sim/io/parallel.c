@@ -5,6 +5,7 @@
 #include "sim/io/parallel.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,30 +53,36 @@ close_plist:
 	return file;
 }
 
-int gs_output_create_parallel(const char *path, const struct gs_ensemble_meta *meta,
-			      MPI_Comm comm, struct gs_output **out, char *err, size_t errlen)
+int gs_output_share_parallel(struct gs_output *first, bool fresh,
+			     const struct gs_ensemble_meta *meta, MPI_Comm comm,
+			     struct gs_output **out, char *err, size_t errlen)
 {
-	struct report rp = {path, err, errlen};
 	struct gs_output *o = NULL;
-	unsigned char *done = NULL;
+	char *path = NULL;
 	int rank = 0, lock_fd = -1, ok = 1;
 	*out = NULL;
 	err[0] = 0;
 	gs_io_quiet();
 	MPI_Comm_rank(comm, &rank);
 	if (rank == 0) {
-		/* laid out serially; its lock kept by rank 0 until the rename */
-		ok = gs_output_create(path, meta, &o, err, errlen) == 0;
-		if (ok) {
-			lock_fd = gs_io_writer_release_lock(o);
-			ok = gs_output_close(o, err, errlen) == 0;
-			o = NULL;
-			if (!ok)
-				remove(path);
-		}
+		/* closed serially; its lock kept by rank 0 until the rename */
+		path = gs_strdup(gs_io_writer_path(first));
+		lock_fd = gs_io_writer_release_lock(first);
+		ok = gs_output_close(first, err, errlen) == 0 && path;
+		if (!path)
+			snprintf(err, errlen, "out of memory");
+	}
+	/* every rank opens the path rank 0 closed */
+	int len = rank == 0 && path ? (int)strlen(path) + 1 : 0;
+	MPI_Bcast(&len, 1, MPI_INT, 0, comm);
+	if (rank != 0 && len > 0) {
+		path = malloc((size_t)len);
+		ok = path != NULL;
 	}
 	if (agree(ok, comm, err, errlen))
-		goto fail;
+		goto remove_file;
+	MPI_Bcast(path, len, MPI_CHAR, 0, comm);
+	struct report rp = {path, err, errlen};
 	hid_t file = open_mpio(&rp, comm);
 	ok = file >= 0;
 	if (agree(ok, comm, err, errlen)) {
@@ -84,13 +91,9 @@ int gs_output_create_parallel(const char *path, const struct gs_ensemble_meta *m
 		goto remove_file;
 	}
 	o = gs_io_writer_new(&rp, meta);
-	done = calloc(meta->n_runs ? meta->n_runs : 1, 1);
-	ok = o && done && gs_io_writer_attach(&rp, o, file) == 0;
+	ok = o && gs_io_writer_attach(&rp, o, file) == 0;
 	if (!o)
 		H5Fclose(file);
-	if (!done)
-		snprintf(err, errlen, "%s: out of memory", path);
-	free(done);
 	if (agree(ok, comm, err, errlen)) {
 		gs_output_abort(o);
 		goto remove_file;
@@ -98,14 +101,16 @@ int gs_output_create_parallel(const char *path, const struct gs_ensemble_meta *m
 	gs_io_writer_set_parallel(o);
 	if (lock_fd >= 0)
 		gs_io_writer_hold(o, lock_fd);
+	free(path);
 	*out = o;
 	return 0;
 remove_file:
-	if (rank == 0)
+	/* a file just laid out holds nothing; a resumed one keeps its runs */
+	if (rank == 0 && fresh && path)
 		remove(path);
-fail:
 	if (lock_fd >= 0)
 		close(lock_fd);
+	free(path);
 	return -1;
 }
 
@@ -119,21 +124,24 @@ int gs_output_commit_parallel(struct gs_output *out, int ok, const char *final_p
 	char mine[1024]; /* a failure to close after this rank's own failure: said once */
 	/* every rank closes: the file's last metadata are written collectively */
 	int closed = gs_output_close(out, ok ? err : mine, ok ? errlen : sizeof(mine)) == 0;
+	int all_closed = 0;
+	MPI_Allreduce(&closed, &all_closed, 1, MPI_INT, MPI_LAND, comm);
 	int rc = agree(ok && closed && path, comm, err, errlen);
+	if (rc != 0 && all_closed)
+		rc = 1; /* closed on every rank: the partial keeps the runs written */
 	if (rank == 0 && path) {
 		if (rc == 0 && rename(path, final_path) < 0) {
 			snprintf(err, errlen, "cannot rename %s to %s", path, final_path);
 			rc = -1;
 		}
-		if (rc != 0)
+		if (rc < 0)
 			remove(path);
 	}
 	if (lock_fd >= 0)
 		close(lock_fd);
 	free(path);
-	int all_ok = rc == 0;
-	MPI_Bcast(&all_ok, 1, MPI_INT, 0, comm);
-	if (!all_ok && rc == 0)
+	MPI_Bcast(&rc, 1, MPI_INT, 0, comm);
+	if (rc < 0 && !err[0])
 		snprintf(err, errlen, "%s: cannot rename to %s", final_path, final_path);
-	return all_ok ? 0 : -1;
+	return rc;
 }

@@ -254,10 +254,14 @@ static hid_t dataset_plist(const struct report *rp, const char *name, int rank,
 	/*
 	 * The MPI build's ranks write their runs independently, and parallel
 	 * HDF5 writes a filtered dataset only collectively: no compression,
-	 * and the space of every chunk allocated when the dataset is made.
+	 * and the space of every dataset allocated when it is made: a dataset
+	 * whose space were allocated later, when the ranks open the file,
+	 * would have its address only in metadata written at the collective
+	 * close, so a job killed before it would lose every run's done flag.
 	 */
-	if (chunk && (H5Pset_chunk(dcpl, rank, chunk) < 0 ||
-		      H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0))
+	if (chunk && H5Pset_chunk(dcpl, rank, chunk) < 0)
+		goto close_plist;
+	if (H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0)
 		goto close_plist;
 #else
 	if (chunk && (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
