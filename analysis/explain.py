@@ -115,9 +115,9 @@ def arms_of(secs):
     return names
 
 
-def configurations_scenario(path, arm_a, arm_b, players, configs):
-    """The text of a scenario that runs arm A and arm B at each configuration (a set of
-    players left on; the others' switches off), and {(config index, 'a'|'b'): arm name}."""
+def checked_sections(path, arm_a, arm_b, varies, events=True):
+    """The scenario's sections, after checking that it has both arms and no [sweep] (and,
+    unless events, no events); varies: what explain varies, for the message."""
     secs = sections(read_lines(path))
     arms = arms_of(secs)
     for a in (arm_a, arm_b):
@@ -125,7 +125,17 @@ def configurations_scenario(path, arm_a, arm_b, players, configs):
             raise ExplainError(f"{path}: no arm {a!r} (its arms: {', '.join(arms) or 'none'})")
     if any(h == "sweep" for h, _ in secs):
         raise ExplainError(f"{path}: explain takes a scenario without a [sweep]: it varies "
-                           f"the mechanisms itself")
+                           f"the {varies} itself")
+    if not events and any(h and h.startswith("event.") for h, _ in secs):
+        raise ExplainError(f"{path}: explain --parameters takes a scenario without events: it "
+                           f"compares the arms' parameters at the start")
+    return secs
+
+
+def configurations_scenario(path, arm_a, arm_b, players, configs):
+    """The text of a scenario that runs arm A and arm B at each configuration (a set of
+    players left on; the others' switches off), and {(config index, 'a'|'b'): arm name}."""
+    secs = checked_sections(path, arm_a, arm_b, "mechanisms")
     own = {a: [ln for h, lines in secs if h == f"arm.{a}" for ln in lines] for a in (arm_a, arm_b)}
     names = {}
     out = []
@@ -167,17 +177,7 @@ def parameter_configurations_scenario(path, arm_a, arm_b, players, configs, b_va
     the parameters of the players in the set at arm B's values; and {(config index, 'a'|'b'):
     arm name}, where 'a' is the configuration with no player (arm A itself) and 'b' the
     configuration's own arm."""
-    secs = sections(read_lines(path))
-    arms = arms_of(secs)
-    for a in (arm_a, arm_b):
-        if a not in arms:
-            raise ExplainError(f"{path}: no arm {a!r} (its arms: {', '.join(arms) or 'none'})")
-    if any(h == "sweep" for h, _ in secs):
-        raise ExplainError(f"{path}: explain takes a scenario without a [sweep]: it varies "
-                           f"the parameters itself")
-    if any(h and h.startswith("event.") for h, _ in secs):
-        raise ExplainError(f"{path}: explain --parameters takes a scenario without events: it "
-                           f"compares the arms' parameters at the start")
+    secs = checked_sections(path, arm_a, arm_b, "parameters", events=False)
     own = [ln for h, lines in secs if h == f"arm.{arm_a}" for ln in lines]
     out = []
     for h, lines in secs:
@@ -471,18 +471,7 @@ def explain(args):
     if not os.path.isfile(args.scenario):
         raise ExplainError(f"{args.scenario}: no such file")
     if args.parameters:
-        secs = sections(read_lines(args.scenario))
-        known_arms = arms_of(secs)
-        for a in arms:
-            if a not in known_arms:
-                raise ExplainError(f"{args.scenario}: no arm {a!r} (its arms: "
-                                   f"{', '.join(known_arms) or 'none'})")
-        if any(h and h.startswith("event.") for h, _ in secs):
-            raise ExplainError(f"{args.scenario}: explain --parameters takes a scenario "
-                               f"without events: it compares the arms' parameters at the start")
-        if any(h == "sweep" for h, _ in secs):
-            raise ExplainError(f"{args.scenario}: explain takes a scenario without a [sweep]: "
-                               f"it varies the parameters itself")
+        checked_sections(args.scenario, arms[0], arms[1], "parameters", events=False)
         values = arm_parameters(args.govsim, args.scenario, arms, args.set)
         keys = differing(values[arms[0]], values[arms[1]], parameter_order(args.govsim))
         players = parse_players(args, keys, kind="parameter", default=keys)

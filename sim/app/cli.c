@@ -4,13 +4,32 @@
 #include "sim/app/cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/core/diag.h"
+#include "sim/core/stop.h"
 
 const char *gs_cli_prog = "govsim";
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	gs_stop = 1;
+}
+
+void gs_cli_stop_on_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGXFSZ, SIG_IGN);
+}
 
 bool gs_cli_is_help(const char *a)
 {

@@ -28,6 +28,14 @@ char *gs_cli_join(int argc, char **argv);
 /* gs_cli_is_help - is a "-h" or "--help"? */
 bool gs_cli_is_help(const char *a);
 
+/*
+ * gs_cli_stop_on_signals - SIGINT and SIGTERM (a scheduler's time limit)
+ * set gs_stop (sim/core/stop.h): the runs stop, keeping those finished;
+ * SIGXFSZ is ignored, so that a write past a file-size limit fails (EFBIG)
+ * and is reported instead of killing the process.
+ */
+void gs_cli_stop_on_signals(void);
+
 /* gs_cli_usage - "govsim CMD: <fmt with arg>" and a pointer to --help on stderr; returns EXIT_USAGE. */
 int gs_cli_usage(const char *cmd, const char *fmt, const char *arg);
 

@@ -5,7 +5,6 @@
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,12 +125,6 @@ static int check_output(const struct merge_args *a, const char *tmp_path)
 	return -1;
 }
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	gs_stop = 1;
-}
-
 int gs_cmd_merge(int argc, char **argv, int full_argc, char **full_argv)
 {
 	struct merge_args a = {0};
@@ -154,13 +147,7 @@ int gs_cmd_merge(int argc, char **argv, int full_argc, char **full_argv)
 	if ((status = check_output(&a, tmp_path)) >= 0)
 		goto out;
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGXFSZ, SIG_IGN); /* past a file-size limit a write fails and is reported */
+	gs_cli_stop_on_signals();
 
 	int rc = gs_output_merge(a.inputs, a.n_inputs, tmp_path, a.out_path, cmdline, err,
 				 sizeof(err));

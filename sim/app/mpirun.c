@@ -18,7 +18,6 @@
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,24 +281,6 @@ static int open_first(const struct mpi_args *a, const struct gs_ensemble_meta *m
 	return -1;
 }
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	gs_stop = 1;
-}
-
-/* SIGINT and SIGTERM (a scheduler's time limit) stop the job, keeping its finished runs. */
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGXFSZ, SIG_IGN);
-}
-
 /* The file sink of a rank, and a stop for tests. */
 struct rank_sink {
 	struct gs_output *out;
@@ -518,7 +499,7 @@ static int gs_cmd_run_mpi(const struct gs_model *m, int argc, char **argv, int f
 		goto out;
 	}
 	snprintf(tmp_path, tl, "%s.partial", a.out_path);
-	install_signals();
+	gs_cli_stop_on_signals();
 	/* rank 0 reads the scenario first and checks the output; the others follow it */
 	status = -1;
 	if (rank == 0 && gs_cli_load(m, a.scenario, a.sets, a.n_sets, &sc))

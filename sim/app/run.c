@@ -6,7 +6,6 @@
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,24 +138,6 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	if (!a->scenario)
 		return gs_cli_usage("run", "no scenario given%s", "");
 	return -1;
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	gs_stop = 1;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* past a file-size limit a write fails (EFBIG) and is reported, instead of killing us */
-	signal(SIGXFSZ, SIG_IGN);
 }
 
 /* The result file and its partial: paths, and what is written so far. */
@@ -511,7 +492,7 @@ int gs_cmd_run(const struct gs_model *m, int argc, char **argv, int full_argc, c
 		goto out;
 	}
 
-	install_signals();
+	gs_cli_stop_on_signals();
 	if ((status = open_result(&a, &pl.meta, &rf)) >= 0)
 		goto out;
 	/* a shard's file holds the other shards' runs as not done: they are never run here */

@@ -595,14 +595,14 @@ static void list_dir(const char *dir, const char *prefix, const char *group)
 }
 
 /*
- * The scenarios a client may start from, found when the server starts: the
- * one served, then the .ini files of scenarios/ and scenarios/published/ of the
- * folder `make install` put next to the binary (PREFIX/share/govsim), else
- * of the source tree (GS_SCENARIODIR).
+ * installed - PREFIX/share/govsim/SUB, next to this binary as `make
+ * install` lays it out, into buf if it holds `marker` (a file under it, or
+ * "" for the folder itself); else fallback (the source tree's).
  */
-static void list_scenarios(const char *served, const char *served_name)
+static void installed(const char *sub, const char *marker, const char *fallback, char *buf,
+		      size_t n)
 {
-	char dir[PATH_MAX] = "", exe[PATH_MAX / 4], probe[PATH_MAX + 16];
+	char exe[PATH_MAX / 4], probe[PATH_MAX];
 	struct stat st;
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len > 0) {
@@ -610,13 +610,27 @@ static void list_scenarios(const char *served, const char *served_name)
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = 0;
-			snprintf(probe, sizeof(probe), "%s/../share/govsim/scenarios", exe);
-			if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode))
-				snprintf(dir, sizeof(dir), "%.4000s", probe);
+			snprintf(probe, sizeof(probe), "%s/../share/govsim/%s%s%s", exe, sub,
+				 *marker ? "/" : "", marker);
+			if (stat(probe, &st) == 0 && (*marker ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode))) {
+				snprintf(buf, n, "%s/../share/govsim/%s", exe, sub);
+				return;
+			}
 		}
 	}
-	if (!dir[0])
-		snprintf(dir, sizeof(dir), "%s", GS_SCENARIODIR);
+	snprintf(buf, n, "%s", fallback);
+}
+
+/*
+ * The scenarios a client may start from, found when the server starts: the
+ * one served, then the .ini files of scenarios/ and scenarios/published/ of the
+ * folder `make install` put next to the binary (PREFIX/share/govsim), else
+ * of the source tree (GS_SCENARIODIR).
+ */
+static void list_scenarios(const char *served, const char *served_name)
+{
+	char dir[PATH_MAX], probe[PATH_MAX + 16];
+	installed("scenarios", "", GS_SCENARIODIR, dir, sizeof(dir));
 	list_one(served, served_name, "served");
 	list_dir(dir, "", "scenarios");
 	snprintf(probe, sizeof(probe), "%s/published", dir);
@@ -1825,22 +1839,7 @@ static pthread_once_t web_once = PTHREAD_ONCE_INIT;
 
 static void find_web_dir(void)
 {
-	char exe[PATH_MAX / 2], probe[PATH_MAX];
-	struct stat st;
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len > 0) {
-		exe[len] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = 0;
-			snprintf(probe, sizeof(probe), "%s/../share/govsim/web/index.html", exe);
-			if (stat(probe, &st) == 0 && S_ISREG(st.st_mode)) {
-				snprintf(web_path, sizeof(web_path), "%s/../share/govsim/web", exe);
-				return;
-			}
-		}
-	}
-	snprintf(web_path, sizeof(web_path), "%s", GS_WEBDIR);
+	installed("web", "index.html", GS_WEBDIR, web_path, sizeof(web_path));
 }
 
 static const char *web_dir(void)

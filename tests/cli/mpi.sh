@@ -148,9 +148,15 @@ contains "the plan has 16 runs, so at most 16 shards" "too many shards: said"
 BIG="--set population.citizens=50000 --set simulation.duration=2y"
 expect 0 "the serial file of the long runs" -- "$GOVSIM" run "$SC" -o "$T/bigser.h5" -q $BIG
 # started in the background; its ranks are mpirun's children
+# started FILE: wait (up to 60 s) until the job writing FILE has laid out its partial
+started() {
+	for _ in $(seq 600); do [ -e "$1.partial" ] && return; sleep 0.1; done
+}
+# start_job OUT.h5 SECONDS: a 3-rank job, SECONDS after its partial appears
 start_job() {
 	$MPIRUN -np 3 "$GOVSIM_MPI" run "$SC" -o "$1" --threads 1 $BIG >"$T/job" 2>&1 &
 	job=$!
+	started "$1"
 	sleep "$2"
 	ranks=$(ps -o pid= --ppid $job)
 }
@@ -160,7 +166,7 @@ end_job() {
 	cp "$T/job" "$T/out"
 }
 # SIGTERM to every rank, as a scheduler's time limit sends it
-start_job "$T/term.h5" 3
+start_job "$T/term.h5" 1
 kill -TERM $ranks
 end_job
 [ "$got" -eq 1 ] && ok || { fail "SIGTERM: exit $got, expected 1"; sed 's/^/    /' "$T/out" | head; }
@@ -172,7 +178,7 @@ expect 0 "SIGTERM: resumed by 2 ranks" -- $MPIRUN -np 2 "$GOVSIM_MPI" run "$SC" 
 # one rank killed (a node lost): MPI ends the job, naming the rank; rank 0 names the
 # runs taken and not written when Open MPI's SIGTERM reaches it before the SIGKILL
 # (most often, not always: not checked); --resume names the runs it runs
-start_job "$T/kr.h5" 3
+start_job "$T/kr.h5" 1
 victim=$(echo $ranks | cut -d' ' -f2)
 kill -KILL $victim
 end_job
@@ -187,9 +193,11 @@ contains "resuming .*kr.h5.partial: [0-9]+ of 16 runs done; running runs? [0-9]"
 # a resume killed in turn (every rank, SIGKILL), then resumed by 1 rank
 expect 1 "stopped after 1 run a rank" -- env GOVSIM_STOP_AFTER_RUNS=1 $MPIRUN -np 3 \
 	"$GOVSIM_MPI" run "$SC" -o "$T/rk.h5" --threads 1 -q $BIG
+# (killed a second after it says it is resuming: the 13 runs left take several)
 $MPIRUN -np 2 "$GOVSIM_MPI" run "$SC" -o "$T/rk.h5" --threads 1 --resume $BIG >"$T/job" 2>&1 &
 job=$!
-sleep 3
+for _ in $(seq 600); do grep -q resuming "$T/job" 2>/dev/null && break; sleep 0.1; done
+sleep 1
 kill -KILL $(ps -o pid= --ppid $job)
 end_job
 [ "$got" -ne 0 ] && ok || fail "the resume killed: exit 0"

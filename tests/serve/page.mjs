@@ -11,36 +11,18 @@
 //   node tests/serve/page.mjs build/govsim [SCREENSHOT.png [EVENTS-SCREENSHOT.png]]
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
+import { check, freePort, run } from "./lib.mjs";
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const govsim = path.resolve(process.argv[2] || path.join(root, "build", "govsim"));
 const shot = process.argv[3] ? path.resolve(process.argv[3]) : null;
 const shotEvents = process.argv[4] ? path.resolve(process.argv[4]) : null;
-let failures = 0, passes = 0;
-
-function check(ok, what, detail) {
-  if (ok) {
-    passes++;
-  } else {
-    failures++;
-    console.log(`FAIL: ${what}${detail === undefined ? "" : ": " + detail}`);
-  }
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // The server, started when it has printed its address.
 async function startServer(scenario, out, port) {
@@ -203,12 +185,6 @@ async function main() {
     await new Promise((r) => server.once("exit", r));
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`== page: ${passes} passed, ${failures} failed`);
-  process.exit(failures ? 1 : 0);
 }
 
-main().catch((e) => {
-  console.log(`FAIL: ${e.stack || e}`);
-  console.log(`== page: ${passes} passed, ${failures + 1} failed`);
-  process.exit(1);
-});
+run("page", main);

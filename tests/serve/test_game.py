@@ -10,18 +10,18 @@ The game played in browsers, its debrief and its replay are
 tests/serve/game.mjs.
 """
 
-import http.client
 import json
 import os
 import random
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from client import ServerCase, free_port  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GOVSIM = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "govsim"))
@@ -34,13 +34,7 @@ teams = 3
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Game(unittest.TestCase):
+class Game(ServerCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="govsim-game-")
@@ -61,30 +55,6 @@ class Game(unittest.TestCase):
             cls.proc.kill()
             raise RuntimeError(f"govsim serve --game did not start: {first!r} {second!r}")
         cls.host, cls.code = host.group(1), code.group(1)
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.proc.poll() is None:
-            cls.proc.kill()
-            cls.proc.wait()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def request(self, method, url, body=None, headers=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = {"Content-Type": "application/json"} if body is not None else {}
-        h.update(headers or {})
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-        c.request(method, url, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, data
-
-    def json(self, method, url, body=None, want=200, **kw):
-        status, data = self.request(method, url, body, **kw)
-        self.assertEqual(status, want, f"{method} {url}: {data[:500]!r}")
-        return json.loads(data)
 
     def alive(self):
         self.assertIsNone(self.proc.poll(), "the server exited")

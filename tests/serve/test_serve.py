@@ -22,6 +22,9 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from client import ServerCase, free_port  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GOVSIM = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "govsim"))
 
@@ -31,12 +34,6 @@ duration = 60d
 [population]
 citizens = 1500
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(scenario, out, port, *extra, log=None):
@@ -51,7 +48,7 @@ def start_server(scenario, out, port, *extra, log=None):
     return p, line
 
 
-class Server(unittest.TestCase):
+class Server(ServerCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="govsim-serve-")
@@ -66,31 +63,6 @@ class Server(unittest.TestCase):
             cls.proc.kill()
             with open(cls.log) as f:
                 raise RuntimeError(f"govsim serve did not start: {cls.first_line!r} {f.read()}")
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.proc.poll() is None:
-            cls.proc.kill()
-            cls.proc.wait()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    # -- helpers --
-    def request(self, method, url, body=None, headers=None, timeout=60):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        h = {"Content-Type": "application/json"} if body is not None else {}
-        h.update(headers or {})
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-        c.request(method, url, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, data
-
-    def json(self, method, url, body=None, want=200, **kw):
-        status, data = self.request(method, url, body, **kw)
-        self.assertEqual(status, want, f"{method} {url}: {data[:500]!r}")
-        return json.loads(data)
 
     def alive(self):
         """The server still answers, promptly and right."""

@@ -1,0 +1,42 @@
+"""What the tests of govsim serve share: a free port, and a test case that talks to
+the server its setUpClass started (cls.proc, cls.port, cls.tmp)."""
+
+import http.client
+import json
+import shutil
+import socket
+import unittest
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerCase(unittest.TestCase):
+    """A server started by the subclass's setUpClass; stopped and its folder removed after."""
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.proc.poll() is None:
+            cls.proc.kill()
+            cls.proc.wait()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def request(self, method, url, body=None, headers=None, timeout=60):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        h = {"Content-Type": "application/json"} if body is not None else {}
+        h.update(headers or {})
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+        c.request(method, url, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, data
+
+    def json(self, method, url, body=None, want=200, **kw):
+        status, data = self.request(method, url, body, **kw)
+        self.assertEqual(status, want, f"{method} {url}: {data[:500]!r}")
+        return json.loads(data)
