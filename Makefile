@@ -15,6 +15,7 @@
 #   make ablation   rerun the ablation of the default scenario (docs/mechanisms.md)
 #   make bench      speed and memory of scenarios/bench/*.ini and one 1M-citizen run
 #                   (tests/bench/large1.ini) with 1 and 2 threads, quiet and beside a busy loop
+#   make bench-serve  govsim serve: the default comparison's first points and end
 #   make reproduce  published experiments against their published figures
 #   make reproduce-docs  the same, then their tables into docs/experiments (and results.json)
 #   make reproduce-docs-check  those tables are results.json's, from the current model (no run)
@@ -60,7 +61,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev libcmocka-dev \
 	python3-h5netcdf python3-netcdf4 python3-matplotlib python3-pandas python3-pytest \
 	libmicrohttpd-dev libjansson-dev chromium
 
-.PHONY: reliability figures-check deps-mpi mpi test-mpi hpc-scaling
+.PHONY: reliability figures-check deps-mpi mpi test-mpi bench-serve hpc-scaling
 .PHONY: install uninstall docs-check all check test-c test-py calibrate-check test-serve layers contributing fuzz fuzz-results fuzz-replay golden golden-update demo sanitize docs deps clean ablation timestep bench reproduce \
 	reproduce-docs reproduce-docs-check reproduce-robust regimes regimes-check
 
@@ -336,6 +337,10 @@ $(BUILD)/govsim-bench: tests/bench/bench.c $(BUILD)/libgovsim.a $(HDRS)
 BENCH_OPTS ?=
 bench: $(BUILD)/govsim-bench
 	$(BUILD)/govsim-bench --threads 1,2 --beside quiet,busy $(BENCH_OPTS) $(BENCH)
+
+# govsim serve: the default comparison's first points and end, and a run replaced.
+bench-serve: $(BUILD)/govsim
+	/usr/bin/python3 tests/bench/serve.py $(BUILD)/govsim
 
 # Published experiments: govsim's figures against the published ones (scenarios/published/).
 reproduce: $(BUILD)/govsim
