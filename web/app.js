@@ -8,8 +8,11 @@
 const SERVICE_KEYS = ["population.citizens", "workforce.teams", "workforce.workers_per_team",
   "simulation.duration", "simulation.replications"];
 // The series charted (their labels and units come from the metric table).
-const CHART_METRICS = ["needs_met", "within_target_true", "failure_demand_share",
-  "wellbeing_mean", "trust_mean", "cost_per_need_met"];
+const CHART_METRICS = ["needs_met", "queue_length", "failure_demand_share",
+  "within_target_recorded", "within_target_true", "time_to_close_true_mean",
+  "wellbeing_mean", "trust_mean", "worker_stress_mean", "leavers", "cost_per_need_met"];
+// The demand each class of need brings, on the service's controls (every arm).
+const CLASS_KEYS = ["need_rate", "complexity_mean"];
 const COLOURS = ["#c0392b", "#2471a3", "#229954", "#8e44ad", "#d68910", "#555"];
 const MINUTES = { min: 1, h: 60, d: 1440, w: 10080, y: 525600 };
 
@@ -97,14 +100,17 @@ function leverTitle(row) {
 
 // One control for parameter key of arm (null: every arm), starting at text.
 function addControl(parent, arm, key, text) {
-  const row = state.params[key];
+  // a class's parameter: its row of the table is class.NAME.key
+  const row = state.params[key] || state.params[key.replace(/^class\.[^.]+\./, "class.NAME.")];
   if (!row) return;
   const div = document.createElement("div");
   div.className = "lever";
   div.title = leverTitle(row);
   const label = document.createElement("label");
   const name = document.createElement("span");
-  name.textContent = key.split(".").slice(1).join(".").replace(/_/g, " ");
+  const parts = key.split(".");
+  name.textContent = (parts[0] === "class" ? parts[1] + ": " + parts.slice(2).join(".")
+    : parts.slice(1).join(".")).replace(/_/g, " ");
   const shown = document.createElement("span");
   shown.className = "value";
   label.append(name, shown);
@@ -179,7 +185,9 @@ function buildControls() {
     { textContent: "The service (every arm)" }));
   arms.replaceChildren();
   state.controls = [];
-  for (const key of SERVICE_KEYS) {
+  const serviceKeys = SERVICE_KEYS.concat(
+    (sc.classes || []).flatMap((c) => CLASS_KEYS.map((k) => `class.${c}.${k}`)));
+  for (const key of serviceKeys) {
     const text = key in sc.values ? sc.values[key] : sc.arms[0].values[key];
     if (text !== undefined) addControl(service, null, key, text);
   }

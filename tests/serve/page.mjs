@@ -72,10 +72,19 @@ async function main() {
 
     await npm.fill("0.3");
     await page.locator("#c-all-simulation-replications").fill("3");
+    // the demand of the scenario's class, on the service's controls
+    const rate = page.locator("#c-all-class-casework-need_rate");
+    check(await rate.count() === 1, "a slider for the class's need rate");
+    check(await page.locator("#c-all-class-casework-complexity_mean").count() === 1,
+      "a slider for the class's complexity");
+    await rate.fill("1.5");
+    const rateValue = await rate.inputValue(); // the slider's step: the value nearest 1.5
+    check(await page.locator('#changes li[data-key="class.casework.need_rate"]').count() === 1,
+      "the need rate moved is in the what-changed list");
     await page.click("#run");
     await page.waitForSelector("body[data-done]", { timeout: 120000 });
     const charts = await page.locator(".chart canvas").count();
-    check(charts >= 4, "charts drawn", charts);
+    check(charts >= 11, "charts drawn", charts);
     const heading = await page.locator(".chart h3").first().textContent();
     check(/needs met \(needs/.test(heading), "a chart's plain label and unit", heading);
 
@@ -89,6 +98,10 @@ async function main() {
     const ini = await (await page.request.get(`http://127.0.0.1:${port}${href}`)).text();
     check(/\[arm\.npm\][^[]*regime\.target_pressure = 0\.3\n/.test(ini), "npm's slider in the scenario file");
     check(/\nreplications = 3\n/.test(ini), "the service's slider in the scenario file");
+    check(Math.abs(parseFloat(rateValue) - 1.5) < 0.05 &&
+      ini.includes(`\n[class.casework]\nneed_rate = ${rateValue}\n`) &&
+      ini.includes(`\nclass.casework.need_rate = ${rateValue}\n`),
+      "the class's need rate in the scenario file", ini.split("\n").filter((l) => l.includes("need_rate")).join("; "));
     const file = path.join(tmp, "downloaded.ini");
     fs.writeFileSync(file, ini);
     const run = spawnSync(govsim, ["run", file, "-o", path.join(tmp, "cli.h5")], { encoding: "utf8" });
