@@ -25,7 +25,7 @@ const state = {
   events: [],      // {arm, kind (preset, demand, budget), value, days}
   controls: [],    // {arm (null: every arm), key, row, initial, read()}
   source: null,    // the EventSource of the run shown
-  run: null,       // the run shown: its id, arms, time, sums per arm
+  run: null,       // the run shown: its id, arms, time, sums, lowest and highest per arm
   charts: {},
 };
 
@@ -456,19 +456,40 @@ function makeCharts(start) {
     h.textContent = m.label + " ";
     const u = document.createElement("span");
     u.className = "unit";
-    u.textContent = "(" + m.unit_text + ", mean over the runs finished)";
+    u.textContent = "(" + m.unit_text + ": the mean over the runs finished, the band their range)";
     h.append(u);
     div.append(h);
+    // the arms' colours (the charts' own legends are off: a band adds two series an arm)
+    const key = document.createElement("div");
+    key.className = "key";
+    start.arms.forEach((a, i) => {
+      const k = document.createElement("span");
+      k.style.color = COLOURS[i % COLOURS.length];
+      k.textContent = "\u25A0 " + a;
+      key.append(k, " ");
+    });
+    div.append(key);
     box.append(div);
-    const series = [{ label: "day" }].concat(start.arms.map((a, i) => ({
-      label: a, stroke: COLOURS[i % COLOURS.length], width: 1.5, spanGaps: true,
+    // series: the day, each arm's mean, then each arm's lowest and highest run
+    const n = start.arms.length;
+    const colour = (i) => COLOURS[i % COLOURS.length];
+    const means = start.arms.map((a, i) => ({
+      label: a, stroke: colour(i), width: 1.5, spanGaps: true,
+    }));
+    const edges = start.arms.flatMap((a, i) => ["lowest", "highest"].map((e) => ({
+      label: a + " " + e, stroke: "transparent", width: 0, spanGaps: true, points: { show: false },
     })));
+    const bands = start.arms.map((a, i) => ({
+      series: [1 + n + 2 * i + 1, 1 + n + 2 * i], fill: colour(i) + "26",
+    }));
     const opts = {
-      width: Math.max(400, div.clientWidth - 10), height: 220, series,
+      width: Math.max(400, div.clientWidth - 10), height: 220,
+      series: [{ label: "day" }].concat(means, edges), bands, legend: { show: false },
       axes: [{ label: "days from the start" }, { label: m.unit_text, size: 60 }],
       scales: { x: { time: false } },
     };
-    const data = [start.time].concat(start.arms.map(() => start.time.map(() => null)));
+    const empty = () => start.time.map(() => null);
+    const data = [start.time].concat(start.arms.map(empty), edges.map(empty));
     state.charts[m.name] = new uPlot(opts, data, div);
   }
 }
@@ -478,13 +499,20 @@ function addRun(d) {
   run.done++;
   for (const [name, values] of Object.entries(d.series)) {
     const sums = run.sums[name][d.arm_index], counts = run.counts[name][d.arm_index];
+    const lo = run.lo[name][d.arm_index], hi = run.hi[name][d.arm_index];
     values.forEach((v, t) => {
-      if (v !== null) { sums[t] += v; counts[t]++; }
+      if (v !== null) {
+        sums[t] += v;
+        counts[t]++;
+        if (lo[t] === null || v < lo[t]) lo[t] = v;
+        if (hi[t] === null || v > hi[t]) hi[t] = v;
+      }
     });
   }
   for (const name of Object.keys(state.charts)) {
     const data = [run.time].concat(run.arms.map((_, a) =>
       run.sums[name][a].map((s, t) => run.counts[name][a][t] ? s / run.counts[name][a][t] : null)));
+    run.arms.forEach((_, a) => data.push(run.lo[name][a], run.hi[name][a]));
     state.charts[name].setData(data);
   }
   status(`Run ${run.id}: ${run.done} of ${run.total} runs finished…`);
@@ -542,10 +570,14 @@ function follow(id) {
   es.addEventListener("start", (e) => {
     const s = JSON.parse(e.data);
     const zeros = () => s.arms.map(() => s.time.map(() => 0));
-    state.run = { id, arms: s.arms, time: s.time, total: s.runs, done: 0, sums: {}, counts: {} };
+    const nulls = () => s.arms.map(() => s.time.map(() => null));
+    state.run = { id, arms: s.arms, time: s.time, total: s.runs, done: 0, sums: {}, counts: {},
+      lo: {}, hi: {} };
     for (const m of s.metrics) {
       state.run.sums[m.name] = zeros();
       state.run.counts[m.name] = zeros();
+      state.run.lo[m.name] = nulls();
+      state.run.hi[m.name] = nulls();
     }
     makeCharts(s);
     $("table").replaceChildren();

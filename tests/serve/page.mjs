@@ -85,6 +85,21 @@ async function main() {
     await page.waitForSelector("body[data-done]", { timeout: 120000 });
     const charts = await page.locator(".chart canvas").count();
     check(charts >= 11, "charts drawn", charts);
+    // each arm's band: the lowest and highest of the runs, around their mean
+    const band = await page.evaluate(() => {
+      const d = state.charts.needs_met.data, n = state.run.arms.length;
+      let inside = true, wide = false;
+      for (let a = 0; a < n; a++) {
+        const mean = d[1 + a], lo = d[1 + n + 2 * a], hi = d[2 + n + 2 * a];
+        mean.forEach((m, t) => {
+          if (m === null) return;
+          if (!(lo[t] <= m + 1e-9 && m <= hi[t] + 1e-9)) inside = false;
+          if (hi[t] > lo[t]) wide = true;
+        });
+      }
+      return { inside, wide };
+    });
+    check(band.inside && band.wide, "each arm's band holds its mean and spreads over the runs", band);
     const heading = await page.locator(".chart h3").first().textContent();
     check(/needs met \(needs/.test(heading), "a chart's plain label and unit", heading);
 
