@@ -55,6 +55,22 @@ bool gs_cli_count(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
+bool gs_cli_shard(const char *s, size_t *shard, size_t *n_shards)
+{
+	long k, n;
+	const char *slash = strchr(s, '/');
+	if (!slash || slash == s || (size_t)(slash - s) >= 32)
+		return false;
+	char head[32];
+	memcpy(head, s, (size_t)(slash - s));
+	head[slash - s] = 0;
+	if (!gs_cli_count(slash + 1, 1, GS_CLI_MAX_SHARDS, &n) || !gs_cli_count(head, 1, n, &k))
+		return false;
+	*shard = (size_t)k;
+	*n_shards = (size_t)n;
+	return true;
+}
+
 int gs_cli_load(const struct gs_model *m, const char *path, char **sets, size_t n_sets,
 		struct gs_scenario *sc)
 {

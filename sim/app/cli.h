@@ -42,6 +42,15 @@ int gs_cli_usage(const char *cmd, const char *fmt, const char *arg);
 /* gs_cli_count - parse s as an integer in [lo, hi] into *out; false if it is not one. */
 bool gs_cli_count(const char *s, long lo, long hi, long *out);
 
+/* Shards a run may be split into at most: as many as a plan has runs at most. */
+#define GS_CLI_MAX_SHARDS 10000000
+
+/*
+ * gs_cli_shard - parse "K/N" (--shard: shard K of N) with N from 1 to
+ * GS_CLI_MAX_SHARDS and K from 1 to N; false if s is not one.
+ */
+bool gs_cli_shard(const char *s, size_t *shard, size_t *n_shards);
+
 /*
  * gs_cli_load - read and resolve a scenario with the model's presets and
  * n_sets overrides; print every problem to stderr. Returns 0 if valid.

@@ -67,25 +67,6 @@ struct run_args {
 	bool force, quiet, resume;
 };
 
-#define MAX_SHARDS 10000000 /* as many as a plan has runs at most */
-
-/* parse_shard - "K/N" with N from 1 to MAX_SHARDS and K from 1 to N. */
-static bool parse_shard(const char *s, size_t *shard, size_t *n_shards)
-{
-	long k, n;
-	const char *slash = strchr(s, '/');
-	if (!slash || slash == s || (size_t)(slash - s) >= 32)
-		return false;
-	char head[32];
-	memcpy(head, s, (size_t)(slash - s));
-	head[slash - s] = 0;
-	if (!gs_cli_count(slash + 1, 1, MAX_SHARDS, &n) || !gs_cli_count(head, 1, n, &k))
-		return false;
-	*shard = (size_t)k;
-	*n_shards = (size_t)n;
-	return true;
-}
-
 /* Returns -1 to go on, else the exit status. */
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
@@ -115,10 +96,10 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		} else if (strncmp(s, "--set=", 6) == 0) {
 			a->sets[a->n_sets++] = argv[i] + 6;
 		} else if (strcmp(s, "--shard") == 0) {
-			if (++i == argc || !parse_shard(argv[i], &a->shard, &a->n_shards)) {
+			if (++i == argc || !gs_cli_shard(argv[i], &a->shard, &a->n_shards)) {
 				fprintf(stderr, "%s run: --shard needs K/N, shard K of N shards, with K "
 					"from 1 to N and N from 1 to %d (got '%s')\n", gs_cli_prog,
-					MAX_SHARDS, i < argc ? argv[i] : "");
+					GS_CLI_MAX_SHARDS, i < argc ? argv[i] : "");
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(s, "--force") == 0) {

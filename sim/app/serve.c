@@ -183,19 +183,6 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json
 	return ret;
 }
 
-/* {"error": message} with status. */
-static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return send_json(c, status, json_pack("{s:s}", "error", msg));
-}
-
 /* ---- the tables ---- */
 
 static const char *type_name(enum gs_type t)
@@ -685,10 +672,10 @@ static enum MHD_Result get_scenario(struct MHD_Connection *c)
 	const char *name = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "name");
 	const struct listed *l = name ? listed_find(name) : &srv.listed[0];
 	if (!l || !srv.n_listed)
-		return send_error(c, 404, "no scenario named '%.100s' (GET /api/scenarios lists them)",
+		return gs_serve_error(c, 404, "no scenario named '%.100s' (GET /api/scenarios lists them)",
 				  name ? name : "");
 	if (load(l->path, NULL, 0, &sc, &problems)) {
-		enum MHD_Result r = send_error(c, 500, "the scenario served does not read: %s",
+		enum MHD_Result r = gs_serve_error(c, 500, "the scenario served does not read: %s",
 					       problems ? problems : "out of memory");
 		free(problems);
 		gs_scenario_free(&sc);
@@ -1334,7 +1321,7 @@ static enum MHD_Result post_run(struct MHD_Connection *c, const char *body, size
 	enum MHD_Result ret;
 
 	if (parse_request(body, len, &rq, err, sizeof(err))) {
-		ret = send_error(c, 400, "%s", err);
+		ret = gs_serve_error(c, 400, "%s", err);
 		goto out;
 	}
 	sets = rq.sets;
@@ -1342,7 +1329,7 @@ static enum MHD_Result post_run(struct MHD_Connection *c, const char *body, size
 	/* a scenario only by the name the server listed: no path from a client is opened */
 	const struct listed *l = rq.scenario[0] ? listed_find(rq.scenario) : &srv.listed[0];
 	if (!l || !srv.n_listed) {
-		ret = send_error(c, 400, "scenario: no scenario named '%s' (GET /api/scenarios "
+		ret = gs_serve_error(c, 400, "scenario: no scenario named '%s' (GET /api/scenarios "
 				 "lists them)", rq.scenario);
 		goto out;
 	}
@@ -1356,7 +1343,7 @@ static enum MHD_Result post_run(struct MHD_Connection *c, const char *body, size
 	if (rq.n_events) {
 		/* the events' keys from the arms' values, then every event checked by the reader */
 		if (event_keys(&check, rq.events, rq.n_events, err, sizeof(err))) {
-			ret = send_error(c, 400, "%s", err);
+			ret = gs_serve_error(c, 400, "%s", err);
 			goto out;
 		}
 		gs_scenario_free(&check);
@@ -1371,7 +1358,7 @@ static enum MHD_Result post_run(struct MHD_Connection *c, const char *body, size
 	struct size z = scenario_size(&check);
 	if (z.work > GS_SERVE_MAX_WORK || z.runs > GS_SERVE_MAX_RUNS ||
 	    z.runs * z.n_time > GS_SERVE_MAX_POINTS) {
-		ret = send_error(c, 422,
+		ret = gs_serve_error(c, 422,
 				 "the run is too large for the server: %.0f citizens x %.0f ticks x "
 				 "%.0f runs = %.3g (at most %.3g), %.0f runs (at most %d), %.0f runs x "
 				 "output intervals (at most %d); run it with govsim run instead",
@@ -1388,7 +1375,7 @@ static enum MHD_Result post_run(struct MHD_Connection *c, const char *body, size
 	j = slot < 0 ? NULL : calloc(1, sizeof(*j));
 	if (!j) {
 		pthread_mutex_unlock(&srv.run_lock);
-		ret = send_error(c, 503, "every run the server remembers is being read; try again");
+		ret = gs_serve_error(c, 503, "every run the server remembers is being read; try again");
 		goto out;
 	}
 	struct stat st;
@@ -1465,7 +1452,7 @@ fail:
 	pthread_mutex_unlock(&srv.run_lock);
 	if (j && j->tmp_path)
 		remove(j->tmp_path);
-	ret = send_error(c, 500, "%s", err);
+	ret = gs_serve_error(c, 500, "%s", err);
 out:
 	job_free(j);
 	free(problems);
@@ -1743,11 +1730,11 @@ static enum MHD_Result get_events(struct MHD_Connection *c, struct job *j)
 	struct stream *st = calloc(1, sizeof(*st));
 	char err[256];
 	if (!st)
-		return send_error(c, 500, "out of memory");
+		return gs_serve_error(c, 500, "out of memory");
 	st->job = j;
 	if (stream_metrics(c, st, err, sizeof(err))) {
 		free(st);
-		return send_error(c, 400, "%s", err);
+		return gs_serve_error(c, 400, "%s", err);
 	}
 	pthread_mutex_lock(&srv.lock);
 	j->refs++;
@@ -1768,14 +1755,14 @@ static enum MHD_Result get_events(struct MHD_Connection *c, struct job *j)
 static enum MHD_Result get_result(struct MHD_Connection *c, struct job *j, enum job_state state)
 {
 	if (state != JOB_DONE)
-		return send_error(c, 409, "run %lu is %s: its result file exists only when it is done",
+		return gs_serve_error(c, 409, "run %lu is %s: its result file exists only when it is done",
 				  j->id, state_names[state]);
 	int fd = open(j->h5_path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		if (fd >= 0)
 			close(fd);
-		return send_error(c, 410, "the result file of run %lu is gone from the out folder",
+		return gs_serve_error(c, 410, "the result file of run %lu is gone from the out folder",
 				  j->id);
 	}
 	struct MHD_Response *r = MHD_create_response_from_fd((size_t)st.st_size, fd);
@@ -1805,9 +1792,9 @@ static enum MHD_Result post_cancel(struct MHD_Connection *c, unsigned long id)
 		cancel_current();
 	pthread_mutex_unlock(&srv.run_lock);
 	if (!j)
-		return send_error(c, 404, "no run %lu", id);
+		return gs_serve_error(c, 404, "no run %lu", id);
 	if (!running)
-		return send_error(c, 409, "run %lu is not running (it is %s)", id, state_names[state]);
+		return gs_serve_error(c, 409, "run %lu is not running (it is %s)", id, state_names[state]);
 	return send_json(c, 200, json_pack("{s:I,s:s}", "id", (json_int_t)id, "state",
 					   "cancelled"));
 }
@@ -1860,7 +1847,7 @@ static enum MHD_Result get_page(struct MHD_Connection *c, const char *url)
 		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 			if (fd >= 0)
 				close(fd);
-			return send_error(c, 404, "%s is not installed (%s: run make deps)", url, path);
+			return gs_serve_error(c, 404, "%s is not installed (%s: run make deps)", url, path);
 		}
 		struct MHD_Response *r = MHD_create_response_from_fd((size_t)st.st_size, fd);
 		if (!r) {
@@ -1873,7 +1860,7 @@ static enum MHD_Result get_page(struct MHD_Connection *c, const char *url)
 		MHD_destroy_response(r);
 		return ret;
 	}
-	return send_error(c, 404, "no page %.200s", url);
+	return gs_serve_error(c, 404, "no page %.200s", url);
 }
 
 /* ---- routing ---- */
@@ -1919,19 +1906,19 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	bool post = strcmp(method, "POST") == 0;
 	if (!host_ok(c))
-		return send_error(c, 403, "this server answers to %s only", srv.host);
+		return gs_serve_error(c, 403, "this server answers to %s only", srv.host);
 	if (rq->too_large)
-		return send_error(c, 413, "a request body is at most %d bytes", GS_SERVE_MAX_BODY);
+		return gs_serve_error(c, 413, "a request body is at most %d bytes", GS_SERVE_MAX_BODY);
 	if (strncmp(url, "/api/", 5) != 0) {
 		if (!get)
-			return send_error(c, 405, "%s %.200s: only GET", method, url);
+			return gs_serve_error(c, 405, "%s %.200s: only GET", method, url);
 		return get_page(c, url);
 	}
 	if (strcmp(url, "/api/params") == 0 || strcmp(url, "/api/metrics") == 0 ||
 	    strcmp(url, "/api/scenario") == 0 || strcmp(url, "/api/scenarios") == 0 ||
 	    strcmp(url, "/api/presets") == 0) {
 		if (!get)
-			return send_error(c, 405, "%s %s: only GET", method, url);
+			return gs_serve_error(c, 405, "%s %s: only GET", method, url);
 		if (strcmp(url, "/api/scenario") == 0)
 			return get_scenario(c);
 		if (strcmp(url, "/api/scenarios") == 0)
@@ -1947,12 +1934,12 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 								       "Content-Type");
 			if (!type || strncmp(type, "application/json", 16) != 0)
-				return send_error(c, 415, "POST /api/runs takes "
+				return gs_serve_error(c, 415, "POST /api/runs takes "
 						  "Content-Type: application/json");
 			return post_run(c, rq->body ? rq->body : "", rq->len);
 		}
 		if (!get)
-			return send_error(c, 405, "%s %s: GET or POST", method, url);
+			return gs_serve_error(c, 405, "%s %s: GET or POST", method, url);
 		json_t *list = json_array();
 		pthread_mutex_lock(&srv.lock);
 		for (int i = 0; i < MAX_JOBS; i++)
@@ -1964,14 +1951,14 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 	unsigned long id;
 	const char *rest;
 	if (strncmp(url, "/api/runs/", 10) != 0 || !run_url(url, &id, &rest))
-		return send_error(c, 404, "no endpoint %.200s", url);
+		return gs_serve_error(c, 404, "no endpoint %.200s", url);
 	if (strcmp(rest, "cancel") == 0) {
 		if (!post)
-			return send_error(c, 405, "%s %.200s: only POST", method, url);
+			return gs_serve_error(c, 405, "%s %.200s: only POST", method, url);
 		return post_cancel(c, id);
 	}
 	if (!get)
-		return send_error(c, 405, "%s %.200s: only GET", method, url);
+		return gs_serve_error(c, 405, "%s %.200s: only GET", method, url);
 	pthread_mutex_lock(&srv.lock);
 	struct job *j = job_find(id);
 	json_t *status = j && !*rest ? status_json(j) : NULL;
@@ -1980,7 +1967,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		j->refs++; /* kept in the table while this request reads it */
 	pthread_mutex_unlock(&srv.lock);
 	if (!j)
-		return send_error(c, 404, "no run %lu (the server remembers its last %d runs)", id,
+		return gs_serve_error(c, 404, "no run %lu (the server remembers its last %d runs)", id,
 				  MAX_JOBS);
 	enum MHD_Result ret;
 	if (!*rest) {
@@ -1995,7 +1982,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		ret = send_text(c, 200, "text/plain; charset=utf-8", j->ini_text,
 				strlen(j->ini_text), name);
 	} else {
-		ret = send_error(c, 404, "no endpoint %.200s", url);
+		ret = gs_serve_error(c, 404, "no endpoint %.200s", url);
 	}
 	pthread_mutex_lock(&srv.lock);
 	j->refs--;
@@ -2080,7 +2067,7 @@ enum MHD_Result gs_serve_file(struct MHD_Connection *c, const char *path, const 
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		if (fd >= 0)
 			close(fd);
-		return send_error(c, 410, "%s is gone from the out folder", filename);
+		return gs_serve_error(c, 410, "%s is gone from the out folder", filename);
 	}
 	struct MHD_Response *r = MHD_create_response_from_fd((size_t)st.st_size, fd);
 	if (!r) {

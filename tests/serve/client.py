@@ -1,11 +1,17 @@
-"""What the tests of govsim serve share: a free port, and a test case that talks to
-the server its setUpClass started (cls.proc, cls.port, cls.tmp)."""
+"""What the tests of govsim serve share: the source tree and the govsim they test
+(the first argument, else build/govsim), a free port, and a test case that talks
+to the server its setUpClass started (cls.proc, cls.port, cls.tmp)."""
 
 import http.client
 import json
+import os
 import shutil
 import socket
+import sys
 import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GOVSIM = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "govsim"))
 
 
 def free_port():

@@ -23,10 +23,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from client import ServerCase, free_port  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-GOVSIM = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "govsim"))
+from client import GOVSIM, ROOT, ServerCase, free_port  # noqa: E402
 
 SMALL = """include = {root}/scenarios/default.ini
 [simulation]
