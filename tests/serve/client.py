@@ -14,6 +14,22 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 GOVSIM = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "govsim"))
 
 
+def mutated(rng, seed):
+    """seed (bytes) with 1 to 5 bytes replaced, removed or inserted (JSON's punctuation
+    among them), drawn from rng: a body a fuzzing test posts."""
+    b = bytearray(seed)
+    for _ in range(rng.randrange(1, 6)):
+        op = rng.randrange(3)
+        k = rng.randrange(len(b))
+        if op == 0:
+            b[k] = rng.randrange(256)
+        elif op == 1:
+            del b[k]
+        else:
+            b.insert(k, rng.choice(b'{}[]",:0.9e-x\\'))
+    return bytes(b)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

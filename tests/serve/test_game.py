@@ -21,7 +21,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from client import GOVSIM, ROOT, ServerCase, free_port  # noqa: E402
+from client import GOVSIM, ROOT, ServerCase, free_port, mutated  # noqa: E402
 
 SMALL = """include = {root}/scenarios/default.ini
 [population]
@@ -164,15 +164,7 @@ class Game(ServerCase):
         for url, body in seeds.items():
             seed = json.dumps(body).encode()
             for _ in range(60):
-                b = bytearray(seed)
-                for _ in range(rng.randrange(1, 6)):
-                    op, k = rng.randrange(3), rng.randrange(len(b))
-                    if op == 0:
-                        b[k] = rng.randrange(256)
-                    elif op == 1:
-                        del b[k]
-                    else:
-                        b.insert(k, rng.choice(b'{}[]",:0.9e-x\\'))
+                b = mutated(rng, seed)
                 status, data = self.request("POST", url, bytes(b),
                                             {"X-Game-Host": self.host, **Game.ann})
                 self.assertIn(status, (200, 400, 403, 409), (url, bytes(b), data[:200]))

@@ -23,7 +23,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from client import GOVSIM, ROOT, ServerCase, free_port  # noqa: E402
+from client import GOVSIM, ROOT, ServerCase, free_port, mutated  # noqa: E402
 
 SMALL = """include = {root}/scenarios/default.ini
 [simulation]
@@ -275,16 +275,7 @@ class Server(ServerCase):
                                       {"arm": "hls", "at": "2d", "preset": "npm"},
                                       {"arm": "none", "at": "1d", "budget": 10}]}).encode()
         for i in range(150):
-            b = bytearray(seed)
-            for _ in range(rng.randrange(1, 6)):
-                op = rng.randrange(3)
-                k = rng.randrange(len(b))
-                if op == 0:
-                    b[k] = rng.randrange(256)
-                elif op == 1:
-                    del b[k]
-                else:
-                    b.insert(k, rng.choice(b'{}[]",:0.9e-x\\'))
+            b = mutated(rng, seed)
             status, data = self.request("POST", "/api/runs", bytes(b))
             self.assertIn(status, (202, 400, 422), (bytes(b), data[:200]))
             if status != 202:
@@ -515,16 +506,7 @@ class Server(ServerCase):
         seed = json.dumps({"set": {"population.citizens": 200, "simulation.duration": "10d"},
                            "arms": {"npm": {"regime.target_pressure": 0.3}}}).encode()
         for i in range(150):
-            b = bytearray(seed)
-            for _ in range(rng.randrange(1, 6)):
-                op = rng.randrange(3)
-                k = rng.randrange(len(b))
-                if op == 0:
-                    b[k] = rng.randrange(256)
-                elif op == 1:
-                    del b[k]
-                else:
-                    b.insert(k, rng.choice(b'{}[]",:0.9e-x\\'))
+            b = mutated(rng, seed)
             status, data = self.request("POST", "/api/runs", bytes(b))
             self.assertIn(status, (202, 400, 422), (bytes(b), data[:200]))
             j = json.loads(data)
