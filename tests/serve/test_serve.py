@@ -89,6 +89,27 @@ class Server(ServerCase):
         c.close()
         return out
 
+    def served_as_cli(self, run_id, ini, text):
+        """govsim run on the served scenario file (ini, bytes) prints the stream's
+        table (text) and writes the served result file, dataset by dataset; returns
+        what the comparison printed (each arm's settings)."""
+        status, h5 = self.request("GET", f"/api/runs/{run_id}/result.h5")
+        self.assertEqual(status, 200)
+        self.assertEqual(h5[:8], b"\x89HDF\r\n\x1a\n")
+        d = tempfile.mkdtemp(dir=self.tmp)
+        with open(os.path.join(d, "served.h5"), "wb") as f:
+            f.write(h5)
+        with open(os.path.join(d, "scenario.ini"), "wb") as f:
+            f.write(ini)
+        p = subprocess.run([GOVSIM, "run", os.path.join(d, "scenario.ini"), "-o",
+                            os.path.join(d, "cli.h5")], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout[p.stdout.index("\noutcome"):].strip(), text.strip())
+        check = subprocess.run([sys.executable, "-c", H5SAME, os.path.join(d, "served.h5"),
+                                os.path.join(d, "cli.h5")], capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        return check.stdout
+
     def post_run(self, body, want=202):
         return self.json("POST", "/api/runs", body, want=want)
 
@@ -202,19 +223,7 @@ class Server(ServerCase):
         self.assertIn("[event.page2]\nat = 20d\narms = hls\nclass.casework.need_rate = 1.56\n", ini)
         # budget cut 10%: 10% fewer paid hours per worker (7 h a day)
         self.assertIn("[event.page3]\nat = 1w\narms = none\nworkforce.hours_per_day = 6.3\n", ini)
-        d = tempfile.mkdtemp(dir=self.tmp)
-        status, h5 = self.request("GET", f"/api/runs/{r['id']}/result.h5")
-        with open(os.path.join(d, "served.h5"), "wb") as f:
-            f.write(h5)
-        with open(os.path.join(d, "events.ini"), "w") as f:
-            f.write(ini)
-        p = subprocess.run([GOVSIM, "run", os.path.join(d, "events.ini"), "-o",
-                            os.path.join(d, "cli.h5")], capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(p.stdout[p.stdout.index("\noutcome"):].strip(), ev[-1][1]["text"].strip())
-        check = subprocess.run([sys.executable, "-c", H5SAME, os.path.join(d, "served.h5"),
-                                os.path.join(d, "cli.h5")], capture_output=True, text=True)
-        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        self.served_as_cli(r["id"], ini.encode(), ev[-1][1]["text"])
         # the events change the runs: without them, other numbers
         r2 = self.post_run({"set": {"simulation.replications": 2},
                             "arms": {"npm": {"regime.target_pressure": 0.4}}})
@@ -316,26 +325,11 @@ class Server(ServerCase):
 
         status, ini = self.request("GET", f"/api/runs/{r['id']}/scenario.ini")
         self.assertEqual(status, 200)
-        status, h5 = self.request("GET", f"/api/runs/{r['id']}/result.h5")
-        self.assertEqual(status, 200)
-        self.assertEqual(h5[:8], b"\x89HDF\r\n\x1a\n")
-        d = tempfile.mkdtemp(dir=self.tmp)
-        with open(os.path.join(d, "served.h5"), "wb") as f:
-            f.write(h5)
-        with open(os.path.join(d, "settings.ini"), "wb") as f:
-            f.write(ini)
-        p = subprocess.run([GOVSIM, "run", os.path.join(d, "settings.ini"), "-o",
-                            os.path.join(d, "cli.h5")], capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        # the table govsim run prints is the stream's text
-        self.assertEqual(p.stdout[p.stdout.index("\noutcome"):].strip(), end["text"].strip())
-        check = subprocess.run([sys.executable, "-c", H5SAME, os.path.join(d, "served.h5"),
-                                os.path.join(d, "cli.h5")], capture_output=True, text=True)
-        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
-        self.assertIn("npm regime.target_pressure 0.3", check.stdout)
-        self.assertIn("hls regime.discretion 0.4", check.stdout)
-        self.assertIn("none regime.learning_time 0.15", check.stdout)
-        self.assertNotIn("hls regime.target_pressure 0.3", check.stdout)
+        same = self.served_as_cli(r["id"], ini, end["text"])
+        self.assertIn("npm regime.target_pressure 0.3", same)
+        self.assertIn("hls regime.discretion 0.4", same)
+        self.assertIn("none regime.learning_time 0.15", same)
+        self.assertNotIn("hls regime.target_pressure 0.3", same)
         self.alive()
 
     def test_bad_value_same_message_as_check(self):
