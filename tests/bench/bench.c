@@ -13,7 +13,12 @@
  * before the measure and stops after it: more threads must not make a run
  * slower on a machine another process shares. With --repeat N each figure
  * is the best of N measures, the thread counts taking turns; the load
- * average shown is the one before the measure kept. Then two measures of the machine: a streaming pass over
+ * average shown is the one before the measure kept. Quiet, it also runs
+ * two copies of the 1-thread measure at once (`2 copies`): twice the work
+ * of one run against one run alone, what a second core adds to this
+ * workload now, the most any run's second thread could give; `of it` is
+ * the speedup's share of that. Then measures of the machine: plain
+ * arithmetic on two threads against one (before and after), a streaming pass over
  * the hot fields of as many citizens (what a model that scans every citizen
  * every tick would pay per citizen-tick), and a minimal event loop (the rate
  * of a scheduler that does nothing else). Figures are printed, never
@@ -130,25 +135,91 @@ static void busy_stop(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+/*
+ * copies children at once, each running the ensemble with `threads`; m[k]
+ * is what child k measured. Returns 0, or -1 if one failed.
+ */
+static int measure_copies(const struct gs_plan *pl, int threads, int copies, struct measure *m)
+{
+	int fds[2][2];
+	pid_t pid[2];
+	fflush(stdout);
+	for (int k = 0; k < copies; k++) {
+		if (pipe(fds[k]))
+			return -1;
+		if ((pid[k] = fork()) < 0)
+			return -1;
+		if (pid[k] == 0) {
+			close(fds[k][0]);
+			_exit(child_run(pl, threads, fds[k][1]));
+		}
+		close(fds[k][1]);
+	}
+	int rc = 0;
+	for (int k = 0; k < copies; k++) {
+		ssize_t got = read(fds[k][0], &m[k], sizeof(m[k]));
+		close(fds[k][0]);
+		int status;
+		waitpid(pid[k], &status, 0);
+		if (got != (ssize_t)sizeof(m[k]) || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 static int measure(const struct gs_plan *pl, int threads, struct measure *m)
 {
-	int fds[2];
-	if (pipe(fds))
-		return -1;
+	return measure_copies(pl, threads, 1, m);
+}
+
+/*
+ * What a second core adds to this workload on this machine now: two
+ * copies of the 1-thread ensemble at once, which share nothing, against
+ * one alone (wall1). 2 if the cores are independent; less when they share
+ * a physical core, caches or memory bandwidth, or another process takes
+ * one. No run's second thread can do better than this.
+ */
+static double pair_ceiling(const struct gs_plan *pl, double wall1)
+{
+	struct measure m[2];
+	if (measure_copies(pl, 1, 2, m))
+		return NAN;
+	return 2.0 * wall1 / (m[0].wall > m[1].wall ? m[0].wall : m[1].wall);
+}
+
+/*
+ * The same for plain arithmetic (independent multiply-shift chains, no
+ * memory), in child processes, as the parent must start no OpenMP threads
+ * before it forks: how much work two at once do against one.
+ */
+static double arithmetic_pair(void)
+{
+	double wall[2];
 	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(fds[0]);
-		_exit(child_run(pl, threads, fds[1]));
+	for (int copies = 1; copies <= 2; copies++) {
+		pid_t pid[2];
+		double t0 = omp_get_wtime();
+		for (int k = 0; k < copies; k++)
+			if ((pid[k] = fork()) == 0) {
+				uint64_t a[8];
+				for (int j = 0; j < 8; j++)
+					a[j] = (uint64_t)(j + 1 + k);
+				for (long i = 0; i < 60000000L; i++)
+					for (int j = 0; j < 8; j++) {
+						a[j] *= 0x9E3779B97F4A7C15ULL;
+						a[j] ^= a[j] >> 29;
+					}
+				uint64_t x = 0;
+				for (int j = 0; j < 8; j++)
+					x += a[j];
+				_exit(x == 42); /* (the result used, so that the loop is kept) */
+			}
+		for (int k = 0; k < copies; k++)
+			if (pid[k] > 0)
+				waitpid(pid[k], NULL, 0);
+		wall[copies - 1] = omp_get_wtime() - t0;
 	}
-	close(fds[1]);
-	ssize_t got = read(fds[0], m, sizeof(*m));
-	close(fds[0]);
-	int status;
-	waitpid(pid, &status, 0);
-	return got == (ssize_t)sizeof(*m) && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return 2.0 * wall[0] / wall[1];
 }
 
 /*
@@ -297,9 +368,10 @@ int main(int argc, char **argv)
 		first += 2;
 	}
 	print_machine();
-	printf("%-12s %7s %6s %6s %9s %8s %13s %11s %9s %9s %8s\n", "scenario", "threads", "beside",
-	       "load", "wall [s]", "cpu [s]", "cit-ticks/s", "events/s", "peak MiB", "B/citizen",
-	       "speedup");
+	double arith_before = arithmetic_pair();
+	printf("%-12s %7s %6s %6s %9s %8s %13s %11s %9s %9s %8s %8s %6s\n", "scenario", "threads",
+	       "beside", "load", "wall [s]", "cpu [s]", "cit-ticks/s", "events/s", "peak MiB",
+	       "B/citizen", "speedup", "2 copies", "of it");
 	size_t biggest = 0;
 	struct row {
 		const char *name;
@@ -331,8 +403,12 @@ int main(int argc, char **argv)
 		for (int b = 0; b < n_beside; b++) {
 			/* repeats alternate the thread counts, so that each sees the machine alike */
 			struct measure best[8];
-			double load[8];
-			for (int r = 0; r < repeat; r++)
+			double load[8], ceiling = NAN;
+			int k1 = -1;
+			for (int k = 0; k < n_threads; k++)
+				if (threads[k] == 1)
+					k1 = k;
+			for (int r = 0; r < repeat; r++) {
 				for (int k = 0; k < n_threads; k++) {
 					struct measure m;
 					double l = load_average();
@@ -349,6 +425,18 @@ int main(int argc, char **argv)
 						load[k] = l;
 					}
 				}
+				/* quiet, with a 1-thread measure: two copies of it at once (best of the repeats) */
+				if (!beside[b] && k1 >= 0) {
+					double c = pair_ceiling(&pl, best[k1].wall);
+					if (isnan(c)) {
+						fprintf(stderr, "govsim-bench: %s: two copies at once failed\n",
+							argv[f]);
+						return 1;
+					}
+					if (isnan(ceiling) || c > ceiling)
+						ceiling = c;
+				}
+			}
 			double wall1 = NAN;
 			for (int k = 0; k < n_threads; k++) {
 				struct measure m = best[k];
@@ -359,9 +447,13 @@ int main(int argc, char **argv)
 					(double)(runs < (size_t)threads[k] ? runs : (size_t)threads[k]);
 				double per_cit = (m.peak_kb - m.base_kb) * 1024.0 / ((double)n_cit * at_once);
 				double ct = (double)n_cit * ticks * (double)runs / m.wall;
-				printf("%-12s %7d %6s %6.2f %9.2f %8.2f %13.3g %11.3g %9.1f %9.0f %8.2f\n",
+				char cols[32] = "";
+				if (!isnan(ceiling) && threads[k] > 1)
+					snprintf(cols, sizeof(cols), " %8.2f %6.2f", ceiling,
+						 wall1 / m.wall / ceiling);
+				printf("%-12s %7d %6s %6.2f %9.2f %8.2f %13.3g %11.3g %9.1f %9.0f %8.2f%s\n",
 				       sc.name, threads[k], beside[b] ? "busy" : "quiet", load[k], m.wall, m.cpu, ct,
-				       m.events / m.wall, m.peak_kb / 1024.0, per_cit, wall1 / m.wall);
+				       m.events / m.wall, m.peak_kb / 1024.0, per_cit, wall1 / m.wall, cols);
 				fflush(stdout);
 				if (n_rows < 64)
 					rows[n_rows++] = (struct row){argv[f], threads[k], beside[b], ct,
@@ -377,6 +469,8 @@ int main(int argc, char **argv)
 	printf("machine: streaming pass over %zu citizens' hot fields: %.3g citizen-ticks/s\n",
 	       biggest, s);
 	printf("machine: minimal event loop over %zu entities: %.3g events/s\n", biggest, e);
+	printf("machine: plain arithmetic on 2 threads does %.2f times the work of 1 (before the "
+	       "scenarios), %.2f (after)\n", arith_before, arithmetic_pair());
 	printf("\n%-36s %7s %6s %22s %18s\n", "ratio to the machine", "threads", "beside",
 	       "citizen-ticks/s / scan", "events/s / loop");
 	for (int r = 0; r < n_rows; r++)
