@@ -396,18 +396,36 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 	return 0;
 }
 
+/* Each team's cases withdrawn since its last casework, to return to the pool. */
+struct withdrawn {
+	int32_t *ids;
+	size_t n, cap;
+};
+
 /*
  * Teams work in parallel: a team's queue, cases, workers and citizens are
  * its own. Each team works in its own view; views merge in team order.
  */
 static int team_block(struct gs_world *view, size_t team, void *ctx)
 {
-	(void)ctx;
+	struct withdrawn *wd = (struct withdrawn *)ctx + team;
+	if (gs_queue_purge(view, team, &wd->ids, &wd->n, &wd->cap))
+		return -1;
 	return team_casework(view, team, gs_worker_casework_hours(view, team));
 }
 
 int gs_casework_phase(struct gs_world *w)
 {
-	gs_queue_purge(w);
-	return gs_blocks(w, w->n_teams, false, team_block, NULL);
+	struct withdrawn *wd = calloc(w->n_teams ? w->n_teams : 1, sizeof(*wd));
+	if (!wd)
+		return -1;
+	int rc = gs_blocks(w, w->n_teams, false, team_block, wd);
+	/* the withdrawn cases' ids back to the shared pool, in team order, then queue order */
+	for (size_t t = 0; t < w->n_teams; t++) {
+		for (size_t i = 0; i < wd[t].n; i++)
+			gs_cases_push(&w->cases, wd[t].ids[i]);
+		free(wd[t].ids);
+	}
+	free(wd);
+	return rc;
 }

@@ -199,23 +199,40 @@ static int flush(struct gs_world *w)
 	}
 	size_t start = cs->n_log;
 	int32_t before = start ? cs->log[start - 1].tau : INT32_MIN;
-	for (int k = 0; k < cs->n_slots; k++) {
-		struct gs_census_slot *s = &cs->slot[k];
-		if (!s->n_log)
-			continue; /* (its log may be NULL) */
-		memcpy(cs->log + cs->n_log, s->log, s->n_log * sizeof(*s->log));
+	/*
+	 * the slots' entries merged by anchor (each slot's are in order: a
+	 * thread's ticks come in order), the lowest slot first among equal
+	 * anchors; the percentile needs the anchors' order only
+	 */
+	size_t at[64] = {0};
+	int n_slots = cs->n_slots < 64 ? cs->n_slots : 64;
+	for (;;) {
+		int best = -1;
+		for (int k = 0; k < n_slots; k++)
+			if (at[k] < cs->slot[k].n_log &&
+			    (best < 0 || cs->slot[k].log[at[k]].tau < cs->slot[best].log[at[best]].tau))
+				best = k;
+		if (best < 0)
+			break;
+		cs->log[cs->n_log++] = cs->slot[best].log[at[best]++];
+	}
+	for (int k = n_slots; k < cs->n_slots; k++) {
+		/* (more slots than merged: appended, and the new part sorted below) */
+		const struct gs_census_slot *s = &cs->slot[k];
+		if (s->n_log)
+			memcpy(cs->log + cs->n_log, s->log, s->n_log * sizeof(*s->log));
 		cs->n_log += s->n_log;
-		s->n_log = 0;
 	}
+	for (int k = 0; k < cs->n_slots; k++)
+		cs->slot[k].n_log = 0;
 	bool sorted = true;
-	for (size_t i = start; i < cs->n_log && sorted; i++)
-		sorted = cs->log[i].tau >= (i ? cs->log[i - 1].tau : INT32_MIN);
-	if (!sorted) {
-		/* the threads' runs interleave: sort the new part (all of it if it reaches back) */
+	for (size_t i = start + 1; i < cs->n_log && sorted; i++)
+		sorted = cs->log[i].tau >= cs->log[i - 1].tau;
+	if (!sorted)
 		qsort(cs->log + start, cs->n_log - start, sizeof(*cs->log), cmp_entry);
-		if (cs->log[start].tau < before)
-			qsort(cs->log, cs->n_log, sizeof(*cs->log), cmp_entry);
-	}
+	/* entries anchored before the log's last (a rebuild's anchors): all of it in order */
+	if (cs->n_log > start && cs->log[start].tau < before)
+		qsort(cs->log, cs->n_log, sizeof(*cs->log), cmp_entry);
 	return 0;
 }
 
@@ -314,17 +331,58 @@ struct below {
 	float *out;            /* chunk j's candidates go to out + j x CENSUS_BLOCK */
 	size_t *c_chunk;       /* [n_chunks] how many */
 	size_t n_blocks;
+	double scale;          /* a candidate v falls in bin v x scale of PICK_BINS (clamped) */
+	uint32_t *hist;        /* [n_blocks + n_chunks][PICK_BINS] each block's candidates by bin */
+	int pick;              /* the bin the percentile lies in (second pass), -1 in the first */
+	size_t *p_unit;        /* [n_blocks + n_chunks] second pass: the unit's values in bin pick */
 };
 
 /*
- * Block b of a search: an open block's values below u moved to its front
- * (the others kept behind them), or a chunk of the log's values below u.
+ * Bins of the candidates' histogram: the percentile's bin is found from
+ * them, and only its values are selected among (a constant).
+ */
+#define PICK_BINS 1024
+
+/* The bin of candidate value v: never lower for a higher v. */
+static int pick_bin(const struct below *bl, float v)
+{
+	double x = (double)v * bl->scale;
+	return x <= 0 ? 0 : x >= PICK_BINS - 1 ? PICK_BINS - 1 : (int)x;
+}
+
+/* Unit b's candidates: an open block's, at its front in scratch, or a chunk's. */
+static float *unit_values(const struct below *bl, size_t b, size_t *n)
+{
+	if (b < bl->n_blocks) {
+		*n = bl->c_block[b];
+		return bl->w->scratch + b * CENSUS_BLOCK;
+	}
+	*n = bl->c_chunk[b - bl->n_blocks];
+	return bl->out + (b - bl->n_blocks) * CENSUS_BLOCK;
+}
+
+/*
+ * Unit b of a search (an open block, or a chunk of the log): its values
+ * below u moved to its front (an open block keeps the others behind them)
+ * and counted by bin. In the second pass (pick >= 0), its candidates in bin
+ * pick moved to its front.
  */
 static int below_run(void *ctx, size_t b)
 {
 	struct below *bl = ctx;
 	const struct gs_census *cs = &bl->w->census;
 	float u = bl->u;
+	if (bl->pick >= 0) {
+		size_t n, c = 0;
+		float *v = unit_values(bl, b, &n);
+		for (size_t i = 0; i < n; i++)
+			if (pick_bin(bl, v[i]) == bl->pick)
+				v[c++] = v[i];
+		bl->p_unit[b] = c;
+		return 0;
+	}
+	uint32_t *h = bl->hist + b * PICK_BINS;
+	memset(h, 0, PICK_BINS * sizeof(*h));
 	if (b < bl->n_blocks) {
 		float *v = bl->w->scratch + b * CENSUS_BLOCK;
 		size_t m = bl->m_block[b], c = 0;
@@ -333,6 +391,7 @@ static int below_run(void *ctx, size_t b)
 				float x = v[c];
 				v[c++] = v[i];
 				v[i] = x;
+				h[pick_bin(bl, v[c - 1])]++;
 			}
 		bl->c_block[b] = c;
 		return 0;
@@ -351,8 +410,10 @@ static int below_run(void *ctx, size_t b)
 		}
 		/* as gs_wellbeing with no need: the same operations, the same value */
 		float v = (float)(1.0 + ((double)e.wb - 1.0) * decay);
-		if (v < u && cs->none_since[e.c] == e.tau) /* else: a need since */
+		if (v < u && cs->none_since[e.c] == e.tau) { /* else: a need since */
 			out[c++] = v;
+			h[pick_bin(bl, v)]++;
+		}
 	}
 	bl->c_chunk[j] = c;
 	return 0;
@@ -372,7 +433,8 @@ static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, si
 	size_t n = w->n_cit, k = (size_t)floor(0.1 * (double)(n - 1));
 	double tau_w = w->p->population.wellbeing_time;
 	size_t *c_block = malloc((n_blocks ? n_blocks : 1) * sizeof(*c_block));
-	size_t *c_chunk = NULL;
+	size_t *c_chunk = NULL, *p_unit = NULL;
+	uint32_t *hist = NULL;
 	int rc = -1;
 	if (!c_block)
 		goto out;
@@ -408,28 +470,61 @@ static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, si
 				hi = mid;
 		}
 		size_t n_tail = cs->n_log - lo, n_chunks = (n_tail + CENSUS_BLOCK - 1) / CENSUS_BLOCK;
+		size_t n_units = n_blocks + n_chunks;
 		if (reserve_cand(cs, n_open + n_tail))
 			goto out;
 		free(c_chunk);
-		if (!(c_chunk = malloc((n_chunks ? n_chunks : 1) * sizeof(*c_chunk))))
+		free(hist);
+		free(p_unit);
+		c_chunk = malloc((n_chunks ? n_chunks : 1) * sizeof(*c_chunk));
+		hist = malloc((n_units ? n_units : 1) * PICK_BINS * sizeof(*hist));
+		p_unit = malloc((n_units ? n_units : 1) * sizeof(*p_unit));
+		if (!c_chunk || !hist || !p_unit)
 			goto out;
-		/* the log's candidates at n_open + their chunk's offset, the open ones below them */
+		/*
+		 * the log's candidates at n_open + their chunk's offset, the
+		 * open ones in scratch; each unit's counted by bin of [0, u)
+		 * ([0, 1] when every value is a candidate)
+		 */
 		struct below bl = {w, now, u, m_block, c_block, lo, n_chunks, cs->cand + n_open, c_chunk,
-				   n_blocks};
-		if (gs_crew_run(n_blocks + n_chunks, below_run, NULL, &bl))
+				   n_blocks, PICK_BINS / (all ? 1.0 : (double)u), hist, -1, p_unit};
+		if (gs_crew_run(n_units, below_run, NULL, &bl))
 			goto out;
 		size_t m = 0;
-		for (size_t b = 0; b < n_blocks; b++) {
-			memcpy(cs->cand + m, w->scratch + b * CENSUS_BLOCK, c_block[b] * sizeof(*cs->cand));
+		for (size_t b = 0; b < n_blocks; b++)
 			m += c_block[b];
-		}
-		for (size_t j = 0; j < n_chunks; j++) {
-			memmove(cs->cand + m, cs->cand + n_open + j * CENSUS_BLOCK,
-				c_chunk[j] * sizeof(*cs->cand));
+		for (size_t j = 0; j < n_chunks; j++)
 			m += c_chunk[j];
-		}
 		if (m > k || all) {
-			*p10 = m ? gs_quantile_rank(cs->cand, m, k < m ? k : m - 1) : NAN;
+			*p10 = NAN;
+			if (m) {
+				/*
+				 * the bin that holds the value of rank r, then that
+				 * value among the bin's candidates alone (bins keep the
+				 * values' order: the same value as among all of them)
+				 */
+				size_t r = k < m ? k : m - 1, below = 0;
+				int bin = 0;
+				for (;; bin++) {
+					size_t count = 0;
+					for (size_t b = 0; b < n_units; b++)
+						count += hist[b * PICK_BINS + (size_t)bin];
+					if (r < below + count || bin == PICK_BINS - 1)
+						break;
+					below += count;
+				}
+				bl.pick = bin;
+				if (gs_crew_run(n_units, below_run, NULL, &bl))
+					goto out;
+				size_t g = 0;
+				for (size_t b = 0; b < n_units; b++) {
+					size_t n_b;
+					const float *v = unit_values(&bl, b, &n_b);
+					memmove(cs->cand + g, v, p_unit[b] * sizeof(*cs->cand));
+					g += p_unit[b];
+				}
+				*p10 = gs_quantile_rank(cs->cand, g, r - below);
+			}
 			cs->p10 = *p10;
 			/* next time a narrower margin, while it leaves more than half of k spare */
 			cs->margin = all ? 0 : m > k + k / 2 + 16 ? margin / 2 : margin;
@@ -441,6 +536,8 @@ static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, si
 out:
 	free(c_block);
 	free(c_chunk);
+	free(hist);
+	free(p_unit);
 	return rc;
 }
 

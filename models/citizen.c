@@ -259,7 +259,7 @@ static int wake_block(struct gs_world *v, size_t b, void *ctx)
 }
 
 /* Entries of a day's bucket per block of gs_citizen_phase's check. */
-#define DUE_BLOCK 16384
+#define DUE_BLOCK 2048
 
 struct due_blocks {
 	const struct gs_world *w;

@@ -130,22 +130,25 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n)
 	return 0;
 }
 
-void gs_queue_purge(struct gs_world *w)
+int gs_queue_purge(struct gs_world *w, size_t team, int32_t **ids, size_t *n, size_t *cap)
 {
-	for (size_t team = 0; team < w->n_teams; team++) {
-		struct gs_queue *q = &w->queue[team];
-		size_t kept = 0;
-		for (size_t i = 0; i < q->len; i++) {
-			if (i + GS_PREFETCH < q->len)
-				gs_prefetch(&w->cases.rec[q->ids[i + GS_PREFETCH]]);
-			uint8_t st = w->cases.rec[q->ids[i]].status;
-			if (st == GS_CASE_WITHDRAWN)
-				gs_case_free(w, q->ids[i]);
-			else if (st == GS_CASE_QUEUED)
-				q->ids[kept++] = q->ids[i];
+	struct gs_queue *q = &w->queue[team];
+	size_t kept = 0;
+	for (size_t i = 0; i < q->len; i++) {
+		if (i + GS_PREFETCH < q->len)
+			gs_prefetch(&w->cases.rec[q->ids[i + GS_PREFETCH]]);
+		int32_t id = q->ids[i];
+		uint8_t st = w->cases.rec[id].status;
+		if (st == GS_CASE_WITHDRAWN) {
+			w->cases.rec[id].status = GS_CASE_FREE;
+			if (gs_ids_push(ids, n, cap, id))
+				return -1;
+		} else if (st == GS_CASE_QUEUED) {
+			q->ids[kept++] = id;
 		}
-		q->len = kept;
 	}
+	q->len = kept;
+	return 0;
 }
 
 int gs_queue_order(struct gs_world *w, size_t team)

@@ -37,10 +37,12 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t);
 int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n);
 
 /*
- * gs_queue_purge - cases withdrawn by citizens who gave up leave every
- * queue and return to the pool (serial: the pool is shared).
+ * gs_queue_purge - cases withdrawn by citizens who gave up leave team's
+ * queue, their records marked free and their ids appended to *ids (*n of
+ * *cap used), in queue order, to return to the shared pool afterwards
+ * (gs_cases_push). Returns -1 if out of memory.
  */
-void gs_queue_purge(struct gs_world *w);
+int gs_queue_purge(struct gs_world *w, size_t team, int32_t **ids, size_t *n, size_t *cap);
 
 /*
  * gs_queue_order - keep only the waiting cases in team's queue and sort
