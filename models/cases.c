@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include "sim/core/util.h"
+
 void gs_cases_init(struct gs_cases *k)
 {
 	*k = (struct gs_cases){0, NULL, NULL, 0};
@@ -27,6 +29,7 @@ static int grow(struct gs_cases *k)
 	if (!g)
 		return -1;
 	k->rec = g;
+	gs_advise_huge(g, cap * sizeof(*g));
 	int32_t *f = realloc(k->free, cap * sizeof(*f));
 	if (!f)
 		return -1;

@@ -107,6 +107,7 @@ int gs_census_rebuild(struct gs_world *w)
 	cs->n_log = 0;
 	if (gs_array_reserve((void **)&cs->log, &cs->cap_log, w->n_cit, sizeof(*cs->log)))
 		return -1;
+	gs_advise_huge(cs->log, cs->cap_log * sizeof(*cs->log));
 	struct gs_census_slot *s = &cs->slot[0];
 	for (size_t i = 0; i < w->n_cit; i++) {
 		const struct gs_citizen *ci = &w->cit[i];
@@ -195,6 +196,7 @@ static int flush(struct gs_world *w)
 				return gs_census_rebuild(w);
 			cs->log = g;
 			cs->cap_log = cap;
+			gs_advise_huge(g, cap * sizeof(*g));
 		}
 	}
 	size_t start = cs->n_log;

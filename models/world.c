@@ -569,6 +569,12 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    gs_hists_init(&w->hist, n_bins, (size_t)p->n_classes, p->output.hist_bin) ||
 	    gs_census_alloc(&w->census, n, p->n_classes, w->n_ticks, w->threads))
 		goto fail;
+	/* the citizens' arrays, read at random by every event, on huge pages where there are */
+	gs_advise_huge(w->cit, n * sizeof(*w->cit));
+	gs_advise_huge(w->team_of, n * sizeof(*w->team_of));
+	gs_advise_huge(w->last_worker, n * sizeof(*w->last_worker));
+	gs_advise_huge(w->scratch, n * sizeof(*w->scratch));
+	gs_advise_huge(w->census.none_since, n * sizeof(*w->census.none_since));
 	gs_cases_init(&w->cases);
 	for (size_t t = 0; t < w->n_teams; t++) {
 		w->team[t].target = p->regime.target_level;

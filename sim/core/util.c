@@ -1,11 +1,31 @@
 /*
- * util.c - growable arrays and string copies.
+ * util.c - growable arrays, huge pages for big ones, and string copies.
  */
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include "sim/core/util.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* The size of a huge page on the systems that have them (x86-64, arm64 with 4 KiB pages). */
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+void gs_advise_huge(void *p, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t hi = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
+	if (p && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice: failing changes nothing */
+#else
+	(void)p;
+	(void)bytes;
+#endif
+}
 
 int gs_array_reserve(void **arr, size_t *cap, size_t n, size_t size)
 {
