@@ -5,6 +5,9 @@
 #include "models/census.h"
 
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +97,53 @@ static int cmp_entry(const void *x, const void *y)
 	return (a->c > b->c) - (a->c < b->c);
 }
 
+/* The census's slot of the calling thread (each thread of a crew has its own). */
+static struct gs_census_slot *own_slot(struct gs_census *cs)
+{
+	int k = 0;
+#ifdef _OPENMP
+	k = omp_get_thread_num();
+#endif
+	return &cs->slot[k < cs->n_slots ? k : 0];
+}
+
+struct rebuild {
+	struct gs_world *w;
+	size_t *n_block; /* [blocks] entries each block logged, from its first citizen's place */
+};
+
+/*
+ * Citizens of census block b recounted: their trust and deficits into the
+ * thread's slot (integer sums: the same whichever thread adds them), the
+ * ones with no need logged in citizen order from the block's place in the
+ * log (at most one entry a citizen).
+ */
+static int rebuild_block(void *ctx, size_t b)
+{
+	const struct rebuild *rb = ctx;
+	struct gs_world *w = rb->w;
+	struct gs_census *cs = &w->census;
+	struct gs_census_slot *s = own_slot(cs);
+	size_t lo = b * CENSUS_BLOCK, hi = lo + CENSUS_BLOCK < w->n_cit ? lo + CENSUS_BLOCK : w->n_cit;
+	struct gs_census_entry *out = cs->log + lo;
+	size_t m = 0;
+	int64_t trust = 0;
+	for (size_t i = lo; i < hi; i++) {
+		const struct gs_citizen *ci = &w->cit[i];
+		trust += fixed(cs, ci->trust);
+		if (ci->state != GS_NEED_NONE) {
+			cs->none_since[i] = -1;
+			continue;
+		}
+		cs->none_since[i] = ci->wb_t;
+		s->deficit[anchor_index(cs, ci->wb_t)] += fixed(cs, 1.0 - ci->wb);
+		out[m++] = (struct gs_census_entry){(int32_t)i, ci->wb_t, ci->wb};
+	}
+	s->trust += trust;
+	rb->n_block[b] = m;
+	return 0;
+}
+
 int gs_census_rebuild(struct gs_world *w)
 {
 	struct gs_census *cs = &w->census;
@@ -108,18 +158,21 @@ int gs_census_rebuild(struct gs_world *w)
 	if (gs_array_reserve((void **)&cs->log, &cs->cap_log, w->n_cit, sizeof(*cs->log)))
 		return -1;
 	gs_advise_huge(cs->log, cs->cap_log * sizeof(*cs->log));
-	struct gs_census_slot *s = &cs->slot[0];
-	for (size_t i = 0; i < w->n_cit; i++) {
-		const struct gs_citizen *ci = &w->cit[i];
-		s->trust += fixed(cs, ci->trust);
-		if (ci->state != GS_NEED_NONE) {
-			cs->none_since[i] = -1;
-			continue;
-		}
-		cs->none_since[i] = ci->wb_t;
-		s->deficit[anchor_index(cs, ci->wb_t)] += fixed(cs, 1.0 - ci->wb);
-		cs->log[cs->n_log++] = (struct gs_census_entry){(int32_t)i, ci->wb_t, ci->wb};
+	/* in blocks shared with the run's crew, the blocks' entries then closed up in block order */
+	size_t n_blocks = (w->n_cit + CENSUS_BLOCK - 1) / CENSUS_BLOCK;
+	size_t *n_block = malloc((n_blocks ? n_blocks : 1) * sizeof(*n_block));
+	if (!n_block)
+		return -1;
+	struct rebuild rb = {w, n_block};
+	if (gs_crew_run(n_blocks, rebuild_block, NULL, &rb)) {
+		free(n_block);
+		return -1;
 	}
+	for (size_t b = 0; b < n_blocks; b++) {
+		memmove(cs->log + cs->n_log, cs->log + b * CENSUS_BLOCK, n_block[b] * sizeof(*cs->log));
+		cs->n_log += n_block[b];
+	}
+	free(n_block);
 	/* in citizen order already: sorted if the anchors do not fall (as at the start) */
 	bool sorted = true;
 	for (size_t i = 1; i < cs->n_log && sorted; i++)
