@@ -98,7 +98,7 @@ static int cmp_entry(const void *x, const void *y)
 }
 
 /* The census's slot of the calling thread (each thread of a crew has its own). */
-static struct gs_census_slot *own_slot(struct gs_census *cs)
+static struct gs_slot *own_slot(struct gs_census *cs)
 {
 	int k = 0;
 #ifdef _OPENMP
@@ -123,7 +123,7 @@ static int rebuild_block(void *ctx, size_t b)
 	const struct rebuild *rb = ctx;
 	struct gs_world *w = rb->w;
 	struct gs_census *cs = &w->census;
-	struct gs_census_slot *s = own_slot(cs);
+	struct gs_slot *s = own_slot(cs);
 	size_t lo = b * CENSUS_BLOCK, hi = lo + CENSUS_BLOCK < w->n_cit ? lo + CENSUS_BLOCK : w->n_cit;
 	struct gs_census_entry *out = cs->log + lo;
 	size_t m = 0;
@@ -148,7 +148,7 @@ int gs_census_rebuild(struct gs_world *w)
 {
 	struct gs_census *cs = &w->census;
 	for (int k = 0; k < cs->n_slots; k++) {
-		struct gs_census_slot *s = &cs->slot[k];
+		struct gs_slot *s = &cs->slot[k];
 		s->trust = 0;
 		memset(s->deficit, 0, ((size_t)cs->n_ticks + 1) * sizeof(*s->deficit));
 		s->n_log = 0;
@@ -185,7 +185,7 @@ int gs_census_rebuild(struct gs_world *w)
 void gs_census_need_ended(struct gs_world *w, int32_t c)
 {
 	struct gs_census *cs = &w->census;
-	struct gs_census_slot *s = &cs->slot[w->census_slot];
+	struct gs_slot *s = &cs->slot[w->slot];
 	int32_t a = w->cit[c].wb_t;
 	float wb = w->cit[c].wb;
 	cs->none_since[c] = a;
@@ -202,7 +202,7 @@ void gs_census_need_arrives(struct gs_world *w, int32_t c)
 {
 	struct gs_census *cs = &w->census;
 	cs->none_since[c] = -1;
-	cs->slot[w->census_slot].deficit[anchor_index(cs, w->cit[c].wb_t)] -=
+	cs->slot[w->slot].deficit[anchor_index(cs, w->cit[c].wb_t)] -=
 		fixed(cs, 1.0 - w->cit[c].wb);
 }
 
@@ -210,7 +210,7 @@ void gs_census_trust(struct gs_world *w, int32_t c, float from, float to)
 {
 	(void)c;
 	struct gs_census *cs = &w->census;
-	cs->slot[w->census_slot].trust += fixed(cs, to) - fixed(cs, from);
+	cs->slot[w->slot].trust += fixed(cs, to) - fixed(cs, from);
 }
 
 /* Drop the entries of citizens that have had a need since (in place, order kept). */
@@ -273,7 +273,7 @@ static int flush(struct gs_world *w)
 	}
 	for (int k = n_slots; k < cs->n_slots; k++) {
 		/* (more slots than merged: appended, and the new part sorted below) */
-		const struct gs_census_slot *s = &cs->slot[k];
+		const struct gs_slot *s = &cs->slot[k];
 		if (s->n_log)
 			memcpy(cs->log + cs->n_log, s->log, s->n_log * sizeof(*s->log));
 		cs->n_log += s->n_log;

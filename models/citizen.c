@@ -100,7 +100,7 @@ int gs_citizens_init(struct gs_world *w)
 	ib.per_team = (w->n_cit + w->n_teams - 1) / w->n_teams;
 	/*
 	 * in blocks shared with the run's crew (each citizen's draws are its
-	 * own; their wakes are scheduled in citizen order as the blocks merge)
+	 * own; each thread schedules its citizens' wakes in its own lane)
 	 */
 	if (gs_blocks(w, (w->n_cit + INIT_BLOCK - 1) / INIT_BLOCK, false, init_block, &ib))
 		return -1;
@@ -290,12 +290,11 @@ static int due_block(void *ctx, size_t b)
 int gs_citizen_phase(struct gs_world *w)
 {
 	int32_t t = w->tick;
-	struct gs_sched *s = &w->sched;
-	/* take today's bucket: the citizens still due today, in citizen order */
-	uint32_t n = s->len[t];
-	int32_t *bucket = s->ids[t];
-	s->ids[t] = NULL;
-	s->len[t] = s->cap[t] = 0;
+	/* today's buckets, every lane's: the entries in any order (sorted below) */
+	int32_t *bucket;
+	size_t n;
+	if (gs_sched_take(&w->sched, (size_t)t, &bucket, &n))
+		return -1;
 	if (!n) {
 		free(bucket);
 		return 0;

@@ -28,9 +28,7 @@ int gs_sched_at(struct gs_world *w, int32_t c, int32_t t)
 {
 	if (t < 0 || (size_t)t >= w->sched.n_ticks)
 		return 0;
-	if (w->defer)
-		return gs_pushes_add(w->defer, c, t);
-	return gs_sched_push(&w->sched, c, t);
+	return gs_sched_push(&w->sched, w->slot, c, t);
 }
 
 /* a[0..n) in order, by insertion in runs of 16 then merging through scratch (few values). */
@@ -94,17 +92,15 @@ void gs_sort_i32(int32_t *a, int32_t *scratch, size_t n)
 		memcpy(a, from, n * sizeof(*a));
 }
 
-void gs_view_begin(const struct gs_world *w, struct gs_world *view, struct gs_pushes *defer)
+void gs_view_begin(const struct gs_world *w, struct gs_world *view)
 {
 	*view = *w;
 	gs_block_start(&view->acc);
-	view->defer = defer;
 	view->hist_defer = NULL;
-	defer->n = 0;
 #ifdef _OPENMP
 	int k = omp_get_thread_num();
 	view->rng = w->rngs[k < w->n_rngs ? k : 0];
-	view->census_slot = k < w->census.n_slots ? k : 0;
+	view->slot = k < w->census.n_slots ? k : 0;
 #endif
 }
 
@@ -122,8 +118,7 @@ struct blocks {
 	struct gs_world *w;
 	const struct gs_world *start; /* w as the phase found it: every view starts from it */
 	struct gs_world *views;
-	struct gs_pushes *defer;
-	size_t per;
+	struct gs_pushes *defer; /* [n] each block's histogram counts (defer_hist), else NULL */
 	bool defer_hist;
 	gs_block_fn fn;
 	void *ctx;
@@ -133,10 +128,10 @@ struct blocks {
 static int run_block(void *ctx, size_t b)
 {
 	const struct blocks *bs = ctx;
-	gs_view_begin(bs->start, &bs->views[b], &bs->defer[bs->per * b]);
+	gs_view_begin(bs->start, &bs->views[b]);
 	if (bs->defer_hist) {
-		bs->views[b].hist_defer = &bs->defer[bs->per * b + 1];
-		bs->defer[bs->per * b + 1].n = 0;
+		bs->views[b].hist_defer = &bs->defer[b];
+		bs->defer[b].n = 0;
 	}
 	return gs_stopping() || bs->fn(&bs->views[b], b, bs->ctx);
 }
@@ -151,7 +146,7 @@ static int merge_block(void *ctx, size_t b)
 	const struct blocks *bs = ctx;
 	struct gs_world *w = bs->w;
 	if (bs->defer_hist) {
-		struct gs_pushes *h = &bs->defer[bs->per * b + 1];
+		struct gs_pushes *h = &bs->defer[b];
 		for (size_t i = 0; i < h->n; i++)
 			gs_hists_count(&w->hist, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
 	}
@@ -160,12 +155,11 @@ static int merge_block(void *ctx, size_t b)
 
 int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, void *ctx)
 {
-	size_t per = defer_hist ? 2 : 1;
 	struct gs_world *views = malloc((n ? n : 1) * sizeof(*views));
 	struct gs_world *start = malloc(sizeof(*start));
-	struct gs_pushes *defer = calloc((n ? n : 1) * per, sizeof(*defer));
+	struct gs_pushes *defer = defer_hist ? calloc(n ? n : 1, sizeof(*defer)) : NULL;
 	int failed = 0;
-	if (!views || !start || !defer) {
+	if (!views || !start || (defer_hist && !defer)) {
 		failed = 1;
 		goto out;
 	}
@@ -175,12 +169,12 @@ int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, voi
 	 * it are done, while later blocks still run.
 	 */
 	*start = *w;
-	struct blocks bs = {w, start, views, defer, per, defer_hist, fn, ctx};
+	struct blocks bs = {w, start, views, defer, defer_hist, fn, ctx};
 	if (gs_crew_run(n, run_block, merge_block, &bs))
 		failed = 1;
 out:
 	if (defer)
-		for (size_t k = 0; k < n * per; k++) {
+		for (size_t k = 0; k < n; k++) {
 			free(defer[k].who);
 			free(defer[k].when);
 		}
@@ -234,14 +228,7 @@ out:
 
 int gs_view_merge(struct gs_world *w, struct gs_world *view)
 {
-	int rc = gs_block_merge(&w->acc, &view->acc);
-	struct gs_pushes *d = view->defer;
-	struct gs_pushes *saved = w->defer;
-	w->defer = NULL;
-	for (size_t i = 0; i < d->n && !rc; i++)
-		rc = gs_sched_at(w, d->who[i], d->when[i]);
-	w->defer = saved;
-	return rc;
+	return gs_block_merge(&w->acc, &view->acc);
 }
 
 int gs_citizen_reschedule(struct gs_world *w, int32_t c)
@@ -553,7 +540,7 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	w->rng = w->rngs[0];
 	if (!ALLOC(w->cit, n) || !ALLOC(w->team_of, n) ||
 	    !ALLOC(w->scratch, n) || !ALLOC(w->last_worker, n) ||
-	    gs_sched_init(&w->sched, (size_t)w->n_ticks) || !ALLOC(w->queue, w->n_teams) ||
+	    gs_sched_init(&w->sched, (size_t)w->n_ticks, w->threads) || !ALLOC(w->queue, w->n_teams) ||
 	    !ALLOC(w->w_team, w->n_workers) || !ALLOC(w->w_skill, w->n_workers) ||
 	    !ALLOC(w->w_case, w->n_workers) || !ALLOC(w->w_visit, w->n_workers) ||
 	    !ALLOC(w->w_status, w->n_workers) ||

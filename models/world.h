@@ -131,7 +131,6 @@ struct gs_world {
 	gsl_rng **rngs;       /* one per thread of a parallel phase */
 	int n_rngs;
 	int threads;          /* threads for the phases inside a run */
-	struct gs_pushes *defer; /* set in a parallel phase: wakes are collected, not scheduled */
 	struct gs_pushes *hist_defer; /* set in a parallel phase: histogram counts (bin, which) collected */
 	const struct gs_regime_rules *rules; /* the regime's decision rules */
 
@@ -191,7 +190,7 @@ struct gs_world {
 	struct gs_hists hist;     /* time-to-close histograms of the run */
 	/* the stocks of citizens kept up to date by events (census.h) */
 	struct gs_census census;
-	int census_slot;          /* this thread's slot of the census (a view's; 0 outside) */
+	int slot;                 /* this thread's slot of the census and lane of the scheduler (a view's; 0 outside) */
 	/* scratch for the census [n_cit] */
 	float *scratch;
 };
@@ -205,21 +204,22 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed);
 void gs_world_free(struct gs_world *w);
 
 /*
- * gs_sched_at - wake citizen c at tick t (ignored beyond the run); in a
- * parallel phase (w->defer set) the wake is collected instead. Returns -1 if
- * out of memory.
+ * gs_sched_at - wake citizen c at tick t (ignored beyond the run), in the
+ * scheduler's lane of the calling thread (w->slot). Returns -1 if out of
+ * memory.
  */
 int gs_sched_at(struct gs_world *w, int32_t c, int32_t t);
 
 /*
  * gs_view_begin - a thread's view of w for one block of a parallel phase:
- * shared agent arrays, its own random stream, and its own tallies, counters
- * and lists (contacts, closures, cases waiting for the resource, wakes),
- * starting empty. A block may change only its own agents. gs_view_merge adds a view's results
- * to w (call for each block, in block order, so results do not depend on
- * the number of threads) and frees what the view allocated.
+ * shared agent arrays, its own random stream, census slot and scheduler
+ * lane, and its own tallies, counters and lists (contacts, closures, cases
+ * waiting for the resource), starting empty. A block may change only its
+ * own agents. gs_view_merge adds a view's results to w (call for each
+ * block, in block order, so results do not depend on the number of
+ * threads) and frees what the view allocated.
  */
-void gs_view_begin(const struct gs_world *w, struct gs_world *view, struct gs_pushes *defer);
+void gs_view_begin(const struct gs_world *w, struct gs_world *view);
 int gs_view_merge(struct gs_world *w, struct gs_world *view);
 
 /*

@@ -147,7 +147,7 @@ static void test_trust_update(void **state)
 /* The number of entries in the bucket of tick t. */
 static size_t bucket_len(const struct gs_world *w, int32_t t)
 {
-	return w->sched.len[t];
+	return gs_sched_count(&w->sched, (size_t)t);
 }
 
 /* Ticks outside the run are ignored. */
@@ -170,12 +170,60 @@ static void test_sched_outside_run(void **state)
 	for (int32_t t = 0; t < w->n_ticks; t++)
 		total += bucket_len(w, t);
 	assert_int_equal(total, before + 1);
-	assert_int_equal(w->sched.ids[5][bucket_len(w, 5) - 1], 0);
+	/* outside a parallel phase, in lane 0 */
+	const struct gs_sched_lane *l = &w->sched.lane[0];
+	assert_int_equal(l->ids[5][l->len[5] - 1], 0);
 	/* the last tick of the run is inside it */
 	size_t last = bucket_len(w, 99);
 	assert_int_equal(gs_sched_at(w, 4, 99), 0);
 	assert_int_equal(bucket_len(w, 99), last + 1);
 	gs_world_free(w);
+}
+
+/*
+ * A tick's wakes are the union of its buckets in every lane: taken in one
+ * array, each lane's entries once, the buckets left empty; a tick with
+ * entries in one lane only hands that bucket over.
+ */
+static void test_sched_lanes(void **state)
+{
+	(void)state;
+	struct gs_sched s;
+	assert_int_equal(gs_sched_init(&s, 10, 3), 0);
+	assert_int_equal(s.n_lanes, 3);
+	/* lane k gets citizens 100 k .. 100 k + 20 k at tick 4; lane 1 alone at tick 7 */
+	for (int k = 0; k < 3; k++)
+		for (int32_t i = 0; i <= 20 * k; i++)
+			assert_int_equal(gs_sched_push(&s, k, 100 * k + i, 4), 0);
+	assert_int_equal(gs_sched_push(&s, 1, 55, 7), 0);
+	assert_int_equal(gs_sched_count(&s, 4), 1 + 21 + 41);
+	assert_int_equal(gs_sched_count(&s, 7), 1);
+	int32_t *ids;
+	size_t n;
+	assert_int_equal(gs_sched_take(&s, 4, &ids, &n), 0);
+	assert_int_equal(n, 63);
+	int seen[300] = {0};
+	for (size_t i = 0; i < n; i++) {
+		assert_true(ids[i] >= 0 && ids[i] < 300);
+		seen[ids[i]]++;
+	}
+	for (int k = 0; k < 3; k++)
+		for (int32_t i = 0; i <= 20 * k; i++)
+			assert_int_equal(seen[100 * k + i], 1);
+	free(ids);
+	assert_int_equal(gs_sched_count(&s, 4), 0);
+	for (int k = 0; k < 3; k++)
+		assert_null(s.lane[k].ids[4]);
+	assert_int_equal(gs_sched_take(&s, 7, &ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 55);
+	free(ids);
+	assert_null(s.lane[1].ids[7]);
+	/* an empty tick: nothing, and no array */
+	assert_int_equal(gs_sched_take(&s, 2, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(ids);
+	gs_sched_free(&s);
 }
 
 /*
@@ -194,8 +242,10 @@ static void test_sched_reuse(void **state)
 	for (int32_t t = 0; t + 1 < w->n_ticks; t++) {
 		w->tick = t;
 		assert_int_equal(gs_citizen_phase(w), 0);
-		assert_null(w->sched.ids[t]);
-		assert_int_equal(w->sched.len[t], 0);
+		for (int k = 0; k < w->sched.n_lanes; k++) {
+			assert_null(w->sched.lane[k].ids[t]);
+			assert_int_equal(w->sched.lane[k].len[t], 0);
+		}
 		for (size_t c = 0; c < w->n_cit; c++) {
 			for (int k = 0; k < 50; k++) {
 				w->cit[c].due = t + 1 + (k & 1);
@@ -518,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_trust_update),
 		cmocka_unit_test(test_sched_outside_run),
 		cmocka_unit_test(test_sched_reuse),
+		cmocka_unit_test(test_sched_lanes),
 		cmocka_unit_test(test_sched_grows),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_by_team),
