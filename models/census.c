@@ -213,16 +213,51 @@ void gs_census_trust(struct gs_world *w, int32_t c, float from, float to)
 	cs->slot[w->slot].trust += fixed(cs, to) - fixed(cs, from);
 }
 
-/* Drop the entries of citizens that have had a need since (in place, order kept). */
-static void compact(struct gs_census *cs)
+struct compact {
+	struct gs_census *cs;
+	size_t *kept; /* [blocks] entries each block kept, from its start */
+};
+
+/* Block b of the log: its entries still current closed up to its start. */
+static int compact_block(void *ctx, size_t b)
 {
-	size_t m = 0;
-	for (size_t i = 0; i < cs->n_log; i++) {
+	const struct compact *cp = ctx;
+	struct gs_census *cs = cp->cs;
+	size_t lo = b * CENSUS_BLOCK, hi = lo + CENSUS_BLOCK < cs->n_log ? lo + CENSUS_BLOCK : cs->n_log;
+	size_t m = lo;
+	for (size_t i = lo; i < hi; i++) {
 		struct gs_census_entry e = cs->log[i];
 		if (cs->none_since[e.c] == e.tau)
 			cs->log[m++] = e;
 	}
+	cp->kept[b] = m - lo;
+	return 0;
+}
+
+/*
+ * Drop the entries of citizens that have had a need since (in place, order
+ * kept): in blocks shared with the run's crew, then closed up in block
+ * order. Returns -1 if out of memory (the log is then unchanged).
+ */
+static int compact(struct gs_census *cs)
+{
+	size_t n_blocks = (cs->n_log + CENSUS_BLOCK - 1) / CENSUS_BLOCK;
+	size_t *kept = malloc((n_blocks ? n_blocks : 1) * sizeof(*kept));
+	if (!kept)
+		return -1;
+	struct compact cp = {cs, kept};
+	if (gs_crew_run(n_blocks, compact_block, NULL, &cp)) {
+		free(kept);
+		return -1;
+	}
+	size_t m = 0;
+	for (size_t b = 0; b < n_blocks; b++) {
+		memmove(cs->log + m, cs->log + b * CENSUS_BLOCK, kept[b] * sizeof(*cs->log));
+		m += kept[b];
+	}
 	cs->n_log = m;
+	free(kept);
+	return 0;
 }
 
 /*
@@ -241,7 +276,8 @@ static int flush(struct gs_world *w)
 	if (!add)
 		return 0;
 	if (cs->n_log + add > cs->cap_log) {
-		compact(cs);
+		if (compact(cs))
+			return gs_census_rebuild(w);
 		if (cs->n_log + add > cs->cap_log) {
 			size_t cap = (cs->n_log + add) + (cs->n_log + add) / 4;
 			struct gs_census_entry *g = realloc(cs->log, cap * sizeof(*g));
