@@ -384,13 +384,9 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 	q->contact_hours = 0;
 	compact_held(q);
 	/* keep only the cases still waiting, in order */
-	size_t kept = 0;
-	for (size_t i = 0; i < q->len; i++)
-		if (w->cases.rec[q->ids[i]].status == GS_CASE_QUEUED)
-			q->ids[kept++] = q->ids[i];
-	q->len = kept;
+	gs_queue_keep_waiting(w, q);
 	/* a worker with slack is not overloaded; one without is only if cases still wait */
-	if (kept == 0)
+	if (q->len == 0)
 		for (size_t k = 0; k < per; k++)
 			w->w_overloaded[team * per + k] = 0;
 	return 0;

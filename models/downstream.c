@@ -21,7 +21,7 @@ int gs_downstream_phase(struct gs_world *w)
 	if (w->n_res_wait == 0 || w->res_free <= 0)
 		return 0;
 	size_t n = w->n_res_wait;
-	if (gs_order_by_priority(w, w->res_wait, n))
+	if (gs_order_by_priority(w, w->res_wait, n, 0))
 		return -1;
 	size_t given = 0;
 	for (; given < n && w->res_free > 0; given++) {

@@ -108,10 +108,48 @@ static void sort_keyed(struct keyed *k, struct keyed *tmp, size_t n)
 		memcpy(k, from, n * sizeof(*k));
 }
 
-int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n)
+/*
+ * Sort k[0..n) by insertion if that takes fewer than `budget` moves (the
+ * keys were in order at the last ordering and today's priorities move few
+ * past others); else leave it for the merge sort: returns whether it is done.
+ */
+static bool sort_nearly_sorted(struct keyed *k, size_t n, size_t budget)
+{
+	size_t moves = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (!before(&k[i], &k[i - 1]))
+			continue;
+		struct keyed x = k[i];
+		size_t j = i;
+		for (; j > 0 && before(&x, &k[j - 1]); j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+		moves += i - j;
+		if (moves > budget)
+			return false;
+	}
+	return true;
+}
+
+/* Merge a[0..na) and b[0..nb), both in order, into out. */
+static void merge_two(const struct keyed *a, size_t na, const struct keyed *b, size_t nb,
+		      struct keyed *out)
+{
+	size_t i = 0, j = 0, o = 0;
+	while (i < na && j < nb)
+		out[o++] = before(&b[j], &a[i]) ? b[j++] : a[i++];
+	while (i < na)
+		out[o++] = a[i++];
+	while (j < nb)
+		out[o++] = b[j++];
+}
+
+int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n, size_t sorted)
 {
 	if (n < 2)
 		return 0;
+	if (sorted > n)
+		sorted = n;
 	struct keyed *k = malloc(2 * n * sizeof(*k));
 	if (!k)
 		return -1;
@@ -123,9 +161,22 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n)
 			gs_prefetch(&w->cit[w->cases.rec[ids[i + GS_PREFETCH / 2]].citizen]);
 		k[i] = (struct keyed){w->rules->priority(w, ids[i], w->tick), w->cases.rec[ids[i]].opened, ids[i]};
 	}
-	sort_keyed(k, k + n, n);
-	for (size_t i = 0; i < n; i++)
-		ids[i] = k[i].id;
+	/*
+	 * the part in the last ordering's order by insertion while that is
+	 * cheap (16 moves a case at most), the rest by merge sort, then the two
+	 * merged; `before` is a total order, so the result is the one order
+	 * whatever the path
+	 */
+	if (sorted > 1 && sort_nearly_sorted(k, sorted, 16 * sorted)) {
+		sort_keyed(k + sorted, k + n, n - sorted);
+		merge_two(k, sorted, k + sorted, n - sorted, k + n);
+		for (size_t i = 0; i < n; i++)
+			ids[i] = k[n + i].id;
+	} else {
+		sort_keyed(k, k + n, n);
+		for (size_t i = 0; i < n; i++)
+			ids[i] = k[i].id;
+	}
 	free(k);
 	return 0;
 }
@@ -133,7 +184,7 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n)
 int gs_queue_purge(struct gs_world *w, size_t team, int32_t **ids, size_t *n, size_t *cap)
 {
 	struct gs_queue *q = &w->queue[team];
-	size_t kept = 0;
+	size_t kept = 0, sorted = 0;
 	for (size_t i = 0; i < q->len; i++) {
 		if (i + GS_PREFETCH < q->len)
 			gs_prefetch(&w->cases.rec[q->ids[i + GS_PREFETCH]]);
@@ -146,18 +197,33 @@ int gs_queue_purge(struct gs_world *w, size_t team, int32_t **ids, size_t *n, si
 		} else if (st == GS_CASE_QUEUED) {
 			q->ids[kept++] = id;
 		}
+		if (i + 1 == q->sorted)
+			sorted = kept;
 	}
 	q->len = kept;
+	q->sorted = sorted;
 	return 0;
 }
 
 int gs_queue_order(struct gs_world *w, size_t team)
 {
 	struct gs_queue *q = &w->queue[team];
-	size_t kept = 0;
-	for (size_t i = 0; i < q->len; i++)
+	gs_queue_keep_waiting(w, q);
+	if (gs_order_by_priority(w, q->ids, q->len, q->sorted))
+		return -1;
+	q->sorted = q->len;
+	return 0;
+}
+
+void gs_queue_keep_waiting(const struct gs_world *w, struct gs_queue *q)
+{
+	size_t kept = 0, sorted = 0;
+	for (size_t i = 0; i < q->len; i++) {
 		if (w->cases.rec[q->ids[i]].status == GS_CASE_QUEUED)
 			q->ids[kept++] = q->ids[i];
+		if (i + 1 == q->sorted)
+			sorted = kept;
+	}
 	q->len = kept;
-	return gs_order_by_priority(w, q->ids, q->len);
+	q->sorted = sorted;
 }

@@ -31,10 +31,11 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t);
 
 /*
  * gs_order_by_priority - sort case ids by the regime's priority at this
- * tick, highest first (ties: earlier case, lower id). Returns -1 if out of
- * memory.
+ * tick, highest first (ties: earlier case, lower id). The first `sorted`
+ * of them were in order at the last ordering (0: none known): a hint for
+ * speed that never changes the order. Returns -1 if out of memory.
  */
-int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n);
+int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n, size_t sorted);
 
 /*
  * gs_queue_purge - cases withdrawn by citizens who gave up leave team's
@@ -43,6 +44,12 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n);
  * (gs_cases_push). Returns -1 if out of memory.
  */
 int gs_queue_purge(struct gs_world *w, size_t team, int32_t **ids, size_t *n, size_t *cap);
+
+/*
+ * gs_queue_keep_waiting - keep only the waiting cases in queue q, in their
+ * order (q->sorted counts the ones kept of its ordered part).
+ */
+void gs_queue_keep_waiting(const struct gs_world *w, struct gs_queue *q);
 
 /*
  * gs_queue_order - keep only the waiting cases in team's queue and sort

@@ -91,7 +91,8 @@ struct gs_citizen {
 };
 
 /*
- * A team's queue of waiting cases, and its cases between visits: cases that
+ * A team's queue of waiting cases (those queued since its last ordering
+ * after the others), and its cases between visits: cases that
  * have had their day's service.visit_hours (status active, not in the queue
  * and in no worker's hand), in the order they were held. The first n_due of
  * them were held before today: their worker resumes them before taking a new
@@ -100,6 +101,7 @@ struct gs_citizen {
 struct gs_queue {
 	int32_t *ids;
 	size_t len, cap;
+	size_t sorted;        /* the first `sorted` ids are in the order of the last ordering */
 	double contact_hours; /* [h] contact handling asked of the team this tick */
 	int32_t *held;        /* cases between visits, -1 for one resumed this tick */
 	size_t n_held, cap_held, n_due;

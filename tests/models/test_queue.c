@@ -195,6 +195,70 @@ static void test_ties(void **state)
 	gs_world_free(w);
 }
 
+/* Whether each id of a[0..n) comes before the next by the queue's order at tick t. */
+static void assert_priority_order(const struct gs_world *w, const int32_t *a, size_t n, int32_t t)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		double x = gs_queue_priority(w, a[i], t), y = gs_queue_priority(w, a[i + 1], t);
+		int32_t ox = w->cases.rec[a[i]].opened, oy = w->cases.rec[a[i + 1]].opened;
+		assert_true(x > y || (x == y && (ox < oy || (ox == oy && a[i] < a[i + 1]))));
+	}
+}
+
+/*
+ * The hint of an ordered prefix changes the speed, never the order: a queue
+ * ordered yesterday with today's cases after it, a hint that is true, one
+ * that is false (a reversed queue called ordered) and none give the one
+ * order of the priorities; gs_queue_order keeps the hint as cases leave.
+ */
+static void test_order_hint(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	queue_params(&p);
+	p.population.citizens = 400;
+	p.mechanism.escalation = true;
+	p.regime.weight_need = 1;
+	p.regime.weight_wait = 0.3;
+	struct gs_world *w = gs_test_world(&p, 1);
+	uint32_t x = 2024;
+	for (int32_t c = 0; c < 300; c++) {
+		x = x * 1664525u + 1013904223u;
+		queue_case(w, c, (int32_t)(x >> 28), (double)(x >> 8) / 16777216.0, 1 + (int)(x % 4));
+	}
+	w->tick = 20;
+	assert_int_equal(gs_queue_order(w, 0), 0);
+	struct gs_queue *q = &w->queue[0];
+	assert_int_equal(q->sorted, 300);
+	/* some cases leave, new ones come; a day later the order moves */
+	for (size_t i = 0; i < q->len; i += 7)
+		w->cases.rec[q->ids[i]].status = GS_CASE_ACTIVE;
+	gs_queue_keep_waiting(w, q);
+	assert_int_equal(q->len, 300 - 43);
+	assert_int_equal(q->sorted, 300 - 43);
+	for (int32_t c = 300; c < 340; c++)
+		queue_case(w, c, 21, 0.5, 2);
+	w->tick = 21;
+	size_t n = q->len;
+	int32_t *same = malloc(n * sizeof(*same)), *rev = malloc(n * sizeof(*rev));
+	for (size_t i = 0; i < n; i++) {
+		same[i] = q->ids[i];
+		rev[i] = q->ids[n - 1 - i];
+	}
+	assert_int_equal(gs_order_by_priority(w, same, n, 0), 0);
+	assert_int_equal(gs_order_by_priority(w, rev, n, n), 0); /* a false hint */
+	assert_int_equal(gs_queue_order(w, 0), 0);              /* the true one */
+	assert_int_equal(q->len, n);
+	assert_priority_order(w, q->ids, n, 21);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(same[i], q->ids[i]);
+		assert_int_equal(rev[i], q->ids[i]);
+	}
+	free(same);
+	free(rev);
+	gs_world_free(w);
+}
+
 /*
  * Purge every team's queue as the casework phase does (each team apart),
  * the withdrawn ids back to the pool in team order; returns how many.
@@ -258,6 +322,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fifo),
+		cmocka_unit_test(test_order_hint),
 		cmocka_unit_test(test_need),
 		cmocka_unit_test(test_breach),
 		cmocka_unit_test(test_success),
