@@ -13,6 +13,7 @@
 
 #include "models/queue.h"
 #include "models/regime.h"
+#include "models/triage.h"
 #include "sim/core/rng.h"
 #include "models/worker.h"
 
@@ -405,7 +406,8 @@ struct withdrawn {
 static int team_block(struct gs_world *view, size_t team, void *ctx)
 {
 	struct withdrawn *wd = (struct withdrawn *)ctx + team;
-	if (gs_queue_purge(view, team, &wd->ids, &wd->n, &wd->cap))
+	/* the team's triage first, its queue as the contacts left it */
+	if (gs_triage_team(view, team) || gs_queue_purge(view, team, &wd->ids, &wd->n, &wd->cap))
 		return -1;
 	return team_casework(view, team, gs_worker_casework_hours(view, team));
 }

@@ -17,7 +17,6 @@
 #include "models/manager.h"
 #include "models/measure.h"
 #include "models/presets.h"
-#include "models/triage.h"
 #include "models/worker.h"
 #include "models/world.h"
 
@@ -29,8 +28,7 @@
 const struct gs_phase gs_governance_phases[] = {
 	{"needs", gs_citizen_phase},           /* needs arise, escalate, self-resolve; citizens decide to contact */
 	{"contact", gs_contact_phase},         /* value and failure demand; cases opened and queued; chasing */
-	{"triage", gs_triage_phase},           /* measured cases about to breach may be reclassified */
-	{"casework", gs_casework_phase},       /* workers spend their hours on contacts and cases */
+	{"casework", gs_casework_phase},       /* each team: triage (reclassification), then its workers' hours */
 	{"downstream", gs_downstream_phase},   /* finished cases needing the resource get a free unit */
 	{"closure", gs_closure_phase},         /* cases closed and recorded (gaming, audit); needs met or bounced */
 	{"workers", gs_worker_phase},          /* motivation, trust in management, stress; sick leave, leaving */

@@ -7,11 +7,11 @@
 #include "sim/core/rng.h"
 #include "models/worker.h"
 
-/* One team's waiting cases considered for reclassification (a block: its own view). */
-static int team_triage(struct gs_world *w, size_t team, void *ctx)
+int gs_triage_team(struct gs_world *w, size_t team)
 {
-	(void)ctx;
 	const struct gs_params *p = w->p;
+	if (!p->mechanism.triage || (p->regime.target_pressure <= 0 && !w->levers))
+		return 0;
 	int32_t t = w->tick;
 	double target = p->service.time_target;
 	struct gs_queue *q = &w->queue[team];
@@ -40,13 +40,4 @@ static int team_triage(struct gs_world *w, size_t team, void *ctx)
 		}
 	}
 	return 0;
-}
-
-/* Teams consider their cases in parallel: a team's queue and cases are its own. */
-int gs_triage_phase(struct gs_world *w)
-{
-	const struct gs_params *p = w->p;
-	if (!p->mechanism.triage || (p->regime.target_pressure <= 0 && !w->levers))
-		return 0;
-	return gs_blocks(w, w->n_teams, false, team_triage, NULL);
 }

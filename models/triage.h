@@ -8,11 +8,12 @@
 #include "models/world.h"
 
 /*
- * gs_triage_phase - a measured case still waiting when three quarters of
- * the time target have passed is likely to breach: once, the team may move
- * it out of the measured category, with probability
- * workforce.reclassify_base x gs_gaming(team) (mechanism.triage).
+ * gs_triage_team - a measured case of team's queue still waiting when three
+ * quarters of the time target have passed is likely to breach: once, the
+ * team may move it out of the measured category, with probability
+ * workforce.reclassify_base x gs_gaming(team) (mechanism.triage). Each
+ * team's casework starts with it (casework.h). Returns 0.
  */
-int gs_triage_phase(struct gs_world *w);
+int gs_triage_team(struct gs_world *w, size_t team);
 
 #endif

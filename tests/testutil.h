@@ -136,7 +136,7 @@ int gs_test_check_hook(const struct gs_world *w, void *ctx);
 /*
  * gs_test_phases - tick t (set as w->tick) of the phases of
  * gs_governance_phases named, space-separated, in `names` ("needs contact
- * triage casework downstream closure workers learning managers costs"),
+ * casework downstream closure workers learning managers costs"),
  * run in the model's order whatever the order named. Returns 0, or -1 if
  * a phase failed; a name that is no phase fails the test.
  */

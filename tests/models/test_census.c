@@ -16,7 +16,7 @@
 #include "models/world.h"
 #include "sim/core/metrics.h"
 
-static const char *const PHASES = "needs contact triage casework downstream closure workers "
+static const char *const PHASES = "needs contact casework downstream closure workers "
 				  "learning managers costs";
 
 /* 3,000 citizens with plenty of needs, 3 teams of 4 workers, 200 ticks. */

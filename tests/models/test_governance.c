@@ -13,8 +13,8 @@
 static void test_phase_list(void **state)
 {
 	(void)state;
-	static const char *expected[] = {"needs",   "contact", "triage",   "casework", "downstream",
-					 "closure", "workers", "learning", "managers", "costs"};
+	static const char *expected[] = {"needs",   "contact",  "casework", "downstream", "closure",
+					 "workers", "learning", "managers", "costs"};
 	size_t n = 0, want = sizeof(expected) / sizeof(expected[0]);
 	for (const struct gs_phase *p = gs_governance.phases; p->run; p++, n++) {
 		assert_true(n < want);
