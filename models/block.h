@@ -21,7 +21,9 @@
 /* A contact proposed by the citizen phase, applied in citizen order. */
 struct gs_contact {
 	int32_t citizen;
+	int32_t team;         /* the citizen's team */
 	uint8_t kind;         /* enum gs_due_kind that caused it */
+	uint8_t opens;        /* it opens a case: the citizen's need was pending when proposed */
 };
 
 /* The fields of a block state (a macro: the world names them one by one too). */

@@ -191,7 +191,9 @@ static int propose_contact(struct gs_world *w, int32_t c, enum gs_due_kind kind)
 	    gs_array_reserve((void **)&w->contacts, &w->cap_contacts, w->n_contacts + 1,
 			     sizeof(*w->contacts)))
 		return -1;
-	w->contacts[w->n_contacts++] = (struct gs_contact){c, (uint8_t)kind};
+	/* nothing changes the citizen's need before the contact phase applies it */
+	bool opens = kind != GS_DUE_CHASE && w->cit[c].state == GS_NEED_PENDING;
+	w->contacts[w->n_contacts++] = (struct gs_contact){c, w->team_of[c], (uint8_t)kind, opens};
 	return 0;
 }
 
@@ -250,8 +252,11 @@ static int wake_block(struct gs_world *v, size_t b, void *ctx)
 	const struct wake_blocks *wb = ctx;
 	size_t end = (b + 1) * WAKE_BLOCK < wb->n ? (b + 1) * WAKE_BLOCK : wb->n;
 	for (size_t i = b * WAKE_BLOCK; i < end; i++) {
-		if (i + GS_PREFETCH < end)
+		if (i + GS_PREFETCH < end) {
+			/* the record, and the team a contact it proposes names */
 			gs_prefetch(&v->cit[wb->who[i + GS_PREFETCH]]);
+			gs_prefetch(&v->team_of[wb->who[i + GS_PREFETCH]]);
+		}
 		if (wake_citizen(v, wb->who[i], wb->t))
 			return -1;
 	}

@@ -12,7 +12,6 @@
 #include "models/casework.h"
 #include "models/failure.h"
 #include "models/queue.h"
-#include "sim/core/crew.h"
 #include "sim/core/rng.h"
 
 /* A citizen chasing a waiting case may give up on the service. */
@@ -154,41 +153,6 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 	return 0;
 }
 
-/* Contacts per block of the phase's first pass: a constant, not the thread count. */
-#define CONTACT_BLOCK 2048
-
-struct contact_teams {
-	const struct gs_world *w;
-	const struct gs_contact *contacts;
-	size_t n;
-	int32_t *team, *ids;
-};
-
-/*
- * Block b of the first pass: each contact's team, and in ids 0 where it
- * opens a case (a pending need's contact), -1 where not: a record read
- * each, shared with the crew.
- */
-static int contact_teams_block(void *ctx, size_t b)
-{
-	const struct contact_teams *ct = ctx;
-	const struct gs_world *w = ct->w;
-	const struct gs_contact *contacts = ct->contacts;
-	size_t lo = b * CONTACT_BLOCK, hi = lo + CONTACT_BLOCK < ct->n ? lo + CONTACT_BLOCK : ct->n;
-	for (size_t i = lo; i < hi; i++) {
-		if (i + GS_PREFETCH < hi) {
-			gs_prefetch(&w->cit[contacts[i + GS_PREFETCH].citizen]);
-			gs_prefetch(&w->team_of[contacts[i + GS_PREFETCH].citizen]);
-		}
-		int32_t c = contacts[i].citizen;
-		ct->team[i] = w->team_of[c];
-		ct->ids[i] = contacts[i].kind != GS_DUE_CHASE && w->cit[c].state == GS_NEED_PENDING
-				     ? 0
-				     : -1;
-	}
-	return 0;
-}
-
 /*
  * Cases' ids are taken from the shared pool in contact order first; then teams
  * handle their contacts in parallel (a citizen and its case belong to one
@@ -204,14 +168,16 @@ int gs_contact_phase(struct gs_world *w)
 	int rc = -1;
 	if (!ids || !team)
 		goto out;
-	/* which contacts open a case, and their teams (shared with the crew) */
-	struct contact_teams ct = {w, contacts, n, team, ids};
-	if (gs_crew_run((n + CONTACT_BLOCK - 1) / CONTACT_BLOCK, contact_teams_block, NULL, &ct))
-		goto out;
-	/* the id only: the record is filled by the case's team (team_contacts) */
-	for (size_t i = 0; i < n; i++)
-		if (ids[i] == 0 && (ids[i] = gs_cases_take(&w->cases)) < 0)
+	/*
+	 * the teams, and the ids of the cases the contacts open (the id only:
+	 * the record is filled by the case's team, team_contacts)
+	 */
+	for (size_t i = 0; i < n; i++) {
+		team[i] = contacts[i].team;
+		ids[i] = -1;
+		if (contacts[i].opens && (ids[i] = gs_cases_take(&w->cases)) < 0)
 			goto out;
+	}
 	/* the views may propose no contacts of their own: keep this tick's list apart */
 	size_t cap = w->cap_contacts;
 	w->contacts = NULL;
