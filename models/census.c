@@ -327,8 +327,7 @@ static int flush(struct gs_world *w)
 	return 0;
 }
 
-/* The rows of the decay table valid for ages 0..now under the current time constants. */
-static void decay_extend(struct gs_world *w, int32_t now)
+void gs_census_decay_extend(struct gs_world *w, int32_t now)
 {
 	struct gs_census *cs = &w->census;
 	const struct gs_params *p = w->p;
@@ -664,7 +663,7 @@ int gs_census_stocks(struct gs_world *w, int32_t now, double *wb_sum, double *tr
 	int rc = -1;
 	if (!m_block || !s_block || flush(w))
 		goto out;
-	decay_extend(w, now);
+	gs_census_decay_extend(w, now);
 	/*
 	 * the citizens with an open need, in fixed blocks shared with the
 	 * run's crew (sim/core/crew.h), summed in block order

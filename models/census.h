@@ -28,6 +28,7 @@
 #ifndef GS_CENSUS_H
 #define GS_CENSUS_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -100,6 +101,26 @@ void gs_census_need_arrives(struct gs_world *w, int32_t c);
 
 /* gs_census_trust - c's trust changes from `from` to `to` [0..1]. */
 void gs_census_trust(struct gs_world *w, int32_t c, float from, float to);
+
+/*
+ * gs_census_decay_extend - the decay table's rows made valid for ages
+ * 0..now under the current time constants (recomputed whole when one of
+ * them changed). Not while a parallel phase reads the table.
+ */
+void gs_census_decay_extend(struct gs_world *w, int32_t now);
+
+/*
+ * gs_census_decay - exp(-d / time) for an age d [ticks] and a time constant
+ * `time` [ticks]: from the table's row `row` (0: wellbeing, 1 + k: class
+ * k's escalation) when it holds age d for that constant, else computed;
+ * the same value either way (the table holds the same expression's values).
+ */
+static inline double gs_census_decay(const struct gs_census *cs, int row, int32_t d, double time)
+{
+	if (d >= 0 && d < cs->decay_len && cs->decay_time[row] == time)
+		return cs->decay[(size_t)row * ((size_t)cs->n_ticks + 1) + (size_t)d];
+	return exp(-(double)d / time);
+}
 
 /*
  * gs_census_stocks - at tick `now` [ticks]: the sum of wellbeing, the sum of

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "models/casework.h"
+#include "models/census.h"
 #include "models/citizen.h"
 #include "models/closure.h"
 #include "models/contact.h"
@@ -42,6 +43,8 @@ static void begin_tick(struct gs_world *w, int32_t t)
 {
 	w->tick = t;
 	gs_game_levers(w, t);
+	/* the exponentials of ages up to today, for severity and wellbeing (a table: the same values) */
+	gs_census_decay_extend(w, t);
 }
 
 /* An event changed a parameter the world keeps state from. */

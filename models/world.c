@@ -247,8 +247,9 @@ double gs_severity(const struct gs_world *w, int32_t c, int32_t t)
 	double s0 = w->cit[c].sev0;
 	if (!w->p->mechanism.escalation)
 		return s0;
-	double tau = w->p->cls[w->cit[c].cls].escalation_time;
-	return 1.0 - (1.0 - s0) * exp(-(double)(t - w->cit[c].sev_t0) / tau);
+	int k = w->cit[c].cls;
+	return 1.0 - (1.0 - s0) * gs_census_decay(&w->census, 1 + k, t - w->cit[c].sev_t0,
+						 w->p->cls[k].escalation_time);
 }
 
 /*
@@ -259,7 +260,7 @@ double gs_severity(const struct gs_world *w, int32_t c, int32_t t)
 double gs_wellbeing(const struct gs_world *w, int32_t c, int32_t t)
 {
 	double target = w->cit[c].state == GS_NEED_NONE ? 1.0 : 1.0 - gs_severity(w, c, t);
-	double k = exp(-(double)(t - w->cit[c].wb_t) / w->p->population.wellbeing_time);
+	double k = gs_census_decay(&w->census, 0, t - w->cit[c].wb_t, w->p->population.wellbeing_time);
 	return target + (w->cit[c].wb - target) * k;
 }
 
