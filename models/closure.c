@@ -136,7 +136,7 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 		}
 
 		gs_wellbeing_update(w, c, t);
-		gs_failure_handoff(w, c, t);
+		gs_failure_handoff(w, c, w->cases.rec[id].team, t);
 		w->cit[c].left = (uint8_t)(w->cit[c].left - resolved);
 		w->cit[c].case_of = -1;
 		w->n_in_service--;

@@ -35,11 +35,11 @@ void gs_failure_return_due(struct gs_world *w, int32_t c, int32_t t)
 	w->cit[c].due_kind = GS_DUE_RETURN;
 }
 
-void gs_failure_handoff(struct gs_world *w, int32_t c, int32_t t)
+void gs_failure_handoff(struct gs_world *w, int32_t c, int32_t team, int32_t t)
 {
 	if (!w->p->mechanism.barriers || !w->p->mechanism.failure_demand)
 		return;
-	double b = w->team[w->team_of[c]].barrier;
+	double b = w->team[team].barrier;
 	if (b <= 0)
 		return;
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_BARRIER);

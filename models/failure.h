@@ -27,9 +27,10 @@ void gs_failure_return_due(struct gs_world *w, int32_t c, int32_t t);
 
 /*
  * gs_failure_handoff - at a closure at tick t, with probability equal to the
- * team's system barriers (mechanism.barriers), c makes one more contact
- * about the same need; none with mechanism.failure_demand off.
+ * system barriers of c's team `team` (the team of the case closed),
+ * (mechanism.barriers), c makes one more contact about the same need; none
+ * with mechanism.failure_demand off.
  */
-void gs_failure_handoff(struct gs_world *w, int32_t c, int32_t t);
+void gs_failure_handoff(struct gs_world *w, int32_t c, int32_t team, int32_t t);
 
 #endif

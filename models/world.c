@@ -323,6 +323,12 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 				 id, c);
 			return -1;
 		}
+		if (id >= 0 && w->cases.rec[id].team != w->team_of[c]) {
+			/* a case belongs to its citizen's team (phases by team rely on it) */
+			snprintf(err, errlen, "tick %d: case %d of citizen %d is at team %d, the citizen's is %d",
+				 w->tick, id, c, w->cases.rec[id].team, w->team_of[c]);
+			return -1;
+		}
 		if (w->cit[c].state != GS_NEED_NONE) {
 			if ((w->cit[c].first_contact >= 0) != (w->cit[c].need_contacts > 0)) {
 				snprintf(err, errlen, "tick %d: citizen %d: first contact %d, %u contacts",

@@ -501,6 +501,10 @@ static void test_check_detects(void **state)
 	w->cases.rec[id].citizen = 5;
 	assert_check_fails(w, "not open");
 	w->cases.rec[id].citizen = 1;
+	/* a case at another team than its citizen's */
+	w->cases.rec[id].team = 1;
+	assert_check_fails(w, "the citizen's is 0");
+	w->cases.rec[id].team = 0;
 	/* an open case missing from its queue */
 	w->queue[0].len = 0;
 	assert_check_fails(w, "in queues");
