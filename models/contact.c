@@ -47,7 +47,7 @@ static int triage(struct gs_world *w, int32_t id)
 	return gs_queue_push(&w->queue[w->cases.rec[id].team], id);
 }
 
-void gs_contact_count(struct gs_world *w, int32_t c, int32_t t)
+void gs_contact_count(struct gs_world *w, int32_t c, int32_t team, int32_t t)
 {
 	if (w->cit[c].need_contacts < UINT16_MAX)
 		w->cit[c].need_contacts++;
@@ -61,7 +61,7 @@ void gs_contact_count(struct gs_world *w, int32_t c, int32_t t)
 		w->tally.by_class.contacts_failure[w->cit[c].cls]++;
 		w->total_failure++;
 	}
-	w->queue[w->team_of[c]].contact_hours += w->p->service.contact_hours;
+	w->queue[team].contact_hours += w->p->service.contact_hours;
 }
 
 /*
@@ -97,7 +97,6 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 {
 	const struct contact_ctx *cc = ctx;
 	int32_t t = w->tick;
-	(void)team;
 	for (size_t j = 0; j < n; j++) {
 		if (j + GS_PREFETCH < n) {
 			size_t k = idx[j + GS_PREFETCH];
@@ -120,7 +119,7 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 					return -1;
 				continue;
 			}
-			gs_contact_count(w, c, t);
+			gs_contact_count(w, c, (int32_t)team, t);
 			w->tally.contacts_chasing++;
 			gs_trust_update(w, c, w->p->population.experience_chasing);
 			if (gives_up(w, c, t)) {
@@ -132,10 +131,10 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 			int32_t id = cc->ids[idx[j]];
 			if (id < 0)
 				continue;
-			gs_case_fill(w, id, c, w->team_of[c]);
+			gs_case_fill(w, id, c, (int32_t)team);
 			if (w->cit[c].first_contact >= 0)
 				w->tally.contacts_repeat++;
-			gs_contact_count(w, c, t);
+			gs_contact_count(w, c, (int32_t)team, t);
 			case_needs(w, id, c, t);
 			if (triage(w, id))
 				return -1;

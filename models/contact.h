@@ -17,10 +17,10 @@
 int gs_contact_phase(struct gs_world *w);
 
 /*
- * gs_contact_count - count a contact by c about its open need at tick t:
- * value demand if it is the first, failure demand otherwise; it takes
- * service.contact_hours of the team's time.
+ * gs_contact_count - count a contact by c, of team `team`, about its open
+ * need at tick t: value demand if it is the first, failure demand
+ * otherwise; it takes service.contact_hours of the team's time.
  */
-void gs_contact_count(struct gs_world *w, int32_t c, int32_t t);
+void gs_contact_count(struct gs_world *w, int32_t c, int32_t team, int32_t t);
 
 #endif

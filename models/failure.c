@@ -44,7 +44,7 @@ void gs_failure_handoff(struct gs_world *w, int32_t c, int32_t team, int32_t t)
 		return;
 	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_BARRIER);
 	if (gsl_rng_uniform(w->rng) < b) {
-		gs_contact_count(w, c, t);
+		gs_contact_count(w, c, team, t);
 		w->tally.contacts_handoff++;
 	}
 }
