@@ -107,10 +107,39 @@ static struct gs_slot *own_slot(struct gs_census *cs)
 	return &cs->slot[k < cs->n_slots ? k : 0];
 }
 
-struct rebuild {
+/* A pass over the log's places in blocks of CENSUS_BLOCK (log_pass). */
+struct log_pass {
 	struct gs_world *w;
-	size_t *n_block; /* [blocks] entries each block logged, from its first citizen's place */
+	size_t *count; /* [blocks] entries each block left at its start */
 };
+
+/*
+ * fn(ctx, b) for the blocks of n_places places of the log, shared with the
+ * run's crew, each leaving its entries at its block's start and their
+ * number in count[b]; then the log closed up in block order. Returns -1 if
+ * out of memory (the log is then as the blocks left it: rebuild it).
+ */
+static int log_pass(struct gs_world *w, size_t n_places, gs_crew_fn fn)
+{
+	struct gs_census *cs = &w->census;
+	size_t n_blocks = (n_places + CENSUS_BLOCK - 1) / CENSUS_BLOCK;
+	size_t *count = malloc((n_blocks ? n_blocks : 1) * sizeof(*count));
+	if (!count)
+		return -1;
+	struct log_pass lp = {w, count};
+	if (gs_crew_run(n_blocks, fn, NULL, &lp)) {
+		free(count);
+		return -1;
+	}
+	size_t m = 0;
+	for (size_t b = 0; b < n_blocks; b++) {
+		memmove(cs->log + m, cs->log + b * CENSUS_BLOCK, count[b] * sizeof(*cs->log));
+		m += count[b];
+	}
+	cs->n_log = m;
+	free(count);
+	return 0;
+}
 
 /*
  * Citizens of census block b recounted: their trust and deficits into the
@@ -120,8 +149,8 @@ struct rebuild {
  */
 static int rebuild_block(void *ctx, size_t b)
 {
-	const struct rebuild *rb = ctx;
-	struct gs_world *w = rb->w;
+	const struct log_pass *lp = ctx;
+	struct gs_world *w = lp->w;
 	struct gs_census *cs = &w->census;
 	struct gs_slot *s = own_slot(cs);
 	size_t lo = b * CENSUS_BLOCK, hi = lo + CENSUS_BLOCK < w->n_cit ? lo + CENSUS_BLOCK : w->n_cit;
@@ -140,7 +169,7 @@ static int rebuild_block(void *ctx, size_t b)
 		out[m++] = (struct gs_census_entry){(int32_t)i, ci->wb_t, ci->wb};
 	}
 	s->trust += trust;
-	rb->n_block[b] = m;
+	lp->count[b] = m;
 	return 0;
 }
 
@@ -158,21 +187,9 @@ int gs_census_rebuild(struct gs_world *w)
 	if (gs_array_reserve((void **)&cs->log, &cs->cap_log, w->n_cit, sizeof(*cs->log)))
 		return -1;
 	gs_advise_huge(cs->log, cs->cap_log * sizeof(*cs->log));
-	/* in blocks shared with the run's crew, the blocks' entries then closed up in block order */
-	size_t n_blocks = (w->n_cit + CENSUS_BLOCK - 1) / CENSUS_BLOCK;
-	size_t *n_block = malloc((n_blocks ? n_blocks : 1) * sizeof(*n_block));
-	if (!n_block)
+	/* in blocks shared with the run's crew, a place of the log for each citizen */
+	if (log_pass(w, w->n_cit, rebuild_block))
 		return -1;
-	struct rebuild rb = {w, n_block};
-	if (gs_crew_run(n_blocks, rebuild_block, NULL, &rb)) {
-		free(n_block);
-		return -1;
-	}
-	for (size_t b = 0; b < n_blocks; b++) {
-		memmove(cs->log + cs->n_log, cs->log + b * CENSUS_BLOCK, n_block[b] * sizeof(*cs->log));
-		cs->n_log += n_block[b];
-	}
-	free(n_block);
 	/* in citizen order already: sorted if the anchors do not fall (as at the start) */
 	bool sorted = true;
 	for (size_t i = 1; i < cs->n_log && sorted; i++)
@@ -213,16 +230,11 @@ void gs_census_trust(struct gs_world *w, int32_t c, float from, float to)
 	cs->slot[w->slot].trust += fixed(cs, to) - fixed(cs, from);
 }
 
-struct compact {
-	struct gs_census *cs;
-	size_t *kept; /* [blocks] entries each block kept, from its start */
-};
-
 /* Block b of the log: its entries still current closed up to its start. */
 static int compact_block(void *ctx, size_t b)
 {
-	const struct compact *cp = ctx;
-	struct gs_census *cs = cp->cs;
+	const struct log_pass *lp = ctx;
+	struct gs_census *cs = &lp->w->census;
 	size_t lo = b * CENSUS_BLOCK, hi = lo + CENSUS_BLOCK < cs->n_log ? lo + CENSUS_BLOCK : cs->n_log;
 	size_t m = lo;
 	for (size_t i = lo; i < hi; i++) {
@@ -230,33 +242,7 @@ static int compact_block(void *ctx, size_t b)
 		if (cs->none_since[e.c] == e.tau)
 			cs->log[m++] = e;
 	}
-	cp->kept[b] = m - lo;
-	return 0;
-}
-
-/*
- * Drop the entries of citizens that have had a need since (in place, order
- * kept): in blocks shared with the run's crew, then closed up in block
- * order. Returns -1 if out of memory (the log is then unchanged).
- */
-static int compact(struct gs_census *cs)
-{
-	size_t n_blocks = (cs->n_log + CENSUS_BLOCK - 1) / CENSUS_BLOCK;
-	size_t *kept = malloc((n_blocks ? n_blocks : 1) * sizeof(*kept));
-	if (!kept)
-		return -1;
-	struct compact cp = {cs, kept};
-	if (gs_crew_run(n_blocks, compact_block, NULL, &cp)) {
-		free(kept);
-		return -1;
-	}
-	size_t m = 0;
-	for (size_t b = 0; b < n_blocks; b++) {
-		memmove(cs->log + m, cs->log + b * CENSUS_BLOCK, kept[b] * sizeof(*cs->log));
-		m += kept[b];
-	}
-	cs->n_log = m;
-	free(kept);
+	lp->count[b] = m - lo;
 	return 0;
 }
 
@@ -276,7 +262,8 @@ static int flush(struct gs_world *w)
 	if (!add)
 		return 0;
 	if (cs->n_log + add > cs->cap_log) {
-		if (compact(cs))
+		/* drop the entries of citizens that have had a need since (order kept) */
+		if (log_pass(w, cs->n_log, compact_block))
 			return gs_census_rebuild(w);
 		if (cs->n_log + add > cs->cap_log) {
 			size_t cap = (cs->n_log + add) + (cs->n_log + add) / 4;

@@ -70,6 +70,19 @@ static inline bool before(const struct keyed *x, const struct keyed *y)
 /* Runs this short are sorted by insertion before merging. */
 #define RUN 16
 
+/* Merge a[0..na) and b[0..nb), both in order, into out. */
+static void merge_two(const struct keyed *a, size_t na, const struct keyed *b, size_t nb,
+		      struct keyed *out)
+{
+	size_t i = 0, j = 0, o = 0;
+	while (i < na && j < nb)
+		out[o++] = before(&b[j], &a[i]) ? b[j++] : a[i++];
+	while (i < na)
+		out[o++] = a[i++];
+	while (j < nb)
+		out[o++] = b[j++];
+}
+
 /*
  * Sort k[0..n) by `before` (a total order: ids differ), using tmp[0..n).
  * A merge sort with the comparison inlined: qsort's call per comparison
@@ -92,13 +105,7 @@ static void sort_keyed(struct keyed *k, struct keyed *tmp, size_t n)
 		for (size_t lo = 0; lo < n; lo += 2 * width) {
 			size_t mid = lo + width < n ? lo + width : n;
 			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-			size_t i = lo, j = mid, o = lo;
-			while (i < mid && j < hi)
-				to[o++] = before(&from[j], &from[i]) ? from[j++] : from[i++];
-			while (i < mid)
-				to[o++] = from[i++];
-			while (j < hi)
-				to[o++] = from[j++];
+			merge_two(from + lo, mid - lo, from + mid, hi - mid, to + lo);
 		}
 		struct keyed *t = from;
 		from = to;
@@ -129,19 +136,6 @@ static bool sort_nearly_sorted(struct keyed *k, size_t n, size_t budget)
 			return false;
 	}
 	return true;
-}
-
-/* Merge a[0..na) and b[0..nb), both in order, into out. */
-static void merge_two(const struct keyed *a, size_t na, const struct keyed *b, size_t nb,
-		      struct keyed *out)
-{
-	size_t i = 0, j = 0, o = 0;
-	while (i < na && j < nb)
-		out[o++] = before(&b[j], &a[i]) ? b[j++] : a[i++];
-	while (i < na)
-		out[o++] = a[i++];
-	while (j < nb)
-		out[o++] = b[j++];
 }
 
 int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n, size_t sorted)
