@@ -303,7 +303,7 @@ static void compact_held(struct gs_queue *q)
 	q->n_due = due;
 }
 
-static int team_casework(struct gs_world *w, size_t team, double hours)
+static int team_casework(struct gs_world *w, size_t team, double hours, struct gs_withdrawn *wd)
 {
 	const struct gs_params *p = w->p;
 	struct gs_queue *q = &w->queue[team];
@@ -316,7 +316,8 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 	}
 	if (q->n_due && release_held(w, q))
 		return -1;
-	if (gs_queue_order(w, team))
+	/* the cases withdrawn since yesterday leave the queue as it is ordered */
+	if (gs_queue_order(w, team, wd))
 		return -1;
 	size_t from = 0;
 	size_t present = 0;
@@ -384,8 +385,9 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 	}
 	q->contact_hours = 0;
 	compact_held(q);
-	/* keep only the cases still waiting, in order */
-	gs_queue_keep_waiting(w, q);
+	/* keep only the cases still waiting, in order (none is withdrawn during casework) */
+	if (gs_queue_keep_waiting(w, q, NULL))
+		return -1;
 	/* a worker with slack is not overloaded; one without is only if cases still wait */
 	if (q->len == 0)
 		for (size_t k = 0; k < per; k++)
@@ -393,28 +395,23 @@ static int team_casework(struct gs_world *w, size_t team, double hours)
 	return 0;
 }
 
-/* Each team's cases withdrawn since its last casework, to return to the pool. */
-struct withdrawn {
-	int32_t *ids;
-	size_t n, cap;
-};
-
 /*
  * Teams work in parallel: a team's queue, cases, workers and citizens are
  * its own. Each team works in its own view; views merge in team order.
  */
 static int team_block(struct gs_world *view, size_t team, void *ctx)
 {
-	struct withdrawn *wd = (struct withdrawn *)ctx + team;
 	/* the team's triage first, its queue as the contacts left it */
-	if (gs_triage_team(view, team) || gs_queue_purge(view, team, &wd->ids, &wd->n, &wd->cap))
+	if (gs_triage_team(view, team))
 		return -1;
-	return team_casework(view, team, gs_worker_casework_hours(view, team));
+	return team_casework(view, team, gs_worker_casework_hours(view, team),
+			     (struct gs_withdrawn *)ctx + team);
 }
 
 int gs_casework_phase(struct gs_world *w)
 {
-	struct withdrawn *wd = calloc(w->n_teams ? w->n_teams : 1, sizeof(*wd));
+	/* each team's cases withdrawn since its last casework */
+	struct gs_withdrawn *wd = calloc(w->n_teams ? w->n_teams : 1, sizeof(*wd));
 	if (!wd)
 		return -1;
 	int rc = gs_blocks(w, w->n_teams, false, team_block, wd);

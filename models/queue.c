@@ -175,21 +175,20 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n, size_t sort
 	return 0;
 }
 
-int gs_queue_purge(struct gs_world *w, size_t team, int32_t **ids, size_t *n, size_t *cap)
+int gs_queue_keep_waiting(struct gs_world *w, struct gs_queue *q, struct gs_withdrawn *wd)
 {
-	struct gs_queue *q = &w->queue[team];
 	size_t kept = 0, sorted = 0;
 	for (size_t i = 0; i < q->len; i++) {
 		if (i + GS_PREFETCH < q->len)
 			gs_prefetch(&w->cases.rec[q->ids[i + GS_PREFETCH]]);
 		int32_t id = q->ids[i];
 		uint8_t st = w->cases.rec[id].status;
-		if (st == GS_CASE_WITHDRAWN) {
-			w->cases.rec[id].status = GS_CASE_FREE;
-			if (gs_ids_push(ids, n, cap, id))
-				return -1;
-		} else if (st == GS_CASE_QUEUED) {
+		if (st == GS_CASE_QUEUED) {
 			q->ids[kept++] = id;
+		} else if (st == GS_CASE_WITHDRAWN && wd) {
+			w->cases.rec[id].status = GS_CASE_FREE;
+			if (gs_ids_push(&wd->ids, &wd->n, &wd->cap, id))
+				return -1;
 		}
 		if (i + 1 == q->sorted)
 			sorted = kept;
@@ -199,25 +198,11 @@ int gs_queue_purge(struct gs_world *w, size_t team, int32_t **ids, size_t *n, si
 	return 0;
 }
 
-int gs_queue_order(struct gs_world *w, size_t team)
+int gs_queue_order(struct gs_world *w, size_t team, struct gs_withdrawn *wd)
 {
 	struct gs_queue *q = &w->queue[team];
-	gs_queue_keep_waiting(w, q);
-	if (gs_order_by_priority(w, q->ids, q->len, q->sorted))
+	if (gs_queue_keep_waiting(w, q, wd) || gs_order_by_priority(w, q->ids, q->len, q->sorted))
 		return -1;
 	q->sorted = q->len;
 	return 0;
-}
-
-void gs_queue_keep_waiting(const struct gs_world *w, struct gs_queue *q)
-{
-	size_t kept = 0, sorted = 0;
-	for (size_t i = 0; i < q->len; i++) {
-		if (w->cases.rec[q->ids[i]].status == GS_CASE_QUEUED)
-			q->ids[kept++] = q->ids[i];
-		if (i + 1 == q->sorted)
-			sorted = kept;
-	}
-	q->len = kept;
-	q->sorted = sorted;
 }

@@ -37,24 +37,27 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t);
  */
 int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n, size_t sorted);
 
-/*
- * gs_queue_purge - cases withdrawn by citizens who gave up leave team's
- * queue, their records marked free and their ids appended to *ids (*n of
- * *cap used), in queue order, to return to the shared pool afterwards
- * (gs_cases_push). Returns -1 if out of memory.
- */
-int gs_queue_purge(struct gs_world *w, size_t team, int32_t **ids, size_t *n, size_t *cap);
+/* Cases withdrawn by citizens who gave up, taken out of queues: ids to return to the pool. */
+struct gs_withdrawn {
+	int32_t *ids;
+	size_t n, cap;
+};
 
 /*
  * gs_queue_keep_waiting - keep only the waiting cases in queue q, in their
- * order (q->sorted counts the ones kept of its ordered part).
+ * order (q->sorted counts the ones kept of its ordered part). A case
+ * withdrawn by its citizen is marked free and its id appended to wd, in
+ * queue order, to return to the shared pool afterwards (gs_cases_push);
+ * with wd NULL (where none can be withdrawn) it is only dropped. Returns
+ * -1 if out of memory.
  */
-void gs_queue_keep_waiting(const struct gs_world *w, struct gs_queue *q);
+int gs_queue_keep_waiting(struct gs_world *w, struct gs_queue *q, struct gs_withdrawn *wd);
 
 /*
- * gs_queue_order - keep only the waiting cases in team's queue and sort
- * them by priority, highest first. Returns -1 if out of memory.
+ * gs_queue_order - keep only the waiting cases in team's queue
+ * (gs_queue_keep_waiting, withdrawn ones to wd) and sort them by priority,
+ * highest first. Returns -1 if out of memory.
  */
-int gs_queue_order(struct gs_world *w, size_t team);
+int gs_queue_order(struct gs_world *w, size_t team, struct gs_withdrawn *wd);
 
 #endif

@@ -507,7 +507,7 @@ static void test_chase_gives_up(void **state)
 	assert_world_ok(w);
 	/* their cases leave the queue at the next ordering */
 	assert_int_equal(w->queue[0].len, 400);
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	assert_int_equal(w->queue[0].len, 400 - gone_distrusting);
 	assert_world_ok(w);
 	gs_world_free(w);

@@ -62,13 +62,13 @@ static void test_fifo(void **state)
 	int32_t c = queue_case(w, 2, 5, 0.5, 3);
 	int32_t d = queue_case(w, 3, 30, 0.5, 3);
 	w->tick = 40; /* every case is past its target: still by age */
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	int32_t want[] = {b, c, a, d};
 	assert_order(w, want, 4);
 	assert_true(gs_queue_priority(w, b, 40) > gs_queue_priority(w, a, 40));
 	/* waiting counts from the recorded start */
 	w->cases.rec[b].rec_start = 39;
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	int32_t want2[] = {c, a, d, b};
 	assert_order(w, want2, 4);
 	gs_world_free(w);
@@ -87,12 +87,12 @@ static void test_need(void **state)
 	int32_t severe = queue_case(w, 1, 6, 0.8, 2);
 	int32_t complex = queue_case(w, 2, 6, 0.2, 6);
 	w->tick = 7;
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	int32_t want[] = {severe, complex, mild};
 	assert_order(w, want, 3);
 	/* only components still left count */
 	w->cit[2].left = 1;
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	int32_t want2[] = {severe, mild, complex};
 	assert_order(w, want2, 3);
 	/*
@@ -121,7 +121,7 @@ static void test_breach(void **state)
 	int32_t nearly = queue_case(w, 2, 11, 0.5, 2);   /* waited 9 */
 	int32_t at = queue_case(w, 3, 10, 0.5, 2);       /* waited exactly 10 */
 	int32_t half = queue_case(w, 4, 15, 0.5, 2);     /* waited 5 */
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	int32_t want[] = {at, nearly, half, fresh, breached};
 	assert_order(w, want, 5);
 	assert_true(gs_queue_priority(w, breached, 20) < gs_queue_priority(w, fresh, 20));
@@ -131,7 +131,7 @@ static void test_breach(void **state)
 	/* a parked case stays behind new ones however long it waits */
 	w->tick = 100;
 	int32_t newer = queue_case(w, 5, 100, 0.5, 2);
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	assert_int_equal(w->queue[0].ids[0], newer);
 	gs_world_free(w);
 }
@@ -149,7 +149,7 @@ static void test_success(void **state)
 	int32_t two = queue_case(w, 1, 1, 0.2, 2);
 	int32_t one = queue_case(w, 2, 2, 0.2, 1);
 	w->tick = 3;
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	int32_t want[] = {one, two, four};
 	assert_order(w, want, 3);
 	gs_world_free(w);
@@ -176,13 +176,13 @@ static void test_ties(void **state)
 	w->cases.rec[id[4]].opened = 2;
 	w->cases.rec[id[1]].opened = 3;
 	w->tick = 9;
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	int32_t want[] = {id[4], id[1], id[0], id[2], id[3], id[5]};
 	assert_order(w, want, 6);
 	/* the same again from another starting order */
 	q->ids[0] = id[5];
 	q->ids[5] = id[4];
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	assert_order(w, want, 6);
 
 	/* equal waiting time by the recorded clock: the earlier true start wins */
@@ -190,7 +190,7 @@ static void test_ties(void **state)
 	for (int i = 0; i < 6; i++)
 		w->cases.rec[id[i]].rec_start = 6;
 	w->cases.rec[id[5]].opened = 1;
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	assert_int_equal(q->ids[0], id[5]);
 	gs_world_free(w);
 }
@@ -227,13 +227,13 @@ static void test_order_hint(void **state)
 		queue_case(w, c, (int32_t)(x >> 28), (double)(x >> 8) / 16777216.0, 1 + (int)(x % 4));
 	}
 	w->tick = 20;
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	struct gs_queue *q = &w->queue[0];
 	assert_int_equal(q->sorted, 300);
 	/* some cases leave, new ones come; a day later the order moves */
 	for (size_t i = 0; i < q->len; i += 7)
 		w->cases.rec[q->ids[i]].status = GS_CASE_ACTIVE;
-	gs_queue_keep_waiting(w, q);
+	assert_int_equal(gs_queue_keep_waiting(w, q, NULL), 0);
 	assert_int_equal(q->len, 300 - 43);
 	assert_int_equal(q->sorted, 300 - 43);
 	for (int32_t c = 300; c < 340; c++)
@@ -247,7 +247,7 @@ static void test_order_hint(void **state)
 	}
 	assert_int_equal(gs_order_by_priority(w, same, n, 0), 0);
 	assert_int_equal(gs_order_by_priority(w, rev, n, n), 0); /* a false hint */
-	assert_int_equal(gs_queue_order(w, 0), 0);              /* the true one */
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);              /* the true one */
 	assert_int_equal(q->len, n);
 	assert_priority_order(w, q->ids, n, 21);
 	for (size_t i = 0; i < n; i++) {
@@ -260,22 +260,22 @@ static void test_order_hint(void **state)
 }
 
 /*
- * Purge every team's queue as the casework phase does (each team apart),
- * the withdrawn ids back to the pool in team order; returns how many.
+ * Take withdrawn cases out of every team's queue as the casework phase
+ * does (each team apart), the ids back to the pool in team order; returns
+ * how many.
  */
 static size_t purge_all(struct gs_world *w)
 {
 	size_t total = 0;
 	for (size_t t = 0; t < w->n_teams; t++) {
-		int32_t *ids = NULL;
-		size_t n = 0, cap = 0;
-		assert_int_equal(gs_queue_purge(w, t, &ids, &n, &cap), 0);
-		for (size_t i = 0; i < n; i++) {
-			assert_int_equal(w->cases.rec[ids[i]].status, GS_CASE_FREE);
-			gs_cases_push(&w->cases, ids[i]);
+		struct gs_withdrawn wd = {0};
+		assert_int_equal(gs_queue_keep_waiting(w, &w->queue[t], &wd), 0);
+		for (size_t i = 0; i < wd.n; i++) {
+			assert_int_equal(w->cases.rec[wd.ids[i]].status, GS_CASE_FREE);
+			gs_cases_push(&w->cases, wd.ids[i]);
 		}
-		total += n;
-		free(ids);
+		total += wd.n;
+		free(wd.ids);
 	}
 	return total;
 }
@@ -299,7 +299,7 @@ static void test_withdrawn(void **state)
 	w->total_abandoned++;
 	w->tick = 5;
 	assert_int_equal(purge_all(w), 1);
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	int32_t want[] = {a, c};
 	assert_order(w, want, 2);
 	assert_int_equal(w->cases.rec[b].status, GS_CASE_FREE);
@@ -311,10 +311,25 @@ static void test_withdrawn(void **state)
 	w->cases.rec[a].status = GS_CASE_WITHDRAWN;
 	w->cases.rec[c].status = GS_CASE_WITHDRAWN;
 	assert_int_equal(purge_all(w), 2);
-	assert_int_equal(gs_queue_order(w, 0), 0);
+	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	assert_int_equal(w->queue[0].len, 0);
 	assert_int_equal(w->cases.rec[a].status, GS_CASE_FREE);
 	assert_int_equal(w->cases.rec[c].status, GS_CASE_FREE);
+
+	/* ordering a queue takes its withdrawn cases out on the way, ids in queue order */
+	int32_t d = queue_case(w, 3, 4, 0.5, 2), e = queue_case(w, 4, 5, 0.5, 2);
+	int32_t f = queue_case(w, 5, 6, 0.5, 2);
+	w->cases.rec[f].status = GS_CASE_WITHDRAWN;
+	w->cases.rec[d].status = GS_CASE_WITHDRAWN;
+	struct gs_withdrawn wd = {0};
+	assert_int_equal(gs_queue_order(w, 0, &wd), 0);
+	assert_int_equal(wd.n, 2);
+	assert_int_equal(wd.ids[0], d);
+	assert_int_equal(wd.ids[1], f);
+	assert_int_equal(w->cases.rec[d].status, GS_CASE_FREE);
+	assert_int_equal(w->queue[0].len, 1);
+	assert_int_equal(w->queue[0].ids[0], e);
+	free(wd.ids);
 	gs_world_free(w);
 }
 
