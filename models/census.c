@@ -98,7 +98,7 @@ static int cmp_entry(const void *x, const void *y)
 }
 
 /* The census's slot of the calling thread (each thread of a crew has its own). */
-static struct gs_slot *own_slot(struct gs_census *cs)
+static struct gs_census_slot *own_slot(struct gs_census *cs)
 {
 	int k = 0;
 #ifdef _OPENMP
@@ -152,7 +152,7 @@ static int rebuild_block(void *ctx, size_t b)
 	const struct log_pass *lp = ctx;
 	struct gs_world *w = lp->w;
 	struct gs_census *cs = &w->census;
-	struct gs_slot *s = own_slot(cs);
+	struct gs_census_slot *s = own_slot(cs);
 	size_t lo = b * CENSUS_BLOCK, hi = lo + CENSUS_BLOCK < w->n_cit ? lo + CENSUS_BLOCK : w->n_cit;
 	struct gs_census_entry *out = cs->log + lo;
 	size_t m = 0;
@@ -177,7 +177,7 @@ int gs_census_rebuild(struct gs_world *w)
 {
 	struct gs_census *cs = &w->census;
 	for (int k = 0; k < cs->n_slots; k++) {
-		struct gs_slot *s = &cs->slot[k];
+		struct gs_census_slot *s = &cs->slot[k];
 		s->trust = 0;
 		memset(s->deficit, 0, ((size_t)cs->n_ticks + 1) * sizeof(*s->deficit));
 		s->n_log = 0;
@@ -202,7 +202,7 @@ int gs_census_rebuild(struct gs_world *w)
 void gs_census_need_ended(struct gs_world *w, int32_t c)
 {
 	struct gs_census *cs = &w->census;
-	struct gs_slot *s = &cs->slot[w->slot];
+	struct gs_census_slot *s = &cs->slot[w->slot];
 	int32_t a = w->cit[c].wb_t;
 	float wb = w->cit[c].wb;
 	cs->none_since[c] = a;
@@ -296,7 +296,7 @@ static int flush(struct gs_world *w)
 	}
 	for (int k = n_slots; k < cs->n_slots; k++) {
 		/* (more slots than merged: appended, and the new part sorted below) */
-		const struct gs_slot *s = &cs->slot[k];
+		const struct gs_census_slot *s = &cs->slot[k];
 		if (s->n_log)
 			memcpy(cs->log + cs->n_log, s->log, s->n_log * sizeof(*s->log));
 		cs->n_log += s->n_log;

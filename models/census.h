@@ -44,7 +44,7 @@ struct gs_census_entry {
 };
 
 /* What the events of one thread add to the census (its own: no locks). */
-struct gs_slot {
+struct gs_census_slot {
 	int64_t trust;                 /* sum of trust [2^-fx] */
 	int64_t *deficit;              /* [n_ticks + 1] by anchor tick: sum of 1 - wb [2^-fx] */
 	struct gs_census_entry *log;   /* needs ended since the last output */
@@ -58,7 +58,7 @@ struct gs_census {
 	double scale;                  /* 2^fx */
 	int32_t n_ticks;
 	int n_slots;
-	struct gs_slot *slot;   /* [n_slots], one per thread of a parallel phase */
+	struct gs_census_slot *slot;   /* [n_slots], one per thread of a parallel phase */
 	int32_t *none_since;           /* [n_cit] anchor tick of a citizen with no need, -1 if open */
 	struct gs_census_entry *log;   /* every citizen with no need (and stale entries), by anchor */
 	size_t n_log, cap_log;
