@@ -14,6 +14,7 @@
 
 #include "sim/core/crew.h"
 #include "sim/core/metrics.h"
+#include "sim/core/place.h"
 
 
 static long interval_ticks(const struct gs_params *p)
@@ -259,6 +260,7 @@ struct ensemble {
 	long total;
 	_Atomic size_t next, finished; /* runs taken, runs finished */
 	struct gs_crew *crew;
+	struct gs_place place;
 	int failed, stopped;
 	char first_err[512];
 };
@@ -315,6 +317,7 @@ static void ensemble_one(struct ensemble *e, long run)
  */
 static void ensemble_thread(struct ensemble *e)
 {
+	gs_place_enter(&e->place, omp_get_thread_num(), omp_get_num_threads());
 	gs_crew_join(e->crew);
 	for (;;) {
 		size_t k = atomic_fetch_add(&e->next, 1);
@@ -326,18 +329,20 @@ static void ensemble_thread(struct ensemble *e)
 	}
 	gs_crew_help(e->crew);
 	gs_crew_join(NULL);
+	gs_place_leave(&e->place);
 }
 
 int gs_ensemble_run(const struct gs_plan *pl, const struct gs_ensemble_opts *opts,
 		    const struct gs_sink *sinks, size_t n_sinks, char *err, size_t errlen)
 {
 	const struct gs_ensemble_meta *meta = &pl->meta;
-	struct ensemble e = {pl, opts, sinks, n_sinks, NULL, 0, 0, 0, 0, NULL, 0, 0, ""};
+	struct ensemble e = {pl, opts, sinks, n_sinks, NULL, 0, 0, 0, 0, NULL, {0}, 0, 0, ""};
 	long *todo = malloc((pl->n_runs ? pl->n_runs : 1) * sizeof(*todo));
 	int threads = opts->threads < 1 ? 1 : opts->threads;
 	if (todo)
 		e.crew = gs_crew_new(threads);
-	if (!todo || !e.crew) {
+	if (!todo || !e.crew || gs_place_plan(&e.place, threads)) {
+		gs_crew_free(e.crew);
 		free(todo);
 		snprintf(err, errlen, "out of memory for the ensemble's threads");
 		return -1;
@@ -374,6 +379,7 @@ int gs_ensemble_run(const struct gs_plan *pl, const struct gs_ensemble_opts *opt
 	omp_set_num_threads(old_threads);
 	omp_set_max_active_levels(old_levels);
 	gs_crew_free(e.crew);
+	gs_place_free(&e.place);
 	free(todo);
 	progress_on = 0;
 	if (opts->progress) {

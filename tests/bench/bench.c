@@ -42,6 +42,7 @@
 #include <omp.h>
 
 #include "sim/core/crew.h"
+#include "sim/core/place.h"
 #include "sim/engine/engine.h"
 #include "sim/plan/scenario.h"
 #include "models/governance.h"
@@ -336,8 +337,17 @@ static void print_machine(void)
 	       sysconf(_SC_NPROCESSORS_ONLN),
 	       (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) / 1073741824.0,
 	       load_average());
-	printf("waiting threads poll %lu times before they sleep (OMP_WAIT_POLICY=%s, GOMP_SPINCOUNT=%s)\n\n",
+	printf("waiting threads poll %lu times before they sleep (OMP_WAIT_POLICY=%s, GOMP_SPINCOUNT=%s)\n",
 	       gs_crew_spin(policy, count), policy ? policy : "unset", count ? count : "unset");
+	const char *bind = getenv("OMP_PROC_BIND"), *places = getenv("OMP_PLACES"),
+		   *affinity = getenv("GOMP_CPU_AFFINITY");
+	int cpus = gs_place_cpus();
+	printf("with a thread for each of the %d CPUs it may use, each thread %s (OMP_PROC_BIND=%s, "
+	       "OMP_PLACES=%s, GOMP_CPU_AFFINITY=%s)\n\n",
+	       cpus,
+	       gs_place_wanted(cpus, cpus, bind, places, affinity) ? "keeps a CPU of its own"
+								      : "goes where the system puts it",
+	       bind ? bind : "unset", places ? places : "unset", affinity ? affinity : "unset");
 }
 
 int main(int argc, char **argv)

@@ -2,9 +2,11 @@
  * test_engine.c - the time step and ensembles: conservation at every tick,
  * determinism whatever the number of threads, seeds that matter, events.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "testutil.h"
 
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +272,63 @@ static void test_threads_help_other_runs(void **state)
 	free(one);
 }
 
+/* The CPUs the calling thread may run on. */
+static int cpus_allowed(void)
+{
+	cpu_set_t mask;
+	CPU_ZERO(&mask);
+	assert_int_equal(sched_getaffinity(0, sizeof(mask), &mask), 0);
+	return CPU_COUNT(&mask);
+}
+
+struct cpus_seen {
+	int runs, most; /* runs taken, and the most CPUs a thread that took one could run on */
+};
+
+static int take_cpus(void *ctx, size_t run, const struct gs_run_result *r, char *err, size_t n)
+{
+	(void)run;
+	(void)r;
+	(void)err;
+	(void)n;
+	struct cpus_seen *seen = ctx;
+	int c = cpus_allowed();
+	seen->runs++;
+	if (c > seen->most)
+		seen->most = c;
+	return 0;
+}
+
+/*
+ * An ensemble with a thread for every CPU (and no OMP_PROC_BIND): each run
+ * is run by a thread bound to one CPU (sim/core/place.h), and the calling
+ * thread may run on every CPU again once the ensemble is over. With fewer
+ * threads than CPUs nothing is bound.
+ */
+static void test_threads_on_cpus_of_their_own(void **state)
+{
+	struct gs_test_fixture *fx = *state;
+	int n = cpus_allowed();
+	if (n < 2 || getenv("OMP_PROC_BIND") || getenv("OMP_PLACES") || getenv("GOMP_CPU_AFFINITY"))
+		skip(); /* nothing to keep apart, or the user's placement */
+	assert_int_equal(gs_test_fixture_load(fx, uneven_ini, NULL, 0), 0);
+	char err[512];
+	struct cpus_seen seen = {0, 0};
+	struct gs_ensemble_opts opts = {n, false, NULL, false};
+	struct gs_sink sink = {take_cpus, &seen};
+	assert_int_equal(gs_ensemble_run(&fx->plan, &opts, &sink, 1, err, sizeof(err)), 0);
+	assert_int_equal(seen.runs, 2);
+	assert_int_equal(seen.most, 1);
+	assert_int_equal(cpus_allowed(), n);
+
+	seen = (struct cpus_seen){0, 0};
+	opts.threads = n - 1;
+	assert_int_equal(gs_ensemble_run(&fx->plan, &opts, &sink, 1, err, sizeof(err)), 0);
+	assert_int_equal(seen.runs, 2);
+	assert_int_equal(seen.most, n);
+	assert_int_equal(cpus_allowed(), n);
+}
+
 /*
  * Time-slotted visits (service.visit_hours) in ticks of 6 hours, with sick
  * leave: every tick conserves needs and cases (cases between visits are
@@ -440,6 +499,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_threads_inside_a_run, gs_test_fixture_setup,
 						gs_test_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_threads_help_other_runs, gs_test_fixture_setup,
+						gs_test_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_threads_on_cpus_of_their_own, gs_test_fixture_setup,
 						gs_test_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_visits, gs_test_fixture_setup,
 						gs_test_fixture_teardown),
