@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <omp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,8 +310,9 @@ static void test_threads_on_cpus_of_their_own(void **state)
 {
 	struct gs_test_fixture *fx = *state;
 	int n = cpus_allowed();
-	if (n < 2 || getenv("OMP_PROC_BIND") || getenv("OMP_PLACES") || getenv("GOMP_CPU_AFFINITY"))
-		skip(); /* nothing to keep apart, or the user's placement */
+	if (n < 2 || getenv("OMP_PROC_BIND") || getenv("OMP_PLACES") || getenv("GOMP_CPU_AFFINITY") ||
+	    omp_get_thread_limit() < n || omp_get_dynamic())
+		skip(); /* nothing to keep apart, the user's placement, or a team that may be smaller */
 	assert_int_equal(gs_test_fixture_load(fx, uneven_ini, NULL, 0), 0);
 	char err[512];
 	struct cpus_seen seen = {0, 0};
