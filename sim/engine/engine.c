@@ -313,7 +313,9 @@ static void ensemble_one(struct ensemble *e, long run)
 
 /*
  * One thread of the ensemble: whole runs while there are runs to take,
- * then the blocks of the runs still going, until every run is done.
+ * then the blocks of the runs still going, until every run is done; on a
+ * CPU of its own meanwhile when the ensemble has a thread for every CPU
+ * (sim/core/place.h).
  */
 static void ensemble_thread(struct ensemble *e)
 {
