@@ -14,6 +14,7 @@
 
 #include "sim/engine/engine.h"
 #include "sim/core/metrics.h"
+#include "sim/core/place.h"
 #include "sim/io/output.h"
 #include "sim/app/report.h"
 #include "sim/plan/scenario.h"
@@ -310,7 +311,8 @@ static void test_threads_on_cpus_of_their_own(void **state)
 {
 	struct gs_test_fixture *fx = *state;
 	int n = cpus_allowed();
-	if (n < 2 || getenv("OMP_PROC_BIND") || getenv("OMP_PLACES") || getenv("GOMP_CPU_AFFINITY") ||
+	if (!gs_place_wanted(n, n, getenv("OMP_PROC_BIND"), getenv("OMP_PLACES"),
+			     getenv("GOMP_CPU_AFFINITY")) ||
 	    omp_get_thread_limit() < n || omp_get_dynamic())
 		skip(); /* nothing to keep apart, the user's placement, or a team that may be smaller */
 	assert_int_equal(gs_test_fixture_load(fx, uneven_ini, NULL, 0), 0);
