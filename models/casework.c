@@ -82,9 +82,8 @@ static bool closes_prematurely(struct gs_world *w, int32_t worker, int32_t id)
 	double far = p->workforce.premature_far, from = p->workforce.premature_from;
 	double near = far + (1 - far) * (x > from ? (x - from) / (1 - from) : 0);
 	double pr = p->workforce.premature_base * near * gs_worker_gaming(w, worker);
-	gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)w->tick,
-		  GS_RNG_PREMATURE);
-	return gsl_rng_uniform(w->rng) < pr;
+	return gs_rng_uniform_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen,
+				 (uint32_t)w->tick, GS_RNG_PREMATURE) < pr;
 }
 
 /*

@@ -58,8 +58,7 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved,
 	/* without failure demand nobody comes back: the need is given up */
 	bool gone = !p->mechanism.failure_demand;
 	if (!gone) {
-		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN);
-		gone = gsl_rng_uniform(w->rng) <
+		gone = gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RETURN) <
 		       p->population.abandon_probability * (1 - w->cit[c].trust);
 	}
 	if (gone) {

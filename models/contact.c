@@ -20,8 +20,8 @@ static bool gives_up(struct gs_world *w, int32_t c, int32_t t)
 	int32_t id = w->cit[c].case_of;
 	if (id < 0 || w->cases.rec[id].status != GS_CASE_QUEUED)
 		return false;
-	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_GIVE_UP);
-	return gsl_rng_uniform(w->rng) < w->p->population.abandon_probability * (1 - w->cit[c].trust);
+	return gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_GIVE_UP) <
+	       w->p->population.abandon_probability * (1 - w->cit[c].trust);
 }
 
 /* The need is abandoned; its case leaves the queue at the next ordering. */
@@ -75,14 +75,13 @@ static void case_needs(struct gs_world *w, int32_t id, int32_t c, int32_t t)
 	int32_t last = w->last_worker[c];
 	if (p->mechanism.continuity && last >= 0 && w->w_team[last] == w->team_of[c] &&
 	    w->w_status[last] == GS_W_PRESENT && p->regime.continuity > 0) {
-		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CONTINUITY);
-		if (gsl_rng_uniform(w->rng) < p->regime.continuity)
+		if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CONTINUITY) <
+		    p->regime.continuity)
 			w->cases.rec[id].pref = last;
 	}
 	double share = p->cls[w->cit[c].cls].resource_share;
 	if (p->mechanism.downstream && share > 0) {
-		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RESOURCE);
-		if (gsl_rng_uniform(w->rng) < share)
+		if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RESOURCE) < share)
 			w->cases.rec[id].flags |= GS_CF_RESOURCE;
 	}
 }

@@ -23,8 +23,8 @@ void gs_failure_chase_due(struct gs_world *w, int32_t c, int32_t t)
 		w->cit[c].due_kind = GS_DUE_NONE;
 		return;
 	}
-	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CHASE);
-	w->cit[c].due = later(t, w->p->population.chase_interval * (0.5 + gsl_rng_uniform(w->rng)));
+	double u = gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CHASE);
+	w->cit[c].due = later(t, w->p->population.chase_interval * (0.5 + u));
 	w->cit[c].due_kind = GS_DUE_CHASE;
 }
 
@@ -42,8 +42,7 @@ void gs_failure_handoff(struct gs_world *w, int32_t c, int32_t team, int32_t t)
 	double b = w->team[team].barrier;
 	if (b <= 0)
 		return;
-	gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_BARRIER);
-	if (gsl_rng_uniform(w->rng) < b) {
+	if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_BARRIER) < b) {
 		gs_contact_count(w, c, team, t);
 		w->tally.contacts_handoff++;
 	}

@@ -47,10 +47,15 @@ int32_t gs_record_closure(struct gs_world *w, int32_t id, int32_t worker)
 			w->team_tally[w->cases.rec[id].team].reclassifications++;
 		}
 	}
-	if (p->mechanism.audit && p->regime.audit_probability > 0) {
-		gs_rng_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_AUDIT);
-		if (gsl_rng_uniform(w->rng) < p->regime.audit_probability &&
-		    (*f & (GS_CF_MANIPULATED | GS_CF_RECLASSIFIED))) {
+	/*
+	 * an audit finds something only in a record that was altered: only
+	 * those draw (a draw has its own address: skipping the others changes
+	 * no other draw)
+	 */
+	if (p->mechanism.audit && p->regime.audit_probability > 0 &&
+	    (*f & (GS_CF_MANIPULATED | GS_CF_RECLASSIFIED))) {
+		if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_AUDIT) <
+		    p->regime.audit_probability) {
 			if (*f & GS_CF_MANIPULATED) {
 				w->cases.rec[id].rec_start = w->cases.rec[id].opened;
 				rec = t - w->cases.rec[id].opened;

@@ -30,9 +30,8 @@ int gs_triage_team(struct gs_world *w, size_t team)
 		w->cases.rec[id].flags |= GS_CF_CONSIDERED;
 		if (g < 0)
 			g = p->workforce.reclassify_base * gs_team_gaming(w, team);
-		gs_rng_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)t,
-			  GS_RNG_RECLASSIFY);
-		if (gsl_rng_uniform(w->rng) < g) {
+		if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)t,
+				      GS_RNG_RECLASSIFY) < g) {
 			w->cases.rec[id].flags = (uint8_t)((f & ~GS_CF_MEASURED) | GS_CF_CONSIDERED |
 						      GS_CF_RECLASSIFIED);
 			w->tally.reclassifications++;

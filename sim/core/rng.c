@@ -54,6 +54,22 @@ void gs_rng_at(gsl_rng *r, uint64_t seed, uint32_t entity, uint32_t tick,
 	gs_philox_reset(r, c, k);
 }
 
+double gs_rng_uniform_at(gsl_rng *r, uint64_t seed, uint32_t entity, uint32_t tick,
+			 uint32_t purpose)
+{
+	/*
+	 * as gs_rng_at then gsl_rng_uniform: the stream's first block, its
+	 * last word returned and the other three left for the next draws
+	 */
+	gs_philox_state *st = r->state;
+	st->ctr = (philox4x32_ctr_t){{entity, tick, (uint32_t)purpose, 0}};
+	st->key = (philox4x32_key_t){{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+	st->r = philox4x32(st->ctr, st->key);
+	st->n = 1;
+	st->elem = 3;
+	return st->r.v[3] / 4294967296.;
+}
+
 uint64_t gs_rng_derive(uint64_t seed, uint64_t index)
 {
 	philox4x32_ctr_t c = {{(uint32_t)index, (uint32_t)(index >> 32), GS_RNG_SEED, 0}};

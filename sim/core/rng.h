@@ -42,6 +42,13 @@ gsl_rng *gs_rng_alloc(void);
 /* gs_rng_at - position r at the stream of (seed, entity, tick, purpose). */
 void gs_rng_at(gsl_rng *r, uint64_t seed, uint32_t entity, uint32_t tick, uint32_t purpose);
 
+/*
+ * gs_rng_uniform_at - the same as gs_rng_at(r, ...) then gsl_rng_uniform(r),
+ * without the calls through gsl_rng: uniform on [0,1), r positioned after it.
+ */
+double gs_rng_uniform_at(gsl_rng *r, uint64_t seed, uint32_t entity, uint32_t tick,
+			 uint32_t purpose);
+
 /* gs_rng_derive - a 64-bit seed derived from seed and an index (e.g. replication). */
 uint64_t gs_rng_derive(uint64_t seed, uint64_t index);
 

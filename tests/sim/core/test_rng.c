@@ -127,6 +127,31 @@ static void test_uniform_mean(void **state)
 	gsl_rng_free(r);
 }
 
+/*
+ * gs_rng_uniform_at is gs_rng_at then gsl_rng_uniform: the same value, and
+ * the stream goes on from the same place (the next draws the same too),
+ * whatever the stream was doing before.
+ */
+static void test_uniform_at(void **state)
+{
+	(void)state;
+	gsl_rng *a = gs_rng_alloc(), *b = gs_rng_alloc();
+	for (uint32_t i = 0; i < 20000; i++) {
+		uint64_t seed = gs_rng_derive(11, i % 7);
+		uint32_t e = i * 2654435761u, t = i % 3650, p = 2 + i % 29;
+		/* leave b part-way through some other stream first */
+		for (uint32_t k = 0; k < i % 6; k++)
+			gsl_rng_get(b);
+		gs_rng_at(a, seed, e, t, p);
+		double want = gsl_rng_uniform(a);
+		assert_true(gs_rng_uniform_at(b, seed, e, t, p) == want);
+		for (int k = 0; k < 9; k++)
+			assert_true(gsl_rng_get(a) == gsl_rng_get(b));
+	}
+	gsl_rng_free(a);
+	gsl_rng_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +160,7 @@ int main(void)
 		cmocka_unit_test(test_addressing),
 		cmocka_unit_test(test_derive),
 		cmocka_unit_test(test_uniform_mean),
+		cmocka_unit_test(test_uniform_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
