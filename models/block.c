@@ -42,11 +42,19 @@ int gs_block_merge(struct gs_block_state *to, struct gs_block_state *from)
 	if (!rc)
 		rc = append((void **)&to->res_wait, &to->n_res_wait, &to->cap_res_wait,
 			    from->res_wait, from->n_res_wait, sizeof(*from->res_wait));
-	free(from->contacts);
-	free(from->closures);
-	free(from->res_wait);
-	from->contacts = NULL;
-	from->closures = NULL;
-	from->res_wait = NULL;
+	from->n_contacts = from->n_closures = from->n_res_wait = 0;
 	return rc;
+}
+
+void gs_block_free(struct gs_block_state *b)
+{
+	free(b->contacts);
+	free(b->closures);
+	free(b->res_wait);
+	b->contacts = NULL;
+	b->closures = NULL;
+	b->res_wait = NULL;
+	b->n_contacts = b->cap_contacts = 0;
+	b->n_closures = b->cap_closures = 0;
+	b->n_res_wait = b->cap_res_wait = 0;
 }

@@ -56,9 +56,13 @@ static inline void gs_block_start(struct gs_block_state *b)
 
 /*
  * gs_block_merge - add block state `from` (a view's) to `to` (the world's):
- * tallies and counters added, lists appended; frees from's lists. Returns
- * 0, or -1 if out of memory.
+ * tallies and counters added, lists appended; from's lists are left empty,
+ * their memory kept for from's next block (gs_block_free releases it).
+ * Returns 0, or -1 if out of memory.
  */
 int gs_block_merge(struct gs_block_state *to, struct gs_block_state *from);
+
+/* gs_block_free - release the memory of b's lists (b's lists then empty). */
+void gs_block_free(struct gs_block_state *b);
 
 #endif

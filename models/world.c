@@ -94,8 +94,23 @@ void gs_sort_i32(int32_t *a, int32_t *scratch, size_t n)
 
 void gs_view_begin(const struct gs_world *w, struct gs_world *view)
 {
+	/* the lists' memory from the view's last block */
+	struct gs_contact *contacts = view->contacts;
+	int32_t *closures = view->closures, *res_wait = view->res_wait;
+	size_t cap_contacts = view->cap_contacts, cap_closures = view->cap_closures,
+	       cap_res_wait = view->cap_res_wait;
 	*view = *w;
 	gs_block_start(&view->acc);
+	view->contacts = contacts;
+	view->cap_contacts = cap_contacts;
+	view->closures = closures;
+	view->cap_closures = cap_closures;
+	view->res_wait = res_wait;
+	view->cap_res_wait = cap_res_wait;
+	view->views = NULL;
+	view->defer = NULL;
+	view->cap_views = 0;
+	view->view = true;
 	view->hist_defer = NULL;
 #ifdef _OPENMP
 	int k = omp_get_thread_num();
@@ -118,7 +133,7 @@ struct blocks {
 	struct gs_world *w;
 	const struct gs_world *start; /* w as the phase found it: every view starts from it */
 	struct gs_world *views;
-	struct gs_pushes *defer; /* [n] each block's histogram counts (defer_hist), else NULL */
+	struct gs_pushes *defer; /* [n] each block's histogram counts (used with defer_hist) */
 	bool defer_hist;
 	gs_block_fn fn;
 	void *ctx;
@@ -153,13 +168,44 @@ static int merge_block(void *ctx, size_t b)
 	return gs_view_merge(w, &bs->views[b]);
 }
 
+/* Room for n views and their histogram counts in w->views and w->defer, the new ones zeroed. */
+static int reserve_views(struct gs_world *w, size_t n)
+{
+	if (n <= w->cap_views)
+		return 0;
+	struct gs_world *v = realloc(w->views, n * sizeof(*v));
+	if (!v)
+		return -1;
+	w->views = v;
+	struct gs_pushes *d = realloc(w->defer, n * sizeof(*d));
+	if (!d)
+		return -1;
+	w->defer = d;
+	memset(v + w->cap_views, 0, (n - w->cap_views) * sizeof(*v));
+	memset(d + w->cap_views, 0, (n - w->cap_views) * sizeof(*d));
+	w->cap_views = n;
+	return 0;
+}
+
 int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, void *ctx)
 {
-	struct gs_world *views = malloc((n ? n : 1) * sizeof(*views));
+	/*
+	 * the run's world keeps its views from one call to the next; a view
+	 * (a block's own phase inside a block) makes its own
+	 */
+	bool kept = !w->view;
+	struct gs_world *views = NULL;
+	struct gs_pushes *defer = NULL;
 	struct gs_world *start = malloc(sizeof(*start));
-	struct gs_pushes *defer = defer_hist ? calloc(n ? n : 1, sizeof(*defer)) : NULL;
 	int failed = 0;
-	if (!views || !start || (defer_hist && !defer)) {
+	if (kept && !reserve_views(w, n ? n : 1)) {
+		views = w->views;
+		defer = w->defer;
+	} else if (!kept) {
+		views = calloc(n ? n : 1, sizeof(*views));
+		defer = calloc(n ? n : 1, sizeof(*defer));
+	}
+	if (!views || !start || !defer) {
 		failed = 1;
 		goto out;
 	}
@@ -173,14 +219,17 @@ int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, voi
 	if (gs_crew_run(n, run_block, merge_block, &bs))
 		failed = 1;
 out:
-	if (defer)
-		for (size_t k = 0; k < n; k++) {
+	if (!kept) {
+		for (size_t k = 0; views && k < n; k++)
+			gs_block_free(&views[k].acc);
+		for (size_t k = 0; defer && k < n; k++) {
 			free(defer[k].who);
 			free(defer[k].when);
 		}
-	free(defer);
+		free(defer);
+		free(views);
+	}
 	free(start);
-	free(views);
 	return failed ? -1 : 0;
 }
 
@@ -508,6 +557,13 @@ void gs_world_free(struct gs_world *w)
 	free(w->contacts);
 	free(w->closures);
 	free(w->woken);
+	for (size_t k = 0; k < w->cap_views; k++) {
+		gs_block_free(&w->views[k].acc);
+		free(w->defer[k].who);
+		free(w->defer[k].when);
+	}
+	free(w->views);
+	free(w->defer);
 	gs_hists_free(&w->hist);
 	gs_census_free(&w->census);
 	free(w->scratch);

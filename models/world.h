@@ -181,6 +181,16 @@ struct gs_world {
 	int32_t *woken;           /* citizens woken this tick, in citizen order */
 	size_t cap_woken;
 
+	/*
+	 * gs_blocks' views and their deferred histogram counts [cap_views],
+	 * kept from one phase to the next with their lists' memory, so that
+	 * a phase allocates nothing once the lists have grown (NULL in a view)
+	 */
+	struct gs_world *views;
+	struct gs_pushes *defer;
+	size_t cap_views;
+	bool view;                /* a view of one block (gs_view_begin), not the run's world */
+
 	/* what a block of a parallel phase keeps of its own (models/block.h) */
 	union {
 		struct gs_block_state acc;
@@ -216,10 +226,12 @@ int gs_sched_at(struct gs_world *w, int32_t c, int32_t t);
  * gs_view_begin - a thread's view of w for one block of a parallel phase:
  * shared agent arrays, its own random stream, census slot and scheduler
  * lane, and its own tallies, counters and lists (contacts, closures, cases
- * waiting for the resource), starting empty. A block may change only its
+ * waiting for the resource), starting empty. view is zeroed, or a view
+ * merged before: its lists' memory is kept. A block may change only its
  * own agents. gs_view_merge adds a view's results to w (call for each
  * block, in block order, so results do not depend on the number of
- * threads) and frees what the view allocated.
+ * threads) and empties the view's lists, keeping their memory for its next
+ * block (gs_block_free(&view->acc) releases it).
  */
 void gs_view_begin(const struct gs_world *w, struct gs_world *view);
 int gs_view_merge(struct gs_world *w, struct gs_world *view);
