@@ -64,7 +64,8 @@ static int init_block(struct gs_world *w, size_t b, void *ctx)
 	size_t end = (b + 1) * INIT_BLOCK < w->n_cit ? (b + 1) * INIT_BLOCK : w->n_cit;
 	for (size_t i = b * INIT_BLOCK; i < end; i++) {
 		int32_t c = (int32_t)i;
-		double u = gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, 0, GS_RNG_CITIZEN_INIT) * ib->total;
+		double u = gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, 0, GS_RNG_CITIZEN_INIT) *
+			   ib->total;
 		int k = 0;
 		while (k + 1 < p->n_classes && u >= ib->cum[k])
 			k++;

@@ -81,7 +81,8 @@ static void case_needs(struct gs_world *w, int32_t id, int32_t c, int32_t t)
 	}
 	double share = p->cls[w->cit[c].cls].resource_share;
 	if (p->mechanism.downstream && share > 0) {
-		if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RESOURCE) < share)
+		if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RESOURCE) <
+		    share)
 			w->cases.rec[id].flags |= GS_CF_RESOURCE;
 	}
 }

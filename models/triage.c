@@ -30,8 +30,9 @@ int gs_triage_team(struct gs_world *w, size_t team)
 		w->cases.rec[id].flags |= GS_CF_CONSIDERED;
 		if (g < 0)
 			g = p->workforce.reclassify_base * gs_team_gaming(w, team);
-		if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)w->cases.rec[id].citizen, (uint32_t)t,
-				      GS_RNG_RECLASSIFY) < g) {
+		int32_t c = w->cases.rec[id].citizen;
+		if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_RECLASSIFY) <
+		    g) {
 			w->cases.rec[id].flags = (uint8_t)((f & ~GS_CF_MEASURED) | GS_CF_CONSIDERED |
 						      GS_CF_RECLASSIFIED);
 			w->tally.reclassifications++;

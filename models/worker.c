@@ -220,7 +220,8 @@ static int turnover(struct gs_world *w, int32_t i, int32_t t)
 	double p_leave = hazard_p(p->workforce.leave_rate * (1 + p->workforce.leave_stress * s +
 							     p->workforce.leave_motivation * (1 - m)),
 				  p);
-	double u = gs_rng_uniform_at(w->rng, w->seed, (uint32_t)i, (uint32_t)t, GS_RNG_WORKER_HAZARD);
+	double u =
+		gs_rng_uniform_at(w->rng, w->seed, (uint32_t)i, (uint32_t)t, GS_RNG_WORKER_HAZARD);
 	if (u < p_leave) {
 		if (drop_case(w, i))
 			return -1;
