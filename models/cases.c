@@ -4,6 +4,7 @@
 #include "models/cases.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/core/util.h"
 
@@ -25,11 +26,14 @@ void gs_cases_free(struct gs_cases *k)
 static int grow(struct gs_cases *k)
 {
 	size_t cap = k->cap ? 2 * k->cap : 1024;
-	struct gs_case *g = realloc(k->rec, cap * sizeof(*g));
+	/* records on whole lines: a 32-byte record in one line, never two */
+	struct gs_case *g = gs_alloc_big(cap, sizeof(*g));
 	if (!g)
 		return -1;
+	if (k->cap)
+		memcpy(g, k->rec, k->cap * sizeof(*g));
+	free(k->rec);
 	k->rec = g;
-	gs_advise_huge(g, cap * sizeof(*g));
 	int32_t *f = realloc(k->free, cap * sizeof(*f));
 	if (!f)
 		return -1;

@@ -217,7 +217,7 @@ static int32_t next_case(struct gs_world *w, struct gs_queue *q, size_t *from, i
 			/* the citizens of the cases to be taken next (their cases were just ordered) */
 			if (i + GS_PREFETCH / 2 < q->len) {
 				int32_t c = w->cases.rec[q->ids[i + GS_PREFETCH / 2]].citizen;
-				gs_prefetch(&w->cit[c]);
+				gs_prefetch_rec(&w->cit[c]);
 				gs_prefetch(&w->last_worker[c]);
 			}
 			return id;
@@ -336,7 +336,7 @@ static int team_casework(struct gs_world *w, size_t team, double hours, struct g
 		/* the citizen of the case a worker two along is finishing */
 		if (k + 2 < per && w->w_case[i + 2] >= 0) {
 			int32_t c = w->cases.rec[w->w_case[i + 2]].citizen;
-			gs_prefetch(&w->cit[c]);
+			gs_prefetch_rec(&w->cit[c]);
 			gs_prefetch(&w->last_worker[c]);
 		}
 		if (w->w_status[i] != GS_W_PRESENT)

@@ -254,7 +254,7 @@ static int wake_block(struct gs_world *v, size_t b, void *ctx)
 	for (size_t i = b * WAKE_BLOCK; i < end; i++) {
 		if (i + GS_PREFETCH < end) {
 			/* the record, and the team a contact it proposes names */
-			gs_prefetch(&v->cit[wb->who[i + GS_PREFETCH]]);
+			gs_prefetch_rec(&v->cit[wb->who[i + GS_PREFETCH]]);
 			gs_prefetch(&v->team_of[wb->who[i + GS_PREFETCH]]);
 		}
 		if (wake_citizen(v, wb->who[i], wb->t))

@@ -100,10 +100,11 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 	for (size_t j = 0; j < n; j++) {
 		if (j + GS_PREFETCH < n) {
 			size_t k = idx[j + GS_PREFETCH];
-			gs_prefetch(&w->cit[cc->contacts[k].citizen]);
+			gs_prefetch_rec(&w->cit[cc->contacts[k].citizen]);
 			if (cc->ids[k] >= 0) {
 				gs_prefetch(&w->cases.rec[cc->ids[k]]);
 				gs_prefetch(&w->last_worker[cc->contacts[k].citizen]);
+				gs_prefetch(&w->team_of[cc->contacts[k].citizen]);
 			}
 		}
 		int32_t c = cc->contacts[idx[j]].citizen;

@@ -152,7 +152,7 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n, size_t sort
 		if (i + GS_PREFETCH < n)
 			gs_prefetch(&w->cases.rec[ids[i + GS_PREFETCH]]);
 		if (i + GS_PREFETCH / 2 < n)
-			gs_prefetch(&w->cit[w->cases.rec[ids[i + GS_PREFETCH / 2]].citizen]);
+			gs_prefetch_rec(&w->cit[w->cases.rec[ids[i + GS_PREFETCH / 2]].citizen]);
 		k[i] = (struct keyed){w->rules->priority(w, ids[i], w->tick), w->cases.rec[ids[i]].opened, ids[i]};
 	}
 	/*

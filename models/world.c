@@ -601,8 +601,11 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 		if (!(w->rngs[k] = gs_rng_alloc()))
 			goto fail;
 	w->rng = w->rngs[0];
-	if (!ALLOC(w->cit, n) || !ALLOC(w->team_of, n) ||
-	    !ALLOC(w->scratch, n) || !ALLOC(w->last_worker, n) ||
+	/* the citizens' arrays, read at random by every event: on whole lines, huge pages */
+	if (!(w->cit = gs_alloc_big(n, sizeof(*w->cit))) ||
+	    !(w->team_of = gs_alloc_big(n, sizeof(*w->team_of))) ||
+	    !(w->last_worker = gs_alloc_big(n, sizeof(*w->last_worker))) ||
+	    !(w->scratch = gs_alloc_big(n, sizeof(*w->scratch))) ||
 	    gs_sched_init(&w->sched, (size_t)w->n_ticks, w->threads) || !ALLOC(w->queue, w->n_teams) ||
 	    !ALLOC(w->w_team, w->n_workers) || !ALLOC(w->w_skill, w->n_workers) ||
 	    !ALLOC(w->w_case, w->n_workers) || !ALLOC(w->w_visit, w->n_workers) ||
@@ -619,11 +622,6 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    gs_hists_init(&w->hist, n_bins, (size_t)p->n_classes, p->output.hist_bin) ||
 	    gs_census_alloc(&w->census, n, p->n_classes, w->n_ticks, w->threads))
 		goto fail;
-	/* the citizens' arrays, read at random by every event, on huge pages where there are */
-	gs_advise_huge(w->cit, n * sizeof(*w->cit));
-	gs_advise_huge(w->team_of, n * sizeof(*w->team_of));
-	gs_advise_huge(w->last_worker, n * sizeof(*w->last_worker));
-	gs_advise_huge(w->scratch, n * sizeof(*w->scratch));
 	gs_advise_huge(w->census.none_since, n * sizeof(*w->census.none_since));
 	gs_cases_init(&w->cases);
 	for (size_t t = 0; t < w->n_teams; t++) {

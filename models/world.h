@@ -44,6 +44,9 @@
 #else
 #define gs_prefetch(addr) ((void)(addr))
 #endif
+/* A record's first and last bytes: both its lines when it spans two (a citizen's often does). */
+#define gs_prefetch_rec(rec) \
+	(gs_prefetch(rec), gs_prefetch((const char *)((rec) + 1) - 1))
 
 /* What a citizen's need is doing. Every need arisen is in exactly one of
  * pending, in service, met or abandoned (the last two are counted, not stored). */

@@ -27,6 +27,22 @@ void gs_advise_huge(void *p, size_t bytes)
 #endif
 }
 
+void *gs_alloc_big(size_t n, size_t size)
+{
+	if (!n)
+		n = 1;
+	if (n > SIZE_MAX / size)
+		return NULL;
+	size_t bytes = n * size;
+	size_t align = bytes >= HUGE_PAGE ? HUGE_PAGE : 64;
+	void *p;
+	if (posix_memalign(&p, align, (bytes + 63) & ~(size_t)63))
+		return NULL;
+	gs_advise_huge(p, bytes);
+	memset(p, 0, bytes); /* after the advice: the first touch takes huge pages */
+	return p;
+}
+
 int gs_array_reserve(void **arr, size_t *cap, size_t n, size_t size)
 {
 	if (n <= *cap)

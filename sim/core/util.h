@@ -38,6 +38,14 @@ uint64_t gs_hash64(const void *data, size_t n, uint64_t h);
  */
 void gs_advise_huge(void *p, size_t bytes);
 
+/*
+ * gs_alloc_big - n zeroed elements of `size` bytes on a 64-byte line of
+ * their own (a record no larger than a line then spans as few lines as its
+ * size allows), and from a huge page's start, advised huge, when the array
+ * spans one (gs_advise_huge). Release with free(). NULL if out of memory.
+ */
+void *gs_alloc_big(size_t n, size_t size);
+
 /* gs_strdup - a malloc'd copy of s (NULL if out of memory). */
 char *gs_strdup(const char *s);
 
