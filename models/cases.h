@@ -29,9 +29,15 @@ enum gs_case_flags {
 				 * work (set only with service.visit_hours) */
 };
 
-/* One open case. */
+/*
+ * One open case, on a 64-byte line of its own (the pool's records are
+ * aligned: gs_alloc_big). It keeps copies of its citizen's severity anchor
+ * and components left, made when the case opens and when a need joins
+ * (gs_case_sync): ordering a queue by priority then reads the cases'
+ * records alone, not their citizens'.
+ */
 struct gs_case {
-	int32_t citizen;
+	_Alignas(64) int32_t citizen;
 	int32_t team;
 	int32_t opened;       /* tick the case was opened (true case start) */
 	int32_t rec_start;    /* recorded start tick */
@@ -42,6 +48,9 @@ struct gs_case {
 	uint8_t flags;        /* enum gs_case_flags */
 	uint8_t cls;          /* the citizen's class */
 	uint8_t addressed;    /* components the worker takes on; after the work, those resolved */
+	float sev0;           /* the citizen's sev0, sev_t0 and left (gs_case_sync) */
+	int32_t sev_t0;
+	uint8_t left;
 };
 
 /* Open cases, a pool indexed by case id (one record each). */

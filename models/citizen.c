@@ -179,6 +179,8 @@ static void need_arrives(struct gs_world *w, int32_t c, int32_t t)
 			w->cit[c].cx++;
 			w->cit[c].left++;
 		}
+		if (w->cit[c].case_of >= 0)
+			gs_case_sync(w, w->cit[c].case_of, c); /* its open case's copies */
 		if (w->cit[c].state == GS_NEED_PENDING && w->cit[c].due_kind != GS_DUE_RETURN)
 			plan_pending(w, c, t);
 	}

@@ -27,14 +27,13 @@ int gs_queue_hold(struct gs_world *w, size_t team, int32_t id)
 double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)
 {
 	const struct gs_params *p = w->p;
-	int32_t c = w->cases.rec[id].citizen;
 	double target = p->service.time_target;
 	double wait = (double)(t - w->cases.rec[id].rec_start) / target;
 	if (!p->mechanism.queue)
 		return wait; /* first come, first served */
 	double prio = 0;
 	if (p->regime.weight_need > 0)
-		prio += p->regime.weight_need * gs_severity(w, c, t) * w->cit[c].left / 8.0;
+		prio += p->regime.weight_need * gs_case_severity(w, id, t) * w->cases.rec[id].left / 8.0;
 	prio += p->regime.weight_wait * wait;
 	size_t team = (size_t)w->cases.rec[id].team;
 	double breach = gs_team_lever(w, team, GS_LEVER_CHASING, p->regime.weight_breach);
@@ -46,7 +45,7 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)
 		if (breach > 0 && (w->cases.rec[id].flags & GS_CF_MEASURED))
 			prio += f * breach * (wait <= 1 ? wait * wait * wait : -1.0);
 		if (p->regime.weight_success > 0)
-			prio += f * p->regime.weight_success / w->cit[c].left;
+			prio += f * p->regime.weight_success / w->cases.rec[id].left;
 	}
 	return prio;
 }
@@ -148,11 +147,9 @@ int gs_order_by_priority(struct gs_world *w, int32_t *ids, size_t n, size_t sort
 	if (!k)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		/* the case first; its citizen once the case's record has arrived */
+		/* the case's record holds all its priority reads (gs_case_sync) */
 		if (i + GS_PREFETCH < n)
 			gs_prefetch(&w->cases.rec[ids[i + GS_PREFETCH]]);
-		if (i + GS_PREFETCH / 2 < n)
-			gs_prefetch_rec(&w->cit[w->cases.rec[ids[i + GS_PREFETCH / 2]].citizen]);
 		k[i] = (struct keyed){w->rules->priority(w, ids[i], w->tick), w->cases.rec[ids[i]].opened, ids[i]};
 	}
 	/*

@@ -470,6 +470,26 @@ void gs_case_fill(struct gs_world *w, int32_t id, int32_t c, int32_t team)
 	k->rec[id].pref = -1;
 	k->rec[id].addressed = 0;
 	k->rec[id].hours_left = 0;
+	gs_case_sync(w, id, c);
+}
+
+void gs_case_sync(struct gs_world *w, int32_t id, int32_t c)
+{
+	w->cases.rec[id].sev0 = w->cit[c].sev0;
+	w->cases.rec[id].sev_t0 = w->cit[c].sev_t0;
+	w->cases.rec[id].left = w->cit[c].left;
+}
+
+double gs_case_severity(const struct gs_world *w, int32_t id, int32_t t)
+{
+	/* gs_severity's operations on the case's copies: the same value */
+	const struct gs_case *r = &w->cases.rec[id];
+	double s0 = r->sev0;
+	if (!w->p->mechanism.escalation)
+		return s0;
+	int k = r->cls;
+	return 1.0 - (1.0 - s0) * gs_census_decay(&w->census, 1 + k, t - r->sev_t0,
+						 w->p->cls[k].escalation_time);
 }
 
 int gs_ids_push(int32_t **ids, size_t *len, size_t *cap, int32_t id)

@@ -325,6 +325,16 @@ int32_t gs_case_open(struct gs_world *w, int32_t c, int32_t team);
  */
 void gs_case_fill(struct gs_world *w, int32_t id, int32_t c, int32_t team);
 
+/*
+ * gs_case_sync - case id's copies of its citizen c's severity anchor and
+ * components left made equal to c's (when the case opens, and when a need
+ * joins c's open one: nothing else changes them while the case is open).
+ */
+void gs_case_sync(struct gs_world *w, int32_t id, int32_t c);
+
+/* gs_case_severity - gs_severity of case id's citizen at tick t, from the case's copies. */
+double gs_case_severity(const struct gs_world *w, int32_t id, int32_t t);
+
 /* gs_closure_propose - case id is to close this tick (closure phase). Returns -1 if out of memory. */
 int gs_closure_propose(struct gs_world *w, int32_t id);
 
