@@ -394,6 +394,12 @@ static void test_arrival_adds_component(void **state)
 	assert_int_equal(w->cit[2].cx, 8); /* at most 8 */
 	assert_int_equal(w->cit[2].left, 5);
 	assert_double_close(w->cit[2].sev0, 0.95, 1e-6);
+	/* the open case's copies follow the joined need (the queue's priority reads them) */
+	const struct gs_case *rec = &w->cases.rec[w->cit[2].case_of];
+	assert_int_equal(rec->left, w->cit[2].left);
+	assert_true(rec->sev0 == w->cit[2].sev0);
+	assert_int_equal(rec->sev_t0, w->cit[2].sev_t0);
+	assert_int_equal(rec->sev_t0, 20);
 	assert_double_close(w->tally.needs_arising, 3, 0);
 	assert_double_close(w->tally.needs_joined, 2, 0);
 	assert_int_equal(w->total_arisen, 3);

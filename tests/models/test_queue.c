@@ -32,6 +32,7 @@ static int32_t queue_case(struct gs_world *w, int32_t c, int32_t opened, double 
 	w->tick = opened;
 	int32_t id = gs_test_queue_case(w, c, left);
 	w->cit[c].sev0 = (float)sev;
+	gs_case_sync(w, id, c); /* the case's copies of the citizen's severity and components */
 	w->tick = now;
 	return id;
 }
@@ -92,6 +93,7 @@ static void test_need(void **state)
 	assert_order(w, want, 3);
 	/* only components still left count */
 	w->cit[2].left = 1;
+	gs_case_sync(w, complex, 2);
 	assert_int_equal(gs_queue_order(w, 0, NULL), 0);
 	int32_t want2[] = {severe, mild, complex};
 	assert_order(w, want2, 3);
