@@ -15,7 +15,7 @@ void gs_cases_init(struct gs_cases *k)
 
 void gs_cases_free(struct gs_cases *k)
 {
-	free(k->rec);
+	gs_free_big(k->rec);
 	free(k->free);
 	k->rec = NULL;
 	k->free = NULL;
@@ -32,7 +32,7 @@ static int grow(struct gs_cases *k)
 		return -1;
 	if (k->cap)
 		memcpy(g, k->rec, k->cap * sizeof(*g));
-	free(k->rec);
+	gs_free_big(k->rec);
 	k->rec = g;
 	int32_t *f = realloc(k->free, cap * sizeof(*f));
 	if (!f)

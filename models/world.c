@@ -542,8 +542,8 @@ void gs_world_free(struct gs_world *w)
 {
 	if (!w)
 		return;
-	free(w->cit);
-	free(w->team_of);
+	gs_free_big(w->cit);
+	gs_free_big(w->team_of);
 	gs_sched_free(&w->sched);
 	gs_cases_free(&w->cases);
 	if (w->queue)
@@ -573,7 +573,7 @@ void gs_world_free(struct gs_world *w)
 	free(w->w_overloaded);
 	free(w->res_release);
 	free(w->res_wait);
-	free(w->last_worker);
+	gs_free_big(w->last_worker);
 	free(w->contacts);
 	free(w->closures);
 	free(w->woken);
@@ -586,7 +586,7 @@ void gs_world_free(struct gs_world *w)
 	free(w->defer);
 	gs_hists_free(&w->hist);
 	gs_census_free(&w->census);
-	free(w->scratch);
+	gs_free_big(w->scratch);
 	if (w->rngs)
 		for (int r = 0; r < w->n_rngs; r++)
 			if (w->rngs[r])

@@ -31,16 +31,31 @@ void *gs_alloc_big(size_t n, size_t size)
 {
 	if (!n)
 		n = 1;
-	if (n > SIZE_MAX / size)
+	if (n > (SIZE_MAX - HUGE_PAGE - 64) / size)
 		return NULL;
 	size_t bytes = n * size;
-	size_t align = bytes >= HUGE_PAGE ? HUGE_PAGE : 64;
-	void *p;
-	if (posix_memalign(&p, align, (bytes + 63) & ~(size_t)63))
+	uintptr_t align = bytes >= HUGE_PAGE ? HUGE_PAGE : 64;
+	/*
+	 * calloc's zeroes (free for a large block: fresh pages are zero) with
+	 * room to align, the block's own address kept just before the array
+	 */
+	char *block = calloc(bytes + align + sizeof(void *), 1);
+	if (!block)
 		return NULL;
+	uintptr_t at = ((uintptr_t)block + sizeof(void *) + align - 1) & ~(align - 1);
+	void *p = (void *)at;
+	memcpy((char *)p - sizeof(void *), &block, sizeof(void *));
 	gs_advise_huge(p, bytes);
-	memset(p, 0, bytes); /* after the advice: the first touch takes huge pages */
 	return p;
+}
+
+void gs_free_big(void *p)
+{
+	if (!p)
+		return;
+	void *block;
+	memcpy(&block, (char *)p - sizeof(void *), sizeof(void *));
+	free(block);
 }
 
 int gs_array_reserve(void **arr, size_t *cap, size_t n, size_t size)

@@ -42,9 +42,12 @@ void gs_advise_huge(void *p, size_t bytes);
  * gs_alloc_big - n zeroed elements of `size` bytes on a 64-byte line of
  * their own (a record no larger than a line then spans as few lines as its
  * size allows), and from a huge page's start, advised huge, when the array
- * spans one (gs_advise_huge). Release with free(). NULL if out of memory.
+ * spans one (gs_advise_huge). Release with gs_free_big. NULL if out of memory.
  */
 void *gs_alloc_big(size_t n, size_t size);
+
+/* gs_free_big - release an array of gs_alloc_big (NULL: nothing). */
+void gs_free_big(void *p);
 
 /* gs_strdup - a malloc'd copy of s (NULL if out of memory). */
 char *gs_strdup(const char *s);
