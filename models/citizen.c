@@ -53,7 +53,6 @@ static void schedule_arrival(struct gs_world *w, int32_t c, int32_t from)
 
 struct init_blocks {
 	double total, cum[GS_MAX_CLASSES];
-	size_t per_team;
 };
 
 /* Citizens [b x INIT_BLOCK, ...) as they start: each from its own stream. */
@@ -76,7 +75,6 @@ static int init_block(struct gs_world *w, size_t b, void *ctx)
 					    gsl_ran_gaussian(w->rng, p->population.trust_sd));
 		w->cit[c].wb = (float)p->population.wellbeing_initial;
 		w->cit[c].wb_t = 0;
-		w->team_of[c] = (int32_t)(i / ib->per_team);
 		w->cit[c].state = GS_NEED_NONE;
 		w->cit[c].case_of = -1;
 		w->last_worker[c] = -1;
@@ -97,7 +95,6 @@ int gs_citizens_init(struct gs_world *w)
 	struct init_blocks ib = {.total = 0};
 	for (int k = 0; k < p->n_classes; k++)
 		ib.cum[k] = ib.total += p->cls[k].share;
-	ib.per_team = (w->n_cit + w->n_teams - 1) / w->n_teams;
 	/*
 	 * in blocks shared with the run's crew (each citizen's draws are its
 	 * own; each thread schedules its citizens' wakes in its own lane)
@@ -195,7 +192,7 @@ static int propose_contact(struct gs_world *w, int32_t c, enum gs_due_kind kind)
 		return -1;
 	/* nothing changes the citizen's need before the contact phase applies it */
 	bool opens = kind != GS_DUE_CHASE && w->cit[c].state == GS_NEED_PENDING;
-	w->contacts[w->n_contacts++] = (struct gs_contact){c, w->team_of[c], (uint8_t)kind, opens};
+	w->contacts[w->n_contacts++] = (struct gs_contact){c, gs_team_of(w, c), (uint8_t)kind, opens};
 	return 0;
 }
 
@@ -255,9 +252,7 @@ static int wake_block(struct gs_world *v, size_t b, void *ctx)
 	size_t end = (b + 1) * WAKE_BLOCK < wb->n ? (b + 1) * WAKE_BLOCK : wb->n;
 	for (size_t i = b * WAKE_BLOCK; i < end; i++) {
 		if (i + GS_PREFETCH < end) {
-			/* the record, and the team a contact it proposes names */
 			gs_prefetch_rec(&v->cit[wb->who[i + GS_PREFETCH]]);
-			gs_prefetch(&v->team_of[wb->who[i + GS_PREFETCH]]);
 		}
 		if (wake_citizen(v, wb->who[i], wb->t))
 			return -1;

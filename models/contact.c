@@ -73,7 +73,7 @@ static void case_needs(struct gs_world *w, int32_t id, int32_t c, int32_t t)
 {
 	const struct gs_params *p = w->p;
 	int32_t last = w->last_worker[c];
-	if (p->mechanism.continuity && last >= 0 && w->w_team[last] == w->team_of[c] &&
+	if (p->mechanism.continuity && last >= 0 && w->w_team[last] == gs_team_of(w, c) &&
 	    w->w_status[last] == GS_W_PRESENT && p->regime.continuity > 0) {
 		if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CONTINUITY) <
 		    p->regime.continuity)
@@ -104,7 +104,6 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 			if (cc->ids[k] >= 0) {
 				gs_prefetch(&w->cases.rec[cc->ids[k]]);
 				gs_prefetch(&w->last_worker[cc->contacts[k].citizen]);
-				gs_prefetch(&w->team_of[cc->contacts[k].citizen]);
 			}
 		}
 		int32_t c = cc->contacts[idx[j]].citizen;

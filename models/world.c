@@ -372,10 +372,10 @@ int gs_world_check(const struct gs_world *w, char *err, size_t errlen)
 				 id, c);
 			return -1;
 		}
-		if (id >= 0 && w->cases.rec[id].team != w->team_of[c]) {
+		if (id >= 0 && w->cases.rec[id].team != gs_team_of(w, c)) {
 			/* a case belongs to its citizen's team (phases by team rely on it) */
 			snprintf(err, errlen, "tick %d: case %d of citizen %d is at team %d, the citizen's is %d",
-				 w->tick, id, c, w->cases.rec[id].team, w->team_of[c]);
+				 w->tick, id, c, w->cases.rec[id].team, gs_team_of(w, c));
 			return -1;
 		}
 		if (w->cit[c].state != GS_NEED_NONE) {
@@ -534,7 +534,7 @@ void gs_game_levers(struct gs_world *w, int32_t t)
 size_t gs_world_citizen_bytes(void)
 {
 	const struct gs_world *w = NULL;
-	return sizeof(*w->cit) + sizeof(*w->team_of) + sizeof(*w->last_worker) + sizeof(*w->scratch) +
+	return sizeof(*w->cit) + sizeof(*w->last_worker) + sizeof(*w->scratch) +
 	       sizeof(*w->census.none_since) + sizeof(*w->census.log);
 }
 
@@ -543,7 +543,6 @@ void gs_world_free(struct gs_world *w)
 	if (!w)
 		return;
 	gs_free_big(w->cit);
-	gs_free_big(w->team_of);
 	gs_sched_free(&w->sched);
 	gs_cases_free(&w->cases);
 	if (w->queue)
@@ -608,6 +607,9 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	w->n_cit = n;
 	w->n_teams = (size_t)p->workforce.teams;
 	w->n_workers = w->n_teams * (size_t)p->workforce.workers_per_team;
+	w->cit_per_team = w->n_teams ? (n + w->n_teams - 1) / w->n_teams : n;
+	if (!w->cit_per_team)
+		w->cit_per_team = 1;
 	size_t n_bins = (size_t)ceil(p->output.hist_max / p->output.hist_bin - 1e-9);
 	w->threads = 1;
 	w->n_rngs = 1;
@@ -623,7 +625,6 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	w->rng = w->rngs[0];
 	/* the citizens' arrays, read at random by every event: on whole lines, huge pages */
 	if (!(w->cit = gs_alloc_big(n, sizeof(*w->cit))) ||
-	    !(w->team_of = gs_alloc_big(n, sizeof(*w->team_of))) ||
 	    !(w->last_worker = gs_alloc_big(n, sizeof(*w->last_worker))) ||
 	    !(w->scratch = gs_alloc_big(n, sizeof(*w->scratch))) ||
 	    gs_sched_init(&w->sched, (size_t)w->n_ticks, w->threads) || !ALLOC(w->queue, w->n_teams) ||

@@ -142,8 +142,8 @@ struct gs_world {
 	/* citizens: what an event touches, one record each (one or two cache lines) */
 	size_t n_cit;
 	struct gs_citizen *cit;   /* [n_cit] */
+	size_t cit_per_team;      /* citizens c of team k: k x cit_per_team <= c < (k + 1) x it */
 	/* citizens: cold fields */
-	int32_t *team_of;
 	int32_t *last_worker; /* worker who last worked the citizen's case, -1 if none */
 
 	struct gs_sched sched;
@@ -280,6 +280,12 @@ size_t gs_world_citizen_bytes(void);
 
 /* gs_citizen_reschedule - set c's wake to the earlier of its arrival and due ticks. */
 int gs_citizen_reschedule(struct gs_world *w, int32_t c);
+
+/* gs_team_of - citizen c's team (citizens are dealt to teams in runs of cit_per_team). */
+static inline int32_t gs_team_of(const struct gs_world *w, int32_t c)
+{
+	return (int32_t)((uint32_t)c / (uint32_t)w->cit_per_team);
+}
 
 /* gs_severity - severity of c's open need at tick t [0..1]. */
 double gs_severity(const struct gs_world *w, int32_t c, int32_t t);

@@ -270,7 +270,7 @@ void gs_test_need(struct gs_world *w, int32_t c, enum gs_need_state state, doubl
 int32_t gs_test_queue_case(struct gs_world *w, int32_t c, int cx)
 {
 	gs_test_need(w, c, GS_NEED_IN_SERVICE, 0.5, cx);
-	int32_t team = w->team_of[c];
+	int32_t team = gs_team_of(w, c);
 	int32_t id = gs_case_open(w, c, team);
 	assert_true(id >= 0);
 	w->cit[c].case_of = id;
