@@ -63,7 +63,7 @@ double gs_resolve_probability(const struct gs_world *w, int32_t worker, int cls,
 /* Has the worker taking case id seen its citizen before? */
 static bool knows(const struct gs_world *w, int32_t worker, int32_t id)
 {
-	return w->p->mechanism.continuity && w->last_worker[w->cases.rec[id].citizen] == worker;
+	return w->p->mechanism.continuity && w->cit[w->cases.rec[id].citizen].last_worker == worker;
 }
 
 /*
@@ -195,7 +195,7 @@ static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
 	}
 	w->cases.rec[id].addressed = (uint8_t)resolved;
 	w->w_case[worker] = -1;
-	w->last_worker[c] = worker;
+	w->cit[c].last_worker = worker;
 	gs_worker_practice(w, worker, w->cit[c].left);
 	if (w->cases.rec[id].flags & GS_CF_RESOURCE)
 		return push_waiting(w, id);
@@ -217,8 +217,7 @@ static int32_t next_case(struct gs_world *w, struct gs_queue *q, size_t *from, i
 			/* the citizens of the cases to be taken next (their cases were just ordered) */
 			if (i + GS_PREFETCH / 2 < q->len) {
 				int32_t c = w->cases.rec[q->ids[i + GS_PREFETCH / 2]].citizen;
-				gs_prefetch_rec(&w->cit[c]);
-				gs_prefetch(&w->last_worker[c]);
+				gs_prefetch(&w->cit[c]);
 			}
 			return id;
 		}
@@ -336,8 +335,7 @@ static int team_casework(struct gs_world *w, size_t team, double hours, struct g
 		/* the citizen of the case a worker two along is finishing */
 		if (k + 2 < per && w->w_case[i + 2] >= 0) {
 			int32_t c = w->cases.rec[w->w_case[i + 2]].citizen;
-			gs_prefetch_rec(&w->cit[c]);
-			gs_prefetch(&w->last_worker[c]);
+			gs_prefetch(&w->cit[c]);
 		}
 		if (w->w_status[i] != GS_W_PRESENT)
 			continue;

@@ -378,11 +378,8 @@ static void open_block(struct gs_world *w, size_t b, int32_t now, size_t *count,
 			n += since[c] < 0;
 		}
 		for (size_t i = 0; i < n; i++) {
-			if (i + AHEAD < n) {
-				/* the fields read may straddle two cache lines */
-				gs_prefetch(&w->cit[ids[i + AHEAD]].sev_t0);
-				gs_prefetch(&w->cit[ids[i + AHEAD]].cls);
-			}
+			if (i + AHEAD < n)
+				gs_prefetch(&w->cit[ids[i + AHEAD]]);
 			float v = wellbeing_at(w, ids[i], now);
 			out[m++] = v;
 			s += v;

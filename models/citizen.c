@@ -77,7 +77,7 @@ static int init_block(struct gs_world *w, size_t b, void *ctx)
 		w->cit[c].wb_t = 0;
 		w->cit[c].state = GS_NEED_NONE;
 		w->cit[c].case_of = -1;
-		w->last_worker[c] = -1;
+		w->cit[c].last_worker = -1;
 		w->cit[c].due = GS_NEVER;
 		w->cit[c].due_kind = GS_DUE_NONE;
 		w->cit[c].wake = GS_NEVER;
@@ -252,7 +252,7 @@ static int wake_block(struct gs_world *v, size_t b, void *ctx)
 	size_t end = (b + 1) * WAKE_BLOCK < wb->n ? (b + 1) * WAKE_BLOCK : wb->n;
 	for (size_t i = b * WAKE_BLOCK; i < end; i++) {
 		if (i + GS_PREFETCH < end) {
-			gs_prefetch_rec(&v->cit[wb->who[i + GS_PREFETCH]]);
+			gs_prefetch(&v->cit[wb->who[i + GS_PREFETCH]]);
 		}
 		if (wake_citizen(v, wb->who[i], wb->t))
 			return -1;

@@ -89,7 +89,7 @@ static int team_closures(struct gs_world *w, size_t team, const size_t *idx, siz
 		if (j + GS_PREFETCH < n)
 			gs_prefetch(&w->cases.rec[closures[idx[j + GS_PREFETCH]]]);
 		if (j + GS_PREFETCH / 2 < n)
-			gs_prefetch_rec(&w->cit[w->cases.rec[closures[idx[j + GS_PREFETCH / 2]]].citizen]);
+			gs_prefetch(&w->cit[w->cases.rec[closures[idx[j + GS_PREFETCH / 2]]].citizen]);
 		int32_t id = closures[idx[j]];
 		w->n_events++;
 		int32_t c = w->cases.rec[id].citizen;

@@ -72,7 +72,7 @@ void gs_contact_count(struct gs_world *w, int32_t c, int32_t team, int32_t t)
 static void case_needs(struct gs_world *w, int32_t id, int32_t c, int32_t t)
 {
 	const struct gs_params *p = w->p;
-	int32_t last = w->last_worker[c];
+	int32_t last = w->cit[c].last_worker;
 	if (p->mechanism.continuity && last >= 0 && w->w_team[last] == gs_team_of(w, c) &&
 	    w->w_status[last] == GS_W_PRESENT && p->regime.continuity > 0) {
 		if (gs_rng_uniform_at(w->rng, w->seed, (uint32_t)c, (uint32_t)t, GS_RNG_CONTINUITY) <
@@ -100,10 +100,9 @@ static int team_contacts(struct gs_world *w, size_t team, const size_t *idx, siz
 	for (size_t j = 0; j < n; j++) {
 		if (j + GS_PREFETCH < n) {
 			size_t k = idx[j + GS_PREFETCH];
-			gs_prefetch_rec(&w->cit[cc->contacts[k].citizen]);
+			gs_prefetch(&w->cit[cc->contacts[k].citizen]);
 			if (cc->ids[k] >= 0) {
 				gs_prefetch(&w->cases.rec[cc->ids[k]]);
-				gs_prefetch(&w->last_worker[cc->contacts[k].citizen]);
 			}
 		}
 		int32_t c = cc->contacts[idx[j]].citizen;

@@ -534,7 +534,7 @@ void gs_game_levers(struct gs_world *w, int32_t t)
 size_t gs_world_citizen_bytes(void)
 {
 	const struct gs_world *w = NULL;
-	return sizeof(*w->cit) + sizeof(*w->last_worker) + sizeof(*w->scratch) +
+	return sizeof(*w->cit) + sizeof(*w->scratch) +
 	       sizeof(*w->census.none_since) + sizeof(*w->census.log);
 }
 
@@ -572,7 +572,6 @@ void gs_world_free(struct gs_world *w)
 	free(w->w_overloaded);
 	free(w->res_release);
 	free(w->res_wait);
-	gs_free_big(w->last_worker);
 	free(w->contacts);
 	free(w->closures);
 	free(w->woken);
@@ -625,7 +624,6 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	w->rng = w->rngs[0];
 	/* the citizens' arrays, read at random by every event: on whole lines, huge pages */
 	if (!(w->cit = gs_alloc_big(n, sizeof(*w->cit))) ||
-	    !(w->last_worker = gs_alloc_big(n, sizeof(*w->last_worker))) ||
 	    !(w->scratch = gs_alloc_big(n, sizeof(*w->scratch))) ||
 	    gs_sched_init(&w->sched, (size_t)w->n_ticks, w->threads) || !ALLOC(w->queue, w->n_teams) ||
 	    !ALLOC(w->w_team, w->n_workers) || !ALLOC(w->w_skill, w->n_workers) ||

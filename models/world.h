@@ -44,9 +44,6 @@
 #else
 #define gs_prefetch(addr) ((void)(addr))
 #endif
-/* A record's first and last bytes: both its lines when it spans two (a citizen's often does). */
-#define gs_prefetch_rec(rec) \
-	(gs_prefetch(rec), gs_prefetch((const char *)((rec) + 1) - 1))
 
 /* What a citizen's need is doing. Every need arisen is in exactly one of
  * pending, in service, met or abandoned (the last two are counted, not stored). */
@@ -68,12 +65,13 @@ enum gs_due_kind {
 enum gs_worker_status { GS_W_PRESENT = 0, GS_W_SICK, GS_W_VACANT };
 
 /*
- * The fields of a citizen that its events read and write, kept together:
- * an event costs a cache line or two instead of a miss per field. Fields
- * only a few phases read (team, last worker) stay in their own arrays.
+ * The fields of a citizen that its events read and write, kept together in
+ * one 64-byte line (the record is aligned to it, and the array too): an
+ * event costs one cache line instead of a miss per field. A citizen's team
+ * is computed from its index (gs_team_of).
  */
 struct gs_citizen {
-	int32_t wake;          /* tick of the citizen's scheduled wake, GS_NEVER if none */
+	_Alignas(64) int32_t wake;          /* tick of the citizen's scheduled wake, GS_NEVER if none */
 	int32_t next_arrival;  /* tick of the next need arrival */
 	int32_t due;           /* tick of the open need's next action */
 	int32_t case_of;       /* open case id, -1 if none */
@@ -91,6 +89,7 @@ struct gs_citizen {
 	uint8_t cx;            /* components of the need */
 	uint8_t left;          /* components not yet resolved */
 	uint8_t cls;           /* demand class */
+	int32_t last_worker;   /* worker who last worked the citizen's case, -1 if none */
 };
 
 /*
@@ -139,12 +138,11 @@ struct gs_world {
 	struct gs_pushes *hist_defer; /* set in a parallel phase: histogram counts (bin, which) collected */
 	const struct gs_regime_rules *rules; /* the regime's decision rules */
 
-	/* citizens: what an event touches, one record each (one or two cache lines) */
+	/* citizens: what an event touches, one record each, a 64-byte line (gs_alloc_big aligns it) */
 	size_t n_cit;
 	struct gs_citizen *cit;   /* [n_cit] */
 	size_t cit_per_team;      /* citizens c of team k: k x cit_per_team <= c < (k + 1) x it */
 	/* citizens: cold fields */
-	int32_t *last_worker; /* worker who last worked the citizen's case, -1 if none */
 
 	struct gs_sched sched;
 	struct gs_cases cases;

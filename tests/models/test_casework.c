@@ -859,7 +859,7 @@ static void continuity_world(double continuity, uint64_t seed, double *known_sha
 	int32_t last[40];
 	for (int32_t c = 0; c < 40; c++) {
 		last[c] = c % 4;
-		w->last_worker[c] = last[c];
+		w->cit[c].last_worker = last[c];
 		/* a need first brought at tick 0, back at tick 1 */
 		gs_test_need(w, c, GS_NEED_PENDING, 0.5, 2);
 		w->cit[c].due = 1;
