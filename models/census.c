@@ -5,7 +5,6 @@
 #include "models/census.h"
 
 #include <math.h>
-#include <stdatomic.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -66,9 +65,8 @@ int gs_census_alloc(struct gs_census *cs, size_t n_cit, int n_classes, int32_t n
 	}
 	cs->slot = calloc((size_t)cs->n_slots, sizeof(*cs->slot));
 	cs->none_since = malloc((n_cit ? n_cit : 1) * sizeof(*cs->none_since));
-	cs->open_bits = calloc((n_cit + 63) / 64 + 1, sizeof(*cs->open_bits));
 	cs->decay = malloc((size_t)(1 + n_classes) * ((size_t)cs->n_ticks + 1) * sizeof(*cs->decay));
-	if (!cs->slot || !cs->none_since || !cs->open_bits || !cs->decay)
+	if (!cs->slot || !cs->none_since || !cs->decay)
 		return -1;
 	for (int k = 0; k < cs->n_slots; k++)
 		if (!(cs->slot[k].deficit = calloc((size_t)cs->n_ticks + 1, sizeof(int64_t))))
@@ -85,7 +83,6 @@ void gs_census_free(struct gs_census *cs)
 		}
 	free(cs->slot);
 	free(cs->none_since);
-	free((void *)cs->open_bits);
 	free(cs->log);
 	free(cs->cand);
 	free(cs->decay);
@@ -160,16 +157,11 @@ static int rebuild_block(void *ctx, size_t b)
 	struct gs_census_entry *out = cs->log + lo;
 	size_t m = 0;
 	int64_t trust = 0;
-	/* the block's words of open_bits are its own (CENSUS_BLOCK is a multiple of 64) */
-	for (size_t i = lo / 64; i < (hi + 63) / 64; i++)
-		atomic_store_explicit(&cs->open_bits[i], 0, memory_order_relaxed);
 	for (size_t i = lo; i < hi; i++) {
 		const struct gs_citizen *ci = &w->cit[i];
 		trust += fixed(cs, ci->trust);
 		if (ci->state != GS_NEED_NONE) {
 			cs->none_since[i] = -1;
-			atomic_fetch_or_explicit(&cs->open_bits[i / 64], UINT64_C(1) << (i % 64),
-						 memory_order_relaxed);
 			continue;
 		}
 		cs->none_since[i] = ci->wb_t;
@@ -214,8 +206,6 @@ void gs_census_need_ended(struct gs_world *w, int32_t c)
 	int32_t a = w->cit[c].wb_t;
 	float wb = w->cit[c].wb;
 	cs->none_since[c] = a;
-	atomic_fetch_and_explicit(&cs->open_bits[c / 64], ~(UINT64_C(1) << (c % 64)),
-				  memory_order_relaxed);
 	s->deficit[anchor_index(cs, a)] += fixed(cs, 1.0 - wb);
 	if (s->n_log == s->cap_log &&
 	    gs_array_reserve((void **)&s->log, &s->cap_log, s->n_log + 1, sizeof(*s->log))) {
@@ -229,7 +219,6 @@ void gs_census_need_arrives(struct gs_world *w, int32_t c)
 {
 	struct gs_census *cs = &w->census;
 	cs->none_since[c] = -1;
-	atomic_fetch_or_explicit(&cs->open_bits[c / 64], UINT64_C(1) << (c % 64), memory_order_relaxed);
 	cs->slot[w->slot].deficit[anchor_index(cs, w->cit[c].wb_t)] -=
 		fixed(cs, 1.0 - w->cit[c].wb);
 }
@@ -377,19 +366,16 @@ static float wellbeing_at(const struct gs_world *w, int32_t c, int32_t now)
 static void open_block(struct gs_world *w, size_t b, int32_t now, size_t *count, double *sum)
 {
 	size_t lo = b * CENSUS_BLOCK, hi = lo + CENSUS_BLOCK < w->n_cit ? lo + CENSUS_BLOCK : w->n_cit;
+	const int32_t *since = w->census.none_since;
 	float *out = w->scratch + lo;
 	int32_t ids[GATHER];
 	size_t m = 0;
 	double s = 0;
-	/* the open ones in citizen order, from their bits, GATHER words of them at a time */
-	for (size_t w0 = lo / 64; w0 < (hi + 63) / 64; w0 += GATHER / 64) {
-		size_t w1 = w0 + GATHER / 64 < (hi + 63) / 64 ? w0 + GATHER / 64 : (hi + 63) / 64, n = 0;
-		for (size_t k = w0; k < w1; k++) {
-			uint64_t bits = atomic_load_explicit(&w->census.open_bits[k], memory_order_relaxed);
-			while (bits) {
-				ids[n++] = (int32_t)(64 * k + (size_t)__builtin_ctzll(bits));
-				bits &= bits - 1;
-			}
+	for (size_t c0 = lo; c0 < hi; c0 += GATHER) {
+		size_t end = c0 + GATHER < hi ? c0 + GATHER : hi, n = 0;
+		for (size_t c = c0; c < end; c++) {
+			ids[n] = (int32_t)c; /* kept if open: no branch to mispredict */
+			n += since[c] < 0;
 		}
 		for (size_t i = 0; i < n; i++) {
 			if (i + AHEAD < n)
@@ -784,13 +770,6 @@ static int compare_kept(struct gs_world *w, char *err, size_t errlen)
 				 "census: tick %d: citizen %zu: kept with no need since %d, its record says %d "
 				 "(-1: a need is open); tolerance 0",
 				 w->tick, i, cs->none_since[i], since);
-			rc = -1;
-		}
-		bool bit = atomic_load_explicit(&cs->open_bits[i / 64], memory_order_relaxed) >> (i % 64) & 1;
-		if (!rc && bit != (since < 0)) {
-			snprintf(err, errlen,
-				 "census: tick %d: citizen %zu: kept %s, its record says %s (open-need bits); tolerance 0",
-				 w->tick, i, bit ? "open" : "with no need", since < 0 ? "open" : "with no need");
 			rc = -1;
 		}
 		if (since >= 0)

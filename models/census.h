@@ -60,13 +60,6 @@ struct gs_census {
 	int n_slots;
 	struct gs_census_slot *slot;   /* [n_slots], one per thread of a parallel phase */
 	int32_t *none_since;           /* [n_cit] anchor tick of a citizen with no need, -1 if open */
-	/*
-	 * [n_cit / 64 rounded up] bit c % 64 of word c / 64 set while citizen c
-	 * has an open need (none_since[c] < 0): an output finds the open ones
-	 * from a bit each; set and cleared by atomic operations, whose result
-	 * does not depend on their order
-	 */
-	_Atomic uint64_t *open_bits;
 	struct gs_census_entry *log;   /* every citizen with no need (and stale entries), by anchor */
 	size_t n_log, cap_log;
 	float *cand;                   /* scratch: wellbeing values below the cutoff */
