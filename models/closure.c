@@ -76,20 +76,27 @@ static void need_bounced(struct gs_world *w, int32_t c, int32_t t, int resolved,
 	gs_failure_return_due(w, c, t);
 }
 
+/* The closures of a tick, and each one's citizen. */
+struct closure_ctx {
+	const int32_t *ids;
+	const int32_t *citizen;
+};
+
 /* One team's closures (a block of the parallel phase): the pool is freed after. */
 static int team_closures(struct gs_world *w, size_t team, const size_t *idx, size_t n, void *ctx)
 {
-	const int32_t *closures = ctx;
+	const struct closure_ctx *cc = ctx;
+	const int32_t *closures = cc->ids;
 	const struct gs_params *p = w->p;
 	int32_t t = w->tick;
 	double target = p->service.time_target;
 	(void)team;
 	for (size_t j = 0; j < n; j++) {
-		/* the case first; its citizen once the case's record has arrived */
-		if (j + GS_PREFETCH < n)
+		/* the case and its citizen (known without the case's record) */
+		if (j + GS_PREFETCH < n) {
 			gs_prefetch(&w->cases.rec[closures[idx[j + GS_PREFETCH]]]);
-		if (j + GS_PREFETCH / 2 < n)
-			gs_prefetch(&w->cit[w->cases.rec[closures[idx[j + GS_PREFETCH / 2]]].citizen]);
+			gs_prefetch(&w->cit[cc->citizen[idx[j + GS_PREFETCH]]]);
+		}
 		int32_t id = closures[idx[j]];
 		w->n_events++;
 		int32_t c = w->cases.rec[id].citizen;
@@ -162,19 +169,21 @@ int gs_closure_phase(struct gs_world *w)
 	size_t n = w->n_closures;
 	if (!n)
 		return 0;
-	int32_t *closures = w->closures, *team = malloc(n * sizeof(*team));
+	int32_t *closures = w->closures, *team = malloc(2 * n * sizeof(*team)), *citizen = team + n;
 	if (!team)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (i + GS_PREFETCH < n)
 			gs_prefetch(&w->cases.rec[closures[i + GS_PREFETCH]]);
 		team[i] = w->cases.rec[closures[i]].team;
+		citizen[i] = w->cases.rec[closures[i]].citizen;
 	}
 	/* the views add their own proposals: keep this tick's list apart */
 	size_t cap = w->cap_closures;
 	w->closures = NULL;
 	w->n_closures = w->cap_closures = 0;
-	int rc = gs_by_team(w, n, team, team_closures, closures);
+	struct closure_ctx cc = {closures, citizen};
+	int rc = gs_by_team(w, n, team, team_closures, &cc);
 	for (size_t i = 0; i < n; i++)
 		gs_cases_push(&w->cases, closures[i]);
 	free(team);
