@@ -22,12 +22,10 @@
 #define CENSUS_BLOCK 65536
 #define CENSUS_BINS 1024
 /*
- * Citizens whose records an open pass gathers before evaluating them, and
- * how far ahead it asks for a record (an evaluation is short: further
- * ahead than the event phases' GS_PREFETCH, so that many misses overlap).
+ * Citizens whose records an open pass gathers before evaluating them (it
+ * asks for a record GS_PREFETCH_FAR ahead: an evaluation is short).
  */
 #define GATHER 1024
-#define AHEAD 32
 
 /* x in units of 2^-fx, rounded half away from zero (exact scaling: a power of two). */
 static int64_t fixed(const struct gs_census *cs, double x)
@@ -238,6 +236,8 @@ static int compact_block(void *ctx, size_t b)
 	size_t lo = b * CENSUS_BLOCK, hi = lo + CENSUS_BLOCK < cs->n_log ? lo + CENSUS_BLOCK : cs->n_log;
 	size_t m = lo;
 	for (size_t i = lo; i < hi; i++) {
+		if (i + GS_PREFETCH_FAR < hi)
+			gs_prefetch(&cs->none_since[cs->log[i + GS_PREFETCH_FAR].c]);
 		struct gs_census_entry e = cs->log[i];
 		if (cs->none_since[e.c] == e.tau)
 			cs->log[m++] = e;
@@ -378,8 +378,8 @@ static void open_block(struct gs_world *w, size_t b, int32_t now, size_t *count,
 			n += since[c] < 0;
 		}
 		for (size_t i = 0; i < n; i++) {
-			if (i + AHEAD < n)
-				gs_prefetch(&w->cit[ids[i + AHEAD]]);
+			if (i + GS_PREFETCH_FAR < n)
+				gs_prefetch(&w->cit[ids[i + GS_PREFETCH_FAR]]);
 			float v = wellbeing_at(w, ids[i], now);
 			out[m++] = v;
 			s += v;

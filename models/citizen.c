@@ -262,12 +262,6 @@ static int wake_block(struct gs_world *v, size_t b, void *ctx)
 
 /* Entries of a day's bucket per block of gs_citizen_phase's check. */
 #define DUE_BLOCK 2048
-/*
- * How far ahead the check asks for a record: it reads one field of each,
- * so that many misses must overlap to hide one (GS_PREFETCH is for phases
- * that work on each record)
- */
-#define DUE_AHEAD 32
 
 struct due_blocks {
 	const struct gs_world *w;
@@ -286,8 +280,8 @@ static int due_block(void *ctx, size_t b)
 	size_t lo = b * DUE_BLOCK, hi = lo + DUE_BLOCK < db->n ? lo + DUE_BLOCK : db->n, m = 0;
 	int32_t *out = db->who + lo;
 	for (size_t i = lo; i < hi; i++) {
-		if (i + DUE_AHEAD < hi)
-			gs_prefetch(&cit[bucket[i + DUE_AHEAD]]);
+		if (i + GS_PREFETCH_FAR < hi)
+			gs_prefetch(&cit[bucket[i + GS_PREFETCH_FAR]]);
 		if (cit[bucket[i]].wake == db->t)
 			out[m++] = bucket[i];
 	}

@@ -173,8 +173,8 @@ int gs_closure_phase(struct gs_world *w)
 	if (!team)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (i + GS_PREFETCH < n)
-			gs_prefetch(&w->cases.rec[closures[i + GS_PREFETCH]]);
+		if (i + GS_PREFETCH_FAR < n)
+			gs_prefetch(&w->cases.rec[closures[i + GS_PREFETCH_FAR]]);
 		team[i] = w->cases.rec[closures[i]].team;
 		citizen[i] = w->cases.rec[closures[i]].citizen;
 	}

@@ -176,8 +176,8 @@ int gs_queue_keep_waiting(struct gs_world *w, struct gs_queue *q, struct gs_with
 {
 	size_t kept = 0, sorted = 0;
 	for (size_t i = 0; i < q->len; i++) {
-		if (i + GS_PREFETCH < q->len)
-			gs_prefetch(&w->cases.rec[q->ids[i + GS_PREFETCH]]);
+		if (i + GS_PREFETCH_FAR < q->len)
+			gs_prefetch(&w->cases.rec[q->ids[i + GS_PREFETCH_FAR]]);
 		int32_t id = q->ids[i];
 		uint8_t st = w->cases.rec[id].status;
 		if (st == GS_CASE_QUEUED) {

@@ -39,6 +39,11 @@
  * on it.
  */
 #define GS_PREFETCH 8
+/*
+ * The same for a pass that only reads a field or two of each record: its
+ * work per record is short, so that many more misses must overlap.
+ */
+#define GS_PREFETCH_FAR 32
 #if defined(__GNUC__)
 #define gs_prefetch(addr) __builtin_prefetch((addr), 1)
 #else
