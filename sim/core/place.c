@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* sched_getaffinity, sched_setaffinity, sched_getcpu, CPU_SET */
 #include "sim/core/place.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #if defined(__linux__)
 #include <sched.h>
@@ -29,7 +30,7 @@ int gs_place_cpus(void)
 
 int gs_place_plan(struct gs_place *pl, int threads)
 {
-	*pl = (struct gs_place){false, 0, NULL};
+	*pl = (struct gs_place){false, 0, NULL, 0};
 	cpu_set_t mask;
 	CPU_ZERO(&mask);
 	if (sched_getaffinity(0, sizeof(mask), &mask))
@@ -54,6 +55,9 @@ int gs_place_plan(struct gs_place *pl, int threads)
 	return 0;
 }
 
+/* The plan the calling thread is bound by (NULL: none). */
+static _Thread_local const struct gs_place *bound;
+
 void gs_place_enter(const struct gs_place *pl, int k, int team)
 {
 	if (!pl->on || team != pl->n_cpus || k < 0 || k >= team)
@@ -61,11 +65,13 @@ void gs_place_enter(const struct gs_place *pl, int k, int team)
 	cpu_set_t one;
 	CPU_ZERO(&one);
 	CPU_SET(pl->cpu[k], &one);
-	(void)sched_setaffinity(0, sizeof(one), &one); /* failing changes only speed */
+	if (!sched_setaffinity(0, sizeof(one), &one)) /* failing changes only speed */
+		bound = pl;
 }
 
 void gs_place_leave(const struct gs_place *pl)
 {
+	bound = NULL;
 	if (!pl->on)
 		return;
 	cpu_set_t all;
@@ -73,6 +79,20 @@ void gs_place_leave(const struct gs_place *pl)
 	for (int k = 0; k < pl->n_cpus; k++)
 		CPU_SET(pl->cpu[k], &all);
 	(void)sched_setaffinity(0, sizeof(all), &all);
+}
+
+void gs_place_loosen(struct gs_place *pl)
+{
+	if (!pl->on)
+		return;
+	atomic_store(&pl->loose, 1);
+	gs_place_leave(pl);
+}
+
+void gs_place_poll(void)
+{
+	if (bound && atomic_load_explicit(&bound->loose, memory_order_relaxed))
+		gs_place_leave(bound);
 }
 
 #else
@@ -85,7 +105,7 @@ int gs_place_cpus(void)
 int gs_place_plan(struct gs_place *pl, int threads)
 {
 	(void)threads;
-	*pl = (struct gs_place){false, 0, NULL};
+	*pl = (struct gs_place){false, 0, NULL, 0};
 	return 0;
 }
 
@@ -101,10 +121,19 @@ void gs_place_leave(const struct gs_place *pl)
 	(void)pl;
 }
 
+void gs_place_loosen(struct gs_place *pl)
+{
+	(void)pl;
+}
+
+void gs_place_poll(void)
+{
+}
+
 #endif
 
 void gs_place_free(struct gs_place *pl)
 {
 	free(pl->cpu);
-	*pl = (struct gs_place){false, 0, NULL};
+	*pl = (struct gs_place){false, 0, NULL, 0};
 }

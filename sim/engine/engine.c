@@ -122,6 +122,7 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 			rc = 1;
 			break;
 		}
+		gs_place_poll(); /* let go of this thread's CPU once another has no run left */
 		m->begin_tick(w, t);
 		double t0 = profile ? omp_get_wtime() : 0;
 		if (t > 0 && apply_changes(m, w, &p, changes, n_changes, &next, t, seen)) {
@@ -321,14 +322,23 @@ static void ensemble_thread(struct ensemble *e)
 {
 	gs_place_enter(&e->place, omp_get_thread_num(), omp_get_num_threads());
 	gs_crew_join(e->crew);
+	bool ran = false;
 	for (;;) {
 		size_t k = atomic_fetch_add(&e->next, 1);
 		if (k >= e->n_todo)
 			break;
 		ensemble_one(e, e->todo[k]);
+		ran = true;
 		if (atomic_fetch_add(&e->finished, 1) + 1 == e->n_todo)
 			gs_crew_close(e->crew);
 	}
+	/*
+	 * out of runs after running some: the runs still going may have the
+	 * CPU this thread leaves (a thread that never had a run keeps the
+	 * placement: one run shared by every thread from the start)
+	 */
+	if (ran)
+		gs_place_loosen(&e->place);
 	gs_crew_help(e->crew);
 	gs_crew_join(NULL);
 	gs_place_leave(&e->place);

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* sched_getaffinity, sched_getcpu, CPU_COUNT */
 #include "testutil.h"
 
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,13 @@ static int cpus_allowed(cpu_set_t *mask)
 	return CPU_COUNT(mask);
 }
 
+/* A thread that ran out of runs: it loosens the plan. */
+static void *loosen(void *pl)
+{
+	gs_place_loosen(pl);
+	return NULL;
+}
+
 /*
  * A plan for a thread on every CPU lists each CPU once, the calling
  * thread's first; entering binds the calling thread to its CPU alone,
@@ -106,6 +114,22 @@ static void test_plan_enter_leave(void **state)
 	gs_place_leave(&pl);
 	assert_int_equal(cpus_allowed(&now), n);
 	assert_true(CPU_EQUAL(&now, &mask));
+
+	/*
+	 * loosened by another thread (one that ran out of runs): a bound
+	 * thread keeps its CPU until its next poll, then has every CPU
+	 */
+	gs_place_enter(&pl, 1, n);
+	gs_place_poll();
+	assert_int_equal(cpus_allowed(&now), 1);
+	pthread_t other;
+	assert_int_equal(pthread_create(&other, NULL, loosen, &pl), 0);
+	assert_int_equal(pthread_join(other, NULL), 0);
+	assert_int_equal(cpus_allowed(&now), 1);
+	gs_place_poll();
+	assert_int_equal(cpus_allowed(&now), n);
+	assert_true(CPU_EQUAL(&now, &mask));
+	pl.loose = 0;
 
 	/* a team of another size than planned is not bound */
 	gs_place_enter(&pl, 0, n - 1);
