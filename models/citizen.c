@@ -192,7 +192,8 @@ static int propose_contact(struct gs_world *w, int32_t c, enum gs_due_kind kind)
 		return -1;
 	/* nothing changes the citizen's need before the contact phase applies it */
 	bool opens = kind != GS_DUE_CHASE && w->cit[c].state == GS_NEED_PENDING;
-	w->contacts[w->n_contacts++] = (struct gs_contact){c, gs_team_of(w, c), (uint8_t)kind, opens};
+	w->contacts[w->n_contacts++] =
+		(struct gs_contact){c, gs_team_of(w, c), (uint8_t)kind, opens};
 	return 0;
 }
 

@@ -33,7 +33,8 @@ double gs_queue_priority(const struct gs_world *w, int32_t id, int32_t t)
 		return wait; /* first come, first served */
 	double prio = 0;
 	if (p->regime.weight_need > 0)
-		prio += p->regime.weight_need * gs_case_severity(w, id, t) * w->cases.rec[id].left / 8.0;
+		prio += p->regime.weight_need * gs_case_severity(w, id, t) *
+			w->cases.rec[id].left / 8.0;
 	prio += p->regime.weight_wait * wait;
 	size_t team = (size_t)w->cases.rec[id].team;
 	double breach = gs_team_lever(w, team, GS_LEVER_CHASING, p->regime.weight_breach);

@@ -76,7 +76,7 @@ enum gs_worker_status { GS_W_PRESENT = 0, GS_W_SICK, GS_W_VACANT };
  * is computed from its index (gs_team_of).
  */
 struct gs_citizen {
-	_Alignas(64) int32_t wake;          /* tick of the citizen's scheduled wake, GS_NEVER if none */
+	_Alignas(64) int32_t wake; /* tick of the citizen's scheduled wake, GS_NEVER if none */
 	int32_t next_arrival;  /* tick of the next need arrival */
 	int32_t due;           /* tick of the open need's next action */
 	int32_t case_of;       /* open case id, -1 if none */
@@ -143,11 +143,10 @@ struct gs_world {
 	struct gs_pushes *hist_defer; /* set in a parallel phase: histogram counts (bin, which) collected */
 	const struct gs_regime_rules *rules; /* the regime's decision rules */
 
-	/* citizens: what an event touches, one record each, a 64-byte line (gs_alloc_big aligns it) */
+	/* citizens: what an event touches, a record each on a 64-byte line (gs_alloc_big) */
 	size_t n_cit;
 	struct gs_citizen *cit;   /* [n_cit] */
 	size_t cit_per_team;      /* citizens c of team k: k x cit_per_team <= c < (k + 1) x it */
-	/* citizens: cold fields */
 
 	struct gs_sched sched;
 	struct gs_cases cases;
