@@ -252,9 +252,8 @@ static int wake_block(struct gs_world *v, size_t b, void *ctx)
 	const struct wake_blocks *wb = ctx;
 	size_t end = (b + 1) * WAKE_BLOCK < wb->n ? (b + 1) * WAKE_BLOCK : wb->n;
 	for (size_t i = b * WAKE_BLOCK; i < end; i++) {
-		if (i + GS_PREFETCH < end) {
+		if (i + GS_PREFETCH < end)
 			gs_prefetch(&v->cit[wb->who[i + GS_PREFETCH]]);
-		}
 		if (wake_citizen(v, wb->who[i], wb->t))
 			return -1;
 	}

@@ -291,14 +291,18 @@ int gs_citizen_reschedule(struct gs_world *w, int32_t c)
 	return t == GS_NEVER ? 0 : gs_sched_at(w, c, t);
 }
 
-double gs_severity(const struct gs_world *w, int32_t c, int32_t t)
+/* Severity at tick t of a need of class k at s0 at tick t0, escalating towards 1. */
+static double severity(const struct gs_world *w, float s0, int32_t t0, int k, int32_t t)
 {
-	double s0 = w->cit[c].sev0;
 	if (!w->p->mechanism.escalation)
 		return s0;
-	int k = w->cit[c].cls;
-	return 1.0 - (1.0 - s0) * gs_census_decay(&w->census, 1 + k, t - w->cit[c].sev_t0,
+	return 1.0 - (1.0 - s0) * gs_census_decay(&w->census, 1 + k, t - t0,
 						 w->p->cls[k].escalation_time);
+}
+
+double gs_severity(const struct gs_world *w, int32_t c, int32_t t)
+{
+	return severity(w, w->cit[c].sev0, w->cit[c].sev_t0, w->cit[c].cls, t);
 }
 
 /*
@@ -482,14 +486,8 @@ void gs_case_sync(struct gs_world *w, int32_t id, int32_t c)
 
 double gs_case_severity(const struct gs_world *w, int32_t id, int32_t t)
 {
-	/* gs_severity's operations on the case's copies: the same value */
 	const struct gs_case *r = &w->cases.rec[id];
-	double s0 = r->sev0;
-	if (!w->p->mechanism.escalation)
-		return s0;
-	int k = r->cls;
-	return 1.0 - (1.0 - s0) * gs_census_decay(&w->census, 1 + k, t - r->sev_t0,
-						 w->p->cls[k].escalation_time);
+	return severity(w, r->sev0, r->sev_t0, r->cls, t);
 }
 
 int gs_ids_push(int32_t **ids, size_t *len, size_t *cap, int32_t id)
