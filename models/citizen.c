@@ -237,8 +237,14 @@ static int wake_citizen(struct gs_world *w, int32_t c, int32_t t)
 	return gs_citizen_reschedule(w, c);
 }
 
-/* Citizens woken per block of the parallel phase: a constant, not the thread count. */
-#define WAKE_BLOCK 4096
+/*
+ * Citizens woken per block of the parallel phase: a constant, not the
+ * thread count. A day of a million citizens wakes about 8,500: blocks of
+ * 1024 give the threads eight or nine to share, where blocks of 4096 gave
+ * three (one thread did two of them while the other waited). What a block
+ * adds up are counts (exact in any grouping), so the size changes no result.
+ */
+#define WAKE_BLOCK 1024
 
 /* The citizens to wake this tick, in blocks of WAKE_BLOCK. */
 struct wake_blocks {
