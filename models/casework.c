@@ -411,7 +411,7 @@ int gs_casework_phase(struct gs_world *w)
 	struct gs_withdrawn *wd = calloc(w->n_teams ? w->n_teams : 1, sizeof(*wd));
 	if (!wd)
 		return -1;
-	int rc = gs_blocks(w, w->n_teams, false, team_block, wd);
+	int rc = gs_blocks(w, w->n_teams, team_block, wd);
 	/* the withdrawn cases' ids back to the shared pool, in team order, then queue order */
 	for (size_t t = 0; t < w->n_teams; t++) {
 		for (size_t i = 0; i < wd[t].n; i++)

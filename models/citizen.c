@@ -99,7 +99,7 @@ int gs_citizens_init(struct gs_world *w)
 	 * in blocks shared with the run's crew (each citizen's draws are its
 	 * own; each thread schedules its citizens' wakes in its own lane)
 	 */
-	if (gs_blocks(w, (w->n_cit + INIT_BLOCK - 1) / INIT_BLOCK, false, init_block, &ib))
+	if (gs_blocks(w, (w->n_cit + INIT_BLOCK - 1) / INIT_BLOCK, init_block, &ib))
 		return -1;
 	return gs_census_rebuild(w);
 }
@@ -344,7 +344,7 @@ int gs_citizen_phase(struct gs_world *w)
 
 	/* wake them in fixed blocks, in parallel; merge the blocks in order */
 	struct wake_blocks wb = {who, u, t};
-	return gs_blocks(w, (u + WAKE_BLOCK - 1) / WAKE_BLOCK, false, wake_block, &wb);
+	return gs_blocks(w, (u + WAKE_BLOCK - 1) / WAKE_BLOCK, wake_block, &wb);
 }
 
 int gs_citizens_rate_changed(struct gs_world *w, int k, double old_rate, double new_rate)

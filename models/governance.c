@@ -73,12 +73,12 @@ static void measure(struct gs_world *w, struct gs_run_result *r, size_t n_time, 
 static void finish(const struct gs_world *w, struct gs_run_result *r, size_t n_bins)
 {
 	r->events = w->n_events;
-	memcpy(r->hist_recorded, w->hist.rec, n_bins * sizeof(double));
-	memcpy(r->hist_true, w->hist.met, n_bins * sizeof(double));
+	(void)n_bins; /* the world's histograms have as many bins */
+	gs_hists_total(&w->hist, 0, false, r->hist_recorded);
+	gs_hists_total(&w->hist, 1, false, r->hist_true);
 	if (r->hist_recorded_class && r->hist_true_class) {
-		size_t nc = (size_t)w->p->n_classes * n_bins;
-		memcpy(r->hist_recorded_class, w->hist.rec_cls, nc * sizeof(double));
-		memcpy(r->hist_true_class, w->hist.met_cls, nc * sizeof(double));
+		gs_hists_total(&w->hist, 0, true, r->hist_recorded_class);
+		gs_hists_total(&w->hist, 1, true, r->hist_true_class);
 	}
 }
 

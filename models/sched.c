@@ -101,22 +101,3 @@ int gs_sched_take(struct gs_sched *s, size_t t, int32_t **ids, size_t *n)
 		release(&s->lane[k], t);
 	return 0;
 }
-
-int gs_pushes_add(struct gs_pushes *d, int32_t who, int32_t when)
-{
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? 2 * d->cap : 256;
-		int32_t *w = realloc(d->who, cap * sizeof(*w));
-		if (!w)
-			return -1;
-		d->who = w;
-		int32_t *t = realloc(d->when, cap * sizeof(*t));
-		if (!t)
-			return -1;
-		d->when = t;
-		d->cap = cap;
-	}
-	d->who[d->n] = who;
-	d->when[d->n++] = when;
-	return 0;
-}

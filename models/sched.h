@@ -1,7 +1,6 @@
 /*
  * sched.h - the event scheduler of a run: per-tick buckets of citizens to
- * wake, one set of buckets (a lane) per thread of a parallel phase, and
- * the counts a block of a parallel phase collects instead of adding them.
+ * wake, one set of buckets (a lane) per thread of a parallel phase.
  */
 #ifndef GS_SCHED_H
 #define GS_SCHED_H
@@ -30,12 +29,6 @@ struct gs_sched {
 	size_t n_ticks;
 };
 
-/* Counts collected by a block of a parallel phase, applied after it in block order. */
-struct gs_pushes {
-	int32_t *who, *when;
-	size_t n, cap;
-};
-
 /* gs_sched_init - n_ticks empty buckets in each of n_lanes lanes. Returns 0, or -1 if out of memory. */
 int gs_sched_init(struct gs_sched *s, size_t n_ticks, int n_lanes);
 
@@ -57,7 +50,5 @@ size_t gs_sched_count(const struct gs_sched *s, size_t t);
  */
 int gs_sched_take(struct gs_sched *s, size_t t, int32_t **ids, size_t *n);
 
-/* gs_pushes_add - collect the pair (who, when). Returns -1 if out of memory. */
-int gs_pushes_add(struct gs_pushes *d, int32_t who, int32_t when);
 
 #endif

@@ -108,10 +108,8 @@ void gs_view_begin(const struct gs_world *w, struct gs_world *view)
 	view->res_wait = res_wait;
 	view->cap_res_wait = cap_res_wait;
 	view->views = NULL;
-	view->defer = NULL;
 	view->cap_views = 0;
 	view->view = true;
-	view->hist_defer = NULL;
 #ifdef _OPENMP
 	int k = omp_get_thread_num();
 	view->rng = w->rngs[k < w->n_rngs ? k : 0];
@@ -121,10 +119,7 @@ void gs_view_begin(const struct gs_world *w, struct gs_world *view)
 
 int gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks)
 {
-	size_t b = gs_hists_bin(&w->hist, ticks);
-	if (w->hist_defer)
-		return gs_pushes_add(w->hist_defer, (int32_t)b, which + 2 * cls);
-	gs_hists_count(&w->hist, which, cls, b);
+	gs_hists_count(&w->hist, (size_t)w->slot, which, cls, gs_hists_bin(&w->hist, ticks));
 	return 0;
 }
 
@@ -133,8 +128,6 @@ struct blocks {
 	struct gs_world *w;
 	const struct gs_world *start; /* w as the phase found it: every view starts from it */
 	struct gs_world *views;
-	struct gs_pushes *defer; /* [n] each block's histogram counts (used with defer_hist) */
-	bool defer_hist;
 	gs_block_fn fn;
 	void *ctx;
 };
@@ -144,31 +137,21 @@ static int run_block(void *ctx, size_t b)
 {
 	const struct blocks *bs = ctx;
 	gs_view_begin(bs->start, &bs->views[b]);
-	if (bs->defer_hist) {
-		bs->views[b].hist_defer = &bs->defer[b];
-		bs->defer[b].n = 0;
-	}
 	return gs_stopping() || bs->fn(&bs->views[b], b, bs->ctx);
 }
 
 /*
- * Block b's histogram counts and view into w, once it and every block
- * before it are done. It changes only w's block state, wakes and
- * histograms, which no block reads (views start from bs->start).
+ * Block b's view into w, once it and every block before it are done. It
+ * changes only w's block state and wakes, which no block reads (views
+ * start from bs->start).
  */
 static int merge_block(void *ctx, size_t b)
 {
 	const struct blocks *bs = ctx;
-	struct gs_world *w = bs->w;
-	if (bs->defer_hist) {
-		struct gs_pushes *h = &bs->defer[b];
-		for (size_t i = 0; i < h->n; i++)
-			gs_hists_count(&w->hist, h->when[i] & 1, h->when[i] >> 1, (size_t)h->who[i]);
-	}
-	return gs_view_merge(w, &bs->views[b]);
+	return gs_view_merge(bs->w, &bs->views[b]);
 }
 
-/* Room for n views and their histogram counts in w->views and w->defer, the new ones zeroed. */
+/* Room for n views in w->views, the new ones zeroed. */
 static int reserve_views(struct gs_world *w, size_t n)
 {
 	if (n <= w->cap_views)
@@ -177,17 +160,12 @@ static int reserve_views(struct gs_world *w, size_t n)
 	if (!v)
 		return -1;
 	w->views = v;
-	struct gs_pushes *d = realloc(w->defer, n * sizeof(*d));
-	if (!d)
-		return -1;
-	w->defer = d;
 	memset(v + w->cap_views, 0, (n - w->cap_views) * sizeof(*v));
-	memset(d + w->cap_views, 0, (n - w->cap_views) * sizeof(*d));
 	w->cap_views = n;
 	return 0;
 }
 
-int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, void *ctx)
+int gs_blocks(struct gs_world *w, size_t n, gs_block_fn fn, void *ctx)
 {
 	/*
 	 * the run's world keeps its views from one call to the next; a view
@@ -195,17 +173,13 @@ int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, voi
 	 */
 	bool kept = !w->view;
 	struct gs_world *views = NULL;
-	struct gs_pushes *defer = NULL;
 	struct gs_world *start = malloc(sizeof(*start));
 	int failed = 0;
-	if (kept && !reserve_views(w, n ? n : 1)) {
+	if (kept && !reserve_views(w, n ? n : 1))
 		views = w->views;
-		defer = w->defer;
-	} else if (!kept) {
+	else if (!kept)
 		views = calloc(n ? n : 1, sizeof(*views));
-		defer = calloc(n ? n : 1, sizeof(*defer));
-	}
-	if (!views || !start || !defer) {
+	if (!views || !start) {
 		failed = 1;
 		goto out;
 	}
@@ -215,18 +189,13 @@ int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, voi
 	 * it are done, while later blocks still run.
 	 */
 	*start = *w;
-	struct blocks bs = {w, start, views, defer, defer_hist, fn, ctx};
+	struct blocks bs = {w, start, views, fn, ctx};
 	if (gs_crew_run(n, run_block, merge_block, &bs))
 		failed = 1;
 out:
 	if (!kept) {
 		for (size_t k = 0; views && k < n; k++)
 			gs_block_free(&views[k].acc);
-		for (size_t k = 0; defer && k < n; k++) {
-			free(defer[k].who);
-			free(defer[k].when);
-		}
-		free(defer);
 		free(views);
 	}
 	free(start);
@@ -267,7 +236,7 @@ int gs_by_team(struct gs_world *w, size_t n_items, const int32_t *team_of, gs_te
 		idx[start[k] + fill[k]++] = i;
 	}
 	struct team_items ti = {start, idx, fn, ctx};
-	rc = gs_blocks(w, n, true, team_block, &ti);
+	rc = gs_blocks(w, n, team_block, &ti);
 out:
 	free(fill);
 	free(idx);
@@ -573,13 +542,9 @@ void gs_world_free(struct gs_world *w)
 	free(w->contacts);
 	free(w->closures);
 	free(w->woken);
-	for (size_t k = 0; k < w->cap_views; k++) {
+	for (size_t k = 0; k < w->cap_views; k++)
 		gs_block_free(&w->views[k].acc);
-		free(w->defer[k].who);
-		free(w->defer[k].when);
-	}
 	free(w->views);
-	free(w->defer);
 	gs_hists_free(&w->hist);
 	gs_census_free(&w->census);
 	gs_free_big(w->scratch);
@@ -636,7 +601,8 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	    !ALLOC(w->w_overloaded, w->n_workers) || !ALLOC(w->team, w->n_teams) ||
 	    !ALLOC(w->team_tally, w->n_teams) ||
 	    !ALLOC(w->res_release, (size_t)w->n_ticks) ||
-	    gs_hists_init(&w->hist, n_bins, (size_t)p->n_classes, p->output.hist_bin) ||
+	    gs_hists_init(&w->hist, n_bins, (size_t)p->n_classes, p->output.hist_bin,
+			  (size_t)w->threads) ||
 	    gs_census_alloc(&w->census, n, p->n_classes, w->n_ticks, w->threads))
 		goto fail;
 	gs_advise_huge(w->census.none_since, n * sizeof(*w->census.none_since));

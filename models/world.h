@@ -140,7 +140,6 @@ struct gs_world {
 	gsl_rng **rngs;       /* one per thread of a parallel phase */
 	int n_rngs;
 	int threads;          /* threads for the phases inside a run */
-	struct gs_pushes *hist_defer; /* set in a parallel phase: histogram counts (bin, which) collected */
 	const struct gs_regime_rules *rules; /* the regime's decision rules */
 
 	/* citizens: what an event touches, a record each on a 64-byte line (gs_alloc_big) */
@@ -187,12 +186,11 @@ struct gs_world {
 	size_t cap_woken;
 
 	/*
-	 * gs_blocks' views and their deferred histogram counts [cap_views],
-	 * kept from one phase to the next with their lists' memory, so that
-	 * a phase allocates nothing once the lists have grown (NULL in a view)
+	 * gs_blocks' views [cap_views], kept from one phase to the next with
+	 * their lists' memory, so that a phase allocates nothing once the
+	 * lists have grown (NULL in a view)
 	 */
 	struct gs_world *views;
-	struct gs_pushes *defer;
 	size_t cap_views;
 	bool view;                /* a view of one block (gs_view_begin), not the run's world */
 
@@ -245,13 +243,12 @@ int gs_view_merge(struct gs_world *w, struct gs_world *view);
  * gs_blocks - the one way a phase works in parallel: fn runs on blocks
  * 0..n-1, each in its own view of w (gs_view_begin), shared between the
  * calling thread and the threads of its ensemble's crew (sim/core/crew.h;
- * alone outside one); then, in block order, each block's histogram counts
- * (deferred with defer_hist) and its view are merged into w. fn may change
- * only its block's own agents.
+ * alone outside one); then, in block order, each block's view is merged
+ * into w. fn may change only its block's own agents.
  * Returns -1 if fn or a merge failed (out of memory).
  */
 typedef int (*gs_block_fn)(struct gs_world *view, size_t block, void *ctx);
-int gs_blocks(struct gs_world *w, size_t n, bool defer_hist, gs_block_fn fn, void *ctx);
+int gs_blocks(struct gs_world *w, size_t n, gs_block_fn fn, void *ctx);
 
 /*
  * gs_by_team - run fn on the items of each team (items[i] belongs to team

@@ -553,11 +553,11 @@ static void test_stop_flag_gives_up(void **state)
 	assert_non_null(w);
 	int calls = 0;
 	gs_stop = 1;
-	int rc = gs_blocks(w, 8, false, count_block, &calls);
+	int rc = gs_blocks(w, 8, count_block, &calls);
 	gs_stop = 0;
 	assert_int_equal(rc, -1);
 	assert_int_equal(calls, 0);
-	assert_int_equal(gs_blocks(w, 8, false, count_block, &calls), 0);
+	assert_int_equal(gs_blocks(w, 8, count_block, &calls), 0);
 	assert_int_equal(calls, 8);
 	assert_world_ok(w);
 	gs_world_free(w);
