@@ -125,7 +125,7 @@ static int log_pass(struct gs_world *w, size_t n_places, gs_crew_fn fn)
 	if (!count)
 		return -1;
 	struct log_pass lp = {w, count};
-	if (gs_crew_run(n_blocks, fn, NULL, &lp)) {
+	if (gs_share(w, n_blocks, fn, NULL, &lp)) {
 		free(count);
 		return -1;
 	}
@@ -562,7 +562,7 @@ static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, si
 		 */
 		struct below bl = {w, now, u, m_block, c_block, lo, n_chunks, cs->cand + n_open, c_chunk,
 				   n_blocks, PICK_BINS / (all ? 1.0 : (double)u), hist, -1, p_unit};
-		if (gs_crew_run(n_units, below_run, NULL, &bl))
+		if (gs_share(w, n_units, below_run, NULL, &bl))
 			goto out;
 		size_t m = 0;
 		for (size_t b = 0; b < n_blocks; b++)
@@ -588,7 +588,7 @@ static int percentile(struct gs_world *w, int32_t now, const size_t *m_block, si
 					below += count;
 				}
 				bl.pick = bin;
-				if (gs_crew_run(n_units, below_run, NULL, &bl))
+				if (gs_share(w, n_units, below_run, NULL, &bl))
 					goto out;
 				size_t g = 0;
 				for (size_t b = 0; b < n_units; b++) {
@@ -653,7 +653,7 @@ int gs_census_stocks(struct gs_world *w, int32_t now, double *wb_sum, double *tr
 	 * run's crew (sim/core/crew.h), summed in block order
 	 */
 	struct open_blocks ob = {w, now, m_block, s_block};
-	if (gs_crew_run(n_blocks, open_blocks_run, NULL, &ob))
+	if (gs_share(w, n_blocks, open_blocks_run, NULL, &ob))
 		goto out;
 	double wb_open = 0;
 	size_t n_open = 0;

@@ -20,7 +20,6 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "sim/core/crew.h"
 #include "sim/core/rng.h"
 #include "sim/core/stop.h"
 #include "sim/core/util.h"
@@ -328,7 +327,7 @@ int gs_citizen_phase(struct gs_world *w)
 		return -1;
 	}
 	struct due_blocks db = {w, bucket, n, t, who, m_due};
-	gs_crew_run(n_due, due_block, NULL, &db);
+	gs_share(w, n_due, due_block, NULL, &db);
 	size_t m = m_due[0];
 	for (size_t b = 1; b < n_due; b++) {
 		memmove(who + m, who + b * DUE_BLOCK, m_due[b] * sizeof(*who));

@@ -190,7 +190,7 @@ int gs_blocks(struct gs_world *w, size_t n, gs_block_fn fn, void *ctx)
 	 */
 	*start = *w;
 	struct blocks bs = {w, start, views, fn, ctx};
-	if (gs_crew_run(n, run_block, merge_block, &bs))
+	if (gs_share(w, n, run_block, merge_block, &bs))
 		failed = 1;
 out:
 	if (!kept) {
@@ -200,6 +200,11 @@ out:
 	}
 	free(start);
 	return failed ? -1 : 0;
+}
+
+int gs_share(const struct gs_world *w, size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx)
+{
+	return w->alone ? gs_crew_run_alone(n, fn, merge, ctx) : gs_crew_run(n, fn, merge, ctx);
 }
 
 /* The items of each team, for gs_by_team's blocks. */
@@ -567,6 +572,7 @@ struct gs_world *gs_world_alloc(struct gs_params *p, uint64_t seed)
 	w->n_ticks = (int32_t)ceil(p->simulation.duration - 1e-9);
 	size_t n = (size_t)p->population.citizens;
 	w->n_cit = n;
+	w->alone = n < GS_SHARE_MIN;
 	w->n_teams = (size_t)p->workforce.teams;
 	w->n_workers = w->n_teams * (size_t)p->workforce.workers_per_team;
 	w->cit_per_team = w->n_teams ? (n + w->n_teams - 1) / w->n_teams : n;

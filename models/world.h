@@ -28,6 +28,7 @@
 #include "models/sched.h"
 #include "models/streams.h"
 #include "models/tally.h"
+#include "sim/core/crew.h"
 #include "sim/core/params.h"
 
 #define GS_NEVER INT32_MAX
@@ -44,6 +45,17 @@
  * work per record is short, so that many more misses must overlap.
  */
 #define GS_PREFETCH_FAR 32
+
+/*
+ * Citizens below which a run works its phases alone (gs_share): a day's
+ * work in each phase is then too small to pay for handing blocks to
+ * another thread, whose caches hold none of the run's data. One run of
+ * 20,000 and of 50,000 citizens took 1.22 and 1.11 times as long with 2
+ * threads as with 1; 100,000 and 200,000 took 0.92 and 0.89 times as long
+ * (docs/performance.md, *Small runs alone*). Which thread works a block
+ * never changes a result.
+ */
+#define GS_SHARE_MIN 100000
 #if defined(__GNUC__)
 #define gs_prefetch(addr) __builtin_prefetch((addr), 1)
 #else
@@ -193,6 +205,7 @@ struct gs_world {
 	struct gs_world *views;
 	size_t cap_views;
 	bool view;                /* a view of one block (gs_view_begin), not the run's world */
+	bool alone;               /* fewer than GS_SHARE_MIN citizens: phases not shared */
 
 	/* what a block of a parallel phase keeps of its own (models/block.h) */
 	union {
@@ -249,6 +262,12 @@ int gs_view_merge(struct gs_world *w, struct gs_world *view);
  */
 typedef int (*gs_block_fn)(struct gs_world *view, size_t block, void *ctx);
 int gs_blocks(struct gs_world *w, size_t n, gs_block_fn fn, void *ctx);
+
+/*
+ * gs_share - gs_crew_run for a phase of w (sim/core/crew.h): shared with
+ * the run's crew, or alone when w has fewer than GS_SHARE_MIN citizens.
+ */
+int gs_share(const struct gs_world *w, size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx);
 
 /*
  * gs_by_team - run fn on the items of each team (items[i] belongs to team

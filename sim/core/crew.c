@@ -304,21 +304,26 @@ static int merge_done(struct batch *b, gs_crew_fn merge, size_t *merged)
 	return rc;
 }
 
+int gs_crew_run_alone(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx)
+{
+	int failed = 0;
+	for (size_t b = 0; b < n; b++) {
+		in_block++;
+		if (fn(ctx, b))
+			failed = 1;
+		in_block--;
+		if (merge && merge(ctx, b))
+			failed = 1;
+	}
+	return failed ? -1 : 0;
+}
+
 int gs_crew_run(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx)
 {
 	struct gs_crew *c = mine;
 	int failed = 0;
-	if (!c || c->threads < 2 || n < 2 || n > UINT32_MAX || in_block) {
-		for (size_t b = 0; b < n; b++) {
-			in_block++;
-			if (fn(ctx, b))
-				failed = 1;
-			in_block--;
-			if (merge && merge(ctx, b))
-				failed = 1;
-		}
-		return failed ? -1 : 0;
-	}
+	if (!c || c->threads < 2 || n < 2 || n > UINT32_MAX || in_block)
+		return gs_crew_run_alone(n, fn, merge, ctx);
 	struct batch b = {.n = n, .fn = fn, .ctx = ctx, .link = NULL};
 	atomic_init(&b.left, (uint64_t)n << 32);
 	atomic_init(&b.done, 0);

@@ -74,4 +74,11 @@ void gs_crew_close(struct gs_crew *c);
 typedef int (*gs_crew_fn)(void *ctx, size_t block);
 int gs_crew_run(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx);
 
+/*
+ * gs_crew_run_alone - as gs_crew_run on a thread in no crew: fn then merge
+ * for each block in order, on the calling thread (for work too small to
+ * pay for sharing).
+ */
+int gs_crew_run_alone(size_t n, gs_crew_fn fn, gs_crew_fn merge, void *ctx);
+
 #endif

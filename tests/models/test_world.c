@@ -1,14 +1,18 @@
 /*
  * test_world.c - the run's state (models/world.c): severity and wellbeing
- * in closed form, trust learning, the event scheduler, the case pool and
- * the conservation check.
+ * in closed form, trust learning, the event scheduler, the case pool, the
+ * conservation check, and which worlds share their phases.
  */
 #include "testutil.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <omp.h>
 
 #include "models/citizen.h"
 #include "models/queue.h"
@@ -535,6 +539,71 @@ static int count_block(struct gs_world *view, size_t k, void *ctx)
 	return 0;
 }
 
+/* Which thread ran each block (a block takes 2 ms: long enough for a helper to take some). */
+static int note_thread(void *ctx, size_t b)
+{
+	atomic_int *who = ctx;
+	struct timespec pause = {0, 2000000};
+	nanosleep(&pause, NULL);
+	atomic_store(&who[b], omp_get_thread_num());
+	return 0;
+}
+
+/*
+ * One run's blocks in a crew of two threads (thread 0 hands them over,
+ * thread 1 only helps); returns how many of the 16 thread 1 ran, -1 if a
+ * block ran on neither.
+ */
+static int blocks_helped(const struct gs_world *w)
+{
+	enum { N = 16 };
+	atomic_int who[N];
+	for (int b = 0; b < N; b++)
+		atomic_init(&who[b], -1);
+	struct gs_crew *c = gs_crew_new(2);
+	assert_non_null(c);
+	int rc = 0;
+#pragma omp parallel num_threads(2) default(none) shared(c, w, who, rc)
+	{
+		gs_crew_join(c);
+		if (omp_get_thread_num() == 0) {
+			rc = gs_share(w, N, note_thread, NULL, who);
+			gs_crew_close(c);
+		}
+		gs_crew_help(c);
+		gs_crew_join(NULL);
+	}
+	gs_crew_free(c);
+	assert_int_equal(rc, 0);
+	int helped = 0;
+	for (int b = 0; b < N; b++) {
+		if (atomic_load(&who[b]) < 0)
+			return -1;
+		helped += atomic_load(&who[b]) == 1;
+	}
+	return helped;
+}
+
+/*
+ * A world of fewer than GS_SHARE_MIN citizens works its phases alone,
+ * even in a crew whose other thread is idle; a larger one shares them
+ * (whether the helper took any block depends on timing: only that every
+ * block ran is checked).
+ */
+static void test_small_worlds_work_alone(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	struct gs_world *w = gs_test_world(&p, 1);
+	assert_true(w->n_cit < GS_SHARE_MIN);
+	assert_true(w->alone);
+	assert_int_equal(blocks_helped(w), 0);
+	w->alone = false; /* as a world of GS_SHARE_MIN citizens or more */
+	assert_true(blocks_helped(w) >= 0);
+	gs_world_free(w);
+}
+
 /*
  * The stop flag makes the long loops give up: building a world of many
  * citizens returns no world, and a phase's blocks are not run (the phase
@@ -570,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_wellbeing_no_need),
 		cmocka_unit_test(test_wellbeing_open_need),
 		cmocka_unit_test(test_trust_update),
+		cmocka_unit_test(test_small_worlds_work_alone),
 		cmocka_unit_test(test_sched_outside_run),
 		cmocka_unit_test(test_sched_reuse),
 		cmocka_unit_test(test_sched_lanes),
