@@ -18,15 +18,19 @@
  * of one run against one run alone, what a second core adds to this
  * workload now, the most any run's second thread could give; `of it` is
  * the speedup's share of that. Then measures of the machine: plain
- * arithmetic on two threads against one (before and after), a streaming pass over
+ * arithmetic on two threads against one and the time a cache line takes
+ * from one CPU to another and back (before and after), a streaming pass over
  * the hot fields of as many citizens (what a model that scans every citizen
  * every tick would pay per citizen-tick), and a minimal event loop (the rate
  * of a scheduler that does nothing else). Figures are printed, never
  * asserted: the machine may be shared.
  */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* sched_getaffinity, pthread_setaffinity_np */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +227,95 @@ static double arithmetic_pair(void)
 	return 2.0 * wall[0] / wall[1];
 }
 
+/* Round trips of line_round_trip. */
+#define ROUND_TRIPS 200000
+
+/* The line two threads hand each other: a count, on a cache line of its own. */
+struct line {
+	_Alignas(64) atomic_long turn;
+	int cpu;
+};
+
+/* Pin the calling thread to CPU cpu. */
+static int pin(int cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+/* The second thread: answers each odd count with the next even one. */
+static void *answer(void *arg)
+{
+	struct line *l = arg;
+	if (pin(l->cpu))
+		return NULL;
+	for (long i = 0; i < ROUND_TRIPS; i++) {
+		while (atomic_load_explicit(&l->turn, memory_order_acquire) != 2 * i + 1)
+			;
+		atomic_store_explicit(&l->turn, 2 * i + 2, memory_order_release);
+	}
+	return NULL;
+}
+
+/*
+ * How long a cache line takes from one CPU to another and back [ns]: two
+ * threads pinned to the first two CPUs this process may use hand a count
+ * to each other ROUND_TRIPS times (in a child process, as the parent
+ * starts no threads before it forks). What one run's second thread pays
+ * for each record the other thread wrote last; it moves as the host places
+ * the virtual CPUs. NAN with fewer than two CPUs.
+ */
+static double line_round_trip(void)
+{
+	int fds[2];
+	fflush(stdout);
+	if (pipe(fds))
+		return NAN;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return NAN;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		double ns = NAN;
+		cpu_set_t set;
+		int cpus[2], n = 0;
+		if (!sched_getaffinity(0, sizeof(set), &set))
+			for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
+				if (CPU_ISSET(c, &set))
+					cpus[n++] = c;
+		static struct line l;
+		pthread_t t;
+		if (n == 2 && !pin(cpus[0])) {
+			atomic_init(&l.turn, 0);
+			l.cpu = cpus[1];
+			if (!pthread_create(&t, NULL, answer, &l)) {
+				double t0 = omp_get_wtime();
+				for (long i = 0; i < ROUND_TRIPS; i++) {
+					atomic_store_explicit(&l.turn, 2 * i + 1, memory_order_release);
+					while (atomic_load_explicit(&l.turn, memory_order_acquire) != 2 * i + 2)
+						;
+				}
+				ns = (omp_get_wtime() - t0) / ROUND_TRIPS * 1e9;
+				pthread_join(t, NULL);
+			}
+		}
+		ssize_t w = write(fds[1], &ns, sizeof(ns));
+		_exit(w == (ssize_t)sizeof(ns) ? 0 : 1);
+	}
+	close(fds[1]);
+	double ns = NAN;
+	if (read(fds[0], &ns, sizeof(ns)) != (ssize_t)sizeof(ns))
+		ns = NAN;
+	close(fds[0]);
+	waitpid(pid, NULL, 0);
+	return ns;
+}
+
 /*
  * The machine's limit for scanning: one pass per tick over the hot fields
  * of n citizens (wake, next arrival, due: 12 bytes each), finding who is
@@ -378,7 +471,7 @@ int main(int argc, char **argv)
 		first += 2;
 	}
 	print_machine();
-	double arith_before = arithmetic_pair();
+	double arith_before = arithmetic_pair(), line_before = line_round_trip();
 	printf("%-12s %7s %6s %6s %9s %8s %13s %11s %9s %9s %8s %8s %6s\n", "scenario", "threads",
 	       "beside", "load", "wall [s]", "cpu [s]", "cit-ticks/s", "events/s", "peak MiB",
 	       "B/citizen", "speedup", "2 copies", "of it");
@@ -481,6 +574,13 @@ int main(int argc, char **argv)
 	printf("machine: minimal event loop over %zu entities: %.3g events/s\n", biggest, e);
 	printf("machine: plain arithmetic on 2 threads does %.2f times the work of 1 (before the "
 	       "scenarios), %.2f (after)\n", arith_before, arithmetic_pair());
+	double line_after = line_round_trip();
+	if (isnan(line_before) || isnan(line_after))
+		printf("machine: a cache line from one CPU to another and back: not measured (fewer "
+		       "than two CPUs)\n");
+	else
+		printf("machine: a cache line from one CPU to another and back: %.0f ns (before the "
+		       "scenarios), %.0f ns (after)\n", line_before, line_after);
 	printf("\n%-36s %7s %6s %22s %18s\n", "ratio to the machine", "threads", "beside",
 	       "citizen-ticks/s / scan", "events/s / loop");
 	for (int r = 0; r < n_rows; r++)
