@@ -50,5 +50,4 @@ size_t gs_sched_count(const struct gs_sched *s, size_t t);
  */
 int gs_sched_take(struct gs_sched *s, size_t t, int32_t **ids, size_t *n);
 
-
 #endif

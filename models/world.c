@@ -117,10 +117,9 @@ void gs_view_begin(const struct gs_world *w, struct gs_world *view)
 #endif
 }
 
-int gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks)
+void gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks)
 {
 	gs_hists_count(&w->hist, (size_t)w->slot, which, cls, gs_hists_bin(&w->hist, ticks));
-	return 0;
 }
 
 /* What every block of one gs_blocks call shares. */

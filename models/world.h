@@ -284,7 +284,7 @@ int gs_by_team(struct gs_world *w, size_t n_items, const int32_t *team_of, gs_te
  * gs_hist_add - count ticks in histogram `which` (0 recorded, 1 true), in
  * total and for demand class cls; bins closed on the right.
  */
-int gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks);
+void gs_hist_add(struct gs_world *w, int which, int cls, int32_t ticks);
 
 /* gs_sort_i32 - sort ascending (a radix sort for large arrays); scratch holds n. */
 void gs_sort_i32(int32_t *a, int32_t *scratch, size_t n);
