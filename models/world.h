@@ -46,6 +46,12 @@
  */
 #define GS_PREFETCH_FAR 32
 
+#if defined(__GNUC__)
+#define gs_prefetch(addr) __builtin_prefetch((addr), 1)
+#else
+#define gs_prefetch(addr) ((void)(addr))
+#endif
+
 /*
  * Citizens below which a run works its phases alone (gs_share): a day's
  * work in each phase is then too small to pay for handing blocks to
@@ -56,11 +62,6 @@
  * never changes a result.
  */
 #define GS_SHARE_MIN 100000
-#if defined(__GNUC__)
-#define gs_prefetch(addr) __builtin_prefetch((addr), 1)
-#else
-#define gs_prefetch(addr) ((void)(addr))
-#endif
 
 /* What a citizen's need is doing. Every need arisen is in exactly one of
  * pending, in service, met or abandoned (the last two are counted, not stored). */

@@ -7,7 +7,8 @@
  * parallel phase to the crew (gs_crew_run) and works on them itself; a
  * thread with no run of its own (gs_crew_help) takes blocks of any run's
  * phase, so that the last run of an ensemble gets every thread. The model
- * sees only gs_crew_run, which works alone on a thread that is in no crew.
+ * sees only gs_crew_run, which works alone on a thread that is in no crew,
+ * and gs_crew_run_alone, for work too small to share.
  *
  * Which thread does a block never changes what the block does (each block
  * has its own state, merged by its caller in block order).
