@@ -16,9 +16,15 @@ int gs_hists_init(struct gs_hists *h, size_t n_bins, size_t n_classes, double bi
 	size_t used = 2 * (1 + n_classes) * n_bins;
 	size_t stride = (used + LINE_DOUBLES - 1) / LINE_DOUBLES * LINE_DOUBLES;
 	n_slots = n_slots ? n_slots : 1;
+	stride = stride ? stride : LINE_DOUBLES;
 	*h = (struct gs_hists){n_bins, n_classes, n_slots, bin_ticks, NULL, stride};
-	h->counts = calloc(n_slots * (stride ? stride : 1), sizeof(double));
-	return h->counts ? 0 : -1;
+	/* from a line's start, so that no two slots share one */
+	size_t bytes = n_slots * stride * sizeof(double);
+	h->counts = aligned_alloc(LINE_DOUBLES * sizeof(double), bytes);
+	if (!h->counts)
+		return -1;
+	memset(h->counts, 0, bytes);
+	return 0;
 }
 
 void gs_hists_free(struct gs_hists *h)
