@@ -26,7 +26,7 @@ void gs_cases_free(struct gs_cases *k)
 static int grow(struct gs_cases *k)
 {
 	size_t cap = k->cap ? 2 * k->cap : 1024;
-	/* records on whole lines: a 32-byte record in one line, never two */
+	/* each record on a cache line of its own (struct gs_case is one line) */
 	struct gs_case *g = gs_alloc_big(cap, sizeof(*g));
 	if (!g)
 		return -1;

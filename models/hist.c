@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/util.h"
+
 /* Doubles of a cache line: slots of different threads on different lines. */
 #define LINE_DOUBLES 8
 
@@ -18,18 +20,14 @@ int gs_hists_init(struct gs_hists *h, size_t n_bins, size_t n_classes, double bi
 	n_slots = n_slots ? n_slots : 1;
 	stride = stride ? stride : LINE_DOUBLES;
 	*h = (struct gs_hists){n_bins, n_classes, n_slots, bin_ticks, NULL, stride};
-	/* from a line's start, so that no two slots share one */
-	size_t bytes = n_slots * stride * sizeof(double);
-	h->counts = aligned_alloc(LINE_DOUBLES * sizeof(double), bytes);
-	if (!h->counts)
-		return -1;
-	memset(h->counts, 0, bytes);
-	return 0;
+	/* zeroed, from a line's start, so that no two slots share one */
+	h->counts = gs_alloc_big(n_slots * stride, sizeof(double));
+	return h->counts ? 0 : -1;
 }
 
 void gs_hists_free(struct gs_hists *h)
 {
-	free(h->counts);
+	gs_free_big(h->counts);
 	h->counts = NULL;
 }
 
