@@ -435,8 +435,13 @@ replications = 4
 [population]
 citizens = 20000
 INI
+kill_t0=$(date +%s.%N)
 expect 0 "the ensemble uninterrupted" -- "$GOVSIM" run "$T/kill.ini" -o "$T/kill_full.h5" -q --threads 2
-for delay in 0.3 0.7 1.1; do
+# the kills at a fifth, a half and four fifths of the uninterrupted run's time
+# (fixed delays fell after its end once runs got faster), a tenth of a second at least
+kill_wall=$(awk "BEGIN { print $(date +%s.%N) - $kill_t0 }")
+for frac in 0.2 0.5 0.8; do
+	delay=$(awk "BEGIN { d = $kill_wall * $frac; printf \"%.2f\", (d < 0.1 ? 0.1 : d) }")
 	rm -f "$T/kill.h5" "$T/kill.h5.partial"
 	"$GOVSIM" run "$T/kill.ini" -o "$T/kill.h5" -q --threads 2 >/dev/null 2>&1 &
 	pid=$!

@@ -200,9 +200,9 @@ def latency_block(path):
                  f"({cal[0]['message']})")
     timed = [float(r["latency_s"]) for r in runs
              if re.fullmatch(r"[0-9.]+", r.get("latency_s", ""))]
-    head += (". A run does not report its phase: the script reads its thread count every "
-             "0.1 s (a world is built by one thread; the ticks' parallel phases start a "
-             "second).")
+    head += (". A run does not report its phase, and both threads build its world: the "
+             "script places each signal by the calibration run's times (`GOVSIM_PROFILE=1`: "
+             "its set-up and its tick), as falling in the world's building or in the ticks.")
     if timed:
         within = sum(t <= 1.0 for t in timed)
         head += (f" Longest: {max(timed):.2f} s; {within} of {len(timed)} "

@@ -9,16 +9,17 @@
 #   LATENCY_SCENARIO=FILE  another scenario (default scenarios/casework.ini:
 #              one run, both threads inside it)
 #
-# The run does not report its phase; this script watches it. A world is
-# built by one thread, and the ticks' parallel phases start a second one:
-# the process's thread count (/proc/PID/status, read every 0.1 s) says
-# whether the ticks had begun when the signal was sent. A calibration run of
-# one tick to its end gives when its world was built (the first reading of
-# two threads), its size (the peak resident memory) and the time of its tick
-# (GOVSIM_PROFILE=1: the sum of its phases); the delays are chosen from them
-# (fractions of the building time, then points between ticks). Each row is
-# one run: the delay actually waited, the phase seen, the time from the
-# signal to the process's exit, its exit status and first line of output.
+# The run does not report its phase, and both threads build its world, so
+# the phase is placed by time: a calibration run of one tick to its end
+# gives when its world was built (its start-up to the end of its set-up:
+# the whole run less its tick and the file), its size (the peak resident
+# memory, read every 0.1 s from /proc/PID/status) and the time of its tick
+# (GOVSIM_PROFILE=1: the phases after set-up); the delays are chosen from
+# them (fractions of the building time, then points between ticks), and a
+# signal sent before the calibration's building time is said to fall in the
+# building. Each row is one run: the delay actually waited, the phase so
+# placed, the time from the signal to the process's exit, its exit status
+# and first line of output.
 set -u
 GOVSIM=${1:?usage: latency.sh BUILD/govsim [CITIZENS] [OUT.tsv]}
 CITIZENS=${2:-30000000}
@@ -45,17 +46,15 @@ run() {
 	pid=$!
 }
 
-# watch START [UNTIL]: read the run's threads every 0.1 s, until UNTIL seconds
-# after START or the run's end; sets $ticking (seconds from START to the first
-# reading of two threads, or empty) and $peak (largest resident memory, kB)
+# watch START [UNTIL]: read the run's memory every 0.1 s, until UNTIL seconds
+# after START or the run's end; sets $peak (largest resident memory, kB)
 watch() {
-	ticking="" peak=0
+	peak=0
 	while :; do
 		th=$(status $pid Threads)
 		[ -n "$th" ] || break # gone, or a zombie
 		r=$(status $pid VmRSS)
 		[ "${r:-0}" -gt "$peak" ] && peak=$r
-		if [ -z "$ticking" ] && [ "$th" -ge 2 ]; then ticking=$(calc "$(now) - $1"); fi
 		if [ $# -ge 2 ] && awk "BEGIN { exit !($(now) - $1 >= $2) }"; then break; fi
 		sleep 0.1
 	done
@@ -68,20 +67,31 @@ watch "$t0"
 wait $pid
 rc1=$?
 w1=$(calc "$(now) - $t0")
-tick=$(awk '/^  [a-z]+ +[0-9.]+ s$/ { t += $2 } END { printf "%.2f", (t > 0.05 ? t : 0.05) }' "$T/out")
-build=${ticking:-$(calc "($w1 - $tick > 0.1 ? $w1 - $tick : 0.1)")}
+# the profile's phases after set-up are the tick
+tick=$(awk '/^  [a-z-]+ +[0-9.]+ s$/ && $1 != "set-up" { t += $2 } END { printf "%.2f", (t > 0.05 ? t : 0.05) }' "$T/out")
+setup=$(awk '$1 == "set-up" && $3 == "s" { printf "%.2f", $2 }' "$T/out")
+[ -n "$setup" ] || {
+	echo "latency: the calibration run printed no set-up time (GOVSIM_PROFILE=1)" >&2
+	exit 1
+}
+# the world is built after the run's start-up and set-up: the run's time less its
+# tick (one tick's file is written in a moment), and never less than the set-up
+build=$(calc "($w1 - $tick > $setup ? $w1 - $tick : $setup)")
 world_mib=$((peak / 1024))
-echo "latency: $CITIZENS citizens, $teams teams ($SCEN, $THREADS threads): 1 tick to the end in ${w1} s (exit $rc1): world built after ${build} s$([ -n "$ticking" ] || echo " (estimated: no second thread seen)"), ${world_mib} MiB at most, its tick ${tick} s"
+echo "latency: $CITIZENS citizens, $teams teams ($SCEN, $THREADS threads): 1 tick to the end in ${w1} s (exit $rc1): set-up ${setup} s, world built after ${build} s at most, ${world_mib} MiB at most, its tick ${tick} s"
 
 printf 'date\tcpu\tload\tcitizens\tsignal\tdelay_s\tphase\tlatency_s\texit\tmessage\n' >"$OUT"
-printf '%s\t%s\t%s\t%s\tnone (calibration)\t\tworld built after %s s (%s MiB at most), a tick %s s\t\t%s\ta run of 1 tick to its end in %s s\n' \
+printf '%s\t%s\t%s\t%s\tnone (calibration)\t\tworld built after %s s (set-up %s s; %s MiB at most), a tick %s s\t\t%s\ta run of 1 tick to its end in %s s\n' \
 	"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$cpu" "$(cut -d' ' -f1-3 /proc/loadavg)" "$CITIZENS" \
-	"$build" "$world_mib" "$tick" "$rc1" "$w1" >>"$OUT"
+	"$build" "$setup" "$world_mib" "$tick" "$rc1" "$w1" >>"$OUT"
 
 # delays [s]: through the world's building, then between ticks
 delays="$(calc "$build * 0.25") $(calc "$build * 0.6") $(calc "$build * 0.9") \
 $(calc "$build + $tick * 0.5") $(calc "$build + $tick * 1.5") $(calc "$build + $tick * 3.5")"
-ticks=10 # a run still ticking at the last delay (3.5 ticks in)
+# runs long enough to be still ticking at the last delay (3.5 of the calibration's ticks
+# after its building): a run's ticks after the first can be much shorter than the
+# calibration's, whose one tick includes the first census and its file
+ticks=100
 
 one() { # SIGNAL DELAY
 	start=$(now)
@@ -102,12 +112,10 @@ one() { # SIGNAL DELAY
 		lat="finished before the signal"
 		waited=$2
 	fi
-	if [ -n "$ticking" ]; then
-		phase="ticking (a second thread from $ticking s)"
-	elif [ "$THREADS" -ge 2 ]; then
-		phase="building the world (one thread so far)"
+	if awk "BEGIN { exit !($waited < $build) }"; then
+		phase="building the world (built after $build s in the calibration)"
 	else
-		phase="unknown (one thread asked for)"
+		phase="ticking (the world built after $build s in the calibration)"
 	fi
 	msg=$(grep -m1 . "$T/out" | sed 's/^govsim [a-z]*: //; s/\r.*//' | sed "s|$T/||g")
 	printf '%s\t%s\t%s\t%s\tSIG%s\t%s\t%s\t%s\t%s\t%s\n' "$date" "$cpu" "$load" "$CITIZENS" "$1" "$waited" \
