@@ -15,7 +15,7 @@
 #   make ablation   rerun the ablation of the default scenario (docs/mechanisms.md)
 #   make bench      speed and memory of scenarios/bench/*.ini and one 1M-citizen run
 #                   (tests/bench/large1.ini) with 1 and 2 threads, quiet and beside a busy loop
-#   make bench-serve  govsim serve: the default comparison's first points and end
+#   make bench-serve  govsim serve: the default comparison's first points and end, the game's rounds
 #   make reproduce  published experiments against their published figures
 #   make reproduce-docs  the same, then their tables into docs/experiments (and results.json)
 #   make reproduce-docs-check  those tables are results.json's, from the current model (no run)
@@ -338,7 +338,7 @@ BENCH_OPTS ?=
 bench: $(BUILD)/govsim-bench
 	$(BUILD)/govsim-bench --threads 1,2 --beside quiet,busy $(BENCH_OPTS) $(BENCH)
 
-# govsim serve: the default comparison's first points and end, and a run replaced.
+# govsim serve: the default comparison's first points and end, a run replaced, the game's rounds.
 bench-serve: $(BUILD)/govsim
 	/usr/bin/python3 tests/bench/serve.py $(BUILD)/govsim
 

@@ -1,5 +1,6 @@
 """How fast govsim serve answers the page: the default-size comparison's first points
-and its end, and a run replaced by a new one (a slider moved while it runs).
+and its end, a run replaced by a new one (a slider moved while it runs), and the
+workshop game's rounds.
 
     /usr/bin/python3 tests/bench/serve.py build/govsim [--repeat N]
 
@@ -9,13 +10,17 @@ replications ({"set": {"simulation.replications": 5}}), reads its Server-Sent Ev
 and prints the seconds from the request to the first `run` event (the page's first
 points) and to the `end` event (the table complete). Then it POSTs a run, and while it
 goes a second one, and prints how long after the second request the first was
-cancelled and the second's end came. The figures go to docs/performance.md; nothing
-here asserts a time (make bench-serve).
+cancelled and the second's end came. Last it starts `govsim serve scenarios/default.ini
+--game` and, as its host, closes 24 rounds one after the other, printing the seconds from
+each request to its answer (closing a round runs the game again from its first day).
+The figures go to docs/performance.md and docs/workshop.md; nothing here asserts a time
+(make bench-serve).
 """
 
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -92,6 +97,37 @@ def replaced(port):
     return was, time.monotonic() - t0, state
 
 
+def game_rounds(govsim, out, rounds=24):
+    """Seconds from each request to close a round to its answer, as the game's host."""
+    port = free_port()
+    p = subprocess.Popen([govsim, "serve", os.path.join(ROOT, "scenarios", "default.ini"),
+                          "--game", "--port", str(port), "--out", out],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        p.stdout.readline()
+        host = re.search(r"#host=([0-9a-f]+)", p.stdout.readline())
+        p.stdout.close()
+        if not host:
+            raise RuntimeError("govsim serve --game did not print its host's address")
+        times = []
+        for k in range(rounds):
+            t0 = time.monotonic()
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            c.request("POST", "/api/game/round", body="{}",
+                      headers={"Content-Type": "application/json",
+                               "X-Game-Host": host.group(1)})
+            r = c.getresponse()
+            data = r.read()
+            c.close()
+            if r.status != 200:
+                raise RuntimeError(f"POST /api/game/round {k + 1}: {r.status} {data[:200]!r}")
+            times.append(time.monotonic() - t0)
+        return times
+    finally:
+        p.terminate()
+        p.wait()
+
+
 def main():
     args = sys.argv[1:]
     govsim = os.path.abspath(args[0] if args else os.path.join(ROOT, "build", "govsim"))
@@ -123,6 +159,12 @@ def main():
     finally:
         p.terminate()
         p.wait()
+    print("the game on the default scenario: closing rounds 1 to 24, as its host")
+    for i in range(2):
+        t = game_rounds(govsim, os.path.join(ROOT, "out", "bench-game"))
+        print(f"  #{i + 1}: rounds 1-6 {min(t[:6]):.3f}-{max(t[:6]):.3f} s, rounds 21-24 "
+              f"{min(t[20:]):.3f}-{max(t[20:]):.3f} s, at most {max(t):.3f} s, "
+              f"load {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
