@@ -11,9 +11,9 @@
 #
 # The run does not report its phase, and both threads build its world, so
 # the phase is placed by time: a calibration run of one tick to its end
-# gives when its world was built (its start-up to the end of its set-up:
-# the whole run less its tick and the file), its size (the peak resident
-# memory, read every 0.1 s from /proc/PID/status) and the time of its tick
+# gives when its world was built (at most the whole run less its tick, and
+# never less than its set-up), its size (the peak resident memory, read
+# every 0.1 s from /proc/PID/status) and the time of its tick
 # (GOVSIM_PROFILE=1: the phases after set-up); the delays are chosen from
 # them (fractions of the building time, then points between ticks), and a
 # signal sent before the calibration's building time is said to fall in the
