@@ -5,10 +5,17 @@
 #include "sim/core/place.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #if defined(__linux__)
 #include <sched.h>
 #endif
+
+bool gs_place_crowded(long long waited_ns, long long elapsed_ns)
+{
+	return waited_ns >= 0 && elapsed_ns > 0 && 4 * waited_ns >= elapsed_ns;
+}
 
 bool gs_place_wanted(int threads, int n_cpus, const char *proc_bind, const char *places,
 		     const char *gomp_affinity)
@@ -30,7 +37,7 @@ int gs_place_cpus(void)
 
 int gs_place_plan(struct gs_place *pl, int threads)
 {
-	*pl = (struct gs_place){false, 0, NULL, 0};
+	*pl = (struct gs_place){false, 0, NULL, 0, -1};
 	cpu_set_t mask;
 	CPU_ZERO(&mask);
 	if (sched_getaffinity(0, sizeof(mask), &mask))
@@ -57,16 +64,46 @@ int gs_place_plan(struct gs_place *pl, int threads)
 
 /* The plan the calling thread is bound by (NULL: none). */
 static _Thread_local const struct gs_place *bound;
+/* When it was bound [ns], and how long it had waited for a CPU by then [ns] (-1: unknown). */
+static _Thread_local long long bound_at, waited_at = -1;
+
+/* The calling thread's time ready but not running so far [ns], -1 if unknown. */
+static long long waited(void)
+{
+	FILE *f = fopen("/proc/thread-self/schedstat", "r");
+	if (!f)
+		return -1;
+	unsigned long long run, wait;
+	int n = fscanf(f, "%llu %llu", &run, &wait);
+	fclose(f);
+	return n == 2 ? (long long)wait : -1;
+}
+
+static long long clock_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Bind the calling thread to CPU c alone: 0, or -1 if the system refused. */
+static int bind_one(int c)
+{
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(c, &one);
+	return sched_setaffinity(0, sizeof(one), &one) ? -1 : 0;
+}
 
 void gs_place_enter(const struct gs_place *pl, int k, int team)
 {
 	if (!pl->on || team != pl->n_cpus || k < 0 || k >= team)
 		return;
-	cpu_set_t one;
-	CPU_ZERO(&one);
-	CPU_SET(pl->cpu[k], &one);
-	if (!sched_setaffinity(0, sizeof(one), &one)) /* failing changes only speed */
+	if (!bind_one(pl->cpu[k])) { /* failing changes only speed */
 		bound = pl;
+		bound_at = clock_ns();
+		waited_at = waited();
+	}
 }
 
 void gs_place_leave(const struct gs_place *pl)
@@ -85,14 +122,31 @@ void gs_place_loosen(struct gs_place *pl)
 {
 	if (!pl->on)
 		return;
+	atomic_store(&pl->freed, bound == pl ? sched_getcpu() : -1);
 	atomic_store(&pl->loose, 1);
+	gs_place_leave(pl);
+}
+
+void gs_place_settle(bool crowded)
+{
+	const struct gs_place *pl = bound;
+	if (!pl)
+		return;
+	int to = atomic_load(&pl->freed);
+	if (crowded && to >= 0 && to != sched_getcpu() && !bind_one(to)) {
+		bound = NULL; /* settled: the thread keeps that CPU until it leaves the plan */
+		return;
+	}
 	gs_place_leave(pl);
 }
 
 void gs_place_poll(void)
 {
-	if (bound && atomic_load_explicit(&bound->loose, memory_order_relaxed))
-		gs_place_leave(bound);
+	if (!bound || !atomic_load_explicit(&bound->loose, memory_order_relaxed))
+		return;
+	long long w = waited();
+	gs_place_settle(gs_place_crowded(w < 0 || waited_at < 0 ? -1 : w - waited_at,
+					 clock_ns() - bound_at));
 }
 
 #else
@@ -105,7 +159,7 @@ int gs_place_cpus(void)
 int gs_place_plan(struct gs_place *pl, int threads)
 {
 	(void)threads;
-	*pl = (struct gs_place){false, 0, NULL, 0};
+	*pl = (struct gs_place){false, 0, NULL, 0, -1};
 	return 0;
 }
 
@@ -126,6 +180,11 @@ void gs_place_loosen(struct gs_place *pl)
 	(void)pl;
 }
 
+void gs_place_settle(bool crowded)
+{
+	(void)crowded;
+}
+
 void gs_place_poll(void)
 {
 }
@@ -135,5 +194,5 @@ void gs_place_poll(void)
 void gs_place_free(struct gs_place *pl)
 {
 	free(pl->cpu);
-	*pl = (struct gs_place){false, 0, NULL, 0};
+	*pl = (struct gs_place){false, 0, NULL, 0, -1};
 }

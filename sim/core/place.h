@@ -9,9 +9,12 @@
  * own*), and then the two threads together get one CPU.
  *
  * A thread that has finished its runs and finds no run left loosens the
- * placement: it and every other thread let go of their CPUs (the others at
- * their next tick, gs_place_poll), so that the system may move a run still
- * going off a CPU that another process keeps busy, to the one just freed.
+ * placement: it lets go of its CPU, and every other thread at its next tick
+ * (gs_place_poll) moves to the CPU just freed if another process has been
+ * sharing its own (it waited for its CPU a quarter of the time or more
+ * since it was bound), or else lets go of its CPU too, so that the system
+ * may place it (a thread kept on a CPU a busy process shares would get
+ * half of it while the freed one idles).
  *
  * Nothing is bound when fewer threads than CPUs run (the system is free to
  * use the idle ones), when the user has placed OpenMP's threads
@@ -29,6 +32,7 @@ struct gs_place {
 	int n_cpus; /* CPUs the process may run on (0 if unknown) */
 	int *cpu;   /* [n_cpus] thread k's CPU is cpu[k]; every thread returns to all of them */
 	_Atomic int loose; /* a thread ran out of runs: the others let go of their CPUs */
+	_Atomic int freed; /* the CPU that thread was bound to, -1 if none */
 };
 
 /* gs_place_cpus - the CPUs the calling thread may run on (0 if the system does not say). */
@@ -72,7 +76,26 @@ void gs_place_leave(const struct gs_place *pl);
  */
 void gs_place_loosen(struct gs_place *pl);
 
-/* gs_place_poll - the calling thread lets go of its CPU if its plan was loosened (cheap). */
+/*
+ * gs_place_poll - if the calling thread's plan was loosened: it moves to
+ * the CPU freed if it has been crowded on its own (gs_place_crowded, from
+ * /proc/thread-self/schedstat), else lets go of its CPU. Cheap otherwise.
+ */
 void gs_place_poll(void);
+
+/*
+ * gs_place_settle - what gs_place_poll does once the plan is loosened, the
+ * crowding given: crowded and another CPU freed, the calling thread is
+ * bound to that CPU alone until it leaves the plan; else it lets go of its
+ * CPU. Nothing if the thread is not bound.
+ */
+void gs_place_settle(bool crowded);
+
+/*
+ * gs_place_crowded - whether a thread that waited `waited_ns` for its CPU
+ * in `elapsed_ns` [ns] shares it with another busy thread: a quarter of the
+ * time or more (false when either is unknown: negative).
+ */
+bool gs_place_crowded(long long waited_ns, long long elapsed_ns);
 
 #endif

@@ -70,6 +70,27 @@ static void *loosen(void *pl)
 	return NULL;
 }
 
+/* Thread 0 of a team of as many threads as CPUs: bound to its CPU, it runs out of runs. */
+static void *bound_then_loosen(void *arg)
+{
+	struct gs_place *pl = arg;
+	gs_place_enter(pl, 0, pl->n_cpus);
+	gs_place_loosen(pl);
+	return NULL;
+}
+
+/* Crowded: waiting for its CPU a quarter of the time or more; unknown figures are not. */
+static void test_crowded(void **state)
+{
+	(void)state;
+	assert_true(gs_place_crowded(250, 1000));
+	assert_true(gs_place_crowded(900, 1000));
+	assert_false(gs_place_crowded(249, 1000));
+	assert_false(gs_place_crowded(0, 1000));
+	assert_false(gs_place_crowded(-1, 1000));
+	assert_false(gs_place_crowded(10, 0));
+}
+
 /*
  * A plan for a thread on every CPU lists each CPU once, the calling
  * thread's first; entering binds the calling thread to its CPU alone,
@@ -125,11 +146,37 @@ static void test_plan_enter_leave(void **state)
 	pthread_t other;
 	assert_int_equal(pthread_create(&other, NULL, loosen, &pl), 0);
 	assert_int_equal(pthread_join(other, NULL), 0);
+	assert_int_equal(pl.freed, -1); /* that thread was bound to no CPU: none freed */
 	assert_int_equal(cpus_allowed(&now), 1);
 	gs_place_poll();
 	assert_int_equal(cpus_allowed(&now), n);
 	assert_true(CPU_EQUAL(&now, &mask));
 	pl.loose = 0;
+
+	/*
+	 * loosened by thread 0, bound to its CPU: thread 1, crowded on its
+	 * own, moves to the CPU freed and keeps it until it leaves the plan;
+	 * not crowded, it lets go of its CPU
+	 */
+	for (int crowded = 1; crowded >= 0; crowded--) {
+		gs_place_enter(&pl, 1, n);
+		assert_int_equal(pthread_create(&other, NULL, bound_then_loosen, &pl), 0);
+		assert_int_equal(pthread_join(other, NULL), 0);
+		assert_int_equal(pl.freed, pl.cpu[0]);
+		gs_place_settle(crowded);
+		if (crowded) {
+			assert_int_equal(cpus_allowed(&now), 1);
+			assert_true(CPU_ISSET(pl.cpu[0], &now));
+			assert_int_equal(sched_getcpu(), pl.cpu[0]);
+			gs_place_poll(); /* settled: nothing more */
+			assert_int_equal(cpus_allowed(&now), 1);
+			gs_place_leave(&pl);
+		}
+		assert_int_equal(cpus_allowed(&now), n);
+		assert_true(CPU_EQUAL(&now, &mask));
+		pl.loose = 0;
+		pl.freed = -1;
+	}
 
 	/* a team of another size than planned is not bound */
 	gs_place_enter(&pl, 0, n - 1);
@@ -158,6 +205,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wanted),
+		cmocka_unit_test(test_crowded),
 		cmocka_unit_test(test_plan_enter_leave),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
