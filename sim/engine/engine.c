@@ -122,7 +122,7 @@ int gs_run_point(const struct gs_plan *pl, size_t arm, size_t point, uint64_t se
 			rc = 1;
 			break;
 		}
-		gs_place_poll(); /* let go of this thread's CPU once another has no run left */
+		gs_place_poll(); /* once another thread has no run left: its CPU, or every CPU */
 		m->begin_tick(w, t);
 		double t0 = profile ? omp_get_wtime() : 0;
 		if (t > 0 && apply_changes(m, w, &p, changes, n_changes, &next, t, seen)) {
