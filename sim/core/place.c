@@ -142,7 +142,8 @@ void gs_place_settle(bool crowded)
 
 void gs_place_poll(void)
 {
-	if (!bound || !atomic_load_explicit(&bound->loose, memory_order_relaxed))
+	/* acquire: the CPU freed, stored before the flag, is seen with it */
+	if (!bound || !atomic_load_explicit(&bound->loose, memory_order_acquire))
 		return;
 	long long w = waited();
 	gs_place_settle(gs_place_crowded(w < 0 || waited_at < 0 ? -1 : w - waited_at,
