@@ -128,10 +128,11 @@ check: deps deps-mpi
 	$(MAKE) figures-check
 
 test-c: $(BUILD)/govsim $(TEST_BIN) $(BUILD)/fuzz-replay-scenario $(BUILD)/fuzz-replay-result \
-	$(BUILD)/enospc.so
+	$(BUILD)/enospc.so $(BUILD)/govsim-bench
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; GOVSIM=$(BUILD)/govsim $$t 2>&1; done
 	@GOVSIM_ENOSPC_SHIM=$(BUILD)/enospc.so tests/cli/run.sh $(BUILD)/govsim
 	@tests/cli/shard.sh $(BUILD)/govsim
+	@tests/cli/bench.sh $(BUILD)/govsim-bench
 	@tests/layers/test_check.sh
 	@$(BUILD)/fuzz-replay-scenario tests/fuzz/corpus/scenario/*
 	@tests/fuzz/results.sh $(BUILD)/govsim $(BUILD)/fuzz-results
@@ -333,10 +334,12 @@ $(BUILD)/govsim-bench: tests/bench/bench.c $(BUILD)/libgovsim.a $(HDRS)
 	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libgovsim.a -o $@ $(LDLIBS)
 
 # Each figure with 1 and 2 threads, on a quiet machine and beside a CPU-bound
-# process that govsim-bench starts and stops itself (BENCH_OPTS=--repeat 3: best of 3).
+# process that govsim-bench starts and stops itself (BENCH_OPTS=--repeat 3: best of 3;
+# BENCH_BESIDE=quiet,busy,busy3: beside three of them as well).
 BENCH_OPTS ?=
+BENCH_BESIDE ?= quiet,busy
 bench: $(BUILD)/govsim-bench
-	$(BUILD)/govsim-bench --threads 1,2 --beside quiet,busy $(BENCH_OPTS) $(BENCH)
+	$(BUILD)/govsim-bench --threads 1,2 --beside $(BENCH_BESIDE) $(BENCH_OPTS) $(BENCH)
 
 # govsim serve: the default comparison's first points and end, a run replaced, the game's rounds.
 bench-serve: $(BUILD)/govsim

@@ -4,6 +4,8 @@
  *
  *   govsim-bench [--threads 1,2] [--beside quiet,busy] [--repeat N] SCENARIO...
  *
+ * --beside takes quiet, busy (one busy loop) and busyK (K busy loops, 2 to 8).
+ *
  * For each scenario, neighbour and thread count, a child process runs every
  * arm and replication (as `govsim run` does, without writing a file) and
  * reports wall time, CPU time (user + system, every thread), events handled
@@ -11,7 +13,8 @@
  * load average just before it. `busy`
  * measures beside a CPU-bound process (a busy loop) that govsim-bench starts
  * before the measure and stops after it: more threads must not make a run
- * slower on a machine another process shares. With --repeat N each figure
+ * slower on a machine another process shares; `busyK` beside K of them (a
+ * machine loaded beyond its cores). With --repeat N each figure
  * is the best of N measures, the thread counts taking turns; the load
  * average shown is the one before the measure kept. Quiet, it also runs
  * two copies of the 1-thread measure at once (`2 copies`): twice the work
@@ -138,6 +141,24 @@ static void busy_stop(pid_t pid)
 		return;
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+}
+
+/* n busy loops into pid[0..n); -1 (none left running) if one could not start. */
+static int busy_start_n(int n, pid_t *pid)
+{
+	for (int i = 0; i < n; i++)
+		if ((pid[i] = busy_start()) < 0) {
+			while (i--)
+				busy_stop(pid[i]);
+			return -1;
+		}
+	return 0;
+}
+
+static void busy_stop_n(int n, pid_t *pid)
+{
+	for (int i = 0; i < n; i++)
+		busy_stop(pid[i]);
 }
 
 /*
@@ -398,12 +419,61 @@ static double event_limit(size_t n)
 }
 
 /* Parse "a,b,c" into at most max positive ints; returns how many. */
+/* A whole number in [lo, hi] from all of s, or -1. */
+static int whole(const char *s, int lo, int hi)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	return *s && !*end && !errno && v >= lo && v <= hi ? (int)v : -1;
+}
+
+/* Thread counts from a comma-separated list (1 to 64 each, at most max); -1 if bad. */
 static int parse_list(char *arg, int *out, int max)
 {
 	int n = 0;
-	for (char *tok = strtok(arg, ","); tok && n < max; tok = strtok(NULL, ","))
-		out[n++] = atoi(tok) > 0 ? atoi(tok) : 1;
-	return n;
+	for (char *tok = strtok(arg, ","); tok; tok = strtok(NULL, ",")) {
+		int v = whole(tok, 1, 64);
+		if (v < 0 || n == max) {
+			fprintf(stderr, "govsim-bench: --threads: '%s' is not a thread count from 1 to 64 "
+				"(at most %d of them)\n", tok, max);
+			return -1;
+		}
+		out[n++] = v;
+	}
+	if (!n)
+		fprintf(stderr, "govsim-bench: --threads: no thread count given\n");
+	return n ? n : -1;
+}
+
+/* Neighbours from a comma-separated list: quiet 0, busy 1, busyK K (2 to 8); -1 if bad. */
+static int parse_beside(char *arg, int *out, int max)
+{
+	int n = 0;
+	for (char *tok = strtok(arg, ","); tok; tok = strtok(NULL, ",")) {
+		int v = strcmp(tok, "quiet") == 0  ? 0
+			: strcmp(tok, "busy") == 0 ? 1
+			: strncmp(tok, "busy", 4) == 0 ? whole(tok + 4, 2, 8)
+						     : -1;
+		if (v < 0 || n == max) {
+			fprintf(stderr, "govsim-bench: --beside: '%s' is not quiet, busy or busyK with K "
+				"from 2 to 8 (at most %d of them)\n", tok, max);
+			return -1;
+		}
+		out[n++] = v;
+	}
+	if (!n)
+		fprintf(stderr, "govsim-bench: --beside: no neighbour given\n");
+	return n ? n : -1;
+}
+
+/* The neighbour's name in the tables: quiet, busy, busyK. */
+static const char *beside_name(int busy, char *buf, size_t len)
+{
+	if (busy <= 1)
+		return busy ? "busy" : "quiet";
+	snprintf(buf, len, "busy%d", busy);
+	return buf;
 }
 
 /* What the figures were measured on: CPU, cores, memory, how waiting threads wait. */
@@ -445,30 +515,44 @@ static void print_machine(void)
 
 int main(int argc, char **argv)
 {
-	int threads[8] = {1, 2}, n_threads = 2, beside[2] = {0, 1}, n_beside = 2, repeat = 1;
+	int threads[8] = {1, 2}, n_threads = 2, beside[4] = {0, 1}, n_beside = 2, repeat = 1;
 	gsl_set_error_handler_off();
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		printf("usage: govsim-bench [--threads 1,2] [--beside quiet,busy] [--repeat N] "
-		       "SCENARIO...\n");
+		fprintf(argc < 2 ? stderr : stdout, "usage: govsim-bench [--threads 1,2] [--beside quiet,busy] [--repeat N] "
+		       "SCENARIO...\n\n"
+		       "  --threads LIST   thread counts to measure, e.g. 1,2 (1 to 64 each)\n"
+		       "  --beside LIST    neighbours: quiet (the machine as it is), busy (beside a busy\n"
+		       "                   loop govsim-bench starts), busyK (beside K of them, 2 to 8)\n"
+		       "  --repeat N       best of N measures, the thread counts taking turns (1 to 100)\n");
 		return argc < 2 ? 2 : 0;
 	}
 	int first = 1;
 	while (first + 1 < argc && strncmp(argv[first], "--", 2) == 0) {
 		if (strcmp(argv[first], "--threads") == 0) {
-			n_threads = parse_list(argv[first + 1], threads, 8);
+			if ((n_threads = parse_list(argv[first + 1], threads, 8)) <= 0)
+				return 2;
 		} else if (strcmp(argv[first], "--repeat") == 0) {
-			repeat = atoi(argv[first + 1]) > 0 ? atoi(argv[first + 1]) : 1;
+			if ((repeat = whole(argv[first + 1], 1, 100)) < 0) {
+				fprintf(stderr, "govsim-bench: --repeat: '%s' is not a count from 1 to 100\n",
+					argv[first + 1]);
+				return 2;
+			}
 		} else if (strcmp(argv[first], "--beside") == 0) {
-			n_beside = 0;
-			for (char *tok = strtok(argv[first + 1], ","); tok && n_beside < 2;
-			     tok = strtok(NULL, ","))
-				if (strcmp(tok, "quiet") == 0 || strcmp(tok, "busy") == 0)
-					beside[n_beside++] = strcmp(tok, "busy") == 0;
+			if ((n_beside = parse_beside(argv[first + 1], beside, 4)) <= 0)
+				return 2;
 		} else {
 			fprintf(stderr, "govsim-bench: unknown option '%s'\n", argv[first]);
 			return 2;
 		}
 		first += 2;
+	}
+	if (first < argc && strncmp(argv[first], "--", 2) == 0) {
+		fprintf(stderr, "govsim-bench: %s needs a value (--help)\n", argv[first]);
+		return 2;
+	}
+	if (first >= argc) {
+		fprintf(stderr, "govsim-bench: no scenario to measure (--help)\n");
+		return 2;
 	}
 	print_machine();
 	double arith_before = arithmetic_pair(), line_before = line_round_trip();
@@ -515,9 +599,9 @@ int main(int argc, char **argv)
 				for (int k = 0; k < n_threads; k++) {
 					struct measure m;
 					double l = load_average();
-					pid_t busy = beside[b] ? busy_start() : 0;
-					int rc = busy < 0 ? -1 : measure(&pl, threads[k], &m);
-					busy_stop(busy);
+					pid_t busy[8];
+					int rc = busy_start_n(beside[b], busy) ? -1 : measure(&pl, threads[k], &m);
+					busy_stop_n(rc ? 0 : beside[b], busy);
 					if (rc) {
 						fprintf(stderr, "govsim-bench: %s with %d threads failed\n",
 							argv[f], threads[k]);
@@ -554,8 +638,10 @@ int main(int argc, char **argv)
 				if (!isnan(ceiling) && threads[k] > 1)
 					snprintf(cols, sizeof(cols), " %8.2f %6.2f", ceiling,
 						 wall1 / m.wall / ceiling);
+				char name[16];
 				printf("%-12s %7d %6s %6.2f %9.2f %8.2f %13.3g %11.3g %9.1f %9.0f %8.2f%s\n",
-				       sc.name, threads[k], beside[b] ? "busy" : "quiet", load[k], m.wall, m.cpu, ct,
+				       sc.name, threads[k], beside_name(beside[b], name, sizeof(name)), load[k],
+				       m.wall, m.cpu, ct,
 				       m.events / m.wall, m.peak_kb / 1024.0, per_cit, wall1 / m.wall, cols);
 				fflush(stdout);
 				if (n_rows < 64)
@@ -583,8 +669,11 @@ int main(int argc, char **argv)
 		       "scenarios), %.0f ns (after)\n", line_before, line_after);
 	printf("\n%-36s %7s %6s %22s %18s\n", "ratio to the machine", "threads", "beside",
 	       "citizen-ticks/s / scan", "events/s / loop");
-	for (int r = 0; r < n_rows; r++)
+	for (int r = 0; r < n_rows; r++) {
+		char name[16];
 		printf("%-36s %7d %6s %22.3f %18.4f\n", rows[r].name, rows[r].threads,
-		       rows[r].busy ? "busy" : "quiet", rows[r].cit_ticks / s, rows[r].events / e);
+		       beside_name(rows[r].busy, name, sizeof(name)), rows[r].cit_ticks / s,
+		       rows[r].events / e);
+	}
 	return 0;
 }
