@@ -428,42 +428,42 @@ static int whole(const char *s, int lo, int hi)
 	return *s && !*end && !errno && v >= lo && v <= hi ? (int)v : -1;
 }
 
-/* Thread counts from a comma-separated list (1 to 64 each, at most max); -1 if bad. */
-static int parse_list(char *arg, int *out, int max)
+/* A thread count, 1 to 64; -1 if s is not one. */
+static int thread_count(const char *s)
 {
-	int n = 0;
-	for (char *tok = strtok(arg, ","); tok; tok = strtok(NULL, ",")) {
-		int v = whole(tok, 1, 64);
-		if (v < 0 || n == max) {
-			fprintf(stderr, "govsim-bench: --threads: '%s' is not a thread count from 1 to 64 "
-				"(at most %d of them)\n", tok, max);
-			return -1;
-		}
-		out[n++] = v;
-	}
-	if (!n)
-		fprintf(stderr, "govsim-bench: --threads: no thread count given\n");
-	return n ? n : -1;
+	return whole(s, 1, 64);
 }
 
-/* Neighbours from a comma-separated list: quiet 0, busy 1, busyK K (2 to 8); -1 if bad. */
-static int parse_beside(char *arg, int *out, int max)
+/* A neighbour: quiet 0, busy 1, busyK K (2 to 8); -1 if s is not one. */
+static int neighbour(const char *s)
+{
+	if (strcmp(s, "quiet") == 0)
+		return 0;
+	if (strcmp(s, "busy") == 0)
+		return 1;
+	return strncmp(s, "busy", 4) == 0 ? whole(s + 4, 2, 8) : -1;
+}
+
+/*
+ * The comma-separated values of option in arg, each read by value (what
+ * names the values it takes), into out (at most max); their number, or -1
+ * if one is bad or there is none (with a line saying so).
+ */
+static int parse_list(char *arg, int *out, int max, const char *option, const char *what,
+		      int (*value)(const char *))
 {
 	int n = 0;
 	for (char *tok = strtok(arg, ","); tok; tok = strtok(NULL, ",")) {
-		int v = strcmp(tok, "quiet") == 0  ? 0
-			: strcmp(tok, "busy") == 0 ? 1
-			: strncmp(tok, "busy", 4) == 0 ? whole(tok + 4, 2, 8)
-						     : -1;
+		int v = value(tok);
 		if (v < 0 || n == max) {
-			fprintf(stderr, "govsim-bench: --beside: '%s' is not quiet, busy or busyK with K "
-				"from 2 to 8 (at most %d of them)\n", tok, max);
+			fprintf(stderr, "govsim-bench: %s: '%s' is not %s (at most %d of them)\n",
+				option, tok, what, max);
 			return -1;
 		}
 		out[n++] = v;
 	}
 	if (!n)
-		fprintf(stderr, "govsim-bench: --beside: no neighbour given\n");
+		fprintf(stderr, "govsim-bench: %s: none given (%s)\n", option, what);
 	return n ? n : -1;
 }
 
@@ -529,7 +529,9 @@ int main(int argc, char **argv)
 	int first = 1;
 	while (first + 1 < argc && strncmp(argv[first], "--", 2) == 0) {
 		if (strcmp(argv[first], "--threads") == 0) {
-			if ((n_threads = parse_list(argv[first + 1], threads, 8)) <= 0)
+			n_threads = parse_list(argv[first + 1], threads, 8, "--threads",
+					       "a thread count from 1 to 64", thread_count);
+			if (n_threads < 0)
 				return 2;
 		} else if (strcmp(argv[first], "--repeat") == 0) {
 			if ((repeat = whole(argv[first + 1], 1, 100)) < 0) {
@@ -538,7 +540,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 		} else if (strcmp(argv[first], "--beside") == 0) {
-			if ((n_beside = parse_beside(argv[first + 1], beside, 4)) <= 0)
+			n_beside = parse_list(argv[first + 1], beside, 4, "--beside",
+					      "quiet, busy or busyK with K from 2 to 8", neighbour);
+			if (n_beside < 0)
 				return 2;
 		} else {
 			fprintf(stderr, "govsim-bench: unknown option '%s'\n", argv[first]);
