@@ -34,6 +34,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -418,7 +419,6 @@ static double event_limit(size_t n)
 	return events / el;
 }
 
-/* Parse "a,b,c" into at most max positive ints; returns how many. */
 /* A whole number in [lo, hi] from all of s, or -1. */
 static int whole(const char *s, int lo, int hi)
 {
@@ -518,12 +518,13 @@ int main(int argc, char **argv)
 	int threads[8] = {1, 2}, n_threads = 2, beside[4] = {0, 1}, n_beside = 2, repeat = 1;
 	gsl_set_error_handler_off();
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fprintf(argc < 2 ? stderr : stdout, "usage: govsim-bench [--threads 1,2] [--beside quiet,busy] [--repeat N] "
-		       "SCENARIO...\n\n"
-		       "  --threads LIST   thread counts to measure, e.g. 1,2 (1 to 64 each)\n"
-		       "  --beside LIST    neighbours: quiet (the machine as it is), busy (beside a busy\n"
-		       "                   loop govsim-bench starts), busyK (beside K of them, 2 to 8)\n"
-		       "  --repeat N       best of N measures, the thread counts taking turns (1 to 100)\n");
+		fprintf(argc < 2 ? stderr : stdout,
+			"usage: govsim-bench [--threads 1,2] [--beside quiet,busy] [--repeat N] "
+			"SCENARIO...\n\n"
+			"  --threads LIST   thread counts to measure, e.g. 1,2 (1 to 64 each)\n"
+			"  --beside LIST    neighbours: quiet (the machine as it is), busy (beside a busy\n"
+			"                   loop govsim-bench starts), busyK (beside K of them, 2 to 8)\n"
+			"  --repeat N       best of N measures, the thread counts taking turns (1 to 100)\n");
 		return argc < 2 ? 2 : 0;
 	}
 	int first = 1;
@@ -604,8 +605,10 @@ int main(int argc, char **argv)
 					struct measure m;
 					double l = load_average();
 					pid_t busy[8];
-					int rc = busy_start_n(beside[b], busy) ? -1 : measure(&pl, threads[k], &m);
-					busy_stop_n(rc ? 0 : beside[b], busy);
+					bool started = busy_start_n(beside[b], busy) == 0;
+					int rc = started ? measure(&pl, threads[k], &m) : -1;
+					if (started)
+						busy_stop_n(beside[b], busy);
 					if (rc) {
 						fprintf(stderr, "govsim-bench: %s with %d threads failed\n",
 							argv[f], threads[k]);
