@@ -317,6 +317,17 @@ static int team_casework(struct gs_world *w, size_t team, double hours, struct g
 	/* the cases withdrawn since yesterday leave the queue as it is ordered */
 	if (gs_queue_order(w, team, wd))
 		return -1;
+	/*
+	 * the citizens of the cases in hand and of the first in the queue
+	 * (their records were just read to order it), fetched all at once
+	 */
+	for (size_t k = 0; k < per; k++) {
+		int32_t id = w->w_case[team * per + k];
+		if (id >= 0)
+			gs_prefetch(&w->cit[w->cases.rec[id].citizen]);
+	}
+	for (size_t i = 0; i < q->len && i < 2 * per; i++)
+		gs_prefetch(&w->cit[w->cases.rec[q->ids[i]].citizen]);
 	size_t from = 0;
 	size_t present = 0;
 	for (size_t k = 0; k < per; k++)
