@@ -477,8 +477,6 @@ static int below_run(void *ctx, size_t b)
 	int32_t last = INT32_MIN;
 	double decay = 0;
 	for (size_t i = from; i < to; i++) {
-		if (i + GS_PREFETCH_FAR < to)
-			gs_prefetch(&cs->none_since[cs->log[i + GS_PREFETCH_FAR].c]);
 		struct gs_census_entry e = cs->log[i];
 		if (e.tau != last) {
 			decay = decay_of(cs, 0, bl->now - e.tau);
