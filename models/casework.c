@@ -202,25 +202,47 @@ static int finish_case(struct gs_world *w, int32_t worker, int32_t id)
 	return gs_closure_propose(w, id);
 }
 
-/* The first case in the queue, from position *from, that this worker may take. */
-static int32_t next_case(struct gs_world *w, struct gs_queue *q, size_t *from, int32_t worker)
+/* In a team's list of who may take each waiting case (team_casework): */
+#define ANYONE (-1) /* any of the team's workers */
+#define TAKEN (-2)  /* nobody: taken today */
+
+/*
+ * Who may take the case waiting at place i of q today: the worker its
+ * citizen is to see again (present, and the case not yet waiting too long
+ * for them), else anyone. Nothing it reads changes during the casework.
+ */
+static int32_t may_take(const struct gs_world *w, const struct gs_queue *q, size_t i)
 {
-	while (*from < q->len && w->cases.rec[q->ids[*from]].status != GS_CASE_QUEUED)
+	const struct gs_case *k = &w->cases.rec[q->ids[i]];
+	int32_t pref = k->pref;
+	bool waits = pref >= 0 && w->w_status[pref] == GS_W_PRESENT &&
+		     w->tick - k->opened < w->p->service.continuity_wait;
+	return waits ? pref : ANYONE;
+}
+
+/*
+ * The first case in the queue, from position *from, that this worker may
+ * take, marked taken; -1 if none. who[0..*known) holds may_take's answers
+ * so far, or TAKEN (the case records are read once a day, however many
+ * workers pass a case their colleague's citizen waits for).
+ */
+static int32_t next_case(struct gs_world *w, struct gs_queue *q, int32_t *who, size_t *known,
+			 size_t *from, int32_t worker)
+{
+	while (*from < *known && who[*from] == TAKEN)
 		(*from)++;
 	for (size_t i = *from; i < q->len; i++) {
-		int32_t id = q->ids[i];
-		if (w->cases.rec[id].status != GS_CASE_QUEUED)
+		if (i == *known)
+			who[(*known)++] = may_take(w, q, i);
+		if (who[i] != ANYONE && who[i] != worker)
 			continue;
-		int32_t pref = w->cases.rec[id].pref;
-		if (pref < 0 || pref == worker || w->w_status[pref] != GS_W_PRESENT ||
-		    w->tick - w->cases.rec[id].opened >= w->p->service.continuity_wait) {
-			/* the citizens of the cases to be taken next (their cases were just ordered) */
-			if (i + GS_PREFETCH / 2 < q->len) {
-				int32_t c = w->cases.rec[q->ids[i + GS_PREFETCH / 2]].citizen;
-				gs_prefetch(&w->cit[c]);
-			}
-			return id;
+		who[i] = TAKEN;
+		/* the citizens of the cases to be taken next (their cases were just ordered) */
+		if (i + GS_PREFETCH / 2 < q->len) {
+			int32_t c = w->cases.rec[q->ids[i + GS_PREFETCH / 2]].citizen;
+			gs_prefetch(&w->cit[c]);
 		}
+		return q->ids[i];
 	}
 	return -1;
 }
@@ -328,7 +350,10 @@ static int team_casework(struct gs_world *w, size_t team, double hours, struct g
 	}
 	for (size_t i = 0; i < q->len && i < 2 * per; i++)
 		gs_prefetch(&w->cit[w->cases.rec[q->ids[i]].citizen]);
-	size_t from = 0;
+	int32_t *who = malloc((q->len ? q->len : 1) * sizeof(*who));
+	if (!who)
+		return -1;
+	size_t from = 0, known = 0;
 	size_t present = 0;
 	for (size_t k = 0; k < per; k++)
 		present += w->w_status[team * per + k] == GS_W_PRESENT;
@@ -361,7 +386,7 @@ static int team_casework(struct gs_world *w, size_t team, double hours, struct g
 			if (id < 0 && q->n_due)
 				id = resume_held(w, q, i);
 			if (id < 0) {
-				id = next_case(w, q, &from, i);
+				id = next_case(w, q, who, &known, &from, i);
 				if (id < 0) {
 					w->tally.hours_idle += h;
 					slack = true;
@@ -379,18 +404,22 @@ static int team_casework(struct gs_world *w, size_t team, double hours, struct g
 			w->w_visit[i] += work;
 			w->tally.hours_casework += work;
 			w->tally.by_class.hours_casework[w->cases.rec[id].cls] += work;
+			int rc = 0;
 			if (w->cases.rec[id].hours_left <= 1e-6) {
-				if (finish_case(w, i, id))
-					return -1;
+				rc = finish_case(w, i, id);
 			} else if (visit > 0 && w->w_visit[i] >= visit - 1e-9) {
 				/* today's visit is over: the case waits for tomorrow's */
 				w->w_case[i] = -1;
-				if (gs_queue_hold(w, team, id))
-					return -1;
+				rc = gs_queue_hold(w, team, id);
+			}
+			if (rc) {
+				free(who);
+				return -1;
 			}
 		}
 		w->w_overloaded[i] = !slack;
 	}
+	free(who);
 	q->contact_hours = 0;
 	compact_held(q);
 	/* keep only the cases still waiting, in order (none is withdrawn during casework) */
