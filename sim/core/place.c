@@ -12,6 +12,12 @@
 #include <sched.h>
 #endif
 
+/* A plan that binds nothing (no CPU list, no thread ran out of runs, no CPU freed). */
+static void unbound(struct gs_place *pl)
+{
+	*pl = (struct gs_place){.on = false, .n_cpus = 0, .cpu = NULL, .loose = 0, .freed = -1};
+}
+
 bool gs_place_crowded(long long waited_ns, long long elapsed_ns)
 {
 	return waited_ns >= 0 && elapsed_ns > 0 && 4 * waited_ns >= elapsed_ns;
@@ -37,7 +43,7 @@ int gs_place_cpus(void)
 
 int gs_place_plan(struct gs_place *pl, int threads)
 {
-	*pl = (struct gs_place){false, 0, NULL, 0, -1};
+	unbound(pl);
 	cpu_set_t mask;
 	CPU_ZERO(&mask);
 	if (sched_getaffinity(0, sizeof(mask), &mask))
@@ -160,7 +166,7 @@ int gs_place_cpus(void)
 int gs_place_plan(struct gs_place *pl, int threads)
 {
 	(void)threads;
-	*pl = (struct gs_place){false, 0, NULL, 0, -1};
+	unbound(pl);
 	return 0;
 }
 
@@ -195,5 +201,5 @@ void gs_place_poll(void)
 void gs_place_free(struct gs_place *pl)
 {
 	free(pl->cpu);
-	*pl = (struct gs_place){false, 0, NULL, 0, -1};
+	unbound(pl);
 }
