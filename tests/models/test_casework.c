@@ -910,6 +910,77 @@ static void test_continuity(void **state)
 }
 
 /*
+ * Four citizens who last saw worker 0 come back (continuity 1: each case
+ * is to see worker 0) with needs of 6 h each, more than a day of worker 0
+ * holds two of. Worker 1 passes the cases left while worker 0 is present
+ * and they have waited less than service.continuity_wait; it takes them
+ * when worker 0 is away, or when they have waited that long (a wait of
+ * 0: at once). Returns the cases each worker took on the first day.
+ */
+static void continuity_gives_way(int wait, bool away, uint64_t seed, int taken[2])
+{
+	struct gs_params p;
+	gs_test_params(&p, 4, 0, 1, 2, 365);
+	p.workforce.skill_initial = 0.5;
+	p.workforce.skill_sd = 0;
+	p.workforce.skill_from_practice = 0;
+	p.mechanism.forgetting = false;
+	p.mechanism.coproduction = false;
+	p.regime.discretion = 1;
+	p.workforce.judgement_sd = 0;
+	p.cls[0].hours_per_component = 3; /* 2 x 3 h x (1.5 - 0.5) = 6 h a case */
+	p.service.continuity_saving = 0;
+	p.service.continuity_wait = wait;
+	p.service.contact_hours = 0;
+	p.population.abandon_probability = 0;
+	p.regime.continuity = 1;
+	struct gs_world *w = gs_test_world(&p, seed);
+	for (int32_t c = 0; c < 4; c++) {
+		w->cit[c].last_worker = 0;
+		gs_test_need(w, c, GS_NEED_PENDING, 0.5, 2);
+		w->cit[c].due = 1;
+		w->cit[c].due_kind = GS_DUE_RETURN;
+		assert_int_equal(gs_citizen_reschedule(w, c), 0);
+	}
+	assert_int_equal(gs_test_phases(w, 1, "needs contact"), 0);
+	for (int32_t c = 0; c < 4; c++)
+		assert_int_equal(w->cases.rec[w->cit[c].case_of].pref, 0);
+	if (away)
+		w->w_status[0] = GS_W_SICK;
+	assert_int_equal(gs_test_phases(w, 1, "casework"), 0);
+	taken[0] = taken[1] = 0;
+	for (int32_t c = 0; c < 4; c++) {
+		const struct gs_case *r = &w->cases.rec[w->cit[c].case_of];
+		if (r->status != GS_CASE_QUEUED)
+			taken[r->worker]++;
+	}
+	assert_int_equal(gs_test_phases(w, 1, "downstream closure"), 0);
+	assert_world_ok(w);
+	gs_world_free(w);
+}
+
+static void test_continuity_gives_way(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < GS_TEST_N_SEEDS; s++) {
+		int taken[2];
+		/* worker 0 present, the cases not waiting long: worker 0's alone */
+		continuity_gives_way(100, false, gs_test_seeds[s], taken);
+		assert_true(taken[0] >= 1 && taken[0] <= 2);
+		assert_int_equal(taken[1], 0);
+		/* worker 0 away: worker 1 takes them */
+		continuity_gives_way(100, true, gs_test_seeds[s], taken);
+		assert_int_equal(taken[0], 0);
+		assert_true(taken[1] >= 1);
+		/* waiting long enough (at once): worker 1 takes those worker 0 left */
+		continuity_gives_way(0, false, gs_test_seeds[s], taken);
+		assert_true(taken[0] >= 1);
+		assert_true(taken[1] >= 1);
+		assert_true(taken[0] + taken[1] <= 4);
+	}
+}
+
+/*
  * Paid only per need met (1000 a need), a provider parks a case whose
  * chance of every component left being resolved, times the payment, does
  * not cover the hours of the whole offer: the presenting component of a
@@ -1007,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_pressure_premature_closures),
 		cmocka_unit_test(test_discretion_first_case),
 		cmocka_unit_test(test_continuity),
+		cmocka_unit_test(test_continuity_gives_way),
 		cmocka_unit_test(test_payment_by_outcome),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
