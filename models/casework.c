@@ -368,11 +368,6 @@ static int team_casework(struct gs_world *w, size_t team, double hours, struct g
 		contact = contact_max; /* the rest go unanswered */
 	for (size_t k = 0; k < per; k++) {
 		int32_t i = (int32_t)(team * per + k);
-		/* the citizen of the case a worker two along is finishing */
-		if (k + 2 < per && w->w_case[i + 2] >= 0) {
-			int32_t c = w->cases.rec[w->w_case[i + 2]].citizen;
-			gs_prefetch(&w->cit[c]);
-		}
 		if (w->w_status[i] != GS_W_PRESENT)
 			continue;
 		double h = hours;
