@@ -21,11 +21,33 @@
 /* Citizens per block of a census pass, and histogram bins of the full census: constants. */
 #define CENSUS_BLOCK 65536
 #define CENSUS_BINS 1024
+/* The number of trailing zero bits of x != 0. */
+static int ctz64(uint64_t x)
+{
+	return __builtin_ctzll(x);
+}
+
 /*
- * Citizens whose records an open pass gathers before evaluating them (it
- * asks for a record GS_PREFETCH_FAR ahead: an evaluation is short).
+ * Bit j set for open[j] == 1, j < n <= 64 (open's bytes are 0 or 1): eight
+ * bytes at a time, their low bits gathered by one multiplication (the
+ * product's top byte holds them, carry-free), so that a pass over the open
+ * needs branches once a set bit, not once a byte.
  */
-#define GATHER 1024
+static uint64_t open_mask(const uint8_t *open, size_t n)
+{
+	uint64_t m = 0;
+	size_t j = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; j + 8 <= n; j += 8) {
+		uint64_t g; /* byte i of open + j at bits 8 i */
+		memcpy(&g, open + j, sizeof(g));
+		m |= (g * UINT64_C(0x0102040810204080)) >> 56 << j;
+	}
+#endif
+	for (; j < n; j++)
+		m |= (uint64_t)open[j] << j;
+	return m;
+}
 
 /* x in units of 2^-fx, rounded half away from zero (exact scaling: a power of two). */
 static int64_t fixed(const struct gs_census *cs, double x)
@@ -63,8 +85,9 @@ int gs_census_alloc(struct gs_census *cs, size_t n_cit, int n_classes, int32_t n
 	}
 	cs->slot = calloc((size_t)cs->n_slots, sizeof(*cs->slot));
 	cs->none_since = malloc((n_cit ? n_cit : 1) * sizeof(*cs->none_since));
+	cs->open = calloc(n_cit ? n_cit : 1, sizeof(*cs->open));
 	cs->decay = malloc((size_t)(1 + n_classes) * ((size_t)cs->n_ticks + 1) * sizeof(*cs->decay));
-	if (!cs->slot || !cs->none_since || !cs->decay)
+	if (!cs->slot || !cs->none_since || !cs->open || !cs->decay)
 		return -1;
 	for (int k = 0; k < cs->n_slots; k++)
 		if (!(cs->slot[k].deficit = calloc((size_t)cs->n_ticks + 1, sizeof(int64_t))))
@@ -81,6 +104,7 @@ void gs_census_free(struct gs_census *cs)
 		}
 	free(cs->slot);
 	free(cs->none_since);
+	free(cs->open);
 	free(cs->log);
 	free(cs->cand);
 	free(cs->decay);
@@ -158,6 +182,7 @@ static int rebuild_block(void *ctx, size_t b)
 	for (size_t i = lo; i < hi; i++) {
 		const struct gs_citizen *ci = &w->cit[i];
 		trust += fixed(cs, ci->trust);
+		cs->open[i] = ci->state != GS_NEED_NONE;
 		if (ci->state != GS_NEED_NONE) {
 			cs->none_since[i] = -1;
 			continue;
@@ -204,6 +229,7 @@ void gs_census_need_ended(struct gs_world *w, int32_t c)
 	int32_t a = w->cit[c].wb_t;
 	float wb = w->cit[c].wb;
 	cs->none_since[c] = a;
+	cs->open[c] = 0;
 	s->deficit[anchor_index(cs, a)] += fixed(cs, 1.0 - wb);
 	if (s->n_log == s->cap_log &&
 	    gs_array_reserve((void **)&s->log, &s->cap_log, s->n_log + 1, sizeof(*s->log))) {
@@ -217,6 +243,7 @@ void gs_census_need_arrives(struct gs_world *w, int32_t c)
 {
 	struct gs_census *cs = &w->census;
 	cs->none_since[c] = -1;
+	cs->open[c] = 1;
 	cs->slot[w->slot].deficit[anchor_index(cs, w->cit[c].wb_t)] -=
 		fixed(cs, 1.0 - w->cit[c].wb);
 }
@@ -362,30 +389,36 @@ static float wellbeing_at(const struct gs_world *w, int32_t c, int32_t now)
 /*
  * The citizens with an open need in block b, evaluated: their wellbeing
  * values into w->scratch from the block's start, their number and sum.
+ * Their numbers are first gathered from their bytes, eight at a time, into
+ * the places their values take, so that each record is asked for
+ * GS_PREFETCH_FAR ahead of its evaluation.
  */
 static void open_block(struct gs_world *w, size_t b, int32_t now, size_t *count, double *sum)
 {
 	size_t lo = b * CENSUS_BLOCK, hi = lo + CENSUS_BLOCK < w->n_cit ? lo + CENSUS_BLOCK : w->n_cit;
-	const int32_t *since = w->census.none_since;
+	const uint8_t *open = w->census.open;
 	float *out = w->scratch + lo;
-	int32_t ids[GATHER];
-	size_t m = 0;
-	double s = 0;
-	for (size_t c0 = lo; c0 < hi; c0 += GATHER) {
-		size_t end = c0 + GATHER < hi ? c0 + GATHER : hi, n = 0;
-		for (size_t c = c0; c < end; c++) {
-			ids[n] = (int32_t)c; /* kept if open: no branch to mispredict */
-			n += since[c] < 0;
-		}
-		for (size_t i = 0; i < n; i++) {
-			if (i + GS_PREFETCH_FAR < n)
-				gs_prefetch(&w->cit[ids[i + GS_PREFETCH_FAR]]);
-			float v = wellbeing_at(w, ids[i], now);
-			out[m++] = v;
-			s += v;
+	size_t n = 0;
+	for (size_t c0 = lo; c0 < hi; c0 += 64) {
+		uint64_t x = open_mask(open + c0, hi - c0 < 64 ? hi - c0 : 64);
+		for (; x; x &= x - 1) {
+			int32_t c = (int32_t)(c0 + (size_t)ctz64(x));
+			memcpy(&out[n++], &c, sizeof(c));
 		}
 	}
-	*count = m;
+	double s = 0;
+	for (size_t i = 0; i < n; i++) {
+		int32_t c;
+		if (i + GS_PREFETCH_FAR < n) {
+			memcpy(&c, &out[i + GS_PREFETCH_FAR], sizeof(c));
+			gs_prefetch(&w->cit[c]);
+		}
+		memcpy(&c, &out[i], sizeof(c));
+		float v = wellbeing_at(w, c, now);
+		out[i] = v;
+		s += v;
+	}
+	*count = n;
 	*sum = s;
 }
 

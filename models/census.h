@@ -16,7 +16,7 @@
  * exactly what its addition put in (no drift). Trust changes only at
  * events: its sum is kept the same way. Citizens with an open need (a few
  * per cent of them: the ones with something due) are evaluated one by one
- * at each output.
+ * at each output, found from a byte a citizen.
  *
  * The 10th percentile is exact: a citizen with no need anchored at a has
  * wellbeing at least 1 - exp(-(t - a) / T), so only the open ones and those
@@ -60,6 +60,14 @@ struct gs_census {
 	int n_slots;
 	struct gs_census_slot *slot;   /* [n_slots], one per thread of a parallel phase */
 	int32_t *none_since;           /* [n_cit] anchor tick of a citizen with no need, -1 if open */
+	/*
+	 * [n_cit] 1 while citizen c has an open need, else 0: an output
+	 * finds the open needs from a quarter of the bytes none_since holds,
+	 * eight at a time (a byte, not a bit, a citizen: the threads of a phase
+	 * change citizens next to each other, and a bit would need an atomic
+	 * change, which waits for its cache line)
+	 */
+	uint8_t *open;
 	struct gs_census_entry *log;   /* every citizen with no need (and stale entries), by anchor */
 	size_t n_log, cap_log;
 	float *cand;                   /* scratch: wellbeing values below the cutoff */

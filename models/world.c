@@ -506,7 +506,7 @@ size_t gs_world_citizen_bytes(void)
 {
 	const struct gs_world *w = NULL;
 	return sizeof(*w->cit) + sizeof(*w->scratch) +
-	       sizeof(*w->census.none_since) + sizeof(*w->census.log);
+	       sizeof(*w->census.none_since) + sizeof(*w->census.open) + sizeof(*w->census.log);
 }
 
 void gs_world_free(struct gs_world *w)
