@@ -80,6 +80,7 @@ static int init_block(struct gs_world *w, size_t b, void *ctx)
 		w->cit[c].due = GS_NEVER;
 		w->cit[c].due_kind = GS_DUE_NONE;
 		w->cit[c].wake = GS_NEVER;
+		w->cit[c].arrival_at = -1;
 		w->cit[c].first_contact = -1;
 		schedule_arrival(w, c, 0);
 		if (gs_citizen_reschedule(w, c))

@@ -261,7 +261,19 @@ int gs_citizen_reschedule(struct gs_world *w, int32_t c)
 	if (t == w->cit[c].wake)
 		return 0;
 	w->cit[c].wake = t;
-	return t == GS_NEVER ? 0 : gs_sched_at(w, c, t);
+	if (t == GS_NEVER)
+		return 0;
+	if (t == w->cit[c].next_arrival) {
+		/*
+		 * back to the arrival after a due before it: the wake asked for
+		 * then is still in its tick's bucket (a bucket is emptied only on
+		 * its tick), and is no longer stale
+		 */
+		if (t == w->cit[c].arrival_at && t > w->tick)
+			return 0;
+		w->cit[c].arrival_at = t;
+	}
+	return gs_sched_at(w, c, t);
 }
 
 /* Severity at tick t of a need of class k at s0 at tick t0, escalating towards 1. */

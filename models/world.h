@@ -108,7 +108,9 @@ struct gs_citizen {
 	uint8_t left;          /* components not yet resolved */
 	uint8_t cls;           /* demand class */
 	int32_t last_worker;   /* worker who last worked the citizen's case, -1 if none */
+	int32_t arrival_at;    /* tick of its last wake asked for at its next_arrival then, -1 if none */
 };
+_Static_assert(sizeof(struct gs_citizen) == 64, "a citizen's record is one cache line");
 
 /*
  * A team's queue of waiting cases (those queued since its last ordering

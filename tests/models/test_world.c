@@ -262,6 +262,55 @@ static void test_sched_reuse(void **state)
 	gs_world_free(w);
 }
 
+/*
+ * A citizen whose wake moves from its next arrival to a due before it and
+ * back is asked for once at the arrival's tick, and woken there once; a new
+ * arrival tick is asked for anew.
+ */
+static void test_sched_arrival_once(void **state)
+{
+	(void)state;
+	struct gs_params p;
+	small_params(&p);
+	p.simulation.duration = 100;
+	struct gs_world *w = gs_test_world(&p, 1);
+	int32_t c = 7;
+	w->tick = 0;
+	w->cit[c].due = GS_NEVER;
+	w->cit[c].due_kind = GS_DUE_NONE;
+	w->cit[c].next_arrival = GS_NEVER;
+	assert_int_equal(gs_citizen_reschedule(w, c), 0);
+	assert_int_equal(w->cit[c].wake, GS_NEVER);
+	size_t at50 = bucket_len(w, 50), at10 = bucket_len(w, 10), at60 = bucket_len(w, 60);
+	w->cit[c].next_arrival = 50;
+	assert_int_equal(gs_citizen_reschedule(w, c), 0);
+	assert_int_equal(bucket_len(w, 50), at50 + 1);
+	for (int k = 0; k < 3; k++) {
+		w->cit[c].due = 10;
+		assert_int_equal(gs_citizen_reschedule(w, c), 0);
+		assert_int_equal(w->cit[c].wake, 10);
+		w->cit[c].due = GS_NEVER;
+		assert_int_equal(gs_citizen_reschedule(w, c), 0);
+		assert_int_equal(w->cit[c].wake, 50);
+	}
+	assert_int_equal(bucket_len(w, 10), at10 + 3);
+	assert_int_equal(bucket_len(w, 50), at50 + 1);
+	/* its tick comes: one arrival, and the next one later */
+	uint32_t arrived = w->cit[c].n_arrivals;
+	w->tick = 50;
+	assert_int_equal(gs_citizen_phase(w), 0);
+	assert_int_equal(w->cit[c].n_arrivals, arrived + 1);
+	assert_true(w->cit[c].next_arrival > 50);
+	/* a new arrival tick is asked for */
+	w->tick = 51;
+	w->cit[c].next_arrival = 60;
+	w->cit[c].due = GS_NEVER;
+	assert_int_equal(gs_citizen_reschedule(w, c), 0);
+	assert_int_equal(w->cit[c].wake, 60);
+	assert_int_equal(bucket_len(w, 60), at60 + 1);
+	gs_world_free(w);
+}
+
 /* Scheduling without ever running the phase keeps every entry. */
 static void test_sched_grows(void **state)
 {
@@ -642,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_small_worlds_work_alone),
 		cmocka_unit_test(test_sched_outside_run),
 		cmocka_unit_test(test_sched_reuse),
+		cmocka_unit_test(test_sched_arrival_once),
 		cmocka_unit_test(test_sched_lanes),
 		cmocka_unit_test(test_sched_grows),
 		cmocka_unit_test(test_sort),
