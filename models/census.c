@@ -21,6 +21,7 @@
 /* Citizens per block of a census pass, and histogram bins of the full census: constants. */
 #define CENSUS_BLOCK 65536
 #define CENSUS_BINS 1024
+
 /* The number of trailing zero bits of x != 0. */
 static int ctz64(uint64_t x)
 {
@@ -389,9 +390,9 @@ static float wellbeing_at(const struct gs_world *w, int32_t c, int32_t now)
 /*
  * The citizens with an open need in block b, evaluated: their wellbeing
  * values into w->scratch from the block's start, their number and sum.
- * Their numbers are first gathered from their bytes, eight at a time, into
- * the places their values take, so that each record is asked for
- * GS_PREFETCH_FAR ahead of its evaluation.
+ * Their numbers are first gathered from their bytes, 64 at a time
+ * (open_mask), into the places their values take, so that each record is
+ * asked for GS_PREFETCH_FAR ahead of its evaluation.
  */
 static void open_block(struct gs_world *w, size_t b, int32_t now, size_t *count, double *sum)
 {

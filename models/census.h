@@ -63,7 +63,7 @@ struct gs_census {
 	/*
 	 * [n_cit] 1 while citizen c has an open need, else 0: an output
 	 * finds the open needs from a quarter of the bytes none_since holds,
-	 * eight at a time (a byte, not a bit, a citizen: the threads of a phase
+	 * 64 at a time (a byte, not a bit, a citizen: the threads of a phase
 	 * change citizens next to each other, and a bit would need an atomic
 	 * change, which waits for its cache line)
 	 */
